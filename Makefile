@@ -1,0 +1,35 @@
+# Fresh machine: `make test` and `make run` create .venv and install the project themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test run lint typecheck check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Every test (unit, property, integration, browser) plus lint and types.
+test: $(STAMP)
+	$(BIN)/ruff check rules agent dashboard tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+## The product's main job.
+run: $(STAMP)
+	$(BIN)/segment analyze rules/samples/request.json --as-of 2026-02-12
+
+lint: $(STAMP)
+	$(BIN)/ruff check rules agent dashboard tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_analyze.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The Customer Segment Agent: the AgentCore runtime around the rule engine."""

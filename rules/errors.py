@@ -1,0 +1,72 @@
+"""The one error the rule engine raises for bad input: every problem, each located, with its value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the input.
+
+    Attributes:
+        loc: where it is, e.g. ``customer.productHistory[2].totalSpent``.
+        msg: what is wrong, in words.
+        input: the offending value.
+    """
+
+    loc: str
+    msg: str
+    input: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"loc": self.loc, "msg": self.msg, "input": self.input}
+
+
+def format_loc(parts: Sequence[int | str]) -> str:
+    """Render a pydantic location tuple as a path: ``("a", 2, "b")`` → ``a[2].b``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class InvalidInput(ValueError):  # noqa: N818 - reads better at call sites than InvalidInputError
+    """The input breaks one or more rules; `problems` lists every one of them."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
+        lines += [f"- {p.loc or '(root)'}: {p.msg} (got {p.input!r})" for p in self.problems]
+        return "\n".join(lines)
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError, prefix: Sequence[int | str] = ()) -> InvalidInput:
+        """Convert pydantic's error, keeping every entry, its location and its input."""
+        problems = []
+        for entry in error.errors(include_url=False):
+            msg = entry["msg"].removeprefix("Value error, ")
+            problems.append(Problem(format_loc((*prefix, *entry["loc"])), msg, _jsonable(entry.get("input"))))
+        return cls(problems)
+
+
+def _jsonable(value: Any) -> Any:
+    """Inputs are echoed back to callers as JSON; keep containers short so an error stays readable."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {"<object with keys>": sorted(map(str, value))[:20]}
+    if isinstance(value, list):
+        return f"<list of {len(value)}>"
+    return repr(value)

@@ -1,0 +1,148 @@
+"""One test per validation rule: the location, the message and the offending value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rules import InvalidInput, analyze_customer, analyze_request
+from tests.rules.payloads import AS_OF, customer, line
+
+
+def problems(payload: Any) -> dict[str, tuple[str, Any]]:
+    with pytest.raises(InvalidInput) as caught:
+        analyze_customer(payload, AS_OF)
+    return {p.loc: (p.msg, p.input) for p in caught.value.problems}
+
+
+def test_age_above_120() -> None:
+    assert problems(customer(age=121)) == {
+        "customer.age": ("Input should be less than or equal to 120", 121)
+    }
+
+
+def test_age_below_zero() -> None:
+    assert problems(customer(age=-1))["customer.age"][1] == -1
+
+
+def test_negative_money() -> None:
+    payload = customer([line(), line(), line("P-3", spent=-5.0)])
+
+    msg, value = problems(payload)["customer.productHistory[2].totalSpent"]
+    assert (msg, value) == ("Input should be greater than or equal to 0", -5.0)
+
+
+def test_negative_quantity_and_zero_orders() -> None:
+    bad = line()
+    bad["totalQuantity"], bad["orderCount"] = -1, 0
+
+    found = problems(customer([bad]))
+    assert found["customer.productHistory[0].totalQuantity"][1] == -1
+    assert found["customer.productHistory[0].orderCount"] == ("Input should be greater than or equal to 1", 0)
+
+
+def test_unparseable_date() -> None:
+    bad = {**line(), "lastPurchase": "20/01/2026"}
+
+    msg, value = problems(customer([bad]))["customer.productHistory[0].lastPurchase"]
+    assert value == "20/01/2026"
+    assert "ISO date" in msg
+
+
+def test_datetime_and_aware_datetime_are_accepted() -> None:
+    lines = [{**line("P-1"), "lastPurchase": "2026-02-01T23:30:00"},
+             {**line("P-2"), "lastPurchase": "2026-02-01T23:30:00-03:00"}]  # 02:30 UTC on Feb 2
+
+    analysis = analyze_customer(customer(lines), AS_OF)
+    assert analysis.last_purchase_days_ago == 10
+
+
+def test_last_purchase_before_first_purchase() -> None:
+    bad = {**line(), "firstPurchase": "2026-02-05", "lastPurchase": "2026-02-01"}
+
+    msg, value = problems(customer([bad]))["customer.productHistory[0].lastPurchase"]
+    assert msg == "is before firstPurchase 2026-02-05"
+    assert value == "2026-02-01"
+
+
+def test_registered_after_as_of() -> None:
+    payload = customer()
+    payload["customer"]["registeredAt"] = "2026-03-01"
+
+    assert problems(payload) == {"customer.registeredAt": ("is after the as-of day 2026-02-12", "2026-03-01")}
+
+
+def test_last_purchase_after_as_of() -> None:
+    bad = {**line(), "lastPurchase": "2026-02-13"}
+
+    assert problems(customer([bad]))["customer.productHistory[0].lastPurchase"][0] == (
+        "is after the as-of day 2026-02-12"
+    )
+
+
+def test_string_too_long() -> None:
+    payload = customer()
+    payload["customer"]["customerId"] = "x" * 129
+    payload["customerId"] = "x" * 129
+
+    msg, _ = problems(payload)["customer.customerId"]
+    assert msg == "String should have at most 128 characters"
+
+
+def test_too_many_product_lines() -> None:
+    found = problems(customer([line(f"P-{i}") for i in range(10_001)]))
+
+    assert found["customer.productHistory"][0] == "List should have at most 10000 items after validation, not 10001"
+
+
+def test_total_orders_outside_line_counts() -> None:
+    payload = customer([line("P-1", orders=2), line("P-2", orders=3)], totalOrders=6)
+
+    msg, _ = problems(payload)["customer"]
+    assert msg == "totalOrders 6 must lie between the largest product orderCount (3) and their sum (5)"
+
+
+def test_wrong_types_and_every_problem_listed_at_once() -> None:
+    payload = customer([line(), {**line(), "totalSpent": "lots"}], age="old")
+    payload["region"]["medianBasket"] = -3
+
+    found = problems(payload)
+    assert set(found) == {"customer.age", "customer.productHistory[1].totalSpent", "region.medianBasket"}
+    assert found["customer.productHistory[1].totalSpent"][1] == "lots"
+
+
+def test_mismatched_customer_ids() -> None:
+    payload = customer()
+    payload["customerId"] = "C-2"
+
+    assert problems(payload)[""][0] == "customerId 'C-2' differs from customer.customerId 'C-1'"
+
+
+def test_unknown_fields_are_ignored() -> None:
+    payload = customer([{**line(), "colour": "red"}], loyaltyCard="yes")
+
+    assert analyze_customer(payload, AS_OF).customer_id == "C-1"
+
+
+def test_region_mode_needs_a_resolvable_region() -> None:
+    assert problems({"city": "Atlantis"})["region"][1] == "Atlantis"
+
+
+def test_request_envelope_errors_are_prefixed_and_combined() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        analyze_request({"asOf": "someday"})
+
+    assert {p.loc for p in caught.value.problems} == {"customerData", "asOf"}
+    with pytest.raises(InvalidInput) as caught:
+        analyze_request({"customerData": customer(age=200)}, AS_OF)
+    assert [p.loc for p in caught.value.problems] == ["customerData.customer.age"]
+
+
+def test_error_message_lists_every_problem() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        analyze_customer(customer(age=130, member_days=-5), AS_OF)
+
+    text = str(caught.value)
+    assert text.startswith("2 problems in the input:")
+    assert "- customer.age: Input should be less than or equal to 120 (got 130)" in text
