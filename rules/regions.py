@@ -37,7 +37,7 @@ def resolve_region(data: CustomerData) -> ResolvedRegion:
         median = given.median_basket if given.median_basket is not None else (ref and ref.median_basket)
         source: MedianSource | None = None
         if given.median_basket is not None:
-            source = "request"
+            source = given.median_basket_source
         elif ref is not None:
             source = "reference"
         return ResolvedRegion(

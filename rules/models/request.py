@@ -7,7 +7,7 @@ Checks that involve the as-of day read it from the validation context key ``"as_
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -95,6 +95,8 @@ class Region(_Request):
     name: Name
     climate_type: Label | None = Field(default=None, alias="climateType")
     median_basket: float | None = Field(default=None, alias="medianBasket", gt=0, allow_inf_nan=False)
+    # "cohort" when a batch computed the median from its own customers (region not in the reference).
+    median_basket_source: Literal["request", "cohort"] = Field(default="request", alias="medianBasketSource")
     trend: Label | None = None
     seasonal_needs: dict[Label, Annotated[list[Name], Field(max_length=MAX_SEASON_ITEMS)]] | None = Field(
         default=None, alias="seasonalNeeds", max_length=12
