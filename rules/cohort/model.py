@@ -28,7 +28,7 @@ A customer with no history rows is a new customer.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
@@ -104,24 +104,44 @@ class Cohort:
             region_medians: median baskets the cohort computed for regions that are not in the reference
                 table; such a region is sent as a region object with ``medianBasketSource: "cohort"``.
         """
-        row = self.customers.loc[self.customers["customer_id"] == customer_id].iloc[0]
-        lines = self.history.loc[self.history["customer_id"] == customer_id]
-        customer: dict[str, Any] = {
-            "customerId": customer_id,
-            "city": _text(row["city"]),
-            "region": _text(row["region"]),
-            "age": None if pd.isna(row["age"]) else int(row["age"]),
-            "gender": _text(row["gender"]),
-            "registeredAt": None if pd.isna(row["registered_at"]) else row["registered_at"].date().isoformat(),
-            "totalOrders": None if pd.isna(row["total_orders"]) else int(row["total_orders"]),
-            "productHistory": [_line(line) for line in lines.itertuples(index=False)],
-        }
-        data: dict[str, Any] = {"customerId": customer_id, "city": customer["city"], "customer": customer}
-        region = customer["region"]
-        if region is not None and region_medians and region in region_medians:
-            data["region"] = {"name": region, "medianBasket": region_medians[region],
-                              "medianBasketSource": "cohort"}
-        return data
+        one = Cohort(
+            customers=self.customers.loc[self.customers["customer_id"] == customer_id],
+            history=self.history.loc[self.history["customer_id"] == customer_id],
+            report=self.report,
+        )
+        found = next(one.iter_customer_data(region_medians), None)
+        if found is None:
+            raise KeyError(customer_id)
+        return found
+
+
+    def iter_customer_data(self, region_medians: Mapping[str, float] | None = None) -> Iterator[dict[str, Any]]:
+        """Every customer as a seed `customerData` object, in the customers table's order.
+
+        Groups the history once, so it is linear in the cohort's size (unlike calling `customer_data`
+        per customer).
+        """
+        lines_by_customer: dict[str, list[dict[str, Any]]] = {}
+        for line in self.history.itertuples(index=False):
+            lines_by_customer.setdefault(str(line.customer_id), []).append(_line(line))
+        for row in self.customers.itertuples(index=False):
+            customer_id = str(row.customer_id)
+            customer: dict[str, Any] = {
+                "customerId": customer_id,
+                "city": _text(row.city),
+                "region": _text(row.region),
+                "age": None if pd.isna(row.age) else int(row.age),
+                "gender": _text(row.gender),
+                "registeredAt": None if pd.isna(row.registered_at) else row.registered_at.date().isoformat(),
+                "totalOrders": None if pd.isna(row.total_orders) else int(row.total_orders),
+                "productHistory": lines_by_customer.get(customer_id, []),
+            }
+            data: dict[str, Any] = {"customerId": customer_id, "city": customer["city"], "customer": customer}
+            region = customer["region"]
+            if region is not None and region_medians and region in region_medians:
+                data["region"] = {"name": region, "medianBasket": region_medians[region],
+                                  "medianBasketSource": "cohort"}
+            yield data
 
 
 def _text(value: Any) -> str | None:
