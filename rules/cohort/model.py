@@ -122,18 +122,20 @@ class Cohort:
         per customer).
         """
         lines_by_customer: dict[str, list[dict[str, Any]]] = {}
-        for line in self.history.itertuples(index=False):
+        lines: Iterator[Any] = self.history.itertuples(index=False)
+        for line in lines:
             lines_by_customer.setdefault(str(line.customer_id), []).append(_line(line))
-        for row in self.customers.itertuples(index=False):
+        rows: Iterator[Any] = self.customers.itertuples(index=False)
+        for row in rows:
             customer_id = str(row.customer_id)
             customer: dict[str, Any] = {
                 "customerId": customer_id,
                 "city": _text(row.city),
                 "region": _text(row.region),
-                "age": None if pd.isna(row.age) else int(row.age),
+                "age": _int(row.age),
                 "gender": _text(row.gender),
-                "registeredAt": None if pd.isna(row.registered_at) else row.registered_at.date().isoformat(),
-                "totalOrders": None if pd.isna(row.total_orders) else int(row.total_orders),
+                "registeredAt": _day(row.registered_at),
+                "totalOrders": _int(row.total_orders),
                 "productHistory": lines_by_customer.get(customer_id, []),
             }
             data: dict[str, Any] = {"customerId": customer_id, "city": customer["city"], "customer": customer}
@@ -148,6 +150,14 @@ def _text(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
+def _int(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _day(value: Any) -> str | None:
+    return None if pd.isna(value) else str(value.date().isoformat())
+
+
 def _line(line: Any) -> dict[str, Any]:
     return {
         "productId": _text(line.product_id),
@@ -156,8 +166,8 @@ def _line(line: Any) -> dict[str, Any]:
         "totalQuantity": int(line.total_quantity),
         "totalSpent": float(line.total_spent),
         "orderCount": int(line.order_count),
-        "firstPurchase": None if pd.isna(line.first_purchase) else line.first_purchase.date().isoformat(),
-        "lastPurchase": line.last_purchase.date().isoformat(),
+        "firstPurchase": _day(line.first_purchase),
+        "lastPurchase": _day(line.last_purchase),
         "avgDaysBetween": None if math.isnan(line.avg_days_between) else float(line.avg_days_between),
     }
 
