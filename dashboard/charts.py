@@ -1,0 +1,144 @@
+"""Plotly Express figures for the pages, one colour per segment value everywhere (the rulebook's colours).
+
+Every figure takes a frame from `dashboard.cohort_view` and labels segments with their English names
+(``"Riskli — at risk"``), so a chart reads the same on every page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from dashboard.cohort_view import UNKNOWN, segment_label
+from rules.rulebook import Rulebook, default_rulebook
+
+UNKNOWN_COLOUR = "#d6d3d1"  # a warm grey no segment uses, so "unknown" never passes for a segment
+CATEGORY_COLOUR = "#0f766e"
+REFERENCE_COLOUR = "#94a3b8"
+ACTUAL_COLOUR = "#2563eb"
+FONT = "Inter, Segoe UI, system-ui, sans-serif"
+
+DIMENSION_TITLES: dict[str, str] = {
+    "ageSegment": "Age",
+    "churnSegment": "Churn risk",
+    "valueSegment": "Value",
+    "loyaltyTier": "Loyalty tier",
+    "affinityType": "Category affinity",
+    "diversityProfile": "Product diversity",
+    "affinityCategory": "Top category",
+}
+
+
+def segment_colours(rulebook: Rulebook | None = None) -> dict[str, str]:
+    """Segment label → colour for every segment value of the rulebook, plus the unknown marker."""
+    rules = rulebook or default_rulebook()
+    colours = {rules.display_name(s.code): s.color for segments in rules.dimensions.values() for s in segments}
+    colours[segment_label(UNKNOWN, rules)] = UNKNOWN_COLOUR
+    return colours
+
+
+def _style(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height, margin={"l": 8, "r": 8, "t": 48, "b": 8}, font_family=FONT, showlegend=False,
+        title_font_size=15, plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def segment_bar(dist: pd.DataFrame, dimension: str, rulebook: Rulebook | None = None) -> go.Figure:
+    """Customers per segment value of one dimension, a bar per value in the segment's colour.
+
+    Args:
+        dist: `cohort_view.distribution` of the dimension.
+        dimension: its name, for the title.
+        rulebook: for the colours.
+    """
+    data = dist.assign(percent=(dist["share"] * 100).round(1))
+    fig = px.bar(
+        data, x="customers", y="label", color="label", orientation="h", text="customers",
+        color_discrete_map=segment_colours(rulebook), title=DIMENSION_TITLES.get(dimension, dimension),
+        hover_data={"label": False, "percent": ":.1f", "code": True},
+        labels={"customers": "Customers", "label": "", "percent": "% of customers", "code": "Code"},
+        category_orders={"label": list(data["label"])},
+    )
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", rangemode="tozero")
+    return _style(fig, height=110 + 42 * len(data))
+
+
+def category_bar(dist: pd.DataFrame) -> go.Figure:
+    """Customers per top category (categories come from the data, so they share one colour)."""
+    data = dist.assign(percent=(dist["share"] * 100).round(1))
+    fig = px.bar(
+        data, x="customers", y="label", orientation="h", text="customers", title=DIMENSION_TITLES["affinityCategory"],
+        color_discrete_sequence=[CATEGORY_COLOUR], hover_data={"label": False, "percent": ":.1f"},
+        labels={"customers": "Customers", "label": "", "percent": "% of customers"},
+        category_orders={"label": list(data["label"])},
+    )
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", rangemode="tozero")
+    return _style(fig, height=110 + 42 * len(data))
+
+
+def heat_map(table: pd.DataFrame, title: str = "Loyalty tier × churn risk") -> go.Figure:
+    """A heat map of customers per pair of segments (`cohort_view.crosstab`), counts written in each cell."""
+    fig = px.imshow(
+        table, text_auto=True, aspect="auto", color_continuous_scale="Blues", title=title,
+        labels={"x": "Churn risk", "y": "Loyalty tier", "color": "Customers"},
+    )
+    fig.update_xaxes(side="top", title=None)
+    fig.update_yaxes(title=None)
+    fig = _style(fig, height=140 + 60 * len(table.index))
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 96, "b": 8}, coloraxis_showscale=False)
+    return fig
+
+
+def opportunities_bar(opportunities: pd.DataFrame, top: int = 10) -> go.Figure:
+    """Overdue regular products by customers affected (`cohort_view.missing_regular_opportunities`)."""
+    data = opportunities.head(top).copy()
+    data["product"] = [f"{name} ({pid})" if isinstance(name, str) else pid
+                       for name, pid in zip(data["productName"], data["productId"], strict=True)]
+    fig = px.bar(
+        data, x="customers", y="product", orientation="h", text="customers", color="category",
+        title="Overdue regular products", labels={"customers": "Customers overdue", "product": "",
+                                                   "category": "Category"},
+        hover_data={"medianDaysOverdue": ":.0f", "medianUsualGapDays": ":.0f"},
+        category_orders={"product": list(data["product"])},
+    )
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    fig = _style(fig, height=120 + 36 * len(data))
+    fig.update_layout(showlegend=True, legend_title_text="Category")
+    return fig
+
+
+def region_baskets_chart(baskets: pd.DataFrame) -> go.Figure:
+    """Each region's actual median basket beside its reference median (`cohort_view.region_baskets`)."""
+    long = baskets.melt(id_vars=["region"], value_vars=["actualMedianBasket", "referenceMedianBasket"],
+                        var_name="measure", value_name="basket")
+    long["measure"] = long["measure"].map({"actualMedianBasket": "This cohort",
+                                           "referenceMedianBasket": "Reference"})
+    fig = px.bar(
+        long, x="region", y="basket", color="measure", barmode="group", title="Median basket by region",
+        color_discrete_map={"This cohort": ACTUAL_COLOUR, "Reference": REFERENCE_COLOUR},
+        labels={"basket": "Median basket", "region": "", "measure": ""},
+    )
+    fig = _style(fig, height=380)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
+    return fig
+
+
+def region_mix_chart(mix: pd.DataFrame, dimension: str, rulebook: Rulebook | None = None) -> go.Figure:
+    """Each region's segment mix as 100 % stacked bars in the segments' colours (`cohort_view.region_mix`)."""
+    data = mix.assign(percent=(mix["share"] * 100).round(1))
+    fig = px.bar(
+        data, x="percent", y="region", color="label", orientation="h",
+        color_discrete_map=segment_colours(rulebook),
+        title=f"{DIMENSION_TITLES.get(dimension, dimension)} mix by region",
+        labels={"percent": "% of the region's customers", "region": "", "label": ""},
+        hover_data={"customers": True},
+        category_orders={"label": list(dict.fromkeys(data["label"]))},
+    )
+    fig = _style(fig, height=140 + 40 * data["region"].nunique())
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15, "x": 0}, barmode="stack")
+    return fig

@@ -1,0 +1,147 @@
+"""The agent's operations the dashboard uses, on top of any backend: one payload kind each.
+
+| operation | payload |
+| --- | --- |
+| `analyze_customer` | ``{"customerData": ..., "asOf", "explain", "language"}`` |
+| `profile_region` | ``{"region": {...}, "city": ..., "asOf", "explain"}`` |
+| `segment_customers` | ``{"cohort": {"customers": [...]}, "asOf", "explain": false}``, in chunks |
+| `ask` | ``{"prompt": ..., "asOf"}`` |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dashboard.client.base import AgentClient, AgentError
+from dashboard.client.batch import Progress, chunks, invoke_all
+
+_CUSTOMER_LOC = re.compile(r"^(?:cohort\.)?customers\[(\d+)\](.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One analysis (customer or region) with its explanation.
+
+    Attributes:
+        analysis: the seed-shaped analysis object.
+        explanation: the explanation text (Markdown), None when none was asked for.
+        explanation_source: ``model`` or ``template``.
+        request_id: the agent's request id.
+    """
+
+    analysis: dict[str, Any]
+    explanation: str | None
+    explanation_source: str | None
+    request_id: str | None
+
+
+def explanation_text(body: Mapping[str, Any]) -> str | None:
+    """The text of the seed's ``explanation`` object ``{"role", "content": [{"text": ...}]}``."""
+    explanation = body.get("explanation")
+    if isinstance(explanation, str):
+        return explanation
+    if isinstance(explanation, dict):
+        parts = [part.get("text") for part in explanation.get("content") or [] if isinstance(part, dict)]
+        text = "".join(p for p in parts if isinstance(p, str))
+        return text or None
+    text = body.get("text")  # a streamed answer's joined text pieces
+    return text if isinstance(text, str) and text else None
+
+
+def _answer(body: Mapping[str, Any], backend: str) -> Answer:
+    analysis = body.get("analysis")
+    if not isinstance(analysis, dict):
+        raise AgentError("unexpected_answer", f"The agent's answer has no analysis object (keys: {sorted(body)}).")
+    source = body.get("explanationSource")
+    request_id = body.get("requestId")
+    return Answer(analysis, explanation_text(body), str(source) if source else None,
+                  str(request_id) if request_id else None)
+
+
+def analyze_customer(
+    client: AgentClient, customer_data: Mapping[str, Any], *, as_of: date, session_id: str,
+    explain: bool = True, language: str = "en",
+) -> Answer:
+    """Segment one customer (the seed's ``customerData``) and explain it."""
+    payload = {"customerData": dict(customer_data), "asOf": as_of.isoformat(), "explain": explain,
+               "language": language}
+    return _answer(client.invoke(payload, session_id=session_id), client.kind)
+
+
+def profile_region(
+    client: AgentClient, region: Mapping[str, Any] | str, *, as_of: date, session_id: str,
+    city: str | None = None, explain: bool = False, language: str = "en",
+) -> Answer:
+    """The agent's profile of a region (region mode): reference median basket, trend, regional defaults."""
+    payload: dict[str, Any] = {"region": region if isinstance(region, str) else dict(region),
+                               "asOf": as_of.isoformat(), "explain": explain, "language": language}
+    if city is not None:
+        payload["city"] = city
+    return _answer(client.invoke(payload, session_id=session_id), client.kind)
+
+
+def segment_customers(
+    client: AgentClient, customers: Sequence[Mapping[str, Any]], *, as_of: date, session_id: str,
+    chunk_size: int, max_workers: int, on_progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Segment seed customers in chunks of `chunk_size`, `max_workers` chunks in flight; analyses in order.
+
+    Raises:
+        AgentError: a chunk failed; its problems are relocated to the customer's position in `customers`
+            (``customers[1234].productHistory[0].totalSpent``), so the message names the customer.
+    """
+    payloads = [
+        {"cohort": {"customers": list(chunk)}, "asOf": as_of.isoformat(), "explain": False}
+        for chunk in chunks(customers, chunk_size)
+    ]
+    try:
+        bodies = invoke_all(client, payloads, session_id=session_id, max_workers=max_workers,
+                            on_progress=on_progress)
+    except AgentError as error:
+        raise _locate_in_cohort(error, customers, chunk_size) from error
+    analyses: list[dict[str, Any]] = []
+    for body in bodies:
+        chunk_analyses = body.get("analyses")
+        if not isinstance(chunk_analyses, list):
+            raise AgentError("unexpected_answer", f"The agent's cohort answer has no analyses list "
+                             f"(keys: {sorted(body)}).", backend=client.kind)
+        analyses.extend(chunk_analyses)
+    if len(analyses) != len(customers):
+        raise AgentError("unexpected_answer", f"The agent answered {len(analyses)} analyses for "
+                         f"{len(customers)} customers.", backend=client.kind)
+    return analyses
+
+
+def _locate_in_cohort(
+    error: AgentError, customers: Sequence[Mapping[str, Any]], chunk_size: int
+) -> AgentError:
+    """Locate a failed chunk's problems in the whole cohort: ``cohort.customers[3]`` of chunk 2 → customer 2003."""
+    if error.payload_index is None or not error.details:
+        return error
+    offset = error.payload_index * chunk_size
+    located = []
+    for detail in error.details:
+        entry = dict(detail)
+        match = _CUSTOMER_LOC.match(str(detail.get("loc", "")))
+        if match is not None:
+            position = offset + int(match.group(1))
+            entry["loc"] = f"customers[{position}]{match.group(2)}"
+            if position < len(customers):
+                entry["customerId"] = customers[position].get("customerId")
+        located.append(entry)
+    return AgentError(error.code, error.message, details=tuple(located), status=error.status,
+                      request_id=error.request_id, backend=error.backend)
+
+
+def ask(client: AgentClient, prompt: str, *, as_of: date, session_id: str, language: str = "en") -> Answer:
+    """Ask the agent a free question; the answer's text is in `Answer.explanation`."""
+    body = client.invoke({"prompt": prompt, "asOf": as_of.isoformat(), "language": language},
+                         session_id=session_id)
+    text = explanation_text(body) or (body.get("answer") if isinstance(body.get("answer"), str) else None)
+    source = body.get("explanationSource")
+    request_id = body.get("requestId")
+    return Answer({}, text, str(source) if source else None, str(request_id) if request_id else None)
