@@ -1,0 +1,80 @@
+"""Structured logs: one JSON object per line, with the request's id, mode, duration and outcome.
+
+Only whitelisted fields reach a log line, and exceptions are logged as their type and stack frames
+without their message, because messages can carry customer data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import traceback
+from datetime import UTC, datetime
+from typing import Any
+
+# Fields a log call may add through `extra=`; anything else is dropped.
+FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSource", "customers", "event",
+          "errorType")
+
+# Third-party loggers that are chatty at INFO or may log message contents at DEBUG.
+_QUIET = {"strands": logging.WARNING, "bedrock_agentcore": logging.WARNING, "botocore": logging.WARNING,
+          "openai": logging.WARNING, "httpx": logging.WARNING, "uvicorn.access": logging.WARNING}
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as one JSON line: timestamp, level, logger, message and the whitelisted fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as a JSON line."""
+        entry: dict[str, Any] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in FIELDS:
+            value = record.__dict__.get(name)
+            if value is not None:
+                entry[name] = value
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            entry["errorType"] = type(error).__name__
+            entry["stack"] = [f"{frame.filename}:{frame.lineno} in {frame.name}"
+                              for frame in traceback.extract_tb(error.__traceback__)]
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Send every log record to stderr as JSON lines (the process's entry point calls this once).
+
+    Args:
+        level: the root level; `SEGMENT_LOG_LEVEL` or INFO when None.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel((level or os.environ.get("SEGMENT_LOG_LEVEL") or "INFO").upper())
+    for name, quiet_level in _QUIET.items():
+        logging.getLogger(name).setLevel(quiet_level)
+    # BedrockAgentCoreApp adds its own stderr handler unless its logger has one: records go to root instead.
+    agentcore = logging.getLogger("bedrock_agentcore.app")
+    if not agentcore.handlers:
+        agentcore.addHandler(logging.NullHandler())
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration: its loggers write JSON lines through the root handler too."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "agent.logging.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+            "uvicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        },
+    }
