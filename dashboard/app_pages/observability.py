@@ -1,10 +1,8 @@
-"""Observability page: a placeholder until the observability issue fills it in."""
+"""Observability page: the agent's traffic, latency, errors, explanation sources and segments, from CloudWatch.
 
-import streamlit as st
+The logic lives in `dashboard.observability`; this file only puts it on the page.
+"""
 
-st.title("Observability")
-st.info(
-    "This page is filled in by the observability issue: it will chart the agent's traffic, latency, errors, "
-    "explanation sources and segment mix from CloudWatch.",
-    icon=":material/construction:",
-)
+from dashboard.observability.view import render_page
+
+render_page()

@@ -1,0 +1,150 @@
+"""Turn invocation records into CloudWatch metric data, aggregated per minute (pure, no I/O).
+
+Each series (metric, dimensions, minute) keeps a histogram of the values seen, published as the
+``Values``/``Counts`` arrays of one ``MetricDatum``: a thousand invocations in a minute cost one datum per
+series, not a thousand, and CloudWatch still derives Sum, SampleCount, Average, Minimum, Maximum and
+percentiles from it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final
+
+from agent.telemetry import schema
+from agent.telemetry.record import InvocationRecord
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
+
+# PutMetricData limits: 150 distinct values per datum, 1000 datums and 1 MB per request. The value cap per
+# request keeps a request well under 1 MB whatever the wire protocol.
+MAX_VALUES_PER_DATUM: Final = 150
+MAX_DATUMS_PER_REQUEST: Final = 1000
+MAX_VALUES_PER_REQUEST: Final = 10_000
+
+BUCKET_SECONDS: Final = 60
+
+SeriesKey = tuple[int, str, schema.Dimensions]
+"""(bucket start in epoch seconds, metric name, dimensions)."""
+
+
+def _dimension_value(value: object) -> str | None:
+    text = str(value).strip()
+    if not text:
+        return None
+    return text[: schema.MAX_DIMENSION_VALUE_LENGTH]
+
+
+def _observations(record: InvocationRecord) -> Iterator[tuple[str, schema.Dimensions, float]]:
+    """The (metric, dimensions, value) observations of one record."""
+    mode = schema.mode_dimensions(str(record.mode))
+    yield schema.INVOCATIONS, mode, 1.0
+    duration = float(record.duration_ms)
+    if math.isfinite(duration) and duration >= 0:
+        yield schema.LATENCY, mode, duration
+    if record.outcome != "ok":
+        yield schema.ERRORS, schema.error_dimensions(str(record.outcome)), 1.0
+    yield schema.EXPLANATIONS, schema.source_dimensions(str(record.explanation_source)), 1.0
+    for dimension, counts in record.segments.items():
+        dimension_value = _dimension_value(dimension)
+        if dimension_value is None:
+            continue
+        for segment, customers in counts.items():
+            segment_value = _dimension_value(segment)
+            count = float(customers)
+            if segment_value is None or not math.isfinite(count) or count <= 0:
+                continue
+            yield schema.SEGMENTS_ASSIGNED, schema.segment_dimensions(dimension_value, segment_value), count
+
+
+@dataclass
+class MetricAggregator:
+    """Accumulates records until `drain` turns them into metric data.
+
+    Attributes:
+        records: records added since the last drain.
+    """
+
+    records: int = 0
+    _series: dict[SeriesKey, Counter[float]] = field(default_factory=dict)
+
+    def add(self, record: InvocationRecord, at: float) -> None:
+        """Count one invocation.
+
+        Args:
+            record: the invocation.
+            at: when it was recorded, in epoch seconds.
+
+        Raises:
+            TypeError: a field of the record has the wrong type (ValueError: a count is not a number); nothing
+                of the record is counted then.
+        """
+        bucket = int(at // BUCKET_SECONDS) * BUCKET_SECONDS
+        # Everything is worked out before anything is counted, so a malformed record leaves no partial trace.
+        observations = list(_observations(record))
+        for metric, dims, value in observations:
+            self._observe(bucket, metric, dims, value)
+        self.records += 1
+
+    def add_drops(self, reason: schema.DropReason, count: int, at: float) -> None:
+        """Report records that never reached the aggregator."""
+        if count > 0:
+            bucket = int(at // BUCKET_SECONDS) * BUCKET_SECONDS
+            self._observe(bucket, schema.RECORDS_DROPPED, schema.drop_dimensions(reason), float(count))
+
+    def _observe(self, bucket: int, metric: str, dims: schema.Dimensions, value: float) -> None:
+        self._series.setdefault((bucket, metric, dims), Counter())[value] += 1
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing is waiting to be published."""
+        return not self._series
+
+    def drain(self) -> list[MetricDatumTypeDef]:
+        """The metric data of everything added so far, in a stable order; the aggregator is then empty."""
+        datums: list[MetricDatumTypeDef] = []
+        for (bucket, metric, dims), histogram in sorted(self._series.items()):
+            values = sorted(histogram)
+            for start in range(0, len(values), MAX_VALUES_PER_DATUM):
+                chunk = values[start : start + MAX_VALUES_PER_DATUM]
+                datums.append(
+                    {
+                        "MetricName": metric,
+                        "Dimensions": [{"Name": name, "Value": value} for name, value in dims],
+                        "Timestamp": datetime.fromtimestamp(bucket, tz=UTC),
+                        "Values": chunk,
+                        "Counts": [float(histogram[v]) for v in chunk],
+                        "Unit": schema.UNITS[metric],
+                    }
+                )
+        self._series.clear()
+        self.records = 0
+        return datums
+
+
+def batches(datums: Sequence[MetricDatumTypeDef]) -> Iterator[list[MetricDatumTypeDef]]:
+    """Split metric data into PutMetricData requests that respect the service's limits."""
+    batch: list[MetricDatumTypeDef] = []
+    values = 0
+    for datum in datums:
+        size = len(datum.get("Values", ())) or 1
+        if batch and (len(batch) == MAX_DATUMS_PER_REQUEST or values + size > MAX_VALUES_PER_REQUEST):
+            yield batch
+            batch, values = [], 0
+        batch.append(datum)
+        values += size
+    if batch:
+        yield batch
+
+
+def aggregate(records: Iterable[tuple[float, InvocationRecord]]) -> list[MetricDatumTypeDef]:
+    """The metric data of (epoch seconds, record) pairs: a convenience for one-off use and tests."""
+    aggregator = MetricAggregator()
+    for at, record in records:
+        aggregator.add(record, at)
+    return aggregator.drain()

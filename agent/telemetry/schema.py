@@ -1,0 +1,86 @@
+"""The metrics the runtime publishes: names, units and dimensions, shared by the publisher and the dashboard.
+
+Every metric carries at least one dimension, and the dimensions of a metric always come in the order given
+here. Totals (all modes, all error classes) are sums over the known dimension values, computed by the reader:
+CloudWatch does not add up series with different dimensions by itself, and a local endpoint (moto) matches
+dimension lists exactly and in order.
+
+| metric | unit | dimensions | one datum per |
+| --- | --- | --- | --- |
+| Invocations | Count | Mode | invocation |
+| Latency | Milliseconds | Mode | invocation (its duration) |
+| Errors | Count | ErrorClass | invocation whose outcome is not ``ok`` |
+| Explanations | Count | Source | invocation (who wrote the explanation; ``none`` when nobody did) |
+| SegmentsAssigned | Count | SegmentDimension, Segment | segment value of an invocation (its customer count) |
+| RecordsDropped | Count | Reason | flush after records were dropped (the number dropped) |
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+from agent.telemetry.record import ExplanationSource, Mode, Outcome
+
+DEFAULT_NAMESPACE: Final = "CustomerSegmentAgent"
+
+INVOCATIONS: Final = "Invocations"
+LATENCY: Final = "Latency"
+ERRORS: Final = "Errors"
+EXPLANATIONS: Final = "Explanations"
+SEGMENTS_ASSIGNED: Final = "SegmentsAssigned"
+RECORDS_DROPPED: Final = "RecordsDropped"
+
+MODE: Final = "Mode"
+ERROR_CLASS: Final = "ErrorClass"
+SOURCE: Final = "Source"
+SEGMENT_DIMENSION: Final = "SegmentDimension"
+SEGMENT: Final = "Segment"
+DROP_REASON: Final = "Reason"
+
+Unit = Literal["Count", "Milliseconds"]
+DropReason = Literal["queue_full", "closed", "invalid"]
+
+UNITS: Final[dict[str, Unit]] = {
+    INVOCATIONS: "Count",
+    LATENCY: "Milliseconds",
+    ERRORS: "Count",
+    EXPLANATIONS: "Count",
+    SEGMENTS_ASSIGNED: "Count",
+    RECORDS_DROPPED: "Count",
+}
+
+MODES: Final[tuple[Mode, ...]] = get_args(Mode)
+ERROR_CLASSES: Final[tuple[Outcome, ...]] = tuple(o for o in get_args(Outcome) if o != "ok")
+EXPLANATION_SOURCES: Final[tuple[ExplanationSource, ...]] = get_args(ExplanationSource)
+DROP_REASONS: Final[tuple[DropReason, ...]] = get_args(DropReason)
+
+# CloudWatch rejects empty dimension values and values longer than this.
+MAX_DIMENSION_VALUE_LENGTH: Final = 1024
+
+Dimensions = tuple[tuple[str, str], ...]
+"""Dimension (name, value) pairs in their canonical order."""
+
+
+def mode_dimensions(mode: str) -> Dimensions:
+    """Dimensions of Invocations and Latency."""
+    return ((MODE, mode),)
+
+
+def error_dimensions(error_class: str) -> Dimensions:
+    """Dimensions of Errors."""
+    return ((ERROR_CLASS, error_class),)
+
+
+def source_dimensions(source: str) -> Dimensions:
+    """Dimensions of Explanations."""
+    return ((SOURCE, source),)
+
+
+def segment_dimensions(dimension: str, segment: str) -> Dimensions:
+    """Dimensions of SegmentsAssigned, e.g. ``("churnSegment", "Riskli")``."""
+    return ((SEGMENT_DIMENSION, dimension), (SEGMENT, segment))
+
+
+def drop_dimensions(reason: DropReason) -> Dimensions:
+    """Dimensions of RecordsDropped."""
+    return ((DROP_REASON, reason),)

@@ -1,0 +1,7 @@
+"""The Observability page's logic: configuration, the CloudWatch metrics reader, frames and charts.
+
+`config` says where the metrics are and what is missing; `window` picks the time range and period; `queries`
+lists the GetMetricData queries (our namespace and AgentCore's built-in runtime metrics); `reader` runs them;
+`frames` turns the results into tidy DataFrames (pure functions); `charts` draws Plotly figures; `view`
+puts them on the page.
+"""

@@ -1,0 +1,164 @@
+"""Reads metric series from CloudWatch with GetMetricData.
+
+The client fails fast: two-second connect and five-second read timeouts and no retries, so a page whose
+CloudWatch is unreachable shows an error within seconds instead of hanging. Every failure becomes
+`MetricsUnavailableError`, whose message says what went wrong in words a user can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ReadTimeoutError,
+)
+
+from dashboard.observability.config import ObservabilityConfig
+from dashboard.observability.queries import MetricQuery
+from dashboard.observability.window import TimeWindow
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_cloudwatch.type_defs import MetricDataQueryTypeDef
+
+MAX_QUERIES_PER_CALL: Final = 500
+CONNECT_TIMEOUT_SECONDS: Final = 2
+READ_TIMEOUT_SECONDS: Final = 5
+
+
+class MetricsUnavailableError(Exception):
+    """CloudWatch could not be read; the message is meant for the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesResult:
+    """The data points of one query, oldest first."""
+
+    query: MetricQuery
+    timestamps: tuple[datetime, ...]
+    values: tuple[float, ...]
+
+
+def has_credentials() -> bool:
+    """Whether boto3's credential chain finds any credentials."""
+    import boto3
+
+    return boto3.session.Session().get_credentials() is not None
+
+
+def default_region() -> str | None:
+    """The region boto3 would use (environment or profile), if any."""
+    import boto3
+
+    return boto3.session.Session().region_name
+
+
+def cloudwatch_client(config: ObservabilityConfig) -> CloudWatchClient:
+    """A CloudWatch client with short timeouts and no retries (the endpoint comes from the environment)."""
+    import boto3
+    from botocore.config import Config
+
+    client_config = Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": 1},
+    )
+    return boto3.session.Session().client("cloudwatch", region_name=config.region, config=client_config)
+
+
+class MetricsReader:
+    """Runs metric queries over a time window.
+
+    Args:
+        client: a CloudWatch client.
+        where: how to name CloudWatch in error messages (its endpoint or region).
+    """
+
+    def __init__(self, client: CloudWatchClient, where: str = "CloudWatch") -> None:
+        self._client = client
+        self._where = where
+
+    def read(self, queries: Sequence[MetricQuery], window: TimeWindow) -> list[SeriesResult]:
+        """The data points of every query in the window, in the order of `queries`.
+
+        Raises:
+            MetricsUnavailableError: CloudWatch could not be read.
+        """
+        results: list[SeriesResult] = []
+        for start in range(0, len(queries), MAX_QUERIES_PER_CALL):
+            results += self._read_chunk(queries[start : start + MAX_QUERIES_PER_CALL], window)
+        return results
+
+    def _read_chunk(self, queries: Sequence[MetricQuery], window: TimeWindow) -> list[SeriesResult]:
+        request: list[MetricDataQueryTypeDef] = [
+            {
+                "Id": f"q{index}",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": query.namespace,
+                        "MetricName": query.metric,
+                        "Dimensions": [{"Name": name, "Value": value} for name, value in query.dimensions],
+                    },
+                    "Period": window.period_seconds,
+                    "Stat": query.stat,
+                },
+                "ReturnData": True,
+            }
+            for index, query in enumerate(queries)
+        ]
+        points: dict[str, list[tuple[datetime, float]]] = {f"q{i}": [] for i in range(len(queries))}
+        next_token: str | None = None
+        while True:
+            try:
+                if next_token is None:
+                    response = self._client.get_metric_data(
+                        MetricDataQueries=request,
+                        StartTime=window.start,
+                        EndTime=window.end,
+                        ScanBy="TimestampAscending",
+                    )
+                else:
+                    response = self._client.get_metric_data(
+                        MetricDataQueries=request,
+                        StartTime=window.start,
+                        EndTime=window.end,
+                        ScanBy="TimestampAscending",
+                        NextToken=next_token,
+                    )
+            except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as exc:
+                raise MetricsUnavailableError(f"{self._where} did not answer: {exc}") from exc
+            except NoCredentialsError as exc:
+                raise MetricsUnavailableError("No AWS credentials were found to sign the CloudWatch request.") from exc
+            except NoRegionError as exc:
+                raise MetricsUnavailableError("No AWS region is set: set AWS_REGION.") from exc
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                raise MetricsUnavailableError(
+                    f"{self._where} refused GetMetricData: {error.get('Code', '?')}: {error.get('Message', '')}"
+                ) from exc
+            except BotoCoreError as exc:
+                raise MetricsUnavailableError(f"Reading {self._where} failed: {exc}") from exc
+            for result in response.get("MetricDataResults", []):
+                series = points.get(result.get("Id", ""))
+                if series is not None:
+                    series += zip(result.get("Timestamps", []), result.get("Values", []), strict=True)
+            next_token = response.get("NextToken")
+            if not next_token:
+                break
+        return [
+            SeriesResult(
+                query=query,
+                timestamps=tuple(ts for ts, _ in sorted(points[f"q{i}"])),
+                values=tuple(v for _, v in sorted(points[f"q{i}"])),
+            )
+            for i, query in enumerate(queries)
+        ]
