@@ -7,6 +7,7 @@ same bodies. See `agent.payloads` for the payload kinds.
 | --- | --- |
 | 200 | the answer of the payload's kind, plus `timestamp`, `explanationSource` and `requestId` |
 | 400 | ``{"error": {"code": "invalid_input", "message", "details": [{"loc", "msg", "input"}]}, "requestId"}`` |
+| 400 | ``{"error": {"code": "malformed_json", ...}, "requestId"}``: the body is not JSON (HTTP only) |
 | 503 | ``{"error": {"code": "model_unavailable", ...}, "requestId"}``: a free question without a working model |
 | 500 | ``{"error": {"code": "internal_error", ...}, "requestId"}``: no stack trace; the logs have it |
 """
@@ -105,6 +106,15 @@ def respond(
         outcome = "internal_error"
         logger.exception("unexpected failure", extra={"requestId": request_id, "mode": mode})
         reply = _internal_error(request_id)
+    _finish(reply, recorder, request_id, mode, outcome, started, answer)
+    return reply
+
+
+def _finish(
+    reply: Reply, recorder: Recorder, request_id: str, mode: Mode, outcome: Outcome, started: float,
+    answer: _Answer | None,
+) -> None:
+    """Record the invocation's telemetry once and log its one line (never any customer data)."""
     duration_ms = (time.perf_counter() - started) * 1000
     source = answer.explanation_source if answer else "none"
     _record(recorder, InvocationRecord(mode=mode, outcome=outcome, duration_ms=duration_ms,
@@ -114,6 +124,22 @@ def respond(
         "durationMs": round(duration_ms, 3), "explanationSource": source,
         "customers": answer.customers if answer else None,
     })
+
+
+def malformed_json(error: ValueError, *, request_id: str, started: float, recorder: Recorder) -> Reply:
+    """The reply to a body that is not JSON (the HTTP layer decodes bodies, so it calls this).
+
+    Args:
+        error: the decoding error; its message gives the position, never the body.
+        request_id: the request's id.
+        started: `time.perf_counter()` when the request arrived.
+        recorder: receives the invocation's telemetry record.
+    """
+    message = f"the request body is not valid JSON: {error}"
+    if isinstance(error, UnicodeDecodeError):
+        message = f"the request body is not UTF-8 JSON ({error.reason} at byte {error.start})"
+    reply = Reply(400, error_body("malformed_json", message, (), request_id))
+    _finish(reply, recorder, request_id, "invalid", "malformed_json", started, None)
     return reply
 
 

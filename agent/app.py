@@ -1,0 +1,47 @@
+"""The AgentCore runtime: a BedrockAgentCoreApp with one entrypoint that delegates to the handler.
+
+POST /invocations takes the payloads of `agent.payloads`; GET /ping is the SDK's health check. Each HTTP
+status comes from the handler's reply. Serve it with `segment serve` or `python -m agent`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bedrock_agentcore import BedrockAgentCoreApp, BedrockAgentCoreContext
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
+
+from agent.json_guard import MalformedJsonGuard
+from agent.runtime import Runtime
+
+
+def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
+    """The runtime's ASGI app.
+
+    Args:
+        runtime: explainer, assistant and telemetry recorder; configured from the environment when None.
+
+    Raises:
+        ModelConfigError: the environment configures the model wrongly.
+    """
+    runtime = runtime or Runtime.from_env()
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        yield
+        # Shutdown (uvicorn has finished the requests in flight): flush what telemetry is queued.
+        await run_in_threadpool(runtime.close)
+
+    app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[Middleware(MalformedJsonGuard, runtime=runtime)])
+
+    @app.entrypoint
+    def invoke(payload: Any) -> JSONResponse:
+        # Sync on purpose: the SDK runs it in the thread pool, so the model's waits never block /ping.
+        reply = runtime.handle(payload, request_id=BedrockAgentCoreContext.get_request_id())
+        return JSONResponse(reply.body, status_code=reply.status)
+
+    return app
