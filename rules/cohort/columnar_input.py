@@ -1,0 +1,296 @@
+"""A cohort's tables as plain arrays, checked against the same rules the scalar engine's request model applies.
+
+Text is trimmed the way the request model trims it (Unicode White_Space), dates become day numbers, and the
+history is put in customer order (stably, so each customer's lines keep their table order, the order in
+which `Cohort.customer_data` hands them to the scalar engine). Every broken rule is reported with its table,
+row and value, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray, day_number
+from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
+from rules.errors import InvalidInput, Problem
+from rules.models.request import MAX_PRODUCT_LINES
+
+MAX_PROBLEMS = 50
+
+# Unicode White_Space, which the request model strips from both ends of every text.
+_WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
+               "\u200a\u2028\u2029\u202f\u205f\u3000"
+_MAY_START_SPACE = np.zeros(256, dtype=np.bool_)
+_MAY_END_SPACE = np.zeros(256, dtype=np.bool_)
+for _char in _WHITE_SPACE:
+    _encoded = _char.encode("utf-8")
+    _MAY_START_SPACE[_encoded[0]] = True
+    _MAY_END_SPACE[_encoded[-1]] = True
+
+# (table, column) → (min length, max length) of the request model's field the column feeds.
+_TEXT_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
+    ("customers", "customer_id"): (1, 128), ("customers", "city"): (1, 200), ("customers", "region"): (1, 200),
+    ("customers", "gender"): (0, 32), ("history", "product_id"): (1, 128), ("history", "product_name"): (1, 200),
+    ("history", "category"): (1, 64),
+}
+
+
+@dataclass(frozen=True)
+class CustomerColumns:
+    """The customers table, one array entry per customer, in table order."""
+
+    customer_id: pa.Array
+    city: pa.Array
+    region: pa.Array
+    gender: pa.Array
+    age: IntArray
+    has_age: BoolArray
+    registered: IntArray
+    has_registered: BoolArray
+    total_orders: IntArray
+    has_total_orders: BoolArray
+
+    def __len__(self) -> int:
+        return len(self.customer_id)
+
+
+@dataclass(frozen=True)
+class LineColumns:
+    """The history, sorted by customer; ``starts[c]:starts[c + 1]`` are customer c's lines in table order."""
+
+    customer: IntArray
+    starts: IntArray
+    product_id: pa.Array
+    product_name: pa.Array
+    category: pa.Array
+    total_quantity: IntArray
+    total_spent: FloatArray
+    order_count: IntArray
+    first: IntArray
+    has_first: BoolArray
+    last: IntArray
+    avg_days_between: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.customer)
+
+    @property
+    def position(self) -> IntArray:
+        """Each line's position among its customer's lines (0 for the first)."""
+        return np.arange(len(self.customer), dtype=np.int64) - self.starts[self.customer]
+
+
+class Problems:
+    """Collects problems, keeping the first MAX_PROBLEMS and counting the rest."""
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+        self.more = 0
+
+    def add_rows(self, table: str, column: str, rows: IntArray, values: Any, message: str) -> None:
+        room = max(0, MAX_PROBLEMS - len(self.found))
+        for row in rows[:room]:
+            value = values.iloc[int(row)] if isinstance(values, pd.Series) else values[int(row)]
+            self.found.append(Problem(f"{table}[{int(row)}].{column}", message, _plain(value)))
+        self.more += max(0, len(rows) - room)
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            extra = [Problem("", f"and {self.more} more problems", None)] if self.more else []
+            raise InvalidInput([*self.found, *extra])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pa.Scalar):
+        value = value.as_py()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _require_columns(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InvalidInput([Problem(f"{table}.{c}", "column missing", list(map(str, frame.columns)))
+                            for c in missing])
+
+
+def _text_column(frame: pd.DataFrame, table: str, column: str, problems: Problems) -> pa.Array:
+    array = pa.array(frame[column], from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_large_string(array.type):
+        try:
+            array = array.cast(TEXT)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            array = pa.array([None if v is None else str(v) for v in array.to_pylist()], TEXT)
+    array = _trimmed(array)
+    shortest, longest = _TEXT_LIMITS[(table, column)]
+    lengths = pc.utf8_length(array).fill_null(shortest).to_numpy(zero_copy_only=False)
+    for bad, message in ((lengths < shortest, "must not be empty"),
+                         (lengths > longest, f"must have at most {longest} characters")):
+        if bad.any():
+            problems.add_rows(table, column, np.flatnonzero(bad), array, message)
+    return array
+
+
+def _trimmed(array: pa.Array) -> pa.Array:
+    """Strip Unicode White_Space from both ends; only texts whose end bytes could be spaces are looked at."""
+    if len(array) == 0 or array.buffers()[2] is None:
+        return array
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset: array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    suspect = np.zeros(len(array), dtype=np.bool_)
+    suspect[filled] = _MAY_START_SPACE[data[starts[filled]]] | _MAY_END_SPACE[data[ends[filled] - 1]]
+    rows = np.flatnonzero(suspect)
+    if len(rows) == 0:
+        return array
+    texts = array.take(pa.array(rows)).to_pylist()
+    stripped = [t.strip(_WHITE_SPACE) if t is not None else None for t in texts]
+    changed = [i for i, (a, b) in enumerate(zip(texts, stripped, strict=True)) if a != b]
+    if not changed:
+        return array
+    mask = np.zeros(len(array), dtype=np.bool_)
+    mask[rows[changed]] = True
+    return pc.replace_with_mask(array, pa.array(mask), pa.array([stripped[i] for i in changed], TEXT))
+
+
+def _int_column(frame: pd.DataFrame, column: str) -> tuple[IntArray, BoolArray]:
+    series = frame[column]
+    present = ~series.isna().to_numpy()
+    values = series.to_numpy(dtype=np.float64, na_value=0.0)
+    return values.astype(np.int64), present
+
+
+def _day_column(frame: pd.DataFrame, table: str, column: str) -> tuple[IntArray, BoolArray]:
+    series = frame[column]
+    if not isinstance(series.dtype, pd.DatetimeTZDtype) and series.dtype.kind != "M":
+        raise InvalidInput([Problem(f"{table}.{column}", "must be a datetime column", str(series.dtype))])
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_localize(None)
+    moments = series.to_numpy(dtype="datetime64[ns]")
+    present = ~np.isnat(moments)
+    days = moments.astype("datetime64[D]").astype(np.int64)
+    return np.where(present, days, 0), present
+
+
+def customer_columns(cohort: Cohort, as_of: int, problems: Problems) -> CustomerColumns:
+    """The customers table as arrays, with its single-row rules checked."""
+    frame = cohort.customers
+    _require_columns(frame, "customers", CUSTOMER_COLUMNS)
+    texts = {c: _text_column(frame, "customers", c, problems) for c in ("customer_id", "city", "region", "gender")}
+    if texts["customer_id"].null_count:
+        problems.add_rows("customers", "customer_id", np.flatnonzero(texts["customer_id"].is_null()
+                                                                       .to_numpy(zero_copy_only=False)),
+                          texts["customer_id"], "is missing")
+    age, has_age = _int_column(frame, "age")
+    bad_age = has_age & ((age < 0) | (age > 120))
+    problems.add_rows("customers", "age", np.flatnonzero(bad_age), age, "must be between 0 and 120")
+    registered, has_registered = _day_column(frame, "customers", "registered_at")
+    problems.add_rows("customers", "registered_at", np.flatnonzero(has_registered & (registered > as_of)),
+                      frame["registered_at"], "is after the as-of day")
+    total_orders, has_total_orders = _int_column(frame, "total_orders")
+    problems.add_rows("customers", "total_orders", np.flatnonzero(has_total_orders & (total_orders < 0)),
+                      total_orders, "must not be negative")
+    return CustomerColumns(texts["customer_id"], texts["city"], texts["region"], texts["gender"], age, has_age,
+                           registered, has_registered, total_orders, has_total_orders)
+
+
+def _unique_ids(ids: pa.Array, problems: Problems) -> None:
+    if len(ids) < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py():
+        return
+    if len(pc.unique(ids)) != len(ids):
+        repeated = pd.Series(ids.to_pandas()).duplicated().to_numpy()
+        problems.add_rows("customers", "customer_id", np.flatnonzero(repeated), ids, "appears more than once")
+
+
+def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Problems) -> IntArray:
+    """Each history row's customer position; history rows usually come in runs per customer."""
+    count = len(line_ids)
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.ones(count, dtype=np.bool_)
+    change[1:] = ~pc.equal(line_ids.slice(1), line_ids.slice(0, count - 1)).to_numpy(zero_copy_only=False)
+    run_starts = np.flatnonzero(change)
+    run_ids = line_ids.take(pa.array(run_starts))
+    run_lengths = np.diff(np.append(run_starts, count))
+    if len(run_ids) == len(customer_ids) and pc.all(pc.equal(run_ids, customer_ids)).as_py():
+        return np.repeat(np.arange(len(customer_ids), dtype=np.int64), run_lengths)
+    found = pc.index_in(run_ids, value_set=customer_ids)
+    unknown = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
+    if len(unknown):
+        problems.add_rows("history", "customer_id", run_starts[unknown], line_ids,
+                          "is not in the customers table")
+    positions = found.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.repeat(positions, run_lengths)
+
+
+def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problems: Problems) -> LineColumns:
+    """The history as arrays in customer order, with its single-row rules checked."""
+    frame = cohort.history
+    _require_columns(frame, "history", HISTORY_COLUMNS)
+    _unique_ids(customers.customer_id, problems)
+    line_ids = _text_column_plain(frame["customer_id"])
+    if line_ids.null_count:
+        problems.add_rows("history", "customer_id",
+                          np.flatnonzero(line_ids.is_null().to_numpy(zero_copy_only=False)), line_ids, "is missing")
+        problems.raise_if_any()
+    customer = _customer_of_lines(customers.customer_id, line_ids, problems)
+    texts = {c: _text_column(frame, "history", c, problems) for c in ("product_id", "product_name", "category")}
+    quantity = frame["total_quantity"].to_numpy(dtype=np.int64)
+    spent = frame["total_spent"].to_numpy(dtype=np.float64)
+    orders = frame["order_count"].to_numpy(dtype=np.int64)
+    first, has_first = _day_column(frame, "history", "first_purchase")
+    last, has_last = _day_column(frame, "history", "last_purchase")
+    gap = frame["avg_days_between"].to_numpy(dtype=np.float64, na_value=np.nan)
+    day_text = frame["last_purchase"]
+    checks: list[tuple[str, BoolArray, Any, str]] = [
+        ("total_quantity", quantity < 0, quantity, "must not be negative"),
+        ("total_spent", ~(spent >= 0) | ~np.isfinite(spent), spent, "must be a finite amount, not negative"),
+        ("order_count", orders < 1, orders, "must be at least 1"),
+        ("last_purchase", ~has_last, day_text, "is missing"),
+        ("last_purchase", has_last & (last > as_of), day_text, "is after the as-of day"),
+        ("last_purchase", has_last & has_first & (last < first), day_text, "is before first_purchase"),
+        ("avg_days_between", np.isinf(gap) | (gap < 0), gap, "must be a finite number of days, not negative"),
+    ]
+    for column, bad, values, message in checks:
+        if bad.any():
+            problems.add_rows("history", column, np.flatnonzero(bad), values, message)
+    problems.raise_if_any()
+
+    if len(customer) > 1 and (np.diff(customer) < 0).any():
+        order = np.argsort(customer, kind="stable")
+        customer = customer[order]
+        take = pa.array(order)
+        texts = {c: a.take(take) for c, a in texts.items()}
+        quantity, spent, orders = quantity[order], spent[order], orders[order]
+        first, has_first, last, gap = first[order], has_first[order], last[order], gap[order]
+    starts = np.searchsorted(customer, np.arange(len(customers) + 1)).astype(np.int64)
+    crowded = np.flatnonzero(np.diff(starts) > MAX_PRODUCT_LINES)
+    problems.add_rows("customers", "customer_id", crowded, customers.customer_id,
+                      f"has more than {MAX_PRODUCT_LINES} history rows")
+    problems.raise_if_any()
+    return LineColumns(customer, starts, texts["product_id"], texts["product_name"], texts["category"], quantity,
+                       spent, orders, first, has_first, last, gap)
+
+
+def _text_column_plain(series: pd.Series) -> pa.Array:
+    array = pa.array(series, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return _trimmed(array.cast(TEXT))
+
+
+def as_of_day(day: Any) -> int:
+    """The as-of day as a day number."""
+    return day_number(day)

@@ -1,0 +1,126 @@
+"""Numbers and days as text, a whole column at a time, exactly as the scalar engine writes them.
+
+The scalar engine rounds money with Python's ``round(x, 2)`` and writes numbers in reasons with
+`rules.segments.num` (``f"{x:.2f}"`` unless the number is whole). Both round the *exact* binary value half to
+even. ``np.round`` does not (it rounds ``x * 100`` after that product was itself rounded), so the cents here come
+from an error-free product instead, and agree with Python digit for digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.segments import num
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+TEXT = pa.large_string()
+EPOCH = date(1970, 1, 1)
+
+_SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's constant, splits a double into two 26-bit halves
+_EXACT_LIMIT = 2.0**43  # below this, x * 100 stays under 2**50 and the half-cent test below is exact
+
+
+def exact_cents(values: FloatArray) -> FloatArray:
+    """``values * 100`` rounded half to even on the exact binary value (what Python's round and format do).
+
+    Only meaningful below 2**43 in magnitude; `money` and `num_text` let Python handle larger values.
+    """
+    product = values * 100.0
+    split = _SPLIT * values
+    high = split - (split - values)
+    low = values - high
+    error = (high * 100.0 - product) + low * 100.0  # exact: values * 100 == product + error
+    floor = np.floor(product)
+    middle = floor + 0.5
+    tie_up = (product == middle) & ((error > 0) | ((error == 0) & (np.fmod(floor, 2.0) != 0)))
+    cents: FloatArray = floor + ((product > middle) | tie_up)
+    return cents
+
+
+def _huge(values: FloatArray) -> IntArray:
+    """Positions of values too large for the exact test (absurd amounts; a loop over them stays short)."""
+    return np.flatnonzero(~(np.abs(values) < _EXACT_LIMIT))
+
+
+def money(values: FloatArray) -> FloatArray:
+    """Python's ``round(x, 2)`` for every value: the double nearest to the correctly rounded cents."""
+    rounded: FloatArray = exact_cents(values) / 100.0
+    for position in _huge(values):
+        rounded[position] = round(float(values[position]), 2)
+    return rounded
+
+
+def int_text(values: npt.NDArray[np.integer] | IntArray) -> pa.Array:
+    """Integers as decimal text."""
+    return pc.cast(pa.array(np.asarray(values, dtype=np.int64)), TEXT)
+
+
+def num_text(values: FloatArray) -> pa.Array:
+    """`rules.segments.num` for every value: whole numbers plain, others with two decimals."""
+    whole = values == np.floor(values)
+    wholes = int_text(np.where(whole & (np.abs(values) < _EXACT_LIMIT), values, 0.0).astype(np.int64))
+    if whole.all():
+        return wholes
+    cents = np.abs(exact_cents(np.where(whole, 0.0, values))).astype(np.int64)
+    units = int_text(cents // 100)
+    hundredths = pc.utf8_lpad(int_text(cents % 100), width=2, padding="0")
+    negative = np.signbit(values) & ~whole
+    sign = pc.if_else(pa.array(negative), "-", "") if negative.any() else ""
+    decimals = join(sign, units, ".", hundredths)
+    texts = pc.if_else(pa.array(whole), wholes, decimals)
+    huge = _huge(values)
+    if len(huge):
+        mask = np.zeros(len(values), dtype=np.bool_)
+        mask[huge] = True
+        texts = pc.replace_with_mask(texts, pa.array(mask), pa.array([num(float(values[p])) for p in huge], TEXT))
+    return texts
+
+
+def join(*pieces: pa.Array | str) -> pa.Array:
+    """Concatenate text columns and constants row by row (nulls propagate)."""
+    arrays = [pa.scalar(p, TEXT) if isinstance(p, str) else p for p in pieces]
+    return pc.binary_join_element_wise(*arrays, pa.scalar("", TEXT))
+
+
+def text_table(texts: list[str | None]) -> pa.Array:
+    """A small lookup table of texts, to `take` from with per-row codes."""
+    return pa.array(texts, TEXT)
+
+
+def take(table: pa.Array, codes: npt.NDArray[np.integer]) -> pa.Array:
+    """``table[codes]`` for every row."""
+    return table.take(pa.array(codes))
+
+
+def texts_for_ints(values: IntArray, describe: Callable[[int], str | None]) -> pa.Array:
+    """``describe(v)`` for every value, calling `describe` once per distinct value (ages, day counts)."""
+    if len(values) == 0:
+        return pa.array([], TEXT)
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    present = np.zeros(span, dtype=np.bool_)
+    present[values - low] = True
+    distinct = np.flatnonzero(present)
+    slot = np.zeros(span, dtype=np.int64)
+    slot[distinct] = np.arange(len(distinct))
+    table = text_table([describe(int(v) + low) for v in distinct])
+    return take(table, slot[values - low])
+
+
+def seed_datetime_texts(days: IntArray) -> pa.Array:
+    """Days since 1970-01-01 as the seed's midnight datetimes ("2026-01-20T00:00:00")."""
+    return texts_for_ints(days, lambda d: f"{(EPOCH + timedelta(days=d)).isoformat()}T00:00:00")
+
+
+def day_number(day: date) -> int:
+    """A calendar day as days since 1970-01-01."""
+    return (day - EPOCH).days
