@@ -56,6 +56,29 @@ class Rejection(BaseModel):
     count: int = Field(ge=0)
     rows: list[int] = Field(default_factory=list, description="first row numbers, 1-based data rows")
     examples: list[dict[str, Any]] = Field(default_factory=list)
+    description: str | None = Field(default=None, description="what the reason means, in words")
+
+
+class CustomersFileReport(BaseModel):
+    """What reading the second file (customer attributes, ``customers=``) did; rows add up as in IngestReport."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    rows_read: int = Field(alias="rowsRead", ge=0)
+    rows_accepted: int = Field(alias="rowsAccepted", ge=0)
+    rows_rejected: int = Field(alias="rowsRejected", ge=0)
+    rejected_by_reason: dict[str, Rejection] = Field(default_factory=dict, alias="rejectedByReason")
+    customers: int = Field(ge=0, description="distinct customers in this file")
+    encoding: str | None = None
+    delimiter: str | None = None
+    date_order: Literal["YMD", "DMY", "MDY"] | None = Field(default=None, alias="dateOrder")
+    column_mapping: dict[str, str] = Field(default_factory=dict, alias="columnMapping")
+    warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rows_add_up(self) -> Self:
+        _check_rows_add_up(self.rows_read, self.rows_accepted, self.rows_rejected, self.rejected_by_reason)
+        return self
 
 
 class IngestReport(BaseModel):
@@ -74,6 +97,10 @@ class IngestReport(BaseModel):
     date_order: Literal["YMD", "DMY", "MDY"] | None = Field(default=None, alias="dateOrder")
     column_mapping: dict[str, str] = Field(default_factory=dict, alias="columnMapping")
     warnings: list[str] = Field(default_factory=list)
+    # Additions (optional): how numbers were read, how the file was read, and the customers file's own report.
+    decimal_mark: Literal[".", ","] | None = Field(default=None, alias="decimalMark")
+    notes: list[str] = Field(default_factory=list, description="how the file was read (not problems)")
+    customers_file: CustomersFileReport | None = Field(default=None, alias="customersFile")
 
     @model_validator(mode="after")
     def _rows_add_up(self) -> Self:
@@ -83,6 +110,13 @@ class IngestReport(BaseModel):
         if self.rows_rejected != sum(r.count for r in self.rejected_by_reason.values()):
             raise ValueError("rowsRejected must equal the sum of rejectedByReason counts")
         return self
+
+
+def _check_rows_add_up(read: int, accepted: int, rejected: int, by_reason: Mapping[str, Rejection]) -> None:
+    if read != accepted + rejected:
+        raise ValueError(f"rowsRead {read} != rowsAccepted {accepted} + rowsRejected {rejected}")
+    if rejected != sum(r.count for r in by_reason.values()):
+        raise ValueError("rowsRejected must equal the sum of rejectedByReason counts")
 
 
 @dataclass(frozen=True)
