@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Final
 
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, TracerProvider
 
 from agent.telemetry.record import InvocationRecord
 
@@ -37,7 +37,7 @@ SESSION_ID: Final = "session.id"
 
 
 @contextmanager
-def invocation_span(*, session_id: str | None = None) -> Iterator[Span]:
+def invocation_span(*, session_id: str | None = None, tracer_provider: TracerProvider | None = None) -> Iterator[Span]:
     """A span around one invocation, current while the block runs.
 
     An exception escaping the block is recorded on the span and marks it as an error.
@@ -45,9 +45,10 @@ def invocation_span(*, session_id: str | None = None) -> Iterator[Span]:
     Args:
         session_id: the AgentCore runtime session id, if the request had one (an opaque id, not customer
             data); AgentCore's observability groups traces by ``session.id``.
+        tracer_provider: where the span goes; the global provider when None.
     """
     attributes = {SESSION_ID: session_id} if session_id else None
-    tracer = trace.get_tracer(TRACER_NAME)
+    tracer = trace.get_tracer(TRACER_NAME, tracer_provider=tracer_provider)
     with tracer.start_as_current_span(SPAN_NAME, kind=SpanKind.INTERNAL, attributes=attributes) as span:
         yield span
 

@@ -1,0 +1,198 @@
+"""Records become per-minute CloudWatch metric data (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agent.telemetry.aggregate import MAX_DATUMS_PER_REQUEST, MetricAggregator, aggregate, batches
+from agent.telemetry.record import InvocationRecord
+
+MINUTE = datetime(2026, 2, 12, 9, 30, tzinfo=UTC)
+T0 = MINUTE.timestamp()
+
+
+def test_records_of_one_minute_become_one_datum_per_series() -> None:
+    records = [
+        (T0 + 1, InvocationRecord("customer", "ok", 12.5, "template", {"churnSegment": {"Aktif": 1}})),
+        (T0 + 20, InvocationRecord("customer", "ok", 12.5, "model", {"churnSegment": {"Riskli": 1}})),
+        (T0 + 59, InvocationRecord("cohort", "invalid_input", 3.0)),
+    ]
+
+    assert aggregate(records) == [
+        {
+            "MetricName": "Errors",
+            "Dimensions": [{"Name": "ErrorClass", "Value": "invalid_input"}],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "Explanations",
+            "Dimensions": [{"Name": "Source", "Value": "model"}],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "Explanations",
+            "Dimensions": [{"Name": "Source", "Value": "none"}],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "Explanations",
+            "Dimensions": [{"Name": "Source", "Value": "template"}],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "Invocations",
+            "Dimensions": [{"Name": "Mode", "Value": "cohort"}],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "Invocations",
+            "Dimensions": [{"Name": "Mode", "Value": "customer"}],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [2.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "Latency",
+            "Dimensions": [{"Name": "Mode", "Value": "cohort"}],
+            "Timestamp": MINUTE,
+            "Values": [3.0],
+            "Counts": [1.0],
+            "Unit": "Milliseconds",
+        },
+        {
+            "MetricName": "Latency",
+            "Dimensions": [{"Name": "Mode", "Value": "customer"}],
+            "Timestamp": MINUTE,
+            "Values": [12.5],
+            "Counts": [2.0],
+            "Unit": "Milliseconds",
+        },
+        {
+            "MetricName": "SegmentsAssigned",
+            "Dimensions": [
+                {"Name": "SegmentDimension", "Value": "churnSegment"},
+                {"Name": "Segment", "Value": "Aktif"},
+            ],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+        {
+            "MetricName": "SegmentsAssigned",
+            "Dimensions": [
+                {"Name": "SegmentDimension", "Value": "churnSegment"},
+                {"Name": "Segment", "Value": "Riskli"},
+            ],
+            "Timestamp": MINUTE,
+            "Values": [1.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+    ]
+
+
+def test_a_cohort_counts_its_customers_per_segment_and_minutes_stay_apart() -> None:
+    cohort = InvocationRecord("cohort", "ok", 40.0, "template", {"loyaltyTier": {"Altın": 120, "Bronz": 7}})
+    datums = aggregate([(T0, cohort), (T0 + 61, cohort), (T0 + 62, cohort)])
+
+    segments = [
+        (d["Timestamp"], d["Dimensions"][1]["Value"], d["Values"], d["Counts"])
+        for d in datums
+        if d["MetricName"] == "SegmentsAssigned"
+    ]
+    later = datetime(2026, 2, 12, 9, 31, tzinfo=UTC)
+    assert segments == [
+        (MINUTE, "Altın", [120.0], [1.0]),
+        (MINUTE, "Bronz", [7.0], [1.0]),
+        (later, "Altın", [120.0], [2.0]),
+        (later, "Bronz", [7.0], [2.0]),
+    ]
+
+
+def test_more_than_150_distinct_values_are_split_across_datums() -> None:
+    datums = aggregate([(T0, InvocationRecord("customer", "ok", float(ms))) for ms in range(400)])
+
+    latency = [d for d in datums if d["MetricName"] == "Latency"]
+    assert [len(d["Values"]) for d in latency] == [150, 150, 100]
+    assert [v for d in latency for v in d["Values"]] == [float(ms) for ms in range(400)]
+    assert {c for d in latency for c in d["Counts"]} == {1.0}
+
+
+def test_impossible_values_are_left_out_rather_than_sent() -> None:
+    record = InvocationRecord(
+        "region",
+        "ok",
+        float("nan"),
+        "none",
+        {"ageSegment": {"GenZ": 0, "": 3}, " ": {"Olgun": 2}, "churnSegment": {"Aktif": -1}},
+    )
+
+    assert [d["MetricName"] for d in aggregate([(T0, record)])] == ["Explanations", "Invocations"]
+
+
+def test_a_malformed_record_raises_and_leaves_no_partial_counts() -> None:
+    aggregator = MetricAggregator()
+    aggregator.add(InvocationRecord("customer", "ok", 1.0), T0)
+    broken = InvocationRecord("customer", "ok", 2.0, "model", {"churnSegment": {"Aktif": "many"}})  # type: ignore[dict-item]
+
+    with pytest.raises(ValueError, match="many"):
+        aggregator.add(broken, T0)
+
+    assert aggregator.records == 1
+    assert [(d["MetricName"], d["Counts"]) for d in aggregator.drain()] == [
+        ("Explanations", [1.0]),
+        ("Invocations", [1.0]),
+        ("Latency", [1.0]),
+    ]
+    assert aggregator.empty
+
+
+def test_drops_are_reported_as_their_own_metric() -> None:
+    aggregator = MetricAggregator()
+    aggregator.add_drops("queue_full", 17, T0 + 5)
+    aggregator.add_drops("closed", 0, T0 + 5)
+
+    assert aggregator.drain() == [
+        {
+            "MetricName": "RecordsDropped",
+            "Dimensions": [{"Name": "Reason", "Value": "queue_full"}],
+            "Timestamp": MINUTE,
+            "Values": [17.0],
+            "Counts": [1.0],
+            "Unit": "Count",
+        },
+    ]
+
+
+def test_batches_respect_the_request_limits() -> None:
+    small = aggregate([(T0 + 60 * i, InvocationRecord("customer", "ok", 1.0)) for i in range(400)])
+    assert len(small) == 1200  # three series a minute
+
+    requests = list(batches(small))
+
+    assert [len(r) for r in requests] == [MAX_DATUMS_PER_REQUEST, 200]
+    assert [d for r in requests for d in r] == small
+
+    wide = aggregate([(T0, InvocationRecord("customer", "ok", float(ms))) for ms in range(20_000)])
+    value_counts = [sum(len(d["Values"]) for d in r) for r in batches(wide)]
+    assert max(value_counts) <= 10_000
+    assert sum(value_counts) == sum(len(d["Values"]) for d in wide)
