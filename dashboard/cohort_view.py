@@ -233,11 +233,11 @@ def cohort_facts(frame: pd.DataFrame, rulebook: Rulebook | None = None, top: int
     """The cohort in numbers, as plain data for the agent to narrate (no customer-level data)."""
     rules = rulebook or default_rulebook()
     numbers = kpis(frame, rules)
-    segments = {
-        dimension: {row.label: int(row.customers) for row in distribution(frame, dimension, rules).itertuples()
-                    if row.customers}
-        for dimension in rules.dimensions
-    }
+    segments: dict[str, dict[str, int]] = {}
+    for dimension in rules.dimensions:
+        dist = distribution(frame, dimension, rules)
+        segments[dimension] = {str(label): int(n) for label, n in zip(dist["label"], dist["customers"], strict=True)
+                               if n}
     opportunities = missing_regular_opportunities(frame).head(top)
     return {
         "customers": numbers.customers,
@@ -249,8 +249,8 @@ def cohort_facts(frame: pd.DataFrame, rulebook: Rulebook | None = None, top: int
         "segments": segments,
         "topCategories": {str(k): int(v) for k, v in frame["affinityCategory"].value_counts().head(top).items()},
         "overdueRegulars": [
-            {"product": row.productName if isinstance(row.productName, str) else row.productId,
-             "customers": int(row.customers)}
-            for row in opportunities.itertuples()
+            {"product": name if isinstance(name, str) else str(pid), "customers": int(n)}
+            for name, pid, n in zip(opportunities["productName"], opportunities["productId"],
+                                    opportunities["customers"], strict=True)
         ],
     }

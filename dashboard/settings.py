@@ -2,12 +2,12 @@
 
 The environment wins over Streamlit secrets, so a launcher (`make run`) can point the dashboard at a runtime
 without touching files. Every setting has the name of its environment variable; in `secrets.toml` the same
-names are used (``SEGMENT_BACKEND = "arn"``).
+names are used (``SEGMENT_BACKEND = "arn"``). Without SEGMENT_BACKEND, the backend is ``url`` when
+SEGMENT_RUNTIME_URL is set, else ``arn`` when SEGMENT_AGENT_RUNTIME_ARN is set, else ``inprocess``.
 
 | variable | meaning | default |
 | --- | --- | --- |
-| SEGMENT_BACKEND | ``inprocess``, ``url`` or ``arn`` | ``url`` if SEGMENT_RUNTIME_URL is set, else ``arn`` if |
-|  |  | SEGMENT_AGENT_RUNTIME_ARN is set, else ``inprocess`` |
+| SEGMENT_BACKEND | ``inprocess``, ``url`` or ``arn`` | see above |
 | SEGMENT_RUNTIME_URL | base URL of ``segment serve`` or any AgentCore-compatible endpoint | |
 | SEGMENT_AGENT_RUNTIME_ARN | ARN of a deployed AgentCore runtime | |
 | SEGMENT_AGENT_QUALIFIER | endpoint qualifier of that runtime | ``DEFAULT`` |
@@ -16,6 +16,7 @@ names are used (``SEGMENT_BACKEND = "arn"``).
 | SEGMENT_MAX_CONCURRENCY | invocations in flight at once for a chunked cohort | 4 |
 | SEGMENT_CHUNK_SIZE | customers per cohort invocation | the agent's documented maximum batch size |
 | SEGMENT_MAX_ATTEMPTS | attempts per invocation (url and arn backends) | 4 |
+| SEGMENT_AS_OF | the as-of day a session starts with (YYYY-MM-DD) | today in UTC |
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -55,6 +57,7 @@ class Settings:
     max_concurrency: int = 4
     chunk_size: int | None = None
     max_attempts: int = 4
+    as_of: date | None = None
 
     @property
     def target(self) -> str:
@@ -88,7 +91,7 @@ def load_settings(env: Mapping[str, str], secrets: Mapping[str, Any] | None = No
     chosen = chosen.lower().replace("-", "").replace("_", "")
     if chosen not in BACKENDS:
         raise SettingsError(f"SEGMENT_BACKEND must be one of {', '.join(BACKENDS)}, got {get('SEGMENT_BACKEND')!r}")
-    backend: BackendKind = chosen  # type: ignore[assignment]  # checked against BACKENDS just above
+    backend: BackendKind = next(kind for kind in BACKENDS if kind == chosen)
 
     if backend == "url":
         if url is None:
@@ -106,6 +109,11 @@ def load_settings(env: Mapping[str, str], secrets: Mapping[str, Any] | None = No
 
     region = get("SEGMENT_AWS_REGION") or (arn.split(":")[3] if arn and arn.startswith(_ARN_PREFIX) else None)
     chunk = get("SEGMENT_CHUNK_SIZE")
+    as_of_text = get("SEGMENT_AS_OF")
+    try:
+        as_of = date.fromisoformat(as_of_text) if as_of_text else None
+    except ValueError:
+        raise SettingsError(f"SEGMENT_AS_OF must be a YYYY-MM-DD date, got {as_of_text!r}") from None
     return Settings(
         backend=backend,
         runtime_url=url.rstrip("/") if url else None,
@@ -116,6 +124,7 @@ def load_settings(env: Mapping[str, str], secrets: Mapping[str, Any] | None = No
         max_concurrency=_number(get, "SEGMENT_MAX_CONCURRENCY", 4, int),
         chunk_size=_number(get, "SEGMENT_CHUNK_SIZE", 1, int) if chunk else None,
         max_attempts=_number(get, "SEGMENT_MAX_ATTEMPTS", 4, int),
+        as_of=as_of,
     )
 
 

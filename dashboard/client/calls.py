@@ -39,17 +39,23 @@ class Answer:
     request_id: str | None
 
 
-def explanation_text(body: Mapping[str, Any]) -> str | None:
-    """The text of the seed's ``explanation`` object ``{"role", "content": [{"text": ...}]}``."""
-    explanation = body.get("explanation")
-    if isinstance(explanation, str):
-        return explanation
-    if isinstance(explanation, dict):
-        parts = [part.get("text") for part in explanation.get("content") or [] if isinstance(part, dict)]
+def message_text(message: Any) -> str | None:
+    """The text of the seed's assistant message ``{"role", "content": [{"text": ...}]}`` (or of a plain string)."""
+    if isinstance(message, str):
+        return message or None
+    if isinstance(message, dict):
+        parts = [part.get("text") for part in message.get("content") or [] if isinstance(part, dict)]
         text = "".join(p for p in parts if isinstance(p, str))
         return text or None
-    text = body.get("text")  # a streamed answer's joined text pieces
-    return text if isinstance(text, str) and text else None
+    return None
+
+
+def explanation_text(body: Mapping[str, Any]) -> str | None:
+    """The explanation of an answer; a streamed answer's joined text pieces when it has no explanation object."""
+    text = message_text(body.get("explanation"))
+    if text is None and isinstance(body.get("text"), str):
+        text = body["text"] or None
+    return text
 
 
 def _answer(body: Mapping[str, Any], backend: str) -> Answer:
@@ -84,15 +90,28 @@ def profile_region(
     return _answer(client.invoke(payload, session_id=session_id), client.kind)
 
 
+@dataclass(frozen=True, slots=True)
+class CohortAnswer:
+    """A whole cohort's answer, however many chunks it took.
+
+    Attributes:
+        analyses: one seed-shaped analysis per customer, in the customers' order.
+        invocations: how many invocations it took.
+    """
+
+    analyses: list[dict[str, Any]]
+    invocations: int
+
+
 def segment_customers(
     client: AgentClient, customers: Sequence[Mapping[str, Any]], *, as_of: date, session_id: str,
     chunk_size: int, max_workers: int, on_progress: Progress | None = None,
-) -> list[dict[str, Any]]:
-    """Segment seed customers in chunks of `chunk_size`, `max_workers` chunks in flight; analyses in order.
+) -> CohortAnswer:
+    """Segment seed customers in chunks of `chunk_size`, `max_workers` chunks in flight.
 
     Raises:
         AgentError: a chunk failed; its problems are relocated to the customer's position in `customers`
-            (``customers[1234].productHistory[0].totalSpent``), so the message names the customer.
+            (``customers[1234].productHistory[0].totalSpent``) and name the customer's id.
     """
     payloads = [
         {"cohort": {"customers": list(chunk)}, "asOf": as_of.isoformat(), "explain": False}
@@ -113,7 +132,7 @@ def segment_customers(
     if len(analyses) != len(customers):
         raise AgentError("unexpected_answer", f"The agent answered {len(analyses)} analyses for "
                          f"{len(customers)} customers.", backend=client.kind)
-    return analyses
+    return CohortAnswer(analyses, len(payloads))
 
 
 def _locate_in_cohort(
@@ -141,7 +160,7 @@ def ask(client: AgentClient, prompt: str, *, as_of: date, session_id: str, langu
     """Ask the agent a free question; the answer's text is in `Answer.explanation`."""
     body = client.invoke({"prompt": prompt, "asOf": as_of.isoformat(), "language": language},
                          session_id=session_id)
-    text = explanation_text(body) or (body.get("answer") if isinstance(body.get("answer"), str) else None)
+    text = message_text(body.get("answer")) or explanation_text(body)
     source = body.get("explanationSource")
     request_id = body.get("requestId")
     return Answer({}, text, str(source) if source else None, str(request_id) if request_id else None)

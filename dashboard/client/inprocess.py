@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from agent.handler import handle
-
 from dashboard.client.base import AgentError, error_from_body
 from dashboard.settings import BackendKind
 

@@ -1,0 +1,167 @@
+"""What the Customer page shows, as pure functions: input parsing, segment cards, product tables.
+
+A customer can be entered three ways: picked from the loaded cohort, typed into a form, or pasted as the
+seed's JSON (a whole request, its ``customerData`` or just the ``customer`` object).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dashboard.charts import DIMENSION_TITLES, UNKNOWN_COLOUR
+from rules.rulebook import Rulebook, default_rulebook
+
+CARD_FIELDS: tuple[str, ...] = (
+    "churnSegment", "valueSegment", "loyaltyTier", "ageSegment", "affinityType", "diversityProfile",
+    "affinityCategory",
+)
+PRODUCT_LINE_COLUMNS: tuple[str, ...] = (
+    "productId", "productName", "category", "totalQuantity", "totalSpent", "orderCount", "firstPurchase",
+    "lastPurchase", "avgDaysBetween",
+)
+
+
+class CustomerInputError(ValueError):
+    """The entered customer cannot be read; the message says where."""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentCard:
+    """One segment of a customer, ready to draw.
+
+    Attributes:
+        title: the dimension in words ("Churn risk").
+        code: the segment code, None when undecided.
+        label: the code with its English name ("Riskli — at risk"), or the category.
+        colour: the segment's colour (a neutral grey for categories and undecided segments).
+        reason: why it was assigned.
+    """
+
+    title: str
+    code: str | None
+    label: str | None
+    colour: str
+    reason: str | None
+
+
+def parse_customer_json(text: str) -> dict[str, Any]:
+    """The seed's ``customerData`` from pasted JSON.
+
+    Accepts a whole request ``{"customerData": {...}}``, a ``customerData`` object, or a bare seed customer
+    (an object with ``productHistory`` or ``registeredAt``, as in the seed's mock data).
+
+    Raises:
+        CustomerInputError: the text is not JSON, or not an object of one of those shapes.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CustomerInputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    if not isinstance(data, dict):
+        raise CustomerInputError(f"expected a JSON object, got {type(data).__name__}")
+    if isinstance(data.get("customerData"), dict):
+        inner: dict[str, Any] = data["customerData"]
+        return inner
+    if "customer" in data or "region" in data:
+        return data
+    if "productHistory" in data or "registeredAt" in data:
+        return {"customerId": data.get("customerId"), "city": data.get("city"), "customer": data}
+    raise CustomerInputError(
+        "expected a request {\"customerData\": ...}, a customerData object {\"customer\": ...} or a seed customer "
+        f"with productHistory; got an object with keys {sorted(data)[:12]}"
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or value == ""
+
+
+def _day(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, pd.Timestamp | date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def customer_from_form(fields: Mapping[str, Any], lines: pd.DataFrame) -> dict[str, Any]:
+    """The seed's ``customerData`` from the form's fields and its product-lines table.
+
+    Empty fields are left out (the agent then says what it could not decide); rows of the table with no
+    product id and no spend are ignored as blank rows.
+    """
+    customer: dict[str, Any] = {
+        key: (value.isoformat() if isinstance(value, date) else value)
+        for key, value in fields.items() if not _blank(value)
+    }
+    history = []
+    for row in lines.to_dict("records"):
+        if _blank(row.get("productId")) and _blank(row.get("totalSpent")):
+            continue
+        line: dict[str, Any] = {}
+        for column in PRODUCT_LINE_COLUMNS:
+            value: Any = row.get(column)
+            if column in ("firstPurchase", "lastPurchase"):
+                value = _day(value)
+            if not _blank(value):
+                line[column] = value.item() if hasattr(value, "item") else value  # numpy scalars → JSON types
+        history.append(line)
+    customer["productHistory"] = history
+    return {"customerId": customer.get("customerId"), "city": customer.get("city"), "customer": customer}
+
+
+def segment_cards(analysis: Mapping[str, Any], rulebook: Rulebook | None = None) -> list[SegmentCard]:
+    """A card per segment of the analysis, in the order marketers read them (churn first)."""
+    rules = rulebook or default_rulebook()
+    reasons = analysis.get("reasons") or {}
+    cards = []
+    for field in CARD_FIELDS:
+        code = analysis.get(field)
+        reason = reasons.get(field, {}).get("text") if isinstance(reasons.get(field), dict) else None
+        if code is None:
+            cards.append(SegmentCard(DIMENSION_TITLES[field], None, None, UNKNOWN_COLOUR, reason))
+            continue
+        try:
+            segment = rules.segment(code)
+        except KeyError:  # categories (SKINCARE) are data, not rulebook codes
+            cards.append(SegmentCard(DIMENSION_TITLES[field], code, code, UNKNOWN_COLOUR, reason))
+            continue
+        cards.append(SegmentCard(DIMENSION_TITLES[field], code, rules.display_name(code), segment.color, reason))
+    return cards
+
+
+def top_products_frame(analysis: Mapping[str, Any]) -> pd.DataFrame:
+    """The customer's top products: ``product, category, quantity, spent, lastBought``."""
+    items = analysis.get("topProducts") or []
+    return pd.DataFrame({
+        "product": [_product(i) for i in items],
+        "category": [i.get("category") for i in items],
+        "quantity": pd.array([i.get("totalQuantity") for i in items], dtype="Int64"),
+        "spent": pd.array([i.get("totalSpent") for i in items], dtype="float64"),
+        "lastBought": [str(i.get("lastBought", ""))[:10] for i in items],
+    })
+
+
+def missing_regulars_frame(analysis: Mapping[str, Any]) -> pd.DataFrame:
+    """The customer's overdue regulars: ``product, category, usualGapDays, daysSinceLastPurchase, daysOverdue``."""
+    items = analysis.get("missingRegulars") or []
+    return pd.DataFrame({
+        "product": [_product(i) for i in items],
+        "category": [i.get("category") for i in items],
+        "usualGapDays": pd.array([i.get("avgDaysBetween") for i in items], dtype="float64"),
+        "daysSinceLastPurchase": pd.array([i.get("daysSinceLastPurchase") for i in items], dtype="Int64"),
+        "daysOverdue": pd.array([i.get("daysOverdue") for i in items], dtype="float64"),
+        "lastBought": [str(i.get("lastBought", ""))[:10] for i in items],
+    })
+
+
+def _product(item: Mapping[str, Any]) -> str:
+    name = item.get("productName")
+    return f"{name} ({item.get('productId')})" if name else str(item.get("productId"))

@@ -1,0 +1,139 @@
+"""The session's cohort: which file is loaded, its column mapping, the read cohort and its segments.
+
+Reading is cached with `st.cache_data` keyed by the file's content hash and the mapping, scoped to the
+session (never shared between users). Segments are kept in the session's state, keyed by file, mapping,
+as-of day and backend, so reruns (filters, tabs, other pages) never call the agent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from dashboard import sources
+from dashboard.client import AgentClient
+from dashboard.segmenting import SegmentedCohort, segment_with_agent
+from dashboard.settings import Settings
+from dashboard.sources import CohortFile
+from dashboard.ui import session
+from rules.cohort.model import Cohort
+
+FILE_KEY = "cohort_file"
+UPLOAD_KEY = "cohort_upload"
+ADOPTED_UPLOAD_KEY = "cohort_adopted_upload"
+MAPPINGS_KEY = "cohort_mappings"
+RESULTS_KEY = "cohort_results"
+KEPT_RESULTS = 3  # segment tables kept per session (a 100k-customer table is tens of MB)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultKey:
+    """What a segment table depends on."""
+
+    digest: str
+    mapping: tuple[tuple[str, str], ...]
+    as_of: date
+    backend: str
+    target: str
+
+
+@st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner="Reading the file…")
+def _read(digest: str, name: str, mapping: tuple[tuple[str, str], ...], _file: CohortFile) -> Cohort:
+    # `digest` (and the mapping) key the cache; `_file` carries the bytes and is not hashed again.
+    return sources.read(_file, dict(mapping))
+
+
+def current_file() -> CohortFile | None:
+    """The loaded cohort file, if any."""
+    file = st.session_state.get(FILE_KEY)
+    return file if isinstance(file, CohortFile) else None
+
+
+def load_sample() -> None:
+    """Load the bundled sample and set the as-of day it is meant for (a button callback)."""
+    sample = sources.sample()
+    st.session_state[FILE_KEY] = sample.file
+    st.session_state[session.AS_OF_KEY] = sample.as_of
+
+
+def adopt_upload(name: str, file_id: str, content: bytes) -> None:
+    """Make a newly uploaded file the loaded cohort (once per upload, so "Load sample" can replace it)."""
+    if st.session_state.get(ADOPTED_UPLOAD_KEY) == file_id:
+        return
+    st.session_state[ADOPTED_UPLOAD_KEY] = file_id
+    st.session_state[FILE_KEY] = CohortFile.from_bytes(name, content)
+
+
+def forget_upload() -> None:
+    """The uploader was cleared: unload the uploaded file (a loaded sample stays)."""
+    if st.session_state.pop(ADOPTED_UPLOAD_KEY, None) is not None:
+        file = current_file()
+        if file is not None and file.digest != sources.sample().file.digest:
+            del st.session_state[FILE_KEY]
+
+
+def mapping(file: CohortFile) -> dict[str, str]:
+    """The column mapping the user set for this file (empty: the reader's own detection)."""
+    mappings: dict[str, dict[str, str]] = st.session_state.get(MAPPINGS_KEY, {})
+    return dict(mappings.get(file.digest, {}))
+
+
+def set_mapping(file: CohortFile, chosen: Mapping[str, str]) -> None:
+    """Read this file with the given mapping from now on."""
+    mappings: dict[str, dict[str, str]] = dict(st.session_state.get(MAPPINGS_KEY, {}))
+    mappings[file.digest] = dict(chosen)
+    st.session_state[MAPPINGS_KEY] = mappings
+
+
+def read(file: CohortFile) -> Cohort:
+    """The cohort in the file, read with the session's mapping (cached by content hash).
+
+    Raises:
+        Whatever the reader raises for a file it cannot read.
+    """
+    return _read(file.digest, file.name, tuple(sorted(mapping(file).items())), file)
+
+
+def result_key(file: CohortFile, config: Settings, client: AgentClient) -> ResultKey:
+    """The key of this file's segments for the session's as-of day and the configured backend."""
+    del config  # the client's kind and target identify the backend
+    return ResultKey(file.digest, tuple(sorted(mapping(file).items())), session.as_of(), client.kind,
+                     client.target)
+
+
+def cached_segments(key: ResultKey) -> SegmentedCohort | None:
+    """The segments already computed in this session for that key."""
+    results: dict[ResultKey, SegmentedCohort] = st.session_state.get(RESULTS_KEY, {})
+    return results.get(key)
+
+
+def segments(cohort: Cohort, key: ResultKey, client: AgentClient, config: Settings) -> SegmentedCohort:
+    """The cohort's segments from the agent, computed once per key, with a progress bar while it runs.
+
+    Raises:
+        AgentError: the agent could not segment the cohort.
+    """
+    found = cached_segments(key)
+    if found is not None:
+        return found
+    bar = st.progress(0.0, text="Segmenting with the agent…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0,
+                     text=f"Segmenting with the agent… {done} of {total} invocation{'s' * (total != 1)}")
+
+    try:
+        result = segment_with_agent(cohort, client, config, as_of=key.as_of, session_id=session.session_id(),
+                                    on_progress=progress)
+    finally:
+        bar.empty()
+    results: dict[ResultKey, Any] = dict(st.session_state.get(RESULTS_KEY, {}))
+    results[key] = result
+    while len(results) > KEPT_RESULTS:
+        results.pop(next(iter(results)))
+    st.session_state[RESULTS_KEY] = results
+    return result

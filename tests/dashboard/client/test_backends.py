@@ -1,0 +1,174 @@
+"""The three backends against the real agent: in-process, the HTTP runtime, and AgentCore through boto3."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from dashboard.client import AgentClient, AgentError, make_client
+from dashboard.client.agentcore import AgentCoreClient
+from dashboard.client.calls import analyze_customer, profile_region, segment_customers
+from dashboard.settings import Settings
+from tests.dashboard.agentcore_shim import AgentCoreShim
+from tests.dashboard.conftest import RUNTIME_ARN, many_customers, seed_customers
+from tests.dashboard.servers import free_port
+
+AS_OF = date(2026, 2, 12)
+SESSION = "dashboard-0123456789abcdef0123456789abcdef"  # 42 characters, like the dashboard's
+
+
+def _without_volatile(body: dict[str, Any]) -> dict[str, Any]:
+    """A body without what differs between any two calls: the request id and the timestamp."""
+    return {k: v for k, v in body.items() if k not in ("requestId", "timestamp")}
+
+
+@pytest.fixture
+def backends(runtime_url: str, agentcore: AgentCoreShim) -> dict[str, AgentClient]:
+    return {
+        "inprocess": make_client(Settings()),
+        "url": make_client(Settings(backend="url", runtime_url=runtime_url)),
+        "arn": make_client(Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="us-east-1")),
+    }
+
+
+PAYLOADS: dict[str, dict[str, Any]] = {
+    "customer": {"customerData": {"customerId": "C-1001", "city": "Istanbul", "customer": seed_customers()[0]},
+                 "asOf": "2026-02-12", "explain": True},
+    "customer in Turkish": {"customerData": {"customer": seed_customers()[3]}, "asOf": "2026-02-12",
+                            "language": "tr"},
+    "region": {"region": {"name": "Akdeniz"}, "city": "Antalya", "asOf": "2026-02-12"},
+    "cohort": {"cohort": {"customers": seed_customers()}, "asOf": "2026-02-12"},
+}
+
+
+@pytest.mark.parametrize("kind", list(PAYLOADS))
+def test_every_backend_gives_the_same_answer(backends: dict[str, AgentClient], kind: str) -> None:
+    bodies = {name: client.invoke(PAYLOADS[kind], session_id=SESSION) for name, client in backends.items()}
+
+    assert _without_volatile(bodies["url"]) == _without_volatile(bodies["inprocess"])
+    assert _without_volatile(bodies["arn"]) == _without_volatile(bodies["inprocess"])
+    assert bodies["inprocess"]["explanationSource"] == "template"
+
+
+def test_every_backend_segments_a_chunked_cohort_the_same(backends: dict[str, AgentClient]) -> None:
+    customers = many_customers(25)
+
+    answers = {
+        name: segment_customers(client, customers, as_of=AS_OF, session_id=SESSION, chunk_size=10, max_workers=2)
+        for name, client in backends.items()
+    }
+
+    assert [a["customerId"] for a in answers["inprocess"].analyses] == [c["customerId"] for c in customers]
+    assert answers["inprocess"].invocations == 3
+    assert answers["url"].analyses == answers["inprocess"].analyses
+    assert answers["arn"].analyses == answers["inprocess"].analyses
+
+
+def test_arn_backend_sends_the_session_qualifier_and_a_signed_json_request(
+    backends: dict[str, AgentClient], agentcore: AgentCoreShim
+) -> None:
+    answer = profile_region(backends["arn"], "Ege", as_of=AS_OF, session_id=SESSION)
+
+    assert answer.analysis["region"] == "Ege"
+    assert answer.analysis["avgBasket"] == 65.0
+    [request] = agentcore.received
+    assert request.arn == RUNTIME_ARN
+    assert request.qualifier == "DEFAULT"
+    assert request.session_id == SESSION
+    assert request.content_type == "application/json"
+    assert request.signed
+
+
+def test_chunks_spread_over_sessions_of_the_same_dashboard_session(
+    backends: dict[str, AgentClient], agentcore: AgentCoreShim
+) -> None:
+    segment_customers(backends["arn"], many_customers(30), as_of=AS_OF, session_id=SESSION, chunk_size=10,
+                      max_workers=2)
+
+    assert sorted(r.session_id for r in agentcore.received) == [f"{SESSION}-w0", f"{SESSION}-w0", f"{SESSION}-w1"]
+
+
+def test_arn_backend_retries_throttling_with_backoff(
+    backends: dict[str, AgentClient], agentcore: AgentCoreShim
+) -> None:
+    agentcore.throttle_next = 2
+
+    answer = analyze_customer(backends["arn"], {"customer": seed_customers()[1]}, as_of=AS_OF, session_id=SESSION)
+
+    assert answer.analysis["customerId"] == "C-1002"
+    assert len(agentcore.received) == 3
+    assert {r.session_id for r in agentcore.received} == {SESSION}
+
+
+def test_arn_backend_gives_up_after_its_attempts(agentcore: AgentCoreShim) -> None:
+    client = AgentCoreClient(Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="us-east-1",
+                                      max_attempts=2))
+    agentcore.throttle_next = 5
+
+    with pytest.raises(AgentError) as caught:
+        client.invoke(PAYLOADS["region"], session_id=SESSION)
+
+    assert caught.value.code == "ThrottlingException"
+    assert caught.value.status == 429
+    assert caught.value.backend == "arn"
+    assert "after 2 attempts" in caught.value.message
+    assert len(agentcore.received) == 2
+
+
+def test_arn_backend_reports_what_agentcore_says_of_a_rejected_payload(backends: dict[str, AgentClient]) -> None:
+    with pytest.raises(AgentError) as caught:
+        backends["arn"].invoke({"customerData": {"customer": {"age": 300}}, "asOf": "2026-02-12"},
+                               session_id=SESSION)
+
+    assert caught.value.code == "RuntimeClientError"
+    assert caught.value.status == 424
+    assert "Received error (400) from runtime" in caught.value.message
+    assert RUNTIME_ARN in caught.value.message
+
+
+def test_arn_backend_refuses_a_short_session_id(backends: dict[str, AgentClient]) -> None:
+    with pytest.raises(ValueError, match="at least 33 characters"):
+        backends["arn"].invoke(PAYLOADS["region"], session_id="too-short")
+
+
+@pytest.mark.parametrize("name", ["inprocess", "url"])
+def test_invalid_input_lists_every_located_problem(backends: dict[str, AgentClient], name: str) -> None:
+    customer = dict(seed_customers()[0], age=300)
+
+    with pytest.raises(AgentError) as caught:
+        analyze_customer(backends[name], {"customer": customer}, as_of=AS_OF, session_id=SESSION)
+
+    assert caught.value.code == "invalid_input"
+    assert caught.value.status == 400
+    assert caught.value.backend == name
+    assert caught.value.request_id
+    assert [(d["loc"], d["input"]) for d in caught.value.details] == [("customerData.customer.age", 300)]
+
+
+@pytest.mark.parametrize("name", ["inprocess", "url", "arn"])
+def test_a_failed_chunk_names_the_customer(backends: dict[str, AgentClient], name: str) -> None:
+    customers = many_customers(25)
+    customers[13]["age"] = 300
+
+    with pytest.raises(AgentError) as caught:
+        segment_customers(backends[name], customers, as_of=AS_OF, session_id=SESSION, chunk_size=10, max_workers=2)
+
+    if name == "arn":  # AgentCore keeps the runtime's answer to itself; only the status comes back
+        assert caught.value.code == "RuntimeClientError"
+        assert caught.value.payload_index == 1
+    else:
+        assert [(d["loc"], d["customerId"]) for d in caught.value.details] == [("customers[13].age", "C-00013")]
+
+
+def test_url_backend_down_is_a_clear_error() -> None:
+    port = free_port()  # nothing listens there
+    client = make_client(Settings(backend="url", runtime_url=f"http://127.0.0.1:{port}"))
+
+    with pytest.raises(AgentError) as caught:
+        client.invoke(PAYLOADS["region"], session_id=SESSION)
+
+    assert caught.value.code == "unreachable"
+    assert caught.value.backend == "url"
+    assert f"Cannot reach the agent runtime at http://127.0.0.1:{port}" in caught.value.message
