@@ -10,13 +10,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bedrock_agentcore import BedrockAgentCoreApp, BedrockAgentCoreContext
+from bedrock_agentcore import BedrockAgentCoreApp, BedrockAgentCoreContext, RequestContext
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 
 from agent.json_guard import MalformedJsonGuard
 from agent.runtime import Runtime
+from agent.telemetry import invocation_span
 
 
 def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
@@ -39,9 +40,11 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
     app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[Middleware(MalformedJsonGuard, runtime=runtime)])
 
     @app.entrypoint
-    def invoke(payload: Any) -> JSONResponse:
+    def invoke(payload: Any, context: RequestContext) -> JSONResponse:
         # Sync on purpose: the SDK runs it in the thread pool, so the model's waits never block /ping.
-        reply = runtime.handle(payload, request_id=BedrockAgentCoreContext.get_request_id())
+        # (The SDK passes the context only to a second parameter named exactly "context".)
+        with invocation_span(session_id=context.session_id):
+            reply = runtime.handle(payload, request_id=BedrockAgentCoreContext.get_request_id())
         return JSONResponse(reply.body, status_code=reply.status)
 
     return app

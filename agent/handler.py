@@ -26,7 +26,7 @@ from agent.assistant import Assistant, ModelUnavailable
 from agent.cohort import analyze_cohort, cohort_problems_without_day, problems_without_day, segment_counts
 from agent.explain.base import Explainer, Explanation
 from agent.payloads import CohortPayload, CustomerPayload, Options, PromptPayload, parse_payload, payload_kind
-from agent.telemetry import InvocationRecord, NullRecorder, Recorder
+from agent.telemetry import InvocationRecord, NullRecorder, Recorder, annotate_current_span
 from agent.telemetry.record import ExplanationSource, Mode, Outcome
 from rules import Analysis, InvalidInput, Problem, analyze_customer
 
@@ -114,11 +114,13 @@ def _finish(
     reply: Reply, recorder: Recorder, request_id: str, mode: Mode, outcome: Outcome, started: float,
     answer: _Answer | None,
 ) -> None:
-    """Record the invocation's telemetry once and log its one line (never any customer data)."""
+    """Record the invocation's telemetry once, annotate its span and log its one line (no customer data)."""
     duration_ms = (time.perf_counter() - started) * 1000
     source = answer.explanation_source if answer else "none"
-    _record(recorder, InvocationRecord(mode=mode, outcome=outcome, duration_ms=duration_ms,
-                                       explanation_source=source, segments=answer.segments if answer else {}))
+    record = InvocationRecord(mode=mode, outcome=outcome, duration_ms=duration_ms, explanation_source=source,
+                              segments=answer.segments if answer else {})
+    annotate_current_span(record)  # the HTTP runtime's invocation span, when tracing records one
+    _record(recorder, record)
     logger.info("invocation %s %s", mode, outcome, extra={
         "requestId": request_id, "mode": mode, "outcome": outcome, "status": reply.status,
         "durationMs": round(duration_ms, 3), "explanationSource": source,
@@ -183,7 +185,9 @@ def _single(data: Any, prefix: str, options: Options, problems: list[Problem], e
         else:
             analysis = analyze_customer(data, options.as_of)
     except InvalidInput as error:
-        problems += _prefixed(error.problems, prefix)
+        # The envelope's own problem about a field is the clearer one; the engine's about it would repeat it.
+        flagged = {p.loc for p in problems}
+        problems += [p for p in _prefixed(error.problems, prefix) if p.loc not in flagged]
     if problems or analysis is None:
         raise InvalidInput(problems)
     explanation = explainer.explain_analysis(analysis, options.language) if options.explain else None

@@ -11,12 +11,13 @@ import json
 import time
 import uuid
 
-from bedrock_agentcore.runtime.models import REQUEST_ID_HEADER
+from bedrock_agentcore.runtime.models import REQUEST_ID_HEADER, SESSION_HEADER
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.runtime import Runtime
+from agent.telemetry import invocation_span
 
 
 class MalformedJsonGuard:
@@ -45,8 +46,10 @@ class MalformedJsonGuard:
         try:
             json.loads(body)
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-            request_id = Headers(scope=scope).get(REQUEST_ID_HEADER) or str(uuid.uuid4())
-            reply = self.runtime.reject_malformed(error, request_id, started)
+            headers = Headers(scope=scope)
+            request_id = headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+            with invocation_span(session_id=headers.get(SESSION_HEADER)):
+                reply = self.runtime.reject_malformed(error, request_id, started)
             await JSONResponse(reply.body, status_code=reply.status)(scope, receive, send)
             return
 

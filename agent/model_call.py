@@ -9,7 +9,7 @@ after.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,13 +45,14 @@ def invoke_bounded(agent: Agent, prompt: str, timeout_s: float) -> str:
             answer.set_exception(error)
 
     threading.Thread(target=run, name="segment-model-call", daemon=True).start()
-    try:
-        result = answer.result(timeout=timeout_s)
-    except TimeoutError:
+    done, _ = wait([answer], timeout=timeout_s)
+    if not done:
         agent.cancel()
-        raise ModelFailed(f"no answer within {timeout_s:g} s") from None
-    except Exception as error:
+        raise ModelFailed(f"no answer within {timeout_s:g} s")
+    error = answer.exception()
+    if error is not None:
         raise ModelFailed(f"the model call failed ({type(error).__name__})") from error
+    result = answer.result()
     text = str(result).strip()
     if result.stop_reason not in ("end_turn", "stop_sequence") or not text:
         raise ModelFailed(f"the model stopped without a usable answer (stop reason {result.stop_reason})")

@@ -114,7 +114,7 @@ def build_model(settings: ModelSettings) -> Model:
             model_id=settings.model_id,
             region_name=settings.region,
             boto_client_config=Config(connect_timeout=min(5.0, settings.timeout_s), read_timeout=settings.timeout_s,
-                                      retries={"max_attempts": 1, "mode": "standard"}),
+                                      retries={"total_max_attempts": 1, "mode": "standard"}),
             # One JSON answer instead of an event stream: nothing is streamed to the caller anyway.
             streaming=False,
             max_tokens=settings.max_tokens,

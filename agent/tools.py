@@ -46,7 +46,7 @@ def analyze_customer(customer_data: dict[str, Any], as_of: str | None = None) ->
             "totalQuantity": 8, "totalSpent": 479.2, "orderCount": 8, "lastPurchase": "2026-01-20",
             "avgDaysBetween": 30}]}, "region": {"name": "Marmara", "medianBasket": 75.0}}.
             The region object is optional; without it the region is found from the customer's city.
-        as_of: The day to analyse for, as YYYY-MM-DD. Omit it to analyse for today (UTC).
+        as_of: The day to analyse for, as YYYY-MM-DD. Omit it for today (UTC).
 
     Returns:
         The analysis: every segment code, the metrics behind it (avgBasket, lastPurchaseDaysAgo,

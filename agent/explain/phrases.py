@@ -89,14 +89,14 @@ _ENGLISH = Phrases(
     why_region_trend="trend of region {region}",
     why_top_spend="the highest spend is in this category",
     why_no_better_tier="the conditions of the better tiers are not met",
-    why_unknown="undecided, the data it needs is missing",
+    why_unknown="the data it needs is missing",
     purchases_heading="### Purchases",
     purchases="{orders} orders, {spent} in total, average basket {basket}, {monthly} a month; member for "
               "{member_days} days, last purchase {last_days} days ago.",
     top_products="Top products: {items}.",
     no_overdue="No regular product is overdue.",
     overdue="Overdue regular products: {items}.",
-    overdue_item="{product} (usually every {every} days, {since} days since the last purchase)",
+    overdue_item="{product}, usually every {every} days, now {since} days since the last purchase",
     new_customer_purchases="No purchases yet; registered {member_days} days ago. The region's average basket "
                            "is {basket} (estimated budget {budget}).",
     region_facts="Climate: {climate}. Median basket {basket}; estimated budget {budget}; typical monthly "
@@ -120,9 +120,9 @@ _ENGLISH = Phrases(
     cohort_heading="## Cohort of {customers} customers (as of {as_of})",
     cohort_highlights="### Highlights",
     cohort_share="{code} {count} ({percent}%)",
-    cohort_at_risk="{count} customers ({percent}%) are at risk ({code}): a win-back campaign comes first.",
-    cohort_new_customers="{count} new customers have not bought anything yet: send them a welcome campaign.",
-    cohort_missing_regulars="{count} customers have overdue regular products: remind them.",
+    cohort_at_risk="At risk ({code}) after buying before: {count} ({percent}%); a win-back campaign comes first.",
+    cohort_new_customers="New customers without a purchase yet: {count}; send them a welcome campaign.",
+    cohort_missing_regulars="Customers with overdue regular products: {count}; remind them.",
     unknown_code="undecided",
 )
 
@@ -163,14 +163,14 @@ _TURKISH = Phrases(
     why_region_trend="{region} bölgesinin trend kategorisi",
     why_top_spend="en yüksek harcama bu kategoride",
     why_no_better_tier="daha üst seviyelerin koşulları sağlanmadı",
-    why_unknown="belirlenemedi, gereken veri eksik",
+    why_unknown="gereken veri eksik",
     purchases_heading="### Alışverişler",
     purchases="{orders} sipariş, toplam {spent}, ortalama sepet {basket}, ayda {monthly}; {member_days} gündür "
               "üye, son alışveriş {last_days} gün önce.",
     top_products="En çok harcanan ürünler: {items}.",
     no_overdue="Gecikmiş düzenli ürün yok.",
     overdue="Gecikmiş düzenli ürünler: {items}.",
-    overdue_item="{product} (genellikle {every} günde bir, son alışverişten bu yana {since} gün)",
+    overdue_item="{product}, genellikle {every} günde bir, son alışverişten bu yana {since} gün",
     new_customer_purchases="Henüz alışveriş yok; {member_days} gün önce kayıt oldu. Bölgenin ortalama sepeti "
                            "{basket} (tahmini bütçe {budget}).",
     region_facts="İklim: {climate}. Medyan sepet {basket}; tahmini bütçe {budget}; tipik aylık harcama {monthly}.",
@@ -193,9 +193,10 @@ _TURKISH = Phrases(
     cohort_heading="## {customers} müşterilik kohort ({as_of} itibarıyla)",
     cohort_highlights="### Öne çıkanlar",
     cohort_share="{code} {count} (%{percent})",
-    cohort_at_risk="{count} müşteri (%{percent}) riskli ({code}): önce geri kazanma kampanyası.",
-    cohort_new_customers="{count} yeni müşteri henüz alışveriş yapmadı: hoş geldin kampanyası gönderin.",
-    cohort_missing_regulars="{count} müşterinin gecikmiş düzenli ürünleri var: hatırlatın.",
+    cohort_at_risk="Daha önce alışveriş yapmış riskli ({code}) müşteri: {count} (%{percent}); önce geri kazanma "
+                   "kampanyası.",
+    cohort_new_customers="Henüz alışveriş yapmamış yeni müşteri: {count}; hoş geldin kampanyası gönderin.",
+    cohort_missing_regulars="Gecikmiş düzenli ürünü olan müşteri: {count}; hatırlatın.",
     unknown_code="belirlenemedi",
 )
 

@@ -1,0 +1,179 @@
+"""The template explainer: whole texts for the seed's examples and the cases that change its sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agent.cohort import analyze_cohort
+from agent.explain import Explanation, TemplateExplainer
+from rules import Analysis, analyze_customer, analyze_request
+from tests.conftest import AS_OF, seed_example
+from tests.rules.payloads import customer, line
+
+SEED_REGULAR_EN = """\
+## Customer C-1001: Istanbul, Marmara
+
+Segments as of 2026-02-12 (rulebook 2026.11.0), each with the rule that decided it:
+
+- **Age: GençYetişkin** (Young adult): age 32 in 26–35
+- **Churn: Aktif** (active): lastPurchaseDaysAgo 11 ≤ 29
+- **Value: HighValue** (high value): avgBasket / medianBasket 1.06 > 1 (avgBasket 79.29 vs median basket 75 of \
+Marmara, from the request)
+- **Loyalty: Gümüş** (silver): orderCount 17 ≥ 3; not Platin: ordersPerMonth 0.73 < 2; not Altın: ordersPerMonth \
+0.73 < 1
+- **Top category: SKINCARE**: highest spend, 1053.40 of 1348.00
+- **Affinity: Odaklı** (focused): topCategoryOrderShare 0.82 > 0.60 (SKINCARE: 14 of 17 orders)
+- **Diversity: Sadık** (loyal to a few): distinctProducts / orderCount 0.35 ≤ 0.40 (6 distinct products over 17 \
+orders)
+
+### Purchases
+17 orders, 1348.00 TRY in total, average basket 79.29 TRY, 57.85 TRY a month; member for 699 days, last purchase 11 \
+days ago.
+Top products: Dr. C. Tuna Tea Tree Face Wash (P-2001) 479.20 TRY, Aloe Line Moisturizer (P-2004) 454.30 TRY, Hera \
+EDP Kadın Parfüm (P-3001) 149.90 TRY, Age Reversist Serum (P-2002) 119.90 TRY, Stay Matte Liquid Lipstick (P-1003) \
+89.80 TRY.
+No regular product is overdue.
+
+### Suggested actions
+- Keep them engaged: recommend SKINCARE products they have not bought yet.
+- High-value basket: offer premium products and early access.
+- Loyalty tier Gümüş: reward repeat orders to move them up to Altın."""
+
+SEED_NEW_CUSTOMER_TR = """\
+## Yeni müşteri C-NEW-001: Antalya, Akdeniz
+
+2026-02-12 tarihli segmentler (kural kitabı 2026.11.0) ve her birini belirleyen kural:
+
+- **Yaş: GenZ** (Z kuşağı): yaş 22 ≤ 25
+- **Kayıp riski: Riskli** (kaybetme riski yüksek): yeni müşteri, henüz alışveriş yok (varsayılan)
+- **Değer: Standard** (standart): yeni müşteri, henüz alışveriş yok (varsayılan)
+- **Sadakat: Bronz** (bronz): yeni müşteri, henüz alışveriş yok (varsayılan)
+- **En çok harcanan kategori: SKINCARE**: Akdeniz bölgesinin trend kategorisi
+- **Bağlılık tipi: Keşifçi** (kategoriler arasında gezen): yeni müşteri, henüz alışveriş yok (varsayılan)
+- **Çeşitlilik: Kaşif** (çeşit arayan): yeni müşteri, henüz alışveriş yok (varsayılan)
+
+### Alışverişler
+Henüz alışveriş yok; 11 gün önce kayıt oldu. Bölgenin ortalama sepeti 85,00 TL (tahmini bütçe 102,00 TL).
+
+### Önerilen aksiyonlar
+- Bölgenin trendi SKINCARE etrafında, ilk alışverişe teşvikli bir hoş geldin kampanyası gönderin.
+- İlk alışverişi 30 gün içinde hedefleyin: o zamana kadar yeni müşteri riskli (Riskli) sayılır."""
+
+SEED_REGION_EN = """\
+## Region profile: Akdeniz (Antalya)
+
+Typical segments as of 2026-02-12 (rulebook 2026.11.0), the rulebook's defaults for a region profile:
+
+- **Age: Yetişkin** (Adult): regional default (region mode, Akdeniz)
+- **Churn: Aktif** (active): regional default (region mode, Akdeniz)
+- **Value: Standard** (standard): regional default (region mode, Akdeniz)
+- **Loyalty: Gümüş** (silver): regional default (region mode, Akdeniz)
+- **Top category: SKINCARE**: trend of region Akdeniz
+- **Affinity: Keşifçi** (explorer): regional default (region mode, Akdeniz)
+- **Diversity: Dengeli** (balanced): regional default (region mode, Akdeniz)
+
+Climate: Mediterranean. Median basket 85.00 TRY; estimated budget 102.00 TRY; typical monthly spend 170.00 TRY.
+
+### Suggested actions
+- Plan regional campaigns around SKINCARE, the region's trend."""
+
+
+def seed_analysis(suffix: str) -> Analysis:
+    return analyze_request(seed_example(f"example-request{suffix}"), AS_OF)
+
+
+@pytest.mark.parametrize(("suffix", "language", "expected"), [
+    ("", "en", SEED_REGULAR_EN), ("-new-customer", "tr", SEED_NEW_CUSTOMER_TR), ("-region", "en", SEED_REGION_EN),
+])
+def test_seed_examples(suffix: str, language: Any, expected: str) -> None:
+    assert TemplateExplainer().explain_analysis(seed_analysis(suffix), language) == Explanation(expected, "template")
+
+
+def test_turkish_reasons_are_written_from_the_conditions() -> None:
+    text = TemplateExplainer().explain_analysis(seed_analysis(""), "tr").text
+
+    assert text.splitlines()[4:11] == [
+        "- **Yaş: GençYetişkin** (genç yetişkin): yaş 32 (> 25 ve ≤ 35)",
+        "- **Kayıp riski: Aktif** (aktif): son alışverişten bu yana gün 11 ≤ 29",
+        "- **Değer: HighValue** (yüksek değerli): ortalama sepet / medyan sepet 1,06 > 1",
+        "- **Sadakat: Gümüş** (gümüş): sipariş sayısı 17 ≥ 3",
+        "- **En çok harcanan kategori: SKINCARE**: en yüksek harcama bu kategoride",
+        "- **Bağlılık tipi: Odaklı** (tek kategoriye odaklı): en çok harcanan kategorinin sipariş payı 0,82 > 0,60",
+        "- **Çeşitlilik: Sadık** (az sayıda ürüne sadık): farklı ürün / sipariş 0,35 ≤ 0,40",
+    ]
+
+
+def overdue_customer_without_age_or_region() -> Analysis:
+    data = customer([line("P-1001", orders=6, spent=300, days_ago=50, avg_days=20, quantity=6),
+                     line("P-9", category="HAIR", days_ago=200)], age=None)
+    data["customer"]["productHistory"][1]["productName"] = "Mystery"
+    data["region"] = {"name": "Atlantis"}
+    return analyze_customer(data, AS_OF)
+
+
+def test_undecided_segments_overdue_regulars_and_warnings_en() -> None:
+    lines = TemplateExplainer().explain_analysis(overdue_customer_without_age_or_region(), "en").text.splitlines()
+
+    assert lines[4] == "- **Age: undecided**: age is missing"
+    assert lines[6] == "- **Value: undecided**: no median basket for the region (Atlantis)"
+    assert lines[15] == ("Overdue regular products: VFX Pro Camera Ready Foundation (P-1001), usually every 20 days, "
+                         "now 50 days since the last purchase.")
+    assert lines[17:] == [
+        "### Suggested actions",
+        "- They are cooling off (50 days since the last purchase): send a reminder or a small incentive now.",
+        "- Loyalty tier Gümüş: reward repeat orders to move them up to Altın.",
+        "- Remind them of their overdue regulars: VFX Pro Camera Ready Foundation (P-1001).",
+        "",
+        "### Data warnings",
+        "- region unresolved or without a median basket (region object of the request): valueSegment is unknown",
+    ]
+
+
+def test_undecided_segments_tr() -> None:
+    lines = TemplateExplainer().explain_analysis(overdue_customer_without_age_or_region(), "tr").text.splitlines()
+
+    assert (lines[4], lines[6]) == ("- **Yaş: belirlenemedi**: gereken veri eksik",
+                                    "- **Değer: belirlenemedi**: gereken veri eksik")
+    assert lines[-2] == "### Veri uyarıları"
+
+
+def test_the_same_analysis_always_gives_the_same_text() -> None:
+    explainer = TemplateExplainer()
+
+    assert len({explainer.explain_analysis(seed_analysis(""), "en").text for _ in range(3)}) == 1
+
+
+def cohort_summary() -> Any:
+    customers = [seed_example("example-request")["customerData"]["customer"],
+                 seed_example("example-request-new-customer")["customerData"]["customer"],
+                 {"customerId": "C-3", "age": 55, "city": "Izmir", "registeredAt": "2025-01-01",
+                  "productHistory": [{"productId": "P-1", "category": "MAKEUP", "totalQuantity": 1,
+                                      "totalSpent": 50.0, "orderCount": 1, "lastPurchase": "2025-10-01"}]}]
+    return analyze_cohort(customers, AS_OF).summary
+
+
+def test_cohort_en() -> None:
+    assert TemplateExplainer().explain_cohort(cohort_summary(), "en") == Explanation("""\
+## Cohort of 3 customers (as of 2026-02-12)
+
+- **Age**: GenZ 1 (33%), GençYetişkin 1 (33%), Olgun 1 (33%)
+- **Churn**: Aktif 1 (33%), Riskli 2 (67%)
+- **Value**: Standard 3 (100%)
+- **Loyalty**: Gümüş 1 (33%), Bronz 2 (67%)
+- **Top category**: MAKEUP 2 (67%), SKINCARE 1 (33%)
+- **Affinity**: Odaklı 2 (67%), Keşifçi 1 (33%)
+- **Diversity**: Kaşif 2 (67%), Sadık 1 (33%)
+
+### Highlights
+- At risk (Riskli) after buying before: 1 (33%); a win-back campaign comes first.
+- New customers without a purchase yet: 1; send them a welcome campaign.""", "template")
+
+
+def test_cohort_tr() -> None:
+    text = TemplateExplainer().explain_cohort(cohort_summary(), "tr").text
+
+    assert text.splitlines()[0] == "## 3 müşterilik kohort (2026-02-12 itibarıyla)"
+    assert text.splitlines()[3] == "- **Kayıp riski**: Aktif 1 (%33), Riskli 2 (%67)"
+    assert text.splitlines()[-1] == "- Henüz alışveriş yapmamış yeni müşteri: 1; hoş geldin kampanyası gönderin."

@@ -1,0 +1,97 @@
+"""Free questions: a Strands agent with the segment tools, a scripted or OpenAI-compatible model, and 503s."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from agent.assistant import Assistant
+from agent.configure import assistant_from_env
+from agent.explain import TemplateExplainer
+from agent.handler import Reply, handle
+from rules import analyze_customer, analyze_request
+from tests.agent.conftest import ListRecorder
+from tests.agent.model_stubs import OpenAIStub
+from tests.agent.scripted_model import ScriptedModel
+from tests.conftest import AS_OF, seed_example
+
+
+def customer_data() -> dict[str, Any]:
+    data: dict[str, Any] = seed_example("example-request")["customerData"]
+    return data
+
+
+def test_a_question_is_answered_with_a_tool(recorder: ListRecorder) -> None:
+    model = ScriptedModel([
+        {"tool": "analyze_customer", "input": {"customer_data": customer_data(), "as_of": "2026-02-12"}},
+        "C-1001 is Aktif: their last purchase was 11 days ago.",
+    ])
+
+    reply = handle({"prompt": "Is C-1001 at risk of churning? " + json.dumps(customer_data()), "asOf": "2026-02-12"},
+                   request_id="q-1", explainer=TemplateExplainer(), assistant=Assistant(lambda: model, 5),
+                   recorder=recorder)
+
+    assert reply.status == 200
+    assert reply.body["answer"] == {"role": "assistant",
+                                    "content": [{"text": "C-1001 is Aktif: their last purchase was 11 days ago."}]}
+    assert reply.body["toolsUsed"] == ["analyze_customer"]
+    assert (reply.body["explanationSource"], reply.body["requestId"]) == ("model", "q-1")
+    assert "Today's analysis day is 2026-02-12" in model.calls[0]["system_prompt"]
+    tool_result = model.calls[1]["messages"][-1]["content"][0]["toolResult"]
+    assert json.loads(tool_result["content"][0]["text"]) == analyze_request(
+        seed_example("example-request"), AS_OF).model_dump(mode="json", by_alias=True)
+    [record] = recorder.records
+    assert (record.mode, record.outcome, record.explanation_source) == ("prompt", "ok", "model")
+
+
+def test_the_answer_language_follows_the_option() -> None:
+    model = ScriptedModel(["Akdeniz bölgesinde SKINCARE öne çıkıyor."])
+
+    handle({"prompt": "Akdeniz nasıl bir bölge?", "language": "tr"}, assistant=Assistant(lambda: model, 5))
+
+    assert "Answer in Turkish" in model.calls[0]["system_prompt"]
+
+
+@pytest.mark.parametrize(("model", "why"), [
+    (ScriptedModel([TimeoutError("read timed out")]), "the model call failed (TimeoutError)"),
+    (ScriptedModel(["late"], delay_s=3.0), "no answer within 0.3 s"),
+])
+def test_a_failing_model_is_503(model: ScriptedModel, why: str) -> None:
+    reply = handle({"prompt": "hi"}, request_id="q-2", assistant=Assistant(lambda: model, 0.3))
+
+    assert reply == Reply(503, {"error": {"code": "model_unavailable",
+                                          "message": f"the language model did not answer: {why}", "details": []},
+                                "requestId": "q-2"})
+
+
+def test_an_openai_compatible_model_answers_with_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    with OpenAIStub([{"tool": "profile_region", "args": {"region": "Akdeniz", "city": "Antalya"}},
+                     "Akdeniz buys MAKEUP."]) as stub:
+        monkeypatch.setenv("SEGMENT_MODEL_PROVIDER", "openai")
+        monkeypatch.setenv("SEGMENT_OPENAI_BASE_URL", stub.base_url)
+        monkeypatch.setenv("SEGMENT_OPENAI_MODEL", "llama3.2")
+
+        reply = handle({"prompt": "What sells in Antalya?"}, explainer=TemplateExplainer(),
+                       assistant=assistant_from_env())
+
+    assert (reply.status, reply.body["answer"]["content"][0]["text"]) == (200, "Akdeniz buys MAKEUP.")
+    assert reply.body["toolsUsed"] == ["profile_region"]
+    assert [t["function"]["name"] for t in stub.requests[0]["body"]["tools"]] == [
+        "analyze_customer", "profile_region", "summarize_cohort"]
+    tool_message = stub.requests[1]["body"]["messages"][-1]
+    assert tool_message["role"] == "tool"
+    assert json.loads(tool_message["content"]) == analyze_customer(
+        {"region": {"name": "Akdeniz"}, "city": "Antalya"}).model_dump(mode="json", by_alias=True)
+
+
+def test_handle_configures_the_assistant_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    with OpenAIStub(["Hello."]) as stub:
+        monkeypatch.setenv("SEGMENT_MODEL_PROVIDER", "openai")
+        monkeypatch.setenv("SEGMENT_OPENAI_BASE_URL", stub.base_url)
+        monkeypatch.setenv("SEGMENT_OPENAI_MODEL", "llama3.2")
+
+        reply = handle({"prompt": "hello"})
+
+    assert (reply.status, reply.body["answer"]["content"][0]["text"]) == (200, "Hello.")

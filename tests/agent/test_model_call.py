@@ -1,0 +1,64 @@
+"""`invoke_bounded`: the model's text, or `ModelFailed` saying why (never what the data was)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from strands import Agent
+
+from agent.model_call import ModelFailed, invoke_bounded
+from tests.agent.scripted_model import ScriptedModel
+
+
+def agent(model: ScriptedModel) -> Agent:
+    return Agent(model=model, callback_handler=None)
+
+
+def test_returns_the_final_text() -> None:
+    assert invoke_bounded(agent(ScriptedModel(["  hello \n"])), "hi", timeout_s=5) == "hello"
+
+
+def test_a_raising_model_fails_without_its_message() -> None:
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(agent(ScriptedModel([RuntimeError("customer C-1001 leaked")])), "hi", timeout_s=5)
+
+    assert str(raised.value) == "the model call failed (RuntimeError)"
+
+
+def test_a_slow_model_is_abandoned_at_the_bound_and_cancelled() -> None:
+    model = ScriptedModel(["late"], delay_s=1.0)
+    slow = agent(model)
+
+    started = time.perf_counter()
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(slow, "hi", timeout_s=0.2)
+    elapsed = time.perf_counter() - started
+
+    assert str(raised.value) == "no answer within 0.2 s"
+    assert 0.2 <= elapsed < 0.9
+    assert slow.cancel_signal.is_set()
+
+
+def test_an_empty_answer_fails() -> None:
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(agent(ScriptedModel([""])), "hi", timeout_s=5)
+
+    assert str(raised.value) == "the model stopped without a usable answer (stop reason end_turn)"
+
+
+def test_a_model_looping_on_tools_stops_at_the_turn_limit() -> None:
+    from strands import tool
+
+    @tool
+    def ping() -> str:
+        """Answer pong."""
+        return "pong"
+
+    model = ScriptedModel([{"tool": "ping", "input": {}}] * 20)
+
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(Agent(model=model, tools=[ping], callback_handler=None), "loop", timeout_s=10)
+
+    assert str(raised.value) == "the model stopped without a usable answer (stop reason limit_turns)"
+    assert len(model.calls) == 8
