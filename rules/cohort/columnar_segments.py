@@ -18,6 +18,7 @@ from rules.cohort.columnar_text import (
     BoolArray,
     FloatArray,
     IntArray,
+    fixed_text,
     join,
     money,
     num_text,
@@ -123,16 +124,21 @@ def loyalty_reasons(tiers: list[LoyaltyTier], months: FloatArray, per_month: Flo
         return [(metric, float(threshold)) for metric, threshold in found if threshold is not None]
 
     def missed(tier: LoyaltyTier, at: IntArray) -> pa.Array:
-        # The first condition whose shown (rounded) value is below the threshold, as the scalar engine picks;
-        # when rounding hides the shortfall, the first condition that is really short.
+        # The first condition whose shown (two-decimal) value is below the threshold, as the scalar engine
+        # picks; when rounding hides the shortfall, the first condition really short, shown to four decimals.
         tests = conditions(tier)
         pick = np.full(len(at), -1, dtype=np.int64)
         for index, (metric, threshold) in reversed(list(enumerate(tests))):
-            pick = np.where(exact[metric][at] < threshold, index, pick)
+            pick = np.where(exact[metric][at] < threshold, len(tests) + index, pick)
         for index, (metric, threshold) in reversed(list(enumerate(tests))):
             pick = np.where(shown[metric][at] < threshold, index, pick)
-        return by_choice(pick, len(tests), lambda i, sub: join(
-            f"; not {tier.code}: {tests[i][0]} ", num_text(shown[tests[i][0]][at[sub]]), f" < {num(tests[i][1])}"))
+
+        def text(i: int, sub: IntArray) -> pa.Array:
+            metric, threshold = tests[i % len(tests)]
+            value = num_text(shown[metric][at[sub]]) if i < len(tests) else fixed_text(exact[metric][at[sub]], 4)
+            return join(f"; not {tier.code}: {metric} ", value, f" < {num(threshold)}")
+
+        return by_choice(pick, 2 * len(tests), text)
 
     def build(k: int, at: IntArray) -> pa.Array:
         tier = tiers[k]

@@ -29,26 +29,33 @@ _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's constant, splits a double into two
 _EXACT_LIMIT = 2.0**43  # below this, x * 100 stays under 2**50 and the half-cent test below is exact
 
 
-def exact_cents(values: FloatArray) -> FloatArray:
-    """``values * 100`` rounded half to even on the exact binary value (what Python's round and format do).
+def exact_scaled(values: FloatArray, scale: int) -> FloatArray:
+    """``values * scale`` rounded half to even on the exact binary value (what Python's round and format do).
 
-    Only meaningful below 2**43 in magnitude; `money` and `num_text` let Python handle larger values.
+    `scale` is a power of ten below 2**26. Only meaningful while ``|values * scale|`` stays below 2**50;
+    `money`, `num_text` and `fixed_text` let Python handle larger values.
     """
-    product = values * 100.0
+    factor = float(scale)
+    product = values * factor
     split = _SPLIT * values
     high = split - (split - values)
     low = values - high
-    error = (high * 100.0 - product) + low * 100.0  # exact: values * 100 == product + error
+    error = (high * factor - product) + low * factor  # exact: values * scale == product + error
     floor = np.floor(product)
     middle = floor + 0.5
     tie_up = (product == middle) & ((error > 0) | ((error == 0) & (np.fmod(floor, 2.0) != 0)))
-    cents: FloatArray = floor + ((product > middle) | tie_up)
-    return cents
+    scaled: FloatArray = floor + ((product > middle) | tie_up)
+    return scaled
 
 
-def _huge(values: FloatArray) -> IntArray:
+def exact_cents(values: FloatArray) -> FloatArray:
+    """``values * 100`` rounded as Python rounds to two decimals."""
+    return exact_scaled(values, 100)
+
+
+def _huge(values: FloatArray, scale: int = 100) -> IntArray:
     """Positions of values too large for the exact test (absurd amounts; a loop over them stays short)."""
-    return np.flatnonzero(~(np.abs(values) < _EXACT_LIMIT))
+    return np.flatnonzero(~(np.abs(values) * scale < _EXACT_LIMIT * 100))
 
 
 def money(values: FloatArray) -> FloatArray:
@@ -74,7 +81,7 @@ def num_text(values: FloatArray) -> pa.Array:
     units = int_text(cents // 100)
     hundredths = pc.utf8_lpad(int_text(cents % 100), width=2, padding="0")
     negative = np.signbit(values) & ~whole
-    sign = pc.if_else(pa.array(negative), "-", "") if negative.any() else ""
+    sign = pc.if_else(pa.array(negative), pa.scalar("-", TEXT), pa.scalar("", TEXT)) if negative.any() else ""
     decimals = join(sign, units, ".", hundredths)
     texts = pc.if_else(pa.array(whole), wholes, decimals)
     huge = _huge(values)
@@ -82,6 +89,24 @@ def num_text(values: FloatArray) -> pa.Array:
         mask = np.zeros(len(values), dtype=np.bool_)
         mask[huge] = True
         texts = pc.replace_with_mask(texts, pa.array(mask), pa.array([num(float(values[p])) for p in huge], TEXT))
+    return texts
+
+
+def fixed_text(values: FloatArray, decimals: int) -> pa.Array:
+    """``f"{x:.{decimals}f}"`` for every value."""
+    scale = 10**decimals
+    scaled = np.abs(exact_scaled(np.where(np.isfinite(values), values, 0.0), scale)).astype(np.int64)
+    units = int_text(scaled // scale)
+    fraction = pc.utf8_lpad(int_text(scaled % scale), width=decimals, padding="0")
+    negative = np.signbit(values)
+    sign = pc.if_else(pa.array(negative), pa.scalar("-", TEXT), pa.scalar("", TEXT)) if negative.any() else ""
+    texts = join(sign, units, ".", fraction)
+    huge = _huge(values, scale)
+    if len(huge):
+        mask = np.zeros(len(values), dtype=np.bool_)
+        mask[huge] = True
+        replacements = pa.array([f"{float(values[p]):.{decimals}f}" for p in huge], TEXT)
+        texts = pc.replace_with_mask(texts, pa.array(mask), replacements)
     return texts
 
 

@@ -57,9 +57,11 @@ def row_json(frame: pd.DataFrame, position: int) -> dict[str, Any]:
     return {column: plain(frame[column].iloc[position]) for column in ALL_COLUMNS}
 
 
-def expected_json(cohort: Cohort, customer_id: str, as_of: date) -> dict[str, Any]:
+def expected_json(cohort: Cohort, customer_id: str, as_of: date,
+                  medians: dict[str, float] | None = None) -> dict[str, Any]:
     """What the scalar engine says about one customer, flattened to the frame's columns."""
-    medians = cohort_region_medians(cohort, as_of)
+    if medians is None:
+        medians = cohort_region_medians(cohort, as_of)
     analysis = analyze_customer(cohort.customer_data(customer_id, medians), as_of).model_dump(
         mode="json", by_alias=True)
     flat = {column: analysis.get(column) for column in ANALYSIS_COLUMNS}
