@@ -1,7 +1,12 @@
 """The `segment` command line: the rule engine's subcommands.
 
+- ``segment analyze REQUEST.json``: one customer (the seed's request), printed as the seed's response;
+- ``segment cohort INPUT``: a file of customers read, segmented and written out (CSV or Parquet), with the
+  ingest report and the rejected rows;
+- ``segment generate --customers N --out DIR``: realistic order-line exports for demos and benchmarks.
+
 The agent package adds its own subcommands (`serve`) through `main(extend=...)`, so this module never
-imports it.
+imports it. Invalid input or an unreadable file exits with 2 and says why on standard error.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rules.analyze import analyze_request
-from rules.errors import InvalidInput
+from rules.errors import InvalidInput, Problem
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -55,6 +60,89 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mapping(text: str) -> tuple[str, str]:
+    canonical, sep, column = text.partition("=")
+    if not sep or not canonical.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"expected canonical=column, got {text!r}")
+    return canonical.strip(), column.strip()
+
+
+def _cmd_cohort(args: argparse.Namespace) -> int:
+    # Imported here: `segment analyze` stays quick to start.
+    from rules.cohort.read import read_cohort
+    from rules.cohort.segment import segment_cohort
+
+    out: Path | None = args.out
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        print(f"error: --out must end in .csv or .parquet, got {str(out)!r}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None)
+        frame = segment_cohort(cohort, args.as_of)
+    except OSError as error:
+        print(f"error: cannot read {error.filename or args.input}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INVALID
+    except InvalidInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.report is not None:
+        args.report.write_text(cohort.report.model_dump_json(by_alias=True, indent=2) + "\n", encoding="utf-8")
+    if args.rejected is not None:
+        _write_csv(cohort.rejected, args.rejected)
+    if out is None:
+        _write_csv(frame, sys.stdout)
+    elif out.suffix.lower() == ".parquet":
+        frame.to_parquet(out, index=False)
+    else:
+        _write_csv(frame, out)
+    report = cohort.report
+    print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
+          f"rejected {report.rows_rejected}" + (f"; results in {out}" if out else ""), file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_csv(frame: Any, target: Path | Any) -> None:
+    """CSV with list columns as readable text and formula-like cells neutralised."""
+    from rules.cohort.columnar_export import flat_frame
+    from rules.cohort.export import neutralise_formulas
+
+    neutralise_formulas(flat_frame(frame)).to_csv(target, index=False, lineterminator="\n")
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from rules.cohort.generate import generate, write
+
+    if args.customers < 1:
+        raise InvalidInput([Problem("--customers", "must be at least 1", args.customers)])
+    order_lines, customers = write(generate(args.customers, seed=args.seed, as_of=args.as_of), args.out)
+    print(f"wrote {order_lines} and {customers}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _add_cohort_commands(commands: Subparsers) -> None:
+    cohort = commands.add_parser("cohort", help="segment every customer of a file (CSV, TSV, Excel, Parquet, JSON)")
+    cohort.add_argument("input", metavar="INPUT", help="the cohort file")
+    cohort.add_argument("--customers", metavar="FILE", default=None, help="customer attributes in a second file")
+    cohort.add_argument("--map", metavar="canonical=column", type=_mapping, action="append", default=[],
+                        help="use this file column for a canonical field (repeatable), e.g. customer_id=Kod")
+    cohort.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
+                        help="the day to analyse for (default: today in UTC)")
+    cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
+                        help="where the results go (default: CSV on standard output)")
+    cohort.add_argument("--report", type=Path, default=None, metavar="report.json", help="write the ingest report")
+    cohort.add_argument("--rejected", type=Path, default=None, metavar="rejected.csv",
+                        help="write the rejected rows, each with its reason")
+    cohort.set_defaults(handler=_cmd_cohort)
+
+    generate = commands.add_parser("generate", help="write realistic order-line exports (seeded)")
+    generate.add_argument("--customers", type=int, required=True, metavar="N")
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR")
+    generate.add_argument("--seed", type=int, default=0, metavar="S")
+    generate.add_argument("--as-of", type=_iso_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
+                          help="the export day: no purchase is later (default 2026-02-12, so files are stable)")
+    generate.set_defaults(handler=_cmd_generate)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, Subparsers]:
     """The parser with the rule engine's subcommands; callers may add more to the returned subparsers."""
     parser = argparse.ArgumentParser(prog="segment", description="Customer segmentation from the command line.")
@@ -65,6 +153,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Subparsers]:
     analyze.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
                          help="the day to analyse for (default: the request's asOf, else today in UTC)")
     analyze.set_defaults(handler=_cmd_analyze)
+    _add_cohort_commands(commands)
     return parser, commands
 
 
@@ -75,7 +164,11 @@ def main(argv: Sequence[str] | None = None, extend: Callable[[Subparsers], None]
         extend(commands)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except InvalidInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def upper_band_codes(bands: UpperBands, values: IntArray) -> IntArray:
 
 def lower_band_codes(bands: LowerBands, ratios: FloatArray) -> IntArray:
     """`rules.segments.by_lower_bands` codes: the first band whose exclusive `above` the ratio exceeds."""
-    aboves = [b.above for b in bands.bands[:-1]]
+    aboves = [b.above for b in bands.bands[:-1] if b.above is not None]
     return np.sum([ratios <= above for above in aboves], axis=0, dtype=np.int64).reshape(len(ratios))
 
 

@@ -71,11 +71,12 @@ def _catalog(rng: np.random.Generator) -> pd.DataFrame:
         "product_id": list(catalog), "product_name": [p.product_name for p in catalog.values()],
         "category": [p.category for p in catalog.values()],
     })
+    per_category = range(GENERATED_PRODUCTS_PER_CATEGORY)
     categories = sorted(SEASONS)
     made = pd.DataFrame({
-        "product_id": [f"P-{9000 + i:04d}" for i in range(len(categories) * GENERATED_PRODUCTS_PER_CATEGORY)],
-        "product_name": [f"{c.title()} Ürün {i + 1}" for c in categories for i in range(GENERATED_PRODUCTS_PER_CATEGORY)],
-        "category": [c for c in categories for _ in range(GENERATED_PRODUCTS_PER_CATEGORY)],
+        "product_id": [f"P-{9000 + i:04d}" for i in range(len(categories) * len(per_category))],
+        "product_name": [f"{c.title()} Ürün {i + 1}" for c in categories for i in per_category],
+        "category": [c for c in categories for _ in per_category],
     })
     products = pd.concat([known, made], ignore_index=True)
     # Prices end in .90, as Turkish shops price them.
@@ -183,7 +184,8 @@ def generate(customers: int, *, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> G
 
 
 def _prefixed(prefix: str, numbers: IntArray) -> pd.Series:
-    return pc.binary_join_element_wise(prefix, pc.cast(pa.array(numbers), pa.string()), "").to_pandas()
+    texts: pd.Series = pc.binary_join_element_wise(prefix, pc.cast(pa.array(numbers), pa.string()), "").to_pandas()
+    return texts
 
 
 def _sample(rng: np.random.Generator, count: int, share: float) -> IntArray:

@@ -327,7 +327,8 @@ class _Segmenter:
 
 
 def _text(array: pa.Array) -> pd.Series:
-    return array.to_pandas()
+    series: pd.Series = array.to_pandas()
+    return series
 
 
 def _list(array: pa.Array) -> pd.arrays.ArrowExtensionArray:
@@ -338,15 +339,15 @@ def _nullable_int(values: IntArray, present: BoolArray) -> pd.arrays.IntegerArra
     return pd.arrays.IntegerArray(values.astype(np.int64), ~present)
 
 
-def _categorical(codes: IntArray, categories: list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=categories)
+def _categorical(codes: IntArray, categories: list[str]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(categories))
 
 
-def _code(reason: ReasonColumns) -> pd.Categorical:
+def _code(reason: ReasonColumns) -> pd.Categorical[str]:
     return _categorical(reason.code, reason.codes)
 
 
-def _categorical_from(table: pa.Array, codes: IntArray) -> pd.Categorical:
+def _categorical_from(table: pa.Array, codes: IntArray) -> pd.Categorical[str]:
     """Per-row values of a small table (which may repeat a value) as a categorical."""
     encoded = table.dictionary_encode()
     remap = np.append(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), -1)
