@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.cohort_view import UNKNOWN, segment_label
+from dashboard.cohort_view import UNKNOWN, crosstab, distribution, segment_label
 from rules.rulebook import Rulebook, default_rulebook
 
 UNKNOWN_COLOUR = "#d6d3d1"  # a warm grey no segment uses, so "unknown" never passes for a segment
@@ -27,6 +27,29 @@ DIMENSION_TITLES: dict[str, str] = {
     "affinityType": "Category affinity",
     "diversityProfile": "Product diversity",
     "affinityCategory": "Top category",
+}
+
+# One sentence under each chart, for stakeholders: what it shows and why it matters.
+CAPTIONS: dict[str, str] = {
+    "churnSegment": "Days since each customer's last purchase. *At risk* customers have not bought for over two "
+                    "months: the first audience for a win-back campaign.",
+    "valueSegment": "Average basket against the median basket of the customer's region. *High value* customers "
+                    "spend more per order than their region's typical shopper.",
+    "loyaltyTier": "Membership length and order frequency. Platinum and gold customers order at least monthly "
+                   "and have been members for six months or more.",
+    "ageSegment": "Customers by age band, from the age in the file; unknown when the file has no age.",
+    "affinityType": "Whether a customer concentrates on one category (*focused*) or buys across categories "
+                    "(*explorer*), from their share of orders in their top category.",
+    "diversityProfile": "Distinct products per order: *variety seekers* try new products, *loyal to a few* "
+                        "customers rebuy the same ones.",
+    "affinityCategory": "Each customer's top category by spend: where the cohort's money goes.",
+    "heatMap": "Loyalty tier against churn risk. Loyal customers who are cooling or at risk (bottom-right of "
+               "the top rows) are the most valuable to win back.",
+    "opportunities": "Products customers buy regularly but are now overdue for (more than {factor}× their usual gap): "
+                     "a reminder or an offer on these products is the easiest win-back.",
+    "regionBaskets": "The cohort's median basket per region beside the reference median the value segment "
+                     "compares against. A cohort above the reference spends more per order than usual there.",
+    "regionMix": "How each region's customers split over the chosen segment dimension.",
 }
 
 
@@ -142,3 +165,16 @@ def region_mix_chart(mix: pd.DataFrame, dimension: str, rulebook: Rulebook | Non
     fig = _style(fig, height=140 + 40 * data["region"].nunique())
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15, "x": 0}, barmode="stack")
     return fig
+
+
+def overview_figures(frame: pd.DataFrame, rulebook: Rulebook | None = None) -> dict[str, go.Figure]:
+    """Every figure of the Cohort page's segment tab: a bar per dimension, the top categories, the heat map.
+
+    Keys are the dimension names, ``affinityCategory`` and ``heatMap``.
+    """
+    rules = rulebook or default_rulebook()
+    figures = {dimension: segment_bar(distribution(frame, dimension, rules), dimension, rules)
+               for dimension in rules.dimensions}
+    figures["affinityCategory"] = category_bar(distribution(frame, "affinityCategory", rules).head(12))
+    figures["heatMap"] = heat_map(crosstab(frame, "loyaltyTier", "churnSegment", rules))
+    return figures

@@ -69,10 +69,10 @@ def parse_customer_json(text: str) -> dict[str, Any]:
     if isinstance(data.get("customerData"), dict):
         inner: dict[str, Any] = data["customerData"]
         return inner
-    if "customer" in data or "region" in data:
-        return data
     if "productHistory" in data or "registeredAt" in data:
         return {"customerId": data.get("customerId"), "city": data.get("city"), "customer": data}
+    if "customer" in data or isinstance(data.get("region"), dict):
+        return data
     raise CustomerInputError(
         "expected a request {\"customerData\": ...}, a customerData object {\"customer\": ...} or a seed customer "
         f"with productHistory; got an object with keys {sorted(data)[:12]}"

@@ -18,6 +18,7 @@ from typing import Any
 
 from dashboard.client.base import AgentClient, AgentError
 from dashboard.client.batch import Progress, chunks, invoke_all
+from dashboard.settings import BackendKind
 
 _CUSTOMER_LOC = re.compile(r"^(?:cohort\.)?customers\[(\d+)\](.*)$")
 
@@ -58,10 +59,11 @@ def explanation_text(body: Mapping[str, Any]) -> str | None:
     return text
 
 
-def _answer(body: Mapping[str, Any], backend: str) -> Answer:
+def _answer(body: Mapping[str, Any], backend: BackendKind) -> Answer:
     analysis = body.get("analysis")
     if not isinstance(analysis, dict):
-        raise AgentError("unexpected_answer", f"The agent's answer has no analysis object (keys: {sorted(body)}).")
+        raise AgentError("unexpected_answer", f"The agent's answer has no analysis object (keys: {sorted(body)}).",
+                         backend=backend)
     source = body.get("explanationSource")
     request_id = body.get("requestId")
     return Answer(analysis, explanation_text(body), str(source) if source else None,
@@ -88,6 +90,15 @@ def profile_region(
     if city is not None:
         payload["city"] = city
     return _answer(client.invoke(payload, session_id=session_id), client.kind)
+
+
+def profile_regions(
+    client: AgentClient, names: Sequence[str], *, as_of: date, session_id: str, max_workers: int,
+) -> list[Answer]:
+    """The agent's profile of each named region (region mode), several invocations at once, in order."""
+    payloads = [{"region": {"name": name}, "asOf": as_of.isoformat(), "explain": False} for name in names]
+    bodies = invoke_all(client, payloads, session_id=session_id, max_workers=max_workers)
+    return [_answer(body, client.kind) for body in bodies]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,37 +1,16 @@
-"""Fixtures of the dashboard's tests: seed customers, a real agent runtime, AWS settings, fresh caches."""
+"""Fixtures of the dashboard's tests: a real agent runtime, the AgentCore stand-in, fresh Streamlit caches."""
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import streamlit as st
 
-from tests.conftest import SEED
 from tests.dashboard.agentcore_shim import AgentCoreShim
 from tests.dashboard.servers import running_runtime
 
 RUNTIME_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/segment_agent-AbC123xyz"
-
-
-def seed_customers() -> list[dict[str, Any]]:
-    """The seed's eight mock customers (customer objects with productHistory)."""
-    customers: list[dict[str, Any]] = json.loads((SEED / "mock-data" / "customers.json").read_text(encoding="utf-8"))
-    return customers
-
-
-def many_customers(count: int) -> list[dict[str, Any]]:
-    """`count` seed customers, the eight mock ones over and over with ids C-00000, C-00001, ..."""
-    base = seed_customers()
-    out = []
-    for index in range(count):
-        customer = copy.deepcopy(base[index % len(base)])
-        customer["customerId"] = f"C-{index:05d}"
-        out.append(customer)
-    return out
 
 
 @pytest.fixture(autouse=True)

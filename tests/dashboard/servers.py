@@ -23,12 +23,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_runtime() -> Iterator[str]:
-    """The agent's real HTTP runtime (BedrockAgentCoreApp, template explainer, no telemetry) on a free port."""
+def running_runtime(runtime: Runtime | None = None) -> Iterator[str]:
+    """The agent's real HTTP runtime (BedrockAgentCoreApp) on a free port; offline (template, no telemetry)
+    unless another `runtime` is given."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server = uvicorn.Server(uvicorn.Config(create_app(Runtime.offline()), log_level="warning", lifespan="on"))
+    app = create_app(runtime or Runtime.offline())
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

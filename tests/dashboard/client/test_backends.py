@@ -12,7 +12,8 @@ from dashboard.client.agentcore import AgentCoreClient
 from dashboard.client.calls import analyze_customer, profile_region, segment_customers
 from dashboard.settings import Settings
 from tests.dashboard.agentcore_shim import AgentCoreShim
-from tests.dashboard.conftest import RUNTIME_ARN, many_customers, seed_customers
+from tests.dashboard.conftest import RUNTIME_ARN
+from tests.dashboard.data import many_customers, seed_customers
 from tests.dashboard.servers import free_port
 
 AS_OF = date(2026, 2, 12)

@@ -1,0 +1,215 @@
+"""Customer page: one customer's segments with their reasons, metrics, products and the agent's explanation."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.client import AgentError
+from dashboard.client.calls import Answer, analyze_customer
+from dashboard.customer_view import (
+    PRODUCT_LINE_COLUMNS,
+    CustomerInputError,
+    customer_from_form,
+    missing_regulars_frame,
+    parse_customer_json,
+    segment_cards,
+    top_products_frame,
+)
+from dashboard.settings import SettingsError
+from dashboard.ui import cohort_state, session
+from dashboard.ui.layout import empty_state, page_header, segment_card, show_agent_error, show_settings_error
+from rules.reference import reference_regions
+from rules.rulebook import default_rulebook
+
+REQUEST_KEY = "customer_request"
+ANSWERS_KEY = "customer_answers"
+LOOKUP_LIMIT = 1000
+EXAMPLE_JSON = json.dumps({"customerData": {"customerId": "C-9001", "city": "Izmir", "customer": {
+    "customerId": "C-9001", "age": 41, "gender": "F", "registeredAt": "2025-01-10", "productHistory": [
+        {"productId": "P-2001", "category": "SKINCARE", "totalQuantity": 6, "totalSpent": 359.4, "orderCount": 6,
+         "firstPurchase": "2025-02-01", "lastPurchase": "2025-11-20", "avgDaysBetween": 40}]}}}, indent=2)
+
+
+def _request(customer_data: dict[str, Any], origin: str) -> None:
+    st.session_state[REQUEST_KEY] = (customer_data, origin)
+
+
+def _from_cohort() -> None:
+    file = cohort_state.current_file()
+    if file is None:
+        empty_state("No cohort is loaded. Load one on the **Cohort** page, or enter a customer in the other tabs.",
+                    icon=":material/groups:")
+        return
+    try:
+        cohort = cohort_state.read(file)
+    except Exception as error:  # the Cohort page shows the details
+        st.error(f"The loaded cohort ({file.name}) could not be read: {error}", icon=":material/error:")
+        return
+    ids = cohort.customers["customer_id"].astype(str)
+    st.caption(f"{len(ids):,} customers in **{file.name}**.")
+    left, right = st.columns([2, 2], vertical_alignment="bottom")
+    with left:
+        typed = st.text_input("Customer id", key="lookup_id", placeholder=str(ids.iloc[0]) if len(ids) else "")
+    with right:
+        picked = st.selectbox("…or pick one", list(ids.head(LOOKUP_LIMIT)), index=None, key="lookup_pick",
+                              placeholder="Choose a customer")
+    if st.button("Look up", key="lookup_button", icon=":material/search:", type="primary"):
+        wanted = (typed or "").strip() or picked
+        if not wanted:
+            st.warning("Type a customer id, or pick one.", icon=":material/info:")
+        elif not (ids == wanted).any():
+            st.warning(f"No customer with id **{wanted}** in {file.name}.", icon=":material/person_off:")
+        else:
+            _request(cohort.customer_data(wanted), f"{file.name}")
+
+
+def _from_form() -> None:
+    regions = ["(from the city)", *(r.name for r in reference_regions())]
+    with st.form("customer_form", border=False):
+        top = st.columns(3)
+        customer_id = top[0].text_input("Customer id", value="C-NEW-1")
+        city = top[1].text_input("City", value="Izmir")
+        region = top[2].selectbox("Region", regions)
+        second = st.columns(3)
+        age = second[0].number_input("Age", min_value=0, max_value=120, value=34, step=1)
+        gender = second[1].selectbox("Gender", ["", "F", "M"], index=1)
+        registered = second[2].date_input("Signup date", value=date(2025, 3, 1), format="YYYY-MM-DD")
+        st.markdown("**Purchase history** — one row per product")
+        lines = st.data_editor(
+            pd.DataFrame([
+                {"productId": "P-2001", "productName": None, "category": "SKINCARE", "totalQuantity": 5,
+                 "totalSpent": 299.5, "orderCount": 5, "firstPurchase": date(2025, 3, 10),
+                 "lastPurchase": date(2025, 12, 1), "avgDaysBetween": 45.0},
+                {"productId": "P-1002", "productName": None, "category": "MAKEUP", "totalQuantity": 1,
+                 "totalSpent": 54.9, "orderCount": 1, "firstPurchase": date(2025, 6, 2),
+                 "lastPurchase": date(2025, 6, 2), "avgDaysBetween": None},
+            ], columns=list(PRODUCT_LINE_COLUMNS)),
+            num_rows="dynamic", width="stretch", key="form_lines",
+            column_config={"firstPurchase": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                           "lastPurchase": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        )
+        if st.form_submit_button("Analyse this customer", icon=":material/person_search:", type="primary"):
+            fields = {"customerId": customer_id.strip(), "city": city.strip(), "age": age, "gender": gender,
+                      "registeredAt": registered}
+            data = customer_from_form(fields, lines)
+            if region != regions[0]:
+                data["region"] = {"name": region}
+            _request(data, "the form")
+
+
+def _from_json() -> None:
+    text = st.text_area("Seed JSON", key="customer_json", height=220, placeholder=EXAMPLE_JSON,
+                        help="A whole request {\"customerData\": …}, a customerData object, or one customer of the "
+                             "seed's mock data (with productHistory).")
+    if st.button("Analyse JSON", key="analyse_json", icon=":material/data_object:", type="primary"):
+        try:
+            _request(parse_customer_json(text or ""), "pasted JSON")
+        except CustomerInputError as error:
+            st.error(f"**The JSON cannot be used:** {error}", icon=":material/error:")
+
+
+def _answer(customer_data: dict[str, Any], language: str) -> Answer | None:
+    client = session.agent_client()
+    as_of = session.as_of()
+    key = (client.kind, client.target, as_of, language, json.dumps(customer_data, sort_keys=True, default=str))
+    answers: dict[tuple[Any, ...], Answer] = st.session_state.setdefault(ANSWERS_KEY, {})
+    if key not in answers:
+        try:
+            with st.spinner("Asking the agent…"):
+                answers[key] = analyze_customer(client, customer_data, as_of=as_of, session_id=session.session_id(),
+                                                language=language)
+        except AgentError as error:
+            show_agent_error(error, "Analysing the customer")
+            return None
+    return answers[key]
+
+
+def _show(answer: Answer, origin: str) -> None:
+    analysis = answer.analysis
+    rules = default_rulebook()
+    place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
+    who = analysis.get("customerId") or "Unnamed customer"
+    st.subheader(f"{who} · {place}", anchor=False)
+    badges = [f":gray-badge[from {origin}]", f":blue-badge[as of {analysis.get('asOf')}]"]
+    if analysis.get("isNewCustomer"):
+        badges.append(":orange-badge[new customer: no purchases yet]")
+    st.markdown(" ".join(badges))
+    cards = segment_cards(analysis, rules)
+    grid = st.columns(4)
+    for index, card in enumerate(cards):
+        with grid[index % 4]:
+            st.markdown(segment_card(card.title, card.label, card.colour, card.reason), unsafe_allow_html=True)
+    currency = rules.currency
+    metrics = st.columns(6)
+    metrics[0].metric("Average basket", _money(analysis.get("avgBasket"), currency), border=True)
+    metrics[1].metric("Total spent", _money(analysis.get("totalSpent"), currency), border=True)
+    metrics[2].metric("Orders", f"{analysis.get('orderCount', 0):,}", border=True)
+    metrics[3].metric("Days since purchase", _days(analysis), border=True)
+    metrics[4].metric("Member for", f"{analysis.get('membershipDays', 0):,} days", border=True)
+    metrics[5].metric("Estimated budget", _money(analysis.get("estimatedBudget"), currency), border=True,
+                      help="What the customer is likely to spend on the next order.")
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("**Top products**")
+        top = top_products_frame(analysis)
+        if top.empty:
+            st.caption("No purchases yet.")
+        else:
+            st.dataframe(top, hide_index=True, width="stretch",
+                         column_config={"spent": st.column_config.NumberColumn(format="%.2f")})
+    with right:
+        st.markdown("**Missing regulars** — overdue products they usually rebuy")
+        missing = missing_regulars_frame(analysis)
+        if missing.empty:
+            st.caption("Nothing overdue.")
+        else:
+            st.dataframe(missing, hide_index=True, width="stretch")
+    if answer.explanation:
+        with st.container(border=True):
+            st.markdown(answer.explanation)
+        st.caption("Explanation by the agent's " + ("language model." if answer.explanation_source == "model"
+                                                    else "template explainer (no language model configured)."))
+    for warning in analysis.get("warnings") or []:
+        st.warning(warning, icon=":material/warning:")
+
+
+def _money(value: Any, currency: str) -> str:
+    return "—" if value is None else f"{float(value):,.2f} {currency}"
+
+
+def _days(analysis: dict[str, Any]) -> str:
+    return "never bought" if analysis.get("isNewCustomer") else f"{analysis.get('lastPurchaseDaysAgo', 0):,}"
+
+
+page_header("Customer", "Look up a customer of the loaded cohort, or enter one, to see their segments, why they "
+                        "were assigned, and what to offer next.")
+try:
+    session.agent_client()
+except SettingsError as error:
+    show_settings_error(error)
+    st.stop()
+
+cohort_tab, form_tab, json_tab = st.tabs(["From the cohort", "Enter a customer", "Paste seed JSON"],
+                                         key="customer_tabs")
+with cohort_tab:
+    _from_cohort()
+with form_tab:
+    _from_form()
+with json_tab:
+    _from_json()
+
+request = st.session_state.get(REQUEST_KEY)
+if request is None:
+    empty_state("Pick a customer above to see their segment cards, metrics, products and the agent's explanation.",
+                icon=":material/person_search:")
+else:
+    language = st.segmented_control("Explanation language", ["en", "tr"], default="en", key="customer_language",
+                                    format_func=lambda code: {"en": "English", "tr": "Türkçe"}[code])
+    found = _answer(request[0], str(language or "en"))
+    if found is not None:
+        _show(found, request[1])

@@ -1,0 +1,101 @@
+"""Cohort files as the dashboard holds them: name, bytes and content hash; the bundled sample; reading.
+
+The content hash (SHA-256) keys every cache, so the same bytes are read and segmented once per session
+whatever the file is called.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from openpyxl import load_workbook
+
+from rules.cohort.model import Cohort
+from rules.cohort.read import read_cohort
+from rules.cohort.sniff import decode_sample, detect_encoding, detect_kind, detect_layout, unique_names
+
+SAMPLE_DIR = Path(__file__).with_name("sample")
+UPLOAD_TYPES: tuple[str, ...] = ("csv", "tsv", "txt", "xlsx", "json", "parquet")
+
+
+@dataclass(frozen=True, slots=True)
+class CohortFile:
+    """An uploaded (or bundled) cohort file."""
+
+    name: str
+    content: bytes
+    digest: str
+
+    @classmethod
+    def from_bytes(cls, name: str, content: bytes) -> CohortFile:
+        """Wrap bytes, hashing them."""
+        return cls(name=name, content=content, digest=hashlib.sha256(content).hexdigest())
+
+    @property
+    def size_mb(self) -> float:
+        """Size in megabytes."""
+        return len(self.content) / 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """The bundled sample cohort and the day it is meant to be analysed for."""
+
+    file: CohortFile
+    as_of: date
+    description: str
+
+
+@cache
+def sample() -> Sample:
+    """The bundled sample (`dashboard/sample/`, described by its `sample.json`)."""
+    meta = json.loads((SAMPLE_DIR / "sample.json").read_text(encoding="utf-8"))
+    path = SAMPLE_DIR / str(meta["file"])
+    return Sample(CohortFile.from_bytes(path.name, path.read_bytes()), date.fromisoformat(meta["asOf"]),
+                  str(meta["description"]))
+
+
+def read(file: CohortFile, mapping: Mapping[str, str] | None = None) -> Cohort:
+    """Read a cohort file with the rule engine's reader (format detected from the content and the name).
+
+    Args:
+        file: the file.
+        mapping: canonical field → column, overriding the reader's detection.
+
+    Raises:
+        Whatever `read_cohort` raises for a file it cannot read (a ValueError subclass naming the problem).
+    """
+    stream = io.BytesIO(file.content)
+    stream.name = file.name  # the reader may use the extension as a hint
+    return read_cohort(stream, mapping=dict(mapping) if mapping else None)
+
+
+def file_columns(file: CohortFile) -> list[str]:
+    """The column names of a tabular file, for the mapping editor (a JSON file has none: it names its fields).
+
+    Raises:
+        Whatever the reader's sniffing raises for an empty or unreadable file.
+    """
+    kind = detect_kind(file.content, file.name)
+    if kind == "delimited":
+        encoding = detect_encoding(file.content)
+        return unique_names(detect_layout(decode_sample(file.content, encoding), file.name).header)
+    if kind == "parquet":
+        return [str(name) for name in pq.read_schema(io.BytesIO(file.content)).names]
+    if kind == "xlsx":
+        book = load_workbook(io.BytesIO(file.content), read_only=True, data_only=True)
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                if sum(1 for cell in row if cell not in (None, "")) * 2 >= len(row):
+                    return unique_names(["" if cell is None else str(cell) for cell in row])
+        finally:
+            book.close()
+    return []

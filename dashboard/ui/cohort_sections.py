@@ -1,0 +1,270 @@
+"""The Cohort page's sections: file picker, column mapping, import report, filters, charts, table, exports."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, export, sources
+from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_values
+from dashboard.sources import CohortFile
+from dashboard.ui import cohort_state
+from rules import InvalidInput
+from rules.cohort.model import IngestReport
+from rules.rulebook import default_rulebook
+
+NOT_USED = "(not used)"
+MAPPING_EDITOR_KEY = "mapping_editor_digest"
+TABLE_ROWS = 10_000
+
+# Canonical fields offered in the mapping editor, with what they mean to people.
+FIELD_LABELS: dict[str, str] = {
+    "customer_id": "Customer id", "order_id": "Order id", "order_date": "Order date", "product_id": "Product id",
+    "product_name": "Product name", "category": "Category", "quantity": "Quantity", "amount": "Amount",
+    "unit_price": "Unit price", "status": "Order status", "age": "Age", "gender": "Gender", "city": "City",
+    "region": "Region", "registered_at": "Signup date", "total_quantity": "Total quantity",
+    "total_spent": "Total spent", "order_count": "Order count", "first_purchase": "First purchase",
+    "last_purchase": "Last purchase", "avg_days_between": "Days between orders", "total_orders": "Total orders",
+}
+ORDER_LINE_FIELDS: tuple[str, ...] = (
+    "customer_id", "order_id", "order_date", "product_id", "product_name", "category", "quantity", "amount",
+    "unit_price", "status", "age", "gender", "city", "region", "registered_at",
+)
+FORMAT_NAMES: dict[str, str] = {
+    "seed_json": "seed JSON (customers with productHistory)",
+    "purchase_history": "purchase history (customer × product)",
+    "order_lines": "order lines (transactions)",
+    "orders": "orders (no product detail)",
+}
+TABLE_COLUMNS: dict[str, str] = {
+    "customerId": "Customer", "city": "City", "region": "Region", "age": "Age", "churnSegment": "Churn risk",
+    "valueSegment": "Value", "loyaltyTier": "Loyalty", "ageSegment": "Age band", "affinityCategory": "Top category",
+    "affinityType": "Affinity", "diversityProfile": "Diversity", "avgBasket": "Avg basket", "totalSpent": "Spent",
+    "orderCount": "Orders", "lastPurchaseDaysAgo": "Days since purchase",
+}
+FILTER_COLUMNS: tuple[str, ...] = (
+    "churnSegment", "valueSegment", "loyaltyTier", "ageSegment", "affinityType", "diversityProfile",
+)
+
+
+def source_picker() -> None:
+    """The uploader and the sample button; a new upload or the sample becomes the session's cohort."""
+    limit = st.get_option("server.maxUploadSize")
+    sample = sources.sample()
+    with st.container(border=True):
+        left, right = st.columns([3, 1.2], vertical_alignment="center", gap="large")
+        with left:
+            uploaded = st.file_uploader(
+                "Upload a cohort", type=list(sources.UPLOAD_TYPES), key=cohort_state.UPLOAD_KEY,
+                help=f"CSV or TSV (any common encoding and delimiter), Excel (.xlsx), the seed's JSON, or Parquet. "
+                     f"Order lines, purchase histories and order-level exports all work. Up to {limit} MB.",
+            )
+        with right:
+            st.button("Load the sample cohort", on_click=cohort_state.load_sample, icon=":material/science:",
+                      key="load_sample", width="stretch", type="primary")
+            st.caption(sample.description)
+        st.caption(f"CSV · TSV · XLSX · JSON · Parquet — up to **{limit} MB** per file. Files stay in your "
+                   "session; nothing is shared with other users.")
+    if uploaded is not None:
+        cohort_state.adopt_upload(uploaded.name, uploaded.file_id, uploaded.getvalue())
+    else:
+        cohort_state.forget_upload()
+
+
+def show_read_error(file: CohortFile, error: Exception) -> None:
+    """A file the reader refused: what it said, located, and that the mapping below may fix it."""
+    if isinstance(error, InvalidInput):
+        count = len(error.problems)
+        st.error(f"**{file.name} could not be read** — {count} problem{'s' * (count != 1)}. Check the column "
+                 "mapping below, or fix the file and upload it again.", icon=":material/error:")
+        st.dataframe(pd.DataFrame([{"where": p.loc, "problem": p.msg, "value": str(p.input)} for p in error.problems]),
+                     hide_index=True, width="stretch")
+    else:
+        st.error(f"**{file.name} could not be read:** {type(error).__name__}: {error}", icon=":material/error:")
+
+
+def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
+    """Which column feeds which field, as selectboxes; "Re-read" reads the file again with the choices."""
+    try:
+        columns = sources.file_columns(file)
+    except (InvalidInput, ValueError, OSError) as error:
+        st.caption(f"The file's columns could not be listed: {error}")
+        return
+    if not columns:
+        return
+    if st.session_state.get(MAPPING_EDITOR_KEY) != file.digest:
+        # Another file: drop the previous file's choices so the boxes show this file's detection.
+        for key in [k for k in st.session_state if str(k).startswith("map_")]:
+            del st.session_state[key]
+        st.session_state[MAPPING_EDITOR_KEY] = file.digest
+    chosen = {**detected, **cohort_state.mapping(file)}
+    fields = list(ORDER_LINE_FIELDS) + [f for f in detected if f not in ORDER_LINE_FIELDS and f in FIELD_LABELS]
+    options = [NOT_USED, *columns]
+    with st.expander("Column mapping", expanded=expanded, icon=":material/table_view:"):
+        st.caption("The columns the reader recognised, by name (English and Turkish). Correct any of them and "
+                   "re-read the file.")
+        grid = st.columns(3)
+        for index, field in enumerate(fields):
+            current = chosen.get(field) or NOT_USED
+            with grid[index % 3]:
+                st.selectbox(FIELD_LABELS[field], options, index=options.index(current) if current in options else 0,
+                             key=f"map_{field}")
+        st.button("Re-read with this mapping", key="apply_mapping", icon=":material/refresh:",
+                  on_click=_apply_mapping, args=(file, tuple(fields)))
+
+
+def _apply_mapping(file: CohortFile, fields: Sequence[str]) -> None:
+    chosen = {}
+    for field in fields:
+        value = st.session_state.get(f"map_{field}", NOT_USED)
+        chosen[field] = "" if value == NOT_USED else str(value)
+    cohort_state.set_mapping(file, chosen)
+
+
+def import_summary(file: CohortFile, report: IngestReport) -> None:
+    """One line on how the file was read."""
+    parts = [f"**{file.name}** ({file.size_mb:.1f} MB)", FORMAT_NAMES.get(report.format, report.format)]
+    if report.encoding:
+        parts.append(f"encoding {report.encoding}")
+    if report.delimiter:
+        parts.append("delimiter " + {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(
+            report.delimiter, repr(report.delimiter)))
+    if report.date_order:
+        parts.append(f"dates {report.date_order}")
+    parts.append(f"{report.rows_read:,} rows read, {report.rows_accepted:,} accepted, {report.rows_rejected:,} "
+                 f"rejected → {report.customers:,} customers")
+    st.markdown(" · ".join(parts))
+
+
+def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame) -> None:
+    """The ingest report: row accounting, rejections by reason, warnings, and the rejected rows to download."""
+    columns = st.columns(4)
+    columns[0].metric("Rows read", f"{report.rows_read:,}")
+    columns[1].metric("Accepted", f"{report.rows_accepted:,}")
+    columns[2].metric("Rejected", f"{report.rows_rejected:,}")
+    columns[3].metric("Customers", f"{report.customers:,}")
+    if report.rejected_by_reason:
+        reasons = pd.DataFrame([
+            {"reason": reason, "meaning": r.description or "", "rows": r.count,
+             "first rows": ", ".join(map(str, r.rows[:10]))}
+            for reason, r in sorted(report.rejected_by_reason.items(), key=lambda item: -item[1].count)
+        ])
+        st.dataframe(reasons, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the rejected rows (CSV)", data=functools.partial(export.to_csv_bytes, rejected),
+            file_name=f"{PurePath(file.name).stem}-rejected.csv", mime=export.CSV_MIME, key="download_rejected",
+            icon=":material/download:", on_click="ignore",
+        )
+    else:
+        st.success("Every row was accepted.", icon=":material/check_circle:")
+    for warning in report.warnings:
+        st.warning(warning, icon=":material/warning:")
+    for note in report.notes:
+        st.caption(note)
+
+
+def filters(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Multiselects for every segment dimension and the region; returns the selections (empty: all)."""
+    rules = default_rulebook()
+    selections: dict[str, list[str]] = {}
+    with st.container(border=True):
+        st.markdown("**Drill down** — pick segment values to narrow every number, chart and table below.")
+        grid = st.columns(4)
+        for index, column in enumerate((*FILTER_COLUMNS, "region")):
+            title = "Region" if column == "region" else charts.DIMENSION_TITLES[column]
+            with grid[index % 4]:
+                selections[column] = st.multiselect(
+                    title, segment_values(frame, column, rules), key=f"filter_{column}", placeholder="All",
+                    format_func=(lambda v: v) if column == "region" else (lambda v: segment_label(v, rules)),
+                )
+        active = {c: v for c, v in selections.items() if v}
+        with grid[3]:
+            st.button("Clear filters", key="clear_filters", on_click=_clear_filters, icon=":material/filter_alt_off:",
+                      disabled=not active)
+    return selections
+
+
+def _clear_filters() -> None:
+    for column in (*FILTER_COLUMNS, "region"):
+        st.session_state[f"filter_{column}"] = []
+
+
+def kpi_cards(filtered: pd.DataFrame, total: int) -> None:
+    """Customers, revenue, average basket and share at risk of the filtered customers."""
+    rules = default_rulebook()
+    numbers = kpis(filtered, rules)
+    columns = st.columns(4)
+    share = f"{numbers.customers / total:.0%} of the cohort" if total and numbers.customers != total else None
+    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share, delta_color="off", border=True,
+                      help="Customers that match the filters.")
+    columns[1].metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
+                      help="Total spend of these customers in the file.")
+    columns[2].metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
+                      help="Revenue per order.")
+    columns[3].metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=f"{numbers.at_risk:,} customers",
+                      delta_color="off", border=True,
+                      help="Customers who have not bought for more than 60 days (new customers included).")
+
+
+def segment_charts(filtered: pd.DataFrame) -> None:
+    """A bar chart per segment dimension, the loyalty × churn heat map and the top categories."""
+    rules = default_rulebook()
+    figures = charts.overview_figures(filtered, rules)
+    rows = [("churnSegment", "valueSegment"), ("loyaltyTier", "ageSegment"), ("affinityType", "diversityProfile"),
+            ("heatMap", "affinityCategory")]
+    for pair in rows:
+        columns = st.columns(2, gap="large")
+        for column, name in zip(columns, pair, strict=True):
+            with column:
+                st.plotly_chart(figures[name], key=f"chart_{name}", config={"displayModeBar": False})
+                st.caption(charts.CAPTIONS[name])
+
+
+def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
+    """The filtered customers with their segments, and CSV and Excel downloads of all of them."""
+    rules = default_rulebook()
+    shown = filtered.head(TABLE_ROWS)[list(TABLE_COLUMNS)].copy()
+    for column in FILTER_COLUMNS:
+        shown[column] = shown[column].map(lambda code: segment_label(code, rules) if isinstance(code, str) else None)
+    st.dataframe(
+        shown.rename(columns=TABLE_COLUMNS), hide_index=True, width="stretch", height=420,
+        column_config={"Avg basket": st.column_config.NumberColumn(format="%.2f"),
+                       "Spent": st.column_config.NumberColumn(format="%.2f")},
+    )
+    if len(filtered) > TABLE_ROWS:
+        st.caption(f"Showing the first {TABLE_ROWS:,} of {len(filtered):,} customers; the downloads hold all of them.")
+    stem = PurePath(file.name).stem
+    left, right, _ = st.columns([1, 1, 3])
+    with left:
+        st.download_button("Download CSV", data=functools.partial(export.to_csv_bytes, filtered),
+                           file_name=f"{stem}-segments.csv", mime=export.CSV_MIME, key="download_csv",
+                           icon=":material/download:", on_click="ignore", width="stretch")
+    with right:
+        st.download_button("Download Excel", data=functools.partial(export.to_excel_bytes, filtered),
+                           file_name=f"{stem}-segments.xlsx", mime=export.XLSX_MIME, key="download_xlsx",
+                           icon=":material/table:", on_click="ignore", width="stretch")
+    st.caption("Downloads hold every column, with the reason for each segment. Cells that would start a "
+               "spreadsheet formula (= + - @) are neutralised.")
+
+
+def win_back(filtered: pd.DataFrame) -> None:
+    """Overdue regular products: a chart of the top ones and the full list."""
+    rules = default_rulebook()
+    found = missing_regular_opportunities(filtered)
+    if found.empty:
+        st.info("No customer in this selection is overdue for a regular product.", icon=":material/check_circle:")
+        return
+    st.plotly_chart(charts.opportunities_bar(found), key="chart_opportunities", config={"displayModeBar": False})
+    st.caption(charts.CAPTIONS["opportunities"].format(factor=f"{rules.missing_regulars.overdue_factor:g}"))
+    st.dataframe(
+        found.rename(columns={"productId": "Product id", "productName": "Product", "category": "Category",
+                              "customers": "Customers overdue", "medianDaysOverdue": "Median days overdue",
+                              "medianUsualGapDays": "Usual gap (days)"}),
+        hide_index=True, width="stretch",
+        column_config={"Median days overdue": st.column_config.NumberColumn(format="%.0f"),
+                       "Usual gap (days)": st.column_config.NumberColumn(format="%.0f")},
+    )

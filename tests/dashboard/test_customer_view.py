@@ -1,0 +1,94 @@
+"""The Customer page's pure parts: reading a pasted or typed customer, segment cards, product tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from agent.handler import handle
+from dashboard.customer_view import (
+    CustomerInputError,
+    SegmentCard,
+    customer_from_form,
+    missing_regulars_frame,
+    parse_customer_json,
+    segment_cards,
+    top_products_frame,
+)
+from tests.conftest import seed_example
+from tests.dashboard.data import seed_customers
+
+
+def test_pasted_json_may_be_a_request_its_customer_data_or_a_seed_customer() -> None:
+    request = seed_example("example-request")
+    customer = seed_customers()[2]
+
+    assert parse_customer_json(json.dumps(request)) == request["customerData"]
+    assert parse_customer_json(json.dumps(request["customerData"])) == request["customerData"]
+    assert parse_customer_json(json.dumps(customer)) == {"customerId": "C-1003", "city": "Izmir", "customer": customer}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"customerId": ', "not valid JSON: Expecting value at line 1, column 16"),
+    ("[1, 2]", "expected a JSON object, got list"),
+    ('{"name": "x"}', "expected a request"),
+])
+def test_unusable_json_says_why(text: str, message: str) -> None:
+    with pytest.raises(CustomerInputError) as caught:
+        parse_customer_json(text)
+
+    assert str(caught.value).startswith(message)
+
+
+def test_the_form_becomes_customer_data_without_blank_rows_or_fields() -> None:
+    lines = pd.DataFrame([
+        {"productId": "P-2001", "productName": None, "category": "SKINCARE", "totalQuantity": 5, "totalSpent": 299.5,
+         "orderCount": 5, "firstPurchase": date(2025, 3, 10), "lastPurchase": pd.Timestamp("2025-12-01"),
+         "avgDaysBetween": 45.0},
+        {"productId": None, "productName": None, "category": None, "totalQuantity": None, "totalSpent": None,
+         "orderCount": None, "firstPurchase": None, "lastPurchase": None, "avgDaysBetween": None},
+    ])
+
+    data = customer_from_form({"customerId": "C-9", "city": "Izmir", "age": None, "gender": "",
+                               "registeredAt": date(2025, 1, 2)}, lines)
+
+    assert data == {"customerId": "C-9", "city": "Izmir", "customer": {
+        "customerId": "C-9", "city": "Izmir", "registeredAt": "2025-01-02",
+        "productHistory": [{"productId": "P-2001", "category": "SKINCARE", "totalQuantity": 5, "totalSpent": 299.5,
+                            "orderCount": 5, "firstPurchase": "2025-03-10", "lastPurchase": "2025-12-01",
+                            "avgDaysBetween": 45.0}],
+    }}
+    assert handle({"customerData": data, "asOf": "2026-02-12"}).status == 200
+
+
+def test_segment_cards_carry_english_names_colours_and_reasons() -> None:
+    analysis = handle({"customerData": seed_example("example-request")["customerData"], "asOf": "2026-02-12",
+                       "explain": False}).body["analysis"]
+
+    cards = segment_cards(analysis)
+
+    assert cards[0] == SegmentCard("Churn risk", "Aktif", "Aktif — active", "#16a34a",
+                                   "Aktif: lastPurchaseDaysAgo 11 ≤ 29")
+    assert [c.title for c in cards] == ["Churn risk", "Value", "Loyalty tier", "Age", "Category affinity",
+                                        "Product diversity", "Top category"]
+    assert cards[-1].label == "SKINCARE"
+
+
+def test_product_tables_name_the_products() -> None:
+    analysis = {
+        "topProducts": [{"productId": "P-2001", "productName": "Serum", "category": "SKINCARE", "totalQuantity": 8,
+                         "totalSpent": 479.2, "lastBought": "2026-01-20T00:00:00"}],
+        "missingRegulars": [{"productId": "P-1002", "productName": None, "category": "MAKEUP",
+                             "avgDaysBetween": 30.0, "daysSinceLastPurchase": 50, "daysOverdue": 20.0,
+                             "lastBought": "2025-12-24T00:00:00"}],
+    }
+
+    assert top_products_frame(analysis).to_dict("records") == [
+        {"product": "Serum (P-2001)", "category": "SKINCARE", "quantity": 8, "spent": 479.2,
+         "lastBought": "2026-01-20"}]
+    assert missing_regulars_frame(analysis).to_dict("records") == [
+        {"product": "P-1002", "category": "MAKEUP", "usualGapDays": 30.0, "daysSinceLastPurchase": 50,
+         "daysOverdue": 20.0, "lastBought": "2025-12-24"}]

@@ -1,0 +1,64 @@
+"""Configuration: the backend from the environment or secrets, with clear errors naming the variable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.settings import Settings, SettingsError, load_settings
+
+ARN = "arn:aws:bedrock-agentcore:eu-central-1:123456789012:runtime/segment_agent-AbC123"
+
+
+def test_nothing_configured_is_the_in_process_agent() -> None:
+    assert load_settings({}) == Settings()
+    assert Settings().target == "agent.handler.handle"
+
+
+def test_a_runtime_url_selects_the_url_backend() -> None:
+    settings = load_settings({"SEGMENT_RUNTIME_URL": "http://127.0.0.1:8080/"})
+
+    assert (settings.backend, settings.runtime_url, settings.target) == ("url", "http://127.0.0.1:8080",
+                                                                          "http://127.0.0.1:8080")
+
+
+def test_an_arn_selects_agentcore_in_its_region() -> None:
+    settings = load_settings({"SEGMENT_AGENT_RUNTIME_ARN": ARN})
+
+    assert (settings.backend, settings.aws_region, settings.qualifier) == ("arn", "eu-central-1", "DEFAULT")
+
+
+def test_the_environment_wins_over_secrets() -> None:
+    settings = load_settings({"SEGMENT_BACKEND": "inprocess", "SEGMENT_MAX_CONCURRENCY": "8"},
+                             {"SEGMENT_BACKEND": "arn", "SEGMENT_AGENT_RUNTIME_ARN": ARN, "SEGMENT_CHUNK_SIZE": 250})
+
+    assert settings == Settings(backend="inprocess", agent_runtime_arn=ARN, aws_region="eu-central-1",
+                                max_concurrency=8, chunk_size=250)
+
+
+def test_every_number_and_the_as_of_day_are_read() -> None:
+    settings = load_settings({
+        "SEGMENT_TIMEOUT_SECONDS": "30.5", "SEGMENT_MAX_ATTEMPTS": "2", "SEGMENT_AS_OF": "2026-02-12",
+        "SEGMENT_AGENT_QUALIFIER": "canary", "SEGMENT_AWS_REGION": "us-west-2", "SEGMENT_AGENT_RUNTIME_ARN": ARN,
+    })
+
+    assert settings == Settings(backend="arn", agent_runtime_arn=ARN, qualifier="canary", aws_region="us-west-2",
+                                timeout_seconds=30.5, max_attempts=2, as_of=date(2026, 2, 12))
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"SEGMENT_BACKEND": "lambda"}, "SEGMENT_BACKEND must be one of inprocess, url, arn, got 'lambda'"),
+    ({"SEGMENT_BACKEND": "url"}, "SEGMENT_BACKEND=url needs SEGMENT_RUNTIME_URL"),
+    ({"SEGMENT_RUNTIME_URL": "127.0.0.1:8080"}, "SEGMENT_RUNTIME_URL must be an http(s) URL, got '127.0.0.1:8080'"),
+    ({"SEGMENT_BACKEND": "arn"}, "SEGMENT_BACKEND=arn needs SEGMENT_AGENT_RUNTIME_ARN"),
+    ({"SEGMENT_AGENT_RUNTIME_ARN": "my-agent"}, "SEGMENT_AGENT_RUNTIME_ARN must look like"),
+    ({"SEGMENT_MAX_CONCURRENCY": "0"}, "SEGMENT_MAX_CONCURRENCY must be a positive int, got '0'"),
+    ({"SEGMENT_TIMEOUT_SECONDS": "soon"}, "SEGMENT_TIMEOUT_SECONDS must be a positive float, got 'soon'"),
+    ({"SEGMENT_AS_OF": "12.02.2026"}, "SEGMENT_AS_OF must be a YYYY-MM-DD date, got '12.02.2026'"),
+])
+def test_invalid_settings_name_the_variable_and_value(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env)
+
+    assert str(caught.value).startswith(message)
