@@ -219,6 +219,8 @@ def ensure_free(host: str, port: int, flag: str) -> None:
         LaunchError: the port is in use.
     """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn, Streamlit and moto bind: connections of a previous run in TIME_WAIT do not count.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
@@ -281,7 +283,7 @@ class Launcher:
             # The commands are built here from sys.executable and fixed arguments, never from user input.
             self._processes[service.name] = subprocess.Popen(service.command, env=service.env, cwd=service.cwd)  # noqa: S603
             self._wait_healthy(service)
-            self.say(f"the {service.name} is up at {service.health_url}")
+            self.say(f"the {service.name} is up at {service.health_url} (pid {self._processes[service.name].pid})")
 
     def _start_local_cloudwatch(self) -> str:
         config = self.config

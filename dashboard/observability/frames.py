@@ -121,6 +121,11 @@ def segment_distribution(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return out
 
 
+def dimensions_with_segments(frame: pd.DataFrame) -> set[str]:
+    """The segment dimensions that had customers assigned in the window."""
+    return set(_select(frame, schema.SEGMENTS_ASSIGNED, "Sum")["segment_dimension"].dropna())
+
+
 def agentcore_metrics(frame: pd.DataFrame) -> pd.DataFrame:
     """AgentCore's built-in runtime metrics: columns timestamp, metric, stat, value."""
     selected = frame.loc[frame["namespace"] == AGENTCORE_NAMESPACE, ["timestamp", "metric", "stat", "value"]]

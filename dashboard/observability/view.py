@@ -30,14 +30,6 @@ from rules.rulebook import default_rulebook
 
 REFRESH_CHOICES: Final[dict[str, int | None]] = {"off": None, "10 s": 10, "30 s": 30, "1 min": 60}
 
-DIMENSION_LABELS: Final = {
-    "ageSegment": "Age",
-    "churnSegment": "Churn",
-    "valueSegment": "Value",
-    "loyaltyTier": "Loyalty",
-    "affinityType": "Affinity",
-    "diversityProfile": "Diversity",
-}
 
 # Which environment variables decide whether credentials exist; the check is cached per combination.
 _CREDENTIAL_VARIABLES: Final = (
@@ -122,6 +114,7 @@ def _live_metrics(config: ObservabilityConfig, span: timedelta, period_seconds: 
 
 
 def _render(snapshot: MetricsSnapshot, config: ObservabilityConfig) -> None:
+    window = snapshot.window
     totals = frames.summary(snapshot.own)
     columns = st.columns(5)
     columns[0].metric("Invocations", f"{totals.invocations:,}")
@@ -138,28 +131,35 @@ def _render(snapshot: MetricsSnapshot, config: ObservabilityConfig) -> None:
         )
     else:
         left, right = st.columns(2)
-        left.plotly_chart(charts.traffic_figure(frames.traffic(snapshot.own)), key="observability_traffic")
-        right.plotly_chart(charts.latency_figure(frames.latency(snapshot.own)), key="observability_latency")
+        left.plotly_chart(charts.traffic_figure(frames.traffic(snapshot.own), window), key="observability_traffic")
+        right.plotly_chart(charts.latency_figure(frames.latency(snapshot.own), window), key="observability_latency")
         left, right = st.columns(2)
         left.plotly_chart(
-            charts.error_rate_figure(frames.error_rate(snapshot.own), frames.errors_by_class(snapshot.own)),
+            charts.error_rate_figure(frames.error_rate(snapshot.own), frames.errors_by_class(snapshot.own), window),
             key="observability_errors",
         )
         right.plotly_chart(
-            charts.explanation_figure(frames.explanation_mix(snapshot.own)), key="observability_explanations"
+            charts.explanation_figure(frames.explanation_mix(snapshot.own), window), key="observability_explanations"
         )
         rulebook = default_rulebook()
+        dimensions = list(rulebook.dimensions)
+        with_data = frames.dimensions_with_segments(snapshot.own)
         dimension = st.selectbox(
             "Segment dimension",
-            list(rulebook.dimensions),
-            format_func=lambda name: DIMENSION_LABELS.get(name, name),
+            dimensions,
+            index=next((i for i, name in enumerate(dimensions) if name in with_data), 0),
+            format_func=lambda name: charts.DIMENSION_LABELS.get(name, name),
             key="observability_dimension",
         )
         distribution = frames.segment_distribution(snapshot.own, dimension)
         if distribution.empty:
-            st.info(f"No {DIMENSION_LABELS.get(dimension, dimension).lower()} segments were assigned in this window.")
+            st.info(
+                f"No {charts.DIMENSION_LABELS.get(dimension, dimension).lower()} segments were assigned in this window."
+            )
         else:
-            st.plotly_chart(charts.segment_figure(distribution, dimension, rulebook), key="observability_segments")
+            st.plotly_chart(
+                charts.segment_figure(distribution, dimension, rulebook, window), key="observability_segments"
+            )
 
     if snapshot.agentcore is not None:
         st.subheader("AgentCore runtime")
@@ -171,7 +171,7 @@ def _render(snapshot: MetricsSnapshot, config: ObservabilityConfig) -> None:
             )
         else:
             left, right = st.columns(2)
-            left.plotly_chart(charts.agentcore_counts_figure(snapshot.agentcore), key="observability_agentcore")
+            left.plotly_chart(charts.agentcore_counts_figure(snapshot.agentcore, window), key="observability_agentcore")
             right.plotly_chart(
-                charts.agentcore_latency_figure(snapshot.agentcore), key="observability_agentcore_latency"
+                charts.agentcore_latency_figure(snapshot.agentcore, window), key="observability_agentcore_latency"
             )
