@@ -12,15 +12,15 @@ import os
 import sys
 import traceback
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 # Fields a log call may add through `extra=`; anything else is dropped.
 FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSource", "customers", "event",
           "errorType")
 
 # Third-party loggers that are chatty at INFO or may log message contents at DEBUG.
-_QUIET = {"strands": logging.WARNING, "bedrock_agentcore": logging.WARNING, "botocore": logging.WARNING,
-          "openai": logging.WARNING, "httpx": logging.WARNING, "uvicorn.access": logging.WARNING}
+_QUIET = {name: logging.WARNING for name in ("strands", "bedrock_agentcore", "botocore", "boto3", "urllib3", "openai",
+                                             "httpx", "httpcore", "uvicorn.access", "opentelemetry")}
 
 
 class JsonFormatter(logging.Formatter):
@@ -46,13 +46,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str | None = None) -> None:
+def configure_logging(level: str | None = None, stream: TextIO | None = None) -> None:
     """Send every log record to stderr as JSON lines (the process's entry point calls this once).
 
     Args:
         level: the root level; `SEGMENT_LOG_LEVEL` or INFO when None.
+        stream: where the lines go; stderr when None.
     """
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

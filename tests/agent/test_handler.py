@@ -14,39 +14,11 @@ from agent.handler import Reply, handle
 from agent.telemetry import InvocationRecord
 from rules import analyze_customer, analyze_request
 from tests.agent.conftest import ListRecorder
+from tests.agent.payloads import FailingExplainer, details, seed_customer, seed_payload, third_customer
 from tests.conftest import AS_OF, seed_example
 from tests.rules.test_seed_examples import assert_seed_fields
 
 SEEDS = ["", "-new-customer", "-region"]
-
-
-def seed_payload(suffix: str = "", **extra: Any) -> dict[str, Any]:
-    return {**seed_example(f"example-request{suffix}"), "asOf": AS_OF.isoformat(), **extra}
-
-
-def seed_customer(suffix: str = "") -> dict[str, Any]:
-    customer: dict[str, Any] = seed_example(f"example-request{suffix}")["customerData"]["customer"]
-    return customer
-
-
-def third_customer() -> dict[str, Any]:
-    return {"customerId": "C-3", "city": "Izmir", "age": 55, "registeredAt": "2025-01-01",
-            "productHistory": [{"productId": "P-1", "category": "MAKEUP", "totalQuantity": 1, "totalSpent": 50.0,
-                                "orderCount": 1, "lastPurchase": "2025-10-01"}]}
-
-
-def details(reply: Reply) -> list[tuple[str, str, Any]]:
-    return [(d["loc"], d["msg"], d["input"]) for d in reply.body["error"]["details"]]
-
-
-class FailingExplainer:
-    """An explainer with a bug; its message carries customer data that must not reach the caller."""
-
-    def explain_analysis(self, analysis: Any, language: str) -> Any:
-        raise RuntimeError(f"secret detail of {analysis.customer_id}")
-
-    def explain_cohort(self, summary: Any, language: str) -> Any:
-        raise RuntimeError("secret detail")
 
 
 # --- the seed's examples, end to end -----------------------------------------------------------------------

@@ -1,0 +1,181 @@
+"""The AgentCore app: POST /invocations and GET /ping through Starlette's TestClient and a real uvicorn server."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from agent.app import create_app
+from agent.explain import TemplateExplainer
+from agent.handler import handle
+from agent.runtime import Runtime
+from tests.agent.conftest import ListRecorder
+from tests.agent.payloads import FailingExplainer, seed_payload, third_customer
+from tests.agent.servers import threaded_server
+
+REQUEST_ID = "X-Amzn-Bedrock-AgentCore-Runtime-Request-Id"
+
+
+@pytest.fixture
+def client(recorder: ListRecorder) -> Any:
+    with TestClient(create_app(Runtime.offline(recorder))) as test_client:
+        yield test_client
+
+
+def without_volatile(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k not in ("timestamp", "requestId")}
+
+
+def test_ping(client: TestClient) -> None:
+    response = client.get("/ping")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "Healthy"
+
+
+@pytest.mark.parametrize("suffix", ["", "-new-customer", "-region"])
+def test_seed_examples_over_http_equal_the_in_process_handler(client: TestClient, suffix: str) -> None:
+    response = client.post("/invocations", json=seed_payload(suffix), headers={REQUEST_ID: "req-42"})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["requestId"] == "req-42"
+    in_process = handle(seed_payload(suffix), explainer=TemplateExplainer())
+    assert without_volatile(response.json()) == without_volatile(in_process.body)
+
+
+def test_the_sdk_request_id_is_used_when_the_header_is_missing(client: TestClient) -> None:
+    first = client.post("/invocations", json=seed_payload(explain=False)).json()["requestId"]
+    second = client.post("/invocations", json=seed_payload(explain=False)).json()["requestId"]
+
+    assert len(first) == 36
+    assert first != second
+
+
+def test_invalid_input_is_400_with_every_problem(client: TestClient) -> None:
+    response = client.post("/invocations", json={"customerData": {"customer": {"age": 999}}, "language": "fr"},
+                           headers={REQUEST_ID: "bad-1"})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "invalid_input", "message": "the request has 2 problems; see details",
+                                          "details": [
+                                              {"loc": "language", "msg": "expected one of en, tr", "input": "fr"},
+                                              {"loc": "customerData.customer.age",
+                                               "msg": "Input should be less than or equal to 120", "input": 999}]},
+                               "requestId": "bad-1"}
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b'{"customerData": ', "the request body is not valid JSON: Expecting value: line 1 column 18 (char 17)"),
+    (b"", "the request body is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
+    (b"{'single': 'quotes'}", "the request body is not valid JSON: Expecting property name enclosed in double "
+                              "quotes: line 1 column 2 (char 1)"),
+    (b"\x80\x81", "the request body is not UTF-8 JSON (invalid start byte at byte 0)"),
+])
+def test_malformed_json_is_400_in_the_error_shape(client: TestClient, recorder: ListRecorder, body: bytes,
+                                                  message: str) -> None:
+    response = client.post("/invocations", content=body, headers={REQUEST_ID: "mal-1",
+                                                                  "content-type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "malformed_json", "message": message, "details": []},
+                               "requestId": "mal-1"}
+    [record] = recorder.records
+    assert (record.mode, record.outcome, record.explanation_source) == ("invalid", "malformed_json", "none")
+
+
+def test_json_that_is_not_an_object_is_invalid_input(client: TestClient) -> None:
+    response = client.post("/invocations", content=b'"just a string"')
+
+    assert (response.status_code, response.json()["error"]["details"]) == (
+        400, [{"loc": "", "msg": "the request must be a JSON object", "input": "just a string"}])
+
+
+def test_unexpected_failure_is_500_without_internals(recorder: ListRecorder) -> None:
+    app = create_app(Runtime(FailingExplainer(), None, recorder))  # type: ignore[arg-type]
+    with TestClient(app) as client:
+        response = client.post("/invocations", json=seed_payload(), headers={REQUEST_ID: "boom-1"})
+
+    assert response.status_code == 500
+    assert response.json() == {"error": {"code": "internal_error", "message": "unexpected failure; the logs have the "
+                                         "details under requestId boom-1", "details": []},
+                               "requestId": "boom-1"}
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
+
+
+def test_a_free_question_without_a_model_is_503(client: TestClient) -> None:
+    response = client.post("/invocations", json={"prompt": "hello"})
+
+    assert (response.status_code, response.json()["error"]["code"]) == (503, "model_unavailable")
+
+
+def test_get_on_invocations_is_not_allowed(client: TestClient) -> None:
+    assert client.get("/invocations").status_code == 405
+
+
+def test_one_record_per_invocation_and_none_for_ping(client: TestClient, recorder: ListRecorder) -> None:
+    client.get("/ping")
+    client.post("/invocations", json=seed_payload())
+    client.post("/invocations", json={"cohort": {"customers": [third_customer()]}, "asOf": "2026-02-12"})
+    client.post("/invocations", json={"customerData": 1})
+    client.post("/invocations", content=b"{")
+
+    assert [(r.mode, r.outcome, r.explanation_source) for r in recorder.records] == [
+        ("customer", "ok", "template"), ("cohort", "ok", "template"), ("customer", "invalid_input", "none"),
+        ("invalid", "malformed_json", "none")]
+
+
+def test_shutdown_closes_the_recorder_once(recorder: ListRecorder) -> None:
+    with TestClient(create_app(Runtime.offline(recorder))) as client:
+        client.get("/ping")
+        assert recorder.closed == 0
+
+    assert recorder.closed == 1
+
+
+def test_create_app_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEGMENT_MODEL_PROVIDER", "nonsense")
+
+    with pytest.raises(ValueError, match="SEGMENT_MODEL_PROVIDER must be bedrock, openai or none"):
+        create_app()
+
+
+# --- a real uvicorn server on 127.0.0.1 ----------------------------------------------------------------------
+
+
+def test_real_server_answers_every_kind_and_error(recorder: ListRecorder) -> None:
+    with threaded_server(create_app(Runtime.offline(recorder))) as base_url, httpx.Client(base_url=base_url) as http:
+        ping = http.get("/ping")
+        ok = http.post("/invocations", json=seed_payload(), headers={REQUEST_ID: "real-1"})
+        region = http.post("/invocations", json={"region": "Karadeniz", "explain": False})
+        invalid = http.post("/invocations", json={"cohort": {"customers": "all"}})
+        malformed = http.post("/invocations", content=b"[1, 2", headers={"content-type": "application/json"})
+
+    assert ping.status_code == 200
+    assert (ok.status_code, ok.json()["requestId"], ok.json()["analysis"]["customerId"]) == (200, "real-1", "C-1001")
+    assert without_volatile(ok.json()) == without_volatile(handle(seed_payload(), explainer=TemplateExplainer()).body)
+    assert (region.status_code, region.json()["analysis"]["region"]) == (200, "Karadeniz")
+    assert (invalid.status_code, invalid.json()["error"]["details"][0]["loc"]) == (400, "cohort.customers")
+    assert (malformed.status_code, malformed.json()["error"]["code"]) == (400, "malformed_json")
+    assert len(recorder.records) == 4
+    assert recorder.closed == 1  # uvicorn's shutdown ran the lifespan
+
+
+def test_concurrent_requests_share_no_state(recorder: ListRecorder) -> None:
+    payloads = [{"cohort": {"customers": [{**third_customer(), "customerId": f"C-{i}", "age": 20 + i}]},
+                 "asOf": "2026-02-12"} for i in range(24)]
+
+    with threaded_server(create_app(Runtime.offline(recorder))) as base_url, \
+            httpx.Client(base_url=base_url) as http, ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda p: http.post("/invocations", json=p), payloads))
+
+    answers = [json.loads(r.content)["analyses"][0] for r in responses]
+    assert [(a["customerId"], a["age"]) for a in answers] == [(f"C-{i}", 20 + i) for i in range(24)]
+    assert len({r.json()["requestId"] for r in responses}) == 24
+    assert len(recorder.records) == 24

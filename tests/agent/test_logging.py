@@ -1,0 +1,119 @@
+"""Logs are JSON lines with the request id, mode, duration and outcome, and never customer data."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from agent.app import create_app
+from agent.assistant import Assistant
+from agent.explain import ModelExplainer
+from agent.logging import JsonFormatter, configure_logging
+from agent.runtime import Runtime
+from tests.agent.conftest import ListRecorder
+from tests.agent.payloads import FailingExplainer, seed_payload
+from tests.agent.scripted_model import ScriptedModel
+
+SECRET_ID = "CUST-7f3a-SECRET"
+SECRET_PRODUCT = "Zebra Glow Serum 9000"
+SECRET_CITY = "Gizlikent"
+
+
+@pytest.fixture
+def json_logs() -> Iterator[Any]:
+    """The production logging set-up at DEBUG, writing to a buffer; the previous set-up is restored after."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    levels = {name: logging.getLogger(name).level for name in list(logging.root.manager.loggerDict)}
+    buffer = io.StringIO()
+    configure_logging("DEBUG", buffer)
+    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    root.handlers[:], root.level = saved
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def secret_payload(**extra: Any) -> dict[str, Any]:
+    payload = seed_payload(**extra)
+    data = payload["customerData"]
+    data["customerId"] = data["customer"]["customerId"] = SECRET_ID
+    data["city"] = data["customer"]["city"] = SECRET_CITY
+    data["customer"]["productHistory"][0]["productName"] = SECRET_PRODUCT
+    return payload
+
+
+def test_the_formatter_keeps_whitelisted_fields_only() -> None:
+    record = logging.LogRecord("agent.handler", logging.INFO, __file__, 1, "invocation %s %s", ("customer", "ok"), None)
+    record.__dict__.update({"requestId": "r-1", "mode": "customer", "durationMs": 1.5, "customerData": {"x": 1}})
+
+    entry = json.loads(JsonFormatter().format(record))
+
+    assert {k: v for k, v in entry.items() if k != "timestamp"} == {
+        "level": "INFO", "logger": "agent.handler", "message": "invocation customer ok", "requestId": "r-1",
+        "mode": "customer", "durationMs": 1.5}
+
+
+def test_exceptions_are_logged_as_type_and_frames_without_their_message() -> None:
+    try:
+        raise ValueError(f"bad value for {SECRET_ID}")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+
+    entry = json.loads(JsonFormatter().format(record))
+
+    assert entry["errorType"] == "ValueError"
+    assert entry["stack"][0].endswith("in test_exceptions_are_logged_as_type_and_frames_without_their_message")
+    assert SECRET_ID not in json.dumps(entry)
+
+
+def test_no_customer_data_reaches_the_logs(json_logs: Any) -> None:
+    recorder = ListRecorder()
+    runtime = Runtime(ModelExplainer(lambda: ScriptedModel([f"{SECRET_ID} in {SECRET_CITY} loves {SECRET_PRODUCT}"]),
+                                     timeout_s=5),
+                      Assistant(lambda: ScriptedModel([
+                          {"tool": "analyze_customer", "input": {"customer_data": secret_payload()["customerData"]}},
+                          f"{SECRET_ID} is Aktif"]), timeout_s=5),
+                      recorder)
+    failing = Runtime(FailingExplainer(), None, recorder)  # type: ignore[arg-type]
+    broken = secret_payload()
+    broken["customerData"]["customer"]["age"] = SECRET_PRODUCT
+    headers = {"X-Amzn-Bedrock-AgentCore-Runtime-Request-Id": "log-1"}
+
+    with TestClient(create_app(runtime)) as client:
+        ok = client.post("/invocations", json=secret_payload(), headers=headers)
+        cohort = client.post("/invocations", json={"cohort": {"customers": [secret_payload()["customerData"][
+            "customer"]]}, "explain": False})
+        invalid = client.post("/invocations", json=broken)
+        malformed = client.post("/invocations", content=f'{{"customerId": "{SECRET_ID}", '.encode())
+        prompt = client.post("/invocations", json={"prompt": f"Analyse {SECRET_ID} from {SECRET_CITY}"})
+    with TestClient(create_app(failing)) as client:
+        failed = client.post("/invocations", json=secret_payload())
+    bad_model = Runtime(ModelExplainer(lambda: ScriptedModel([RuntimeError(SECRET_PRODUCT)]), 5), None, recorder)
+    with TestClient(create_app(bad_model)) as client:
+        fallback = client.post("/invocations", json=secret_payload())
+
+    assert [r.status_code for r in (ok, cohort, invalid, malformed, prompt, failed, fallback)] == [
+        200, 200, 400, 400, 200, 500, 200]
+    assert SECRET_PRODUCT in invalid.text  # the caller is told what was wrong with their own data...
+    entries = json_logs()
+    text = "\n".join(json.dumps(e, ensure_ascii=False) for e in entries)
+    for secret in (SECRET_ID, SECRET_PRODUCT, SECRET_CITY):
+        assert secret not in text  # ...but the logs never hold it
+    invocations = [e for e in entries if e["logger"] == "agent.handler" and e["message"].startswith("invocation")]
+    assert [(e["mode"], e["outcome"], e["status"]) for e in invocations] == [
+        ("customer", "ok", 200), ("cohort", "ok", 200), ("customer", "invalid_input", 400),
+        ("invalid", "malformed_json", 400), ("prompt", "ok", 200), ("customer", "internal_error", 500),
+        ("customer", "ok", 200)]
+    assert invocations[0]["requestId"] == "log-1"
+    assert all(isinstance(e["durationMs"], float) and e["requestId"] for e in invocations)
+    [failure] = [e for e in entries if e["message"] == "unexpected failure"]
+    assert (failure["errorType"], failure["requestId"]) == ("RuntimeError", failed.json()["requestId"])
+    assert [e["message"] for e in entries if e.get("event") == "model_fallback"] == [
+        "model explanation failed, the template answers: the model call failed (RuntimeError)"]
