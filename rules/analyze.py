@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import ValidationError
 
 from rules.errors import InvalidInput, Problem
-from rules.models.analysis import Analysis, MissingRegular, Reason, TopProduct
+from rules.models.analysis import Analysis, Reason
 from rules.models.dates import parse_day, today_utc
 from rules.models.request import Customer, CustomerData, ProductLine
 from rules.reference import product_catalog
 from rules.regions import ResolvedRegion, resolve_region
 from rules.rulebook import Rulebook, default_rulebook
-from rules.segments import by_lower_bands, by_loyalty_tiers, by_upper_bands, default, num, unknown
+from rules.segments import Classifiers, ReasonData, classifiers, default, num, unknown, unknown_data
 
 
 def parse_customer_data(customer_data: Any, as_of: date) -> CustomerData:
@@ -62,7 +62,7 @@ def analyze_parsed(data: CustomerData, as_of: date, rules: Rulebook) -> Analysis
         if customer_id is not None:
             raise InvalidInput([Problem("customer", "a customerId needs a customer object", None)])
         return _region_profile(data, region, as_of, rules)
-    if not any(True for _ in customer.product_history):
+    if not customer.product_history:
         return _new_customer(data, customer, customer_id, region, as_of, rules)
     return _regular(data, customer, customer_id, region, as_of, rules)
 
@@ -103,25 +103,30 @@ def _type_name(value: Any) -> str:
     return f"<{type(value).__name__}>"
 
 
+# The analysis is built as the seed's plain `analysis` object (camelCase keys, nested dicts) and validated into
+# `Analysis` in one call: that costs a fraction of constructing each nested model on its own. Reasons arrive
+# as ready `Reason` objects (often shared, see `rules.segments`) and pass through as they are.
+
+
 def _region_profile(data: CustomerData, region: ResolvedRegion, as_of: date, rules: Rulebook) -> Analysis:
     if region.name is None:
         raise InvalidInput([Problem("region", f"region mode needs a region: {region.how}", data.city)])
     d = rules.region_profile
     median = region.median_basket
     why = f"regional default (region mode, {region.name})"
-    return Analysis(
-        mode="region", city=data.city, region=region.name, climate_type=region.climate_type,
-        age_segment=d.age, gender=None, churn_segment=d.churn, value_segment=d.value,
-        loyalty_tier=d.loyalty, affinity_category=region.trend, affinity_type=d.affinity,
-        diversity_profile=d.diversity,
-        estimated_budget=_money(rules.budget_factor * median) if median else None,
-        avg_basket=_money(median) if median else None,
-        avg_monthly_spend=_money(d.monthly_spend_median_multiple * median) if median else 0.0,
-        last_purchase_days_ago=d.last_purchase_days_ago, order_count=0, total_spent=0.0, membership_days=0,
-        missing_regulars=(), top_products=(), message=d.message,
-        as_of=as_of, rulebook_version=rules.version, is_new_customer=False,
-        median_basket=median, median_basket_source=region.median_source,
-        reasons={
+    return Analysis.model_validate({
+        "mode": "region", "city": data.city, "region": region.name, "climateType": region.climate_type,
+        "ageSegment": d.age, "gender": None, "churnSegment": d.churn, "valueSegment": d.value,
+        "loyaltyTier": d.loyalty, "affinityCategory": region.trend, "affinityType": d.affinity,
+        "diversityProfile": d.diversity,
+        "estimatedBudget": _money(rules.budget_factor * median) if median else None,
+        "avgBasket": _money(median) if median else None,
+        "avgMonthlySpend": _money(d.monthly_spend_median_multiple * median) if median else 0.0,
+        "lastPurchaseDaysAgo": d.last_purchase_days_ago, "orderCount": 0, "totalSpent": 0.0, "membershipDays": 0,
+        "missingRegulars": (), "topProducts": (), "message": d.message,
+        "asOf": as_of, "rulebookVersion": rules.version, "isNewCustomer": False,
+        "medianBasket": median, "medianBasketSource": region.median_source,
+        "reasons": {
             "ageSegment": default(d.age, why),
             "churnSegment": default(d.churn, why),
             "valueSegment": default(d.value, why),
@@ -130,8 +135,8 @@ def _region_profile(data: CustomerData, region: ResolvedRegion, as_of: date, rul
             "affinityType": default(d.affinity, why),
             "diversityProfile": default(d.diversity, why),
         },
-        warnings=_region_warnings(region),
-    )
+        "warnings": _region_warnings(region),
+    })
 
 
 def _new_customer(
@@ -144,20 +149,21 @@ def _new_customer(
     warnings = list(_region_warnings(region))
     if customer.registered_at is None:
         warnings.append("registeredAt is missing and there are no purchases: membershipDays is 0")
-    return Analysis(
-        mode="new_customer", customer_id=customer_id, city=data.city or customer.city, region=region.name,
-        climate_type=region.climate_type, age=customer.age, age_segment=_age(customer.age, rules).code,
-        gender=customer.gender, churn_segment=d.churn, value_segment=d.value, loyalty_tier=d.loyalty,
-        affinity_category=region.trend, affinity_type=d.affinity, diversity_profile=d.diversity,
-        estimated_budget=_money(rules.budget_factor * median) if median else None,
-        avg_basket=_money(median) if median else None, avg_monthly_spend=0.0,
-        last_purchase_days_ago=d.last_purchase_days_ago, order_count=0, total_spent=0.0,
-        membership_days=(as_of - customer.registered_at).days if customer.registered_at else 0,
-        missing_regulars=(), top_products=(), message=d.message,
-        as_of=as_of, rulebook_version=rules.version, is_new_customer=True,
-        median_basket=median, median_basket_source=region.median_source,
-        reasons={
-            "ageSegment": _age(customer.age, rules),
+    age = _age(customer.age, rules)
+    return Analysis.model_validate({
+        "mode": "new_customer", "customerId": customer_id, "city": data.city or customer.city,
+        "region": region.name, "climateType": region.climate_type, "age": customer.age, "ageSegment": age.code,
+        "gender": customer.gender, "churnSegment": d.churn, "valueSegment": d.value, "loyaltyTier": d.loyalty,
+        "affinityCategory": region.trend, "affinityType": d.affinity, "diversityProfile": d.diversity,
+        "estimatedBudget": _money(rules.budget_factor * median) if median else None,
+        "avgBasket": _money(median) if median else None, "avgMonthlySpend": 0.0,
+        "lastPurchaseDaysAgo": d.last_purchase_days_ago, "orderCount": 0, "totalSpent": 0.0,
+        "membershipDays": (as_of - customer.registered_at).days if customer.registered_at else 0,
+        "missingRegulars": (), "topProducts": (), "message": d.message,
+        "asOf": as_of, "rulebookVersion": rules.version, "isNewCustomer": True,
+        "medianBasket": median, "medianBasketSource": region.median_source,
+        "reasons": {
+            "ageSegment": age,
             "churnSegment": default(d.churn, f"{why}; lastPurchaseDaysAgo {d.last_purchase_days_ago} "
                                                "stands for 'never'"),
             "valueSegment": default(d.value, why),
@@ -166,20 +172,33 @@ def _new_customer(
             "affinityType": default(d.affinity, why),
             "diversityProfile": default(d.diversity, why),
         },
-        warnings=tuple(warnings),
-    )
+        "warnings": warnings,
+    })
 
 
 def _regular(
     data: CustomerData, customer: Customer, customer_id: str | None, region: ResolvedRegion,
     as_of: date, rules: Rulebook,
 ) -> Analysis:
+    classify = classifiers(rules)
     lines = customer.product_history
     warnings = list(_region_warnings(region))
     total_spent = sum(line.total_spent for line in lines)
-    line_orders = sum(line.order_count for line in lines)
+    # Every other total in one pass over the history.
+    line_orders = 0
+    last_purchase = lines[0].last_purchase
+    spend_by_category: dict[str, float] = {}
+    orders_by_category: dict[str, int] = {}
+    products = []
+    for line in lines:
+        line_orders += line.order_count
+        last_purchase = max(last_purchase, line.last_purchase)
+        if line.category is not None:
+            spend_by_category[line.category] = spend_by_category.get(line.category, 0.0) + line.total_spent
+            orders_by_category[line.category] = orders_by_category.get(line.category, 0) + line.order_count
+        if line.product_id is not None:
+            products.append(line)
     orders = customer.total_orders if customer.total_orders is not None else line_orders
-    last_purchase = max(line.last_purchase for line in lines)
     days_since = (as_of - last_purchase).days
 
     registered = customer.registered_at
@@ -188,37 +207,35 @@ def _regular(
         warnings.append(f"registeredAt is missing: membership counted from the first purchase "
                         f"{registered.isoformat()}")
     membership_days = (as_of - registered).days
-    months = membership_days / rules.days_per_month
-    rate_months = max(months, rules.min_months_for_rates)
+    rate_months = max(membership_days / rules.days_per_month, rules.min_months_for_rates)
     avg_basket = total_spent / orders if orders else 0.0
 
-    value = _value(avg_basket, region, rules)
-    churn = by_upper_bands(rules.churn, days_since)
-    loyalty = by_loyalty_tiers(rules.loyalty.tiers, months, orders / rate_months, orders)
-    affinity_category, affinity = _affinity(lines, line_orders, rules)
-    products = [line for line in lines if line.product_id is not None]
+    age = _age(customer.age, rules)
+    churn = classify.churn(days_since)
+    value = _value(avg_basket, region, classify)
+    loyalty = classify.loyalty(membership_days, orders)
+    affinity_category, affinity = _affinity(spend_by_category, orders_by_category, line_orders, classify)
     if products:
-        distinct = len({line.product_id for line in products})
-        diversity = by_lower_bands(rules.diversity, distinct / orders,
-                                   detail=f"{distinct} distinct products over {orders} orders")
+        diversity = classify.diversity(len({line.product_id for line in products}), orders)
     else:
         diversity = unknown("the data has no product detail")
 
-    return Analysis(
-        mode="regular", customer_id=customer_id, city=data.city or customer.city, region=region.name,
-        climate_type=region.climate_type, age=customer.age, age_segment=_age(customer.age, rules).code,
-        gender=customer.gender, churn_segment=churn.code or "",
-        value_segment=value.code, loyalty_tier=loyalty.code, affinity_category=affinity_category.code,
-        affinity_type=affinity.code, diversity_profile=diversity.code,
-        estimated_budget=_money(rules.budget_factor * avg_basket), avg_basket=_money(avg_basket),
-        avg_monthly_spend=_money(total_spent / rate_months), last_purchase_days_ago=days_since,
-        order_count=orders, total_spent=_money(total_spent), membership_days=membership_days,
-        missing_regulars=_missing_regulars(products, as_of, rules) if products else None,
-        top_products=_top_products(products, rules) if products else None,
-        message=rules.regular.message, as_of=as_of, rulebook_version=rules.version, is_new_customer=False,
-        median_basket=region.median_basket, median_basket_source=region.median_source,
-        reasons={
-            "ageSegment": _age(customer.age, rules),
+    # Money is reported to the cent.
+    return Analysis.model_validate({
+        "mode": "regular", "customerId": customer_id, "city": data.city or customer.city, "region": region.name,
+        "climateType": region.climate_type, "age": customer.age, "ageSegment": age.code,
+        "gender": customer.gender, "churnSegment": churn.code or "",
+        "valueSegment": value["code"], "loyaltyTier": loyalty["code"], "affinityCategory": affinity_category["code"],
+        "affinityType": affinity.code, "diversityProfile": diversity.code,
+        "estimatedBudget": round(rules.budget_factor * avg_basket, 2), "avgBasket": round(avg_basket, 2),
+        "avgMonthlySpend": round(total_spent / rate_months, 2), "lastPurchaseDaysAgo": days_since,
+        "orderCount": orders, "totalSpent": round(total_spent, 2), "membershipDays": membership_days,
+        "missingRegulars": _missing_regulars(products, as_of, rules) if products else None,
+        "topProducts": _top_products(products, rules) if products else None,
+        "message": rules.regular.message, "asOf": as_of, "rulebookVersion": rules.version,
+        "isNewCustomer": False, "medianBasket": region.median_basket, "medianBasketSource": region.median_source,
+        "reasons": {
+            "ageSegment": age,
             "churnSegment": churn,
             "valueSegment": value,
             "loyaltyTier": loyalty,
@@ -226,12 +243,16 @@ def _regular(
             "affinityType": affinity,
             "diversityProfile": diversity,
         },
-        warnings=tuple(warnings),
-    )
+        "warnings": warnings,
+    })
 
 
+@lru_cache(maxsize=4096)
 def _seed_datetime(day: date) -> str:
-    """The seed writes purchase days as midnight datetimes ("2026-01-20T00:00:00")."""
+    """The seed writes purchase days as midnight datetimes ("2026-01-20T00:00:00").
+
+    Cached: purchase days repeat from customer to customer.
+    """
     return f"{day.isoformat()}T00:00:00"
 
 
@@ -240,76 +261,82 @@ def _money(amount: float) -> float:
 
 
 def _age(age: int | None, rules: Rulebook) -> Reason:
-    return unknown("age is missing") if age is None else by_upper_bands(rules.age, age)
+    return unknown("age is missing") if age is None else classifiers(rules).age(age)
 
 
-def _value(avg_basket: float, region: ResolvedRegion, rules: Rulebook) -> Reason:
+def _value(avg_basket: float, region: ResolvedRegion, classify: Classifiers) -> ReasonData:
     if not region.median_basket:
-        return unknown(f"no median basket for the region ({region.name or region.how})")
-    source = {"request": "the request", "reference": "the reference table",
-              "cohort": "this cohort's own median, as the region is not in the reference table"}
-    detail = (f"avgBasket {num(avg_basket)} vs median basket {num(region.median_basket)} of "
-              f"{region.name}, from {source[region.median_source or 'request']}")
-    return by_lower_bands(rules.value, avg_basket / region.median_basket, detail=detail)
+        return unknown_data(f"no median basket for the region ({region.name or region.how})")
+    return classify.value(avg_basket / region.median_basket,
+                          f"avgBasket {num(avg_basket)}{_median_basket_detail(region)}")
 
 
-def _affinity(lines: list[ProductLine], line_orders: int, rules: Rulebook) -> tuple[Reason, Reason]:
-    spend: dict[str, float] = defaultdict(float)
-    orders: dict[str, int] = defaultdict(int)
-    for line in lines:
-        if line.category is not None:
-            spend[line.category] += line.total_spent
-            orders[line.category] += line.order_count
-    if not spend:
-        missing = unknown("the data has no product categories")
-        return missing, missing
+_MEDIAN_SOURCES = {"request": "the request", "reference": "the reference table",
+                   "cohort": "this cohort's own median, as the region is not in the reference table"}
+
+
+@lru_cache(maxsize=1024)
+def _median_basket_detail(region: ResolvedRegion) -> str:
+    """The region's part of the value reason's detail (the same for every customer of the region)."""
+    return (f" vs median basket {num(region.median_basket or 0.0)} of {region.name}, "
+            f"from {_MEDIAN_SOURCES[region.median_source or 'request']}")
+
+
+def _affinity(
+    spend_by_category: dict[str, float], orders_by_category: dict[str, int], line_orders: int,
+    classify: Classifiers,
+) -> tuple[ReasonData, Reason]:
+    if not spend_by_category:
+        missing = "the data has no product categories"
+        return unknown_data(missing), unknown(missing)
     # Highest spend wins; ties go to the alphabetically first category, so the answer is reproducible.
-    top = min(spend, key=lambda c: (-spend[c], c))
-    total = sum(spend.values())
-    category = Reason(code=top, basis="rule",
-                      text=f"{top}: highest spend, {num(spend[top])} of {num(total)}")
-    share = orders[top] / line_orders
-    kind = by_lower_bands(rules.affinity, share, detail=f"{top}: {orders[top]} of {line_orders} orders")
-    return category, kind
+    top = min(spend_by_category, key=lambda c: (-spend_by_category[c], c))
+    total = sum(spend_by_category.values())
+    category: ReasonData = {"code": top, "basis": "rule",
+                            "text": f"{top}: highest spend, {num(spend_by_category[top])} of {num(total)}"}
+    return category, classify.affinity_type(top, orders_by_category[top], line_orders)
 
 
-def _missing_regulars(lines: list[ProductLine], as_of: date, rules: Rulebook) -> tuple[MissingRegular, ...]:
+def _missing_regulars(lines: list[ProductLine], as_of: date, rules: Rulebook) -> list[dict[str, Any]]:
     cfg = rules.missing_regulars
-    catalog = product_catalog()
-    found = []
+    found: list[dict[str, Any]] = []
     for line in lines:
         gap = line.avg_days_between
         if gap is None or gap > cfg.max_avg_days_between or line.product_id is None:
             continue
         since = (as_of - line.last_purchase).days
         if since > cfg.overdue_factor * gap:
-            known = catalog.get(line.product_id)
-            found.append(MissingRegular(
-                product_id=line.product_id,
-                product_name=line.product_name or (known.product_name if known else None),
-                category=line.category or (known.category if known else None),
-                avg_days_between=gap, days_since_last_purchase=since, days_overdue=_money(since - gap),
-                last_bought=_seed_datetime(line.last_purchase),
-            ))
-    found.sort(key=lambda m: (-m.days_overdue, m.product_id))
-    return tuple(found)
+            name, category = _catalog_names().get(line.product_id, _NO_NAMES)
+            found.append({
+                "productId": line.product_id, "productName": line.product_name or name,
+                "category": line.category or category, "avgDaysBetween": gap, "daysSinceLastPurchase": since,
+                "daysOverdue": round(since - gap, 2), "lastBought": _seed_datetime(line.last_purchase),
+            })
+    found.sort(key=lambda m: (-m["daysOverdue"], m["productId"]))
+    return found
 
 
-def _top_products(lines: list[ProductLine], rules: Rulebook) -> tuple[TopProduct, ...]:
-    catalog = product_catalog()
+def _top_products(lines: list[ProductLine], rules: Rulebook) -> list[dict[str, Any]]:
+    names = _catalog_names()
     ranked = sorted(lines, key=lambda line: (-line.total_spent, line.product_id or ""))
     top = []
     for line in ranked[: rules.top_products]:
-        known = catalog.get(line.product_id or "")
-        top.append(TopProduct(
-            product_id=line.product_id or "",
-            total_quantity=line.total_quantity,
-            total_spent=_money(line.total_spent),
-            last_bought=_seed_datetime(line.last_purchase),
-            product_name=line.product_name or (known.product_name if known else None),
-            category=line.category or (known.category if known else None),
-        ))
-    return tuple(top)
+        name, category = names.get(line.product_id or "", _NO_NAMES)
+        top.append({
+            "productId": line.product_id or "", "totalQuantity": line.total_quantity,
+            "totalSpent": round(line.total_spent, 2), "lastBought": _seed_datetime(line.last_purchase),
+            "productName": line.product_name or name, "category": line.category or category,
+        })
+    return top
+
+
+_NO_NAMES: tuple[None, None] = (None, None)
+
+
+@cache
+def _catalog_names() -> dict[str, tuple[str, str]]:
+    """Product id → (name, category) from the bundled catalog."""
+    return {product_id: (p.product_name, p.category) for product_id, p in product_catalog().items()}
 
 
 def _trend_reason(region: ResolvedRegion) -> Reason:

@@ -7,6 +7,7 @@ With no region object, the customer's region name or city (any of the 81 provinc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rules.models.request import CustomerData
@@ -31,30 +32,53 @@ def resolve_region(data: CustomerData) -> ResolvedRegion:
     """Resolve the region of a request: request object, then customer's region, then city."""
     given = data.region
     customer = data.customer
-    city = data.city or (customer.city if customer else None)
     if given is not None:
-        ref = region_by_name(given.name)
-        median = given.median_basket if given.median_basket is not None else (ref and ref.median_basket)
-        source: MedianSource | None = None
-        if given.median_basket is not None:
-            source = given.median_basket_source
-        elif ref is not None:
-            source = "reference"
-        return ResolvedRegion(
-            name=given.name,
-            climate_type=given.climate_type or (ref.climate_type if ref else None),
-            median_basket=median or None,
-            trend=given.trend or (ref.trend if ref else None),
-            median_source=source,
-            how="region object of the request",
-        )
+        return _from_region_object(given.name, given.climate_type, given.median_basket, given.trend,
+                                   given.median_basket_source)
     if customer is not None and customer.region:
-        name, how = customer.region, "customer.region"
-    elif city and (province := province_region(city)):
-        name, how = province, f"province of city {city}"
-    else:
-        return ResolvedRegion(None, None, None, None, None, "no region object, region name or known city")
+        return _from_name(customer.region, "customer.region")
+    city = data.city or (customer.city if customer else None)
+    return _from_city(city) if city else _UNRESOLVED
+
+
+# Resolving folds names for the reference lookups (Unicode normalisation), which costs more than the rest of
+# an analysis' rules. The same few regions and cities come back customer after customer, the reference tables
+# never change and a ResolvedRegion is frozen, so each resolution is computed once and shared.
+
+
+@lru_cache(maxsize=4096)
+def _from_region_object(
+    name: str, climate_type: str | None, median_basket: float | None, trend: str | None, source: MedianSource,
+) -> ResolvedRegion:
+    ref = region_by_name(name)
+    median = median_basket if median_basket is not None else (ref and ref.median_basket)
+    median_source: MedianSource | None = None
+    if median_basket is not None:
+        median_source = source
+    elif ref is not None:
+        median_source = "reference"
+    return ResolvedRegion(
+        name=name,
+        climate_type=climate_type or (ref.climate_type if ref else None),
+        median_basket=median or None,
+        trend=trend or (ref.trend if ref else None),
+        median_source=median_source,
+        how="region object of the request",
+    )
+
+
+@lru_cache(maxsize=4096)
+def _from_city(city: str) -> ResolvedRegion:
+    province = province_region(city)
+    return _from_name(province, f"province of city {city}") if province else _UNRESOLVED
+
+
+@lru_cache(maxsize=4096)
+def _from_name(name: str, how: str) -> ResolvedRegion:
     ref = region_by_name(name)
     if ref is None:
         return ResolvedRegion(name, None, None, None, None, f"{how}; not in the reference table")
     return ResolvedRegion(ref.name, ref.climate_type, ref.median_basket, ref.trend, "reference", how)
+
+
+_UNRESOLVED = ResolvedRegion(None, None, None, None, None, "no region object, region name or known city")

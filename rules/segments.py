@@ -1,26 +1,213 @@
-"""Classifiers: a metric and the rulebook's bands in, a segment code and its reason out."""
+"""Classifiers: a metric and the rulebook's bands in, a segment code and its reason out.
+
+Each dimension's bands are prepared once (`UpperBandTable`, `LowerBandTable`, `LoyaltyTable`), with every
+band's conditions and text ready-made, so that classifying a customer only compares and fills in the value.
+`Classifiers` holds the tables of one rulebook.
+
+Tables describe a reason as plain data (`ReasonData`, the reason's JSON shape); pydantic turns it into a
+`Reason`. Speed, per customer, is a goal of the engine, so the reasons are validated as cheaply as possible:
+a reason that depends on whole numbers only is validated once per value and shared (`Classifiers`), and a
+one-off reason is validated together with the whole analysis.
+"""
 
 from __future__ import annotations
 
-from rules.models.analysis import Condition, Reason
-from rules.rulebook import LowerBands, LoyaltyTier, UpperBands
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, NotRequired, ParamSpec, TypedDict, cast
+
+from rules.models.analysis import Reason
+from rules.rulebook import LowerBands, LoyaltyTier, Rulebook, UpperBands
+
+Number = float | int
+Metric = Literal["membershipMonths", "ordersPerMonth", "orderCount"]
+_Args = ParamSpec("_Args")
+
+# Metrics with few distinct values (ages, day counts, small order counts) give the same reason to many
+# customers. A Reason is immutable, so it is validated once per value and shared; the bound keeps memory small.
+_SHARED_REASONS_PER_DIMENSION = 8192
+_RULEBOOKS_PREPARED = 16
 
 
-def num(value: float | int) -> str:
+class ConditionData(TypedDict):
+    """A `Condition` as plain data."""
+
+    metric: str
+    value: Number
+    op: Literal["<", "<=", ">", ">=", "=="]
+    threshold: Number
+
+
+class ReasonData(TypedDict):
+    """A `Reason` as plain data."""
+
+    code: str | None
+    basis: Literal["rule", "default", "unknown"]
+    text: str
+    conditions: NotRequired[list[ConditionData]]
+
+
+def num(value: Number) -> str:
     """A number as people read it in a reason: integers plain, fractions to two decimals."""
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
     return f"{value:.2f}"
 
 
+def unknown_data(what: str) -> ReasonData:
+    """The reason for a segment that cannot be decided because `what` is missing, as plain data."""
+    return {"code": None, "basis": "unknown", "text": f"unknown: {what}"}
+
+
+@lru_cache(maxsize=1024)
 def unknown(what: str) -> Reason:
     """The reason for a segment that cannot be decided because `what` is missing."""
-    return Reason(code=None, basis="unknown", text=f"unknown: {what}")
+    return Reason.model_validate(unknown_data(what))
 
 
+@lru_cache(maxsize=1024)
 def default(code: str, why: str) -> Reason:
     """The reason for a segment set by the seed's documented default for the mode."""
     return Reason(code=code, basis="default", text=f"{code}: {why}")
+
+
+@dataclass(frozen=True, slots=True)
+class _UpperBand:
+    code: str
+    max: int | None
+    lower: int | None  # the previous band's max: this band starts above it
+    text_head: str     # the reason's text up to the value ...
+    text_tail: str     # ... and after it
+
+
+class UpperBandTable:
+    """Integer bands (`max` inclusive, ascending, the last one open), ready to classify."""
+
+    def __init__(self, bands: UpperBands, metric: str | None = None) -> None:
+        self.metric = metric or bands.metric
+        self._bands: list[_UpperBand] = []
+        lower: int | None = None
+        for band in bands.bands:
+            if lower is not None and band.max is not None:
+                tail = f" in {lower + 1}–{band.max}"
+            elif band.max is not None:
+                tail = f" ≤ {band.max}"
+            else:
+                tail = f" > {lower}"
+            self._bands.append(_UpperBand(band.code, band.max, lower, f"{band.code}: {self.metric} ", tail))
+            lower = band.max
+
+    def classify(self, value: int) -> ReasonData:
+        """The first band whose inclusive `max` the value does not exceed."""
+        for band in self._bands:
+            if band.max is None or value <= band.max:
+                conditions: list[ConditionData] = []
+                if band.lower is not None:
+                    conditions.append({"metric": self.metric, "value": value, "op": ">", "threshold": band.lower})
+                if band.max is not None:
+                    conditions.append({"metric": self.metric, "value": value, "op": "<=", "threshold": band.max})
+                return {"code": band.code, "basis": "rule", "text": f"{band.text_head}{value}{band.text_tail}",
+                        "conditions": conditions}
+        raise AssertionError("the rulebook guarantees an open last band")
+
+
+@dataclass(frozen=True, slots=True)
+class _LowerBand:
+    code: str
+    above: float | None
+    upper: float | None     # the previous band's `above`: this band reaches up to it
+    text_tails: list[str]   # what follows "<metric> <ratio>" in the text, one per condition
+
+
+class LowerBandTable:
+    """Ratio bands (`above` exclusive, descending, the last one open), ready to classify."""
+
+    def __init__(self, bands: LowerBands, metric: str | None = None) -> None:
+        self.metric = metric or bands.metric
+        self._bands: list[_LowerBand] = []
+        upper: float | None = None
+        for band in bands.bands:
+            tails = []
+            if band.above is not None:
+                tails.append(f" > {num(band.above)}")
+            if upper is not None:
+                tails.append(f" ≤ {num(upper)}")
+            self._bands.append(_LowerBand(band.code, band.above, upper, tails))
+            upper = band.above
+
+    def classify(self, ratio: float, detail: str = "") -> ReasonData:
+        """The first band whose exclusive `above` the ratio exceeds; `detail` is added to the text."""
+        for band in self._bands:
+            if band.above is None or ratio > band.above:
+                conditions: list[ConditionData] = []
+                if band.above is not None:
+                    conditions.append({"metric": self.metric, "value": ratio, "op": ">", "threshold": band.above})
+                if band.upper is not None:
+                    conditions.append({"metric": self.metric, "value": ratio, "op": "<=", "threshold": band.upper})
+                shown = f"{self.metric} {num(ratio)}"
+                text = f"{band.code}: " + " and ".join(shown + tail for tail in band.text_tails)
+                return {"code": band.code, "basis": "rule", "text": f"{text} ({detail})" if detail else text,
+                        "conditions": conditions}
+        raise AssertionError("the rulebook guarantees an open last band")
+
+
+@dataclass(frozen=True, slots=True)
+class _Minimum:
+    metric: Metric
+    threshold: Number
+    shown: str  # the threshold as the text shows it
+
+
+def _minimums(tier: LoyaltyTier) -> list[_Minimum]:
+    minimums = []
+    if tier.min_months is not None:
+        minimums.append(_Minimum("membershipMonths", tier.min_months, num(tier.min_months)))
+    if tier.min_orders_per_month is not None:
+        minimums.append(_Minimum("ordersPerMonth", tier.min_orders_per_month, num(tier.min_orders_per_month)))
+    if tier.min_orders is not None:
+        minimums.append(_Minimum("orderCount", tier.min_orders, num(tier.min_orders)))
+    return minimums
+
+
+class LoyaltyTable:
+    """Loyalty tiers, best first (the last one states no minimum), ready to classify."""
+
+    def __init__(self, tiers: list[LoyaltyTier]) -> None:
+        self._tiers = [(tier.code, _minimums(tier)) for tier in tiers]
+
+    def classify(self, months: float, per_month: float, orders: int) -> ReasonData:
+        """The best tier whose every minimum is met; the text also says why each better tier was missed."""
+        actual: dict[Metric, Number] = {"membershipMonths": months, "ordersPerMonth": per_month,
+                                        "orderCount": orders}
+        # Conditions and texts show rates to two decimals; the comparisons use the exact values.
+        shown: dict[Metric, Number] = {"membershipMonths": round(months, 2),
+                                       "ordersPerMonth": round(per_month, 2), "orderCount": orders}
+        missed: list[str] = []
+        for code, minimums in self._tiers:
+            if all(actual[m.metric] >= m.threshold for m in minimums):
+                met = " and ".join(f"{m.metric} {num(shown[m.metric])} ≥ {m.shown}" for m in minimums)
+                return {
+                    "code": code, "basis": "rule",
+                    "text": f"{code}: {met or 'no better tier applies'}" + "".join(f"; {m}" for m in missed),
+                    "conditions": [{"metric": m.metric, "value": shown[m.metric], "op": ">=", "threshold": m.threshold}
+                                   for m in minimums],
+                }
+            missed.append(f"not {code}: {_missed(minimums, shown, actual)}")
+        raise AssertionError("the rulebook guarantees an unconditional last tier")
+
+
+def _missed(minimums: list[_Minimum], shown: dict[Metric, Number], actual: dict[Metric, Number]) -> str:
+    """The minimum a customer missed, as text: the first one that reads as missed at two decimals.
+
+    When two decimals round the missed value up to its threshold (0.9992 orders a month against 1), the value
+    is shown with four decimals instead, so that the text still reads as a miss.
+    """
+    for minimum in minimums:
+        if shown[minimum.metric] < minimum.threshold:
+            return f"{minimum.metric} {num(shown[minimum.metric])} < {minimum.shown}"
+    minimum = next(m for m in minimums if actual[m.metric] < m.threshold)
+    return f"{minimum.metric} {actual[minimum.metric]:.4f} < {minimum.shown}"
 
 
 def by_upper_bands(bands: UpperBands, value: int, metric: str | None = None) -> Reason:
@@ -31,23 +218,7 @@ def by_upper_bands(bands: UpperBands, value: int, metric: str | None = None) -> 
         >>> by_upper_bands(default_rulebook().churn, 74).text
         'Riskli: lastPurchaseDaysAgo 74 > 60'
     """
-    name = metric or bands.metric
-    lower: int | None = None
-    for band in bands.bands:
-        if band.max is None or value <= band.max:
-            conditions = []
-            if lower is not None:
-                conditions.append(Condition(metric=name, value=value, op=">", threshold=lower))
-            if band.max is not None:
-                conditions.append(Condition(metric=name, value=value, op="<=", threshold=band.max))
-            if lower is not None and band.max is not None:
-                text = f"{band.code}: {name} {value} in {lower + 1}–{band.max}"
-            else:
-                text = f"{band.code}: " + " and ".join(f"{name} {value} {c.op.replace('<=', '≤')} "
-                                                      f"{c.threshold}" for c in conditions)
-            return Reason(code=band.code, basis="rule", text=text, conditions=tuple(conditions))
-        lower = band.max
-    raise AssertionError("the rulebook guarantees an open last band")
+    return Reason.model_validate(UpperBandTable(bands, metric).classify(value))
 
 
 def by_lower_bands(bands: LowerBands, ratio: float, metric: str | None = None, detail: str = "") -> Reason:
@@ -58,46 +229,7 @@ def by_lower_bands(bands: LowerBands, ratio: float, metric: str | None = None, d
         >>> by_lower_bands(default_rulebook().diversity, 6 / 17).text
         'Sadık: distinctProducts / orderCount 0.35 ≤ 0.4'
     """
-    name = metric or bands.metric
-    upper: float | None = None
-    suffix = f" ({detail})" if detail else ""
-    for band in bands.bands:
-        if band.above is None or ratio > band.above:
-            conditions = []
-            if band.above is not None:
-                conditions.append(Condition(metric=name, value=ratio, op=">", threshold=band.above))
-            if upper is not None:
-                conditions.append(Condition(metric=name, value=ratio, op="<=", threshold=upper))
-            parts = []
-            if band.above is not None:
-                parts.append(f"{name} {num(ratio)} > {num(band.above)}")
-            if upper is not None:
-                parts.append(f"{name} {num(ratio)} ≤ {num(upper)}")
-            text = f"{band.code}: " + " and ".join(parts) + suffix
-            return Reason(code=band.code, basis="rule", text=text, conditions=tuple(conditions))
-        upper = band.above
-    raise AssertionError("the rulebook guarantees an open last band")
-
-
-def _tier_conditions(tier: LoyaltyTier, months: float, per_month: float, orders: int) -> list[Condition]:
-    conditions = []
-    if tier.min_months is not None:
-        conditions.append(Condition(metric="membershipMonths", value=round(months, 2), op=">=",
-                                    threshold=tier.min_months))
-    if tier.min_orders_per_month is not None:
-        conditions.append(Condition(metric="ordersPerMonth", value=round(per_month, 2), op=">=",
-                                    threshold=tier.min_orders_per_month))
-    if tier.min_orders is not None:
-        conditions.append(Condition(metric="orderCount", value=orders, op=">=", threshold=tier.min_orders))
-    return conditions
-
-
-def _tier_met(tier: LoyaltyTier, months: float, per_month: float, orders: int) -> bool:
-    return (
-        (tier.min_months is None or months >= tier.min_months)
-        and (tier.min_orders_per_month is None or per_month >= tier.min_orders_per_month)
-        and (tier.min_orders is None or orders >= tier.min_orders)
-    )
+    return Reason.model_validate(LowerBandTable(bands, metric).classify(ratio, detail))
 
 
 def by_loyalty_tiers(tiers: list[LoyaltyTier], months: float, per_month: float, orders: int) -> Reason:
@@ -108,15 +240,66 @@ def by_loyalty_tiers(tiers: list[LoyaltyTier], months: float, per_month: float, 
         >>> by_loyalty_tiers(default_rulebook().loyalty.tiers, 23.3, 17 / 23.3, 17).text
         'Gümüş: orderCount 17 ≥ 3; not Platin: ordersPerMonth 0.73 < 2; not Altın: ordersPerMonth 0.73 < 1'
     """
-    missed: list[str] = []
-    for tier in tiers:
-        conditions = _tier_conditions(tier, months, per_month, orders)
-        if _tier_met(tier, months, per_month, orders):
-            met = " and ".join(f"{c.metric} {num(c.value)} ≥ {num(c.threshold)}"  # type: ignore[arg-type]
-                               for c in conditions) or "no better tier applies"
-            text = f"{tier.code}: {met}" + "".join(f"; {m}" for m in missed)
-            return Reason(code=tier.code, basis="rule", text=text, conditions=tuple(conditions))
-        failed = next(c for c in conditions if c.value < c.threshold)  # type: ignore[operator]
-        missed.append(f"not {tier.code}: {failed.metric} {num(failed.value)} < "  # type: ignore[arg-type]
-                      f"{num(failed.threshold)}")  # type: ignore[arg-type]
-    raise AssertionError("the rulebook guarantees an unconditional last tier")
+    return Reason.model_validate(LoyaltyTable(tiers).classify(months, per_month, orders))
+
+
+def _shared(classify: Callable[_Args, ReasonData]) -> Callable[_Args, Reason]:
+    """`classify`, returning a validated Reason that is shared by every call with the same arguments."""
+
+    def validated(*args: _Args.args, **kwargs: _Args.kwargs) -> Reason:
+        return Reason.model_validate(classify(*args, **kwargs))
+
+    return cast(Callable[_Args, Reason], lru_cache(maxsize=_SHARED_REASONS_PER_DIMENSION)(validated))
+
+
+class Classifiers:
+    """One rulebook's classifiers.
+
+    Reasons that depend on a few whole numbers only (age, days since the last purchase, distinct products and
+    orders, the top category's orders) come back as shared `Reason` objects. The value and loyalty reasons,
+    which differ from customer to customer (a money ratio; membership days with orders), come back as
+    `ReasonData`.
+    """
+
+    def __init__(self, rules: Rulebook) -> None:
+        self.rules = rules
+        self._value = LowerBandTable(rules.value)
+        self._affinity = LowerBandTable(rules.affinity)
+        self._diversity = LowerBandTable(rules.diversity)
+        self._loyalty = LoyaltyTable(rules.loyalty.tiers)
+        self.age = _shared(UpperBandTable(rules.age).classify)
+        self.churn = _shared(UpperBandTable(rules.churn).classify)
+        self.diversity = _shared(self._diversity_of)
+        self.affinity_type = _shared(self._affinity_type_of)
+
+    def value(self, ratio: float, detail: str) -> ReasonData:
+        """The value segment of avgBasket / medianBasket."""
+        return self._value.classify(ratio, detail)
+
+    def loyalty(self, membership_days: int, orders: int) -> ReasonData:
+        """The loyalty tier of a membership and its orders (months = days / days_per_month)."""
+        months = membership_days / self.rules.days_per_month
+        per_month = orders / max(months, self.rules.min_months_for_rates)
+        return self._loyalty.classify(months, per_month, orders)
+
+    def _diversity_of(self, distinct: int, orders: int) -> ReasonData:
+        return self._diversity.classify(distinct / orders, f"{distinct} distinct products over {orders} orders")
+
+    def _affinity_type_of(self, category: str, category_orders: int, orders: int) -> ReasonData:
+        return self._affinity.classify(category_orders / orders, f"{category}: {category_orders} of {orders} orders")
+
+
+_PREPARED: dict[int, Classifiers] = {}
+
+
+def classifiers(rules: Rulebook) -> Classifiers:
+    """The classifiers of a rulebook, prepared on its first use.
+
+    Keyed by identity: a rulebook is frozen, and the entry keeps it alive, so that its id is not reused.
+    """
+    found = _PREPARED.get(id(rules))
+    if found is None:
+        if len(_PREPARED) >= _RULEBOOKS_PREPARED:  # rulebooks besides the bundled one are rare (tests, what-ifs)
+            _PREPARED.clear()
+        found = _PREPARED[id(rules)] = Classifiers(rules)
+    return found

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+DAY_ERROR = "expected an ISO date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SS)"
+
+# The seed writes days as "2026-01-20" or as naive midnight datetimes "2026-01-20T00:00:00". For exactly these
+# forms pydantic-core's own date parser gives the same day as `parse_day`, without a call into Python.
+_PLAIN_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T00:00:00)?$"
 
 
 def parse_day(value: Any) -> date:
@@ -24,7 +32,7 @@ def parse_day(value: Any) -> date:
             return date.fromisoformat(text) if len(text) == 10 else _day_of(datetime.fromisoformat(text))
         except ValueError:
             pass
-    raise ValueError("expected an ISO date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SS)")
+    raise ValueError(DAY_ERROR)
 
 
 def _day_of(moment: datetime) -> date:
@@ -36,4 +44,30 @@ def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
-Day = Annotated[date, BeforeValidator(parse_day)]
+class _IsoDay:
+    """Pydantic validation of a `Day`: the same answers and error as `parse_day`, faster for the seed's forms.
+
+    Plain days and naive midnights go through pydantic-core's date parser (no Python call per value); every
+    other input (other times, time zones, date objects, spaces) goes through `parse_day`. Aware midnights take
+    the slow path on purpose: `parse_day` moves them to their UTC day, pydantic-core would not.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        plain_day = core_schema.chain_schema(
+            [core_schema.str_schema(strict=True, pattern=_PLAIN_DAY), core_schema.date_schema()]
+        )
+        any_day = core_schema.no_info_plain_validator_function(parse_day)
+        return core_schema.union_schema(
+            [plain_day, any_day], mode="left_to_right", custom_error_type="iso_day",
+            custom_error_message=DAY_ERROR,
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(core_schema.date_schema())
+
+
+Day = Annotated[date, _IsoDay]
