@@ -1,0 +1,107 @@
+"""Customer attributes (city, region, age, gender, signup day) from rows that repeat them, one value per customer.
+
+Order lines repeat a customer's attributes on every row, and exports disagree with themselves now and then (two
+ages for one customer). The most frequent value wins; on a tie, the one that comes last in the file. Every
+attribute with disagreements gets one warning that says so, with an example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.values import BoolArray, Codes, IntArray, Numbers, encode
+from rules.text import fold
+
+MAX_AGE = 120
+MAX_TEXT = {"city": 200, "region": 200, "gender": 32}
+_FEMALE = {"f", "female", "woman", "w", "k", "kadin", "bayan", "kiz"}
+_MALE = {"m", "male", "man", "e", "erkek", "bay"}
+
+
+@dataclass(frozen=True)
+class PerCustomer:
+    """One attribute, one value per customer code: ``values[c]`` where ``known[c]``."""
+
+    values: IntArray
+    known: BoolArray
+
+
+def resolve(
+    customer: IntArray, values: IntArray, present: BoolArray, rows: IntArray, customers: int,
+    label: str, describe: Callable[[int], str], customer_ids: pa.Array, warnings: list[str],
+) -> PerCustomer:
+    """One value per customer from per-row values.
+
+    Args:
+        customer: each row's customer code (rows that do not count are left out by the caller).
+        values: each row's value as an integer (a code, an age, a day number).
+        present: the row has a value.
+        rows: each row's position in the file (ties go to the highest).
+        customers: how many customer codes there are.
+        label: the attribute's name in warnings.
+        describe: a value as text, for warnings.
+        customer_ids: customer code → id, for warnings.
+        warnings: where the disagreement warning goes.
+    """
+    who, what, where = customer[present], values[present], rows[present]
+    low = np.full(customers, np.iinfo(np.int64).max)
+    high = np.full(customers, np.iinfo(np.int64).min)
+    np.minimum.at(low, who, what)
+    np.maximum.at(high, who, what)
+    known = high != np.iinfo(np.int64).min
+    chosen = np.where(known, high, 0)
+    disputed = known & (low != high)
+    if disputed.any():
+        in_dispute = disputed[who]
+        frame = pd.DataFrame({"c": who[in_dispute], "v": what[in_dispute], "r": where[in_dispute]})
+        tally = frame.groupby(["c", "v"], sort=False).agg(n=("r", "size"), last=("r", "max")).reset_index()
+        tally = tally.sort_values(["c", "n", "last"], ascending=[True, False, False], kind="stable")
+        winners = tally.drop_duplicates("c")
+        chosen[winners["c"].to_numpy()] = winners["v"].to_numpy()
+        example = int(winners["c"].iloc[0])
+        others = tally.loc[(tally["c"] == example) & (tally["v"] != chosen[example]), "v"]
+        warnings.append(
+            f"{label}: {int(disputed.sum())} customer(s) have more than one value; used the most frequent "
+            f"(on a tie, the last in the file), e.g. customer {customer_ids[example].as_py()}: "
+            f"{describe(int(chosen[example]))} over {', '.join(describe(int(v)) for v in others)}")
+    return PerCustomer(chosen.astype(np.int64), known)
+
+
+def text_codes(text: pa.Array, label: str, limit: int, warnings: list[str]) -> Codes:
+    """Codes for a text attribute; values longer than the engine accepts become unknown, with a warning."""
+    codes = encode(text)
+    too_long = pc.greater(pc.utf8_length(codes.values), limit).to_numpy(zero_copy_only=False)
+    if too_long.any():
+        dropped = np.isin(codes.codes, np.flatnonzero(too_long))
+        warnings.append(f"{label}: {int(dropped.sum())} value(s) longer than {limit} characters are left unknown")
+        codes = Codes(np.where(dropped, -1, codes.codes), codes.values)
+    return codes
+
+
+def gender_codes(text: pa.Array, warnings: list[str]) -> Codes:
+    """Gender as the seed writes it: F and M for the usual English and Turkish words, anything else as given."""
+    codes = text_codes(text, "gender", MAX_TEXT["gender"], warnings)
+    labels = []
+    for value in codes.values.to_pylist():
+        key = fold(str(value))
+        labels.append("F" if key in _FEMALE else "M" if key in _MALE else value)
+    normalised = encode(pa.array(labels, pa.string()))
+    mapped = np.where(codes.codes >= 0, normalised.codes[np.maximum(codes.codes, 0)] if len(labels) else -1, -1)
+    return Codes(mapped.astype(np.int64), normalised.values)
+
+
+def age_values(numbers: Numbers, warnings: list[str]) -> tuple[IntArray, BoolArray]:
+    """Ages as whole years 0..120; other values are left unknown, with a warning."""
+    values = numbers.values
+    whole = np.isfinite(values) & (values == np.round(values)) & (values >= 0) & (values <= MAX_AGE)
+    rejected = numbers.present & ~whole
+    if rejected.any():
+        warnings.append(f"age: {int(rejected.sum())} value(s) are not a whole number of years from 0 to {MAX_AGE} "
+                        "and are left unknown")
+    return np.where(whole, values, 0).astype(np.int64), whole

@@ -1,0 +1,191 @@
+"""Which column is which: header names recognised in English and Turkish, or an explicit mapping.
+
+Names match however they are spelled: case, Turkish letters, accents, spaces and punctuation do not matter
+(``Müşteri No``, ``MUSTERI_NO`` and ``musteri-no`` are the same key). When several columns could serve one
+purpose, the more specific name wins (``Region`` over ``Country``); an explicit mapping always wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rules.errors import InvalidInput, Problem
+from rules.text import fold
+
+# Canonical name → header names it is recognised by, most specific first.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "customer_id": (
+        "customer_id", "CustomerID", "Customer ID", "Customer No", "Customer Number", "Customer Code", "Cust ID",
+        "Client ID", "Müşteri No", "Müşteri ID", "Müşteri Kodu", "Müşteri Numarası", "Cari Kod", "Cari Kodu",
+        "Üye No", "Üye ID", "Member ID", "User ID", "Customer", "Client", "Müşteri",
+    ),
+    "order_id": (
+        "order_id", "InvoiceNo", "Invoice No", "Invoice Number", "Invoice ID", "Order No", "Order Number",
+        "Sipariş No", "Sipariş ID", "Sipariş Numarası", "Sipariş Kodu", "Fatura No", "Fiş No", "Belge No",
+        "Transaction ID", "Invoice", "Order", "Sipariş",
+    ),
+    "order_date": (
+        "order_date", "InvoiceDate", "Invoice Date", "Sipariş Tarihi", "Fatura Tarihi", "İşlem Tarihi",
+        "Satış Tarihi", "Purchase Date", "Transaction Date", "Date", "Tarih",
+    ),
+    "product_id": (
+        "product_id", "StockCode", "Stock Code", "Product Code", "Item ID", "Item Code", "Ürün Kodu", "Ürün ID",
+        "Ürün No", "Stok Kodu", "SKU", "Barkod", "Barcode", "Product",
+    ),
+    "product_name": (
+        "product_name", "Description", "Item Name", "Item Description", "Ürün Adı", "Ürün İsmi",
+        "Ürün Açıklaması", "Stok Adı", "Açıklama", "Ürün",
+    ),
+    "category": (
+        "category", "Kategori", "Product Category", "Ürün Kategorisi", "Kategori Adı", "Ürün Grubu",
+        "Product Group", "Department", "Reyon",
+    ),
+    "quantity": ("quantity", "Qty", "Adet", "Miktar", "Units", "Quantity Ordered", "Satış Adedi", "Sipariş Adedi"),
+    "amount": (
+        "amount", "Tutar", "Line Total", "Total Price", "Toplam Tutar", "Net Tutar", "Satış Tutarı",
+        "Sipariş Tutarı", "Net Amount", "Order Total", "Revenue", "Sales", "Total", "Toplam",
+    ),
+    "unit_price": ("unit_price", "UnitPrice", "Birim Fiyat", "Birim Fiyatı", "Satış Fiyatı", "Price", "Fiyat"),
+    "age": ("age", "Yaş"),
+    "gender": ("gender", "Cinsiyet", "Sex"),
+    "city": ("city", "Şehir", "İl", "Town"),
+    "region": ("region", "Bölge", "Country", "Ülke"),
+    "registered_at": (
+        "registered_at", "Registration Date", "Signup Date", "Sign Up Date", "Kayıt Tarihi", "Üyelik Tarihi",
+        "Üye Olma Tarihi", "Join Date", "Joined", "Member Since", "Customer Since",
+    ),
+    "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Statü"),
+    "total_quantity": ("total_quantity", "Toplam Adet", "Toplam Miktar"),
+    "total_spent": ("total_spent", "Toplam Harcama"),
+    "order_count": ("order_count", "Number of Orders", "Sipariş Sayısı"),
+    "first_purchase": ("first_purchase", "First Purchase Date", "İlk Alışveriş", "İlk Satın Alma"),
+    "last_purchase": ("last_purchase", "Last Purchase Date", "Son Alışveriş", "Son Satın Alma"),
+    "avg_days_between": ("avg_days_between", "Average Days Between"),
+    "total_orders": ("total_orders", "Toplam Sipariş", "Toplam Sipariş Sayısı"),
+}
+CANONICAL: tuple[str, ...] = tuple(SYNONYMS)
+ATTRIBUTES: tuple[str, ...] = ("city", "region", "age", "gender", "registered_at")
+
+
+def name_key(name: str) -> str:
+    """The key a header name is matched by: folded (case, Turkish letters, accents) with only letters and digits.
+
+    Examples:
+        >>> name_key("Müşteri No") == name_key("MUSTERI_NO") == name_key("müşteri-no") == "musterino"
+        True
+    """
+    return re.sub(r"[^a-z0-9]", "", fold(name))
+
+
+_BY_KEY: dict[str, tuple[str, int]] = {}
+for _canonical, _names in SYNONYMS.items():
+    for _rank, _name in enumerate(_names):
+        _key = name_key(_name)
+        if _key in _BY_KEY and _BY_KEY[_key][0] != _canonical:
+            raise RuntimeError(f"header name {_name!r} is listed for both {_BY_KEY[_key][0]} and {_canonical}")
+        _BY_KEY.setdefault(_key, (_canonical, _rank))
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns a file's rows are read from.
+
+    Attributes:
+        used: canonical name → the file's column.
+        unused: the file's columns that serve no purpose (kept in rejected rows, not read otherwise).
+        notes: how ties between columns were settled.
+    """
+
+    used: dict[str, str]
+    unused: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    def has(self, canonical: str) -> bool:
+        return canonical in self.used
+
+
+def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None = None) -> Columns:
+    """Which column is which: the explicit mapping first, the recognised header names for the rest.
+
+    Args:
+        columns: the file's column names.
+        mapping: canonical name → column name. A column given as None or "" turns that canonical name off
+            (e.g. ``{"region": None}`` keeps a ``Country`` column from being read as the region).
+
+    Raises:
+        InvalidInput: the mapping names an unknown canonical name or a column the file does not have.
+    """
+    explicit = resolve_mapping(columns, mapping or {})
+    taken = {column for column in explicit.values() if column is not None}
+    best: dict[str, tuple[int, int, str]] = {}
+    notes: list[str] = []
+    for position, column in enumerate(columns):
+        match = _BY_KEY.get(name_key(column))
+        if match is None or column in taken:
+            continue
+        canonical, rank = match
+        if canonical in explicit:
+            continue
+        candidate = (rank, position, column)
+        if canonical in best:
+            kept, other = sorted([best[canonical], candidate])
+            notes.append(f"{canonical}: used column {kept[2]!r}, not {other[2]!r}")
+            best[canonical] = kept
+        else:
+            best[canonical] = candidate
+    used = {c: column for c, column in explicit.items() if column is not None}
+    used.update({canonical: choice[2] for canonical, choice in best.items()})
+    ordered = {c: used[c] for c in CANONICAL if c in used}
+    unused = [c for c in columns if c not in set(ordered.values())]
+    return Columns(ordered, unused, notes)
+
+
+def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None]) -> dict[str, str | None]:
+    """An explicit mapping checked against the file: canonical name → the file's exact column name (or None).
+
+    A mapped name matches the file's column exactly, else by `name_key` when that is unambiguous.
+
+    Raises:
+        InvalidInput: every unknown canonical name and every column the file does not have, each located.
+    """
+    problems: list[Problem] = []
+    resolved: dict[str, str | None] = {}
+    by_key: dict[str, list[str]] = {}
+    for column in columns:
+        by_key.setdefault(name_key(column), []).append(column)
+    for canonical, column in mapping.items():
+        if canonical not in SYNONYMS:
+            problems.append(Problem(f"mapping.{canonical}", f"unknown name; the names are: {', '.join(CANONICAL)}",
+                                    canonical))
+            continue
+        if column is None or column == "":
+            resolved[canonical] = None
+        elif column in columns:
+            resolved[canonical] = column
+        elif len(by_key.get(name_key(column), [])) == 1:
+            resolved[canonical] = by_key[name_key(column)][0]
+        else:
+            problems.append(Problem(
+                f"mapping.{canonical}",
+                f"column {column!r} is not in the file; its columns are: {', '.join(columns)}", column))
+    if problems:
+        raise InvalidInput(problems)
+    return resolved
+
+
+def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label: str = "the file") -> str:
+    """The customer id column.
+
+    Raises:
+        InvalidInput: none was recognised; the message lists the names looked for and the file's columns.
+    """
+    if "customer_id" in columns.used:
+        return columns.used["customer_id"]
+    looked_for = ", ".join(SYNONYMS["customer_id"][1:9])
+    raise InvalidInput([Problem(
+        "columns",
+        f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
+        f"{', '.join(all_columns)}. Name it with mapping={{'customer_id': '<column>'}}",
+        list(all_columns))])

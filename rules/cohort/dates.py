@@ -1,0 +1,222 @@
+"""Dates, a whole column at a time: ISO (also 20260212), DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY, Excel serials.
+
+Only the calendar day counts, so any time of day is cut off first. What is left has few distinct values (one per
+day), so each distinct day text is parsed once and the result spread back over the rows. Whether 03/04/2025 is
+the 3rd of April or the 4th of March is decided from the whole column: a first number above 12 means day first,
+a second number above 12 means month first. When no value tells, the caller's hint (another date column of the
+same file) or day first (the Turkish and European way) is used, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
+
+DateOrder = Literal["YMD", "DMY", "MDY"]
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+EXCEL_EPOCH_DAYS = -25569  # Excel's day 0 is 1899-12-30 (its serials count the non-existent 1900-02-29)
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+_SERIAL_RANGE = (10_000, 100_000)  # 1927 to 2173: five-digit serials only, so 20260212 is never one
+
+_YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Days:
+    """A column of calendar days.
+
+    Attributes:
+        days: days since 1970-01-01 (0 where there is no valid date).
+        ok: a valid date was read.
+        present: a value was given at all.
+        order: how the text wrote its dates; None for typed dates and Excel serials.
+        notes: how the column was read.
+        warnings: what was assumed.
+    """
+
+    days: IntArray
+    ok: BoolArray
+    present: BoolArray
+    order: DateOrder | None = None
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def bad(self) -> BoolArray:
+        """Given but not a date."""
+        bad: BoolArray = self.present & ~self.ok
+        return bad
+
+
+def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order: DateOrder | None = None) -> Days:
+    """Calendar days from any column: text dates (with or without times), typed dates, Excel serial numbers.
+
+    Args:
+        array: the column.
+        label: how notes and warnings name the column, e.g. ``"order_date ('Tarih')"``.
+        hint: the day/month order to assume when this column's values do not tell.
+        order: force the day/month order of dates written as 03/04/2025 (``"DMY"`` or ``"MDY"``).
+
+    Examples:
+        >>> to_days(pa.array(["13.02.2026", "01.02.2026 10:30", None]), "d").days.tolist()
+        [20497, 20485, 0]
+        >>> to_days(pa.array(["02/13/2026"]), "d").order
+        'MDY'
+    """
+    column = contiguous(array)
+    kind = column.type
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return _typed_days(column)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return _serial_days(column, label)
+    text = as_text(column)
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    sample = sample_texts(text, 2000)
+    if sample and sum(1 for value in sample if _SERIAL.match(value)) * 10 >= len(sample) * 9:
+        return _serial_days(text, label)
+    codes = encode(_date_part(text, sample))
+    parsed = _parse_distinct([str(v) for v in codes.values.to_pylist()], label, hint, order)
+    valid_code = codes.codes >= 0
+    safe = np.where(valid_code, codes.codes, 0)
+    days = np.where(valid_code, parsed.days[safe] if len(parsed.days) else 0, 0).astype(np.int64)
+    ok = valid_code & (parsed.ok[safe] if len(parsed.ok) else False)
+    return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings)
+
+
+def days_to_datetimes(days: IntArray, ok: BoolArray) -> np.ndarray:
+    """Midnight datetime64[ns] values (NaT where not ok)."""
+    values = days.astype("datetime64[D]").astype("datetime64[ns]")
+    values[~ok] = np.datetime64("NaT")
+    return values
+
+
+def _typed_days(column: pa.Array) -> Days:
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        column = pc.local_timestamp(column)  # the day as written in the export's own time zone
+    as_date = pc.cast(column, pa.date32())
+    present = as_date.is_valid().to_numpy(zero_copy_only=False)
+    days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
+    return Days(days, ok, present)
+
+
+def _serial_days(column: pa.Array, label: str) -> Days:
+    numbers = to_numbers(column)
+    serial = np.floor(numbers.values)
+    ok = np.isfinite(serial) & (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1])
+    days = np.where(ok, serial, 0).astype(np.int64) + EXCEL_EPOCH_DAYS * ok
+    return Days(days.astype(np.int64), ok, numbers.present, None, [f"{label}: Excel serial day numbers"])
+
+
+def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
+    """The text before any time of day ("2026-02-12T10:30" → "2026-02-12", "1/2/2010 8:26" → "1/2/2010")."""
+    heads = [re.split(r"[ T]", value, maxsplit=1)[0] for value in sample]
+    if not any(len(head) != len(value) for head, value in zip(heads, sample, strict=True)):
+        return text
+    widths = {len(head) for head in heads}
+    if len(widths) == 1:
+        width = widths.pop()
+        cut = pc.utf8_slice_codeunits(text, 0, width)
+        # Fixed width in the sample; rows elsewhere that are not get the slower, exact cut.
+        fits = pc.or_kleene(pc.equal(pc.utf8_length(text), width),
+                            pc.match_substring_regex(text, rf"^.{{{width}}}[ T]"))
+        if pc.all(pc.fill_null(fits, True)).as_py():
+            return cut
+    return pc.replace_substring_regex(text, r"[ T].*$", "", max_replacements=1)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    days: IntArray
+    ok: BoolArray
+    order: DateOrder | None
+    notes: list[str]
+    warnings: list[str]
+
+
+def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced: DateOrder | None) -> _Parsed:
+    """Parse each distinct date text once (the column's distinct days, not its rows)."""
+    year_first: dict[int, tuple[int, int, int]] = {}
+    ambiguous: dict[int, tuple[int, int, int]] = {}
+    serials: dict[int, float] = {}
+    for index, value in enumerate(texts):
+        if match := _YEAR_FIRST.match(value) or _BASIC.match(value):
+            year_first[index] = (int(match[1]), int(match[2]), int(match[3]))
+        elif match := _DAY_OR_MONTH_FIRST.match(value):
+            ambiguous[index] = (int(match[1]), int(match[2]), _full_year(match[3]))
+        elif _SERIAL.match(value):
+            serials[index] = float(value)
+    notes: list[str] = []
+    warnings: list[str] = []
+    order: DateOrder | None = "YMD" if year_first else None
+    days = np.zeros(len(texts), dtype=np.int64)
+    ok = np.zeros(len(texts), dtype=np.bool_)
+    for index, (year, month, day) in year_first.items():
+        days[index], ok[index] = _day_number(year, month, day)
+    if ambiguous:
+        order = forced or _decide_order(ambiguous, texts, label, hint, notes, warnings)
+        for index, (first, second, year) in ambiguous.items():
+            day, month = (first, second) if order == "DMY" else (second, first)
+            days[index], ok[index] = _day_number(year, month, day)
+    for index, serial in serials.items():
+        if _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]:
+            days[index], ok[index] = int(serial) + EXCEL_EPOCH_DAYS, True
+    return _Parsed(days, ok, order, notes, warnings)
+
+
+def _decide_order(
+    values: dict[int, tuple[int, int, int]], texts: list[str], label: str, hint: DateOrder | None,
+    notes: list[str], warnings: list[str],
+) -> DateOrder:
+    day_first = [i for i, (first, _, _) in values.items() if first > 12]
+    month_first = [i for i, (_, second, _) in values.items() if second > 12]
+    if day_first and not month_first:
+        notes.append(f"{label}: day first (DD/MM/YYYY), as in {texts[day_first[0]]!r}")
+        return "DMY"
+    if month_first and not day_first:
+        notes.append(f"{label}: month first (MM/DD/YYYY), as in {texts[month_first[0]]!r}")
+        return "MDY"
+    if day_first and month_first:
+        chosen: DateOrder = "DMY" if len(day_first) >= len(month_first) else "MDY"
+        warnings.append(f"{label}: some dates are day first ({texts[day_first[0]]!r}) and some month first "
+                        f"({texts[month_first[0]]!r}); read them as {chosen}, so dates that only fit the other "
+                        "order are rejected as bad_date")
+        return chosen
+    chosen = hint or "DMY"
+    why = "as the file's other dates" if hint else "the Turkish and European convention"
+    warnings.append(f"{label}: no date tells whether it is day or month first (no number above 12); "
+                    f"read as {chosen} ({why})")
+    return chosen
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:  # the strptime convention: 69-99 are 1969-1999, 00-68 are 2000-2068
+        year += 1900 if year >= 69 else 2000
+    return year
+
+
+def _day_number(year: int, month: int, day: int) -> tuple[int, bool]:
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return 0, False
+    if not EARLIEST <= value <= LATEST:
+        return 0, False
+    return value.toordinal() - EPOCH_ORDINAL, True
+
+
+def _ordinal_days(value: date) -> int:
+    return value.toordinal() - EPOCH_ORDINAL

@@ -1,0 +1,111 @@
+"""Excel workbooks (.xlsx) as Arrow tables: the first sheet (or a named one), its header row found like in CSV.
+
+openpyxl reads a sheet row by row (that is how the format is stored); the columns are then built in one go.
+Whole-number cells become integers, date cells become timestamps, and a column mixing kinds becomes text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+import openpyxl
+import pyarrow as pa
+
+from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
+from rules.errors import InvalidInput, Problem
+
+
+def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, list[str]]:
+    """The sheet's rows under its header as a table, and notes (preamble rows skipped, other sheets ignored).
+
+    Fully empty rows are not data and are skipped (spreadsheets often keep formatted empty rows at the end).
+
+    Raises:
+        InvalidInput: the sheet does not exist, or it has no rows.
+    """
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        worksheet = _sheet(workbook, sheet)
+        rows = [row for row in worksheet.iter_rows(values_only=True) if any(_filled(v) for v in row)]
+        names = list(workbook.sheetnames)
+    finally:
+        workbook.close()
+    if not rows:
+        raise InvalidInput([Problem("sheet", "the sheet has no rows", worksheet.title)])
+    notes = []
+    if len(names) > 1:
+        notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
+    width = max(len(row) for row in rows)
+    header_index = _header_index(rows, width)
+    if header_index:
+        notes.append(f"skipped {header_index} row(s) above the header")
+    header = [_header_cell(v) for v in rows[header_index]] + [""] * (width - len(rows[header_index]))
+    body = rows[header_index + 1:]
+    columns = [column_from_values([row[i] if i < len(row) else None for row in body]) for i in range(width)]
+    return pa.table(columns, names=unique_names(header)), notes
+
+
+def column_from_values(values: Sequence[Any]) -> pa.Array:
+    """An Arrow column from cell values: integers, floats, timestamps or text, whichever fits them all."""
+    present = [v for v in values if _filled(v)]
+    cleaned = [v if _filled(v) else None for v in values]
+    if not present:
+        return pa.nulls(len(values), pa.string())
+    if all(isinstance(v, bool) for v in present):
+        return pa.array([None if v is None else str(v).upper() for v in cleaned], pa.string())
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        if all(isinstance(v, int) or float(v).is_integer() for v in present) and \
+                all(abs(v) < 2**53 for v in present):
+            return pa.array([None if v is None else int(v) for v in cleaned], pa.int64())
+        return pa.array([None if v is None else float(v) for v in cleaned], pa.float64())
+    if all(isinstance(v, datetime | date) for v in present):
+        return pa.array([_as_datetime(v) for v in cleaned], pa.timestamp("us"))
+    return pa.array([_as_text(v) for v in cleaned], pa.string())
+
+
+def _sheet(workbook: Any, sheet: str | int | None) -> Any:
+    names = list(workbook.sheetnames)
+    if sheet is None:
+        return workbook.worksheets[0]
+    if isinstance(sheet, int) and 0 <= sheet < len(names):
+        return workbook.worksheets[sheet]
+    if isinstance(sheet, str) and sheet in names:
+        return workbook[sheet]
+    raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
+                                sheet)])
+
+
+def _header_index(rows: Sequence[Sequence[Any]], width: int) -> int:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(1 for v in row if _filled(v)) * 2 >= width:
+            return index
+    return 0
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _header_cell(value: Any) -> str:
+    return "" if value is None else _as_text(value) or ""
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,222 @@
+"""Bytes in, a table of the file's own columns out: CSV/TSV (any delimiter and encoding), Excel, Parquet, JSON.
+
+Delimited text is parsed by Arrow's multi-threaded CSV reader with every column as text, after sniffing a
+sample for the encoding, delimiter and header; the values are interpreted later, a whole column at a time.
+Rows with the wrong number of fields are kept aside (with their text) for the report, never dropped silently.
+The seed's JSON (customers with productHistory) is returned as records for `rules.cohort.seedjson`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.json as pjson
+import pyarrow.parquet as pq
+
+from rules.cohort.excel import column_from_values, read_xlsx
+from rules.cohort.rejects import Malformed, RowLog
+from rules.cohort.sniff import (
+    FileKind,
+    TextLayout,
+    bom_encoding,
+    data_offset,
+    decode_sample,
+    detect_encoding,
+    detect_kind,
+    detect_layout,
+    single_byte_encoding,
+    unique_names,
+)
+from rules.errors import InvalidInput, Problem
+
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
+BLOCK_BYTES = 8 << 20
+_UTF8 = ("utf-8", "utf-8-sig")
+_ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp1254": "windows-1254", "cp1252": "windows-1252",
+                   "latin-1": "latin-1", "utf-16": "utf-16", "utf-32": "utf-32"}
+
+
+@dataclass
+class Loaded:
+    """A file read into a table of its own columns.
+
+    Attributes:
+        table: the data rows (text columns for delimited files; typed ones for Excel, Parquet and JSON).
+        log: the row accounting, with each table row's number and the malformed rows.
+        kind: what the file was.
+        encoding, delimiter: for text files.
+        records: the seed's customer objects, when the file is the seed's JSON (then the table is empty).
+        notes, warnings: how it was read, and what had to be assumed.
+    """
+
+    table: pa.Table
+    log: RowLog
+    kind: FileKind
+    encoding: str | None = None
+    delimiter: str | None = None
+    records: list[Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_bytes(source: Source, name: str | None = None) -> tuple[bytes, str | None]:
+    """The file's bytes (gzip undone) and its name, from a path, bytes or a binary file-like object.
+
+    Raises:
+        InvalidInput: the path does not exist or the object gives text instead of bytes.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise InvalidInput([Problem("file", f"cannot read the file: {error.strerror or error}", str(path))]) \
+                from None
+        name = name or path.name
+    else:
+        content = source.read()
+        if not isinstance(content, bytes | bytearray):
+            raise InvalidInput([Problem("file", "open the file in binary mode ('rb')", type(content).__name__)])
+        data = bytes(content)
+        given = getattr(source, "name", None)
+        name = name or (Path(given).name if isinstance(given, str) else None)
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+        name = name.removesuffix(".gz") if name else name
+    return data, name
+
+
+def load(source: Source, *, name: str | None = None, sheet: str | int | None = None) -> Loaded:
+    """Read any supported file into a `Loaded` table (kind decided from the content).
+
+    Raises:
+        InvalidInput: the file cannot be read; the message says why.
+    """
+    data, name = source_bytes(source, name)
+    kind = detect_kind(data, name)
+    if kind == "xlsx":
+        table, notes = read_xlsx(data, sheet)
+        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes)
+    if kind == "parquet":
+        table = pq.read_table(pa.BufferReader(data))
+        return Loaded(table, RowLog.for_rows(table.num_rows), kind)
+    if kind == "json":
+        return _load_json(data, name)
+    return _load_delimited(data, name)
+
+
+def _load_delimited(data: bytes, name: str | None) -> Loaded:
+    encoding = detect_encoding(data)
+    warnings: list[str] = []
+    if encoding not in _UTF8:
+        data = _transcode(data, encoding, warnings)
+    layout = detect_layout(decode_sample(data, "utf-8"), name)
+    try:
+        table, malformed = _parse(data, layout)
+    except pa.ArrowInvalid as error:
+        if encoding not in _UTF8 or "UTF8" not in str(error):
+            raise _parse_error(error, name) from None
+        # The sample was UTF-8 but a later part is not: the whole file is in a single-byte encoding.
+        encoding = single_byte_encoding(data)
+        data = _transcode(data, encoding, warnings)
+        try:
+            table, malformed = _parse(data, layout)
+        except pa.ArrowInvalid as again:
+            raise _parse_error(again, name) from None
+    notes = []
+    if layout.header_row:
+        notes.append(f"skipped {layout.header_row} line(s) above the header")
+    log = _numbered(table.num_rows, malformed)
+    return Loaded(table, log, "delimited", _ENCODING_NAMES.get(encoding, encoding), layout.delimiter,
+                  notes=notes, warnings=warnings)
+
+
+def _parse(data: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed]]:
+    names = unique_names(layout.header)
+    body = memoryview(data)[data_offset(data, layout.header_lines):]
+    broken: list[tuple[int | None, str]] = []
+
+    def keep_aside(row: Any) -> str:
+        broken.append((row.number, row.text))
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        broken.clear()
+        return pcsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
+            parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=layout.quoted_newlines,
+                                            invalid_row_handler=keep_aside),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                null_values=NULL_TEXTS, strings_can_be_null=True,
+                                                quoted_strings_can_be_null=True))
+
+    table = read(threads=True)
+    if any(number is None for number, _ in broken):
+        table = read(threads=False)  # only a single-threaded read knows where the broken rows are
+    return table, [Malformed(int(number or 0), text) for number, text in broken]
+
+
+def _numbered(rows: int, malformed: list[Malformed]) -> RowLog:
+    """Row numbers of the table's rows, counting the malformed rows the table does not have."""
+    skipped = np.array(sorted(m.row for m in malformed), dtype=np.int64)
+    numbers = np.arange(1, rows + 1, dtype=np.int64)
+    if len(skipped):
+        # The k-th kept row's number is the k-th number not taken by a malformed row.
+        free_before = skipped - np.arange(1, len(skipped) + 1)
+        numbers += np.searchsorted(free_before, numbers - 1, side="right")
+    return RowLog(numbers, malformed)
+
+
+def _transcode(data: bytes, encoding: str, warnings: list[str]) -> bytes:
+    text = data.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+    if replaced > 0:
+        warnings.append(f"{replaced} byte(s) are not {_ENCODING_NAMES.get(encoding, encoding)} and were read as �")
+    return text.removeprefix("\ufeff").encode("utf-8")
+
+
+def _parse_error(error: pa.ArrowInvalid, name: str | None) -> InvalidInput:
+    return InvalidInput([Problem("file", f"cannot read the file as delimited text: {error}", name)])
+
+
+def _load_json(data: bytes, name: str | None) -> Loaded:
+    encoding = bom_encoding(data) or detect_encoding(data)
+    text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg != "Extra data":
+            raise InvalidInput([Problem("file", f"not valid JSON: {error.msg} at line {error.lineno} "
+                                                f"column {error.colno}", name)]) from None
+        table = pjson.read_json(pa.BufferReader(text.encode("utf-8")))  # JSON Lines: one record per line
+        return Loaded(table, RowLog.for_rows(table.num_rows), "json", _ENCODING_NAMES.get(encoding, encoding))
+    wrapped = isinstance(content, dict) and isinstance(content.get("customers"), list)
+    if wrapped:
+        content = content["customers"]
+    if not isinstance(content, list):
+        raise InvalidInput([Problem("file", "JSON must be a list of customers or records, or "
+                                            '{"customers": [...]}', type(content).__name__)])
+    encoding_name = _ENCODING_NAMES.get(encoding, encoding)
+    if wrapped or any(isinstance(item, dict) and "productHistory" in item for item in content) or \
+            not all(isinstance(item, dict) for item in content):
+        return Loaded(pa.table({}), RowLog.for_rows(len(content)), "json", encoding_name, records=content)
+    names: dict[str, None] = {}
+    for record in content:
+        names.update(dict.fromkeys(record))
+    table = pa.table({key: column_from_values([record.get(key) for record in content]) for key in names})
+    if not names:
+        table = pa.table({"customer_id": pa.nulls(len(content), pa.string())})
+    return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name)

@@ -1,0 +1,400 @@
+"""Order lines (transactions) → the per-customer, per-product purchase history, a whole file at a time.
+
+For each customer × product: totalQuantity and totalSpent (returns netted), orderCount (distinct orders; an
+order is its order id, or the customer's day when the file has no order ids), firstPurchase and lastPurchase
+(of purchases), and avgDaysBetween = (last − first) / (orderCount − 1) days, NaN when bought once.
+
+Row checks run in this order, each rejected row counted once under the first reason that applies (see
+`rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, bad quantity, bad amount, product too
+long or missing, exact duplicate, non-product line, cancelled (status), zero quantity, zero price, and a return
+with no purchase of that product by that customer to net against.
+
+Returns and cancellations (negative quantity or amount, an order id like C536379 in a file of numeric order ids,
+or a cancelled/returned status on a negative line) are netted against the same customer's purchases of the same
+product; they count as neither orders nor purchase days. A line whose status says cancelled or returned but whose
+numbers are positive reverses itself: it is rejected as ``cancelled_order``.
+
+Everything is done with sorts and reductions over whole columns; nothing loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.attributes import resolve
+from rules.cohort.dates import Days
+from rules.cohort.rejects import RowLog
+from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers
+from rules.text import fold
+
+MAX_ID, MAX_CATEGORY = 128, 64
+
+# Product codes and names of lines that are not products: postage and shipping, fees, manual adjustments,
+# discounts and vouchers (the Online Retail export's codes, and their usual Turkish counterparts). Matched
+# against the product id and the product name, however they are spelled (`rules.text.fold`).
+DEFAULT_NON_PRODUCT_CODES: frozenset[str] = frozenset(fold(code) for code in (
+    "POST", "DOT", "C2", "M", "D", "S", "B", "CRUK", "PADS", "AMAZONFEE", "BANK CHARGES", "ADJUST", "ADJUST2",
+    "POSTAGE", "DOTCOM POSTAGE", "CARRIAGE", "MANUAL", "DISCOUNT", "SAMPLES", "ADJUST BAD DEBT",
+    "CRUK COMMISSION", "AMAZON FEE", "SHIPPING", "SHIPPING FEE", "SHIPPING COST", "DELIVERY", "DELIVERY FEE",
+    "SERVICE FEE", "HANDLING FEE", "FEE", "KARGO", "KARGO ÜCRETİ", "KARGO BEDELİ", "TESLİMAT ÜCRETİ",
+    "HİZMET BEDELİ", "KAPIDA ÖDEME", "KAPIDA ÖDEME BEDELİ", "İNDİRİM", "İSKONTO", "KUPON", "KOMİSYON",
+))
+CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
+_LOW, _HIGH = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class OrderLines:
+    """The parsed columns of an order-line file, one entry per table row.
+
+    Attributes:
+        customer: customer codes.
+        days: the order dates.
+        order: order id codes, if the file has order ids.
+        product: what a history line is keyed by: product ids, else product names, else categories.
+        product_is_id: False when ``product`` holds categories (an order-level file: product_id stays <NA>).
+        name, category: product names and categories, if the file has them.
+        quantity: quantities, if the file has them (else every line counts 1).
+        amount, unit_price: line amounts and unit prices; amount = quantity × unit price where there is no amount.
+        status: order status codes, if the file has a status column.
+    """
+
+    customer: Codes
+    days: Days
+    order: Codes | None = None
+    product: Codes | None = None
+    product_is_id: bool = True
+    name: Codes | None = None
+    category: Codes | None = None
+    quantity: Numbers | None = None
+    amount: Numbers | None = None
+    unit_price: Numbers | None = None
+    status: Codes | None = None
+
+
+@dataclass
+class History:
+    """The history lines (one per customer × product, customer-major) and per-customer order counts.
+
+    ``customer`` holds customer codes; the id texts are the caller's ``OrderLines.customer.values``.
+    """
+
+    customer: IntArray
+    product_id: pa.Array
+    product_name: pa.Array
+    category: pa.Array
+    total_quantity: IntArray
+    total_spent: FloatArray
+    order_count: IntArray
+    first: IntArray
+    last: IntArray
+    avg_days_between: FloatArray
+    total_orders: IntArray
+    has_total_orders: BoolArray
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Collection[str]) -> History:
+    """Check every row (rejecting into ``log``) and aggregate the accepted ones into the history.
+
+    Rows with a customer id and no order data at all (a customer list joined to its orders) are accepted as
+    customers without lines. ``table`` holds the rows' original values, to tell exact duplicates.
+    """
+    notes: list[str] = []
+    warnings: list[str] = []
+    size = len(log.codes)
+    customer = lines.customer.codes
+    log.reject(customer < 0, "missing_customer_id")
+    log.reject(_per_code(lines.customer, pc.greater(pc.utf8_length(lines.customer.values), MAX_ID), customer),
+               "bad_customer_id")
+    has_line = log.alive & _has_order_data(lines, size)
+    quantity, amount = _quantities_and_amounts(lines, size, notes)
+    log.reject(has_line & ~lines.days.ok, "bad_date")
+    if lines.quantity is not None:
+        log.reject(has_line & ~np.isfinite(quantity), "bad_quantity")
+    log.reject(has_line & ~np.isfinite(amount), "bad_amount")
+    product = lines.product.codes if lines.product is not None else np.full(size, -1, dtype=np.int64)
+    if lines.product is not None:
+        limit = MAX_ID if lines.product_is_id else MAX_CATEGORY
+        log.reject(has_line & _per_code(lines.product, pc.greater(pc.utf8_length(lines.product.values), limit),
+                                        product), "bad_product")
+        if lines.product_is_id:
+            log.reject(has_line & (product < 0), "missing_product")
+    if lines.category is not None:
+        log.reject(has_line & _per_code(lines.category, pc.greater(pc.utf8_length(lines.category.values),
+                                                                    MAX_CATEGORY), lines.category.codes),
+                   "bad_product")
+
+    day = lines.days.days
+    order, orders = _order_identity(lines, day, has_line)
+    products = len(lines.product) if lines.product is not None else 0
+    customers = len(lines.customer)
+    line_rows = np.flatnonzero(has_line & log.alive)
+    ranked = _sorted(line_rows, [(customer, customers), (product + 1, products + 1), (order, orders)])
+    reject_duplicates(ranked, [customer, product, order], table, log)
+
+    if exclude:
+        reject_non_products(lines, exclude, log, has_line)
+    reversal = _reversals(lines, quantity, amount, log, has_line, notes)
+    purchase = ~reversal
+    log.reject(has_line & purchase & (quantity == 0), "zero_quantity")
+    log.reject(has_line & (amount == 0), "zero_price")
+    signed_quantity = np.where(reversal, -np.abs(quantity), quantity)
+    signed_amount = np.where(reversal, -np.abs(amount), amount)
+
+    alive_ranked = ranked[log.alive[ranked]]
+    starts = _group_starts(alive_ranked, customer, product)
+    bought = np.add.reduceat(purchase[alive_ranked].astype(np.int64), starts) if len(starts) else np.zeros(0)
+    unmatched = np.zeros(size, dtype=np.bool_)
+    unmatched[alive_ranked] = np.repeat(bought == 0, np.diff(np.append(starts, len(alive_ranked))))
+    log.reject(unmatched, "return_without_purchase")
+
+    accepted = ranked[log.alive[ranked]]
+    history = _aggregate(accepted, customer, product, order, day, purchase, signed_quantity, signed_amount,
+                         warnings)
+    history.total_orders, history.has_total_orders = _total_orders(
+        accepted[purchase[accepted]], customer, order, orders, customers)
+    _describe_products(history, lines, accepted, product)
+    history.notes, history.warnings = notes, warnings + history.warnings
+    return history
+
+
+def _per_code(codes: Codes, flags: pa.Array, rows: IntArray) -> BoolArray:
+    """A per-value flag spread over the rows (False for null rows)."""
+    per_value = np.asarray(flags.to_numpy(zero_copy_only=False), dtype=np.bool_)
+    if not len(per_value):
+        return np.zeros(len(rows), dtype=np.bool_)
+    spread: BoolArray = (rows >= 0) & per_value[np.maximum(rows, 0)]
+    return spread
+
+
+def _has_order_data(lines: OrderLines, size: int) -> BoolArray:
+    given = lines.days.present.copy()
+    for codes in (lines.order, lines.product if lines.product_is_id else None, lines.name):
+        if codes is not None:
+            given |= codes.codes >= 0
+    for numbers in (lines.quantity, lines.amount, lines.unit_price):
+        if numbers is not None:
+            given |= numbers.present
+    return given
+
+
+def _quantities_and_amounts(lines: OrderLines, size: int, notes: list[str]) -> tuple[FloatArray, FloatArray]:
+    if lines.quantity is not None:
+        quantity = lines.quantity.values
+    else:
+        quantity = np.ones(size)
+        notes.append("no quantity column: each line counts as quantity 1")
+    amount = np.full(size, np.nan)
+    if lines.amount is not None:
+        amount = lines.amount.values.copy()
+    if lines.unit_price is not None:
+        from_price = quantity * lines.unit_price.values
+        missing = ~np.isfinite(amount)
+        amount[missing] = from_price[missing]
+        if lines.amount is None:
+            notes.append("amount = quantity × unit price")
+    return quantity, amount
+
+
+def _order_identity(lines: OrderLines, day: IntArray, has_line: BoolArray) -> tuple[IntArray, int]:
+    """Each row's order as a code: its order id's, or (no id) a code for its day, unique within the customer."""
+    day_offset = day - (day[has_line].min() if has_line.any() else 0)
+    day_count = int(day_offset[has_line].max()) + 1 if has_line.any() else 1
+    if lines.order is None:
+        return np.where(has_line, day_offset, 0).astype(np.int64), day_count
+    known = len(lines.order)
+    codes = np.where(lines.order.codes >= 0, lines.order.codes, known + np.where(has_line, day_offset, 0))
+    return codes.astype(np.int64), known + day_count
+
+
+def _sorted(rows: IntArray, keys: list[tuple[IntArray, int]]) -> IntArray:
+    """``rows`` sorted by the keys (each an array and how many distinct values it has), first key first."""
+    span = 1
+    for _, count in keys:
+        span *= max(count, 1)
+    if span < 2**62:
+        combined = np.zeros(len(rows), dtype=np.int64)
+        for values, count in keys:
+            combined = combined * max(count, 1) + values[rows]
+        ranked: IntArray = rows[np.argsort(combined, kind="stable")]
+        return ranked
+    order = np.lexsort([values[rows] for values, _ in reversed(keys)])
+    ranked = rows[order]
+    return ranked
+
+
+def _group_starts(ranked: IntArray, *keys: IntArray) -> IntArray:
+    """Where each run of equal keys starts in ``ranked``."""
+    if not len(ranked):
+        return np.zeros(0, dtype=np.int64)
+    change = np.zeros(len(ranked), dtype=np.bool_)
+    change[0] = True
+    for values in keys:
+        sorted_values = values[ranked]
+        change[1:] |= sorted_values[1:] != sorted_values[:-1]
+    return np.flatnonzero(change)
+
+
+def reject_duplicates(ranked: IntArray, keys: list[IntArray], table: pa.Table, log: RowLog) -> None:
+    """Exact copies of an earlier row. Only rows sharing customer, product and order can be copies, so only
+    those few are compared on all their original values."""
+    if len(ranked) < 2:
+        return
+    same = np.ones(len(ranked) - 1, dtype=np.bool_)
+    for values in keys:
+        sorted_values = values[ranked]
+        same &= sorted_values[1:] == sorted_values[:-1]
+    if not same.any():
+        return
+    pairs = np.flatnonzero(same)
+    candidates = np.unique(np.concatenate([ranked[pairs], ranked[pairs + 1]]))
+    original = table.take(pa.array(candidates)).to_pandas()
+    copies = original.duplicated(keep="first").to_numpy()
+    flags = np.zeros(len(log.codes), dtype=np.bool_)
+    flags[candidates[copies]] = True
+    log.reject(flags, "duplicate_row")
+
+
+def reject_non_products(lines: OrderLines, exclude: Collection[str], log: RowLog, has_line: BoolArray) -> None:
+    keys = {fold(code) for code in exclude}
+    flagged = np.zeros(len(log.codes), dtype=np.bool_)
+    for codes in (lines.product if lines.product_is_id else None, lines.name):
+        if codes is not None and len(codes):
+            hit = np.array([fold(str(value)) in keys for value in codes.values.to_pylist()], dtype=np.bool_)
+            flagged |= (codes.codes >= 0) & hit[np.maximum(codes.codes, 0)]
+    log.reject(has_line & flagged, "non_product_line")
+
+
+def _reversals(
+    lines: OrderLines, quantity: FloatArray, amount: FloatArray, log: RowLog, has_line: BoolArray,
+    notes: list[str],
+) -> BoolArray:
+    """Lines that reverse a purchase; rejects lines whose status cancels them while their numbers are positive."""
+    negative = (quantity < 0) | (amount < 0)
+    reversal = negative.copy()
+    if lines.order is not None and len(lines.order):
+        ids = lines.order.values
+        marked = pc.match_substring_regex(ids, r"^[Cc]\d+$").to_numpy(zero_copy_only=False)
+        numeric = pc.match_substring_regex(ids, r"^\d+$").to_numpy(zero_copy_only=False)
+        share = _share(lines.order.codes, marked)
+        if marked.any() and numeric.any() and share < 0.5:
+            reversal |= _spread(lines.order.codes, marked)
+            notes.append("order ids like C536379 (C before a number) are cancellations of earlier purchases")
+    if lines.status is not None and len(lines.status):
+        words = [fold(str(value)) for value in lines.status.values.to_pylist()]
+        cancelled = np.array([any(word in text for word in CANCEL_WORDS) for text in words], dtype=np.bool_)
+        by_status = _spread(lines.status.codes, cancelled)
+        log.reject(has_line & by_status & ~negative, "cancelled_order")
+        reversal |= by_status
+    return reversal
+
+
+def _share(codes: IntArray, flags: np.ndarray) -> float:
+    present = codes >= 0
+    if not present.any():
+        return 0.0
+    return float(np.asarray(flags, dtype=np.bool_)[codes[present]].mean())
+
+
+def _spread(codes: IntArray, flags: np.ndarray) -> BoolArray:
+    per_value = np.asarray(flags, dtype=np.bool_)
+    spread: BoolArray = (codes >= 0) & per_value[np.maximum(codes, 0)]
+    return spread
+
+
+def _aggregate(
+    accepted: IntArray, customer: IntArray, product: IntArray, order: IntArray, day: IntArray,
+    purchase: BoolArray, quantity: FloatArray, amount: FloatArray, warnings: list[str],
+) -> History:
+    starts = _group_starts(accepted, customer, product)
+    groups = len(starts)
+    group_of = np.zeros(len(accepted), dtype=np.int64)
+    if groups:
+        group_of[starts[1:]] = 1
+        group_of = np.cumsum(group_of)
+    bought = purchase[accepted]
+    total_quantity = np.add.reduceat(quantity[accepted], starts) if groups else np.zeros(0)
+    total_spent = np.add.reduceat(amount[accepted], starts) if groups else np.zeros(0)
+    first = np.minimum.reduceat(np.where(bought, day[accepted], _HIGH), starts) if groups else np.zeros(0, np.int64)
+    last = np.maximum.reduceat(np.where(bought, day[accepted], _LOW), starts) if groups else np.zeros(0, np.int64)
+    bought_group, bought_order = group_of[bought], order[accepted][bought]
+    new_order = np.ones(len(bought_group), dtype=np.bool_)
+    new_order[1:] = (bought_group[1:] != bought_group[:-1]) | (bought_order[1:] != bought_order[:-1])
+    order_count = np.bincount(bought_group[new_order], minlength=groups).astype(np.int64)
+
+    rounded = np.round(total_quantity)
+    if not np.array_equal(quantity[accepted], np.round(quantity[accepted])):
+        warnings.append("some quantities have decimals; each product's total is rounded to whole units")
+    over_returned = (rounded < 0) | (total_spent < -0.005)
+    if over_returned.any():
+        warnings.append(f"{int(over_returned.sum())} customer × product line(s) have more returned than bought "
+                        "in this file (the purchases are probably older than the export); their totals are 0")
+    span = (last - first).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average = np.where(order_count > 1, span / (order_count - 1), np.nan)
+    return History(
+        customer=customer[accepted[starts]] if groups else np.zeros(0, np.int64),
+        product_id=pa.nulls(groups, pa.string()), product_name=pa.nulls(groups, pa.string()),
+        category=pa.nulls(groups, pa.string()),
+        total_quantity=np.maximum(rounded, 0).astype(np.int64), total_spent=np.maximum(total_spent, 0.0),
+        order_count=order_count, first=first.astype(np.int64), last=last.astype(np.int64),
+        avg_days_between=average.astype(np.float64),
+        total_orders=np.zeros(0, np.int64), has_total_orders=np.zeros(0, np.bool_),
+    )
+
+
+def _total_orders(
+    bought: IntArray, customer: IntArray, order: IntArray, orders: int, customers: int,
+) -> tuple[IntArray, BoolArray]:
+    """Distinct orders per customer among accepted purchase rows."""
+    who, which = customer[bought], order[bought]
+    owner = np.full(max(orders, 1), -1, dtype=np.int64)
+    owner[which] = who
+    if np.array_equal(owner[which], who):  # each order belongs to one customer: count the orders per owner
+        counts = np.bincount(owner[owner >= 0], minlength=customers)
+    else:
+        pairs = np.unique(who * np.int64(max(orders, 1)) + which)
+        counts = np.bincount(pairs // max(orders, 1), minlength=customers)
+    known = np.zeros(customers, dtype=np.bool_)
+    known[who] = True
+    return counts.astype(np.int64), known
+
+
+def _describe_products(history: History, lines: OrderLines, accepted: IntArray, product: IntArray) -> None:
+    """Product id, name and category of every history line (per product: its most frequent name and category)."""
+    if lines.product is None or not len(history.customer):
+        return
+    line_product = product[accepted[_group_starts(accepted, lines.customer.codes, product)]]
+    values = _texts(lines.product.values, line_product)
+    if not lines.product_is_id:
+        history.category = values
+        return
+    history.product_id = values
+    for label, codes in (("product_name", lines.name), ("category", lines.category)):
+        if codes is None:
+            continue
+        rows = accepted[(codes.codes[accepted] >= 0) & (product[accepted] >= 0)]
+        chosen = resolve(product[rows], codes.codes[rows], np.ones(len(rows), dtype=np.bool_), rows,
+                         len(lines.product), f"{label} of a product",
+                         lambda code, texts=codes.values: repr(texts[code].as_py()),
+                         lines.product.values, history.warnings)
+        per_line = np.where(chosen.known[line_product], chosen.values[line_product], -1)
+        if label == "product_name":
+            history.product_name = _texts(codes.values, per_line)
+        else:
+            history.category = _texts(codes.values, per_line)
+
+
+def _texts(values: pa.Array, codes: IntArray) -> pa.Array:
+    """The texts of codes (null for -1)."""
+    if not len(values):
+        return pa.nulls(len(codes), pa.string())
+    taken = values.take(pa.array(np.maximum(codes, 0)))
+    return pc.if_else(pa.array(codes >= 0), taken, pa.scalar(None, pa.string()))

@@ -1,0 +1,93 @@
+"""What reading one file gives, whatever its format, and the customer attributes every format shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.attributes import MAX_TEXT, age_values, gender_codes, resolve, text_codes
+from rules.cohort.columns import Columns
+from rules.cohort.dates import DateOrder, to_days
+from rules.cohort.model import CohortFormat
+from rules.cohort.rejects import RowLog
+from rules.cohort.tables import CustomerColumns, Known
+from rules.cohort.values import BoolArray, DecimalMark, IntArray, as_text, to_numbers
+
+
+@dataclass
+class Part:
+    """One file read: its customers (one row each), its history, its row accounting and how it was read."""
+
+    customers: CustomerColumns
+    history: pd.DataFrame
+    log: RowLog
+    table: pa.Table
+    format: CohortFormat
+    encoding: str | None = None
+    delimiter: str | None = None
+    date_order: DateOrder | None = None
+    decimal_mark: DecimalMark | None = None
+    column_mapping: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def collect_attributes(
+    table: pa.Table, columns: Columns, customer: IntArray, rows: BoolArray, ids: pa.Array,
+    mark: DecimalMark, hint: DateOrder | None, warnings: list[str],
+) -> CustomerColumns:
+    """Each customer's city, region, gender, age and signup day from the given rows (one value per customer).
+
+    Args:
+        table: the file's rows.
+        columns: which column is which.
+        customer: each row's customer code (an index into ``ids``).
+        rows: the rows to take attributes from (the accepted ones).
+        ids: customer code → id.
+        mark: the decimal mark (ages written as 34,0).
+        hint: the day/month order of the file's other dates.
+        warnings: where warnings go.
+    """
+    size = len(ids)
+    attributes = CustomerColumns.only_ids(ids)
+    positions = np.flatnonzero(rows)
+    who = customer[positions]
+
+    def per_customer(values: IntArray, present: BoolArray, label: str, describe: Callable[[int], str]) -> Known:
+        chosen = resolve(who, values[positions], present[positions], positions, size, label, describe, ids,
+                         warnings)
+        return Known(chosen.values, chosen.known)
+
+    for name in ("city", "region", "gender"):
+        if name not in columns.used:
+            continue
+        column = table[columns.used[name]]
+        codes = gender_codes(as_text(column), warnings) if name == "gender" else \
+            text_codes(as_text(column), name, MAX_TEXT[name], warnings)
+        texts = codes.values
+        picked = per_customer(codes.codes, codes.codes >= 0, name, lambda code, t=texts: repr(t[code].as_py()))
+        taken = texts.take(pa.array(np.where(picked.known, picked.values, 0))) if len(texts) else \
+            pa.nulls(size, pa.string())
+        setattr(attributes, name, _masked(taken, picked.known))
+    if "age" in columns.used:
+        ages, whole = age_values(to_numbers(table[columns.used["age"]], mark), warnings)
+        attributes.age = per_customer(ages, whole, "age", str)
+    if "registered_at" in columns.used:
+        label = f"registered_at ({columns.used['registered_at']!r})"
+        days = to_days(table[columns.used["registered_at"]], label, hint=hint)
+        warnings.extend(days.warnings)
+        bad = int(days.bad[positions].sum())
+        if bad:
+            warnings.append(f"registered_at: {bad} value(s) are not dates and are left unknown")
+        attributes.registered_at = per_customer(days.days, days.ok, "registered_at",
+                                                lambda day: str(np.datetime64(day, "D")))
+    return attributes
+
+
+def _masked(values: pa.Array, known: BoolArray) -> pa.Array:
+    return pc.if_else(pa.array(known), values, pa.scalar(None, pa.string()))

@@ -1,0 +1,148 @@
+"""`read_cohort`: a customer export (any of the four formats, any common file type) → a `Cohort`.
+
+Formats are told apart by content and columns:
+
+- (a) ``seed_json``: the seed's JSON, a list of customers with productHistory (or ``{"customers": [...]}``);
+- (b) ``purchase_history``: one row per customer × product with the productHistory fields;
+- (c) ``order_lines``: transactions with a customer id, a date, an amount or unit price, and a product;
+- (d) ``orders``: the same without product columns (one row per order); history lines have no product.
+
+File types are told apart by their bytes: CSV/TSV (any delimiter, UTF-8 ± BOM, Windows-1254, Latin-1, also
+gzipped), Excel .xlsx, Parquet and JSON. See `rules.cohort.rejects.REASONS` for every reason a row can be
+rejected for; the report counts them all, and ``cohort.rejected`` holds the rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from rules.cohort.columns import Columns, recognise, require_customer_id
+from rules.cohort.dates import DateOrder
+from rules.cohort.load import Loaded, Source, load
+from rules.cohort.model import Cohort, CohortFormat, CustomersFileReport, IngestReport
+from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
+from rules.cohort.parts import Part
+from rules.cohort.read_customers import mapping_for_customers_file, merge_customers, read_customers_file
+from rules.cohort.read_history import read_history_file
+from rules.cohort.read_orders import read_order_file
+from rules.cohort.read_seed import read_seed_json
+from rules.cohort.rejects import combine_rejected
+from rules.cohort.tables import customers_frame
+from rules.errors import InvalidInput, Problem
+
+__all__ = ["DEFAULT_NON_PRODUCT_CODES", "read_cohort"]
+
+
+def read_cohort(
+    source: Source,
+    *,
+    customers: Source | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    customers_mapping: Mapping[str, str | None] | None = None,
+    exclude_products: Collection[str] = DEFAULT_NON_PRODUCT_CODES,
+    name: str | None = None,
+    customers_name: str | None = None,
+    date_order: DateOrder | None = None,
+    sheet: str | int | None = None,
+) -> Cohort:
+    """Read a customer export into a cohort: customers, per-product history, ingest report, rejected rows.
+
+    Args:
+        source: the file: a path, bytes, or a binary file-like object (e.g. an uploaded file).
+        customers: an optional second file with customer attributes (customer id, age, gender, city, region,
+            signup date). Its values win over the main file's; its customers without purchases join the cohort.
+        mapping: canonical name → column of the main file, for columns the header names do not give away
+            (``{"customer_id": "Kunde"}``); a canonical name mapped to None is not read at all. The canonical
+            names are those of `rules.cohort.columns.CANONICAL`.
+        customers_mapping: the same for the customers file; by default the main mapping's entries for the id
+            and the attributes, where the customers file has those columns.
+        exclude_products: product ids and names of lines that are not products (postage, fees, adjustments);
+            matched however they are spelled. Pass an empty set to keep every line.
+        name: the file's name, used in messages (taken from the path or file object when not given).
+        customers_name: the same for the customers file.
+        date_order: force how dates like 03/04/2025 are read ("DMY" or "MDY"); decided from the data otherwise.
+        sheet: the Excel sheet to read (name or 0-based index); the first sheet by default.
+
+    Returns:
+        The cohort. ``cohort.report`` says what was read and rejected; ``cohort.rejected`` holds rejected rows.
+
+    Raises:
+        InvalidInput: the file cannot be read as a cohort (unknown type, no customer id column, a mapping that
+            names a missing column, …); the message says which and lists what the file has.
+    """
+    loaded = load(source, name=name, sheet=sheet)
+    main_label = name or _label(source, "input")
+    part = _read_main(loaded, mapping, exclude_products, date_order)
+    warnings = list(part.warnings)
+    customers_table = part.customers
+    customers_report: CustomersFileReport | None = None
+    rejected = [part.log.rejected_frame(part.table, main_label)]
+    if customers is not None:
+        extra = load(customers, name=customers_name)
+        if extra.records is not None:
+            raise InvalidInput([Problem("customers", "the customers file must be a table (CSV, Excel, Parquet or "
+                                                     "JSON records), not the seed's customer JSON", customers_name)])
+        chosen = customers_mapping if customers_mapping is not None else mapping_for_customers_file(extra, mapping)
+        attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order)
+        customers_table = merge_customers(customers_table, attributes, warnings)
+        rejected.append(log.rejected_frame(extra.table, customers_name or _label(customers, "customers")))
+    frame = customers_frame(customers_table)
+    log = part.log
+    report = IngestReport(
+        rowsRead=log.rows_read, rowsAccepted=log.rows_read - log.rows_rejected, rowsRejected=log.rows_rejected,
+        rejectedByReason=log.rejections(part.table), customers=len(frame), format=part.format,
+        encoding=part.encoding, delimiter=part.delimiter, dateOrder=part.date_order,
+        columnMapping=part.column_mapping, warnings=warnings, decimalMark=part.decimal_mark, notes=part.notes,
+        customersFile=customers_report)
+    return Cohort(frame, part.history, report, combine_rejected(rejected))
+
+
+def _read_main(
+    loaded: Loaded, mapping: Mapping[str, str | None] | None, exclude: Collection[str], date_order: DateOrder | None,
+) -> Part:
+    if loaded.records is not None:
+        part = read_seed_json(loaded)
+        if mapping:
+            part.warnings.append("the mapping is not used: the seed's JSON names its fields itself")
+        return part
+    columns = recognise(loaded.table.column_names, mapping)
+    require_customer_id(columns, loaded.table.column_names)
+    file_format = detect_format(columns, loaded.table.column_names)
+    if file_format == "purchase_history":
+        part = read_history_file(loaded, columns, exclude, date_order)
+    else:
+        part = read_order_file(loaded, columns, file_format, exclude, date_order)
+    part.notes = [*columns.notes, *part.notes]
+    if columns.unused:
+        part.notes.append(f"columns not used: {', '.join(columns.unused)}")
+    return part
+
+
+def detect_format(columns: Columns, all_columns: list[str]) -> CohortFormat:
+    """The format of a table, from the columns it has.
+
+    Raises:
+        InvalidInput: the columns fit no format; the message says what each format needs.
+    """
+    used = columns.used
+    if "total_spent" in used or "last_purchase" in used:
+        return "purchase_history"
+    if "order_date" in used and ("amount" in used or "unit_price" in used):
+        return "order_lines" if "product_id" in used or "product_name" in used else "orders"
+    found = ", ".join(f"{canonical} ← {column!r}" for canonical, column in used.items())
+    raise InvalidInput([Problem(
+        "columns",
+        "the file is neither order lines (they need an order date and an amount or unit price column) nor a "
+        f"purchase history (totalSpent, lastPurchase, …). Recognised: {found or 'nothing'}; the file's columns: "
+        f"{', '.join(all_columns)}. Name columns with mapping={{'order_date': '<column>', ...}}",
+        list(all_columns))])
+
+
+def _label(source: object, default: str) -> str:
+    if isinstance(source, str):
+        return source.rsplit("/", 1)[-1]
+    given = getattr(source, "name", None)
+    if isinstance(given, str):
+        return given.rsplit("/", 1)[-1]
+    fspath = getattr(source, "__fspath__", None)
+    return str(fspath()).rsplit("/", 1)[-1] if callable(fspath) else default

@@ -1,0 +1,120 @@
+"""The second file (``customers=``): customer attributes, merged into the cohort read from the main file.
+
+The customers file is the authority on attributes: where it gives a value, that value is used, and where the
+two files disagree a warning says how often. Its customers without purchases in the main file join the cohort
+as customers without history (new customers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.columns import ATTRIBUTES, Columns, recognise, require_customer_id
+from rules.cohort.dates import DateOrder
+from rules.cohort.load import Loaded
+from rules.cohort.model import CustomersFileReport
+from rules.cohort.orderlines import MAX_ID, reject_duplicates
+from rules.cohort.parts import collect_attributes
+from rules.cohort.rejects import RowLog
+from rules.cohort.tables import CustomerColumns, Known
+from rules.cohort.values import BoolArray, decide_decimal_mark, encode, id_text
+
+
+def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """The part of a mapping that applies to the customers file: its id and attributes, where the file has them."""
+    names = set(loaded.table.column_names)
+    wanted = ("customer_id", *ATTRIBUTES)
+    return {k: v for k, v in (mapping or {}).items() if k in wanted and (v is None or v == "" or v in names)}
+
+
+def read_customers_file(
+    loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
+) -> tuple[CustomerColumns, RowLog, CustomersFileReport, Columns]:
+    """The customers file → one row of attributes per customer, its row accounting and its report.
+
+    Raises:
+        InvalidInput: the file has no customer id column, or the mapping names a column it does not have.
+    """
+    table, log = loaded.table, loaded.log
+    columns = recognise(table.column_names, mapping)
+    require_customer_id(columns, table.column_names, "the customers file")
+    used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
+    columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
+    warnings = list(loaded.warnings)
+    ids, fixed = id_text(table[used["customer_id"]])
+    customer = encode(ids)
+    log.reject(customer.codes < 0, "missing_customer_id")
+    too_long = pc.greater(pc.utf8_length(customer.values), MAX_ID).to_numpy(zero_copy_only=False)
+    if len(too_long):
+        log.reject((customer.codes >= 0) & np.asarray(too_long, dtype=bool)[np.maximum(customer.codes, 0)],
+                   "bad_customer_id")
+    rows = np.flatnonzero(log.alive)
+    ranked = rows[np.argsort(customer.codes[rows], kind="stable")]
+    reject_duplicates(ranked, [customer.codes], table, log)
+    mark = decide_decimal_mark([table[used["age"]]] if "age" in used else [])
+    attributes = collect_attributes(table, columns, customer.codes, log.alive, customer.values, mark.mark, hint,
+                                    warnings)
+    present = np.zeros(len(customer), dtype=np.bool_)
+    present[customer.codes[log.alive]] = True
+    keep = np.flatnonzero(present)
+    report = CustomersFileReport(
+        rowsRead=log.rows_read, rowsAccepted=log.rows_read - log.rows_rejected, rowsRejected=log.rows_rejected,
+        rejectedByReason=log.rejections(table), customers=len(keep), encoding=loaded.encoding,
+        delimiter=loaded.delimiter, columnMapping=used,
+        warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])])
+    return attributes.take(keep), log, report, columns
+
+
+def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: list[str]) -> CustomerColumns:
+    """The main file's customers with the customers file's attributes; the file's other customers appended."""
+    main_ids, extra_ids = main.customer_id, extra.customer_id
+    where = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(zero_copy_only=False)
+    matched: BoolArray = where >= 0
+    position = np.maximum(where, 0).astype(np.int64)
+    merged = CustomerColumns(main_ids, main.city, main.region, main.gender, main.age, main.registered_at,
+                             main.total_orders)
+    disagreements: list[str] = []
+    for name in ("city", "region", "gender"):
+        ours, theirs = getattr(main, name), getattr(extra, name).take(pa.array(position))
+        use_theirs = matched & theirs.is_valid().to_numpy(zero_copy_only=False)
+        differ = use_theirs & ours.is_valid().to_numpy(zero_copy_only=False) & \
+            ~pc.fill_null(pc.equal(ours, theirs), True).to_numpy(zero_copy_only=False)
+        if differ.any():
+            disagreements.append(f"{name} ({int(differ.sum())})")
+        setattr(merged, name, pc.if_else(pa.array(use_theirs), theirs, ours))
+    for name in ("age", "registered_at"):
+        ours_known: Known = getattr(main, name)
+        theirs_known = getattr(extra, name).take(position)
+        use_theirs = matched & theirs_known.known
+        differ = use_theirs & ours_known.known & (ours_known.values != theirs_known.values)
+        if differ.any():
+            disagreements.append(f"{name} ({int(differ.sum())})")
+        setattr(merged, name, Known(np.where(use_theirs, theirs_known.values, ours_known.values),
+                                    ours_known.known | use_theirs))
+    if disagreements:
+        warnings.append("the customers file and the main file disagree on " + ", ".join(disagreements) +
+                        " customer(s); the customers file's values are used")
+    seen = np.zeros(len(extra_ids), dtype=np.bool_)
+    seen[position[matched]] = True
+    newcomers = np.flatnonzero(~seen)
+    if len(newcomers):
+        warnings.append(f"{len(newcomers)} customer(s) of the customers file have no rows in the main file; "
+                        "they are in the cohort as customers without purchases")
+    return _concat(merged, extra.take(newcomers))
+
+
+def _concat(first: CustomerColumns, second: CustomerColumns) -> CustomerColumns:
+    def texts(name: str) -> pa.Array:
+        return pa.concat_arrays([getattr(first, name).cast(pa.string()), getattr(second, name).cast(pa.string())])
+
+    def known(name: str) -> Known:
+        a: Known = getattr(first, name)
+        b: Known = getattr(second, name)
+        return Known(np.concatenate([a.values, b.values]), np.concatenate([a.known, b.known]))
+
+    return CustomerColumns(texts("customer_id"), texts("city"), texts("region"), texts("gender"), known("age"),
+                           known("registered_at"), known("total_orders"))

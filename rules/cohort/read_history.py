@@ -1,0 +1,220 @@
+"""Purchase-history files (format b): one row per customer × product with the seed's productHistory fields.
+
+Rows repeat the customer's attributes. A row with a customer id and no history fields at all is a customer
+without purchases. Rows break the contract of `rules.models.request.ProductLine` are rejected with the reason,
+so that everything accepted is something `analyze_customer` accepts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.attributes import resolve
+from rules.cohort.columns import Columns
+from rules.cohort.dates import DateOrder, Days, to_days
+from rules.cohort.load import Loaded
+from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_duplicates, reject_non_products
+from rules.cohort.parts import Part, collect_attributes
+from rules.cohort.rejects import RowLog
+from rules.cohort.tables import HistoryColumns, Known, history_frame
+from rules.cohort.values import (
+    BoolArray,
+    Codes,
+    DecimalMark,
+    IntArray,
+    Numbers,
+    as_text,
+    decide_decimal_mark,
+    encode,
+    id_text,
+)
+from rules.cohort.values import to_numbers as numbers_of
+from rules.errors import InvalidInput, Problem
+
+REQUIRED = ("total_quantity", "total_spent", "order_count", "last_purchase")
+
+
+def read_history_file(
+    loaded: Loaded, columns: Columns, exclude: Collection[str], date_order: DateOrder | None,
+) -> Part:
+    """A purchase-history file → customers, history and row accounting.
+
+    Raises:
+        InvalidInput: a required history column is missing.
+    """
+    table, log, used = loaded.table, loaded.log, columns.used
+    missing = [name for name in REQUIRED if name not in used]
+    if missing:
+        raise InvalidInput([Problem("columns", "a purchase history needs the columns totalQuantity, totalSpent, "
+                                               f"orderCount and lastPurchase; missing: {', '.join(missing)}",
+                                    list(table.column_names))])
+    notes, warnings = list(loaded.notes), list(loaded.warnings)
+    ids, fixed = id_text(table[used["customer_id"]])
+    notes += [f"customer_id: {fixed}"] if fixed else []
+    customer = encode(ids)
+    mark = decide_decimal_mark([table[used[c]] for c in ("total_quantity", "total_spent", "avg_days_between", "age",
+                                                         "total_orders") if c in used])
+    warnings += [mark.warning] if mark.warning else []
+
+    def numbers(name: str) -> Numbers | None:
+        return numbers_of(table[used[name]], mark.mark) if name in used else None
+
+    def codes(name: str, as_id: bool = False) -> Codes | None:
+        if name not in used:
+            return None
+        return encode(id_text(table[used[name]])[0] if as_id else as_text(table[used[name]]))
+
+    last = to_days(table[used["last_purchase"]], f"last_purchase ({used['last_purchase']!r})", order=date_order)
+    first = to_days(table[used["first_purchase"]], f"first_purchase ({used['first_purchase']!r})",
+                    hint=last.order, order=date_order) if "first_purchase" in used else None
+    for days in (last, first):
+        if days is not None:
+            notes += days.notes
+            warnings += days.warnings
+    quantity = numbers_of(table[used["total_quantity"]], mark.mark)
+    spent = numbers_of(table[used["total_spent"]], mark.mark)
+    orders = numbers_of(table[used["order_count"]], mark.mark)
+    average = numbers("avg_days_between")
+    product, name, category = codes("product_id", as_id=True), codes("product_name"), codes("category")
+
+    size = len(log.codes)
+    log.reject(customer.codes < 0, "missing_customer_id")
+    log.reject(_longer(customer, MAX_ID), "bad_customer_id")
+    has_line = log.alive & _has_history(size, quantity, spent, orders, average, last, first, product)
+    bad_date = ~last.ok | (first.bad if first is not None else False)
+    log.reject(has_line & bad_date, "bad_date")
+    log.reject(has_line & ~_whole(quantity, 0), "bad_quantity")
+    log.reject(has_line & ~(np.isfinite(spent.values) & (spent.values >= 0)), "bad_amount")
+    log.reject(has_line & ~_whole(orders, 1), "bad_order_count")
+    if first is not None:
+        log.reject(has_line & first.ok & (first.days > last.days), "dates_out_of_order")
+    if average is not None:
+        log.reject(has_line & average.present & ~(average.values >= 0), "bad_avg_days_between")
+    for codes_of, limit in ((product, MAX_ID), (category, MAX_CATEGORY)):
+        if codes_of is not None:
+            log.reject(has_line & _longer(codes_of, limit), "bad_product")
+    product_codes = product.codes if product is not None else np.full(size, -1, dtype=np.int64)
+    _reject_copies(log, table, has_line, customer.codes, product_codes)
+    if exclude and (product is not None or name is not None):
+        reject_non_products(OrderLines(customer=customer, days=last, product=product, name=name), exclude, log,
+                            has_line)
+
+    rows = np.flatnonzero(has_line & log.alive)
+    rows = rows[np.argsort(customer.codes[rows], kind="stable")]
+    avg_values = _averages(rows, average, orders, first, last, notes)
+    history = history_frame(HistoryColumns(
+        customer_id=ids.take(pa.array(rows)),
+        product_id=_texts(product, rows), product_name=_texts(name, rows), category=_texts(category, rows),
+        total_quantity=quantity.values[rows].astype(np.int64), total_spent=spent.values[rows],
+        order_count=orders.values[rows].astype(np.int64),
+        first=first.days[rows] if first is not None else np.zeros(len(rows), np.int64),
+        first_known=first.ok[rows] if first is not None else np.zeros(len(rows), np.bool_),
+        last=last.days[rows], avg_days_between=avg_values))
+
+    accepted = log.alive
+    attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
+                                    last.order, warnings)
+    if "total_orders" in used:
+        attributes.total_orders = _total_orders(table, used["total_orders"], mark.mark, customer, accepted, rows,
+                                                orders, warnings)
+    present = np.zeros(len(customer), dtype=np.bool_)
+    present[customer.codes[accepted]] = True
+    return Part(attributes.take(np.flatnonzero(present)), history, log, table, "purchase_history",
+                loaded.encoding, loaded.delimiter, last.order, mark.mark, dict(used), notes, warnings)
+
+
+def _has_history(
+    size: int, quantity: Numbers, spent: Numbers, orders: Numbers, average: Numbers | None, last: Days,
+    first: Days | None, product: Codes | None,
+) -> BoolArray:
+    given = quantity.present | spent.present | orders.present | last.present
+    if average is not None:
+        given |= average.present
+    if first is not None:
+        given |= first.present
+    if product is not None:
+        given |= product.codes >= 0
+    flags: BoolArray = np.asarray(given, dtype=np.bool_)
+    return flags
+
+
+def _whole(numbers: Numbers, least: int) -> BoolArray:
+    values = numbers.values
+    whole: BoolArray = np.isfinite(values) & (values == np.round(values)) & (values >= least) & (values < 2**62)
+    return whole
+
+
+def _longer(codes: Codes, limit: int) -> BoolArray:
+    per_value = pc.greater(pc.utf8_length(codes.values), limit).to_numpy(zero_copy_only=False)
+    if not len(per_value):
+        return np.zeros(len(codes.codes), dtype=np.bool_)
+    longer: BoolArray = (codes.codes >= 0) & np.asarray(per_value, dtype=np.bool_)[np.maximum(codes.codes, 0)]
+    return longer
+
+
+def _reject_copies(log: RowLog, table: pa.Table, has_line: BoolArray, customer: IntArray, product: IntArray) -> None:
+    """Exact copies first (duplicate_row), then other lines for a customer × product already seen."""
+    rows = np.flatnonzero(has_line & log.alive)
+    ranked = rows[np.lexsort((rows, product[rows], customer[rows]))]
+    reject_duplicates(ranked, [customer, product], table, log)
+    ranked = ranked[log.alive[ranked] & (product[ranked] >= 0)]
+    again = np.zeros(len(ranked), dtype=np.bool_)
+    if len(ranked) > 1:
+        again[1:] = (customer[ranked][1:] == customer[ranked][:-1]) & (product[ranked][1:] == product[ranked][:-1])
+    flags = np.zeros(len(log.codes), dtype=np.bool_)
+    flags[ranked[again]] = True
+    log.reject(flags, "duplicate_product_line")
+
+
+def _averages(
+    rows: IntArray, average: Numbers | None, orders: Numbers, first: Days | None, last: Days, notes: list[str],
+) -> np.ndarray:
+    """avgDaysBetween as given; where it is not given, (last − first) / (orderCount − 1) when both days are known."""
+    given = average.values[rows] if average is not None else np.full(len(rows), np.nan)
+    if first is None:
+        return given
+    count = orders.values[rows]
+    derivable = ~np.isfinite(given) & first.ok[rows] & (count > 1)
+    if derivable.any():
+        span = (last.days[rows] - first.days[rows]).astype(np.float64)
+        given = np.where(derivable, span / np.where(count > 1, count - 1, 1), given)
+        notes.append(f"avgDaysBetween computed from firstPurchase, lastPurchase and orderCount for "
+                     f"{int(derivable.sum())} line(s) that did not give it")
+    return given
+
+
+def _texts(codes: Codes | None, rows: IntArray) -> pa.Array:
+    if codes is None or not len(codes):
+        return pa.nulls(len(rows), pa.string())
+    picked = codes.codes[rows]
+    taken = codes.values.take(pa.array(np.maximum(picked, 0)))
+    return pc.if_else(pa.array(picked >= 0), taken, pa.scalar(None, pa.string()))
+
+
+def _total_orders(
+    table: pa.Table, column: str, mark: DecimalMark, customer: Codes, accepted: BoolArray, rows: IntArray,
+    orders: Numbers, warnings: list[str],
+) -> Known:
+    """The file's totalOrders per customer, kept only where it fits the lines (largest ≤ total ≤ sum)."""
+    values = numbers_of(table[column], mark)
+    whole = _whole(values, 0)
+    positions = np.flatnonzero(accepted)
+    count = len(customer)
+    as_int = np.where(whole, values.values, 0).astype(np.int64)
+    chosen = resolve(customer.codes[positions], as_int[positions], whole[positions], positions, count,
+                     "total_orders", str, customer.values, warnings)
+    line_orders = orders.values[rows].astype(np.int64)
+    largest = np.zeros(count, dtype=np.int64)
+    np.maximum.at(largest, customer.codes[rows], line_orders)
+    total = np.bincount(customer.codes[rows], weights=line_orders, minlength=count).astype(np.int64)
+    has_lines = np.bincount(customer.codes[rows], minlength=count) > 0
+    fits = ~has_lines | ((largest <= chosen.values) & (chosen.values <= total))
+    misfit = chosen.known & ~fits
+    if misfit.any():
+        warnings.append(f"total_orders: {int(misfit.sum())} customer(s) have a totalOrders outside the range their "
+                        "lines allow (largest orderCount to the sum of orderCounts); left unknown")
+    return Known(chosen.values, chosen.known & fits)

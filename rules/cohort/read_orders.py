@@ -1,0 +1,76 @@
+"""Order-line and order-level files: their columns interpreted, then aggregated by `rules.cohort.orderlines`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pyarrow as pa
+
+from rules.cohort.columns import Columns
+from rules.cohort.dates import DateOrder, to_days
+from rules.cohort.load import Loaded
+from rules.cohort.model import CohortFormat
+from rules.cohort.orderlines import OrderLines, build_history
+from rules.cohort.parts import Part, collect_attributes
+from rules.cohort.tables import HistoryColumns, Known, history_frame
+from rules.cohort.values import Codes, Numbers, as_text, decide_decimal_mark, encode, id_text, to_numbers
+
+
+def read_order_file(
+    loaded: Loaded, columns: Columns, file_format: CohortFormat, exclude: Collection[str],
+    date_order: DateOrder | None,
+) -> Part:
+    """Order lines (format c) or orders without products (format d) → customers, history and row accounting."""
+    table, log, used = loaded.table, loaded.log, columns.used
+    notes: list[str] = list(loaded.notes)
+    warnings: list[str] = list(loaded.warnings)
+    ids, fixed = id_text(table[used["customer_id"]])
+    notes += [f"customer_id: {fixed}"] if fixed else []
+    customer = encode(ids)
+    mark = decide_decimal_mark([table[used[c]] for c in ("quantity", "amount", "unit_price", "age") if c in used])
+    warnings += [mark.warning] if mark.warning else []
+    days = to_days(table[used["order_date"]], f"order_date ({used['order_date']!r})", order=date_order)
+    notes += days.notes
+    warnings += days.warnings
+
+    def text_codes(name: str, as_id: bool = False) -> Codes | None:
+        if name not in used:
+            return None
+        text = id_text(table[used[name]])[0] if as_id else as_text(table[used[name]])
+        return encode(text)
+
+    def numbers(name: str) -> Numbers | None:
+        return to_numbers(table[used[name]], mark.mark) if name in used else None
+
+    name, category = text_codes("product_name"), text_codes("category")
+    product, product_is_id = text_codes("product_id", as_id=True), True
+    if product is None and name is not None:
+        product = name
+        notes.append("no product id column: products are told apart by their name")
+    elif product is None and category is not None:
+        product, product_is_id = category, False
+        notes.append("no product column: one history line per customer and category, product_id unknown")
+    lines = OrderLines(
+        customer=customer, days=days, order=text_codes("order_id", as_id=True), product=product,
+        product_is_id=product_is_id, name=name, category=category, quantity=numbers("quantity"),
+        amount=numbers("amount"), unit_price=numbers("unit_price"), status=text_codes("status"))
+    history = build_history(lines, log, table, exclude)
+    notes += history.notes
+    warnings += history.warnings
+
+    accepted = log.alive
+    attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
+                                    days.order, warnings)
+    attributes.total_orders = Known(history.total_orders, history.has_total_orders)
+    present = np.zeros(len(customer), dtype=np.bool_)
+    present[customer.codes[accepted]] = True
+    keep = np.flatnonzero(present)
+    frame = history_frame(HistoryColumns(
+        customer_id=customer.values.take(pa.array(history.customer, pa.int64())),
+        product_id=history.product_id, product_name=history.product_name, category=history.category,
+        total_quantity=history.total_quantity, total_spent=history.total_spent, order_count=history.order_count,
+        first=history.first, first_known=np.ones(len(history.first), dtype=np.bool_), last=history.last,
+        avg_days_between=history.avg_days_between))
+    return Part(attributes.take(keep), frame, log, table, file_format, loaded.encoding, loaded.delimiter,
+                days.order, mark.mark, dict(used), notes, warnings)

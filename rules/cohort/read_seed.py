@@ -1,0 +1,120 @@
+"""The seed's JSON (format a): a list of customers with their productHistory, as `customers.json` has them.
+
+Each customer object is validated by the request model `analyze_customer` uses, so the cohort holds exactly
+what a single-customer call would accept. A row here is one customer object; an invalid one is rejected whole
+(with every problem in the report), and the others are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from pydantic import ValidationError
+
+from rules.cohort.load import Loaded
+from rules.cohort.parts import Part
+from rules.cohort.tables import CustomerColumns, HistoryColumns, Known, history_frame
+from rules.errors import InvalidInput
+from rules.models.request import Customer, ProductLine
+
+EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+RECORD_TEXT_LIMIT = 2000
+
+
+def read_seed_json(loaded: Loaded) -> Part:
+    """Customer objects → customers, history and row accounting."""
+    records = loaded.records or []
+    log = loaded.log
+    ids: list[str | None] = []
+    problems: list[str | None] = []
+    valid: list[Customer] = []
+    seen: dict[str, str] = {}
+    reasons: dict[str, list[int]] = {}
+    for position, record in enumerate(records):
+        raw_id = record.get("customerId") if isinstance(record, dict) else None
+        ids.append(None if raw_id is None else str(raw_id))
+        reason, problem, customer = _check(record)
+        problems.append(problem)
+        if customer is not None:
+            key = customer.customer_id or ""
+            text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+            if key in seen:
+                reason = "duplicate_row" if seen[key] == text else "duplicate_customer"
+            else:
+                seen[key] = text
+                valid.append(customer)
+        if reason:
+            reasons.setdefault(reason, []).append(position)
+    for reason, positions in reasons.items():
+        flags = np.zeros(len(records), dtype=np.bool_)
+        flags[positions] = True
+        log.reject(flags, reason)
+    table = pa.table({
+        "customerId": pa.array(ids, pa.string()),
+        "problems": pa.array(problems, pa.string()),
+        "record": pa.array([json.dumps(r, ensure_ascii=False)[:RECORD_TEXT_LIMIT] for r in records], pa.string()),
+    })
+    return Part(_customers(valid), _history(valid), log, table, "seed_json", loaded.encoding, None, "YMD", None,
+                {"customer_id": "customerId"}, list(loaded.notes), list(loaded.warnings))
+
+
+def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
+    """(reason, problems, customer): the reason is None for a valid customer."""
+    if not isinstance(record, dict):
+        return "invalid_customer", f"a customer must be a JSON object, got {type(record).__name__}", None
+    raw_id = record.get("customerId")
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        return "missing_customer_id", None, None
+    try:
+        customer = Customer.model_validate(record)
+    except ValidationError as error:
+        return "invalid_customer", str(InvalidInput.from_validation_error(error)), None
+    return None, None, customer
+
+
+def _customers(customers: list[Customer]) -> CustomerColumns:
+    def texts(values: list[str | None]) -> pa.Array:
+        return pa.array(values, pa.string())
+
+    def known(values: list[int | None]) -> Known:
+        return Known(np.array([v or 0 for v in values], dtype=np.int64), np.array([v is not None for v in values],
+                                                                                  dtype=np.bool_))
+
+    return CustomerColumns(
+        customer_id=texts([c.customer_id for c in customers]),
+        city=texts([c.city for c in customers]),
+        region=texts([c.region for c in customers]),
+        gender=texts([c.gender for c in customers]),
+        age=known([c.age for c in customers]),
+        registered_at=known([c.registered_at.toordinal() - EPOCH_ORDINAL if c.registered_at else None
+                             for c in customers]),
+        total_orders=known([c.total_orders for c in customers]),
+    )
+
+
+def _history(customers: list[Customer]) -> Any:
+    lines: list[tuple[str, ProductLine]] = [(c.customer_id or "", line) for c in customers
+                                            for line in c.product_history]
+
+    def days(values: list[int]) -> np.ndarray:
+        return np.array(values, dtype=np.int64)
+
+    return history_frame(HistoryColumns(
+        customer_id=pa.array([cid for cid, _ in lines], pa.string()),
+        product_id=pa.array([line.product_id for _, line in lines], pa.string()),
+        product_name=pa.array([line.product_name for _, line in lines], pa.string()),
+        category=pa.array([line.category for _, line in lines], pa.string()),
+        total_quantity=np.array([line.total_quantity for _, line in lines], dtype=np.int64),
+        total_spent=np.array([line.total_spent for _, line in lines], dtype=np.float64),
+        order_count=np.array([line.order_count for _, line in lines], dtype=np.int64),
+        first=days([line.first_purchase.toordinal() - EPOCH_ORDINAL if line.first_purchase else 0
+                    for _, line in lines]),
+        first_known=np.array([line.first_purchase is not None for _, line in lines], dtype=np.bool_),
+        last=days([line.last_purchase.toordinal() - EPOCH_ORDINAL for _, line in lines]),
+        avg_days_between=np.array([math.nan if line.avg_days_between is None else line.avg_days_between
+                                   for _, line in lines], dtype=np.float64),
+    ))

@@ -1,0 +1,179 @@
+"""Row accounting: every row of a file is accepted or rejected for exactly one reason, and nothing else.
+
+A `RowLog` holds one reason code per table row (0 = accepted). Checks run in a fixed order and a row keeps the
+first reason that rejected it, so each rejected row is counted once. Rows the parser could not even split into
+fields (a wrong number of fields) never reach the table; they are added as "malformed_row" with their text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+
+from rules.cohort.model import Rejection
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+FIRST_ROWS = 20
+EXAMPLES = 3
+
+# Reason code → what it means, for the report and the README. The order is the order checks run in.
+REASONS: dict[str, str] = {
+    "malformed_row": "the row has a different number of fields than the header",
+    "missing_customer_id": "the row has no customer id",
+    "bad_customer_id": "the customer id is longer than 128 characters",
+    "invalid_customer": "the customer object breaks the request contract",
+    "duplicate_customer": "a second customer object with the same customerId",
+    "bad_date": "a date is missing or is not a date",
+    "bad_quantity": "the quantity is missing or not a number",
+    "bad_amount": "the amount (or unit price) is missing or not a number",
+    "bad_order_count": "orderCount is missing or not a whole number of at least 1",
+    "bad_avg_days_between": "avgDaysBetween is not a number of at least 0",
+    "dates_out_of_order": "firstPurchase is after lastPurchase",
+    "bad_product": "the product id (128) or category (64) is longer than the engine accepts",
+    "missing_product": "the row has no product id, in a file whose other rows have one",
+    "duplicate_row": "an exact copy of an earlier row",
+    "duplicate_product_line": "a second line for the same customer and product",
+    "non_product_line": "postage, shipping, fees or a manual adjustment (see exclude_products)",
+    "cancelled_order": "the status column says the order was cancelled or returned",
+    "zero_quantity": "the quantity is zero",
+    "zero_price": "the amount is zero (a free or zero-price line)",
+    "return_without_purchase": "a return or cancellation with no purchase of that product by that customer "
+                               "to net against",
+}
+
+
+@dataclass
+class Malformed:
+    """A row the parser could not split into the header's fields."""
+
+    row: int
+    text: str
+
+
+@dataclass
+class RowLog:
+    """One reason code per table row; code k > 0 is ``REASONS``' k-th key (1-based), 0 is accepted.
+
+    Attributes:
+        row_numbers: each table row's 1-based data row number in the file (header and preamble not counted).
+        malformed: rows that never reached the table.
+    """
+
+    row_numbers: IntArray
+    malformed: list[Malformed] = field(default_factory=list)
+    codes: npt.NDArray[np.int8] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.codes = np.zeros(len(self.row_numbers), dtype=np.int8)
+
+    @classmethod
+    def for_rows(cls, count: int) -> RowLog:
+        """A log for ``count`` rows numbered 1..count."""
+        return cls(np.arange(1, count + 1, dtype=np.int64))
+
+    @property
+    def alive(self) -> BoolArray:
+        """Rows not rejected so far."""
+        alive: BoolArray = self.codes == 0
+        return alive
+
+    def reject(self, mask: BoolArray, reason: str) -> int:
+        """Reject the rows of ``mask`` that are still alive, for ``reason``; returns how many were new."""
+        code = _code(reason)
+        newly = mask & (self.codes == 0)
+        self.codes[newly] = code
+        return int(newly.sum())
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.codes) + len(self.malformed)
+
+    @property
+    def rows_rejected(self) -> int:
+        return int(np.count_nonzero(self.codes)) + len(self.malformed)
+
+    def rejections(self, table: pa.Table) -> dict[str, Rejection]:
+        """Reason → count, first row numbers and a few examples (the rows' original values)."""
+        found: dict[str, Rejection] = {}
+        if self.malformed:
+            found["malformed_row"] = Rejection(
+                count=len(self.malformed), rows=[m.row for m in self.malformed[:FIRST_ROWS]],
+                examples=[{"text": m.text} for m in self.malformed[:EXAMPLES]],
+                description=REASONS["malformed_row"])
+        counts = np.bincount(self.codes, minlength=len(REASONS) + 1)
+        for index, reason in enumerate(REASONS, start=1):
+            if counts[index] == 0:
+                continue
+            positions = np.flatnonzero(self.codes == index)
+            examples = table.take(pa.array(positions[:EXAMPLES])).to_pylist()
+            found[reason] = Rejection(
+                count=int(counts[index]), rows=[int(r) for r in self.row_numbers[positions[:FIRST_ROWS]]],
+                examples=[{k: _plain(v) for k, v in example.items()} for example in examples],
+                description=REASONS[reason])
+        return found
+
+    def rejected_frame(self, table: pa.Table, source: str) -> pd.DataFrame:
+        """The rejected rows: file, row number, reason, then the row's original values as text."""
+        positions = np.flatnonzero(self.codes)
+        original = table.take(pa.array(positions)).to_pandas(types_mapper=_as_text_type)
+        original = original.astype({c: "string" for c in original.columns})
+        reasons = np.array(list(REASONS), dtype=object)[self.codes[positions].astype(np.int64) - 1]
+        frame = pd.DataFrame({
+            "file": pd.array([source] * len(positions), dtype="string"),
+            "row": self.row_numbers[positions],
+            "reason": pd.array(reasons, dtype="string"),
+        })
+        frame = pd.concat([frame, original.reset_index(drop=True)], axis=1)
+        if self.malformed:
+            broken = pd.DataFrame({
+                "file": pd.array([source] * len(self.malformed), dtype="string"),
+                "row": np.array([m.row for m in self.malformed], dtype=np.int64),
+                "reason": pd.array(["malformed_row"] * len(self.malformed), dtype="string"),
+                "text": pd.array([m.text for m in self.malformed], dtype="string"),
+            })
+            frame = pd.concat([broken, frame], ignore_index=True).sort_values("row", kind="stable")
+        return frame.reset_index(drop=True)
+
+
+def combine_rejected(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The rejected rows of several files in one frame (columns are the union; missing cells are <NA>)."""
+    kept = [f for f in frames if len(f.columns)]
+    if not kept:
+        return empty_rejected()
+    frame = pd.concat(kept, ignore_index=True)
+    text_columns = [c for c in frame.columns if c != "row"]
+    return frame.astype({c: "string" for c in text_columns})
+
+
+def empty_rejected() -> pd.DataFrame:
+    """A rejected-rows frame with no rows."""
+    return pd.DataFrame({"file": pd.Series(dtype="string"), "row": pd.Series(dtype="int64"),
+                         "reason": pd.Series(dtype="string")})
+
+
+def _code(reason: str) -> int:
+    try:
+        return list(REASONS).index(reason) + 1
+    except ValueError:
+        raise KeyError(f"unknown rejection reason {reason!r}") from None
+
+
+def _as_text_type(arrow_type: pa.DataType) -> Any:
+    return pd.StringDtype() if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) else None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly value for the report: text, whole numbers and None stay; anything else becomes text."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value  # NaN is not JSON
+    return str(value)

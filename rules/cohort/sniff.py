@@ -1,0 +1,203 @@
+"""What a file is, decided from its bytes: its kind, its text encoding, its delimiter and where its header is.
+
+Only a sample is looked at (the first megabyte, cut at a line end); the CSV reader checks the rest. A file whose
+sample is UTF-8 but whose later bytes are not is re-read with a single-byte encoding (see `single_byte_encoding`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import statistics
+from dataclasses import dataclass
+from typing import Literal
+
+import charset_normalizer
+
+from rules.errors import InvalidInput, Problem
+
+FileKind = Literal["delimited", "json", "xlsx", "parquet"]
+
+SAMPLE_BYTES = 1 << 20
+SAMPLE_ROWS = 200
+HEADER_SEARCH_ROWS = 20
+DELIMITERS = (",", ";", "\t", "|")
+
+# Bytes that are Turkish letters in Windows-1254 and ISO-8859-9 (Ğ İ Ş ğ ı ş) but Icelandic ones in Latin-1 and
+# Windows-1252 (Ð Ý Þ ð ý þ), which a Turkish or Western European shop export practically never holds.
+_TURKISH_ONLY_BYTES = bytes([0xD0, 0xDD, 0xDE, 0xF0, 0xFD, 0xFE])
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How a delimited text file is laid out.
+
+    Attributes:
+        delimiter: the field separator.
+        header_row: 0-based record index of the header; records before it are a preamble (a report title).
+        header: the header's cells.
+        header_lines: physical lines up to and including the header (where the data starts).
+        quoted_newlines: some quoted values span lines.
+    """
+
+    delimiter: str
+    header_row: int
+    header: list[str]
+    header_lines: int
+    quoted_newlines: bool
+
+
+def detect_kind(data: bytes, name: str | None = None) -> FileKind:
+    """The kind of file, from its first bytes (the name is only used to word errors).
+
+    Raises:
+        InvalidInput: an old binary Excel file (.xls), or an empty file.
+    """
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"PAR1"):
+        return "parquet"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidInput([Problem("file", "old binary Excel files (.xls) are not read; save it as .xlsx or CSV",
+                                    name)])
+    head = data[:4096]
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            head = head.decode(encoding, errors="ignore").encode("utf-8")
+            break
+    start = head.lstrip()
+    if not start:
+        raise InvalidInput([Problem("file", "the file is empty", name)])
+    return "json" if start[:1] in (b"[", b"{") else "delimited"
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte order mark announces, if the data starts with one."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def detect_encoding(data: bytes) -> str:
+    """The text encoding: the BOM's, else UTF-8 when the sample decodes as UTF-8, else a single-byte one."""
+    announced = bom_encoding(data)
+    if announced is not None:
+        return announced
+    sample = _sample(data)
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return single_byte_encoding(data)
+    return "utf-8"
+
+
+def single_byte_encoding(data: bytes) -> str:
+    """Windows-1254 (Turkish), Windows-1252 or Latin-1 for text that is not UTF-8.
+
+    Windows-1254 and ISO-8859-9 decode every letter alike, and so do Windows-1252 and Latin-1 apart from the
+    0x80-0x9F block; the Turkish and Western sets differ in six letters. The Turkish set wins when those bytes
+    occur or when charset-normalizer reads the text as Turkish.
+    """
+    if any(byte in data for byte in _TURKISH_ONLY_BYTES) or _reads_as_turkish(data):
+        return "cp1254"
+    if any(0x80 <= byte <= 0x9F for byte in set(_sample(data))):
+        return "cp1252"
+    return "latin-1"
+
+
+def _reads_as_turkish(data: bytes) -> bool:
+    lines = [line for line in _sample(data).splitlines() if any(byte >= 0x80 for byte in line)]
+    if not lines:
+        return False
+    match = charset_normalizer.from_bytes(b"\n".join(lines[:2000]), cp_isolation=["cp1254", "cp1252"]).best()
+    return match is not None and match.language == "Turkish"
+
+
+def decode_sample(data: bytes, encoding: str) -> str:
+    """The sample as text (undecodable bytes replaced; the full read decides about those)."""
+    text = _sample(data).decode(encoding, errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def detect_layout(text: str, name: str | None = None) -> TextLayout:
+    """The delimiter (the one that splits the sample's rows into the most consistent field count) and header.
+
+    Raises:
+        InvalidInput: the sample has no rows.
+    """
+    best: tuple[float, int, int] | None = None
+    chosen = ","
+    chosen_rows: list[list[str]] = []
+    chosen_ends: list[int] = []
+    for preference, delimiter in enumerate(DELIMITERS):
+        rows, ends = _rows(text, delimiter)
+        counts = [len(row) for row in rows if any(cell.strip() for cell in row)]
+        if not counts:
+            continue
+        usual = statistics.mode(counts)
+        share = counts.count(usual) / len(counts)
+        score = (share if usual > 1 else 0.0, usual, -preference)
+        if best is None or score > best:
+            best, chosen, chosen_rows, chosen_ends = score, delimiter, rows, ends
+    if best is None:
+        raise InvalidInput([Problem("file", "the file has no rows", name)])
+    usual = best[1]
+    header_row = 0
+    for index, row in enumerate(chosen_rows[:HEADER_SEARCH_ROWS]):
+        # A title line exported from a spreadsheet has the usual number of fields, but most of them empty.
+        if len(row) == usual and sum(1 for cell in row if cell.strip()) * 2 >= usual:
+            header_row = index
+            break
+    quoted_newlines = any("\n" in cell or "\r" in cell for row in chosen_rows for cell in row)
+    return TextLayout(chosen, header_row, chosen_rows[header_row], chosen_ends[header_row], quoted_newlines)
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names from header cells: trimmed, blanks named ``column_N``, repeats numbered like ``Tutar.1``."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(header, start=1):
+        base = cell.strip().removeprefix("\ufeff").strip() or f"column_{position}"
+        name, copy = base, 0
+        while name in seen:
+            copy += 1
+            name = f"{base}.{copy}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The sample's first records, and after each the number of physical lines read so far."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    ends: list[int] = []
+    while len(rows) < SAMPLE_ROWS:
+        try:
+            rows.append(next(reader))
+        except (StopIteration, csv.Error):  # csv.Error: an unterminated quote where the sample was cut
+            break
+        ends.append(reader.line_num)
+    return rows, ends
+
+
+def data_offset(data: bytes, header_lines: int) -> int:
+    """The byte offset where the line after the header starts."""
+    offset = 0
+    for _ in range(header_lines):
+        end = data.find(b"\n", offset)
+        if end < 0:
+            return len(data)
+        offset = end + 1
+    return offset
+
+
+def _sample(data: bytes) -> bytes:
+    if len(data) <= SAMPLE_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, SAMPLE_BYTES)
+    return data[: cut + 1] if cut > 0 else data[:SAMPLE_BYTES]

@@ -1,0 +1,233 @@
+"""Cell values, a whole column at a time: text and ids, numbers with either decimal mark, and codes.
+
+Every function takes an Arrow array of any type (text from CSV, numbers and dates from Excel or Parquet) and
+works on the whole column with Arrow compute kernels or NumPy; nothing here loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+AnyArray = pa.Array | pa.ChunkedArray
+DecimalMark = Literal[".", ","]
+
+_NULL_TEXT = pa.scalar(None, pa.string())
+SAMPLE_VALUES = 5000
+
+# Evidence for a decimal mark: one or two digits after it at the end (12,5 · 1.234,50), or a thousands group
+# before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
+_COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$")
+_DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$")
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def contiguous(array: AnyArray) -> pa.Array:
+    """One Arrow array (chunks joined)."""
+    if isinstance(array, pa.ChunkedArray):
+        return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    return array
+
+
+def as_text(array: AnyArray) -> pa.Array:
+    """Trimmed text with blanks as null; numbers as decimal text (whole floats without ``.0``), dates as ISO.
+
+    Examples:
+        >>> as_text(pa.array([" 007 ", "", None, "x"])).to_pylist()
+        ['007', None, None, 'x']
+        >>> as_text(pa.array([12345.0, 1.5, None])).to_pylist()
+        ['12345', '1.5', None]
+    """
+    values = contiguous(array)
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        values = pc.cast(values, kind.value_type)
+        kind = values.type
+    if pa.types.is_floating(kind):
+        values = _float_text(values)
+    elif not pa.types.is_string(kind):
+        values = pc.cast(values, pa.string())
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(pc.utf8_length(trimmed), 0), _NULL_TEXT, trimmed)
+
+
+def _float_text(values: pa.Array) -> pa.Array:
+    numbers = values.to_numpy(zero_copy_only=False)
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2.0**53)
+    ints = pc.cast(pa.array(np.where(whole, numbers, 0).astype(np.int64)), pa.string())
+    texts = pc.cast(values, pa.string())
+    return pc.if_else(pa.array(whole), ints, texts)
+
+
+def id_text(array: AnyArray) -> tuple[pa.Array, str | None]:
+    """Ids as text, leading zeros kept; returns a note when ids written as floats (``17850.0``) were fixed.
+
+    Examples:
+        >>> id_text(pa.array(["0012", " 0012", None]))[0].to_pylist()
+        ['0012', '0012', None]
+        >>> id_text(pa.array(["17850.0", "13047.0"]))[1]
+        'ids written as 17850.0 were read as 17850'
+    """
+    text = as_text(array)
+    present = pc.drop_null(text)
+    if len(present) and pc.all(pc.ends_with(present, ".0")).as_py() and \
+            pc.all(pc.match_substring_regex(present, r"^\d+\.0$")).as_py():
+        first = present[0].as_py()
+        return pc.replace_substring_regex(text, r"\.0$", ""), f"ids written as {first} were read as {first[:-2]}"
+    return text, None
+
+
+def sample_texts(array: AnyArray, limit: int = SAMPLE_VALUES) -> list[str]:
+    """Up to ``limit`` non-null values as text, spread evenly over the column."""
+    present = pc.drop_null(contiguous(array))
+    if len(present) > limit:
+        present = present.take(pa.array(np.linspace(0, len(present) - 1, limit).astype(np.int64)))
+    texts: list[str] = [str(value) for value in present.to_pylist()]
+    return texts
+
+
+@dataclass(frozen=True)
+class MarkDecision:
+    """The decimal mark numbers use, and how sure that is."""
+
+    mark: DecimalMark
+    comma_evidence: int
+    dot_evidence: int
+
+    @property
+    def warning(self) -> str | None:
+        if self.comma_evidence and self.dot_evidence:
+            other = "." if self.mark == "," else ","
+            return (f"numbers use both decimal marks ({self.comma_evidence} values look like 1,5 and "
+                    f"{self.dot_evidence} like 1.5); read {self.mark!r} as the decimal mark, so values with "
+                    f"{other!r} as their decimal mark are read wrongly")
+        return None
+
+
+def decide_decimal_mark(columns: list[AnyArray]) -> MarkDecision:
+    """The decimal mark of a file's number columns, from the evidence in their text (``.`` when there is none).
+
+    Examples:
+        >>> decide_decimal_mark([pa.array(["1.234,50", "12"])]).mark
+        ','
+        >>> decide_decimal_mark([pa.array(["1,234.50", "7"])]).mark
+        '.'
+    """
+    comma = dot = 0
+    for column in columns:
+        if not _is_text(column.type):
+            continue
+        for text in sample_texts(column):
+            value = text.strip()
+            comma += bool(_COMMA_DECIMAL.search(value))
+            dot += bool(_DOT_DECIMAL.search(value))
+    return MarkDecision("," if comma > dot else ".", comma, dot)
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A column of numbers: ``values`` (NaN where absent or unreadable) and where a value was given at all."""
+
+    values: FloatArray
+    present: BoolArray
+
+    @property
+    def bad(self) -> BoolArray:
+        """Given but not a finite number."""
+        bad: BoolArray = self.present & ~np.isfinite(self.values)
+        return bad
+
+
+def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
+    """Numbers from any column: thousands separators, currency signs, ``(12,50)`` and ``12,50-`` understood.
+
+    Examples:
+        >>> to_numbers(pa.array(["1.234,50", "₺ 12,5", "(3,00)", "x", None]), ",").values.tolist()
+        [1234.5, 12.5, -3.0, nan, nan]
+    """
+    column = contiguous(array)
+    present = column.is_valid().to_numpy(zero_copy_only=False)
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_decimal(column.type):
+        values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    elif pa.types.is_boolean(column.type) or not _is_text(column.type):
+        values = np.full(len(column), np.nan)
+    else:
+        text = as_text(column)
+        present = text.is_valid().to_numpy(zero_copy_only=False)
+        values = _parse_text_numbers(text, mark)
+    values = np.where(np.isfinite(values), values, np.nan)
+    return Numbers(values.astype(np.float64, copy=False), present)
+
+
+def _parse_text_numbers(text: pa.Array, mark: DecimalMark) -> FloatArray:
+    if mark == "." or not pc.any(pc.match_substring(text, ".")).as_py():
+        plain = text if mark == "." else pc.replace_substring(text, ",", ".")
+        quick = _cast_all(plain)  # the common case: plain numbers, parsed by Arrow in one pass
+        if quick is not None:
+            return quick
+    thousands = "," if mark == "." else "."
+    negative = pc.or_(pc.match_substring_regex(text, r"^\(.*\)$"), pc.match_substring_regex(text, r"\d-$"))
+    cleaned = pc.replace_substring_regex(text, r"[^0-9,.eE+\-]", "")
+    cleaned = pc.replace_substring(cleaned, thousands, "")
+    if mark == ",":
+        cleaned = pc.replace_substring(cleaned, ",", ".")
+    cleaned = pc.replace_substring_regex(cleaned, r"(\d)-$", r"\1")
+    valid = pc.match_substring_regex(cleaned, _PLAIN_NUMBER)
+    parsed = pc.cast(pc.if_else(valid, cleaned, _NULL_TEXT), pa.float64())
+    parsed = pc.if_else(negative, pc.negate(parsed), parsed)
+    values: FloatArray = parsed.to_numpy(zero_copy_only=False)
+    return values
+
+
+def _cast_all(text: pa.Array) -> FloatArray | None:
+    try:
+        values: FloatArray = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return values
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind))
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A column as integer codes (-1 for null) and the distinct values, in order of first appearance."""
+
+    codes: IntArray
+    values: pa.Array
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def encode(text: pa.Array) -> Codes:
+    """Integer codes for a text column, numbered by first appearance.
+
+    Runs of equal neighbouring values (an export sorted by order or customer) are hashed once.
+    """
+    size = len(text)
+    if size > 1:
+        same = pc.fill_null(pc.equal(text.slice(1), text.slice(0, size - 1)), False).to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.concatenate(([True], ~same)))
+        if len(starts) * 3 < size * 2:
+            head = _encode_plain(text.take(pa.array(starts)))
+            lengths = np.diff(np.append(starts, size))
+            return Codes(np.repeat(head.codes, lengths), head.values)
+    return _encode_plain(text)
+
+
+def _encode_plain(text: pa.Array) -> Codes:
+    encoded = pc.dictionary_encode(text)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return Codes(codes, encoded.dictionary)
