@@ -155,59 +155,70 @@ class LowerBandTable:
 @dataclass(frozen=True, slots=True)
 class _Minimum:
     metric: Metric
+    position: int  # of the metric's value in `LoyaltyTable.classify`'s (months, per month, orders)
     threshold: Number
-    shown: str  # the threshold as the text shows it
+    met_tail: str     # what follows the value when the minimum is met ...
+    missed_tail: str  # ... and when it is missed
 
 
-def _minimums(tier: LoyaltyTier) -> list[_Minimum]:
-    minimums = []
-    if tier.min_months is not None:
-        minimums.append(_Minimum("membershipMonths", tier.min_months, num(tier.min_months)))
-    if tier.min_orders_per_month is not None:
-        minimums.append(_Minimum("ordersPerMonth", tier.min_orders_per_month, num(tier.min_orders_per_month)))
-    if tier.min_orders is not None:
-        minimums.append(_Minimum("orderCount", tier.min_orders, num(tier.min_orders)))
-    return minimums
+@dataclass(frozen=True, slots=True)
+class _Tier:
+    code: str
+    minimums: list[_Minimum]
+
+    def met(self, shown: tuple[Number, ...], missed: list[str]) -> ReasonData:
+        met = " and ".join(f"{m.metric} {num(shown[m.position])}{m.met_tail}" for m in self.minimums)
+        return {
+            "code": self.code, "basis": "rule",
+            "text": f"{self.code}: {met or 'no better tier applies'}" + "".join(f"; {m}" for m in missed),
+            "conditions": [{"metric": m.metric, "value": shown[m.position], "op": ">=", "threshold": m.threshold}
+                           for m in self.minimums],
+        }
+
+    def missed(self, shown: tuple[Number, ...], actual: tuple[Number, ...]) -> str:
+        """Why the tier was missed: its first minimum that reads as missed at two decimals.
+
+        When two decimals round the missed value up to its threshold (0.9992 orders a month against 1), the
+        value is shown with four decimals instead, so that the text still reads as a miss.
+        """
+        for m in self.minimums:
+            if shown[m.position] < m.threshold:
+                return f"not {self.code}: {m.metric} {num(shown[m.position])}{m.missed_tail}"
+        m = next(m for m in self.minimums if actual[m.position] < m.threshold)
+        return f"not {self.code}: {m.metric} {actual[m.position]:.4f}{m.missed_tail}"
+
+
+def _tier(tier: LoyaltyTier) -> _Tier:
+    stated: list[tuple[Metric, Number | None]] = [
+        ("membershipMonths", tier.min_months), ("ordersPerMonth", tier.min_orders_per_month),
+        ("orderCount", tier.min_orders),
+    ]
+    return _Tier(tier.code, [
+        _Minimum(metric, position, threshold, f" ≥ {num(threshold)}", f" < {num(threshold)}")
+        for position, (metric, threshold) in enumerate(stated) if threshold is not None
+    ])
 
 
 class LoyaltyTable:
     """Loyalty tiers, best first (the last one states no minimum), ready to classify."""
 
     def __init__(self, tiers: list[LoyaltyTier]) -> None:
-        self._tiers = [(tier.code, _minimums(tier)) for tier in tiers]
+        self._tiers = [_tier(tier) for tier in tiers]
 
     def classify(self, months: float, per_month: float, orders: int) -> ReasonData:
         """The best tier whose every minimum is met; the text also says why each better tier was missed."""
-        actual: dict[Metric, Number] = {"membershipMonths": months, "ordersPerMonth": per_month,
-                                        "orderCount": orders}
+        actual = (months, per_month, orders)
         # Conditions and texts show rates to two decimals; the comparisons use the exact values.
-        shown: dict[Metric, Number] = {"membershipMonths": round(months, 2),
-                                       "ordersPerMonth": round(per_month, 2), "orderCount": orders}
+        shown = (round(months, 2), round(per_month, 2), orders)
         missed: list[str] = []
-        for code, minimums in self._tiers:
-            if all(actual[m.metric] >= m.threshold for m in minimums):
-                met = " and ".join(f"{m.metric} {num(shown[m.metric])} ≥ {m.shown}" for m in minimums)
-                return {
-                    "code": code, "basis": "rule",
-                    "text": f"{code}: {met or 'no better tier applies'}" + "".join(f"; {m}" for m in missed),
-                    "conditions": [{"metric": m.metric, "value": shown[m.metric], "op": ">=", "threshold": m.threshold}
-                                   for m in minimums],
-                }
-            missed.append(f"not {code}: {_missed(minimums, shown, actual)}")
+        for tier in self._tiers:
+            for minimum in tier.minimums:
+                if actual[minimum.position] < minimum.threshold:
+                    missed.append(tier.missed(shown, actual))
+                    break
+            else:
+                return tier.met(shown, missed)
         raise AssertionError("the rulebook guarantees an unconditional last tier")
-
-
-def _missed(minimums: list[_Minimum], shown: dict[Metric, Number], actual: dict[Metric, Number]) -> str:
-    """The minimum a customer missed, as text: the first one that reads as missed at two decimals.
-
-    When two decimals round the missed value up to its threshold (0.9992 orders a month against 1), the value
-    is shown with four decimals instead, so that the text still reads as a miss.
-    """
-    for minimum in minimums:
-        if shown[minimum.metric] < minimum.threshold:
-            return f"{minimum.metric} {num(shown[minimum.metric])} < {minimum.shown}"
-    minimum = next(m for m in minimums if actual[m.metric] < m.threshold)
-    return f"{minimum.metric} {actual[minimum.metric]:.4f} < {minimum.shown}"
 
 
 def by_upper_bands(bands: UpperBands, value: int, metric: str | None = None) -> Reason:

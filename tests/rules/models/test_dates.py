@@ -1,0 +1,52 @@
+"""ISO days: pydantic validation of `Day` gives exactly what `parse_day` gives, and the same error."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from rules.models.dates import DAY_ERROR, Day, parse_day
+from rules.models.request import ProductLine
+
+DAY = TypeAdapter(Day)
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2026-01-20", date(2026, 1, 20)),
+        ("2026-01-20T00:00:00", date(2026, 1, 20)),             # the seed's own form
+        (" 2026-01-20 ", date(2026, 1, 20)),
+        ("2026-01-20T23:30:00", date(2026, 1, 20)),
+        ("2026-01-20T23:30:00-03:00", date(2026, 1, 21)),       # 02:30 UTC the next day
+        ("2026-01-20T00:00:00+03:00", date(2026, 1, 19)),       # an aware midnight is a UTC day too
+        ("2026-01-20T00:00:00Z", date(2026, 1, 20)),
+        ("2026-01-20T00:00:00.000", date(2026, 1, 20)),
+        (date(2026, 1, 20), date(2026, 1, 20)),
+        (datetime(2026, 1, 20, 22, 0, tzinfo=timezone(timedelta(hours=-5))), date(2026, 1, 21)),
+        (datetime(2026, 1, 20, 1, 0, tzinfo=UTC), date(2026, 1, 20)),
+    ],
+)
+def test_day_is_the_calendar_day_parse_day_gives(value: Any, day: date) -> None:
+    assert parse_day(value) == day
+    assert DAY.validate_python(value) == day
+
+
+@pytest.mark.parametrize("value", ["20/01/2026", "2026-02-30", "2026-13-01", "0000-01-01", "", "today", 20260120,
+                                   1.5, None, ["2026-01-20"]])
+def test_anything_else_is_rejected_with_one_clear_message(value: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        DAY.validate_python(value)
+
+    assert [(e["msg"], e["input"]) for e in caught.value.errors()] == [(DAY_ERROR, value)]
+    with pytest.raises(ValueError, match="expected an ISO date"):
+        parse_day(value)
+
+
+def test_json_schema_still_says_a_date_string() -> None:
+    schema = ProductLine.model_json_schema(by_alias=True)["properties"]["lastPurchase"]
+
+    assert {k: schema[k] for k in ("type", "format")} == {"type": "string", "format": "date"}
