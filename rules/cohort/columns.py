@@ -54,7 +54,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "region": ("region", "Bölge", "Country", "Ülke"),
     "registered_at": (
         "registered_at", "Registration Date", "Signup Date", "Sign Up Date", "Kayıt Tarihi", "Üyelik Tarihi",
-        "Üye Olma Tarihi", "Join Date", "Joined", "Member Since", "Customer Since",
+        "Üye Olma Tarihi", "Join Date", "Joined", "Member Since", "Customer Since", "Signup", "Registered",
+        "Registration",
     ),
     "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Statü"),
     "total_quantity": ("total_quantity", "Toplam Adet", "Toplam Miktar"),

@@ -1,0 +1,256 @@
+"""Every format (seed JSON, purchase history, order lines, orders) and file type (CSV, TSV, xlsx, Parquet, JSON)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from rules import analyze_customer
+from rules.cohort.read import read_cohort
+from tests.rules.cohort.test_read_support import assert_tables, counts, customers, history, text_file, xlsx_bytes
+
+AS_OF = date(2026, 2, 12)
+SEED_CUSTOMERS = Path(__file__).resolve().parents[4] / "shared" / "seed" / "mock-data" / "customers.json"
+
+ORDER_HEADER = ["InvoiceNo", "StockCode", "Description", "Category", "Quantity", "InvoiceDate", "UnitPrice",
+                "CustomerID", "City", "Region", "Age", "Gender", "Signup"]
+ORDER_ROWS: list[list[Any]] = [
+    ["1001", "P-1", "Krem", "SKINCARE", 2, "2026-01-05", "10.00", "C1", "İzmir", "Ege", 30, "F", "2025-01-01"],
+    ["1001", "P-2", "Ruj", "MAKEUP", 1, "2026-01-05", "20.00", "C1", "İzmir", "Ege", 30, "F", "2025-01-01"],
+    ["1002", "P-1", "Krem", "SKINCARE", 1, "2026-01-25", "10.00", "C1", "İzmir", "Ege", 30, "F", "2025-01-01"],
+    ["1003", "P-1", "Krem", "SKINCARE", 3, "2026-02-04", "10.00", "C1", "İzmir", "Ege", 30, "F", "2025-01-01"],
+    ["2001", "P-2", "Ruj", "MAKEUP", 1, "2026-01-10", "20.00", "C2", "Ankara", "İç Anadolu", None, "M", None],
+]
+ORDER_CUSTOMERS = customers([
+    {"customer_id": "C1", "city": "İzmir", "region": "Ege", "age": 30, "gender": "F",
+     "registered_at": "2025-01-01", "total_orders": 3},
+    {"customer_id": "C2", "city": "Ankara", "region": "İç Anadolu", "gender": "M", "total_orders": 1},
+])
+ORDER_HISTORY = history([
+    {"customer_id": "C1", "product_id": "P-1", "product_name": "Krem", "category": "SKINCARE", "total_quantity": 6,
+     "total_spent": 60.0, "order_count": 3, "first_purchase": "2026-01-05", "last_purchase": "2026-02-04",
+     "avg_days_between": 15.0},
+    {"customer_id": "C1", "product_id": "P-2", "product_name": "Ruj", "category": "MAKEUP", "total_quantity": 1,
+     "total_spent": 20.0, "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"},
+    {"customer_id": "C2", "product_id": "P-2", "product_name": "Ruj", "category": "MAKEUP", "total_quantity": 1,
+     "total_spent": 20.0, "order_count": 1, "first_purchase": "2026-01-10", "last_purchase": "2026-01-10"},
+])
+
+
+def order_csv() -> bytes:
+    return text_file([ORDER_HEADER, *ORDER_ROWS])
+
+
+def test_order_lines_become_the_per_product_history() -> None:
+    cohort = read_cohort(order_csv())
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+    assert cohort.report.format == "order_lines"
+    assert cohort.report.column_mapping == {
+        "customer_id": "CustomerID", "order_id": "InvoiceNo", "order_date": "InvoiceDate",
+        "product_id": "StockCode", "product_name": "Description", "category": "Category", "quantity": "Quantity",
+        "unit_price": "UnitPrice", "age": "Age", "gender": "Gender", "city": "City", "region": "Region",
+        "registered_at": "Signup"}
+
+
+def test_a_customers_orders_are_real_orders_in_the_analysis() -> None:
+    cohort = read_cohort(order_csv())
+
+    analysis = analyze_customer(cohort.customer_data("C1"), AS_OF)
+
+    # 3 real orders (the first holds two products), not the 4 product-order lines of the seed's definition.
+    assert (analysis.order_count, analysis.total_spent, analysis.avg_basket) == (3, 80.0, 26.67)
+    assert analysis.affinity_category == "SKINCARE"
+    assert [p.product_id for p in analysis.top_products or ()] == ["P-1", "P-2"]
+
+
+def test_seed_json_gives_the_same_analyses_as_the_raw_seed_customers() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))
+    cohort = read_cohort(SEED_CUSTOMERS)
+
+    assert cohort.report.format == "seed_json"
+    assert (cohort.report.rows_read, cohort.report.rows_rejected, cohort.report.customers) == (8, 0, 8)
+    for customer in raw:
+        direct = analyze_customer({"customerId": customer["customerId"], "city": customer["city"],
+                                   "customer": customer}, AS_OF)
+        via_cohort = analyze_customer(cohort.customer_data(customer["customerId"]), AS_OF)
+        assert via_cohort.model_dump(mode="json", by_alias=True) == direct.model_dump(mode="json", by_alias=True)
+
+
+def test_seed_json_wrapped_in_an_object_and_an_invalid_customer() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))[:2]
+    broken = {**raw[1], "customerId": "C-BAD", "age": 300}
+    data = json.dumps({"customers": [*raw, broken, {"city": "Bursa"}]}).encode()
+
+    cohort = read_cohort(io.BytesIO(data))
+
+    assert cohort.customers["customer_id"].tolist() == ["C-1001", "C-1002"]
+    assert counts(cohort) == {"missing_customer_id": 1, "invalid_customer": 1}
+    assert cohort.report.rejected_by_reason["invalid_customer"].rows == [3]
+    assert "age: Input should be less than or equal to 120" in \
+        cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
+
+
+def _flatten(raw: list[dict[str, Any]]) -> list[list[Any]]:
+    header = ["customerId", "city", "region", "age", "gender", "registeredAt", "productId", "category",
+              "totalQuantity", "totalSpent", "orderCount", "firstPurchase", "lastPurchase", "avgDaysBetween"]
+    rows: list[list[Any]] = [header]
+    for c in raw:
+        person = [c["customerId"], c["city"], c["region"], c["age"], c["gender"], c["registeredAt"]]
+        for line in c["productHistory"]:
+            rows.append([*person, line["productId"], line["category"], line["totalQuantity"], line["totalSpent"],
+                         line["orderCount"], line["firstPurchase"], line["lastPurchase"], line["avgDaysBetween"]])
+        if not c["productHistory"]:
+            rows.append([*person] + [None] * 8)
+    return rows
+
+
+def test_purchase_history_csv_reads_like_the_seed_json() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))
+    from_json = read_cohort(SEED_CUSTOMERS)
+
+    cohort = read_cohort(text_file(_flatten(raw), delimiter=";"))
+
+    assert cohort.report.format == "purchase_history"
+    assert_tables(cohort, from_json.customers, from_json.history)
+    assert cohort.report.rows_read == sum(max(1, len(c["productHistory"])) for c in raw)
+
+
+def test_order_level_export_without_products() -> None:
+    rows = [["Müşteri No", "Sipariş No", "Sipariş Tarihi", "Tutar"],
+            ["0042", "S1", "2026-01-02", "100,00"], ["0042", "S2", "2026-01-22", "50,50"],
+            ["0042", "S2", "2026-01-22", "9,50"], ["0077", "S3", "2026-02-01", "30,00"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"))
+
+    assert cohort.report.format == "orders"
+    assert_tables(cohort, customers([{"customer_id": "0042", "total_orders": 2},
+                                     {"customer_id": "0077", "total_orders": 1}]), history([
+        {"customer_id": "0042", "total_quantity": 3, "total_spent": 160.0, "order_count": 2,
+         "first_purchase": "2026-01-02", "last_purchase": "2026-01-22", "avg_days_between": 20.0},
+        {"customer_id": "0077", "total_quantity": 1, "total_spent": 30.0, "order_count": 1,
+         "first_purchase": "2026-02-01", "last_purchase": "2026-02-01"}]))
+    analysis = analyze_customer(cohort.customer_data("0042"), AS_OF)
+    assert (analysis.order_count, analysis.avg_basket) == (2, 80.0)
+    assert (analysis.top_products, analysis.missing_regulars, analysis.diversity_profile) == (None, None, None)
+
+
+def test_order_level_export_with_categories_keys_lines_by_category() -> None:
+    rows = [["customer_id", "order_id", "order_date", "category", "amount"],
+            ["A", "1", "2026-01-02", "MAKEUP", "10"], ["A", "1", "2026-01-02", "SKINCARE", "30"],
+            ["A", "2", "2026-01-09", "SKINCARE", "20"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.report.format == "orders"
+    pd.testing.assert_frame_equal(cohort.history, history([
+        {"customer_id": "A", "category": "MAKEUP", "total_quantity": 1, "total_spent": 10.0, "order_count": 1,
+         "first_purchase": "2026-01-02", "last_purchase": "2026-01-02"},
+        {"customer_id": "A", "category": "SKINCARE", "total_quantity": 2, "total_spent": 50.0, "order_count": 2,
+         "first_purchase": "2026-01-02", "last_purchase": "2026-01-09", "avg_days_between": 7.0}]))
+    assert analyze_customer(cohort.customer_data("A"), AS_OF).affinity_category == "SKINCARE"
+
+
+def test_customer_attributes_from_a_second_file() -> None:
+    extra = text_file([["Müşteri No", "Yaş", "Cinsiyet", "Şehir", "Kayıt Tarihi"],
+                       ["C1", "41", "Kadın", "İzmir", "15.03.2024"],
+                       ["C3", "25", "Erkek", "Bursa", "01.02.2026"],
+                       ["", "50", "E", "Ankara", "01.01.2020"]], delimiter=";")
+
+    cohort = read_cohort(order_csv(), customers=extra, customers_name="crm.csv")
+
+    assert_tables(cohort, customers([
+        {"customer_id": "C1", "city": "İzmir", "region": "Ege", "age": 41, "gender": "F",
+         "registered_at": "2024-03-15", "total_orders": 3},
+        {"customer_id": "C2", "city": "Ankara", "region": "İç Anadolu", "gender": "M", "total_orders": 1},
+        {"customer_id": "C3", "city": "Bursa", "age": 25, "gender": "M", "registered_at": "2026-02-01"},
+    ]), ORDER_HISTORY)
+    assert cohort.report.warnings == [
+        "the customers file and the main file disagree on age (1), registered_at (1) customer(s); the customers "
+        "file's values are used",
+        "1 customer(s) of the customers file have no rows in the main file; they are in the cohort as customers "
+        "without purchases"]
+    file_report = cohort.report.customers_file
+    assert file_report is not None
+    assert (file_report.rows_read, file_report.rows_accepted, file_report.customers) == (3, 2, 2)
+    assert file_report.rejected_by_reason["missing_customer_id"].rows == [3]
+    assert cohort.rejected[["file", "row", "reason"]].to_dict("records") == [
+        {"file": "crm.csv", "row": 3, "reason": "missing_customer_id"}]
+    assert analyze_customer(cohort.customer_data("C3"), AS_OF).mode == "new_customer"
+
+
+def test_tab_separated_file() -> None:
+    cohort = read_cohort(text_file([ORDER_HEADER, *ORDER_ROWS], delimiter="\t"), name="orders.tsv")
+
+    assert cohort.report.delimiter == "\t"
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+
+
+def test_xlsx_round_trip() -> None:
+    frame = pd.DataFrame(ORDER_ROWS, columns=ORDER_HEADER)
+    frame["InvoiceDate"] = pd.to_datetime(frame["InvoiceDate"])  # real Excel date cells
+    frame["UnitPrice"] = frame["UnitPrice"].astype(float)
+    frame["InvoiceNo"] = frame["InvoiceNo"].astype(int)  # numbers in Excel, ids to us
+
+    cohort = read_cohort(xlsx_bytes(frame))
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+    assert (cohort.report.format, cohort.report.encoding, cohort.report.delimiter) == ("order_lines", None, None)
+
+
+def test_xlsx_sheet_by_name_and_a_title_row() -> None:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Notes", index=False)
+        pd.DataFrame([["Sipariş raporu"] + [None] * 12, ORDER_HEADER, *ORDER_ROWS]).to_excel(
+            writer, sheet_name="Orders", index=False, header=False)
+
+    cohort = read_cohort(buffer.getvalue(), sheet="Orders")
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+    assert cohort.report.notes[:2] == ["read sheet 'Orders' of 2 (Notes, Orders)", "skipped 1 row(s) above the header"]
+
+
+def test_parquet() -> None:
+    frame = pd.DataFrame(ORDER_ROWS, columns=ORDER_HEADER)
+    frame["InvoiceDate"] = pd.to_datetime(frame["InvoiceDate"])
+    frame["UnitPrice"] = frame["UnitPrice"].astype(float)
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+
+
+def test_json_records_and_gzip(tmp_path: Path) -> None:
+    records = [dict(zip(ORDER_HEADER, row, strict=True)) for row in ORDER_ROWS]
+    path = tmp_path / "orders.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(records).encode()))
+
+    cohort = read_cohort(path)
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+    assert cohort.rejected.empty
+
+
+@pytest.mark.parametrize("mode", ["path", "str", "file", "bytes"])
+def test_source_may_be_a_path_a_file_object_or_bytes(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(order_csv())
+    source: Any = {"path": path, "str": str(path), "file": path.open("rb"), "bytes": path.read_bytes()}[mode]
+
+    cohort = read_cohort(source)
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+    if mode == "file":
+        source.close()
