@@ -125,7 +125,7 @@ def _table(group: IntArray, resolved: list[ResolvedRegion]) -> RegionTable:
                                   for r in resolved]),
         value_detail_tail=texts([
             f" vs median basket {num(r.median_basket)} of {r.name}, "
-            f"from {_SOURCE_WORDS[r.median_source or 'request']}" if r.median_basket else None
+            f"from {_SOURCE_WORDS[r.median_source or 'request']})" if r.median_basket else None
             for r in resolved
         ]),
         warning=texts([None if r.median_basket is not None else

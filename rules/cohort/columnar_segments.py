@@ -1,13 +1,14 @@
 """Segment codes and reasons for a whole column of customers, worded exactly as `rules.segments` words them.
 
-Band lists from the rulebook become `np.searchsorted` / comparisons; reasons are assembled from the same
-phrases as the scalar classifiers. Integer metrics with few distinct values (ages, day counts) take their
-reason from the scalar classifier itself, called once per distinct value.
+Band lists from the rulebook become `np.searchsorted` / comparisons. Each reason column is rendered in one
+pass: every row picks its template (its band, or the unknown or default wording of its mode) and the pieces
+a template does not use are null, so they drop out. Integer metrics with few distinct values (ages, day
+counts) take their reason from the scalar classifier itself, called once per distinct value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,14 +19,18 @@ from rules.cohort.columnar_text import (
     BoolArray,
     FloatArray,
     IntArray,
+    Pieces,
     fixed_text,
-    join,
     money,
-    num_text,
-    texts_for_ints,
+    number_pieces,
+    render,
+    texts_where,
 )
 from rules.rulebook import LowerBands, LoyaltyTier, UpperBands
 from rules.segments import by_upper_bands, num
+
+BASES = ["rule", "default", "unknown"]
+RULE, DEFAULT, UNKNOWN = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -38,30 +43,14 @@ class ReasonColumns:
     text: pa.Array
 
 
-BASES = ["rule", "default", "unknown"]
-RULE, DEFAULT, UNKNOWN = 0, 1, 2
+def table(texts: list[str]) -> pa.Array:
+    """A small lookup table of texts."""
+    return pa.array(texts, TEXT)
 
 
-def by_choice(choice: IntArray, choices: int, build: Callable[[int, IntArray], pa.Array]) -> pa.Array:
-    """Texts built per choice (band, mode, …) on that choice's rows only, then put back in row order."""
-    narrow = choice.astype(np.int16)
-    order = np.argsort(narrow, kind="stable")
-    bounds = np.searchsorted(narrow[order], np.arange(choices + 1))
-    parts = []
-    for k in range(choices):  # a loop over bands, never over customers
-        rows = order[bounds[k]: bounds[k + 1]]
-        if len(rows):
-            parts.append(build(k, rows).cast(TEXT))
-    if not parts:
-        return pa.array([], TEXT)
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(len(order))
-    return pa.concat_arrays(parts).take(pa.array(inverse))
-
-
-def constant(text: str, rows: IntArray) -> pa.Array:
-    """The same text for every row."""
-    return pa.array([text], TEXT).take(pa.array(np.zeros(len(rows), dtype=np.int64)))
+def constant_where(text: str, present: BoolArray) -> pa.Array:
+    """`text` where `present`, null elsewhere."""
+    return texts_where(table([text]), np.zeros(len(present), dtype=np.int64), present)
 
 
 def upper_band_codes(bands: UpperBands, values: IntArray) -> IntArray:
@@ -76,79 +65,146 @@ def lower_band_codes(bands: LowerBands, ratios: FloatArray) -> IntArray:
     return np.sum([ratios <= above for above in aboves], axis=0, dtype=np.int64).reshape(len(ratios))
 
 
-def upper_band_texts(bands: UpperBands, values: IntArray) -> pa.Array:
-    """Reason texts of integer bands, from the scalar classifier once per distinct value."""
-    return texts_for_ints(values, lambda v: by_upper_bands(bands, v).text)
+def int_reasons(values: IntArray, present: BoolArray, describe: Callable[[int], str], absent: pa.Array
+                ) -> pa.Array:
+    """``describe(v)`` where `present` (called once per distinct value), `absent`'s text elsewhere.
+
+    Args:
+        values: the metric per row.
+        present: rows whose reason depends on the value.
+        describe: the scalar classifier's text for one value.
+        absent: per-row text for the other rows (ignored where `present`).
+    """
+    shown = values[present]
+    if len(shown) == 0:
+        return absent
+    low = int(shown.min())
+    span = int(shown.max()) - low + 1
+    seen = np.zeros(span, dtype=np.bool_)
+    seen[shown - low] = True
+    distinct = np.flatnonzero(seen)
+    slot = np.zeros(span, dtype=np.int64)
+    slot[distinct] = np.arange(len(distinct))
+    texts = table([describe(int(v) + low) for v in distinct])
+    index = slot[np.clip(values - low, 0, span - 1)]
+    return render(texts_where(texts, index, present), absent)
 
 
-def lower_band_texts(bands: LowerBands, ratios: FloatArray, rows: IntArray, band: int,
-                     detail: Sequence[pa.Array | str] = ()) -> pa.Array:
-    """Reason texts of ratio band `band` for `rows`, worded like `rules.segments.by_lower_bands`."""
+def upper_band_reasons(bands: UpperBands, values: IntArray, present: BoolArray, absent: pa.Array) -> pa.Array:
+    """Reasons of integer bands where `present`, from the scalar classifier once per distinct value."""
+    return int_reasons(values, present, lambda v: by_upper_bands(bands, v).text, absent)
+
+
+def lower_band_pieces(bands: LowerBands, ratios: FloatArray, band: IntArray, rule: BoolArray, lead_in: str = ""
+                      ) -> Pieces:
+    """The rule part of `rules.segments.by_lower_bands` texts where `rule`, ending with `lead_in`.
+
+    The caller appends the detail (after `lead_in`, e.g. " (avgBasket ") and its closing parenthesis.
+    """
     name = bands.metric
-    this = bands.bands[band]
-    upper = bands.bands[band - 1].above if band > 0 else None
-    ratio = num_text(ratios[rows])
-    pieces: list[pa.Array | str] = [f"{this.code}: "]
-    if this.above is not None:
-        pieces += [f"{name} ", ratio, f" > {num(this.above)}"]
-    if upper is not None:
-        pieces += [" and " if this.above is not None else "", f"{name} ", ratio, f" ≤ {num(upper)}"]
-    if detail:
-        pieces += [" (", *detail, ")"]
-    return join(*pieces)
+    heads, firsts, seconds, both = [], [], [], []
+    upper: float | None = None
+    for b in bands.bands:
+        heads.append(f"{b.code}: {name} ")
+        if b.above is not None and upper is not None:
+            firsts.append(f" > {num(b.above)} and {name} ")
+            seconds.append(f" ≤ {num(upper)}{lead_in}")
+            both.append(True)
+        elif b.above is not None:
+            firsts.append(f" > {num(b.above)}{lead_in}")
+            seconds.append("")
+            both.append(False)
+        else:
+            firsts.append(f" ≤ {num(upper)}{lead_in}" if upper is not None else lead_in)
+            seconds.append("")
+            both.append(False)
+        upper = b.above
+    pieces: Pieces = [texts_where(table(heads), band, rule), *number_pieces(ratios, rule),
+                      texts_where(table(firsts), band, rule)]
+    twice = rule & np.array(both, dtype=np.bool_)[band]
+    if twice.any():
+        pieces += [*number_pieces(ratios, twice), texts_where(table(seconds), band, twice)]
+    return pieces
 
 
-def _tier_met(tier: LoyaltyTier, months: FloatArray, per_month: FloatArray, orders: IntArray) -> BoolArray:
-    met = np.ones(len(orders), dtype=np.bool_)
-    if tier.min_months is not None:
-        met &= months >= tier.min_months
-    if tier.min_orders_per_month is not None:
-        met &= per_month >= tier.min_orders_per_month
-    if tier.min_orders is not None:
-        met &= orders >= tier.min_orders
-    return met
+@dataclass(frozen=True)
+class _Minimum:
+    metric: str
+    threshold: float
+
+
+def _minimums(tier: LoyaltyTier) -> list[_Minimum]:
+    found = [("membershipMonths", tier.min_months), ("ordersPerMonth", tier.min_orders_per_month),
+             ("orderCount", tier.min_orders)]
+    return [_Minimum(metric, float(threshold)) for metric, threshold in found if threshold is not None]
 
 
 def loyalty_reasons(tiers: list[LoyaltyTier], months: FloatArray, per_month: FloatArray, orders: IntArray,
-                    rows: IntArray) -> tuple[IntArray, pa.Array]:
-    """`rules.segments.by_loyalty_tiers` for `rows`: the best tier met, and why each better tier was missed."""
-    m, pm, o = months[rows], per_month[rows], orders[rows]
-    shown = {"membershipMonths": money(m), "ordersPerMonth": money(pm), "orderCount": o.astype(np.float64)}
-    exact = {"membershipMonths": m, "ordersPerMonth": pm, "orderCount": o.astype(np.float64)}
-    met = np.array([_tier_met(t, m, pm, o) for t in tiers])
-    chosen = np.argmax(met, axis=0).astype(np.int64)
+                    rule: BoolArray, absent: pa.Array) -> tuple[IntArray, pa.Array]:
+    """`rules.segments.by_loyalty_tiers` where `rule`: the best tier met, and why each better tier was missed.
 
-    def conditions(tier: LoyaltyTier) -> list[tuple[str, float]]:
-        found = [("membershipMonths", tier.min_months), ("ordersPerMonth", tier.min_orders_per_month),
-                 ("orderCount", tier.min_orders)]
-        return [(metric, float(threshold)) for metric, threshold in found if threshold is not None]
+    Returns:
+        The tier index per row (0 where not `rule`) and the texts (`absent`'s where not `rule`).
+    """
+    exact = {"membershipMonths": months, "ordersPerMonth": per_month, "orderCount": orders.astype(np.float64)}
+    shown = {"membershipMonths": money(months), "ordersPerMonth": money(per_month),
+             "orderCount": orders.astype(np.float64)}
+    rows = len(orders)
+    met = np.ones((len(tiers), rows), dtype=np.bool_)
+    for k, tier in enumerate(tiers):
+        for minimum in _minimums(tier):
+            met[k] &= exact[minimum.metric] >= minimum.threshold
+    chosen = np.where(rule, np.argmax(met, axis=0), 0).astype(np.int64)
+    minimums = [_minimums(t) for t in tiers]
+    width = max(len(m) for m in minimums)
 
-    def missed(tier: LoyaltyTier, at: IntArray) -> pa.Array:
-        # The first condition whose shown (two-decimal) value is below the threshold, as the scalar engine
-        # picks; when rounding hides the shortfall, the first condition really short, shown to four decimals.
-        tests = conditions(tier)
-        pick = np.full(len(at), -1, dtype=np.int64)
-        for index, (metric, threshold) in reversed(list(enumerate(tests))):
-            pick = np.where(exact[metric][at] < threshold, len(tests) + index, pick)
-        for index, (metric, threshold) in reversed(list(enumerate(tests))):
-            pick = np.where(shown[metric][at] < threshold, index, pick)
+    pieces: Pieces = []
+    for i in range(max(width, 1)):
+        # Condition i of the chosen tier: "Platin: membershipMonths " / " and ordersPerMonth ", value, " ≥ 2".
+        has = np.array([len(m) > i for m in minimums], dtype=np.bool_)
+        present = rule & has[chosen]
+        lead = [(f"{t.code}: " if i == 0 else " and ") + (f"{m[i].metric} " if len(m) > i else
+                                                          "no better tier applies" if i == 0 else "")
+                for t, m in zip(tiers, minimums, strict=True)]
+        pieces.append(texts_where(table(lead), chosen, rule & (has[chosen] | (i == 0))))
+        values = np.zeros(rows)
+        for k, m in enumerate(minimums):
+            if len(m) > i:
+                values = np.where(chosen == k, shown[m[i].metric], values)
+        pieces += number_pieces(values, present)
+        pieces.append(texts_where(table([f" ≥ {num(m[i].threshold)}" if len(m) > i else "" for m in minimums]),
+                                  chosen, present))
+    for j, tier in enumerate(tiers[:-1]):
+        if not minimums[j]:  # a tier without minimums is always met: no tier after it is ever chosen
+            break
+        pieces += _missed_pieces(tier.code, minimums[j], exact, shown, rule & (chosen > j))
+    return chosen, render(*pieces, absent)
 
-        def text(i: int, sub: IntArray) -> pa.Array:
-            metric, threshold = tests[i % len(tests)]
-            value = num_text(shown[metric][at[sub]]) if i < len(tests) else fixed_text(exact[metric][at[sub]], 4)
-            return join(f"; not {tier.code}: {metric} ", value, f" < {num(threshold)}")
 
-        return by_choice(pick, 2 * len(tests), text)
-
-    def build(k: int, at: IntArray) -> pa.Array:
-        tier = tiers[k]
-        pieces: list[pa.Array | str] = [f"{tier.code}: "]
-        tests = conditions(tier)
-        for index, (metric, threshold) in enumerate(tests):
-            pieces += [" and " if index else "", f"{metric} ", num_text(shown[metric][at]), f" ≥ {num(threshold)}"]
-        if not tests:
-            pieces.append("no better tier applies")
-        pieces += [missed(tiers[j], at) for j in range(k)]
-        return join(*pieces)
-
-    return chosen, by_choice(chosen, len(tiers), build)
+def _missed_pieces(code: str, minimums: list[_Minimum], exact: dict[str, FloatArray], shown: dict[str, FloatArray],
+                   present: BoolArray) -> Pieces:
+    """"; not Platin: ordersPerMonth 0.73 < 2": the first minimum that reads as missed at two decimals, as the
+    scalar engine picks it; when rounding hides the miss, the first one really missed, to four decimals."""
+    count = len(minimums)
+    pick = np.full(len(present), -1, dtype=np.int64)
+    for index, minimum in reversed(list(enumerate(minimums))):
+        pick = np.where(exact[minimum.metric] < minimum.threshold, count + index, pick)
+    for index, minimum in reversed(list(enumerate(minimums))):
+        pick = np.where(shown[minimum.metric] < minimum.threshold, index, pick)
+    hidden = present & (pick >= count)
+    pick = np.where(present, pick % count, 0)
+    values = np.zeros(len(present))
+    exact_values = np.zeros(len(present))
+    for index, minimum in enumerate(minimums):
+        values = np.where(pick == index, shown[minimum.metric], values)
+        exact_values = np.where(pick == index, exact[minimum.metric], exact_values)
+    pieces: Pieces = [texts_where(table([f"; not {code}: {m.metric} " for m in minimums]), pick, present)]
+    pieces += number_pieces(values, present & ~hidden)
+    if hidden.any():
+        rows = np.flatnonzero(hidden)
+        four = fixed_text(exact_values[rows], 4)
+        slot = np.zeros(len(present), dtype=np.int64)
+        slot[rows] = np.arange(len(rows))
+        pieces.append(texts_where(four, slot, hidden))
+    pieces.append(texts_where(table([f" < {num(m.threshold)}" for m in minimums]), pick, present))
+    return pieces

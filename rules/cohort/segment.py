@@ -9,7 +9,7 @@ by_alias=True)`` on the columns of that object, with each reason as ``<key>Reaso
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -25,25 +25,26 @@ from rules.cohort.columnar_segments import (
     RULE,
     UNKNOWN,
     ReasonColumns,
-    by_choice,
-    constant,
+    constant_where,
+    int_reasons,
     lower_band_codes,
-    lower_band_texts,
+    lower_band_pieces,
     loyalty_reasons,
+    table,
     upper_band_codes,
-    upper_band_texts,
+    upper_band_reasons,
 )
 from rules.cohort.columnar_text import (
-    TEXT,
+    EPOCH,
     BoolArray,
     IntArray,
     day_number,
-    int_text,
-    join,
+    int_pieces,
     money,
-    num_text,
+    number_pieces,
+    render,
     take,
-    texts_for_ints,
+    texts_where,
 )
 from rules.cohort.model import Cohort
 from rules.models.dates import today_utc
@@ -106,148 +107,120 @@ class _Segmenter:
         self.median = self.regions.median[self.regions.group]
         self.has_median = ~np.isnan(self.median)
 
-    # -- helpers -------------------------------------------------------------------------------------------
+    # -- reasons -------------------------------------------------------------------------------------------
+    # Each returns codes, bases and texts for every customer. Modes: 0 = regular with the data the rule
+    # needs, 1 = regular without it (unknown), 2 = new customer (the seed's default).
 
     def _modes(self, known: BoolArray | None = None) -> IntArray:
-        """0 = regular with the data the rule needs, 1 = regular without it, 2 = new customer."""
         choice = np.where(self.regular, 0, 2)
         if known is not None:
             choice = np.where(self.regular & ~known, 1, choice)
         return choice.astype(np.int64)
 
-    def _default(self, code: str, text: str, rows: IntArray) -> pa.Array:
-        return constant(default(code, text).text, rows)
+    def _default(self, code: str, why: str, present: BoolArray) -> pa.Array:
+        return constant_where(default(code, why).text, present)
 
-    # -- reasons -------------------------------------------------------------------------------------------
+    @staticmethod
+    def _bases(modes: IntArray, new_basis: IntArray | int = DEFAULT) -> IntArray:
+        return np.select([modes == 0, modes == 1], [RULE, UNKNOWN], new_basis)
 
     def age(self) -> ReasonColumns:
-        bands = self.rules.age
-        has = self.customers.has_age
+        bands, has = self.rules.age, self.customers.has_age
+        text = upper_band_reasons(bands, self.customers.age, has, constant_where(unknown("age is missing").text, ~has))
         code = np.where(has, upper_band_codes(bands, self.customers.age), -1)
-        text = by_choice(np.where(has, 0, 1), 2, lambda k, rows: upper_band_texts(bands, self.customers.age[rows])
-                         if k == 0 else constant(unknown("age is missing").text, rows))
         return ReasonColumns(code, list(bands.codes), np.where(has, RULE, UNKNOWN), text)
 
     def churn(self) -> ReasonColumns:
         bands, d = self.rules.churn, self.rules.new_customer
         codes = list(bands.codes)
-        code = np.where(self.regular, upper_band_codes(bands, self.m.days_since), codes.index(d.churn))
         why = f"{_NEW_WHY}; lastPurchaseDaysAgo {d.last_purchase_days_ago} stands for 'never'"
-        text = by_choice(self._modes(), 3, lambda k, rows: upper_band_texts(bands, self.m.days_since[rows])
-                         if k == 0 else self._default(d.churn, why, rows))
+        text = upper_band_reasons(bands, self.m.days_since, self.regular, self._default(d.churn, why, ~self.regular))
+        code = np.where(self.regular, upper_band_codes(bands, self.m.days_since), codes.index(d.churn))
         return ReasonColumns(code, codes, np.where(self.regular, RULE, DEFAULT), text)
 
     def value(self) -> ReasonColumns:
         bands, d = self.rules.value, self.rules.new_customer
         codes = list(bands.codes)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = self.m.avg_basket / self.median
         modes = self._modes(self.has_median)
-        band = lower_band_codes(bands, np.where(self.has_median, ratio, 0.0))
-        code = np.select([modes == 0, modes == 1], [band, -1], codes.index(d.value))
+        rule = modes == 0
+        ratio = np.where(rule, self.m.avg_basket / np.where(self.has_median, self.median, 1.0), 0.0)
+        band = lower_band_codes(bands, ratio)
         group = self.regions.group
-        avg = self.m.avg_basket
-
-        def build(k: int, rows: IntArray) -> pa.Array:
-            if k == 0:
-                detail = ["avgBasket ", num_text(avg[rows]), take(self.regions.value_detail_tail, group[rows])]
-                return by_choice(band[rows], len(codes), lambda b, sub: lower_band_texts(
-                    bands, ratio[rows], sub, b, [p if isinstance(p, str) else p.take(pa.array(sub))
-                                                 for p in detail]))
-            if k == 1:
-                return take(self.regions.value_unknown_text, group[rows])
-            return self._default(d.value, _NEW_WHY, rows)
-
-        text = by_choice(modes, 3, build)
-        return ReasonColumns(code, codes, np.select([modes == 0, modes == 1], [RULE, UNKNOWN], DEFAULT), text)
+        text = render(
+            *lower_band_pieces(bands, ratio, band, rule, lead_in=" (avgBasket "),
+            *number_pieces(self.m.avg_basket, rule),
+            texts_where(self.regions.value_detail_tail, group, rule),
+            texts_where(self.regions.value_unknown_text, group, modes == 1),
+            self._default(d.value, _NEW_WHY, modes == 2),
+        )
+        code = np.select([rule, modes == 1], [band, -1], codes.index(d.value))
+        return ReasonColumns(code, codes, self._bases(modes), text)
 
     def loyalty(self) -> ReasonColumns:
         tiers, d = self.rules.loyalty.tiers, self.rules.new_customer
         codes = list(self.rules.loyalty.codes)
-        regular_rows = np.flatnonzero(self.regular)
-        chosen, texts = loyalty_reasons(tiers, self.m.months, self.m.per_month, self.m.orders, regular_rows)
-        code = np.full(self.count, codes.index(d.loyalty), dtype=np.int64)
-        code[regular_rows] = chosen
-        # by_choice puts the regular customers' texts back by position among regular rows.
-        rank = np.cumsum(self.regular) - 1
-        text = by_choice(self._modes(), 3, lambda k, rows: texts.take(pa.array(rank[rows]))
-                         if k == 0 else self._default(d.loyalty, _NEW_WHY, rows))
+        chosen, text = loyalty_reasons(tiers, self.m.months, self.m.per_month, self.m.orders, self.regular,
+                                       self._default(d.loyalty, _NEW_WHY, ~self.regular))
+        code = np.where(self.regular, chosen, codes.index(d.loyalty))
         return ReasonColumns(code, codes, np.where(self.regular, RULE, DEFAULT), text)
 
     def affinity(self) -> tuple[ReasonColumns, ReasonColumns]:
         cats = category_metrics(self.lines, self.count)
         bands, d = self.rules.affinity, self.rules.new_customer
         modes = self._modes(cats.has_category)
-        names = cats.names
-        trend_names = self.regions.trend.dictionary_encode()
-        trend_codes = trend_names.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        category_list = names.to_pylist() + trend_names.dictionary.to_pylist()
-        categories = list(dict.fromkeys(category_list))
-        remap = np.array([categories.index(c) for c in category_list] + [-1], dtype=np.int64)
-        region_trend = trend_codes[self.regions.group]
-        category_code = np.select(
-            [modes == 0, modes == 1],
-            [remap[cats.top], -1],
-            np.where(region_trend >= 0, remap[len(names) + np.maximum(region_trend, 0)], -1),
-        )
+        rule, missing, new = modes == 0, modes == 1, modes == 2
+        names = cats.names.to_pylist()
+        group = self.regions.group
+
+        # affinityCategory: the top category, or (new customers) the region's trend.
+        trend_table = self.regions.trend.to_pylist()
+        categories = list(dict.fromkeys([*names, *(t for t in trend_table if t is not None)]))
+        name_code = np.array([categories.index(n) for n in names] + [-1], dtype=np.int64)
+        trend_code = np.array([categories.index(t) if t is not None else -1 for t in trend_table], dtype=np.int64)
         no_categories = unknown("the data has no product categories").text
-        top_name = take(names, cats.top) if len(names) else pa.nulls(self.count, TEXT)
-
-        def category_text(k: int, rows: IntArray) -> pa.Array:
-            if k == 0:
-                return join(top_name.take(pa.array(rows)), ": highest spend, ", num_text(cats.top_spend[rows]),
-                            " of ", num_text(cats.total[rows]))
-            if k == 1:
-                return constant(no_categories, rows)
-            return take(self.regions.trend_text, self.regions.group[rows])
-
+        category_text = render(
+            texts_where(table([f"{n}: highest spend, " for n in names] or [""]), cats.top, rule),
+            *number_pieces(cats.top_spend, rule), constant_where(" of ", rule), *number_pieces(cats.total, rule),
+            constant_where(no_categories, missing),
+            texts_where(self.regions.trend_text, group, new),
+        )
         trend_basis = np.array([BASES.index(b) for b in self.regions.trend_basis.to_pylist()], dtype=np.int64)
         category = ReasonColumns(
-            category_code, categories,
-            np.select([modes == 0, modes == 1], [RULE, UNKNOWN], trend_basis[self.regions.group]),
-            by_choice(modes, 3, category_text))
+            np.select([rule, missing], [name_code[np.where(rule, cats.top, len(names))], -1], trend_code[group]),
+            categories, self._bases(modes, trend_basis[group]), category_text)
 
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = cats.top_orders / np.maximum(self.m.line_orders, 1)
+        # affinityType: the top category's share of orders.
+        share = np.where(rule, cats.top_orders / np.maximum(self.m.line_orders, 1), 0.0)
         band = lower_band_codes(bands, share)
+        type_text = render(
+            *lower_band_pieces(bands, share, band, rule, lead_in=" ("),
+            texts_where(table([f"{n}: " for n in names] or [""]), cats.top, rule),
+            *int_pieces(cats.top_orders, rule), constant_where(" of ", rule),
+            *int_pieces(self.m.line_orders, rule), constant_where(" orders)", rule),
+            constant_where(no_categories, missing),
+            self._default(d.affinity, _NEW_WHY, new),
+        )
         type_codes = list(bands.codes)
-
-        def type_text(k: int, rows: IntArray) -> pa.Array:
-            if k == 0:
-                detail = [top_name.take(pa.array(rows)), ": ", int_text(cats.top_orders[rows]), " of ",
-                          int_text(self.m.line_orders[rows]), " orders"]
-                return by_choice(band[rows], len(type_codes), lambda b, sub: lower_band_texts(
-                    bands, share[rows], sub, b, [p if isinstance(p, str) else p.take(pa.array(sub))
-                                                 for p in detail]))
-            if k == 1:
-                return constant(no_categories, rows)
-            return self._default(d.affinity, _NEW_WHY, rows)
-
-        kind = ReasonColumns(
-            np.select([modes == 0, modes == 1], [band, -1], type_codes.index(d.affinity)), type_codes,
-            np.select([modes == 0, modes == 1], [RULE, UNKNOWN], DEFAULT), by_choice(modes, 3, type_text))
+        kind = ReasonColumns(np.select([rule, missing], [band, -1], type_codes.index(d.affinity)), type_codes,
+                             self._bases(modes), type_text)
         return category, kind
 
     def diversity(self, distinct: IntArray) -> ReasonColumns:
         bands, d = self.rules.diversity, self.rules.new_customer
         codes = list(bands.codes)
         modes = self._modes(distinct > 0)
-        ratio = distinct / np.maximum(self.m.orders, 1)
+        rule = modes == 0
+        ratio = np.where(rule, distinct / np.maximum(self.m.orders, 1), 0.0)
         band = lower_band_codes(bands, ratio)
-
-        def build(k: int, rows: IntArray) -> pa.Array:
-            if k == 0:
-                detail = [int_text(distinct[rows]), " distinct products over ", int_text(self.m.orders[rows]),
-                          " orders"]
-                return by_choice(band[rows], len(codes), lambda b, sub: lower_band_texts(
-                    bands, ratio[rows], sub, b, [p if isinstance(p, str) else p.take(pa.array(sub))
-                                                 for p in detail]))
-            if k == 1:
-                return constant(unknown("the data has no product detail").text, rows)
-            return self._default(d.diversity, _NEW_WHY, rows)
-
-        return ReasonColumns(np.select([modes == 0, modes == 1], [band, -1], codes.index(d.diversity)), codes,
-                             np.select([modes == 0, modes == 1], [RULE, UNKNOWN], DEFAULT), by_choice(modes, 3, build))
+        text = render(
+            *lower_band_pieces(bands, ratio, band, rule, lead_in=" ("),
+            *int_pieces(distinct, rule), constant_where(" distinct products over ", rule),
+            *int_pieces(self.m.orders, rule), constant_where(" orders)", rule),
+            constant_where(unknown("the data has no product detail").text, modes == 1),
+            self._default(d.diversity, _NEW_WHY, modes == 2),
+        )
+        return ReasonColumns(np.select([rule, modes == 1], [band, -1], codes.index(d.diversity)), codes,
+                             self._bases(modes), text)
 
     # -- the frame -----------------------------------------------------------------------------------------
 
@@ -257,23 +230,23 @@ class _Segmenter:
         has_region = ~region_warning.is_null().to_numpy(zero_copy_only=False)
         regular_missing = self.regular & ~self.customers.has_registered
         new_missing = ~self.regular & ~self.customers.has_registered
+        registration = int_reasons(
+            self.m.first_purchase, regular_missing,
+            lambda d: f"registeredAt is missing: membership counted from the first purchase "
+                      f"{(EPOCH + timedelta(days=d)).isoformat()}",
+            constant_where("registeredAt is missing and there are no purchases: membershipDays is 0", new_missing))
         has_registration = regular_missing | new_missing
         sizes = has_region.astype(np.int64) + has_registration
         offsets = np.zeros(self.count + 1, dtype=np.int32)
         np.cumsum(sizes, out=offsets[1:])
-        region_rows = np.flatnonzero(has_region)
-        registration_rows = np.flatnonzero(has_registration)
-        registration = by_choice(np.where(regular_missing[registration_rows], 0, 1), 2, lambda k, rows: (
-            texts_for_ints(self.m.first_purchase[registration_rows[rows]], lambda d: (
-                "registeredAt is missing: membership counted from the first purchase "
-                f"{date.fromordinal(date(1970, 1, 1).toordinal() + d).isoformat()}"))
-            if k == 0 else constant("registeredAt is missing and there are no purchases: membershipDays is 0",
-                                    rows)))
-        values = pa.concat_arrays([region_warning.filter(pa.array(has_region)), registration])
-        slots = np.concatenate([offsets[region_rows], offsets[registration_rows] + has_region[registration_rows]])
-        order = np.empty(len(slots), dtype=np.int64)
-        order[slots] = np.arange(len(slots))
-        return pa.ListArray.from_arrays(pa.array(offsets), values.take(pa.array(order)))
+        # Interleave: each customer's region warning first, then its registration warning.
+        both = pa.concat_arrays([region_warning, registration])
+        slot_rows = np.concatenate([np.flatnonzero(has_region), self.count + np.flatnonzero(has_registration)])
+        slot_at = np.concatenate([offsets[:-1][has_region],
+                                  offsets[:-1][has_registration] + has_region[has_registration]])
+        order = np.empty(len(slot_rows), dtype=np.int64)
+        order[slot_at] = slot_rows
+        return pa.ListArray.from_arrays(pa.array(offsets), both.take(pa.array(order)))
 
     def frame(self) -> pd.DataFrame:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
