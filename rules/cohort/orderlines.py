@@ -38,7 +38,7 @@ MAX_ID, MAX_CATEGORY = 128, 64
 # discounts and vouchers (the Online Retail export's codes, and their usual Turkish counterparts). Matched
 # against the product id and the product name, however they are spelled (`rules.text.fold`).
 DEFAULT_NON_PRODUCT_CODES: frozenset[str] = frozenset(fold(code) for code in (
-    "POST", "DOT", "C2", "M", "D", "S", "B", "CRUK", "PADS", "AMAZONFEE", "BANK CHARGES", "ADJUST", "ADJUST2",
+    "POST", "DOT", "C2", "M", "D", "CRUK", "PADS", "AMAZONFEE", "BANK CHARGES", "ADJUST", "ADJUST2",
     "POSTAGE", "DOTCOM POSTAGE", "CARRIAGE", "MANUAL", "DISCOUNT", "SAMPLES", "ADJUST BAD DEBT",
     "CRUK COMMISSION", "AMAZON FEE", "SHIPPING", "SHIPPING FEE", "SHIPPING COST", "DELIVERY", "DELIVERY FEE",
     "SERVICE FEE", "HANDLING FEE", "FEE", "KARGO", "KARGO ÜCRETİ", "KARGO BEDELİ", "TESLİMAT ÜCRETİ",

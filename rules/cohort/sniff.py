@@ -13,8 +13,6 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-import charset_normalizer
-
 from rules.errors import InvalidInput, Problem
 
 FileKind = Literal["delimited", "json", "xlsx", "parquet"]
@@ -99,22 +97,14 @@ def single_byte_encoding(data: bytes) -> str:
     """Windows-1254 (Turkish), Windows-1252 or Latin-1 for text that is not UTF-8.
 
     Windows-1254 and ISO-8859-9 decode every letter alike, and so do Windows-1252 and Latin-1 apart from the
-    0x80-0x9F block; the Turkish and Western sets differ in six letters. The Turkish set wins when those bytes
-    occur or when charset-normalizer reads the text as Turkish.
+    0x80-0x9F block. The Turkish and Western sets differ only in six letters, so the Turkish set is chosen when
+    one of those bytes occurs; without them both sets give the same text and the Western name is reported.
     """
-    if any(byte in data for byte in _TURKISH_ONLY_BYTES) or _reads_as_turkish(data):
+    if any(byte in data for byte in _TURKISH_ONLY_BYTES):
         return "cp1254"
-    if any(0x80 <= byte <= 0x9F for byte in set(_sample(data))):
+    if any(bytes([byte]) in data for byte in range(0x80, 0xA0)):
         return "cp1252"
     return "latin-1"
-
-
-def _reads_as_turkish(data: bytes) -> bool:
-    lines = [line for line in _sample(data).splitlines() if any(byte >= 0x80 for byte in line)]
-    if not lines:
-        return False
-    match = charset_normalizer.from_bytes(b"\n".join(lines[:2000]), cp_isolation=["cp1254", "cp1252"]).best()
-    return match is not None and match.language == "Turkish"
 
 
 def decode_sample(data: bytes, encoding: str) -> str:

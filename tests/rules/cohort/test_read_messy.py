@@ -1,0 +1,345 @@
+"""Real exports are messy: encodings, delimiters, numbers, dates, ids, returns, junk rows, gaps and conflicts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from rules import analyze_customer
+from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
+from rules.cohort.read import read_cohort
+from tests.rules.cohort.test_read_support import counts, customers, history, text_file
+
+AS_OF = date(2026, 2, 12)
+TURKISH = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Ürün Adı", "Adet", "Birim Fiyat", "Şehir"],
+           ["001", "S1", "12.01.2026", "P1", "Güneş Kremi", "2", "12,50", "İzmir"],
+           ["002", "S2", "13.01.2026", "P2", "Dudak Kalemi ığüşöçİĞÜŞÖÇ", "1", "7,25", "Şanlıurfa"]]
+
+
+def _names(cohort: Any) -> list[str]:
+    return cohort.history["product_name"].tolist()
+
+
+@pytest.mark.parametrize(("encoding", "reported"), [
+    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1254", "windows-1254"), ("iso-8859-9", "windows-1254"),
+    ("utf-16", "utf-16"),
+])
+def test_turkish_text_in_every_encoding(encoding: str, reported: str) -> None:
+    cohort = read_cohort(text_file(TURKISH, delimiter=";", encoding=encoding))
+
+    assert cohort.report.encoding == reported
+    assert _names(cohort) == ["Güneş Kremi", "Dudak Kalemi ığüşöçİĞÜŞÖÇ"]
+    assert cohort.customers["city"].tolist() == ["İzmir", "Şanlıurfa"]
+    assert cohort.customers["customer_id"].tolist() == ["001", "002"]
+
+
+def test_latin1_text() -> None:
+    rows = [["Customer ID", "Date", "Product", "Description", "Amount"],
+            ["K1", "2026-01-05", "A", "Crème brûlée à la française", "9.5"],
+            ["K2", "2026-01-06", "B", "Größe Äpfel", "3"]]
+
+    cohort = read_cohort(text_file(rows, encoding="latin-1"))
+
+    assert cohort.report.encoding == "latin-1"
+    assert _names(cohort) == ["Crème brûlée à la française", "Größe Äpfel"]
+
+
+def test_utf8_sample_with_a_later_windows_1254_byte_is_read_as_windows_1254() -> None:
+    head = text_file([["customer_id", "date", "product_id", "amount"]] +
+                     [[f"C{i}", "2026-01-05", "P", "1"] for i in range(40_000)])
+    tail = "CŞ,2026-01-05,P,1\n".encode("cp1254")
+
+    cohort = read_cohort(head + tail)
+
+    assert cohort.report.encoding == "windows-1254"
+    assert cohort.customers["customer_id"].iloc[-1] == "CŞ"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_every_delimiter(delimiter: str) -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P,1", "1,5"],
+            ["B", "2026-01-06", "P2", "2,25"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=delimiter))
+
+    assert cohort.report.delimiter == delimiter
+    assert cohort.history["product_id"].tolist() == ["P,1", "P2"]
+    assert cohort.history["total_spent"].tolist() == [1.5, 2.25]
+    assert cohort.report.decimal_mark == ","
+
+
+@pytest.mark.parametrize(("prices", "mark", "expected"), [
+    (["1.234,50", "12,5", "7"], ",", [1234.5, 12.5, 7.0]),
+    (["1,234.50", "12.5", "7"], ".", [1234.5, 12.5, 7.0]),
+    (["₺1.234,50", "12,50 TL", "(3,00)"], ",", [1234.5, 12.5, -3.0]),
+    (["1 234,50", "12,5", "7"], ",", [1234.5, 12.5, 7.0]),
+])
+def test_decimal_marks_and_thousands_separators(prices: list[str], mark: str, expected: list[float]) -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount"]] + \
+        [[f"C{i}", "2026-01-05", "P", price] for i, price in enumerate(prices)]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"), exclude_products=())
+
+    assert cohort.report.decimal_mark == mark
+    spent = dict(zip(cohort.history["customer_id"], cohort.history["total_spent"], strict=True))
+    wanted = dict(zip([f"C{i}" for i in range(len(prices))], expected, strict=True))
+    assert {k: v for k, v in wanted.items() if v > 0} == spent
+    assert counts(cohort) == ({"return_without_purchase": 1} if min(expected) < 0 else {})
+
+
+@pytest.mark.parametrize(("dates", "order", "expected"), [
+    (["2026-01-05", "2026-01-20T10:30:00", "20260201"], "YMD", ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["05.01.2026", "20.01.2026 10:30", "01.02.2026"], "DMY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["05/01/2026", "20/01/2026", "1/2/2026 8:26"], "DMY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["01/05/2026", "01/20/2026 10:30 AM", "2/1/2026"], "MDY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["46027", "46042.4375", "46054"], None, ["2026-01-05", "2026-01-20", "2026-02-01"]),
+])
+def test_date_forms_and_the_day_month_order(dates: list[str], order: str | None, expected: list[str]) -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount"]] + [["A", d, "P", "10"] for d in dates]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.report.date_order == order
+    line = cohort.history.iloc[0]
+    assert (line["first_purchase"].date().isoformat(), line["last_purchase"].date().isoformat()) == \
+        (expected[0], expected[-1])
+    assert line["order_count"] == 3
+    assert counts(cohort) == {}
+
+
+def test_ambiguous_day_month_order_is_day_first_with_a_warning_and_can_be_forced() -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "03/04/2025", "P", "1"]]
+
+    assumed = read_cohort(text_file(rows))
+    forced = read_cohort(text_file(rows), date_order="MDY")
+
+    assert assumed.history["last_purchase"].iloc[0].date() == date(2025, 4, 3)
+    assert assumed.report.warnings == [
+        "order_date ('order_date'): no date tells whether it is day or month first (no number above 12); read as "
+        "DMY (the Turkish and European convention)"]
+    assert forced.history["last_purchase"].iloc[0].date() == date(2025, 3, 4)
+    assert forced.report.date_order == "MDY"
+
+
+def test_unreadable_dates_are_rejected_not_guessed() -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
+            ["A", "31.02.2026", "P", "1"], ["A", "someday", "P", "1"], ["A", None, "P", "1"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"bad_date": 3}
+    assert cohort.report.rejected_by_reason["bad_date"].rows == [2, 3, 4]
+
+
+def test_ids_keep_their_leading_zeros_and_float_written_ids_are_repaired() -> None:
+    zeros = [["CustomerID", "InvoiceDate", "StockCode", "Amount"], ["00123", "2026-01-05", "007", "1"],
+             ["123", "2026-01-05", "7", "1"]]
+    floats = [["CustomerID", "InvoiceDate", "StockCode", "Amount"], ["17850.0", "2026-01-05", "85123A", "1"],
+              ["13047.0", "2026-01-05", "71053", "1"]]
+
+    with_zeros = read_cohort(text_file(zeros))
+    with_floats = read_cohort(text_file(floats))
+
+    assert with_zeros.customers["customer_id"].tolist() == ["00123", "123"]
+    assert with_zeros.history["product_id"].tolist() == ["007", "7"]
+    assert with_floats.customers["customer_id"].tolist() == ["17850", "13047"]
+    assert "customer_id: ids written as 17850.0 were read as 17850" in with_floats.report.notes
+
+
+RETURNS_HEADER = ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
+
+
+def test_returns_and_cancellations_are_netted_against_the_purchases() -> None:
+    rows = [RETURNS_HEADER,
+            ["536365", "P1", "5", "2026-01-05", "10", "A"],
+            ["536366", "P1", "1", "2026-01-20", "10", "A"],
+            ["C536367", "P1", "-2", "2026-01-22", "10", "A"],  # cancellation invoice, negative quantity
+            ["C536368", "P1", "1", "2026-01-23", "10", "A"],  # cancellation invoice written with a positive one
+            ["536369", "P2", "1", "2026-01-25", "10", "A"],
+            ["536370", "P3", "-1", "2026-01-26", "10", "A"]]  # returns something never bought here
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.history[["product_id", "total_quantity", "total_spent", "order_count"]].to_dict("records") == [
+        {"product_id": "P1", "total_quantity": 3, "total_spent": 30.0, "order_count": 2},
+        {"product_id": "P2", "total_quantity": 1, "total_spent": 10.0, "order_count": 1}]
+    assert cohort.history["last_purchase"].dt.date.tolist() == [date(2026, 1, 20), date(2026, 1, 25)]
+    assert cohort.customers["total_orders"].tolist() == [3]
+    assert counts(cohort) == {"return_without_purchase": 1}
+    assert "order ids like C536379 (C before a number) are cancellations of earlier purchases" in \
+        cohort.report.notes
+    analysis = analyze_customer(cohort.customer_data("A"), AS_OF)
+    assert (analysis.order_count, analysis.total_spent) == (3, 40.0)
+
+
+def test_more_returned_than_bought_nets_to_zero_with_a_warning() -> None:
+    rows = [RETURNS_HEADER, ["1", "P1", "1", "2026-01-05", "10", "A"], ["2", "P1", "-3", "2026-01-06", "10", "A"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.history[["total_quantity", "total_spent", "order_count"]].to_dict("records") == [
+        {"total_quantity": 0, "total_spent": 0.0, "order_count": 1}]
+    assert cohort.report.warnings == [
+        "1 customer × product line(s) have more returned than bought in this file (the purchases are probably "
+        "older than the export); their totals are 0"]
+
+
+def test_status_column_cancelled_lines_and_returned_lines() -> None:
+    rows = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar", "Durum"],
+            ["A", "1", "05.01.2026", "P1", "2", "20,00", "Tamamlandı"],
+            ["A", "2", "06.01.2026", "P1", "1", "10,00", "İptal Edildi"],  # the order never happened
+            ["A", "3", "07.01.2026", "P1", "-1", "-10,00", "İade"],  # a return of an earlier purchase
+            ["A", "4", "08.01.2026", "P2", "1", "5,00", "Cancelled"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"))
+
+    assert cohort.history[["product_id", "total_quantity", "total_spent", "order_count"]].to_dict("records") == [
+        {"product_id": "P1", "total_quantity": 1, "total_spent": 10.0, "order_count": 1}]
+    assert counts(cohort) == {"cancelled_order": 2}
+    assert cohort.report.rejected_by_reason["cancelled_order"].rows == [2, 4]
+
+
+def test_rows_without_customer_id_are_rejected_and_counted() -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
+            [None, "2026-01-05", "P", "1"], ["  ", "2026-01-06", "P", "2"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"missing_customer_id": 2}
+    assert cohort.report.rejected_by_reason["missing_customer_id"].rows == [2, 3]
+    assert cohort.customers["customer_id"].tolist() == ["A"]
+
+
+NON_PRODUCT = [["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"],
+               ["1", "P1", "Krem", "1", "2026-01-05", "10", "A"],
+               ["1", "POST", "POSTAGE", "1", "2026-01-05", "18", "A"],
+               ["1", "X9", "Kargo Ücreti", "1", "2026-01-05", "5", "A"],
+               ["1", "M", "Manual", "1", "2026-01-05", "-3", "A"],
+               ["1", "BANK CHARGES", "Bank Charges", "1", "2026-01-05", "15", "A"],
+               ["1", "GIFT", "Hediye", "1", "2026-01-05", "0", "A"]]
+
+
+def test_non_product_lines_and_zero_price_lines_are_rejected_with_their_reason() -> None:
+    cohort = read_cohort(text_file(NON_PRODUCT))
+
+    assert cohort.history["product_id"].tolist() == ["P1"]
+    assert counts(cohort) == {"non_product_line": 4, "zero_price": 1}
+    assert cohort.report.rejected_by_reason["non_product_line"].rows == [2, 3, 4, 5]
+
+
+def test_the_non_product_list_is_configurable() -> None:
+    keep_all = read_cohort(text_file(NON_PRODUCT), exclude_products=())
+    custom = read_cohort(text_file(NON_PRODUCT), exclude_products=DEFAULT_NON_PRODUCT_CODES | {"p1"})
+
+    assert keep_all.history["product_id"].tolist() == ["P1", "POST", "X9", "BANK CHARGES"]
+    assert counts(keep_all) == {"zero_price": 1, "return_without_purchase": 1}
+    assert custom.history.empty
+    assert counts(custom) == {"non_product_line": 5, "zero_price": 1}
+
+
+def test_exact_duplicate_rows_are_rejected_but_repeated_products_are_not() -> None:
+    rows = [["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Line"],
+            ["1", "P1", "1", "2026-01-05", "10", "A", "1"],
+            ["1", "P1", "1", "2026-01-05", "10", "A", "1"],  # an exact copy
+            ["1", "P1", "1", "2026-01-05", "10", "A", "2"],  # the same product again, another line of the order
+            ["2", "P1", "1", "2026-01-05", "10", "A", "1"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"duplicate_row": 1}
+    assert cohort.report.rejected_by_reason["duplicate_row"].rows == [2]
+    assert cohort.history[["total_quantity", "order_count"]].to_dict("records") == [
+        {"total_quantity": 3, "order_count": 2}]
+
+
+def test_customers_without_age_gender_or_signup_are_unknown_and_the_engine_says_so() -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount", "age", "gender", "registered_at"],
+            ["A", "2026-01-05", "P", "10", None, None, None], ["B", "2026-01-05", "P", "10", "abc", "F", "x"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    pd_customers = customers([{"customer_id": "A", "total_orders": 1},
+                              {"customer_id": "B", "gender": "F", "total_orders": 1}])
+    assert cohort.customers.equals(pd_customers)
+    assert cohort.report.warnings == [
+        "age: 1 value(s) are not a whole number of years from 0 to 120 and are left unknown",
+        "registered_at: 1 value(s) are not dates and are left unknown"]
+    analysis = analyze_customer(cohort.customer_data("A"), AS_OF)
+    assert (analysis.age_segment, analysis.reasons["ageSegment"].basis) == (None, "unknown")
+    assert analysis.warnings == (
+        "region unresolved or without a median basket (no region object, region name or known city): "
+        "valueSegment is unknown",
+        "registeredAt is missing: membership counted from the first purchase 2026-01-05")
+
+
+def test_a_region_outside_the_reference_table_is_kept_as_given() -> None:
+    rows = [["CustomerID", "InvoiceDate", "StockCode", "Amount", "Country"],
+            ["A", "2026-01-05", "P", "10", "United Kingdom"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.customers["region"].tolist() == ["United Kingdom"]
+    data = cohort.customer_data("A", region_medians={"United Kingdom": 8.0})
+    analysis = analyze_customer(data, AS_OF)
+    assert (analysis.value_segment, analysis.median_basket_source) == ("HighValue", "cohort")
+
+
+def test_conflicting_attributes_take_the_most_frequent_then_the_last_and_warn() -> None:
+    rows = [["customer_id", "order_date", "product_id", "amount", "age", "city"],
+            ["A", "2026-01-05", "P1", "10", "30", "Bursa"], ["A", "2026-01-06", "P2", "10", "31", "İzmir"],
+            ["A", "2026-01-07", "P3", "10", "31", "Bursa"], ["B", "2026-01-07", "P3", "10", "40", "Ankara"],
+            ["B", "2026-01-08", "P3", "10", "41", "Ankara"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.customers[["customer_id", "age", "city"]].astype(object).to_dict("records") == [
+        {"customer_id": "A", "age": 31, "city": "Bursa"}, {"customer_id": "B", "age": 41, "city": "Ankara"}]
+    assert cohort.report.warnings == [
+        "city: 1 customer(s) have more than one value; used the most frequent (on a tie, the last in the file), "
+        "e.g. customer A: 'Bursa' over 'İzmir'",
+        "age: 2 customer(s) have more than one value; used the most frequent (on a tie, the last in the file), "
+        "e.g. customer A: 31 over 30"]
+
+
+def test_title_lines_above_the_header_and_rows_with_the_wrong_number_of_fields() -> None:
+    data = ("Sipariş Raporu;;;\n;;;\nMüşteri No;Tarih;Ürün Kodu;Tutar\nA;05.01.2026;P;10\nA;06.01.2026;P\n"
+            "B;07.01.2026;P;5;extra\nB;08.01.2026;P;5\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.report.rows_read == 4
+    assert counts(cohort) == {"malformed_row": 2}
+    assert cohort.report.rejected_by_reason["malformed_row"].model_dump() == {
+        "count": 2, "rows": [2, 3], "examples": [{"text": "A;06.01.2026;P"}, {"text": "B;07.01.2026;P;5;extra"}],
+        "description": "the row has a different number of fields than the header"}
+    assert cohort.report.notes[0] == "skipped 2 line(s) above the header"
+    assert cohort.rejected[["row", "reason", "text"]].astype(object).to_dict("records") == [
+        {"row": 2, "reason": "malformed_row", "text": "A;06.01.2026;P"},
+        {"row": 3, "reason": "malformed_row", "text": "B;07.01.2026;P;5;extra"}]
+
+
+def test_a_customer_list_joined_to_orders_keeps_customers_without_orders() -> None:
+    rows = [["customer_id", "city", "order_id", "order_date", "product_id", "amount"],
+            ["A", "Bursa", "1", "2026-01-05", "P", "10"], ["B", "İzmir", None, None, None, None]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.customers[["customer_id", "city"]].to_dict("records") == [
+        {"customer_id": "A", "city": "Bursa"}, {"customer_id": "B", "city": "İzmir"}]
+    assert (cohort.report.rows_accepted, cohort.report.rows_rejected) == (2, 0)
+    assert analyze_customer(cohort.customer_data("B"), AS_OF).mode == "new_customer"
+
+
+def test_quantities_and_amounts_that_are_not_numbers_are_rejected() -> None:
+    rows = [["customer_id", "order_date", "product_id", "quantity", "unit_price"],
+            ["A", "2026-01-05", "P", "2", "5"], ["A", "2026-01-05", "P", "two", "5"], ["A", "2026-01-06", "P", "1", ""],
+            ["A", "2026-01-07", "P", "", "5"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"bad_quantity": 2, "bad_amount": 1}
+    assert history([{"customer_id": "A", "product_id": "P", "total_quantity": 2, "total_spent": 10.0,
+                     "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"}]).equals(
+        cohort.history)
