@@ -51,5 +51,7 @@ def recorder_from_env(env: Mapping[str, str] | None = None) -> Recorder:
             flush_seconds=config.flush_seconds,
             queue_size=config.queue_size,
         )
-    logger.info("metrics: off (set SEGMENT_METRICS=cloudwatch to publish to CloudWatch)")
+    logger.info(
+        "metrics: off (set SEGMENT_METRICS=cloudwatch to publish to CloudWatch)", extra={"event": "metrics_off"}
+    )
     return NullRecorder()

@@ -116,12 +116,21 @@ class CloudWatchRecorder:
         self._counts: Counter[str] = Counter()
         self._drops: dict[schema.DropReason, int] = {}
         self._drop_warning = ThrottledWarning(
-            logger, "metrics: dropped %d invocation record(s) (%s); CloudWatch publishing is falling behind"
+            logger,
+            "metrics: dropped %d invocation record(s) (%s); CloudWatch publishing is falling behind",
+            event="metrics_dropped",
         )
-        self._error_warning = ThrottledWarning(logger, "metrics: %d PutMetricData failure(s), last: %s: %s")
+        self._error_warning = ThrottledWarning(
+            logger, "metrics: %d PutMetricData failure(s), last: %s: %s", event="metrics_publish_failed"
+        )
         self._thread = threading.Thread(target=self._run, name="cloudwatch-metrics", daemon=True)
         self._thread.start()
-        logger.info("metrics: publishing to CloudWatch namespace %s every %.1f s", namespace, flush_seconds)
+        logger.info(
+            "metrics: publishing to CloudWatch namespace %s every %.1f s",
+            namespace,
+            flush_seconds,
+            extra={"event": "metrics_started"},
+        )
 
     def record(self, record: InvocationRecord) -> None:
         """Queue one record for publishing; never blocks, never raises."""
@@ -149,7 +158,11 @@ class CloudWatchRecorder:
             self._queue.put_nowait(None)
         self._thread.join(timeout)
         if self._thread.is_alive():
-            logger.warning("metrics: CloudWatch publishing did not finish within %.1f s at shutdown", timeout)
+            logger.warning(
+                "metrics: CloudWatch publishing did not finish within %.1f s at shutdown",
+                timeout,
+                extra={"event": "metrics_close_timeout"},
+            )
             return
         stats = self.stats()
         logger.info(
@@ -158,6 +171,7 @@ class CloudWatchRecorder:
             stats.unpublished_records,
             stats.dropped,
             stats.publish_errors,
+            extra={"event": "metrics_closed"},
         )
 
     def stats(self) -> PublisherStats:

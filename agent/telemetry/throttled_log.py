@@ -20,6 +20,7 @@ class ThrottledWarning:
         message: a %-style format with one ``%d`` placeholder for the number of occurrences, followed by
             the placeholders of the arguments given to `note`.
         interval_seconds: the minimum time between two log lines.
+        event: the ``event`` field of the structured log line.
         clock: monotonic seconds (replaceable in tests).
     """
 
@@ -28,8 +29,10 @@ class ThrottledWarning:
         logger: logging.Logger,
         message: str,
         interval_seconds: float = 60.0,
+        event: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._extra = {"event": event} if event else None
         self._logger = logger
         self._message = message
         self._interval = interval_seconds
@@ -50,5 +53,5 @@ class ThrottledWarning:
             if self._last_logged is not None and now - self._last_logged < self._interval:
                 return False
             pending, self._pending, self._last_logged = self._pending, 0, now
-        self._logger.warning(self._message, pending, *args)
+        self._logger.warning(self._message, pending, *args, extra=self._extra)
         return True

@@ -17,6 +17,7 @@ from agent.telemetry import CloudWatchRecorder, InvocationRecord
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, local_cloudwatch, without_aws
 
 PAGE = "../../dashboard/app_pages/observability.py"
+ENTRY = "../../dashboard/streamlit_app.py"
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/segment_agent-AbC123xyz"
 
 
@@ -182,3 +183,24 @@ def test_a_bad_runtime_arn_is_named_on_the_page(monkeypatch: pytest.MonkeyPatch,
 
     assert "SEGMENT_AGENT_RUNTIME_ARN must look like" in at.error[0].value
     assert "'my-agent'" in at.error[0].value
+
+
+def test_inside_the_app_a_missing_cloudwatch_leaves_the_other_pages_working(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    without_aws(monkeypatch, tmp_path_factory)
+    for name in ("SEGMENT_BACKEND", "SEGMENT_RUNTIME_URL"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(ENTRY, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+
+    at.switch_page("app_pages/observability.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Observability"
+    assert at.warning[0].value.startswith("CloudWatch is not configured")
+    assert at.sidebar.markdown, "the app's sidebar is still drawn"
+
+    at.switch_page("app_pages/about.py").run()
+    assert not at.exception, at.exception
+    assert not any(w.value.startswith("CloudWatch is not configured") for w in at.warning)
