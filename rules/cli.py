@@ -92,7 +92,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     if out is None:
         _write_csv(frame, sys.stdout)
     elif out.suffix.lower() == ".parquet":
-        frame.to_parquet(out, index=False)
+        _write_parquet(frame, out)
     else:
         _write_csv(frame, out)
     report = cohort.report
@@ -107,6 +107,19 @@ def _write_csv(frame: Any, target: Path | Any) -> None:
     from rules.cohort.export import neutralise_formulas
 
     neutralise_formulas(flat_frame(frame)).to_csv(target, index=False, lineterminator="\n")
+
+
+def _write_parquet(frame: Any, path: Path) -> None:
+    """Parquet with the list columns kept as lists.
+
+    pandas' own metadata is left out: pandas cannot read back the dtype names of nested Arrow columns it
+    wrote. ``pd.read_parquet(path, dtype_backend="pyarrow")`` gives the lists back as Arrow lists.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table.replace_schema_metadata(None), path)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

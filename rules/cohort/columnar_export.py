@@ -25,13 +25,20 @@ def _joined(column: pd.Series, separator: str, field: str | None) -> pd.Series:
     start = lists.offsets[0].as_py()
     offsets = pc.subtract(lists.offsets, start)
     texts = pa.ListArray.from_arrays(offsets, values.cast(pa.large_string()), mask=lists.is_null())
-    joined: pd.Series = pc.binary_join(texts, separator).to_pandas()
+    joined: pd.Series = pc.binary_join(texts, pa.scalar(separator, pa.large_string())).to_pandas()
     return joined
 
 
 def flat_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose list columns are joined text, ready for CSV."""
+    """A copy whose list columns are joined text and categoricals plain text, ready for CSV.
+
+    Categoricals become text so that formula neutralising, which looks at text columns, sees them too
+    (a category or region name comes from the data).
+    """
     flat = frame.copy()
+    for column in flat.columns:
+        if isinstance(flat[column].dtype, pd.CategoricalDtype):
+            flat[column] = flat[column].astype("str")
     for column in PRODUCT_LIST_COLUMNS:
         if column in flat:
             flat[column] = _joined(flat[column], ID_SEPARATOR, "productId")
