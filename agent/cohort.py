@@ -180,10 +180,9 @@ def _per_customer(customers: list[Any], loc: str, step: Callable[[dict[str, Any]
 def summarize(analyses: Sequence[Analysis], as_of: date, rulebook: Rulebook | None = None) -> CohortSummary:
     """The segment distribution of analysed customers."""
     rules = rulebook or default_rulebook()
-    dumped = [a.model_dump(by_alias=True, include=set(_FIELD_NAMES)) for a in analyses]
     distribution: dict[str, tuple[SegmentCount, ...]] = {}
     for field in SEGMENT_FIELDS:
-        counts = Counter(row[field] for row in dumped)
+        counts: Counter[str | None] = Counter(getattr(a, _ATTRIBUTE_OF[field]) for a in analyses)
         distribution[field] = _ordered_counts(field, counts, rules)
     return CohortSummary(
         customers=len(analyses),
@@ -203,21 +202,21 @@ def segment_counts(analyses: Iterable[Analysis], rulebook: Rulebook | None = Non
     """
     rules = rulebook or default_rulebook()
     out: dict[str, Counter[str]] = {dimension: Counter() for dimension in rules.dimensions}
+    attributes = {dimension: _ATTRIBUTE_OF[dimension] for dimension in out}
     for analysis in analyses:
         if analysis.mode == "region":
             continue
-        row = analysis.model_dump(by_alias=True, include=set(_FIELD_NAMES))
         for dimension, counter in out.items():
-            code = row.get(dimension)
+            code = getattr(analysis, attributes[dimension])
             if code is not None:
                 counter[code] += 1
     return {dimension: dict(counter) for dimension, counter in out.items() if counter}
 
 
-# Analysis attribute names behind SEGMENT_FIELDS (model_dump's `include` takes attribute names).
-_FIELD_NAMES: tuple[str, ...] = tuple(
-    name for name, info in Analysis.model_fields.items() if (info.alias or name) in SEGMENT_FIELDS
-)
+# Analysis attribute name of each segment field (e.g. churnSegment → churn_segment).
+_ATTRIBUTE_OF: dict[str, str] = {
+    info.alias or name: name for name, info in Analysis.model_fields.items() if (info.alias or name) in SEGMENT_FIELDS
+}
 
 
 def _ordered_counts(field: str, counts: Counter[str | None], rules: Rulebook) -> tuple[SegmentCount, ...]:

@@ -26,10 +26,12 @@ class TemplateExplainer:
     def __init__(self, rulebook: Rulebook | None = None) -> None:
         """Use `rulebook` for segment names and tiers; the bundled rulebook when None."""
         self._rules = rulebook or default_rulebook()
+        self._names = {s.code: s.name for segments in self._rules.dimensions.values() for s in segments}
 
     def explain_analysis(self, analysis: Analysis, language: Language) -> Explanation:
         """Explain one customer's analysis or one region's profile."""
-        return Explanation(_AnalysisWriter(analysis, PHRASES[language], self._rules).text(), "template")
+        writer = _AnalysisWriter(analysis, PHRASES[language], self._rules, self._names)
+        return Explanation(writer.text(), "template")
 
     def explain_cohort(self, summary: CohortSummary, language: Language) -> Explanation:
         """Explain a cohort's segment distribution."""
@@ -37,10 +39,11 @@ class TemplateExplainer:
 
 
 class _AnalysisWriter:
-    def __init__(self, analysis: Analysis, phrases: Phrases, rules: Rulebook) -> None:
+    def __init__(self, analysis: Analysis, phrases: Phrases, rules: Rulebook, names: dict[str, str]) -> None:
         self.a = analysis
         self.p = phrases
         self.rules = rules
+        self.names = names
 
     def text(self) -> str:
         a, p = self.a, self.p
@@ -75,12 +78,8 @@ class _AnalysisWriter:
         return f"- {shown}: {self._why(field, reason)}"
 
     def _meaning(self, code: str) -> str | None:
-        if code in self.p.meanings:
-            return self.p.meanings[code]
-        try:
-            return self.rules.segment(code).name
-        except KeyError:
-            return None  # a category, e.g. SKINCARE, needs no gloss
+        # A category, e.g. SKINCARE, is no rulebook code and needs no gloss.
+        return self.p.meanings.get(code) or self.names.get(code)
 
     def _why(self, field: str, reason: Reason | None) -> str:
         p = self.p
