@@ -25,9 +25,8 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyarrow import csv as pa_csv
 
-from rules.cohort.columnar_text import fixed_text
+from rules.cohort.columnar_text import TEXT, fixed_text, join
 from rules.reference import product_catalog, provinces
 
 DEFAULT_AS_OF = date(2026, 2, 12)
@@ -90,6 +89,7 @@ def _customers(rng: np.random.Generator, count: int, as_of: date) -> tuple[pd.Da
     city = np.array(names, dtype=object)[rng.choice(len(names), count, p=weights / weights.sum())]
     region = np.full(count, None, dtype=object)
     foreign = rng.random(count) < 0.004
+    foreign[[count // 3, (2 * count) // 3]] = True  # always a few, so that cohort medians show up
     city[foreign] = np.array(FOREIGN_CITIES, dtype=object)[rng.integers(0, len(FOREIGN_CITIES), foreign.sum())]
     region[foreign] = FOREIGN_REGION
     age = np.clip(np.rint(rng.normal(38, 12, count)), 18, 80).astype(np.int64)
@@ -174,7 +174,7 @@ def generate(customers: int, *, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> G
         "quantity": quantity,
         "unit_price": products["unit_price"].to_numpy()[product],
     })
-    lines = pd.concat([lines, _returns(rng, lines), _shipping(rng, lines)], ignore_index=True)
+    lines = pd.concat([lines, _returns(rng, lines, as_of), _shipping(rng, lines)], ignore_index=True)
     lines = pd.concat([lines, _no_customer(rng, lines)], ignore_index=True)
     lines["amount"] = np.round(lines["quantity"].to_numpy() * lines["unit_price"].to_numpy(), 2)
     lines = pd.concat([lines, lines.iloc[_sample(rng, len(lines), 0.002)]], ignore_index=True)  # duplicates
@@ -193,11 +193,12 @@ def _sample(rng: np.random.Generator, count: int, share: float) -> IntArray:
     return picked if len(picked) or count == 0 else np.array([0], dtype=np.int64)
 
 
-def _returns(rng: np.random.Generator, lines: pd.DataFrame) -> pd.DataFrame:
+def _returns(rng: np.random.Generator, lines: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """About 2% of lines come back a few days later, on a return document with negative quantities."""
     returned = lines.iloc[_sample(rng, len(lines), 0.02)].copy()
     later = returned["order_date"].to_numpy() + rng.integers(1, 5, len(returned)).astype("timedelta64[D]")
-    returned["order_date"] = later
+    export_day_end = np.datetime64(as_of.isoformat(), "s") + np.timedelta64(86399, "s")
+    returned["order_date"] = np.minimum(later, export_day_end)
     returned["order_id"] = returned["order_id"].str.replace("SO-", "RET-", regex=False)
     returned["quantity"] = -returned["quantity"]
     return returned
@@ -234,15 +235,21 @@ def write(generated: Generated, out: Path) -> tuple[Path, Path]:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, money_columns: tuple[str, ...]) -> None:
-    """Every column as text (money with two decimals, as exports show it; missing values empty)."""
-    columns = {}
+    """Every column as text: money with two decimals as exports show it, missing values empty, and quotes only
+    around values that hold a comma, quote or line break (RFC 4180), as spreadsheets write them."""
+    cells: list[pa.Array | str] = []
     for name in frame.columns:
         if name in money_columns:
-            columns[name] = fixed_text(frame[name].to_numpy(dtype=np.float64), 2)
+            text = fixed_text(frame[name].to_numpy(dtype=np.float64), 2)
         else:
-            columns[name] = pa.array(frame[name], from_pandas=True).cast(pa.string())
-    table = pa.table(columns)
-    try:  # plain, as spreadsheets write it; quotes only when a value holds a comma, quote or line break
-        pa_csv.write_csv(table, str(path), write_options=pa_csv.WriteOptions(quoting_style="none"))
-    except pa.ArrowInvalid:
-        pa_csv.write_csv(table, str(path), write_options=pa_csv.WriteOptions(quoting_style="needed"))
+            text = pa.array(frame[name], from_pandas=True).cast(TEXT)
+        text = text.fill_null("")
+        quoted = join('"', pc.replace_substring(text, '"', '""'), '"')
+        cells += [pc.if_else(pc.match_substring_regex(text, '[",\r\n]'), quoted, text), ","]
+    rows = join(*cells[:-1], "\n")
+    body = rows.buffers()[2]
+    with path.open("wb") as out:
+        out.write((",".join(frame.columns) + "\n").encode("utf-8"))
+        if body is not None and len(rows):
+            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
+            out.write(memoryview(body)[int(offsets[rows.offset]): int(offsets[rows.offset + len(rows)])])
