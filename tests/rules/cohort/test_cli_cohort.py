@@ -1,0 +1,134 @@
+"""`segment cohort` and `segment generate`: files in, results, report and rejected rows out; exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rules.cli import main
+from rules.cohort.generate import generate, write
+from rules.cohort.read import read_cohort
+from rules.cohort.segment import segment_cohort
+
+AS_OF = "2026-02-12"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return write(generate(120, seed=21), tmp_path_factory.mktemp("cohort"))
+
+
+def segment(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("segment", path=str(Path(sys.executable).parent))
+    assert exe, "the console script is installed with the project"
+    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_generate_then_segment_through_the_console_script(tmp_path: Path) -> None:
+    made = segment("generate", "--customers", "60", "--out", str(tmp_path / "data"), "--seed", "3")
+    again = segment("generate", "--customers", "60", "--out", str(tmp_path / "again"), "--seed", "3")
+    result = segment("cohort", str(tmp_path / "data" / "order_lines.csv"), "--customers",
+                     str(tmp_path / "data" / "customers.csv"), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"))
+
+    assert made.returncode == again.returncode == 0, made.stderr
+    assert (tmp_path / "data" / "order_lines.csv").read_bytes() == (tmp_path / "again" / "order_lines.csv").read_bytes()
+    assert result.returncode == 0, result.stderr
+    assert "60 customers segmented" in result.stderr
+    assert len(pd.read_csv(tmp_path / "r.csv")) == 60
+
+
+def test_csv_results_report_and_rejected_rows(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, customers = files
+    out, report, rejected = tmp_path / "results.csv", tmp_path / "report.json", tmp_path / "rejected.csv"
+
+    code = main(["cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF, "--out", str(out),
+                 "--report", str(report), "--rejected", str(rejected)])
+
+    assert code == 0
+    expected = segment_cohort(read_cohort(order_lines, customers=customers), date(2026, 2, 12))
+    results = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert results["customerId"].tolist() == expected["customerId"].tolist()
+    assert results["churnSegmentReason"].tolist() == expected["churnSegmentReason"].tolist()
+    top_ids = ["" if lists is pd.NA else "|".join(p["productId"] for p in lists) for lists in expected["topProducts"]]
+    assert results["topProducts"].tolist() == top_ids
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert {"rowsRead", "rowsAccepted", "rowsRejected", "rejectedByReason", "customers", "format", "encoding",
+            "delimiter", "dateOrder", "columnMapping", "warnings"} <= set(written)
+    assert written["rowsRead"] == written["rowsAccepted"] + written["rowsRejected"]
+    assert written["format"] == "order_lines"
+    assert len(pd.read_csv(rejected)) == written["rowsRejected"] > 0
+
+
+def test_parquet_keeps_the_lists(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+    out = tmp_path / "results.parquet"
+
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF, "--out", str(out)]) == 0
+
+    back = pd.read_parquet(out, dtype_backend="pyarrow")
+    expected = segment_cohort(read_cohort(order_lines), date(2026, 2, 12))
+    assert back["topProducts"].tolist() == expected["topProducts"].tolist()
+    assert back["missingRegulars"].tolist() == expected["missingRegulars"].tolist()
+    assert back["warnings"].tolist() == expected["warnings"].tolist()
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text(
+        "customer_id,product_id,category,total_quantity,total_spent,order_count,last_purchase\n"
+        "C-1,P-1,=HYPERLINK(\"http://x\"),1,10.00,1,2026-02-01\n",
+        encoding="utf-8")
+    attributes = tmp_path / "customers.csv"
+    attributes.write_text("customer_id,city,region\nC-1,@SUM(A1),+Bölge\n", encoding="utf-8")
+    out = tmp_path / "results.csv"
+
+    assert main(["cohort", str(history), "--customers", str(attributes), "--as-of", AS_OF, "--out", str(out)]) == 0
+
+    row = pd.read_csv(out, dtype=str, keep_default_na=False).iloc[0]
+    assert row["city"] == "'@SUM(A1)"
+    assert row["region"] == "'+Bölge"
+    assert row["affinityCategory"] == "'=HYPERLINK(\"http://x\")"
+    assert row["totalSpent"] == "10.0"
+
+
+def test_results_go_to_standard_output_without_out(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+                                                   ) -> None:
+    order_lines, _ = files
+
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF]) == 0
+
+    printed = capsys.readouterr()
+    assert printed.out.splitlines()[0].startswith("customerId,mode,city,region,")
+    assert "customers segmented" in printed.err
+
+
+def test_an_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cohort", str(tmp_path / "missing.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_mapping_to_a_missing_column_exits_2(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+
+    assert main(["cohort", str(order_lines), "--map", "customer_id=Kod"]) == 2
+    assert "Kod" in capsys.readouterr().err
+
+
+def test_bad_arguments_are_usage_errors(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+
+    with pytest.raises(SystemExit) as exited:
+        main(["cohort", str(order_lines), "--map", "customer_id"])
+    assert exited.value.code == 2
+    assert "expected canonical=column" in capsys.readouterr().err
+    assert main(["cohort", str(order_lines), "--out", "results.txt"]) == 2
+    assert "--out must end in .csv or .parquet" in capsys.readouterr().err
+    assert main(["generate", "--customers", "0", "--out", "x"]) == 2
+    assert "--customers: must be at least 1" in capsys.readouterr().err
