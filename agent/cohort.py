@@ -110,7 +110,7 @@ def analyze_cohort(
     rules = rulebook or default_rulebook()
     _check_list(customers, loc)
     analyses, problems = _per_customer(
-        customers, loc, lambda customer: analyze_customer({"customer": customer}, as_of, rulebook=rules)
+        customers, loc, lambda customer_data: analyze_customer(customer_data, as_of, rulebook=rules)
     )
     if problems:
         raise InvalidInput(problems)
@@ -123,11 +123,11 @@ def cohort_problems_without_day(customers: Any, loc: str = "customers") -> list[
         _check_list(customers, loc)
     except InvalidInput as error:
         return list(error.problems)
-    return _per_customer(customers, loc, lambda customer: problems_without_day({"customer": customer}))[1]
+    return _per_customer(customers, loc, check_without_day)[1]
 
 
-def problems_without_day(customer_data: Any) -> list[Problem]:
-    """The problems of a `customerData` object that do not depend on the as-of day.
+def check_without_day(customer_data: Any) -> None:
+    """Check what of a `customerData` object does not depend on the as-of day (for an invalid `asOf`).
 
     Raises:
         InvalidInput: the object has problems (located relative to `customerData`).
@@ -138,7 +138,6 @@ def problems_without_day(customer_data: Any) -> list[Problem]:
         CustomerData.model_validate(customer_data, context={"as_of": None})
     except ValidationError as error:
         raise InvalidInput.from_validation_error(error) from None
-    return []
 
 
 def _check_list(customers: Any, loc: str) -> None:
@@ -154,16 +153,22 @@ def _check_list(customers: Any, loc: str) -> None:
 
 
 def _per_customer(customers: list[Any], loc: str, step: Callable[[dict[str, Any]], T]) -> tuple[list[T], list[Problem]]:
-    """Run `step` on every customer, collecting every customer's problems (and duplicate ids) in one list."""
+    """Run `step` on every customer's `customerData`, collecting every problem (and duplicate ids) in one list.
+
+    An item is a seed customer object, or a whole `customerData` object (recognised by its `customer` object),
+    which may bring its own region.
+    """
     problems: list[Problem] = []
     results: list[T] = []
     first_seen: dict[str, int] = {}
-    for index, customer in enumerate(customers):
+    for index, item in enumerate(customers):
         where = f"{loc}[{index}]"
-        if not isinstance(customer, dict):
-            problems.append(Problem(where, "expected a customer object", _describe(customer)))
+        if not isinstance(item, dict):
+            problems.append(Problem(where, "expected a customer object", _describe(item)))
             continue
-        customer_id = customer.get("customerId")
+        wrapped = isinstance(item.get("customer"), dict)
+        customer_data = item if wrapped else {"customer": item}
+        customer_id = item.get("customerId") or (item["customer"].get("customerId") if wrapped else None)
         if isinstance(customer_id, str) and customer_id.strip():
             key = customer_id.strip()
             if key in first_seen:
@@ -171,9 +176,9 @@ def _per_customer(customers: list[Any], loc: str, step: Callable[[dict[str, Any]
                                         f"duplicate customerId, first at {loc}[{first_seen[key]}]", customer_id))
             first_seen.setdefault(key, index)
         try:
-            results.append(step(customer))
+            results.append(step(customer_data))
         except InvalidInput as error:
-            problems.extend(_relocate(error.problems, where))
+            problems.extend(_relocate(error.problems, where, wrapped))
     return results, problems
 
 
@@ -234,11 +239,13 @@ def _ordered_counts(field: str, counts: Counter[str | None], rules: Rulebook) ->
     return tuple(ordered)
 
 
-def _relocate(problems: Iterable[Problem], where: str) -> list[Problem]:
-    """Problems of ``{"customer": ...}`` located inside the cohort list instead."""
+def _relocate(problems: Iterable[Problem], where: str, wrapped: bool) -> list[Problem]:
+    """Problems of one item's `customerData`, located inside the cohort list instead."""
     out = []
     for problem in problems:
-        if problem.loc == "customer":
+        if wrapped:  # the item is the customerData object itself
+            loc = f"{where}.{problem.loc}" if problem.loc else where
+        elif problem.loc == "customer":
             loc = where
         elif problem.loc.startswith("customer."):
             loc = where + problem.loc[len("customer"):]

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.assistant import Assistant, ModelUnavailable
-from agent.cohort import analyze_cohort, cohort_problems_without_day, problems_without_day, segment_counts
+from agent.cohort import analyze_cohort, check_without_day, cohort_problems_without_day, segment_counts
 from agent.explain.base import Explainer, Explanation
 from agent.payloads import CohortPayload, CustomerPayload, Options, PromptPayload, parse_payload, payload_kind
 from agent.telemetry import InvocationRecord, NullRecorder, Recorder, annotate_current_span
@@ -181,7 +181,7 @@ def _single(data: Any, prefix: str, options: Options, problems: list[Problem], e
     analysis: Analysis | None = None
     try:
         if any(p.loc == "asOf" for p in problems):
-            problems_without_day(data)  # the day is invalid: check what does not depend on it
+            check_without_day(data)  # the day is invalid: check what does not depend on it
         else:
             analysis = analyze_customer(data, options.as_of)
     except InvalidInput as error:

@@ -4,7 +4,7 @@
 from strands import Agent
 from agent.tools import SEGMENT_TOOLS
 
-orchestrator = Agent(tools=SEGMENT_TOOLS)
+orchestrator = Agent(tools=list(SEGMENT_TOOLS))
 orchestrator("Which segment is customer C-1001 in? Here is the data: ...")
 ```
 
@@ -102,7 +102,7 @@ def summarize_cohort(customers: list[dict[str, Any]], as_of: str | None = None) 
     return {"summary": result.summary.to_json(), "customers": rows}
 
 
-SEGMENT_TOOLS = [analyze_customer, profile_region, summarize_cohort]
+SEGMENT_TOOLS = (analyze_customer, profile_region, summarize_cohort)
 
 
 def _day(as_of: str | None) -> date:

@@ -247,6 +247,23 @@ def test_cohort_problems_are_located_per_customer() -> None:
     ]
 
 
+def test_cohort_items_may_be_whole_customer_data_objects() -> None:
+    wrapped = seed_example("example-request")["customerData"]  # with its own region (median basket 75)
+    broken = {"customerId": "C-9", "customer": {**third_customer(), "customerId": "C-9", "age": 999}}
+
+    ok = handle({"cohort": {"customers": [wrapped, third_customer()]}, "asOf": "2026-02-12", "explain": False})
+    bad = handle({"cohort": {"customers": [wrapped, broken, {"customer": {"customerId": "C-1001"}}]},
+                  "asOf": "2026-02-12"})
+
+    assert ok.body["analyses"][0] == analyze_request(seed_example("example-request"), AS_OF).model_dump(
+        mode="json", by_alias=True)
+    assert ok.body["analyses"][0]["valueSegment"] == "HighValue"  # the item's own region object was used
+    assert details(bad) == [
+        ("cohort.customers[1].customer.age", "Input should be less than or equal to 120", 999),
+        ("cohort.customers[2].customerId", "duplicate customerId, first at cohort.customers[0]", "C-1001"),
+    ]
+
+
 def test_cohort_with_an_invalid_as_of_lists_the_customers_problems_too() -> None:
     bad = {**third_customer(), "age": 500}
 

@@ -105,7 +105,7 @@ def test_an_orchestrator_calls_the_tools() -> None:
         {"tool": "profile_region", "input": {"region": "Marmara"}},
         "C-1001 is active (Aktif) and in the silver tier (Gümüş).",
     ])
-    orchestrator = Agent(model=model, tools=SEGMENT_TOOLS, callback_handler=None)
+    orchestrator = Agent(model=model, tools=list(SEGMENT_TOOLS), callback_handler=None)
 
     result = orchestrator("Which segments is customer C-1001 in, and what is typical for Marmara?")
 
@@ -125,7 +125,7 @@ def test_an_invalid_tool_call_reaches_the_model_as_an_error_it_can_fix() -> None
         "The data is invalid.",
     ])
 
-    Agent(model=model, tools=SEGMENT_TOOLS, callback_handler=None)("Analyse this customer")
+    Agent(model=model, tools=list(SEGMENT_TOOLS), callback_handler=None)("Analyse this customer")
 
     result = tool_result(model, 1)
     assert result["status"] == "error"
