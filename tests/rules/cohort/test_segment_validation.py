@@ -1,0 +1,107 @@
+"""Cohorts that break the request model's rules are refused with every problem located; text is trimmed alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from rules.cohort.model import Cohort
+from rules.cohort.segment import segment_cohort
+from rules.errors import InvalidInput, Problem
+from rules.models.dates import today_utc
+from tests.rules.cohort.test_segment_support import ALL_COLUMNS, expected_json, make_cohort, row_json
+
+AS_OF = date(2026, 2, 12)
+T = pd.Timestamp
+
+
+def _line(customer_id: str = "C-1", **changes: Any) -> dict[str, Any]:
+    line = {"customer_id": customer_id, "product_id": "P-1", "category": "MAKEUP", "total_quantity": 1,
+            "total_spent": 10.0, "order_count": 1, "first_purchase": T("2026-01-01"), "last_purchase": T("2026-02-01")}
+    return line | changes
+
+
+def _problems(cohort: Cohort) -> list[Problem]:
+    with pytest.raises(InvalidInput) as raised:
+        segment_cohort(cohort, AS_OF)
+    return list(raised.value.problems)
+
+
+def test_customer_fields_out_of_range_are_located() -> None:
+    cohort = make_cohort(
+        [{"customer_id": "C-1", "age": 150}, {"customer_id": "C-2", "registered_at": T("2026-03-01")},
+         {"customer_id": "C-3", "city": ""}, {"customer_id": "C-4", "total_orders": -1}],
+        [])
+
+    assert _problems(cohort) == [
+        Problem("customers[2].city", "must not be empty", ""),
+        Problem("customers[0].age", "must be between 0 and 120", 150),
+        Problem("customers[1].registered_at", "is after the as-of day", "2026-03-01T00:00:00"),
+        Problem("customers[3].total_orders", "must not be negative", -1),
+    ]
+
+
+def test_history_rows_breaking_the_rules_are_located() -> None:
+    cohort = make_cohort(
+        [{"customer_id": "C-1"}],
+        [_line(total_spent=-5.0), _line(order_count=0), _line(last_purchase=T("2026-02-13")),
+         _line(first_purchase=T("2026-02-05")), _line(avg_days_between=float("inf")), _line("C-9")])
+
+    assert _problems(cohort) == [
+        Problem("history[5].customer_id", "is not in the customers table", "C-9"),
+        Problem("history[0].total_spent", "must be a finite amount, not negative", -5.0),
+        Problem("history[1].order_count", "must be at least 1", 0),
+        Problem("history[2].last_purchase", "is after the as-of day", "2026-02-13T00:00:00"),
+        Problem("history[3].last_purchase", "is before first_purchase", "2026-02-01T00:00:00"),
+        Problem("history[4].avg_days_between", "must be a finite number of days, not negative", float("inf")),
+    ]
+
+
+def test_repeated_customers_and_inconsistent_order_counts_are_refused() -> None:
+    repeated = make_cohort([{"customer_id": "B"}, {"customer_id": "A"}, {"customer_id": "B"}], [])
+    inconsistent = make_cohort([{"customer_id": "C-1", "total_orders": 5}],
+                               [_line(order_count=2), _line(product_id="P-2", order_count=2)])
+
+    assert _problems(repeated) == [Problem("customers[2].customer_id", "appears more than once", "B")]
+    assert _problems(inconsistent) == [Problem(
+        "customers[0].total_orders",
+        "must lie between the largest history order_count of the customer and their sum", 5)]
+
+
+def test_a_missing_contract_column_is_named() -> None:
+    cohort = make_cohort([{"customer_id": "C-1"}], [])
+    broken = Cohort(cohort.customers.drop(columns=["age"]), cohort.history, cohort.report)
+
+    problems = _problems(broken)
+
+    assert [(p.loc, p.msg) for p in problems] == [("customers.age", "column missing")]
+
+
+def test_text_is_trimmed_as_the_request_model_trims_it() -> None:
+    cohort = make_cohort(
+        [{"customer_id": " C-1\u00a0", "city": "\tİzmir ", "gender": " F"}],
+        [_line(" C-1\u00a0", product_id=" P-1 ", category="MAKEUP\u3000")])
+
+    frame = segment_cohort(cohort, AS_OF)
+
+    assert frame.loc[0, "customerId"] == "C-1"
+    assert frame.loc[0, "city"] == "İzmir"
+    assert frame.loc[0, "region"] == "Ege"
+    assert frame.loc[0, "affinityCategory"] == "MAKEUP"
+    assert row_json(frame, 0) == expected_json(cohort, " C-1\u00a0", AS_OF, {})
+
+
+def test_an_empty_cohort_gives_an_empty_frame_with_every_column() -> None:
+    frame = segment_cohort(make_cohort([], []), AS_OF)
+
+    assert list(frame.columns) == list(ALL_COLUMNS)
+    assert len(frame) == 0
+
+
+def test_the_as_of_day_defaults_to_today_in_utc() -> None:
+    frame = segment_cohort(make_cohort([{"customer_id": "C-1"}], []))
+
+    assert frame.loc[0, "asOf"] == today_utc().isoformat()
