@@ -156,21 +156,21 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None]) -
     by_key: dict[str, list[str]] = {}
     for column in columns:
         by_key.setdefault(name_key(column), []).append(column)
-    for canonical, column in mapping.items():
+    for canonical, wanted in mapping.items():
         if canonical not in SYNONYMS:
             problems.append(Problem(f"mapping.{canonical}", f"unknown name; the names are: {', '.join(CANONICAL)}",
                                     canonical))
             continue
-        if column is None or column == "":
+        if wanted is None or wanted == "":
             resolved[canonical] = None
-        elif column in columns:
-            resolved[canonical] = column
-        elif len(by_key.get(name_key(column), [])) == 1:
-            resolved[canonical] = by_key[name_key(column)][0]
+        elif wanted in columns:
+            resolved[canonical] = wanted
+        elif len(by_key.get(name_key(wanted), [])) == 1:
+            resolved[canonical] = by_key[name_key(wanted)][0]
         else:
             problems.append(Problem(
                 f"mapping.{canonical}",
-                f"column {column!r} is not in the file; its columns are: {', '.join(columns)}", column))
+                f"column {wanted!r} is not in the file; its columns are: {', '.join(columns)}", wanted))
     if problems:
         raise InvalidInput(problems)
     return resolved

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
 from rules.cohort.rejects import RowLog
-from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers
+from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer
 from rules.text import fold
 
 MAX_ID, MAX_CATEGORY = 128, 64
@@ -383,7 +383,7 @@ def _describe_products(history: History, lines: OrderLines, accepted: IntArray, 
         rows = accepted[(codes.codes[accepted] >= 0) & (product[accepted] >= 0)]
         chosen = resolve(product[rows], codes.codes[rows], np.ones(len(rows), dtype=np.bool_), rows,
                          len(lines.product), f"{label} of a product",
-                         lambda code, texts=codes.values: repr(texts[code].as_py()),
+                         describer(codes.values),
                          lines.product.values, history.warnings)
         per_line = np.where(chosen.known[line_product], chosen.values[line_product], -1)
         if label == "product_name":

@@ -89,11 +89,11 @@ def read_cohort(
     frame = customers_frame(customers_table)
     log = part.log
     report = IngestReport(
-        rowsRead=log.rows_read, rowsAccepted=log.rows_read - log.rows_rejected, rowsRejected=log.rows_rejected,
-        rejectedByReason=log.rejections(part.table), customers=len(frame), format=part.format,
-        encoding=part.encoding, delimiter=part.delimiter, dateOrder=part.date_order,
-        columnMapping=part.column_mapping, warnings=warnings, decimalMark=part.decimal_mark, notes=part.notes,
-        customersFile=customers_report)
+        rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
+        rejected_by_reason=log.rejections(part.table), customers=len(frame), format=part.format,
+        encoding=part.encoding, delimiter=part.delimiter, date_order=part.date_order,
+        column_mapping=part.column_mapping, warnings=warnings, decimal_mark=part.decimal_mark, notes=part.notes,
+        customers_file=customers_report)
     return Cohort(frame, part.history, report, combine_rejected(rejected))
 
 

@@ -62,9 +62,9 @@ def read_customers_file(
     present[customer.codes[log.alive]] = True
     keep = np.flatnonzero(present)
     report = CustomersFileReport(
-        rowsRead=log.rows_read, rowsAccepted=log.rows_read - log.rows_rejected, rowsRejected=log.rows_rejected,
-        rejectedByReason=log.rejections(table), customers=len(keep), encoding=loaded.encoding,
-        delimiter=loaded.delimiter, columnMapping=used,
+        rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
+        rejected_by_reason=log.rejections(table), customers=len(keep), encoding=loaded.encoding,
+        delimiter=loaded.delimiter, column_mapping=used,
         warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])])
     return attributes.take(keep), log, report, columns
 

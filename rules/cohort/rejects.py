@@ -140,7 +140,8 @@ class RowLog:
                 "text": pd.array([m.text for m in self.malformed], dtype="string"),
             })
             frame = pd.concat([broken, frame], ignore_index=True).sort_values("row", kind="stable")
-        return frame.reset_index(drop=True)
+        rejected: pd.DataFrame = frame.reset_index(drop=True)
+        return rejected
 
 
 def combine_rejected(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -138,8 +138,8 @@ def detect_layout(text: str, name: str | None = None) -> TextLayout:
     usual = best[1]
     header_row = 0
     for index, row in enumerate(chosen_rows[:HEADER_SEARCH_ROWS]):
-        # A title line exported from a spreadsheet has the usual number of fields, but most of them empty.
-        if len(row) == usual and sum(1 for cell in row if cell.strip()) * 2 >= usual:
+        # A title line exported from a spreadsheet may have the usual number of fields, but most of them empty.
+        if sum(1 for cell in row if cell.strip()) * 2 >= usual:
             header_row = index
             break
     quoted_newlines = any("\n" in cell or "\r" in cell for row in chosen_rows for cell in row)

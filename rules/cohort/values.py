@@ -7,8 +7,9 @@ works on the whole column with Arrow compute kernels or NumPy; nothing here loop
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-AnyArray = pa.Array | pa.ChunkedArray
+AnyArray: TypeAlias = "pa.Array | pa.ChunkedArray"
 DecimalMark = Literal[".", ","]
 
 _NULL_TEXT = pa.scalar(None, pa.string())
@@ -231,3 +232,12 @@ def _encode_plain(text: pa.Array) -> Codes:
     encoded = pc.dictionary_encode(text)
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     return Codes(codes, encoded.dictionary)
+
+
+def describer(texts: pa.Array) -> Callable[[int], str]:
+    """A function that shows the text of a code, for warnings."""
+
+    def describe(code: int) -> str:
+        return repr(texts[code].as_py())
+
+    return describe

@@ -126,7 +126,7 @@ def test_purchase_history_csv_reads_like_the_seed_json() -> None:
 
 
 def test_order_level_export_without_products() -> None:
-    rows = [["Müşteri No", "Sipariş No", "Sipariş Tarihi", "Tutar"],
+    rows: list[list[Any]] = [["Müşteri No", "Sipariş No", "Sipariş Tarihi", "Tutar"],
             ["0042", "S1", "2026-01-02", "100,00"], ["0042", "S2", "2026-01-22", "50,50"],
             ["0042", "S2", "2026-01-22", "9,50"], ["0077", "S3", "2026-02-01", "30,00"]]
 
@@ -145,7 +145,7 @@ def test_order_level_export_without_products() -> None:
 
 
 def test_order_level_export_with_categories_keys_lines_by_category() -> None:
-    rows = [["customer_id", "order_id", "order_date", "category", "amount"],
+    rows: list[list[Any]] = [["customer_id", "order_id", "order_date", "category", "amount"],
             ["A", "1", "2026-01-02", "MAKEUP", "10"], ["A", "1", "2026-01-02", "SKINCARE", "30"],
             ["A", "2", "2026-01-09", "SKINCARE", "20"]]
 

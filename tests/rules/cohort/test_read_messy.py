@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rules import analyze_customer
+from rules.cohort.model import Cohort
 from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
 from rules.cohort.read import read_cohort
 from tests.rules.cohort.test_read_support import counts, customers, history, text_file
@@ -18,8 +19,8 @@ TURKISH = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Ürün Adı"
            ["002", "S2", "13.01.2026", "P2", "Dudak Kalemi ığüşöçİĞÜŞÖÇ", "1", "7,25", "Şanlıurfa"]]
 
 
-def _names(cohort: Any) -> list[str]:
-    return cohort.history["product_name"].tolist()
+def _names(cohort: Cohort) -> list[str]:
+    return [str(name) for name in cohort.history["product_name"]]
 
 
 @pytest.mark.parametrize(("encoding", "reported"), [
@@ -36,7 +37,7 @@ def test_turkish_text_in_every_encoding(encoding: str, reported: str) -> None:
 
 
 def test_latin1_text() -> None:
-    rows = [["Customer ID", "Date", "Product", "Description", "Amount"],
+    rows: list[list[Any]] = [["Customer ID", "Date", "Product", "Description", "Amount"],
             ["K1", "2026-01-05", "A", "Crème brûlée à la française", "9.5"],
             ["K2", "2026-01-06", "B", "Größe Äpfel", "3"]]
 
@@ -59,7 +60,7 @@ def test_utf8_sample_with_a_later_windows_1254_byte_is_read_as_windows_1254() ->
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_every_delimiter(delimiter: str) -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P,1", "1,5"],
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P,1", "1,5"],
             ["B", "2026-01-06", "P2", "2,25"]]
 
     cohort = read_cohort(text_file(rows, delimiter=delimiter))
@@ -77,7 +78,7 @@ def test_every_delimiter(delimiter: str) -> None:
     (["1 234,50", "12,5", "7"], ",", [1234.5, 12.5, 7.0]),
 ])
 def test_decimal_marks_and_thousands_separators(prices: list[str], mark: str, expected: list[float]) -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount"]] + \
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"]] + \
         [[f"C{i}", "2026-01-05", "P", price] for i, price in enumerate(prices)]
 
     cohort = read_cohort(text_file(rows, delimiter=";"), exclude_products=())
@@ -97,7 +98,8 @@ def test_decimal_marks_and_thousands_separators(prices: list[str], mark: str, ex
     (["46027", "46042.4375", "46054"], None, ["2026-01-05", "2026-01-20", "2026-02-01"]),
 ])
 def test_date_forms_and_the_day_month_order(dates: list[str], order: str | None, expected: list[str]) -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount"]] + [["A", d, "P", "10"] for d in dates]
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"]]
+    rows += [["A", day, "P", "10"] for day in dates]
 
     cohort = read_cohort(text_file(rows))
 
@@ -110,7 +112,7 @@ def test_date_forms_and_the_day_month_order(dates: list[str], order: str | None,
 
 
 def test_ambiguous_day_month_order_is_day_first_with_a_warning_and_can_be_forced() -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "03/04/2025", "P", "1"]]
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "03/04/2025", "P", "1"]]
 
     assumed = read_cohort(text_file(rows))
     forced = read_cohort(text_file(rows), date_order="MDY")
@@ -124,7 +126,7 @@ def test_ambiguous_day_month_order_is_day_first_with_a_warning_and_can_be_forced
 
 
 def test_unreadable_dates_are_rejected_not_guessed() -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
             ["A", "31.02.2026", "P", "1"], ["A", "someday", "P", "1"], ["A", None, "P", "1"]]
 
     cohort = read_cohort(text_file(rows))
@@ -152,7 +154,7 @@ RETURNS_HEADER = ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPric
 
 
 def test_returns_and_cancellations_are_netted_against_the_purchases() -> None:
-    rows = [RETURNS_HEADER,
+    rows: list[list[Any]] = [RETURNS_HEADER,
             ["536365", "P1", "5", "2026-01-05", "10", "A"],
             ["536366", "P1", "1", "2026-01-20", "10", "A"],
             ["C536367", "P1", "-2", "2026-01-22", "10", "A"],  # cancellation invoice, negative quantity
@@ -175,7 +177,8 @@ def test_returns_and_cancellations_are_netted_against_the_purchases() -> None:
 
 
 def test_more_returned_than_bought_nets_to_zero_with_a_warning() -> None:
-    rows = [RETURNS_HEADER, ["1", "P1", "1", "2026-01-05", "10", "A"], ["2", "P1", "-3", "2026-01-06", "10", "A"]]
+    rows: list[list[Any]] = [RETURNS_HEADER, ["1", "P1", "1", "2026-01-05", "10", "A"],
+                             ["2", "P1", "-3", "2026-01-06", "10", "A"]]
 
     cohort = read_cohort(text_file(rows))
 
@@ -187,7 +190,7 @@ def test_more_returned_than_bought_nets_to_zero_with_a_warning() -> None:
 
 
 def test_status_column_cancelled_lines_and_returned_lines() -> None:
-    rows = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar", "Durum"],
+    rows: list[list[Any]] = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar", "Durum"],
             ["A", "1", "05.01.2026", "P1", "2", "20,00", "Tamamlandı"],
             ["A", "2", "06.01.2026", "P1", "1", "10,00", "İptal Edildi"],  # the order never happened
             ["A", "3", "07.01.2026", "P1", "-1", "-10,00", "İade"],  # a return of an earlier purchase
@@ -202,7 +205,7 @@ def test_status_column_cancelled_lines_and_returned_lines() -> None:
 
 
 def test_rows_without_customer_id_are_rejected_and_counted() -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
             [None, "2026-01-05", "P", "1"], ["  ", "2026-01-06", "P", "2"]]
 
     cohort = read_cohort(text_file(rows))
@@ -240,7 +243,7 @@ def test_the_non_product_list_is_configurable() -> None:
 
 
 def test_exact_duplicate_rows_are_rejected_but_repeated_products_are_not() -> None:
-    rows = [["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Line"],
+    rows: list[list[Any]] = [["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Line"],
             ["1", "P1", "1", "2026-01-05", "10", "A", "1"],
             ["1", "P1", "1", "2026-01-05", "10", "A", "1"],  # an exact copy
             ["1", "P1", "1", "2026-01-05", "10", "A", "2"],  # the same product again, another line of the order
@@ -255,7 +258,7 @@ def test_exact_duplicate_rows_are_rejected_but_repeated_products_are_not() -> No
 
 
 def test_customers_without_age_gender_or_signup_are_unknown_and_the_engine_says_so() -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount", "age", "gender", "registered_at"],
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "age", "gender", "registered_at"],
             ["A", "2026-01-05", "P", "10", None, None, None], ["B", "2026-01-05", "P", "10", "abc", "F", "x"]]
 
     cohort = read_cohort(text_file(rows))
@@ -275,7 +278,7 @@ def test_customers_without_age_gender_or_signup_are_unknown_and_the_engine_says_
 
 
 def test_a_region_outside_the_reference_table_is_kept_as_given() -> None:
-    rows = [["CustomerID", "InvoiceDate", "StockCode", "Amount", "Country"],
+    rows: list[list[Any]] = [["CustomerID", "InvoiceDate", "StockCode", "Amount", "Country"],
             ["A", "2026-01-05", "P", "10", "United Kingdom"]]
 
     cohort = read_cohort(text_file(rows))
@@ -287,7 +290,7 @@ def test_a_region_outside_the_reference_table_is_kept_as_given() -> None:
 
 
 def test_conflicting_attributes_take_the_most_frequent_then_the_last_and_warn() -> None:
-    rows = [["customer_id", "order_date", "product_id", "amount", "age", "city"],
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "age", "city"],
             ["A", "2026-01-05", "P1", "10", "30", "Bursa"], ["A", "2026-01-06", "P2", "10", "31", "İzmir"],
             ["A", "2026-01-07", "P3", "10", "31", "Bursa"], ["B", "2026-01-07", "P3", "10", "40", "Ankara"],
             ["B", "2026-01-08", "P3", "10", "41", "Ankara"]]
@@ -321,7 +324,7 @@ def test_title_lines_above_the_header_and_rows_with_the_wrong_number_of_fields()
 
 
 def test_a_customer_list_joined_to_orders_keeps_customers_without_orders() -> None:
-    rows = [["customer_id", "city", "order_id", "order_date", "product_id", "amount"],
+    rows: list[list[Any]] = [["customer_id", "city", "order_id", "order_date", "product_id", "amount"],
             ["A", "Bursa", "1", "2026-01-05", "P", "10"], ["B", "İzmir", None, None, None, None]]
 
     cohort = read_cohort(text_file(rows))
@@ -333,7 +336,7 @@ def test_a_customer_list_joined_to_orders_keeps_customers_without_orders() -> No
 
 
 def test_quantities_and_amounts_that_are_not_numbers_are_rejected() -> None:
-    rows = [["customer_id", "order_date", "product_id", "quantity", "unit_price"],
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price"],
             ["A", "2026-01-05", "P", "2", "5"], ["A", "2026-01-05", "P", "two", "5"], ["A", "2026-01-06", "P", "1", ""],
             ["A", "2026-01-07", "P", "", "5"]]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,9 @@ import pandas as pd
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 
 
-def text_file(rows: list[list[Any]], delimiter: str = ",", encoding: str = "utf-8", newline: str = "\n") -> bytes:
+def text_file(
+    rows: Sequence[Sequence[Any]], delimiter: str = ",", encoding: str = "utf-8", newline: str = "\n",
+) -> bytes:
     """A delimited file from rows of cells (None is an empty cell); cells holding the delimiter are quoted."""
     lines = []
     for row in rows:
@@ -28,7 +31,7 @@ def customers(rows: list[dict[str, Any]]) -> pd.DataFrame:
         "region": [r.get("region") for r in rows],
         "age": pd.array([r.get("age") for r in rows], dtype="Int64"),
         "gender": [r.get("gender") for r in rows],
-        "registered_at": pd.to_datetime([r.get("registered_at") for r in rows]).astype("datetime64[ns]"),
+        "registered_at": _days([r.get("registered_at") for r in rows]),
         "total_orders": pd.array([r.get("total_orders") for r in rows], dtype="Int64"),
     })
     return frame.astype(CUSTOMER_COLUMNS)
@@ -44,11 +47,15 @@ def history(rows: list[dict[str, Any]]) -> pd.DataFrame:
         "total_quantity": np.array([r["total_quantity"] for r in rows], dtype=np.int64),
         "total_spent": np.array([r["total_spent"] for r in rows], dtype=np.float64),
         "order_count": np.array([r["order_count"] for r in rows], dtype=np.int64),
-        "first_purchase": pd.to_datetime([r.get("first_purchase") for r in rows]).astype("datetime64[ns]"),
-        "last_purchase": pd.to_datetime([r["last_purchase"] for r in rows]).astype("datetime64[ns]"),
+        "first_purchase": _days([r.get("first_purchase") for r in rows]),
+        "last_purchase": _days([r["last_purchase"] for r in rows]),
         "avg_days_between": np.array([r.get("avg_days_between", np.nan) for r in rows], dtype=np.float64),
     })
     return frame.astype(HISTORY_COLUMNS)
+
+
+def _days(values: list[str | None]) -> pd.Series:
+    return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
 
 
 def assert_tables(cohort: Cohort, expected_customers: pd.DataFrame, expected_history: pd.DataFrame) -> None:

@@ -1,0 +1,50 @@
+"""Writing tables for spreadsheets: formulas neutralised, rejected rows written out whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rules.cohort.export import neutralise_formulas, write_rejected
+from rules.cohort.read import read_cohort
+from tests.rules.cohort.test_read_support import text_file
+
+
+def test_cells_that_would_run_as_formulas_get_an_apostrophe() -> None:
+    frame = pd.DataFrame({
+        "text": pd.array(["=HYPERLINK(\"http://x\")", "+90 555 0000", "-1+2", "@SUM(A1)", "\t=1", "plain", None],
+                         dtype="string"),
+        "object": ["-12,50", "+3", "=1", "ok", "x", "y", "z"],
+        "number": [-1, 2, 3, 4, 5, 6, 7],
+    })
+
+    safe = neutralise_formulas(frame)
+
+    expected = pd.DataFrame({
+        "text": pd.array(["'=HYPERLINK(\"http://x\")", "'+90 555 0000", "'-1+2", "'@SUM(A1)", "'\t=1", "plain", None],
+                         dtype="string"),
+        "object": ["-12,50", "+3", "'=1", "ok", "x", "y", "z"],
+        "number": [-1, 2, 3, 4, 5, 6, 7],
+    })
+    pd.testing.assert_frame_equal(safe, expected)
+    pd.testing.assert_frame_equal(frame["text"].to_frame(), pd.DataFrame({"text": pd.array(
+        ["=HYPERLINK(\"http://x\")", "+90 555 0000", "-1+2", "@SUM(A1)", "\t=1", "plain", None], dtype="string")}))
+
+
+def test_rejected_rows_are_written_with_their_reason_and_original_values(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["CustomerID", "InvoiceDate", "StockCode", "Description", "Amount"],
+            ["A", "2026-01-05", "P1", "Krem", "10"],
+            [None, "2026-01-05", "P1", "=cmd|' /C calc'!A0", "10"],
+            ["B", "someday", "P2", "Ruj", "-5"]]
+    cohort = read_cohort(text_file(rows))
+    path = tmp_path / "rejected.csv"
+
+    written = write_rejected(cohort, path)
+
+    assert written == 2
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "file,row,reason,CustomerID,InvoiceDate,StockCode,Description,Amount",
+        "input,2,missing_customer_id,,2026-01-05,P1,'=cmd|' /C calc'!A0,10",
+        "input,3,bad_date,B,someday,P2,Ruj,-5"]

@@ -1,0 +1,105 @@
+"""Column names in English and Turkish, explicit mappings, and the errors for files that cannot be read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rules.cohort.columns import CANONICAL, SYNONYMS, name_key, recognise
+from rules.cohort.read import read_cohort
+from rules.errors import InvalidInput
+from tests.rules.cohort.test_read_support import text_file
+
+
+@pytest.mark.parametrize(("header", "canonical"), [
+    ("CustomerID", "customer_id"), ("Customer ID", "customer_id"), ("customer_id", "customer_id"),
+    ("Müşteri No", "customer_id"), ("MUSTERI NO", "customer_id"), ("müşteri_no", "customer_id"),
+    ("InvoiceNo", "order_id"), ("Sipariş No", "order_id"), ("InvoiceDate", "order_date"), ("Tarih", "order_date"),
+    ("StockCode", "product_id"), ("Ürün Kodu", "product_id"), ("Quantity", "quantity"), ("Adet", "quantity"),
+    ("UnitPrice", "unit_price"), ("Birim Fiyat", "unit_price"), ("Amount", "amount"), ("Tutar", "amount"),
+    ("Country", "region"), ("Şehir", "city"), ("Bölge", "region"), ("Yaş", "age"), ("Cinsiyet", "gender"),
+    ("Kayıt Tarihi", "registered_at"), ("Description", "product_name"), ("Ürün Adı", "product_name"),
+    ("Kategori", "category"), ("Durum", "status"), ("totalSpent", "total_spent"), ("lastPurchase", "last_purchase"),
+])
+def test_header_names_are_recognised_however_spelled(header: str, canonical: str) -> None:
+    assert recognise([header]).used == {canonical: header}
+
+
+def test_the_more_specific_name_wins_and_the_choice_is_noted() -> None:
+    columns = recognise(["Country", "Region", "Total", "Tutar", "Misc"])
+
+    assert columns.used == {"amount": "Tutar", "region": "Region"}
+    assert columns.unused == ["Country", "Total", "Misc"]
+    assert columns.notes == ["region: used column 'Region', not 'Country'", "amount: used column 'Tutar', not 'Total'"]
+
+
+def test_no_header_name_is_listed_for_two_purposes() -> None:
+    keys = [(name_key(name), canonical) for canonical, names in SYNONYMS.items() for name in names]
+    owners: dict[str, set[str]] = {}
+    for key, canonical in keys:
+        owners.setdefault(key, set()).add(canonical)
+    assert {key: found for key, found in owners.items() if len(found) > 1} == {}
+    assert set(CANONICAL) >= {"customer_id", "order_id", "order_date", "product_id", "product_name", "category",
+                              "quantity", "amount", "unit_price", "age", "gender", "city", "region", "registered_at"}
+
+
+def test_an_explicit_mapping_names_columns_the_header_does_not_give_away() -> None:
+    rows: list[list[Any]] = [["Kunde", "Datum", "Artikel", "Betrag", "Country"],
+                             ["K1", "2026-01-05", "A", "10", "Deutschland"]]
+
+    cohort = read_cohort(text_file(rows), mapping={"customer_id": "Kunde", "order_date": "Datum",
+                                                   "product_id": "artikel", "amount": "Betrag", "region": None})
+
+    assert cohort.report.column_mapping == {"customer_id": "Kunde", "order_date": "Datum", "product_id": "Artikel",
+                                            "amount": "Betrag"}
+    assert cohort.customers["customer_id"].tolist() == ["K1"]
+    assert cohort.customers["region"].isna().all()
+    assert cohort.report.notes[-1] == "columns not used: Country"
+
+
+def test_a_mapping_to_a_missing_column_names_it_and_lists_the_columns() -> None:
+    rows: list[list[Any]] = [["Kunde", "Datum", "Betrag"], ["K1", "2026-01-05", "10"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows), mapping={"customer_id": "Client", "colour": "Betrag"})
+
+    assert [p.as_dict() for p in raised.value.problems] == [
+        {"loc": "mapping.customer_id", "msg": "column 'Client' is not in the file; its columns are: Kunde, Datum, "
+                                              "Betrag", "input": "Client"},
+        {"loc": "mapping.colour", "msg": f"unknown name; the names are: {', '.join(CANONICAL)}", "input": "colour"}]
+
+
+def test_a_file_without_a_customer_id_column_is_a_clear_error() -> None:
+    rows: list[list[Any]] = [["Name", "Datum", "Betrag"], ["Ayşe", "2026-01-05", "10"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows))
+
+    problem = raised.value.problems[0]
+    assert problem.loc == "columns"
+    assert problem.msg.startswith("the file has no customer id column (looked for CustomerID, Customer ID, ")
+    assert problem.msg.endswith("its columns are: Name, Datum, Betrag. Name it with "
+                                "mapping={'customer_id': '<column>'}")
+
+
+def test_a_file_that_is_neither_orders_nor_a_history_says_what_is_needed() -> None:
+    rows: list[list[Any]] = [["CustomerID", "Yaş"], ["A", "30"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows))
+
+    assert raised.value.problems[0].msg.startswith(
+        "the file is neither order lines (they need an order date and an amount or unit price column) nor a "
+        "purchase history (totalSpent, lastPurchase, …). Recognised: customer_id ← 'CustomerID', age ← 'Yaş'")
+
+
+def test_unreadable_files_are_clear_errors() -> None:
+    with pytest.raises(InvalidInput, match="old binary Excel files"):
+        read_cohort(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(InvalidInput, match="the file is empty"):
+        read_cohort(b"  \n")
+    with pytest.raises(InvalidInput, match="not valid JSON"):
+        read_cohort(b'[{"customerId": ')
+    with pytest.raises(InvalidInput, match="cannot read the file"):
+        read_cohort("/nonexistent/orders.csv")
