@@ -24,6 +24,7 @@ from typing import Any
 
 from agent.assistant import Assistant, ModelUnavailable
 from agent.cohort import analyze_cohort, check_without_day, cohort_problems_without_day, segment_counts
+from agent.configure import assistant_from_env, explainer_from_env
 from agent.explain.base import Explainer, Explanation
 from agent.payloads import CohortPayload, CustomerPayload, Options, PromptPayload, parse_payload, payload_kind
 from agent.telemetry import InvocationRecord, NullRecorder, Recorder, annotate_current_span
@@ -69,18 +70,19 @@ def handle(
     Returns:
         The status and body. Never raises: an unexpected failure is a 500 reply.
     """
-    from agent.configure import assistant_from_env, explainer_from_env
-
+    started = time.perf_counter()
     request_id = request_id or str(uuid.uuid4())
+    recorder = recorder or NullRecorder()
     try:
         explainer = explainer or explainer_from_env()
         if assistant is None and payload_kind(payload) == "prompt":
             assistant = assistant_from_env()
     except Exception:  # a broken model configuration is the operator's problem, not the caller's
         logger.exception("invalid model configuration", extra={"requestId": request_id})
-        return _internal_error(request_id)
-    return respond(payload, request_id=request_id, explainer=explainer, assistant=assistant,
-                   recorder=recorder or NullRecorder())
+        reply = _internal_error(request_id)
+        _finish(reply, recorder, request_id, payload_kind(payload) or "invalid", "internal_error", started, None)
+        return reply
+    return respond(payload, request_id=request_id, explainer=explainer, assistant=assistant, recorder=recorder)
 
 
 def respond(

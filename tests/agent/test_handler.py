@@ -311,9 +311,12 @@ def test_an_invalid_model_configuration_is_500(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("SEGMENT_MODEL_PROVIDER", "bedrock")
     monkeypatch.delenv("SEGMENT_MODEL_ID", raising=False)
 
-    reply = handle(seed_payload(), request_id="r")
+    recorder = ListRecorder()
+
+    reply = handle(seed_payload(), request_id="r", recorder=recorder)
 
     assert (reply.status, reply.body["error"]["code"]) == (500, "internal_error")
+    assert [(r.mode, r.outcome) for r in recorder.records] == [("customer", "internal_error")]
 
 
 # --- telemetry: exactly one record per invocation -----------------------------------------------------------
