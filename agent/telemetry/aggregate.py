@@ -9,10 +9,10 @@ percentiles from it.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 from agent.telemetry import schema
@@ -40,26 +40,44 @@ def _dimension_value(value: object) -> str | None:
     return text[: schema.MAX_DIMENSION_VALUE_LENGTH]
 
 
-def _observations(record: InvocationRecord) -> Iterator[tuple[str, schema.Dimensions, float]]:
+# The same few dozen labels come back with every record: work their dimensions out once.
+@lru_cache(maxsize=4096)
+def _segment_dimensions(dimension: object, segment: object) -> schema.Dimensions | None:
+    dimension_value, segment_value = _dimension_value(dimension), _dimension_value(segment)
+    if dimension_value is None or segment_value is None:
+        return None
+    return schema.segment_dimensions(dimension_value, segment_value)
+
+
+@lru_cache(maxsize=256)
+def _label_dimensions(kind: str, value: object) -> schema.Dimensions:
+    label = str(value)
+    if kind == schema.MODE:
+        return schema.mode_dimensions(label)
+    if kind == schema.ERROR_CLASS:
+        return schema.error_dimensions(label)
+    return schema.source_dimensions(label)
+
+
+def _observations(record: InvocationRecord) -> list[tuple[str, schema.Dimensions, float]]:
     """The (metric, dimensions, value) observations of one record."""
-    mode = schema.mode_dimensions(str(record.mode))
-    yield schema.INVOCATIONS, mode, 1.0
+    mode = _label_dimensions(schema.MODE, record.mode)
+    observations = [
+        (schema.INVOCATIONS, mode, 1.0),
+        (schema.EXPLANATIONS, _label_dimensions(schema.SOURCE, record.explanation_source), 1.0),
+    ]
     duration = float(record.duration_ms)
     if math.isfinite(duration) and duration >= 0:
-        yield schema.LATENCY, mode, duration
+        observations.append((schema.LATENCY, mode, duration))
     if record.outcome != "ok":
-        yield schema.ERRORS, schema.error_dimensions(str(record.outcome)), 1.0
-    yield schema.EXPLANATIONS, schema.source_dimensions(str(record.explanation_source)), 1.0
+        observations.append((schema.ERRORS, _label_dimensions(schema.ERROR_CLASS, record.outcome), 1.0))
     for dimension, counts in record.segments.items():
-        dimension_value = _dimension_value(dimension)
-        if dimension_value is None:
-            continue
         for segment, customers in counts.items():
-            segment_value = _dimension_value(segment)
+            dims = _segment_dimensions(dimension, segment)
             count = float(customers)
-            if segment_value is None or not math.isfinite(count) or count <= 0:
-                continue
-            yield schema.SEGMENTS_ASSIGNED, schema.segment_dimensions(dimension_value, segment_value), count
+            if dims is not None and math.isfinite(count) and count > 0:
+                observations.append((schema.SEGMENTS_ASSIGNED, dims, count))
+    return observations
 
 
 @dataclass
@@ -71,7 +89,7 @@ class MetricAggregator:
     """
 
     records: int = 0
-    _series: dict[SeriesKey, Counter[float]] = field(default_factory=dict)
+    _series: dict[SeriesKey, dict[float, int]] = field(default_factory=dict)
 
     def add(self, record: InvocationRecord, at: float) -> None:
         """Count one invocation.
@@ -86,8 +104,7 @@ class MetricAggregator:
         """
         bucket = int(at // BUCKET_SECONDS) * BUCKET_SECONDS
         # Everything is worked out before anything is counted, so a malformed record leaves no partial trace.
-        observations = list(_observations(record))
-        for metric, dims, value in observations:
+        for metric, dims, value in _observations(record):
             self._observe(bucket, metric, dims, value)
         self.records += 1
 
@@ -98,7 +115,11 @@ class MetricAggregator:
             self._observe(bucket, schema.RECORDS_DROPPED, schema.drop_dimensions(reason), float(count))
 
     def _observe(self, bucket: int, metric: str, dims: schema.Dimensions, value: float) -> None:
-        self._series.setdefault((bucket, metric, dims), Counter())[value] += 1
+        key = (bucket, metric, dims)
+        histogram = self._series.get(key)
+        if histogram is None:
+            histogram = self._series[key] = {}
+        histogram[value] = histogram.get(value, 0) + 1
 
     @property
     def empty(self) -> bool:
