@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.values import BoolArray, Codes, IntArray, Numbers, encode
+from rules.cohort.values import AnyArray, BoolArray, Codes, IntArray, Numbers, encode, encode_text
 from rules.text import fold
 
 MAX_AGE = 120
@@ -73,10 +73,10 @@ def resolve(
     return PerCustomer(chosen.astype(np.int64), known)
 
 
-def text_codes(text: pa.Array, label: str, limit: int, warnings: list[str]) -> Codes:
+def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) -> Codes:
     """Codes for a text attribute; values longer than the engine accepts become unknown, with a warning."""
-    codes = encode(text)
-    too_long = pc.greater(pc.utf8_length(codes.values), limit).to_numpy(zero_copy_only=False)
+    codes = encode_text(column)[0]
+    too_long = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False).to_numpy(zero_copy_only=False)
     if too_long.any():
         dropped = np.isin(codes.codes, np.flatnonzero(too_long))
         warnings.append(f"{label}: {int(dropped.sum())} value(s) longer than {limit} characters are left unknown")
@@ -84,9 +84,9 @@ def text_codes(text: pa.Array, label: str, limit: int, warnings: list[str]) -> C
     return codes
 
 
-def gender_codes(text: pa.Array, warnings: list[str]) -> Codes:
+def gender_codes(column: AnyArray, warnings: list[str]) -> Codes:
     """Gender as the seed writes it: F and M for the usual English and Turkish words, anything else as given."""
-    codes = text_codes(text, "gender", MAX_TEXT["gender"], warnings)
+    codes = text_codes(column, "gender", MAX_TEXT["gender"], warnings)
     labels = []
     for value in codes.values.to_pylist():
         key = fold(str(value))

@@ -31,6 +31,7 @@ _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,14 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         return _typed_days(column)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return _serial_days(column, label)
+    sample = [value.strip() for value in sample_texts(column, 2000)]
+    if sample and sum(1 for value in sample if _SERIAL.match(value)) * 10 >= len(sample) * 9:
+        return _serial_days(column, label)
+    quick = _iso_days(column, sample)
+    if quick is not None:
+        return quick
     text = as_text(column)
     present = text.is_valid().to_numpy(zero_copy_only=False)
-    sample = sample_texts(text, 2000)
-    if sample and sum(1 for value in sample if _SERIAL.match(value)) * 10 >= len(sample) * 9:
-        return _serial_days(text, label)
     codes = encode(_date_part(text, sample))
     parsed = _parse_distinct([str(v) for v in codes.values.to_pylist()], label, hint, order)
     valid_code = codes.codes >= 0
@@ -120,20 +124,29 @@ def _serial_days(column: pa.Array, label: str) -> Days:
     return Days(days.astype(np.int64), ok, numbers.present, None, [f"{label}: Excel serial day numbers"])
 
 
+def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
+    """The common case in one pass: every date written YYYY-MM-DD (times after it ignored), all valid."""
+    if not sample or not all(_ISO_START.match(value) for value in sample) or not pa.types.is_string(column.type):
+        return None
+    try:
+        as_date = pc.cast(pc.utf8_slice_codeunits(column, 0, 10), pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # some value is not a date: the slower path finds which
+    present = column.is_valid().to_numpy(zero_copy_only=False)
+    days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
+    return Days(days, ok, present, "YMD")
+
+
 def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
     """The text before any time of day ("2026-02-12T10:30" → "2026-02-12", "1/2/2010 8:26" → "1/2/2010")."""
     heads = [re.split(r"[ T]", value, maxsplit=1)[0] for value in sample]
     if not any(len(head) != len(value) for head, value in zip(heads, sample, strict=True)):
         return text
     widths = {len(head) for head in heads}
-    if len(widths) == 1:
-        width = widths.pop()
-        cut = pc.utf8_slice_codeunits(text, 0, width)
-        # Fixed width in the sample; rows elsewhere that are not get the slower, exact cut.
-        fits = pc.or_kleene(pc.equal(pc.utf8_length(text), width),
-                            pc.match_substring_regex(text, rf"^.{{{width}}}[ T]"))
-        if pc.all(pc.fill_null(fits, True)).as_py():
-            return cut
+    lengths = pc.min_max(pc.utf8_length(text))
+    if len(widths) == 1 and lengths["min"].as_py() == lengths["max"].as_py() == len(sample[0]):
+        return pc.utf8_slice_codeunits(text, 0, widths.pop())  # fixed width: every row cuts at the same place
     return pc.replace_substring_regex(text, r"[ T].*$", "", max_replacements=1)
 
 

@@ -149,25 +149,38 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     signed_amount = np.where(reversal, -np.abs(amount), amount)
 
     alive_ranked = ranked[log.alive[ranked]]
-    starts = _group_starts(alive_ranked, customer, product)
+    starts = _group_starts(customer[alive_ranked], product[alive_ranked])
     bought = np.add.reduceat(purchase[alive_ranked].astype(np.int64), starts) if len(starts) else np.zeros(0)
     unmatched = np.zeros(size, dtype=np.bool_)
     unmatched[alive_ranked] = np.repeat(bought == 0, np.diff(np.append(starts, len(alive_ranked))))
     log.reject(unmatched, "return_without_purchase")
 
     accepted = ranked[log.alive[ranked]]
-    history = _aggregate(accepted, customer, product, order, day, purchase, signed_quantity, signed_amount,
-                         warnings)
-    history.total_orders, history.has_total_orders = _total_orders(
-        accepted[purchase[accepted]], customer, order, orders, customers)
-    _describe_products(history, lines, accepted, product)
+    view = Ranked(customer[accepted], product[accepted], order[accepted], day[accepted], purchase[accepted],
+                  signed_quantity[accepted], signed_amount[accepted])
+    history = _aggregate(view, warnings)
+    history.total_orders, history.has_total_orders = _total_orders(view, orders, customers)
+    _describe_products(history, lines, accepted, view)
     history.notes, history.warnings = notes, warnings + history.warnings
     return history
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """The accepted line rows' values, gathered once in (customer, product, order) order."""
+
+    customer: IntArray
+    product: IntArray
+    order: IntArray
+    day: IntArray
+    purchase: BoolArray
+    quantity: FloatArray
+    amount: FloatArray
+
+
 def _per_code(codes: Codes, flags: pa.Array, rows: IntArray) -> BoolArray:
     """A per-value flag spread over the rows (False for null rows)."""
-    per_value = np.asarray(flags.to_numpy(zero_copy_only=False), dtype=np.bool_)
+    per_value = np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=np.bool_)
     if not len(per_value):
         return np.zeros(len(rows), dtype=np.bool_)
     spread: BoolArray = (rows >= 0) & per_value[np.maximum(rows, 0)]
@@ -230,15 +243,14 @@ def _sorted(rows: IntArray, keys: list[tuple[IntArray, int]]) -> IntArray:
     return ranked
 
 
-def _group_starts(ranked: IntArray, *keys: IntArray) -> IntArray:
-    """Where each run of equal keys starts in ``ranked``."""
-    if not len(ranked):
+def _group_starts(*keys: IntArray) -> IntArray:
+    """Where each run of equal keys starts (the keys are sorted alike)."""
+    if not len(keys[0]):
         return np.zeros(0, dtype=np.int64)
-    change = np.zeros(len(ranked), dtype=np.bool_)
+    change = np.zeros(len(keys[0]), dtype=np.bool_)
     change[0] = True
     for values in keys:
-        sorted_values = values[ranked]
-        change[1:] |= sorted_values[1:] != sorted_values[:-1]
+        change[1:] |= values[1:] != values[:-1]
     return np.flatnonzero(change)
 
 
@@ -279,7 +291,7 @@ def _reversals(
     """Lines that reverse a purchase; rejects lines whose status cancels them while their numbers are positive."""
     negative = (quantity < 0) | (amount < 0)
     reversal = negative.copy()
-    if lines.order is not None and len(lines.order):
+    if lines.order is not None and len(lines.order.values):  # no texts: all ids are plain numbers
         ids = lines.order.values
         marked = pc.match_substring_regex(ids, r"^[Cc]\d+$").to_numpy(zero_copy_only=False)
         numeric = pc.match_substring_regex(ids, r"^\d+$").to_numpy(zero_copy_only=False)
@@ -309,28 +321,25 @@ def _spread(codes: IntArray, flags: np.ndarray) -> BoolArray:
     return spread
 
 
-def _aggregate(
-    accepted: IntArray, customer: IntArray, product: IntArray, order: IntArray, day: IntArray,
-    purchase: BoolArray, quantity: FloatArray, amount: FloatArray, warnings: list[str],
-) -> History:
-    starts = _group_starts(accepted, customer, product)
+def _aggregate(rows: Ranked, warnings: list[str]) -> History:
+    starts = _group_starts(rows.customer, rows.product)
     groups = len(starts)
-    group_of = np.zeros(len(accepted), dtype=np.int64)
+    group_of = np.zeros(len(rows.customer), dtype=np.int64)
     if groups:
         group_of[starts[1:]] = 1
         group_of = np.cumsum(group_of)
-    bought = purchase[accepted]
-    total_quantity = np.add.reduceat(quantity[accepted], starts) if groups else np.zeros(0)
-    total_spent = np.add.reduceat(amount[accepted], starts) if groups else np.zeros(0)
-    first = np.minimum.reduceat(np.where(bought, day[accepted], _HIGH), starts) if groups else np.zeros(0, np.int64)
-    last = np.maximum.reduceat(np.where(bought, day[accepted], _LOW), starts) if groups else np.zeros(0, np.int64)
-    bought_group, bought_order = group_of[bought], order[accepted][bought]
+    bought = rows.purchase
+    total_quantity = np.add.reduceat(rows.quantity, starts) if groups else np.zeros(0)
+    total_spent = np.add.reduceat(rows.amount, starts) if groups else np.zeros(0)
+    first = np.minimum.reduceat(np.where(bought, rows.day, _HIGH), starts) if groups else np.zeros(0, np.int64)
+    last = np.maximum.reduceat(np.where(bought, rows.day, _LOW), starts) if groups else np.zeros(0, np.int64)
+    bought_group, bought_order = group_of[bought], rows.order[bought]
     new_order = np.ones(len(bought_group), dtype=np.bool_)
     new_order[1:] = (bought_group[1:] != bought_group[:-1]) | (bought_order[1:] != bought_order[:-1])
     order_count = np.bincount(bought_group[new_order], minlength=groups).astype(np.int64)
 
     rounded = np.round(total_quantity)
-    if not np.array_equal(quantity[accepted], np.round(quantity[accepted])):
+    if not np.array_equal(rows.quantity, np.round(rows.quantity)):
         warnings.append("some quantities have decimals; each product's total is rounded to whole units")
     over_returned = (rounded < 0) | (total_spent < -0.005)
     if over_returned.any():
@@ -340,7 +349,7 @@ def _aggregate(
     with np.errstate(divide="ignore", invalid="ignore"):
         average = np.where(order_count > 1, span / (order_count - 1), np.nan)
     return History(
-        customer=customer[accepted[starts]] if groups else np.zeros(0, np.int64),
+        customer=rows.customer[starts] if groups else np.zeros(0, np.int64),
         product_id=pa.nulls(groups, pa.string()), product_name=pa.nulls(groups, pa.string()),
         category=pa.nulls(groups, pa.string()),
         total_quantity=np.maximum(rounded, 0).astype(np.int64), total_spent=np.maximum(total_spent, 0.0),
@@ -350,11 +359,9 @@ def _aggregate(
     )
 
 
-def _total_orders(
-    bought: IntArray, customer: IntArray, order: IntArray, orders: int, customers: int,
-) -> tuple[IntArray, BoolArray]:
+def _total_orders(rows: Ranked, orders: int, customers: int) -> tuple[IntArray, BoolArray]:
     """Distinct orders per customer among accepted purchase rows."""
-    who, which = customer[bought], order[bought]
+    who, which = rows.customer[rows.purchase], rows.order[rows.purchase]
     owner = np.full(max(orders, 1), -1, dtype=np.int64)
     owner[which] = who
     if np.array_equal(owner[which], who):  # each order belongs to one customer: count the orders per owner
@@ -367,11 +374,12 @@ def _total_orders(
     return counts.astype(np.int64), known
 
 
-def _describe_products(history: History, lines: OrderLines, accepted: IntArray, product: IntArray) -> None:
+def _describe_products(history: History, lines: OrderLines, accepted: IntArray, rows: Ranked) -> None:
     """Product id, name and category of every history line (per product: its most frequent name and category)."""
     if lines.product is None or not len(history.customer):
         return
-    line_product = product[accepted[_group_starts(accepted, lines.customer.codes, product)]]
+    product = rows.product
+    line_product = product[_group_starts(rows.customer, product)]
     values = _texts(lines.product.values, line_product)
     if not lines.product_is_id:
         history.category = values
@@ -380,8 +388,8 @@ def _describe_products(history: History, lines: OrderLines, accepted: IntArray, 
     for label, codes in (("product_name", lines.name), ("category", lines.category)):
         if codes is None:
             continue
-        rows = accepted[(codes.codes[accepted] >= 0) & (product[accepted] >= 0)]
-        chosen = resolve(product[rows], codes.codes[rows], np.ones(len(rows), dtype=np.bool_), rows,
+        label_codes = codes.codes[accepted]
+        chosen = resolve(product, label_codes, (label_codes >= 0) & (product >= 0), accepted,
                          len(lines.product), f"{label} of a product",
                          describer(codes.values),
                          lines.product.values, history.warnings)

@@ -16,7 +16,7 @@ from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, DecimalMark, IntArray, as_text, describer, to_numbers
+from rules.cohort.values import BoolArray, DecimalMark, IntArray, describer, to_numbers
 
 
 @dataclass
@@ -67,8 +67,8 @@ def collect_attributes(
         if name not in columns.used:
             continue
         column = table[columns.used[name]]
-        codes = gender_codes(as_text(column), warnings) if name == "gender" else \
-            text_codes(as_text(column), name, MAX_TEXT[name], warnings)
+        codes = gender_codes(column, warnings) if name == "gender" else \
+            text_codes(column, name, MAX_TEXT[name], warnings)
         texts = codes.values
         picked = per_customer(codes.codes, codes.codes >= 0, name, describer(texts))
         taken = texts.take(pa.array(np.where(picked.known, picked.values, 0))) if len(texts) else \

@@ -21,7 +21,7 @@ from rules.cohort.orderlines import MAX_ID, reject_duplicates
 from rules.cohort.parts import collect_attributes
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, decide_decimal_mark, encode, id_text
+from rules.cohort.values import BoolArray, decide_decimal_mark, encode_text
 
 
 def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -45,10 +45,10 @@ def read_customers_file(
     used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
     warnings = list(loaded.warnings)
-    ids, fixed = id_text(table[used["customer_id"]])
-    customer = encode(ids)
+    customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
-    too_long = pc.greater(pc.utf8_length(customer.values), MAX_ID).to_numpy(zero_copy_only=False)
+    too_long = pc.fill_null(pc.greater(pc.utf8_length(customer.values), MAX_ID), False).to_numpy(
+        zero_copy_only=False)
     if len(too_long):
         log.reject((customer.codes >= 0) & np.asarray(too_long, dtype=bool)[np.maximum(customer.codes, 0)],
                    "bad_customer_id")

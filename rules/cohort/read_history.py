@@ -27,10 +27,8 @@ from rules.cohort.values import (
     DecimalMark,
     IntArray,
     Numbers,
-    as_text,
     decide_decimal_mark,
-    encode,
-    id_text,
+    encode_text,
 )
 from rules.cohort.values import to_numbers as numbers_of
 from rules.errors import InvalidInput, Problem
@@ -53,9 +51,8 @@ def read_history_file(
                                                f"orderCount and lastPurchase; missing: {', '.join(missing)}",
                                     list(table.column_names))])
     notes, warnings = list(loaded.notes), list(loaded.warnings)
-    ids, fixed = id_text(table[used["customer_id"]])
+    customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     notes += [f"customer_id: {fixed}"] if fixed else []
-    customer = encode(ids)
     mark = decide_decimal_mark([table[used[c]] for c in ("total_quantity", "total_spent", "avg_days_between", "age",
                                                          "total_orders") if c in used])
     warnings += [mark.warning] if mark.warning else []
@@ -66,7 +63,7 @@ def read_history_file(
     def codes(name: str, as_id: bool = False) -> Codes | None:
         if name not in used:
             return None
-        return encode(id_text(table[used[name]])[0] if as_id else as_text(table[used[name]]))
+        return encode_text(table[used[name]], ids=as_id)[0]
 
     last = to_days(table[used["last_purchase"]], f"last_purchase ({used['last_purchase']!r})", order=date_order)
     first = to_days(table[used["first_purchase"]], f"first_purchase ({used['first_purchase']!r})",
@@ -107,7 +104,7 @@ def read_history_file(
     rows = rows[np.argsort(customer.codes[rows], kind="stable")]
     avg_values = _averages(rows, average, orders, first, last, notes)
     history = history_frame(HistoryColumns(
-        customer_id=ids.take(pa.array(rows)),
+        customer_id=customer.values.take(pa.array(customer.codes[rows])),
         product_id=_texts(product, rows), product_name=_texts(name, rows), category=_texts(category, rows),
         total_quantity=quantity.values[rows].astype(np.int64), total_spent=spent.values[rows],
         order_count=orders.values[rows].astype(np.int64),
@@ -149,7 +146,7 @@ def _whole(numbers: Numbers, least: int) -> BoolArray:
 
 
 def _longer(codes: Codes, limit: int) -> BoolArray:
-    per_value = pc.greater(pc.utf8_length(codes.values), limit).to_numpy(zero_copy_only=False)
+    per_value = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False).to_numpy(zero_copy_only=False)
     if not len(per_value):
         return np.zeros(len(codes.codes), dtype=np.bool_)
     longer: BoolArray = (codes.codes >= 0) & np.asarray(per_value, dtype=np.bool_)[np.maximum(codes.codes, 0)]

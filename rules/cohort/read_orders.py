@@ -14,7 +14,7 @@ from rules.cohort.model import CohortFormat
 from rules.cohort.orderlines import OrderLines, build_history
 from rules.cohort.parts import Part, collect_attributes
 from rules.cohort.tables import HistoryColumns, Known, history_frame
-from rules.cohort.values import Codes, Numbers, as_text, decide_decimal_mark, encode, id_text, to_numbers
+from rules.cohort.values import Codes, Numbers, decide_decimal_mark, encode_text, to_numbers
 
 
 def read_order_file(
@@ -25,20 +25,18 @@ def read_order_file(
     table, log, used = loaded.table, loaded.log, columns.used
     notes: list[str] = list(loaded.notes)
     warnings: list[str] = list(loaded.warnings)
-    ids, fixed = id_text(table[used["customer_id"]])
+    customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     notes += [f"customer_id: {fixed}"] if fixed else []
-    customer = encode(ids)
     mark = decide_decimal_mark([table[used[c]] for c in ("quantity", "amount", "unit_price", "age") if c in used])
     warnings += [mark.warning] if mark.warning else []
     days = to_days(table[used["order_date"]], f"order_date ({used['order_date']!r})", order=date_order)
     notes += days.notes
     warnings += days.warnings
 
-    def text_codes(name: str, as_id: bool = False) -> Codes | None:
+    def text_codes(name: str, as_id: bool = False, texts: bool = True) -> Codes | None:
         if name not in used:
             return None
-        text = id_text(table[used[name]])[0] if as_id else as_text(table[used[name]])
-        return encode(text)
+        return encode_text(table[used[name]], ids=as_id, texts=texts)[0]
 
     def numbers(name: str) -> Numbers | None:
         return to_numbers(table[used[name]], mark.mark) if name in used else None
@@ -52,7 +50,7 @@ def read_order_file(
         product, product_is_id = category, False
         notes.append("no product column: one history line per customer and category, product_id unknown")
     lines = OrderLines(
-        customer=customer, days=days, order=text_codes("order_id", as_id=True), product=product,
+        customer=customer, days=days, order=text_codes("order_id", as_id=True, texts=False), product=product,
         product_is_id=product_is_id, name=name, category=category, quantity=numbers("quantity"),
         amount=numbers("amount"), unit_price=numbers("unit_price"), status=text_codes("status"))
     history = build_history(lines, log, table, exclude)

@@ -162,9 +162,13 @@ def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
     elif pa.types.is_boolean(column.type) or not _is_text(column.type):
         values = np.full(len(column), np.nan)
     else:
-        text = as_text(column)
-        present = text.is_valid().to_numpy(zero_copy_only=False)
-        values = _parse_text_numbers(text, mark)
+        quick = _cast_all(column) if mark == "." and pa.types.is_string(column.type) else None
+        if quick is not None:  # plain numbers without padding: Arrow parses them in one pass
+            values = quick
+        else:
+            text = as_text(column)
+            present = text.is_valid().to_numpy(zero_copy_only=False)
+            values = _parse_text_numbers(text, mark)
     values = np.where(np.isfinite(values), values, np.nan)
     return Numbers(values.astype(np.float64, copy=False), present)
 
@@ -207,9 +211,10 @@ class Codes:
 
     codes: IntArray
     values: pa.Array
+    count: int | None = None  # how many codes there are, when ``values`` was not built (ids only counted)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.values) if self.count is None else self.count
 
 
 def encode(text: pa.Array) -> Codes:
@@ -226,6 +231,72 @@ def encode(text: pa.Array) -> Codes:
             lengths = np.diff(np.append(starts, size))
             return Codes(np.repeat(head.codes, lengths), head.values)
     return _encode_plain(text)
+
+
+def encode_text(array: AnyArray, *, ids: bool = False, texts: bool = True) -> tuple[Codes, str | None]:
+    """Codes for a column read as text (`as_text`, or `id_text` for ids), and id_text's note.
+
+    With ``texts=False`` (ids that are only counted, like order ids) digit-only ids may come back without their
+    texts (``values`` empty, ``count`` set).
+
+    The raw values are encoded first and only the distinct values are cleaned, so trimming and blank checks
+    cost per distinct value, not per row.
+
+    Examples:
+        >>> codes, _ = encode_text(pa.array(["a ", "b", " a", "", None]))
+        >>> codes.codes.tolist(), codes.values.to_pylist()
+        ([0, 1, 0, -1, -1], ['a', 'b'])
+    """
+    column = contiguous(array)
+    if not pa.types.is_string(column.type):
+        text, note = id_text(column) if ids else (as_text(column), None)
+        return encode(text), note
+    if ids:
+        numeric = _numeric_ids(column, texts)
+        if numeric is not None:
+            return numeric, None
+    raw = encode(column)
+    cleaned, note = id_text(raw.values) if ids else (as_text(raw.values), None)
+    if cleaned.equals(raw.values):
+        return raw, note
+    again = _encode_plain(cleaned)
+    codes = np.where(raw.codes >= 0, again.codes[np.maximum(raw.codes, 0)] if len(again.codes) else -1, -1)
+    return Codes(codes.astype(np.int64), again.values), note
+
+
+def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
+    """Codes for ids that are all digits, without hashing: the code is the number minus the smallest.
+
+    Only when the numbers tell the texts apart (no leading zeros, or all ids of one width) and their range is
+    small enough; the texts are rebuilt from the numbers. Codes then follow the numbers, not first appearance,
+    and ``values`` has a null text for numbers no row uses.
+    """
+    size = len(column)
+    if size == 0 or column.null_count == size or not pc.all(pc.utf8_is_digit(column)).as_py():
+        return None
+    lengths = pc.min_max(pc.utf8_length(column))
+    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
+    if longest > 18:
+        return None
+    fixed_width = shortest == longest
+    if not fixed_width and pc.any(pc.and_(pc.starts_with(column, "0"),
+                                          pc.greater(pc.utf8_length(column), 1))).as_py():
+        return None
+    numbers = pc.cast(column, pa.int64())
+    bounds = pc.min_max(numbers)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if high - low >= 4 * size + 1024:
+        return None
+    codes = pc.fill_null(pc.subtract(numbers, low), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not texts:
+        return Codes(codes, pa.array([], pa.string()), count=high - low + 1)
+    span = np.arange(low, high + 1, dtype=np.int64)
+    written = pc.cast(pa.array(span), pa.string())
+    if fixed_width:
+        written = pc.utf8_lpad(written, width=longest, padding="0")
+    used = np.zeros(len(span), dtype=np.bool_)
+    used[codes[codes >= 0]] = True
+    return Codes(codes, pc.if_else(pa.array(used), written, pa.scalar(None, pa.string())))
 
 
 def _encode_plain(text: pa.Array) -> Codes:
