@@ -104,7 +104,8 @@ class CloudWatchRecorder:
     ) -> None:
         self.namespace = namespace
         self._flush_seconds = flush_seconds
-        self._flush_records = flush_records
+        # Wake the worker by half a queue at the latest, so a small queue does not fill while it sleeps.
+        self._flush_records = max(1, min(flush_records, queue_size // 2))
         self._client_factory = client_factory
         self._client: CloudWatchClient | None = None
         self._clock = clock
@@ -194,10 +195,13 @@ class CloudWatchRecorder:
         while not self._stop.is_set():
             self._wake.wait(max(0.0, next_flush - time.monotonic()))
             self._wake.clear()
-            self._drain_queue(aggregator)
-            if time.monotonic() >= next_flush or aggregator.records >= self._flush_records:
-                self._flush(aggregator)
-                next_flush = time.monotonic() + self._flush_seconds
+            try:
+                self._drain_queue(aggregator)
+                if time.monotonic() >= next_flush or aggregator.records >= self._flush_records:
+                    next_flush = time.monotonic() + self._flush_seconds
+                    self._flush(aggregator)
+            except Exception:  # a bug here must not end the thread: later records would pile up unpublished
+                logger.exception("metrics: publisher failure", extra={"event": "metrics_publisher_error"})
         self._drain_queue(aggregator)
         self._flush(aggregator)
 

@@ -184,3 +184,17 @@ def test_a_missing_region_is_a_counted_publish_error(monkeypatch: pytest.MonkeyP
     recorder.close()
 
     assert recorder.stats() == PublisherStats(accepted=1, unpublished_records=1, failed_datums=4, publish_errors=1)
+
+
+def test_a_burst_is_published_before_the_interval_ends(cloudwatch_endpoint: str) -> None:
+    recorder = CloudWatchRecorder(NAMESPACE, flush_seconds=3600, queue_size=100)  # wakes at 50 waiting records
+    for _ in range(60):
+        recorder.record(OK)
+
+    stats = wait_until_published(recorder, 50)
+
+    assert stats.published_records >= 50, stats
+    assert stats.dropped == 0
+    recorder.close()
+    assert recorder.stats().published_records == 60
+    assert metric_sum(cloudwatch(), NAMESPACE, "Invocations", {"Mode": "customer"}) == 60
