@@ -78,16 +78,22 @@ def segment_bar(dist: pd.DataFrame, dimension: str, rulebook: Rulebook | None = 
         rulebook: for the colours.
     """
     data = dist.assign(percent=(dist["share"] * 100).round(1))
+    data["text"] = [f"{n:,} · {p:.0f}%" for n, p in zip(data["customers"], data["percent"], strict=True)]
     fig = px.bar(
-        data, x="customers", y="label", color="label", orientation="h", text="customers",
+        data, x="customers", y="label", color="label", orientation="h", text="text",
         color_discrete_map=segment_colours(rulebook), title=DIMENSION_TITLES.get(dimension, dimension),
-        hover_data={"label": False, "percent": ":.1f", "code": True},
+        hover_data={"label": False, "percent": ":.1f", "code": True, "text": False},
         labels={"customers": "Customers", "label": "", "percent": "% of customers", "code": "Code"},
         category_orders={"label": list(data["label"])},
     )
     fig.update_traces(textposition="outside", cliponaxis=False)
-    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", rangemode="tozero")
+    _room_for_labels(fig, data["customers"].max())
     return _style(fig, height=110 + 42 * len(data))
+
+
+def _room_for_labels(fig: go.Figure, longest: float) -> None:
+    """Leave space right of the longest bar for its count, so the label is never cut off."""
+    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", range=[0, max(float(longest), 1.0) * 1.3])
 
 
 def category_bar(dist: pd.DataFrame) -> go.Figure:
@@ -100,7 +106,7 @@ def category_bar(dist: pd.DataFrame) -> go.Figure:
         category_orders={"label": list(data["label"])},
     )
     fig.update_traces(textposition="outside", cliponaxis=False)
-    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", rangemode="tozero")
+    _room_for_labels(fig, data["customers"].max())
     return _style(fig, height=110 + 42 * len(data))
 
 
@@ -123,16 +129,16 @@ def opportunities_bar(opportunities: pd.DataFrame, top: int = 10) -> go.Figure:
     data["product"] = [f"{name} ({pid})" if isinstance(name, str) else pid
                        for name, pid in zip(data["productName"], data["productId"], strict=True)]
     fig = px.bar(
-        data, x="customers", y="product", orientation="h", text="customers", color="category",
+        data, x="customers", y="product", orientation="h", text="customers",
         title="Overdue regular products", labels={"customers": "Customers overdue", "product": "",
                                                    "category": "Category"},
-        hover_data={"medianDaysOverdue": ":.0f", "medianUsualGapDays": ":.0f"},
+        color_discrete_sequence=[CATEGORY_COLOUR],
+        hover_data={"category": True, "medianDaysOverdue": ":.0f", "medianUsualGapDays": ":.0f"},
         category_orders={"product": list(data["product"])},
     )
     fig.update_traces(textposition="outside", cliponaxis=False)
-    fig = _style(fig, height=120 + 36 * len(data))
-    fig.update_layout(showlegend=True, legend_title_text="Category")
-    return fig
+    _room_for_labels(fig, data["customers"].max())
+    return _style(fig, height=120 + 36 * len(data))
 
 
 def region_baskets_chart(baskets: pd.DataFrame) -> go.Figure:
@@ -147,20 +153,32 @@ def region_baskets_chart(baskets: pd.DataFrame) -> go.Figure:
         labels={"basket": "Median basket", "region": "", "measure": ""},
     )
     fig = _style(fig, height=380)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 1, "y": 1.02, "xanchor": "right",
+                                               "yanchor": "bottom"})
     return fig
 
 
-def region_mix_chart(mix: pd.DataFrame, dimension: str, rulebook: Rulebook | None = None) -> go.Figure:
-    """Each region's segment mix as 100 % stacked bars in the segments' colours (`cohort_view.region_mix`)."""
+def region_mix_chart(
+    mix: pd.DataFrame, dimension: str, rulebook: Rulebook | None = None, order: list[str] | None = None
+) -> go.Figure:
+    """Each region's segment mix as 100 % stacked bars in the segments' colours (`cohort_view.region_mix`).
+
+    Args:
+        mix: the mix.
+        dimension: its dimension, for the title.
+        rulebook: for the colours.
+        order: regions top to bottom (by default as in `mix`).
+    """
     data = mix.assign(percent=(mix["share"] * 100).round(1))
+    regions = [r for r in (order or []) if r in set(data["region"])]
+    regions += [r for r in dict.fromkeys(data["region"]) if r not in regions]
     fig = px.bar(
         data, x="percent", y="region", color="label", orientation="h",
         color_discrete_map=segment_colours(rulebook),
         title=f"{DIMENSION_TITLES.get(dimension, dimension)} mix by region",
         labels={"percent": "% of the region's customers", "region": "", "label": ""},
         hover_data={"customers": True},
-        category_orders={"label": list(dict.fromkeys(data["label"]))},
+        category_orders={"label": list(dict.fromkeys(data["label"])), "region": regions},
     )
     fig = _style(fig, height=140 + 40 * data["region"].nunique())
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15, "x": 0}, barmode="stack")

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import pandas as pd
+
 from rules.cohort.export import neutralise_formulas
 
 CSV_MIME = "text/csv"
@@ -41,13 +42,13 @@ def flatten(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads Turkish letters right), formulas neutralised."""
-    safe = neutralise_formulas(flatten(frame))
+    safe: pd.DataFrame = neutralise_formulas(flatten(frame))
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Customers") -> bytes:
     """An .xlsx workbook with one sheet, formulas neutralised and no string turned into a formula or link."""
-    safe = neutralise_formulas(flatten(frame))
+    safe: pd.DataFrame = neutralise_formulas(flatten(frame))
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:

@@ -71,11 +71,9 @@ def read(file: CohortFile, mapping: Mapping[str, str] | None = None) -> Cohort:
         mapping: canonical field → column, overriding the reader's detection.
 
     Raises:
-        Whatever `read_cohort` raises for a file it cannot read (a ValueError subclass naming the problem).
+        InvalidInput: the file cannot be read as a cohort; every problem is located.
     """
-    stream = io.BytesIO(file.content)
-    stream.name = file.name  # the reader may use the extension as a hint
-    return read_cohort(stream, mapping=dict(mapping) if mapping else None)
+    return read_cohort(file.content, name=file.name, mapping=dict(mapping) if mapping else None)
 
 
 def file_columns(file: CohortFile) -> list[str]:

@@ -15,7 +15,7 @@ PAGES = Path(__file__).with_name("app_pages")
 
 st.set_page_config(
     page_title="Customer Segments",
-    page_icon=":material/donut_small:",
+    page_icon=str(Path(__file__).with_name("assets") / "icon.svg"),
     layout="wide",
     initial_sidebar_state="expanded",
     menu_items={"About": "Customer Segment Agent: rule-based segments for marketers, explained by an agent."},

@@ -9,7 +9,7 @@ from dashboard.cohort_view import filter_customers
 from dashboard.narrative import Narrative, explain_cohort
 from dashboard.settings import BACKEND_LABELS, SettingsError
 from dashboard.ui import cohort_sections, cohort_state, session
-from dashboard.ui.layout import empty_state, page_header, show_agent_error, show_settings_error
+from dashboard.ui.layout import demote_headings, empty_state, page_header, show_agent_error, show_settings_error
 
 page_header("Cohort explorer", "Upload a customer export, or try the sample, to see every customer's segments, "
                                "drill into them and export audiences for campaigns.")
@@ -91,7 +91,7 @@ else:
         narrative = narratives.get(signature)
         if narrative is not None:
             with st.container(border=True):
-                st.markdown(narrative.text)
+                st.markdown(demote_headings(narrative.text))
             st.caption("Written by the agent's language model." if narrative.source == "model" else
                        "Written by the agent's template explainer: the agent has no language model configured.")
 with import_tab:

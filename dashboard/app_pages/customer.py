@@ -22,7 +22,15 @@ from dashboard.customer_view import (
 )
 from dashboard.settings import SettingsError
 from dashboard.ui import cohort_state, session
-from dashboard.ui.layout import empty_state, page_header, segment_card, show_agent_error, show_settings_error
+from dashboard.ui.layout import (
+    card_grid,
+    demote_headings,
+    empty_state,
+    page_header,
+    segment_card,
+    show_agent_error,
+    show_settings_error,
+)
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
@@ -139,20 +147,17 @@ def _show(answer: Answer, origin: str) -> None:
     if analysis.get("isNewCustomer"):
         badges.append(":orange-badge[new customer: no purchases yet]")
     st.markdown(" ".join(badges))
-    cards = segment_cards(analysis, rules)
-    grid = st.columns(4)
-    for index, card in enumerate(cards):
-        with grid[index % 4]:
-            st.markdown(segment_card(card.title, card.label, card.colour, card.reason), unsafe_allow_html=True)
+    cards = [segment_card(c.title, c.label, c.colour, c.reason) for c in segment_cards(analysis, rules)]
+    st.markdown(card_grid(cards), unsafe_allow_html=True)
     currency = rules.currency
-    metrics = st.columns(6)
-    metrics[0].metric("Average basket", _money(analysis.get("avgBasket"), currency), border=True)
-    metrics[1].metric("Total spent", _money(analysis.get("totalSpent"), currency), border=True)
-    metrics[2].metric("Orders", f"{analysis.get('orderCount', 0):,}", border=True)
-    metrics[3].metric("Days since purchase", _days(analysis), border=True)
-    metrics[4].metric("Member for", f"{analysis.get('membershipDays', 0):,} days", border=True)
-    metrics[5].metric("Estimated budget", _money(analysis.get("estimatedBudget"), currency), border=True,
-                      help="What the customer is likely to spend on the next order.")
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric("Average basket", _money(analysis.get("avgBasket"), currency), border=True)
+    first[1].metric("Total spent", _money(analysis.get("totalSpent"), currency), border=True)
+    first[2].metric("Estimated budget", _money(analysis.get("estimatedBudget"), currency), border=True,
+                    help="What the customer is likely to spend on the next order.")
+    second[0].metric("Orders", f"{analysis.get('orderCount', 0):,}", border=True)
+    second[1].metric("Days since purchase", _days(analysis), border=True)
+    second[2].metric("Member for", f"{analysis.get('membershipDays', 0):,} days", border=True)
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("**Top products**")
@@ -160,18 +165,24 @@ def _show(answer: Answer, origin: str) -> None:
         if top.empty:
             st.caption("No purchases yet.")
         else:
-            st.dataframe(top, hide_index=True, width="stretch",
-                         column_config={"spent": st.column_config.NumberColumn(format="%.2f")})
+            st.dataframe(top, hide_index=True, width="stretch", column_config={
+                "product": "Product", "category": "Category", "quantity": "Quantity", "lastBought": "Last bought",
+                "spent": st.column_config.NumberColumn("Spent", format=f"%.2f {currency}")})
     with right:
         st.markdown("**Missing regulars** — overdue products they usually rebuy")
         missing = missing_regulars_frame(analysis)
         if missing.empty:
             st.caption("Nothing overdue.")
         else:
-            st.dataframe(missing, hide_index=True, width="stretch")
+            st.dataframe(missing, hide_index=True, width="stretch", column_config={
+                "product": "Product", "category": "Category", "lastBought": "Last bought",
+                "usualGapDays": st.column_config.NumberColumn("Usual gap (days)", format="%.0f"),
+                "daysSinceLastPurchase": "Days since", "daysOverdue": st.column_config.NumberColumn(
+                    "Days overdue", format="%.0f")})
     if answer.explanation:
+        st.markdown("**The agent's explanation**")
         with st.container(border=True):
-            st.markdown(answer.explanation)
+            st.markdown(demote_headings(answer.explanation))
         st.caption("Explanation by the agent's " + ("language model." if answer.explanation_source == "model"
                                                     else "template explainer (no language model configured)."))
     for warning in analysis.get("warnings") or []:

@@ -14,7 +14,7 @@ from dashboard.cohort_view import region_baskets, region_mix
 from dashboard.regions_view import reference_frame, reference_medians
 from dashboard.settings import SettingsError
 from dashboard.ui import cohort_state, session
-from dashboard.ui.layout import empty_state, page_header, show_agent_error, show_settings_error
+from dashboard.ui.layout import demote_headings, empty_state, page_header, show_agent_error, show_settings_error
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
@@ -67,7 +67,7 @@ with st.expander("Ask the agent about a region", icon=":material/travel_explore:
         except AgentError as error:
             show_agent_error(error, "Explaining the region")
     if detail_key in explained and explained[detail_key].explanation:
-        st.markdown(explained[detail_key].explanation or "")
+        st.markdown(demote_headings(explained[detail_key].explanation or ""))
 
 st.subheader("Your cohort by region", anchor=False)
 file = cohort_state.current_file()
@@ -85,24 +85,21 @@ if segmented is None:
 
 frame: pd.DataFrame = segmented.frame
 baskets = region_baskets(frame, reference_medians(reference))
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.plotly_chart(charts.region_baskets_chart(baskets), key="chart_region_baskets",
-                    config={"displayModeBar": False})
-    st.caption(charts.CAPTIONS["regionBaskets"])
-with right:
-    st.dataframe(
-        baskets.rename(columns={"region": "Region", "customers": "Customers", "actualMedianBasket": "Cohort median",
-                                "referenceMedianBasket": "Reference median", "difference": "Difference"}),
-        hide_index=True, width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.2f")
-                       for c in ("Cohort median", "Reference median", "Difference")},
-    )
+st.plotly_chart(charts.region_baskets_chart(baskets), key="chart_region_baskets", config={"displayModeBar": False})
+st.caption(charts.CAPTIONS["regionBaskets"])
+st.dataframe(
+    baskets.rename(columns={"region": "Region", "customers": "Customers", "actualMedianBasket": "Cohort median",
+                            "referenceMedianBasket": "Reference median", "difference": "Difference"}),
+    hide_index=True, width="stretch",
+    column_config={c: st.column_config.NumberColumn(format=f"%.2f {currency}")
+                   for c in ("Cohort median", "Reference median", "Difference")},
+)
 dimension = st.segmented_control(
     "Segment mix of", list(default_rulebook().dimensions), default="churnSegment", key="region_mix_dimension",
     format_func=lambda d: charts.DIMENSION_TITLES[d],
 )
 mix = region_mix(frame, str(dimension or "churnSegment"))
-st.plotly_chart(charts.region_mix_chart(mix, str(dimension or "churnSegment")), key="chart_region_mix",
+st.plotly_chart(charts.region_mix_chart(mix, str(dimension or "churnSegment"), order=list(baskets["region"])),
+                key="chart_region_mix",
                 config={"displayModeBar": False})
 st.caption(charts.CAPTIONS["regionMix"])

@@ -91,8 +91,7 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
     """Which column feeds which field, as selectboxes; "Re-read" reads the file again with the choices."""
     try:
         columns = sources.file_columns(file)
-    except (InvalidInput, ValueError, OSError) as error:
-        st.caption(f"The file's columns could not be listed: {error}")
+    except Exception:  # an unreadable file: the error above already says why; there is nothing to map
         return
     if not columns:
         return
@@ -199,14 +198,14 @@ def kpi_cards(filtered: pd.DataFrame, total: int) -> None:
     numbers = kpis(filtered, rules)
     columns = st.columns(4)
     share = f"{numbers.customers / total:.0%} of the cohort" if total and numbers.customers != total else None
-    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share, delta_color="off", border=True,
-                      help="Customers that match the filters.")
+    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share, delta_color="off", delta_arrow="off",
+                      border=True, help="Customers that match the filters.")
     columns[1].metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
                       help="Total spend of these customers in the file.")
     columns[2].metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
                       help="Revenue per order.")
     columns[3].metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=f"{numbers.at_risk:,} customers",
-                      delta_color="off", border=True,
+                      delta_color="off", delta_arrow="off", border=True,
                       help="Customers who have not bought for more than 60 days (new customers included).")
 
 
@@ -227,6 +226,7 @@ def segment_charts(filtered: pd.DataFrame) -> None:
 def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
     """The filtered customers with their segments, and CSV and Excel downloads of all of them."""
     rules = default_rulebook()
+    st.caption(f"{len(filtered):,} customers match the filters.")
     shown = filtered.head(TABLE_ROWS)[list(TABLE_COLUMNS)].copy()
     for column in FILTER_COLUMNS:
         shown[column] = shown[column].map(lambda code: segment_label(code, rules) if isinstance(code, str) else None)

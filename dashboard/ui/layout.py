@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -11,9 +12,13 @@ from dashboard.client import AgentError
 from dashboard.settings import BACKEND_LABELS, SettingsError
 from dashboard.ui import session
 
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+
+_GRID = ('<div class="segment-cards" style="display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));'
+         'gap:0.7rem;margin:0.4rem 0 1rem">{cards}</div>')
 _CARD = (
     '<div class="segment-card" style="border-left:6px solid {colour};padding:0.55rem 0.8rem;'
-    'border-radius:0.6rem;background:#f8fafc;margin-bottom:0.6rem;min-height:6.2rem">'
+    'border-radius:0.6rem;background:#f8fafc">'
     '<div style="font-size:0.78rem;color:#64748b;text-transform:uppercase;letter-spacing:0.04em">{dimension}</div>'
     '<div style="font-size:1.1rem;font-weight:650;color:#0f172a;margin:0.1rem 0 0.25rem">'
     '<span style="display:inline-block;width:0.7rem;height:0.7rem;border-radius:50%;background:{colour};'
@@ -64,10 +69,31 @@ def segment_card(dimension: str, label: str | None, colour: str, reason: str | N
     )
 
 
+def card_grid(cards: list[str]) -> str:
+    """Cards laid out in a responsive grid whose rows share one height."""
+    return _GRID.format(cards="".join(cards))
+
+
+def demote_headings(markdown: str, levels: int = 2) -> str:
+    """Markdown whose headings are `levels` smaller, for text shown under the page's own headings.
+
+    Examples:
+        >>> demote_headings("## Customer C-1\\ntext\\n### Actions")
+        '#### Customer C-1\\ntext\\n##### Actions'
+    """
+    lines = []
+    for line in markdown.split("\n"):
+        if line.startswith("#"):
+            hashes = len(line) - len(line.lstrip("#"))
+            line = "#" * min(6, hashes + levels) + line[hashes:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def sidebar() -> None:
-    """The sidebar: which agent backend answers, and the as-of day of every analysis."""
+    """The logo, and in the sidebar which agent backend answers and the as-of day of every analysis."""
+    st.logo(str(ASSETS / "logo.svg"), size="large", icon_image=str(ASSETS / "icon.svg"))
     with st.sidebar:
-        st.markdown("### :material/hub: Customer Segment Agent")
         try:
             config = session.settings()
         except SettingsError as error:

@@ -25,8 +25,9 @@ def _values(array: Any) -> list[Any]:
     """Plotly ≥ 6 may store arrays as base64 typed arrays."""
     if isinstance(array, dict) and "bdata" in array:
         decoded = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
-        return decoded.reshape(array["shape"]).tolist() if "shape" in array else decoded.tolist()
-    return np.asarray(array).tolist()
+        shaped = decoded.reshape(array["shape"]) if "shape" in array else decoded
+        return list(shaped.tolist())
+    return list(np.asarray(array).tolist())
 
 
 def _trace_colours(fig: go.Figure) -> dict[str, str]:

@@ -1,0 +1,208 @@
+"""The Cohort page in Streamlit's AppTest: empty state, sample and uploads, bad files, mapping, filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from agent.cohort import MAX_COHORT_CUSTOMERS
+from dashboard import sources
+from dashboard.client import make_client
+from dashboard.segmenting import SegmentedCohort, segment_with_agent
+from dashboard.settings import Settings
+from tests.dashboard.apptest import go_to, load_sample, open_app, plotly_figures, texts, values
+from tests.dashboard.servers import free_port
+
+CHARTS = {"chart_churnSegment", "chart_valueSegment", "chart_loyaltyTier", "chart_ageSegment", "chart_affinityType",
+          "chart_diversityProfile", "chart_heatMap", "chart_affinityCategory"}
+SAMPLE_CHARTS = CHARTS | {"chart_opportunities"}  # the sample has customers overdue for regular products
+
+
+@pytest.fixture(scope="module")
+def sample_segments() -> SegmentedCohort:
+    """The sample as the page should show it: read, then segmented by the in-process agent for its day."""
+    sample = sources.sample()
+    return segment_with_agent(sources.read(sample.file), make_client(Settings()), Settings(), as_of=sample.as_of,
+                              session_id="expected-" + "0" * 32)
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(str(m.value) for m in at.metric if m.label == label)
+
+
+def test_without_a_cohort_the_page_says_what_to_do() -> None:
+    at = open_app()
+
+    assert at.title[0].value == "Cohort explorer"
+    assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))
+    assert at.get("plotly_chart") == []
+    assert "**Backend:** In-process agent" in texts(at.sidebar, "markdown")
+    assert any("up to **200 MB** per file" in caption for caption in texts(at, "caption"))
+
+
+def test_the_sample_shows_kpis_every_segment_chart_and_the_import_report(sample_segments: SegmentedCohort) -> None:
+    frame = sample_segments.frame
+    at = load_sample(open_app())
+
+    assert at.session_state["as_of"] == sources.sample().as_of
+    assert not at.error
+    assert set(plotly_figures(at)) == SAMPLE_CHARTS
+    assert _metric(at, "Customers") == f"{len(frame):,}"
+    assert _metric(at, "Share at risk") == f"{(frame['churnSegment'] == 'Riskli').mean():.1%}"
+    assert [t.label for t in at.tabs] == ["Segments", "Customers", "Win-back", "Explain", "Import report"]
+    report = sources.read(sources.sample().file).report
+    assert _metric(at, "Rows read") == f"{report.rows_read:,}"
+    assert _metric(at, "Rejected") == f"{report.rows_rejected:,}"
+    assert {b.label for b in at.download_button} >= {"Download CSV", "Download Excel",
+                                                      "Download the rejected rows (CSV)"}
+
+
+def test_the_charts_show_the_agents_segments_in_the_rulebooks_colours(sample_segments: SegmentedCohort) -> None:
+    at = load_sample(open_app())
+
+    churn = plotly_figures(at)["chart_churnSegment"]
+    bars = {trace["name"]: (values(trace["x"])[0], trace["marker"]["color"]) for trace in churn["data"]}
+    counts = sample_segments.frame["churnSegment"].value_counts()
+    assert bars == {"Aktif — active": (int(counts.get("Aktif", 0)), "#16a34a"),
+                    "Ilık — cooling": (int(counts.get("Ilık", 0)), "#f59e0b"),
+                    "Riskli — at risk": (int(counts.get("Riskli", 0)), "#dc2626")}
+
+
+def test_uploading_a_file_reads_and_segments_it(sample_segments: SegmentedCohort) -> None:
+    sample = sources.sample()
+    at = open_app()
+    at.session_state["as_of"] = sample.as_of
+
+    at.file_uploader(key="cohort_upload").set_value((sample.file.name, sample.file.content, "text/csv")).run()
+
+    assert not at.exception
+    assert not at.error
+    assert _metric(at, "Customers") == f"{len(sample_segments.frame):,}"
+    assert set(plotly_figures(at)) == SAMPLE_CHARTS
+
+
+def test_a_bad_file_is_a_clear_error_and_the_app_keeps_working() -> None:
+    at = open_app()
+
+    at.file_uploader(key="cohort_upload").set_value(("cohort.json", b'[{"customerId": "C-1",',
+                                                      "application/json")).run()
+
+    assert not at.exception
+    assert texts(at, "error") == ["**cohort.json could not be read** — 1 problem. Check the column mapping below, "
+                                  "or fix the file and upload it again."]
+    assert at.dataframe[0].value.to_dict("records") == [
+        {"where": "file", "problem": "not valid JSON: Expecting property name enclosed in double quotes at line 1 "
+                                     "column 23", "value": "cohort.json"}]
+    assert at.get("plotly_chart") == []
+    load_sample(at)
+    assert not at.error
+    assert set(plotly_figures(at)) == SAMPLE_CHARTS
+    go_to(at, "about")
+    assert at.title[0].value == "About"
+
+
+def test_a_corrupt_excel_file_is_a_clear_error() -> None:
+    at = open_app()
+
+    at.file_uploader(key="cohort_upload").set_value(("orders.xlsx", b"PK\x03\x04" + b"garbage" * 50,
+                                                      "application/octet-stream")).run()
+
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert error.startswith("**orders.xlsx could not be read")
+    assert at.get("plotly_chart") == []
+
+
+def test_the_column_mapping_can_be_corrected_and_the_file_read_again() -> None:
+    lines = pd.DataFrame({
+        "Kunde": ["K1", "K1", "K2"], "Datum": ["2026-01-05", "2026-02-01", "2025-10-10"],
+        "Artikel": ["P-2001", "P-2001", "P-1002"], "Menge": [1, 2, 1], "Betrag": [59.9, 119.8, 54.9],
+    })
+    content = lines.to_csv(index=False).encode()
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(("kunden.csv", content, "text/csv")).run()
+    assert texts(at, "error")[0].startswith("**kunden.csv could not be read**")
+
+    at.selectbox(key="map_customer_id").set_value("Kunde")
+    at.selectbox(key="map_order_date").set_value("Datum")
+    at.selectbox(key="map_product_id").set_value("Artikel")
+    at.selectbox(key="map_quantity").set_value("Menge")
+    at.selectbox(key="map_amount").set_value("Betrag")
+    at.button(key="apply_mapping").click().run()
+
+    assert not at.exception
+    assert not at.error
+    assert _metric(at, "Customers") == "2"
+    assert _metric(at, "Revenue") == "235 TRY"  # 59.90 + 119.80 + 54.90, whole liras
+    assert at.selectbox(key="map_customer_id").value == "Kunde"
+
+
+def test_filters_narrow_every_number_and_chart(sample_segments: SegmentedCohort) -> None:
+    frame = sample_segments.frame
+    at = load_sample(open_app())
+
+    at.multiselect(key="filter_churnSegment").set_value(["Riskli"]).run()
+    at_risk = frame.loc[frame["churnSegment"] == "Riskli"]
+
+    assert _metric(at, "Customers") == f"{len(at_risk):,}"
+    assert _metric(at, "Share at risk") == "100.0%"
+    churn = plotly_figures(at)["chart_churnSegment"]
+    assert {t["name"]: values(t["x"])[0] for t in churn["data"]} == {"Aktif — active": 0, "Ilık — cooling": 0,
+                                                                      "Riskli — at risk": len(at_risk)}
+    table = at.dataframe[0].value
+    assert len(table) == len(at_risk)
+    assert set(table["Churn risk"]) == {"Riskli — at risk"}
+
+    at.multiselect(key="filter_loyaltyTier").set_value(["Gümüş"]).run()
+    both = at_risk.loc[at_risk["loyaltyTier"] == "Gümüş"]
+    assert 0 < len(both) < len(at_risk)
+    assert _metric(at, "Customers") == f"{len(both):,}"
+
+    at.button(key="clear_filters").click().run()
+    assert _metric(at, "Customers") == f"{len(frame):,}"
+
+
+def test_explain_this_cohort_shows_the_agents_narrative() -> None:
+    at = load_sample(open_app())
+
+    at.button(key="explain_cohort").click().run()
+
+    assert not at.exception
+    assert any(c == "Written by the agent's template explainer: the agent has no language model configured."
+               for c in texts(at, "caption"))
+
+
+def test_a_cohort_larger_than_one_invocation_goes_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEGMENT_CHUNK_SIZE", "40")
+    at = load_sample(open_app())
+
+    customers = sources.read(sources.sample().file).report.customers
+    chunks = -(-customers // 40)
+    assert any(c.endswith(f"({chunks} invocations).") for c in texts(at, "caption"))
+    assert 40 < MAX_COHORT_CUSTOMERS < customers or chunks > 1
+
+
+def test_backend_down_is_a_clear_error_and_the_app_keeps_working(monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    monkeypatch.setenv("SEGMENT_RUNTIME_URL", f"http://127.0.0.1:{port}")
+    at = load_sample(open_app())
+
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert error.startswith("**Segmenting the cohort failed** — Agent runtime URL: Cannot reach the agent runtime "
+                            f"at http://127.0.0.1:{port}")
+    assert "error code `unreachable`" in error
+    assert "**Backend:** Agent runtime URL" in texts(at.sidebar, "markdown")
+    go_to(at, "about")
+    assert not at.error
+
+
+def test_an_invalid_configuration_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEGMENT_BACKEND", "lambda")
+    at = open_app()
+
+    assert any("SEGMENT_BACKEND must be one of inprocess, url, arn, got 'lambda'" in e for e in texts(at, "error"))

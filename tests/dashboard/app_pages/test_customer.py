@@ -1,0 +1,125 @@
+"""The Customer page in AppTest: lookup in the loaded cohort, the form, pasted JSON, and a backend down."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import sources
+from tests.conftest import seed_example
+from tests.dashboard.apptest import go_to, load_sample, open_app, table_with, texts
+from tests.dashboard.servers import free_port
+
+
+def _cards(at: AppTest) -> list[str]:
+    """The HTML of each segment card on the page."""
+    grids = [m for m in texts(at, "markdown") if 'class="segment-cards"' in m]
+    return [card for grid in grids for card in grid.split('<div class="segment-card" ')[1:]]
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(str(m.value) for m in at.metric if m.label == label)
+
+
+def test_without_a_cohort_the_lookup_points_to_the_cohort_page() -> None:
+    at = go_to(open_app(), "customer")
+
+    assert at.title[0].value == "Customer"
+    assert any("No cohort is loaded" in i for i in texts(at, "info"))
+    assert any(i.startswith("Pick a customer above") for i in texts(at, "info"))
+
+
+def test_looking_up_a_customer_of_the_cohort_shows_cards_metrics_products_and_the_explanation() -> None:
+    at = go_to(load_sample(open_app()), "customer")
+    cohort = sources.read(sources.sample().file)
+    wanted = str(cohort.customers["customer_id"].iloc[3])
+
+    at.text_input(key="lookup_id").set_value(wanted)
+    at.button(key="lookup_button").click().run()
+
+    assert not at.exception
+    assert at.subheader[0].value.startswith(f"{wanted} · ")
+    cards = _cards(at)
+    assert len(cards) == 7
+    assert any("Churn risk" in c and ("— active" in c or "— cooling" in c or "— at risk" in c) for c in cards)
+    assert _metric(at, "Orders") != "0"
+    assert any(m.startswith(f"#### Customer {wanted}") for m in texts(at, "markdown"))
+    assert "Explanation by the agent's template explainer (no language model configured)." in texts(at, "caption")
+
+
+def test_an_unknown_id_is_a_warning() -> None:
+    at = go_to(load_sample(open_app()), "customer")
+
+    at.text_input(key="lookup_id").set_value("NOPE-1")
+    at.button(key="lookup_button").click().run()
+
+    assert texts(at, "warning") == [f"No customer with id **NOPE-1** in {sources.sample().file.name}."]
+    assert _cards(at) == []
+
+
+def test_pasted_seed_json_is_analysed_as_the_seed_would() -> None:
+    request = seed_example("example-request")
+    at = go_to(open_app(), "customer")
+    at.session_state["as_of"] = date(2026, 2, 12)
+
+    at.text_area(key="customer_json").set_value(json.dumps(request))
+    at.button(key="analyse_json").click().run()
+
+    assert not at.exception
+    assert at.subheader[0].value == "C-1001 · Istanbul, Marmara"
+    assert _metric(at, "Average basket") == "79.29 TRY"
+    assert _metric(at, "Days since purchase") == "11"
+    cards = _cards(at)
+    assert "Aktif — active" in cards[0]
+    assert "Aktif: lastPurchaseDaysAgo 11 ≤ 29" in cards[0]
+    products = table_with(at, "product")
+    assert products["product"].iloc[0] == "Dr. C. Tuna Tea Tree Face Wash (P-2001)"  # named from the catalog
+
+
+def test_bad_json_is_a_clear_error() -> None:
+    at = go_to(open_app(), "customer")
+
+    at.text_area(key="customer_json").set_value('{"customerData": ')
+    at.button(key="analyse_json").click().run()
+
+    assert texts(at, "error") == ["**The JSON cannot be used:** not valid JSON: Expecting value at line 1, "
+                                  "column 18"]
+
+
+def test_invalid_customer_data_lists_the_agents_located_problems() -> None:
+    at = go_to(open_app(), "customer")
+
+    at.text_area(key="customer_json").set_value(json.dumps({"customer": {"customerId": "X", "age": 300}}))
+    at.button(key="analyse_json").click().run()
+
+    [error] = texts(at, "error")
+    assert error.startswith("**Analysing the customer failed** — In-process agent (HTTP 400)")
+    assert table_with(at, "where").to_dict("records") == [
+        {"where": "customerData.customer.age", "problem": "Input should be less than or equal to 120",
+         "value": "300"}]
+
+
+def test_the_form_analyses_a_typed_customer() -> None:
+    at = go_to(open_app(), "customer")
+
+    at.form_submit_button[0].click().run()
+
+    assert not at.exception
+    assert at.subheader[0].value == "C-NEW-1 · Izmir, Ege"
+    assert len(_cards(at)) == 7
+
+
+def test_backend_down_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    monkeypatch.setenv("SEGMENT_RUNTIME_URL", f"http://127.0.0.1:{port}")
+    at = go_to(open_app(), "customer")
+
+    at.text_area(key="customer_json").set_value(json.dumps(seed_example("example-request")))
+    at.button(key="analyse_json").click().run()
+
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert f"Cannot reach the agent runtime at http://127.0.0.1:{port}" in error

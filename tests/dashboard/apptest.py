@@ -1,0 +1,64 @@
+"""Driving the dashboard with Streamlit's AppTest: open it, load the sample, read charts back."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+ENTRY = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
+TIMEOUT_S = 120  # the first run imports pandas, plotly and the agent; a cohort segments on 2 busy cores
+
+
+def open_app() -> AppTest:
+    """The dashboard, run once (on its default page, Cohort)."""
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def go_to(at: AppTest, page: str) -> AppTest:
+    """Switch to a page (``"customer"``, ``"regions"``, ...) and run it."""
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def load_sample(at: AppTest) -> AppTest:
+    """Press "Load the sample cohort" on the Cohort page."""
+    at.button(key="load_sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plotly_figures(at: AppTest) -> dict[str, dict[str, Any]]:
+    """Every Plotly chart on the page as its figure JSON, by element key (``chart_churnSegment``, ...)."""
+    return {str(chart.key): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def values(array: Any) -> list[Any]:
+    """A Plotly JSON array as a list (Plotly ≥ 6 writes numbers as base64 typed arrays)."""
+    if isinstance(array, dict) and "bdata" in array:
+        decoded = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        shaped = decoded.reshape(array["shape"]) if "shape" in array else decoded
+        return list(shaped.tolist())
+    return list(array)
+
+
+def texts(at: AppTest | Block, kind: str) -> list[str]:
+    """The text of every element of a kind (``error``, ``warning``, ``info``, ``markdown``, ``caption``)."""
+    return [str(element.value) for element in getattr(at, kind)]
+
+
+def table_with(at: AppTest, column: str) -> Any:
+    """The first table (dataframe or data editor) on the page that has `column`, as a DataFrame."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")

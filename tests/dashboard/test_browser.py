@@ -1,0 +1,94 @@
+"""The one real-browser test: `streamlit run` the dashboard, upload the sample in headless Chromium, see charts.
+
+It drives Debian's Chromium (`/usr/bin/chromium`, the `chromium` package) through Playwright with an explicit
+executable path, so Playwright's own browser download is never needed. The screenshot it saves to
+`tests/artifacts/` shows what a user sees after the upload.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from dashboard import sources
+from tests.dashboard.servers import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-extensions", "--no-first-run"]
+
+
+@pytest.fixture
+def dashboard_url() -> Iterator[str]:
+    """The dashboard served by `streamlit run` on a free port, with the in-process agent."""
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SEGMENT_BACKEND": "inprocess",
+           "SEGMENT_AS_OF": sources.sample().as_of.isoformat()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"streamlit did not start: {process.communicate()[1].decode()[-2000:]}")
+        time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.mark.browser
+def test_uploading_the_sample_shows_the_charts(dashboard_url: str) -> None:
+    sample = sources.sample()
+    customers = sources.read(sample.file).report.customers
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "dashboard-cohort.png"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            # Streamlit scrolls inside its own container, so a tall window is what puts the page in the picture.
+            page = browser.new_page(viewport={"width": 1440, "height": 3400})
+            page.goto(dashboard_url, wait_until="domcontentloaded")
+            expect(page.get_by_text("No cohort loaded yet.")).to_be_visible(timeout=30_000)
+
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+                str(sources.SAMPLE_DIR / sample.file.name))
+
+            # Eight charts on the Segments tab; the Win-back tab's chart is drawn but hidden behind its tab.
+            charts = page.locator('[data-testid="stPlotlyChart"]').filter(visible=True)
+            expect(charts.first).to_be_visible(timeout=90_000)
+            expect(charts).to_have_count(8, timeout=30_000)
+            expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=30_000)
+            metrics = page.locator('[data-testid="stMetricValue"]')
+            expect(metrics.first).to_have_text(f"{customers:,}", timeout=30_000)
+            page.wait_for_timeout(1500)  # let Plotly finish drawing before the picture
+            page.screenshot(path=str(screenshot), full_page=True)
+            for index in range(8):
+                expect(charts.nth(index)).to_be_visible()
+        finally:
+            browser.close()
+
+    assert screenshot.stat().st_size > 50_000
