@@ -1,0 +1,55 @@
+"""Downloads: list columns as readable text, formula cells neutralised in CSV and Excel alike."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from dashboard.export import flatten, to_csv_bytes, to_excel_bytes
+from dashboard.results import results_frame
+
+ANALYSES = [
+    {"customerId": "=HYPERLINK(\"http://x\")", "city": "+90 İzmir", "region": "@Ege", "churnSegment": "Riskli",
+     "avgBasket": -12.5, "totalSpent": 100.0, "orderCount": 2, "isNewCustomer": False,
+     "topProducts": [{"productId": "P-1", "productName": "-Serum"}, {"productId": "P-2", "productName": None}],
+     "missingRegulars": [{"productId": "P-1", "productName": "-Serum"}], "warnings": ["a", "b"],
+     "reasons": {"churnSegment": {"text": "Riskli: lastPurchaseDaysAgo 74 > 60"}}},
+    {"customerId": "C-2", "city": "Ankara", "region": "İç Anadolu", "churnSegment": "Aktif", "avgBasket": 50.0,
+     "totalSpent": 50.0, "orderCount": 1, "isNewCustomer": False, "topProducts": [], "missingRegulars": [],
+     "warnings": [], "reasons": {}},
+]
+
+
+def test_lists_become_readable_text() -> None:
+    flat = flatten(results_frame(ANALYSES))
+
+    assert flat["topProducts"].tolist() == ["P-1 -Serum; P-2", ""]
+    assert flat["missingRegulars"].tolist() == ["P-1 -Serum", ""]
+    assert flat["warnings"].tolist() == ["a; b", ""]
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised_and_numbers_are_not() -> None:
+    csv = to_csv_bytes(results_frame(ANALYSES))
+
+    assert csv.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert frame.loc[0, ["customerId", "city", "region", "topProducts", "avgBasket"]].tolist() == [
+        "'=HYPERLINK(\"http://x\")", "'+90 İzmir", "'@Ege", "P-1 -Serum; P-2", "-12.5"]
+    assert frame.loc[0, "churnSegmentReason"] == "Riskli: lastPurchaseDaysAgo 74 > 60"
+    assert frame.loc[1, ["customerId", "city"]].tolist() == ["C-2", "Ankara"]
+
+
+def test_excel_cells_are_text_never_formulas() -> None:
+    book = load_workbook(io.BytesIO(to_excel_bytes(results_frame(ANALYSES))))
+    sheet = book["Customers"]
+    header = [cell.value for cell in sheet[1]]
+    first = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+
+    assert first["customerId"].value == "'=HYPERLINK(\"http://x\")"
+    assert first["customerId"].data_type == "s"
+    assert first["region"].value == "'@Ege"
+    assert first["avgBasket"].value == -12.5
+    assert sheet.freeze_panes == "B2"
+    assert sheet.max_row == 3
