@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,8 @@ def build_cohort(customers: int, seed: int = 0) -> Cohort:
         "last_purchase": day - last_ago * one_day,
         "avg_days_between": np.where(orders > 1, (first_ago - last_ago) / np.maximum(orders - 1, 1), np.nan),
     })
+    # read_cohort lists the customers with purchases first, in the history's order, then the others.
+    customers_frame = pd.concat([customers_frame[sizes > 0], customers_frame[sizes == 0]], ignore_index=True)
     report = IngestReport(rows_read=len(history), rows_accepted=len(history), rows_rejected=0,
                           customers=customers, format="purchase_history")
     return Cohort(customers=customers_frame, history=history, report=report)

@@ -134,12 +134,27 @@ def _text_column(frame: pd.DataFrame, table: str, column: str, problems: Problem
             array = pa.array([None if v is None else str(v) for v in array.to_pylist()], TEXT)
     array = _trimmed(array)
     shortest, longest = _TEXT_LIMITS[(table, column)]
-    lengths = pc.utf8_length(array).fill_null(shortest).to_numpy(zero_copy_only=False)
-    for bad, message in ((lengths < shortest, "must not be empty"),
-                         (lengths > longest, f"must have at most {longest} characters")):
-        if bad.any():
-            problems.add_rows(table, column, np.flatnonzero(bad), array, message)
+    # A text has at most as many characters as bytes: only texts longer in bytes need counting.
+    lengths = _byte_lengths(array)
+    valid = ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else np.ones(len(array), np.bool_)
+    too_long = np.flatnonzero(valid & (lengths > longest))
+    if len(too_long):
+        characters = pc.utf8_length(array.take(pa.array(too_long))).to_numpy(zero_copy_only=False)
+        too_long = too_long[characters > longest]
+    if len(too_long):
+        problems.add_rows(table, column, too_long, array, f"must have at most {longest} characters")
+    if shortest:
+        empty = np.flatnonzero(valid & (lengths == 0))
+        if len(empty):
+            problems.add_rows(table, column, empty, array, "must not be empty")
     return array
+
+
+def _byte_lengths(array: pa.Array) -> IntArray:
+    if len(array) == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset: array.offset + len(array) + 1]
+    return np.diff(offsets)
 
 
 def _trimmed(array: pa.Array) -> pa.Array:
@@ -224,8 +239,9 @@ def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Pro
     run_starts = np.flatnonzero(change)
     run_ids = line_ids.take(pa.array(run_starts))
     run_lengths = np.diff(np.append(run_starts, count))
-    if len(run_ids) == len(customer_ids) and pc.all(pc.equal(run_ids, customer_ids)).as_py():
-        return np.repeat(np.arange(len(customer_ids), dtype=np.int64), run_lengths)
+    # As `read_cohort` lays them out: the customers with history first, in the history's order.
+    if len(run_ids) <= len(customer_ids) and pc.all(pc.equal(run_ids, customer_ids.slice(0, len(run_ids)))).as_py():
+        return np.repeat(np.arange(len(run_ids), dtype=np.int64), run_lengths)
     found = pc.index_in(run_ids, value_set=customer_ids)
     unknown = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
     if len(unknown):

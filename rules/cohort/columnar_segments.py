@@ -65,32 +65,21 @@ def lower_band_codes(bands: LowerBands, ratios: FloatArray) -> IntArray:
     return np.sum([ratios <= above for above in aboves], axis=0, dtype=np.int64).reshape(len(ratios))
 
 
-def int_reasons(values: IntArray, present: BoolArray, describe: Callable[[int], str], absent: pa.Array
-                ) -> pa.Array:
-    """``describe(v)`` where `present` (called once per distinct value), `absent`'s text elsewhere.
-
-    Args:
-        values: the metric per row.
-        present: rows whose reason depends on the value.
-        describe: the scalar classifier's text for one value.
-        absent: per-row text for the other rows (ignored where `present`).
-    """
+def int_reasons(values: IntArray, present: BoolArray, describe: Callable[[int], str], absent: str) -> pa.Array:
+    """``describe(v)`` where `present` (called once per distinct value), the text `absent` elsewhere."""
     shown = values[present]
-    if len(shown) == 0:
-        return absent
-    low = int(shown.min())
-    span = int(shown.max()) - low + 1
+    low = int(shown.min()) if len(shown) else 0
+    span = int(shown.max()) - low + 1 if len(shown) else 1
     seen = np.zeros(span, dtype=np.bool_)
     seen[shown - low] = True
     distinct = np.flatnonzero(seen)
-    slot = np.zeros(span, dtype=np.int64)
+    slot = np.full(span, len(distinct), dtype=np.int64)
     slot[distinct] = np.arange(len(distinct))
-    texts = table([describe(int(v) + low) for v in distinct])
-    index = slot[np.clip(values - low, 0, span - 1)]
-    return render(texts_where(texts, index, present), absent)
+    texts = table([*(describe(int(v) + low) for v in distinct), absent])
+    return texts.take(pa.array(np.where(present, slot[np.clip(values - low, 0, span - 1)], len(distinct))))
 
 
-def upper_band_reasons(bands: UpperBands, values: IntArray, present: BoolArray, absent: pa.Array) -> pa.Array:
+def upper_band_reasons(bands: UpperBands, values: IntArray, present: BoolArray, absent: str) -> pa.Array:
     """Reasons of integer bands where `present`, from the scalar classifier once per distinct value."""
     return int_reasons(values, present, lambda v: by_upper_bands(bands, v).text, absent)
 
@@ -139,6 +128,16 @@ def _minimums(tier: LoyaltyTier) -> list[_Minimum]:
     return [_Minimum(metric, float(threshold)) for metric, threshold in found if threshold is not None]
 
 
+def loyalty_codes(tiers: list[LoyaltyTier], months: FloatArray, per_month: FloatArray, orders: IntArray) -> IntArray:
+    """The index of the best loyalty tier whose every minimum is met."""
+    exact = {"membershipMonths": months, "ordersPerMonth": per_month, "orderCount": orders}
+    met = np.ones((len(tiers), len(orders)), dtype=np.bool_)
+    for k, tier in enumerate(tiers):
+        for minimum in _minimums(tier):
+            met[k] &= exact[minimum.metric] >= minimum.threshold
+    return np.argmax(met, axis=0).astype(np.int64)
+
+
 def loyalty_reasons(tiers: list[LoyaltyTier], months: FloatArray, per_month: FloatArray, orders: IntArray,
                     rule: BoolArray, absent: pa.Array) -> tuple[IntArray, pa.Array]:
     """`rules.segments.by_loyalty_tiers` where `rule`: the best tier met, and why each better tier was missed.
@@ -150,11 +149,7 @@ def loyalty_reasons(tiers: list[LoyaltyTier], months: FloatArray, per_month: Flo
     shown = {"membershipMonths": money(months), "ordersPerMonth": money(per_month),
              "orderCount": orders.astype(np.float64)}
     rows = len(orders)
-    met = np.ones((len(tiers), rows), dtype=np.bool_)
-    for k, tier in enumerate(tiers):
-        for minimum in _minimums(tier):
-            met[k] &= exact[minimum.metric] >= minimum.threshold
-    chosen = np.where(rule, np.argmax(met, axis=0), 0).astype(np.int64)
+    chosen = np.where(rule, loyalty_codes(tiers, months, per_month, orders), 0)
     minimums = [_minimums(t) for t in tiers]
     width = max(len(m) for m in minimums)
 

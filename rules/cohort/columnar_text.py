@@ -56,8 +56,8 @@ def exact_cents(values: FloatArray) -> FloatArray:
     """
     product = values * 100.0
     cents: FloatArray = np.rint(product)
-    near_half = np.abs(np.abs(product - np.floor(product)) - 0.5) <= np.abs(product) * 4e-16 + 1e-300
-    doubtful = np.flatnonzero(near_half)
+    # |product - cents| is at most 0.5; near 0.5 the rounding error of the product could decide the side.
+    doubtful = np.flatnonzero(np.abs(product - cents) >= 0.5 - np.abs(product) * 4e-16)
     if len(doubtful):
         cents[doubtful] = exact_scaled(values[doubtful], 100)
     return cents
@@ -158,6 +158,38 @@ def number_pieces(values: FloatArray, present: BoolArray | None = None) -> Piece
 def texts_where(table: pa.Array, codes: IntArray, present: BoolArray | None = None) -> pa.Array:
     """``table[codes]`` where `present`, null elsewhere."""
     return table.take(_masked(np.where(present, codes, 0) if present is not None else codes, present))
+
+
+def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[IntArray], pa.Array]) -> pa.Array:
+    """Texts that depend only on a few small integers per row, rendered once per distinct combination.
+
+    Args:
+        parts: non-negative integers per row (e.g. mode, distinct products, orders) that decide the text.
+        render_rows: renders the texts of the given rows (one representative row per combination).
+    """
+    count = len(parts[0])
+    key = np.zeros(count, dtype=np.int64)
+    span = 1
+    for part in parts:
+        width = int(part.max()) + 1 if count else 1
+        if span * width >= 1 << 62:
+            span = -1
+            break
+        key = key * width + part
+        span *= width
+    if span < 0:
+        stacked = np.stack([np.asarray(p, dtype=np.int64) for p in parts])
+        _, first, slot = np.unique(stacked, axis=1, return_index=True, return_inverse=True)
+        return render_rows(first.astype(np.int64)).take(pa.array(slot.reshape(count)))
+    if span <= 8 * count + (1 << 20):
+        representative = np.full(span, -1, dtype=np.int64)
+        representative[key] = np.arange(count)
+        distinct = np.flatnonzero(representative >= 0)
+        slot_of_key = np.zeros(span, dtype=np.int64)
+        slot_of_key[distinct] = np.arange(len(distinct))
+        return render_rows(representative[distinct]).take(pa.array(slot_of_key[key]))
+    _, first, slot = np.unique(key, return_index=True, return_inverse=True)
+    return render_rows(first.astype(np.int64)).take(pa.array(slot))
 
 
 def render(*pieces: pa.Array | str | None) -> pa.Array:

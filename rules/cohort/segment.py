@@ -9,6 +9,8 @@ by_alias=True)`` on the columns of that object, with each reason as ``<key>Reaso
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import numpy as np
@@ -29,6 +31,7 @@ from rules.cohort.columnar_segments import (
     int_reasons,
     lower_band_codes,
     lower_band_pieces,
+    loyalty_codes,
     loyalty_reasons,
     table,
     upper_band_codes,
@@ -40,6 +43,7 @@ from rules.cohort.columnar_text import (
     IntArray,
     day_number,
     int_pieces,
+    keyed_texts,
     money,
     number_pieces,
     render,
@@ -53,6 +57,7 @@ from rules.segments import default, unknown
 
 REASON_KEYS = ("ageSegment", "churnSegment", "valueSegment", "loyaltyTier", "affinityCategory", "affinityType",
                "diversityProfile")
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 _NEW_WHY = "new customer, no purchase history yet (seed default)"
 
 
@@ -126,7 +131,7 @@ class _Segmenter:
 
     def age(self) -> ReasonColumns:
         bands, has = self.rules.age, self.customers.has_age
-        text = upper_band_reasons(bands, self.customers.age, has, constant_where(unknown("age is missing").text, ~has))
+        text = upper_band_reasons(bands, self.customers.age, has, unknown("age is missing").text)
         code = np.where(has, upper_band_codes(bands, self.customers.age), -1)
         return ReasonColumns(code, list(bands.codes), np.where(has, RULE, UNKNOWN), text)
 
@@ -134,7 +139,7 @@ class _Segmenter:
         bands, d = self.rules.churn, self.rules.new_customer
         codes = list(bands.codes)
         why = f"{_NEW_WHY}; lastPurchaseDaysAgo {d.last_purchase_days_ago} stands for 'never'"
-        text = upper_band_reasons(bands, self.m.days_since, self.regular, self._default(d.churn, why, ~self.regular))
+        text = upper_band_reasons(bands, self.m.days_since, self.regular, default(d.churn, why).text)
         code = np.where(self.regular, upper_band_codes(bands, self.m.days_since), codes.index(d.churn))
         return ReasonColumns(code, codes, np.where(self.regular, RULE, DEFAULT), text)
 
@@ -159,9 +164,17 @@ class _Segmenter:
     def loyalty(self) -> ReasonColumns:
         tiers, d = self.rules.loyalty.tiers, self.rules.new_customer
         codes = list(self.rules.loyalty.codes)
-        chosen, text = loyalty_reasons(tiers, self.m.months, self.m.per_month, self.m.orders, self.regular,
-                                       self._default(d.loyalty, _NEW_WHY, ~self.regular))
-        code = np.where(self.regular, chosen, codes.index(d.loyalty))
+        m, regular = self.m, self.regular
+        code = np.where(regular, loyalty_codes(tiers, m.months, m.per_month, m.orders), codes.index(d.loyalty))
+
+        def texts(rows: IntArray) -> pa.Array:
+            at = regular[rows]
+            return loyalty_reasons(tiers, m.months[rows], m.per_month[rows], m.orders[rows], at,
+                                   self._default(d.loyalty, _NEW_WHY, ~at))[1]
+
+        # The reason depends on membership days and orders only.
+        text = keyed_texts([regular.astype(np.int64), np.where(regular, m.membership_days, 0),
+                            np.where(regular, m.orders, 0)], texts)
         return ReasonColumns(code, codes, np.where(self.regular, RULE, DEFAULT), text)
 
     def affinity(self) -> tuple[ReasonColumns, ReasonColumns]:
@@ -190,16 +203,24 @@ class _Segmenter:
             categories, self._bases(modes, trend_basis[group]), category_text)
 
         # affinityType: the top category's share of orders.
-        share = np.where(rule, cats.top_orders / np.maximum(self.m.line_orders, 1), 0.0)
+        top = np.where(rule, cats.top, 0)
+        top_orders = np.where(rule, cats.top_orders, 0)
+        line_orders = np.where(rule, self.m.line_orders, 0)
+        share = np.where(rule, top_orders / np.maximum(line_orders, 1), 0.0)
         band = lower_band_codes(bands, share)
-        type_text = render(
-            *lower_band_pieces(bands, share, band, rule, lead_in=" ("),
-            texts_where(table([f"{n}: " for n in names] or [""]), cats.top, rule),
-            *int_pieces(cats.top_orders, rule), constant_where(" of ", rule),
-            *int_pieces(self.m.line_orders, rule), constant_where(" orders)", rule),
-            constant_where(no_categories, missing),
-            self._default(d.affinity, _NEW_WHY, new),
-        )
+
+        def type_texts(rows: IntArray) -> pa.Array:
+            at, mode = rule[rows], modes[rows]
+            return render(
+                *lower_band_pieces(bands, share[rows], band[rows], at, lead_in=" ("),
+                texts_where(table([f"{n}: " for n in names] or [""]), top[rows], at),
+                *int_pieces(top_orders[rows], at), constant_where(" of ", at),
+                *int_pieces(line_orders[rows], at), constant_where(" orders)", at),
+                constant_where(no_categories, mode == 1),
+                self._default(d.affinity, _NEW_WHY, mode == 2),
+            )
+
+        type_text = keyed_texts([modes, top, top_orders, line_orders], type_texts)
         type_codes = list(bands.codes)
         kind = ReasonColumns(np.select([rule, missing], [band, -1], type_codes.index(d.affinity)), type_codes,
                              self._bases(modes), type_text)
@@ -210,17 +231,23 @@ class _Segmenter:
         codes = list(bands.codes)
         modes = self._modes(distinct > 0)
         rule = modes == 0
-        ratio = np.where(rule, distinct / np.maximum(self.m.orders, 1), 0.0)
+        orders = np.where(rule, self.m.orders, 0)
+        distinct = np.where(rule, distinct, 0)
+        ratio = np.where(rule, distinct / np.maximum(orders, 1), 0.0)
         band = lower_band_codes(bands, ratio)
-        text = render(
-            *lower_band_pieces(bands, ratio, band, rule, lead_in=" ("),
-            *int_pieces(distinct, rule), constant_where(" distinct products over ", rule),
-            *int_pieces(self.m.orders, rule), constant_where(" orders)", rule),
-            constant_where(unknown("the data has no product detail").text, modes == 1),
-            self._default(d.diversity, _NEW_WHY, modes == 2),
-        )
+
+        def texts(rows: IntArray) -> pa.Array:
+            at = rule[rows]
+            return render(
+                *lower_band_pieces(bands, ratio[rows], band[rows], at, lead_in=" ("),
+                *int_pieces(distinct[rows], at), constant_where(" distinct products over ", at),
+                *int_pieces(orders[rows], at), constant_where(" orders)", at),
+                constant_where(unknown("the data has no product detail").text, modes[rows] == 1),
+                self._default(d.diversity, _NEW_WHY, modes[rows] == 2),
+            )
+
         return ReasonColumns(np.select([rule, modes == 1], [band, -1], codes.index(d.diversity)), codes,
-                             self._bases(modes), text)
+                             self._bases(modes), keyed_texts([modes, distinct, orders], texts))
 
     # -- the frame -----------------------------------------------------------------------------------------
 
@@ -234,7 +261,7 @@ class _Segmenter:
             self.m.first_purchase, regular_missing,
             lambda d: f"registeredAt is missing: membership counted from the first purchase "
                       f"{(EPOCH + timedelta(days=d)).isoformat()}",
-            constant_where("registeredAt is missing and there are no purchases: membershipDays is 0", new_missing))
+            "registeredAt is missing and there are no purchases: membershipDays is 0")
         has_registration = regular_missing | new_missing
         sizes = has_region.astype(np.int64) + has_registration
         offsets = np.zeros(self.count + 1, dtype=np.int32)
@@ -251,11 +278,19 @@ class _Segmenter:
     def frame(self) -> pd.DataFrame:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
         products = product_lines(self.lines, self.count)
-        category, kind = self.affinity()
-        reasons = {"ageSegment": self.age(), "churnSegment": self.churn(), "valueSegment": self.value(),
-                   "loyaltyTier": self.loyalty(), "affinityCategory": category, "affinityType": kind,
-                   "diversityProfile": self.diversity(products.distinct)}
         no_products = regular & ~products.has_products
+        # The columns below are independent; numpy and Arrow release the GIL, so threads use every core.
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            affinity = pool.submit(self.affinity)
+            top = pool.submit(top_products, self.lines, products, self.count, rules, no_products)
+            missing = pool.submit(missing_regulars, self.lines, products, self.count, self.today, rules,
+                                  no_products)
+            jobs = {"ageSegment": pool.submit(self.age), "churnSegment": pool.submit(self.churn),
+                    "valueSegment": pool.submit(self.value), "loyaltyTier": pool.submit(self.loyalty),
+                    "diversityProfile": pool.submit(lambda: self.diversity(products.distinct))}
+            warnings = pool.submit(self.warnings)
+            reasons = {key: job.result() for key, job in jobs.items()}
+            reasons["affinityCategory"], reasons["affinityType"] = affinity.result()
         median_money = money(np.nan_to_num(self.median))
         new_basket = np.where(self.has_median, median_money, np.nan)
         new_budget = np.where(self.has_median, money(rules.budget_factor * np.nan_to_num(self.median)), np.nan)
@@ -282,16 +317,15 @@ class _Segmenter:
             "orderCount": np.where(regular, m.orders, 0),
             "totalSpent": np.where(regular, money(m.total_spent), 0.0),
             "membershipDays": np.where(regular | self.customers.has_registered, m.membership_days, 0),
-            "missingRegulars": _list(missing_regulars(self.lines, products, self.count, self.today, rules,
-                                                      no_products)),
-            "topProducts": _list(top_products(self.lines, products, self.count, rules, no_products)),
+            "missingRegulars": _list(missing.result()),
+            "topProducts": _list(top.result()),
             "message": _categorical(np.where(regular, 0, 1), [rules.regular.message, d.message]),
             "asOf": _categorical(np.zeros(self.count, dtype=np.int64), [self.as_of.isoformat()]),
             "rulebookVersion": _categorical(np.zeros(self.count, dtype=np.int64), [rules.version]),
             "isNewCustomer": ~regular,
             "medianBasket": self.median,
             "medianBasketSource": _categorical_from(self.regions.source, group),
-            "warnings": _list(self.warnings()),
+            "warnings": _list(warnings.result()),
         })
         for key in REASON_KEYS:
             columns[f"{key}Reason"] = _text(reasons[key].text)
