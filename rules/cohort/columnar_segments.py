@@ -17,6 +17,7 @@ import pyarrow as pa
 from rules.cohort.columnar_text import (
     TEXT,
     BoolArray,
+    Coded,
     FloatArray,
     IntArray,
     Pieces,
@@ -40,7 +41,7 @@ class ReasonColumns:
     code: IntArray
     codes: list[str]
     basis: IntArray  # index into BASES
-    text: pa.Array
+    text: pa.Array | Coded
 
 
 def table(texts: list[str]) -> pa.Array:
@@ -65,7 +66,7 @@ def lower_band_codes(bands: LowerBands, ratios: FloatArray) -> IntArray:
     return np.sum([ratios <= above for above in aboves], axis=0, dtype=np.int64).reshape(len(ratios))
 
 
-def int_reasons(values: IntArray, present: BoolArray, describe: Callable[[int], str], absent: str) -> pa.Array:
+def int_reasons(values: IntArray, present: BoolArray, describe: Callable[[int], str], absent: str) -> Coded:
     """``describe(v)`` where `present` (called once per distinct value), the text `absent` elsewhere."""
     shown = values[present]
     low = int(shown.min()) if len(shown) else 0
@@ -76,10 +77,10 @@ def int_reasons(values: IntArray, present: BoolArray, describe: Callable[[int], 
     slot = np.full(span, len(distinct), dtype=np.int64)
     slot[distinct] = np.arange(len(distinct))
     texts = table([*(describe(int(v) + low) for v in distinct), absent])
-    return texts.take(pa.array(np.where(present, slot[np.clip(values - low, 0, span - 1)], len(distinct))))
+    return Coded(np.where(present, slot[np.clip(values - low, 0, span - 1)], len(distinct)), texts)
 
 
-def upper_band_reasons(bands: UpperBands, values: IntArray, present: BoolArray, absent: str) -> pa.Array:
+def upper_band_reasons(bands: UpperBands, values: IntArray, present: BoolArray, absent: str) -> Coded:
     """Reasons of integer bands where `present`, from the scalar classifier once per distinct value."""
     return int_reasons(values, present, lambda v: by_upper_bands(bands, v).text, absent)
 

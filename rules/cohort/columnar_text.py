@@ -9,6 +9,7 @@ from an error-free product instead, and agree with Python digit for digit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -121,6 +122,22 @@ def fixed_text(values: FloatArray, decimals: int) -> pa.Array:
 
 
 Pieces = list[pa.Array | str]
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Texts as codes into a small table (a categorical): few distinct texts are never copied per row."""
+
+    codes: IntArray
+    table: pa.Array
+
+    def materialise(self) -> pa.Array:
+        """The texts, one per row."""
+        return self.table.take(pa.array(self.codes))
+
+    def subset(self, rows: IntArray) -> pa.Array:
+        """The texts of some rows."""
+        return self.table.take(pa.array(self.codes[rows]))
 _FRACTIONS = pa.array([f".{i:02d}" for i in range(100)], TEXT)
 _SMALL_INTS = 1 << 16
 _SMALL_INT_TEXTS = pa.array([str(i) for i in range(_SMALL_INTS)], TEXT)
@@ -160,7 +177,7 @@ def texts_where(table: pa.Array, codes: IntArray, present: BoolArray | None = No
     return table.take(_masked(np.where(present, codes, 0) if present is not None else codes, present))
 
 
-def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[IntArray], pa.Array]) -> pa.Array:
+def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[IntArray], pa.Array]) -> Coded:
     """Texts that depend only on a few small integers per row, rendered once per distinct combination.
 
     Args:
@@ -180,16 +197,16 @@ def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[Int
     if span < 0:
         stacked = np.stack([np.asarray(p, dtype=np.int64) for p in parts])
         _, first, slot = np.unique(stacked, axis=1, return_index=True, return_inverse=True)
-        return render_rows(first.astype(np.int64)).take(pa.array(slot.reshape(count)))
+        return Coded(slot.reshape(count).astype(np.int64), render_rows(first.astype(np.int64)))
     if span <= 8 * count + (1 << 20):
         representative = np.full(span, -1, dtype=np.int64)
         representative[key] = np.arange(count)
         distinct = np.flatnonzero(representative >= 0)
         slot_of_key = np.zeros(span, dtype=np.int64)
         slot_of_key[distinct] = np.arange(len(distinct))
-        return render_rows(representative[distinct]).take(pa.array(slot_of_key[key]))
+        return Coded(slot_of_key[key], render_rows(representative[distinct]))
     _, first, slot = np.unique(key, return_index=True, return_inverse=True)
-    return render_rows(first.astype(np.int64)).take(pa.array(slot))
+    return Coded(slot.astype(np.int64), render_rows(first.astype(np.int64)))
 
 
 def render(*pieces: pa.Array | str | None) -> pa.Array:

@@ -40,6 +40,7 @@ from rules.cohort.columnar_segments import (
 from rules.cohort.columnar_text import (
     EPOCH,
     BoolArray,
+    Coded,
     IntArray,
     day_number,
     int_pieces,
@@ -253,27 +254,28 @@ class _Segmenter:
 
     def warnings(self) -> pa.Array:
         """Per customer: the region warning, then the registration warning, as the scalar engine orders them."""
-        region_warning = take(self.regions.warning, self.regions.group)
-        has_region = ~region_warning.is_null().to_numpy(zero_copy_only=False)
+        group = self.regions.group
+        region_rows = np.flatnonzero(~self.regions.warning.is_null().to_numpy(zero_copy_only=False)[group])
         regular_missing = self.regular & ~self.customers.has_registered
-        new_missing = ~self.regular & ~self.customers.has_registered
+        registration_rows = np.flatnonzero(~self.customers.has_registered)
         registration = int_reasons(
             self.m.first_purchase, regular_missing,
             lambda d: f"registeredAt is missing: membership counted from the first purchase "
                       f"{(EPOCH + timedelta(days=d)).isoformat()}",
             "registeredAt is missing and there are no purchases: membershipDays is 0")
-        has_registration = regular_missing | new_missing
-        sizes = has_region.astype(np.int64) + has_registration
+        has_region = np.zeros(self.count, dtype=np.bool_)
+        has_region[region_rows] = True
+        sizes = has_region.astype(np.int64)
+        sizes[registration_rows] += 1
         offsets = np.zeros(self.count + 1, dtype=np.int32)
         np.cumsum(sizes, out=offsets[1:])
-        # Interleave: each customer's region warning first, then its registration warning.
-        both = pa.concat_arrays([region_warning, registration])
-        slot_rows = np.concatenate([np.flatnonzero(has_region), self.count + np.flatnonzero(has_registration)])
-        slot_at = np.concatenate([offsets[:-1][has_region],
-                                  offsets[:-1][has_registration] + has_region[has_registration]])
-        order = np.empty(len(slot_rows), dtype=np.int64)
-        order[slot_at] = slot_rows
-        return pa.ListArray.from_arrays(pa.array(offsets), both.take(pa.array(order)))
+        # Each customer's region warning first, then its registration warning.
+        values = pa.concat_arrays([take(self.regions.warning, group[region_rows]),
+                                   registration.subset(registration_rows)])
+        slot_at = np.concatenate([offsets[region_rows], offsets[registration_rows] + has_region[registration_rows]])
+        order = np.empty(len(slot_at), dtype=np.int64)
+        order[slot_at] = np.arange(len(slot_at))
+        return pa.ListArray.from_arrays(pa.array(offsets), values.take(pa.array(order)))
 
     def frame(self) -> pd.DataFrame:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
@@ -328,7 +330,7 @@ class _Segmenter:
             "warnings": _list(warnings.result()),
         })
         for key in REASON_KEYS:
-            columns[f"{key}Reason"] = _text(reasons[key].text)
+            columns[f"{key}Reason"] = _reason_text(reasons[key].text)
             columns[f"{key}Basis"] = _categorical(reasons[key].basis, BASES)
         return pd.DataFrame(columns)
 
@@ -336,6 +338,15 @@ class _Segmenter:
 def _text(array: pa.Array) -> pd.Series:
     series: pd.Series = array.to_pandas()
     return series
+
+
+def _reason_text(text: pa.Array | Coded) -> pd.Series | pd.Categorical[str]:
+    """Texts drawn from a small table stay categorical (a table may repeat a text: merge the repeats)."""
+    if isinstance(text, pa.Array):
+        return _text(text)
+    encoded = text.table.dictionary_encode()
+    remap = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return _categorical(remap[text.codes], encoded.dictionary.to_pylist())
 
 
 def _list(array: pa.Array) -> pd.arrays.ArrowExtensionArray:
