@@ -116,7 +116,7 @@ def main() -> None:
             )
             recorder.close(timeout=30)
             cpu_us[kind].append((time.process_time() - cpu_started) / args.invocations * 1e6)
-    server.terminate()
+    server.kill()  # moto's development server does not always stop on SIGTERM while it is busy
     server.wait(10)
 
     print(f"record(): {args.calls} calls; invocations: {args.invocations} (in-process handle, template explainer)")

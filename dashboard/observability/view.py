@@ -92,7 +92,7 @@ def render_page(env: Mapping[str, str] | None = None) -> None:
 def _where(config: ObservabilityConfig) -> str:
     parts = [f"CloudWatch namespace `{config.namespace}`", f"region `{config.region}`"]
     if config.endpoint_url:
-        parts.append(f"local endpoint `{config.endpoint_url}`")
+        parts.append(f"endpoint `{config.endpoint_url}`")
     if config.runtime_arn:
         parts.append(f"AgentCore runtime `{config.runtime_name}::{config.qualifier}`")
     return " · ".join(parts)

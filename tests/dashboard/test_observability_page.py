@@ -90,7 +90,7 @@ def test_the_page_charts_the_runtime_metrics(cloudwatch_endpoint: str) -> None:
     ]
     sources = {t["name"]: sum(plotly_array(t["y"])) for t in figures["Explanation source"]["data"]}
     assert sources == {"model": 4, "template": 4}
-    assert "local endpoint" in at.caption[0].value
+    assert "endpoint `http://127.0.0.1:" in at.caption[0].value
     assert [s.label for s in at.selectbox] == ["Time range", "Period", "Auto-refresh", "Segment dimension"]
 
 
