@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from rules.cohort.excel import column_from_values, read_xlsx
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
+    SAMPLE_BYTES,
     FileKind,
     TextLayout,
     bom_encoding,
@@ -69,18 +70,18 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
 
 
-def source_bytes(source: Source, name: str | None = None) -> tuple[bytes, str | None]:
-    """The file's bytes (gzip undone) and its name, from a path, bytes or a binary file-like object.
+def source_buffer(source: Source, name: str | None = None) -> tuple[pa.Buffer, str | None]:
+    """The file's bytes (a path is memory-mapped, gzip is undone) and its name.
 
     Raises:
-        InvalidInput: the path does not exist or the object gives text instead of bytes.
+        InvalidInput: the path cannot be read, or the object gives text instead of bytes.
     """
     if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
+        buffer = pa.py_buffer(bytes(source))
     elif isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
-            data = path.read_bytes()
+            buffer = pa.memory_map(str(path)).read_buffer() if path.stat().st_size else pa.py_buffer(b"")
         except OSError as error:
             raise InvalidInput([Problem("file", f"cannot read the file: {error.strerror or error}", str(path))]) \
                 from None
@@ -89,13 +90,13 @@ def source_bytes(source: Source, name: str | None = None) -> tuple[bytes, str | 
         content = source.read()
         if not isinstance(content, bytes | bytearray):
             raise InvalidInput([Problem("file", "open the file in binary mode ('rb')", type(content).__name__)])
-        data = bytes(content)
+        buffer = pa.py_buffer(bytes(content))
         given = getattr(source, "name", None)
         name = name or (Path(given).name if isinstance(given, str) else None)
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+    if buffer.size >= 2 and buffer.slice(0, 2).to_pybytes() == b"\x1f\x8b":
+        buffer = pa.py_buffer(gzip.decompress(buffer.to_pybytes()))
         name = name.removesuffix(".gz") if name else name
-    return data, name
+    return buffer, name
 
 
 def load(source: Source, *, name: str | None = None, sheet: str | int | None = None) -> Loaded:
@@ -104,35 +105,40 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     Raises:
         InvalidInput: the file cannot be read; the message says why.
     """
-    data, name = source_bytes(source, name)
-    kind = detect_kind(data, name)
+    buffer, name = source_buffer(source, name)
+    head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
+    kind = detect_kind(head, name)
     if kind == "xlsx":
-        table, notes = read_xlsx(data, sheet)
+        table, notes = read_xlsx(buffer.to_pybytes(), sheet)
         return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes)
     if kind == "parquet":
-        table = pq.read_table(pa.BufferReader(data))
+        table = pq.read_table(pa.BufferReader(buffer))
         return Loaded(table, RowLog.for_rows(table.num_rows), kind)
     if kind == "json":
-        return _load_json(data, name)
-    return _load_delimited(data, name)
+        return _load_json(buffer.to_pybytes(), name)
+    return _load_delimited(buffer, head, name)
 
 
-def _load_delimited(data: bytes, name: str | None) -> Loaded:
-    encoding = detect_encoding(data)
+def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
+    encoding = detect_encoding(head)
     warnings: list[str] = []
     if encoding not in _UTF8:
-        data = _transcode(data, encoding, warnings)
-    layout = detect_layout(decode_sample(data, "utf-8"), name)
+        data = buffer.to_pybytes()
+        encoding = bom_encoding(data) or single_byte_encoding(data)
+        buffer = pa.py_buffer(_transcode(data, encoding, warnings))
+        head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
+    layout = detect_layout(decode_sample(head, "utf-8"), name)
     try:
-        table, malformed = _parse(data, layout)
+        table, malformed = _parse(buffer, head, layout)
     except pa.ArrowInvalid as error:
         if encoding not in _UTF8 or "UTF8" not in str(error):
             raise _parse_error(error, name) from None
         # The sample was UTF-8 but a later part is not: the whole file is in a single-byte encoding.
+        data = buffer.to_pybytes()
         encoding = single_byte_encoding(data)
-        data = _transcode(data, encoding, warnings)
+        buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         try:
-            table, malformed = _parse(data, layout)
+            table, malformed = _parse(buffer, head, layout)
         except pa.ArrowInvalid as again:
             raise _parse_error(again, name) from None
     notes = []
@@ -143,9 +149,10 @@ def _load_delimited(data: bytes, name: str | None) -> Loaded:
                   notes=notes, warnings=warnings)
 
 
-def _parse(data: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed]]:
+def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed]]:
     names = unique_names(layout.header)
-    body = memoryview(data)[data_offset(data, layout.header_lines):]
+    start = data_offset(head, layout.header_lines)
+    body = buffer.slice(start, buffer.size - start)
     broken: list[tuple[int | None, str]] = []
 
     def keep_aside(row: Any) -> str:
@@ -155,7 +162,7 @@ def _parse(data: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed]]:
     def read(threads: bool) -> pa.Table:
         broken.clear()
         return pcsv.read_csv(
-            pa.py_buffer(body),
+            pa.BufferReader(body),
             read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
             parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=layout.quoted_newlines,
                                             invalid_row_handler=keep_aside),

@@ -29,6 +29,7 @@ SAMPLE_VALUES = 5000
 # before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
 _COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$")
 _DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$")
+_LEADING_NON_DIGITS = re.compile(r"\D*")
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -265,24 +266,33 @@ def encode_text(array: AnyArray, *, ids: bool = False, texts: bool = True) -> tu
 
 
 def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
-    """Codes for ids that are all digits, without hashing: the code is the number minus the smallest.
+    """Codes for ids that are digits after a common prefix (``12345``, ``C0000042``, ``SO-106150``), without
+    hashing: the code is the number minus the smallest.
 
     Only when the numbers tell the texts apart (no leading zeros, or all ids of one width) and their range is
     small enough; the texts are rebuilt from the numbers. Codes then follow the numbers, not first appearance,
     and ``values`` has a null text for numbers no row uses.
     """
     size = len(column)
-    if size == 0 or column.null_count == size or not pc.all(pc.utf8_is_digit(column)).as_py():
+    if size == 0 or column.null_count == size:
         return None
-    lengths = pc.min_max(pc.utf8_length(column))
+    prefix = _LEADING_NON_DIGITS.match(str(pc.drop_null(column)[0].as_py())).group()  # type: ignore[union-attr]
+    digits = column
+    if prefix:
+        if not pc.all(pc.starts_with(column, prefix)).as_py():
+            return None
+        digits = pc.utf8_slice_codeunits(column, len(prefix))
+    if not pc.all(pc.utf8_is_digit(digits)).as_py():
+        return None
+    lengths = pc.min_max(pc.utf8_length(digits))
     shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
     if longest > 18:
         return None
     fixed_width = shortest == longest
-    if not fixed_width and pc.any(pc.and_(pc.starts_with(column, "0"),
-                                          pc.greater(pc.utf8_length(column), 1))).as_py():
+    if not fixed_width and pc.any(pc.and_(pc.starts_with(digits, "0"),
+                                          pc.greater(pc.utf8_length(digits), 1))).as_py():
         return None
-    numbers = pc.cast(column, pa.int64())
+    numbers = pc.cast(digits, pa.int64())
     bounds = pc.min_max(numbers)
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
     if high - low >= 4 * size + 1024:
@@ -290,11 +300,12 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     codes = pc.fill_null(pc.subtract(numbers, low), -1).to_numpy(zero_copy_only=False).astype(np.int64)
     if not texts:
         return Codes(codes, pa.array([], pa.string()), count=high - low + 1)
-    span = np.arange(low, high + 1, dtype=np.int64)
-    written = pc.cast(pa.array(span), pa.string())
+    written = pc.cast(pa.array(np.arange(low, high + 1, dtype=np.int64)), pa.string())
     if fixed_width:
         written = pc.utf8_lpad(written, width=longest, padding="0")
-    used = np.zeros(len(span), dtype=np.bool_)
+    if prefix:
+        written = pc.binary_join_element_wise(pa.scalar(prefix), written, "")
+    used = np.zeros(high - low + 1, dtype=np.bool_)
     used[codes[codes >= 0]] = True
     return Codes(codes, pc.if_else(pa.array(used), written, pa.scalar(None, pa.string())))
 

@@ -1,0 +1,103 @@
+"""Reading an order-line CSV into a cohort (`read_cohort`), against pyarrow just parsing the same file.
+
+The issue's target: reading plus segmenting an order-line CSV takes at most 2× the time pyarrow needs to parse
+it, and 1,000,000 customers fit in 2 GiB. Each timing is the best of ``--repeats`` runs, the three measured side
+by side in one process (the machine's load changes from minute to minute; ratios measured together are what
+count). Peak memory is measured in a fresh process per step.
+
+    .venv/bin/python benchmarks/bench_read.py [--customers 300000] [--file orders.csv] [--repeats 3]
+
+Without ``--file``, an export is generated with `rules.cohort.generate` (about 10 order lines per customer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow.csv as pcsv
+
+from rules.cohort.generate import generate, write
+from rules.cohort.read import read_cohort
+from rules.cohort.segment import segment_cohort
+
+AS_OF = date(2026, 2, 12)
+
+
+def best_of(repeats: int, run: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_memory(step: str, path: Path) -> float:
+    """Peak resident memory (GiB) of a fresh process doing one step."""
+    done = subprocess.run([sys.executable, __file__, "--child", step, "--file", str(path)], check=True,
+                          capture_output=True, text=True)
+    return float(json.loads(done.stdout)["peak_gib"])
+
+
+def child(step: str, path: Path) -> None:
+    clear_refs = Path("/proc/self/clear_refs")
+    if clear_refs.exists():  # Linux: forget the peak inherited from the parent process
+        clear_refs.write_text("5")
+    if step == "parse":
+        pcsv.read_csv(path)
+    elif step == "read":
+        read_cohort(path)
+    else:
+        segment_cohort(read_cohort(path), AS_OF)
+    status = Path("/proc/self/status")
+    if status.exists():
+        peak_kib = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+    else:
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_gib": peak_kib / 2**20}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=300_000)
+    parser.add_argument("--file", type=Path, default=None)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child", choices=["parse", "read", "segment"], default=None)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.file)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.file
+        if path is None:
+            started = time.perf_counter()
+            path, _ = write(generate(args.customers, seed=7), Path(folder))
+            print(f"generated {args.customers:,} customers in {time.perf_counter() - started:.1f} s")
+        cohort = read_cohort(path)
+        report = cohort.report
+        print(f"{path.name}: {path.stat().st_size / 2**20:,.0f} MiB, {report.rows_read:,} rows, "
+              f"{report.customers:,} customers, {len(cohort.history):,} history lines")
+        parse = read = both = float("inf")
+        for _ in range(args.repeats):  # interleaved, so load changes hit all three alike
+            parse = min(parse, best_of(1, lambda: pcsv.read_csv(path)))
+            read = min(read, best_of(1, lambda: read_cohort(path)))
+            both = min(both, best_of(1, lambda: segment_cohort(read_cohort(path), AS_OF)))
+        print(f"pyarrow.csv.read_csv (parse only): {parse:.2f} s")
+        print(f"read_cohort:                       {read:.2f} s = {read / parse:.2f}× the parse")
+        print(f"read_cohort + segment_cohort:      {both:.2f} s = {both / parse:.2f}× the parse (target ≤ 2×)")
+        for step in ("parse", "read", "segment"):
+            print(f"peak memory, {step:>7}: {peak_memory(step, path):.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()
