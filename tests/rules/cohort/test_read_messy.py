@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from rules import analyze_customer
@@ -346,3 +349,39 @@ def test_quantities_and_amounts_that_are_not_numbers_are_rejected() -> None:
     assert history([{"customer_id": "A", "product_id": "P", "total_quantity": 2, "total_spent": 10.0,
                      "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"}]).equals(
         cohort.history)
+
+
+def test_numeric_and_prefixed_ids_are_told_apart_without_losing_their_text() -> None:
+    rows: list[list[Any]] = [["CustomerID", "InvoiceNo", "InvoiceDate", "StockCode", "Amount"],
+                             ["C0000010", "SO-0002", "2026-01-05", "P-0100", "10"],
+                             ["C0000009", "SO-0001", "2026-01-04", "P-0100", "10"],
+                             ["C0000010", "SO-0003", "2026-01-09", "P-0100", "10"],
+                             ["C0000010", "SO-0003", "2026-01-09", "P-0007", "5"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    # Plain numbered ids are numbered without hashing, so customers come in id order.
+    assert cohort.customers[["customer_id", "total_orders"]].astype(object).to_dict("records") == [
+        {"customer_id": "C0000009", "total_orders": 1}, {"customer_id": "C0000010", "total_orders": 2}]
+    assert cohort.history[["customer_id", "product_id", "order_count"]].to_dict("records") == [
+        {"customer_id": "C0000009", "product_id": "P-0100", "order_count": 1},
+        {"customer_id": "C0000010", "product_id": "P-0007", "order_count": 1},
+        {"customer_id": "C0000010", "product_id": "P-0100", "order_count": 2}]
+
+
+def test_typed_columns_from_parquet_ids_as_numbers_and_excel_serial_dates() -> None:
+    table = pa.table({"CustomerID": pa.array([17850, 13047, 17850], pa.int64()),
+                      "InvoiceDate": pa.array([46027.0, 46042.5, 46054.0]),
+                      "StockCode": pa.array([85123, 71053, 85123], pa.int64()),
+                      "Amount": pa.array([10.0, 20.0, 30.0])})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert cohort.customers["customer_id"].tolist() == ["17850", "13047"]
+    assert cohort.history[["customer_id", "product_id", "total_spent", "order_count"]].to_dict("records") == [
+        {"customer_id": "17850", "product_id": "85123", "total_spent": 40.0, "order_count": 2},
+        {"customer_id": "13047", "product_id": "71053", "total_spent": 20.0, "order_count": 1}]
+    assert cohort.history["last_purchase"].dt.date.tolist() == [date(2026, 2, 1), date(2026, 1, 20)]
+    assert "order_date ('InvoiceDate'): Excel serial day numbers" in cohort.report.notes
