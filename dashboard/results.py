@@ -1,8 +1,10 @@
-"""The agent's per-customer analyses as one table: a row per customer, columns named like the seed's fields.
+"""Every customer's analysis as one table: a row per customer, columns named like the seed's fields.
 
 Columns are the analysis fields (customerId, ageSegment, churnSegment, ..., missingRegulars, topProducts)
-plus one ``<segment>Reason`` text column per reason (``churnSegmentReason``), the names `segment_cohort` uses.
-An undecided segment is missing (NaN), never guessed.
+plus ``<segment>Reason`` (the reason's text) and ``<segment>Basis`` (rule, default or unknown) per reason,
+the names `rules.segment_cohort` uses. An undecided segment is missing (NaN), never guessed. The table is
+built the same way whichever backend answered: from the agent's analysis objects (`results_frame`) or from
+the rule engine's columnar frame (`from_columnar`).
 """
 
 from __future__ import annotations
@@ -24,31 +26,52 @@ REASON_KEYS: tuple[str, ...] = (
     "ageSegment", "churnSegment", "valueSegment", "loyaltyTier", "affinityCategory", "affinityType",
     "diversityProfile",
 )
-RESULT_COLUMNS: tuple[str, ...] = ANALYSIS_COLUMNS + tuple(f"{key}Reason" for key in REASON_KEYS)
+REASON_COLUMNS: tuple[str, ...] = tuple(f"{key}{part}" for key in REASON_KEYS for part in ("Reason", "Basis"))
+RESULT_COLUMNS: tuple[str, ...] = ANALYSIS_COLUMNS + REASON_COLUMNS
+LIST_COLUMNS: tuple[str, ...] = ("missingRegulars", "topProducts", "warnings")
+INT_COLUMNS: tuple[str, ...] = ("age", "lastPurchaseDaysAgo", "orderCount", "membershipDays")
+FLOAT_COLUMNS: tuple[str, ...] = ("estimatedBudget", "avgBasket", "avgMonthlySpend", "totalSpent", "medianBasket")
+TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in RESULT_COLUMNS if c not in (*LIST_COLUMNS, *INT_COLUMNS, *FLOAT_COLUMNS, "isNewCustomer")
+)
 
 
 def results_frame(analyses: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """One row per analysis, in the given order, with exactly `RESULT_COLUMNS`.
-
-    Args:
-        analyses: the seed-shaped analysis objects the agent answered.
-    """
-    columns: dict[str, list[Any]] = {
-        name: [a.get(name) for a in analyses] for name in ANALYSIS_COLUMNS
-    }
+    """One row per analysis object (the agent's JSON), in the given order, with exactly `RESULT_COLUMNS`."""
+    columns: dict[str, list[Any]] = {name: [a.get(name) for a in analyses] for name in ANALYSIS_COLUMNS}
     for key in REASON_KEYS:
-        columns[f"{key}Reason"] = [_reason_text(a, key) for a in analyses]
-    for name in ("missingRegulars", "topProducts", "warnings"):
-        columns[name] = [list(v) if v else [] for v in columns[name]]
-    frame = pd.DataFrame(columns, columns=list(RESULT_COLUMNS))
-    for name in ("age", "lastPurchaseDaysAgo", "orderCount", "membershipDays"):
+        columns[f"{key}Reason"] = [_reason(a, key, "text") for a in analyses]
+        columns[f"{key}Basis"] = [_reason(a, key, "basis") for a in analyses]
+    return _typed(pd.DataFrame(columns, columns=list(RESULT_COLUMNS)))
+
+
+def from_columnar(frame: pd.DataFrame) -> pd.DataFrame:
+    """`rules.segment_cohort`'s frame as the same table `results_frame` builds from analysis objects.
+
+    Categoricals become text, Arrow list columns become lists of dicts (empty where unknown), so a cohort
+    segmented by the columnar engine and one segmented through the agent's JSON compare equal.
+    """
+    out = frame.reindex(columns=list(RESULT_COLUMNS)).copy()
+    for name in LIST_COLUMNS:
+        out[name] = [list(items) if isinstance(items, list) else [] for items in out[name].array.tolist()]
+    for name in TEXT_COLUMNS:
+        out[name] = out[name].astype(object)
+    return _typed(out)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for name in LIST_COLUMNS:
+        frame[name] = [list(v) if isinstance(v, list) else [] for v in frame[name]]
+    for name in INT_COLUMNS:
         frame[name] = frame[name].astype("Int64")
-    for name in ("estimatedBudget", "avgBasket", "avgMonthlySpend", "totalSpent", "medianBasket"):
+    for name in FLOAT_COLUMNS:
         frame[name] = frame[name].astype("float64")
+    for name in TEXT_COLUMNS:
+        frame[name] = frame[name].astype("str")
     frame["isNewCustomer"] = frame["isNewCustomer"].astype("bool")
     return frame
 
 
-def _reason_text(analysis: dict[str, Any], key: str) -> str | None:
+def _reason(analysis: dict[str, Any], key: str, part: str) -> str | None:
     reason = (analysis.get("reasons") or {}).get(key)
-    return str(reason["text"]) if isinstance(reason, dict) and reason.get("text") is not None else None
+    return str(reason[part]) if isinstance(reason, dict) and reason.get(part) is not None else None

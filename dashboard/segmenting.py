@@ -9,15 +9,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
 
 from agent.cohort import MAX_COHORT_CUSTOMERS
 from dashboard.client import AgentClient
 from dashboard.client.batch import Progress
-from dashboard.client.calls import segment_customers
-from dashboard.results import results_frame
 from dashboard.settings import Settings
 from rules.cohort.model import Cohort
 
@@ -30,7 +27,7 @@ class SegmentedCohort:
         frame: the results table (`dashboard.results`), one row per customer in the cohort's order.
         as_of: the day the segments are for.
         backend: which backend answered.
-        invocations: how many agent invocations it took.
+        invocations: how many agent invocations it took (0: the in-process columnar engine).
         seconds: how long the agent took, end to end.
     """
 
@@ -46,25 +43,16 @@ def chunk_size(settings: Settings) -> int:
     return min(settings.chunk_size or MAX_COHORT_CUSTOMERS, MAX_COHORT_CUSTOMERS)
 
 
-def seed_customers(cohort: Cohort) -> list[dict[str, Any]]:
-    """Every customer of the cohort as the seed's customer object (the cohort payload's items)."""
-    return [data["customer"] for data in cohort.iter_customer_data()]
-
-
 def segment_with_agent(
     cohort: Cohort, client: AgentClient, settings: Settings, *, as_of: date, session_id: str,
     on_progress: Progress | None = None,
 ) -> SegmentedCohort:
-    """Segment every customer of the cohort through the agent, in chunks, several at once.
+    """Segment every customer of the cohort with the configured backend (see `dashboard.client.cohorts`).
 
     Raises:
         AgentError: the agent could not segment a chunk (the error names the customer when it can).
     """
     started = time.perf_counter()
-    answer = segment_customers(
-        client, seed_customers(cohort), as_of=as_of, session_id=session_id, chunk_size=chunk_size(settings),
-        max_workers=settings.max_concurrency, on_progress=on_progress,
-    )
-    frame = results_frame(answer.analyses)
-    return SegmentedCohort(frame, as_of, client.kind, answer.invocations,
-                           time.perf_counter() - started)
+    segments = client.segment(cohort, as_of=as_of, session_id=session_id, chunk_size=chunk_size(settings),
+                              max_workers=settings.max_concurrency, on_progress=on_progress)
+    return SegmentedCohort(segments.frame, as_of, client.kind, segments.invocations, time.perf_counter() - started)

@@ -52,8 +52,10 @@ try:
 except AgentError as error:
     show_agent_error(error, "Segmenting the cohort")
     st.stop()
+how = (f"{segmented.invocations} invocation{'s' * (segmented.invocations != 1)}" if segmented.invocations
+       else "the rule engine's columnar path")
 st.caption(f"Segmented by the **{BACKEND_LABELS[config.backend].lower()}** as of **{segmented.as_of}** in "
-           f"{segmented.seconds:.1f} s ({segmented.invocations} invocation{'s' * (segmented.invocations != 1)}).")
+           f"{segmented.seconds:.1f} s ({how}).")
 
 frame = segmented.frame
 selections = cohort_sections.filters(frame)

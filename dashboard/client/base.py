@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dashboard.settings import BackendKind
+
+if TYPE_CHECKING:
+    from dashboard.client.cohorts import CohortSegments
+    from rules.cohort.model import Cohort
 
 
 class AgentError(Exception):
@@ -66,6 +71,16 @@ class AgentClient(Protocol):
 
         Raises:
             AgentError: the agent did not answer with a result.
+        """
+
+    def segment(
+        self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> CohortSegments:
+        """Segment a whole cohort (see `dashboard.client.cohorts`), reporting (done, total) as it goes.
+
+        Raises:
+            AgentError: the agent could not segment the cohort.
         """
 
 

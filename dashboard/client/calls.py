@@ -4,7 +4,7 @@
 | --- | --- |
 | `analyze_customer` | ``{"customerData": ..., "asOf", "explain", "language"}`` |
 | `profile_region` | ``{"region": {...}, "city": ..., "asOf", "explain"}`` |
-| `segment_customers` | ``{"cohort": {"customers": [...]}, "asOf", "explain": false}``, in chunks |
+| `segment_customer_data` | ``{"cohort": {"customers": [...]}, "asOf", "explain": false}``, in chunks |
 | `ask` | ``{"prompt": ..., "asOf"}`` |
 """
 
@@ -103,7 +103,7 @@ def profile_regions(
 
 @dataclass(frozen=True, slots=True)
 class CohortAnswer:
-    """A whole cohort's answer, however many chunks it took.
+    """A whole cohort's answer, however many invocations it took.
 
     Attributes:
         analyses: one seed-shaped analysis per customer, in the customers' order.
@@ -114,54 +114,88 @@ class CohortAnswer:
     invocations: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """The payloads for a cohort, and which customers (positions) each payload holds."""
+
+    payloads: list[dict[str, Any]]
+    positions: list[list[int]]
+
+
+def _plan(customer_data: Sequence[Mapping[str, Any]], as_of: date, chunk_size: int) -> _Planned:
+    # A cohort payload carries seed customers only; a customer whose region median comes from the cohort
+    # (a region outside the reference table) needs its region object, so it goes as its own customerData.
+    plain = [i for i, data in enumerate(customer_data) if "region" not in data]
+    located = [i for i, data in enumerate(customer_data) if "region" in data]
+    day = as_of.isoformat()
+    payloads: list[dict[str, Any]] = []
+    positions: list[list[int]] = []
+    for chunk in chunks(plain, chunk_size):
+        payloads.append({"cohort": {"customers": [customer_data[i]["customer"] for i in chunk]}, "asOf": day,
+                         "explain": False})
+        positions.append(list(chunk))
+    for i in located:
+        payloads.append({"customerData": dict(customer_data[i]), "asOf": day, "explain": False})
+        positions.append([i])
+    return _Planned(payloads, positions)
+
+
+def segment_customer_data(
+    client: AgentClient, customer_data: Sequence[Mapping[str, Any]], *, as_of: date, session_id: str,
+    chunk_size: int, max_workers: int, on_progress: Progress | None = None,
+) -> CohortAnswer:
+    """Segment many customers (the seed's ``customerData`` objects): cohort payloads of `chunk_size` customers,
+    `max_workers` invocations in flight; a customer with its own region object goes as a customerData payload.
+
+    Raises:
+        AgentError: an invocation failed; its problems are relocated to the customer's position in
+            `customer_data` (``customers[1234].productHistory[0].totalSpent``) and name the customer's id.
+    """
+    plan = _plan(customer_data, as_of, chunk_size)
+    try:
+        bodies = invoke_all(client, plan.payloads, session_id=session_id, max_workers=max_workers,
+                            on_progress=on_progress)
+    except AgentError as error:
+        raise _locate(error, customer_data, plan) from error
+    analyses: list[dict[str, Any] | None] = [None] * len(customer_data)
+    for body, where in zip(bodies, plan.positions, strict=True):
+        answered = body.get("analyses") if "analyses" in body else [body.get("analysis")]
+        if not isinstance(answered, list) or len(answered) != len(where) or \
+                not all(isinstance(a, dict) for a in answered):
+            raise AgentError("unexpected_answer", f"The agent answered {sorted(body)} for {len(where)} customers.",
+                             backend=client.kind)
+        for position, analysis in zip(where, answered, strict=True):
+            analyses[position] = analysis
+    return CohortAnswer([a for a in analyses if a is not None], len(plan.payloads))
+
+
 def segment_customers(
     client: AgentClient, customers: Sequence[Mapping[str, Any]], *, as_of: date, session_id: str,
     chunk_size: int, max_workers: int, on_progress: Progress | None = None,
 ) -> CohortAnswer:
-    """Segment seed customers in chunks of `chunk_size`, `max_workers` chunks in flight.
-
-    Raises:
-        AgentError: a chunk failed; its problems are relocated to the customer's position in `customers`
-            (``customers[1234].productHistory[0].totalSpent``) and name the customer's id.
-    """
-    payloads = [
-        {"cohort": {"customers": list(chunk)}, "asOf": as_of.isoformat(), "explain": False}
-        for chunk in chunks(customers, chunk_size)
-    ]
-    try:
-        bodies = invoke_all(client, payloads, session_id=session_id, max_workers=max_workers,
-                            on_progress=on_progress)
-    except AgentError as error:
-        raise _locate_in_cohort(error, customers, chunk_size) from error
-    analyses: list[dict[str, Any]] = []
-    for body in bodies:
-        chunk_analyses = body.get("analyses")
-        if not isinstance(chunk_analyses, list):
-            raise AgentError("unexpected_answer", f"The agent's cohort answer has no analyses list "
-                             f"(keys: {sorted(body)}).", backend=client.kind)
-        analyses.extend(chunk_analyses)
-    if len(analyses) != len(customers):
-        raise AgentError("unexpected_answer", f"The agent answered {len(analyses)} analyses for "
-                         f"{len(customers)} customers.", backend=client.kind)
-    return CohortAnswer(analyses, len(payloads))
+    """Segment seed customers (the ``customer`` objects) in cohort payloads of `chunk_size` customers."""
+    return segment_customer_data(client, [{"customer": c} for c in customers], as_of=as_of, session_id=session_id,
+                                 chunk_size=chunk_size, max_workers=max_workers, on_progress=on_progress)
 
 
-def _locate_in_cohort(
-    error: AgentError, customers: Sequence[Mapping[str, Any]], chunk_size: int
-) -> AgentError:
-    """Locate a failed chunk's problems in the whole cohort: ``cohort.customers[3]`` of chunk 2 → customer 2003."""
+def _locate(error: AgentError, customer_data: Sequence[Mapping[str, Any]], plan: _Planned) -> AgentError:
+    """Locate a failed payload's problems in the whole cohort: ``cohort.customers[3]`` of chunk 2 → customer 2003."""
     if error.payload_index is None or not error.details:
         return error
-    offset = error.payload_index * chunk_size
+    where = plan.positions[error.payload_index]
     located = []
     for detail in error.details:
         entry = dict(detail)
-        match = _CUSTOMER_LOC.match(str(detail.get("loc", "")))
-        if match is not None:
-            position = offset + int(match.group(1))
-            entry["loc"] = f"customers[{position}]{match.group(2)}"
-            if position < len(customers):
-                entry["customerId"] = customers[position].get("customerId")
+        loc = str(detail.get("loc", ""))
+        match = _CUSTOMER_LOC.match(loc)
+        position: int | None = None
+        if match is not None and int(match.group(1)) < len(where):
+            position, rest = where[int(match.group(1))], match.group(2)
+        elif loc.startswith("customerData.customer") and len(where) == 1:
+            position, rest = where[0], loc.removeprefix("customerData.customer")
+        if position is not None:
+            entry["loc"] = f"customers[{position}]{rest}"
+            entry["customerId"] = (customer_data[position].get("customer") or {}).get("customerId")
         located.append(entry)
     return AgentError(error.code, error.message, details=tuple(located), status=error.status,
                       request_id=error.request_id, backend=error.backend)

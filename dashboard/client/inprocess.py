@@ -1,14 +1,21 @@
-"""The in-process backend: the agent's own handler, called in this process (the embedded default)."""
+"""The in-process backend: the agent's own handler, called in this process (the embedded default).
+
+Single payloads go to `agent.handler.handle`, the function the HTTP runtime serves; a whole cohort goes
+through the rule engine's columnar path (see `dashboard.client.cohorts`), which answers the same.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from agent.handler import handle
 from dashboard.client.base import AgentError, error_from_body
+from dashboard.client.cohorts import CohortSegments, segment_in_process
 from dashboard.settings import BackendKind
+from rules.cohort.model import Cohort
 
 
 class InProcessClient:
@@ -24,6 +31,14 @@ class InProcessClient:
 
     def close(self) -> None:
         """Nothing to release."""
+
+    def segment(
+        self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> CohortSegments:
+        """Segment a cohort with the rule engine's columnar path, in this process (see `dashboard.client.cohorts`)."""
+        del session_id, chunk_size, max_workers  # one columnar pass: nothing to send, chunk or spread
+        return segment_in_process(cohort, as_of=as_of, on_progress=on_progress)
 
     def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:
         """Run the handler on the payload; an error status becomes an AgentError with the handler's details."""

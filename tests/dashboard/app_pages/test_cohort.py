@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agent.cohort import MAX_COHORT_CUSTOMERS
 from dashboard import sources
 from dashboard.client import make_client
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
-from tests.dashboard.apptest import go_to, load_sample, open_app, plotly_figures, texts, values
+from tests.dashboard.agentcore_shim import AgentCoreShim
+from tests.dashboard.apptest import ENTRY, TIMEOUT_S, go_to, load_sample, open_app, plotly_figures, texts, values
+from tests.dashboard.conftest import RUNTIME_ARN
 from tests.dashboard.servers import free_port
 
 CHARTS = {"chart_churnSegment", "chart_valueSegment", "chart_loyaltyTier", "chart_ageSegment", "chart_affinityType",
@@ -176,14 +177,20 @@ def test_explain_this_cohort_shows_the_agents_narrative() -> None:
                for c in texts(at, "caption"))
 
 
-def test_a_cohort_larger_than_one_invocation_goes_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cohort_larger_than_one_invocation_goes_in_chunks(
+    runtime_url: str, monkeypatch: pytest.MonkeyPatch, sample_segments: SegmentedCohort
+) -> None:
+    monkeypatch.setenv("SEGMENT_RUNTIME_URL", runtime_url)
     monkeypatch.setenv("SEGMENT_CHUNK_SIZE", "40")
     at = load_sample(open_app())
 
-    customers = sources.read(sources.sample().file).report.customers
-    chunks = -(-customers // 40)
+    frame = sample_segments.frame
+    foreign = int(frame["medianBasketSource"].eq("cohort").sum())  # sent one by one, with their region
+    chunks = -(-(len(frame) - foreign) // 40) + foreign
+    assert chunks > 2
     assert any(c.endswith(f"({chunks} invocations).") for c in texts(at, "caption"))
-    assert 40 < MAX_COHORT_CUSTOMERS < customers or chunks > 1
+    results = next(iter(at.session_state["cohort_results"].values()))
+    pd.testing.assert_frame_equal(results.frame, frame)
 
 
 def test_backend_down_is_a_clear_error_and_the_app_keeps_working(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,3 +213,35 @@ def test_an_invalid_configuration_is_shown_not_raised(monkeypatch: pytest.Monkey
     at = open_app()
 
     assert any("SEGMENT_BACKEND must be one of inprocess, url, arn, got 'lambda'" in e for e in texts(at, "error"))
+
+
+@pytest.mark.parametrize("backend", ["url", "arn"])
+def test_every_backend_shows_the_same_cohort(
+    backend: str, runtime_url: str, agentcore: AgentCoreShim, monkeypatch: pytest.MonkeyPatch,
+    sample_segments: SegmentedCohort,
+) -> None:
+    if backend == "url":
+        monkeypatch.setenv("SEGMENT_RUNTIME_URL", runtime_url)
+    else:
+        monkeypatch.setenv("SEGMENT_AGENT_RUNTIME_ARN", RUNTIME_ARN)
+    at = load_sample(open_app())
+
+    assert not at.error
+    results = next(iter(at.session_state["cohort_results"].values()))
+    assert results.backend == backend
+    pd.testing.assert_frame_equal(results.frame, sample_segments.frame)
+    assert _metric(at, "Customers") == f"{len(sample_segments.frame):,}"
+    if backend == "arn":  # every invocation ran in an AgentCore session of this dashboard session
+        session = at.session_state["segment_session_id"]
+        workers = min(results.invocations, 4)
+        assert {r.session_id for r in agentcore.received} == {f"{session}-w{i}" for i in range(workers)}
+
+
+def test_the_backend_may_come_from_streamlit_secrets() -> None:
+    port = free_port()
+    at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT_S)
+    at.secrets["SEGMENT_RUNTIME_URL"] = f"http://127.0.0.1:{port}"
+    at.run()
+
+    assert "**Backend:** Agent runtime URL" in texts(at.sidebar, "markdown")
+    assert f"`http://127.0.0.1:{port}`" in texts(at.sidebar, "caption")

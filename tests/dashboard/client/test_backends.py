@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pytest
 
+from dashboard import sources
 from dashboard.client import AgentClient, AgentError, make_client
 from dashboard.client.agentcore import AgentCoreClient
 from dashboard.client.calls import analyze_customer, profile_region, segment_customers
@@ -173,3 +175,20 @@ def test_url_backend_down_is_a_clear_error() -> None:
     assert caught.value.code == "unreachable"
     assert caught.value.backend == "url"
     assert f"Cannot reach the agent runtime at http://127.0.0.1:{port}" in caught.value.message
+
+
+def test_every_backend_segments_a_whole_cohort_the_same(backends: dict[str, AgentClient]) -> None:
+    sample = sources.sample()
+    cohort = sources.read(sample.file)
+
+    segments = {name: client.segment(cohort, as_of=sample.as_of, session_id=SESSION, chunk_size=100, max_workers=3)
+                for name, client in backends.items()}
+
+    frame = segments["inprocess"].frame
+    assert segments["inprocess"].invocations == 0  # the columnar rule engine, in this process
+    assert frame["customerId"].tolist() == cohort.customers["customer_id"].tolist()
+    assert frame["medianBasketSource"].eq("cohort").any()  # a region outside the reference table
+    foreign = int(frame["medianBasketSource"].eq("cohort").sum())
+    assert segments["url"].invocations == -(-(len(frame) - foreign) // 100) + foreign
+    pd.testing.assert_frame_equal(segments["url"].frame, frame)
+    pd.testing.assert_frame_equal(segments["arn"].frame, frame)

@@ -1,0 +1,66 @@
+"""A whole cohort segmented by a backend, each the best way it can, with the same answers.
+
+- In process, the rule engine's columnar `segment_cohort` runs on the cohort's tables directly: no JSON, no
+  per-customer loop. Its rows are, by the engine's own property test, what `analyze_customer` (which the
+  agent's handler runs) answers for each customer.
+- Remote backends get cohort payloads of at most the agent's batch size, several in flight; a customer whose
+  region is outside the reference table goes as a customerData payload carrying the cohort's median basket
+  for that region, the same median the columnar engine uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard.client.base import AgentClient, AgentError
+from dashboard.client.batch import Progress
+from dashboard.client.calls import segment_customer_data
+from dashboard.results import from_columnar, results_frame
+from rules import InvalidInput
+from rules.cohort.model import Cohort
+from rules.cohort.segment import cohort_region_medians, segment_cohort
+
+
+@dataclass(frozen=True)
+class CohortSegments:
+    """A cohort's results table (`dashboard.results`) and how many agent invocations it took (0 in process)."""
+
+    frame: pd.DataFrame
+    invocations: int
+
+
+def segment_in_process(cohort: Cohort, *, as_of: date, on_progress: Progress | None = None) -> CohortSegments:
+    """The columnar rule engine on the cohort's tables.
+
+    Raises:
+        AgentError: the cohort breaks a rule of the request model (``invalid_input``, every problem located).
+    """
+    if on_progress is not None:
+        on_progress(0, 1)
+    try:
+        frame = from_columnar(segment_cohort(cohort, as_of))
+    except InvalidInput as error:
+        raise AgentError("invalid_input", f"the cohort has {len(error.problems)} problem(s); see details",
+                         details=tuple(p.as_dict() for p in error.problems), backend="inprocess") from error
+    if on_progress is not None:
+        on_progress(1, 1)
+    return CohortSegments(frame, 0)
+
+
+def segment_remotely(
+    client: AgentClient, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
+    on_progress: Progress | None = None,
+) -> CohortSegments:
+    """Chunked invocations of a remote agent.
+
+    Raises:
+        AgentError: an invocation failed (its problems name the customer).
+    """
+    medians = cohort_region_medians(cohort, as_of)
+    answer = segment_customer_data(client, list(cohort.iter_customer_data(medians)), as_of=as_of,
+                                   session_id=session_id, chunk_size=chunk_size, max_workers=max_workers,
+                                   on_progress=on_progress)
+    return CohortSegments(results_frame(answer.analyses), answer.invocations)
