@@ -24,17 +24,25 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SEGMENT_PORT=8080
 
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir "$(echo /wheels/customer_segment_agent-*.whl)[agent]" \
+# AgentCore observability (ADOT) installs with the wheel in one resolve: it pins OpenTelemetry, and the
+# resolver must see both sets of bounds at once.
+RUN pip install --no-cache-dir "$(echo /wheels/customer_segment_agent-*.whl)[agent]" "aws-opentelemetry-distro>=0.10.1" \
     && rm -rf /wheels \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin segment
 
-# AgentCore observability: the observability issue adds aws-opentelemetry-distro here (RUN pip install
-# ...) and may prefix the command with "opentelemetry-instrument"; keep tests/agent/test_serve.py's
-# RUNTIME_COMMAND equal to the CMD when doing so.
+# Traces and spans go to CloudWatch through AgentCore observability, as AWS documents for AgentCore Runtime;
+# the agent's own metrics go to CloudWatch with PutMetricData (the role needs cloudwatch:PutMetricData).
+ENV AGENT_OBSERVABILITY_ENABLED=true \
+    OTEL_PYTHON_DISTRO=aws_distro \
+    OTEL_PYTHON_CONFIGURATOR=aws_configurator \
+    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+    OTEL_TRACES_EXPORTER=otlp \
+    OTEL_SERVICE_NAME=customer_segment_agent \
+    SEGMENT_METRICS=cloudwatch
 
 USER segment
 WORKDIR /home/segment
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('SEGMENT_PORT', '8080'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/ping', timeout=3).status == 200 else 1)"]
-CMD ["python", "-m", "agent"]
+CMD ["opentelemetry-instrument", "python", "-m", "agent"]

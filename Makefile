@@ -18,9 +18,10 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-## The product's main job.
+## Everything on this machine, offline: a local CloudWatch (moto), the agent runtime on 127.0.0.1:8080 and
+## the dashboard on 127.0.0.1:8501. Ctrl-C stops all. Other ports: make run ARGS="--runtime-port 9090".
 run: $(STAMP)
-	$(BIN)/segment analyze rules/samples/request.json --as-of 2026-02-12
+	$(BIN)/python -m dashboard.launcher $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check rules agent dashboard tests benchmarks

@@ -17,12 +17,12 @@ def test_every_stage_is_a_pinned_slim_python_for_arm64() -> None:
 
 
 def test_the_command_is_the_one_the_tests_run() -> None:
-    assert dockerfile.cmd() == RUNTIME_COMMAND == ["python", "-m", "agent"]
+    assert dockerfile.cmd() == RUNTIME_COMMAND == ["opentelemetry-instrument", "python", "-m", "agent"]
 
 
 def test_it_listens_on_all_interfaces_on_port_8080() -> None:
-    assert {k: v for k, v in dockerfile.env().items() if k.startswith("SEGMENT_")} == {
-        "SEGMENT_HOST": "0.0.0.0", "SEGMENT_PORT": "8080"}
+    env = dockerfile.env()
+    assert (env["SEGMENT_HOST"], env["SEGMENT_PORT"]) == ("0.0.0.0", "8080")
     assert [ins.args for ins in dockerfile.final_stage() if ins.keyword == "EXPOSE"] == ["8080"]
 
 
@@ -59,3 +59,15 @@ def test_dockerignore_lets_only_the_runtime_sources_in() -> None:
 
     assert [line for line in lines if line and not line.startswith("#")] == [
         "*", "!pyproject.toml", "!README.md", "!rules/", "!agent/", "**/__pycache__", "**/*.py[co]"]
+
+
+def test_agentcore_observability_is_switched_on() -> None:
+    env = dockerfile.env()
+    runs = " ".join(ins.args for ins in dockerfile.final_stage() if ins.keyword == "RUN")
+
+    assert "aws-opentelemetry-distro" in runs
+    assert {k: env[k] for k in ("AGENT_OBSERVABILITY_ENABLED", "OTEL_PYTHON_DISTRO", "OTEL_PYTHON_CONFIGURATOR",
+                                "SEGMENT_METRICS")} == {
+        "AGENT_OBSERVABILITY_ENABLED": "true", "OTEL_PYTHON_DISTRO": "aws_distro",
+        "OTEL_PYTHON_CONFIGURATOR": "aws_configurator", "SEGMENT_METRICS": "cloudwatch"}
+    assert dockerfile.cmd()[0] == "opentelemetry-instrument"

@@ -19,7 +19,8 @@ from tests.agent.model_stubs import OpenAIStub
 from tests.agent.payloads import seed_payload
 from tests.agent.servers import free_port, server_process, stop
 
-RUNTIME_COMMAND = ["python", "-m", "agent"]  # the Dockerfile's CMD (test_dockerfile checks they are equal)
+# The Dockerfile's CMD (test_dockerfile checks they are equal).
+RUNTIME_COMMAND = ["opentelemetry-instrument", "python", "-m", "agent"]
 VENV_BIN = Path(sys.executable).parent
 REQUEST_ID = "X-Amzn-Bedrock-AgentCore-Runtime-Request-Id"
 
@@ -27,6 +28,7 @@ REQUEST_ID = "X-Amzn-Bedrock-AgentCore-Runtime-Request-Id"
 def container_env(port: int, **extra: str) -> dict[str, str]:
     """The image's environment, bound to loopback on `port`, with this virtualenv's `python` first on PATH."""
     return {**dockerfile.env(), "SEGMENT_HOST": "127.0.0.1", "SEGMENT_PORT": str(port), "SEGMENT_MODEL_PROVIDER": "",
+            "SEGMENT_METRICS": "off",
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", **extra}
 
 
