@@ -41,7 +41,7 @@ class ReasonColumns:
     code: IntArray
     codes: list[str]
     basis: IntArray  # index into BASES
-    text: pa.Array | Coded
+    text: pa.Array | pa.ChunkedArray | Coded
 
 
 def table(texts: list[str]) -> pa.Array:

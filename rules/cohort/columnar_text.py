@@ -209,6 +209,16 @@ def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[Int
     return Coded(slot.astype(np.int64), render_rows(first.astype(np.int64)))
 
 
+RENDER_CHUNK = 1 << 18
+
+
+def render_in_chunks(count: int, render_rows: Callable[[IntArray], pa.Array]) -> pa.ChunkedArray:
+    """`render_rows` over consecutive blocks of rows: the pieces of one block at a time are held in memory."""
+    blocks = [render_rows(np.arange(start, min(start + RENDER_CHUNK, count), dtype=np.int64))
+              for start in range(0, count, RENDER_CHUNK)]
+    return pa.chunked_array(blocks, TEXT)
+
+
 def render(*pieces: pa.Array | str | None) -> pa.Array:
     """Concatenate pieces row by row, leaving out null pieces (so each row can use its own template).
 

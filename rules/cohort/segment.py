@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from rules.cohort.columnar_input import Problems, customer_columns, line_columns
+from rules.cohort.columnar_memory import release_free_memory
 from rules.cohort.columnar_metrics import CustomerMetrics, category_metrics, customer_metrics, product_lines
 from rules.cohort.columnar_products import missing_regulars, top_products
 from rules.cohort.columnar_regions import RegionTable, resolve_regions
@@ -48,6 +49,7 @@ from rules.cohort.columnar_text import (
     money,
     number_pieces,
     render,
+    render_in_chunks,
     take,
     texts_where,
 )
@@ -151,14 +153,19 @@ class _Segmenter:
         rule = modes == 0
         ratio = np.where(rule, self.m.avg_basket / np.where(self.has_median, self.median, 1.0), 0.0)
         band = lower_band_codes(bands, ratio)
-        group = self.regions.group
-        text = render(
-            *lower_band_pieces(bands, ratio, band, rule, lead_in=" (avgBasket "),
-            *number_pieces(self.m.avg_basket, rule),
-            texts_where(self.regions.value_detail_tail, group, rule),
-            texts_where(self.regions.value_unknown_text, group, modes == 1),
-            self._default(d.value, _NEW_WHY, modes == 2),
-        )
+        group, avg = self.regions.group, self.m.avg_basket
+
+        def texts(rows: IntArray) -> pa.Array:
+            at, mode, where = rule[rows], modes[rows], group[rows]
+            return render(
+                *lower_band_pieces(bands, ratio[rows], band[rows], at, lead_in=" (avgBasket "),
+                *number_pieces(avg[rows], at),
+                texts_where(self.regions.value_detail_tail, where, at),
+                texts_where(self.regions.value_unknown_text, where, mode == 1),
+                self._default(d.value, _NEW_WHY, mode == 2),
+            )
+
+        text = render_in_chunks(self.count, texts)
         code = np.select([rule, modes == 1], [band, -1], codes.index(d.value))
         return ReasonColumns(code, codes, self._bases(modes), text)
 
@@ -192,12 +199,18 @@ class _Segmenter:
         name_code = np.array([categories.index(n) for n in names] + [-1], dtype=np.int64)
         trend_code = np.array([categories.index(t) if t is not None else -1 for t in trend_table], dtype=np.int64)
         no_categories = unknown("the data has no product categories").text
-        category_text = render(
-            texts_where(table([f"{n}: highest spend, " for n in names] or [""]), cats.top, rule),
-            *number_pieces(cats.top_spend, rule), constant_where(" of ", rule), *number_pieces(cats.total, rule),
-            constant_where(no_categories, missing),
-            texts_where(self.regions.trend_text, group, new),
-        )
+        heads = table([f"{n}: highest spend, " for n in names] or [""])
+
+        def category_texts(rows: IntArray) -> pa.Array:
+            at = rule[rows]
+            return render(
+                texts_where(heads, cats.top[rows], at), *number_pieces(cats.top_spend[rows], at),
+                constant_where(" of ", at), *number_pieces(cats.total[rows], at),
+                constant_where(no_categories, missing[rows]),
+                texts_where(self.regions.trend_text, group[rows], new[rows]),
+            )
+
+        category_text = render_in_chunks(self.count, category_texts)
         trend_basis = np.array([BASES.index(b) for b in self.regions.trend_basis.to_pylist()], dtype=np.int64)
         category = ReasonColumns(
             np.select([rule, missing], [name_code[np.where(rule, cats.top, len(names))], -1], trend_code[group]),
@@ -281,6 +294,7 @@ class _Segmenter:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
         products = product_lines(self.lines, self.count)
         no_products = regular & ~products.has_products
+        release_free_memory()
         # The columns below are independent; numpy and Arrow release the GIL, so threads use every core.
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
             affinity = pool.submit(self.affinity)
@@ -293,6 +307,7 @@ class _Segmenter:
             warnings = pool.submit(self.warnings)
             reasons = {key: job.result() for key, job in jobs.items()}
             reasons["affinityCategory"], reasons["affinityType"] = affinity.result()
+        release_free_memory()
         median_money = money(np.nan_to_num(self.median))
         new_basket = np.where(self.has_median, median_money, np.nan)
         new_budget = np.where(self.has_median, money(rules.budget_factor * np.nan_to_num(self.median)), np.nan)
@@ -335,14 +350,14 @@ class _Segmenter:
         return pd.DataFrame(columns)
 
 
-def _text(array: pa.Array) -> pd.Series:
+def _text(array: pa.Array | pa.ChunkedArray) -> pd.Series:
     series: pd.Series = array.to_pandas()
     return series
 
 
-def _reason_text(text: pa.Array | Coded) -> pd.Series | pd.Categorical[str]:
+def _reason_text(text: pa.Array | pa.ChunkedArray | Coded) -> pd.Series | pd.Categorical[str]:
     """Texts drawn from a small table stay categorical (a table may repeat a text: merge the repeats)."""
-    if isinstance(text, pa.Array):
+    if not isinstance(text, Coded):
         return _text(text)
     encoded = text.table.dictionary_encode()
     remap = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
