@@ -78,7 +78,7 @@ def page_functions(content: bytes, name: str, runs: int, compare: bool) -> dict[
     laps: dict[str, float] = {}
     file = timed("hash", lambda: sources.CohortFile.from_bytes(name, content), laps)
     cohort = timed("read_cohort", lambda: sources.read(file), laps)
-    segmented = timed("segment via agent", lambda: segment_with_agent(
+    segmented = timed("segment (in-process)", lambda: segment_with_agent(
         cohort, client, settings, as_of=DEFAULT_AS_OF, session_id="bench-" + "0" * 32), laps)
     frame = segmented.frame
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 # The analysis fields in the seed's order, then the additions the dashboard shows.
 ANALYSIS_COLUMNS: tuple[str, ...] = (
@@ -53,15 +54,19 @@ def from_columnar(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.reindex(columns=list(RESULT_COLUMNS)).copy()
     for name in LIST_COLUMNS:
-        out[name] = [list(items) if isinstance(items, list) else [] for items in out[name].array.tolist()]
+        # Arrow converts a whole list column at once; going value by value through pandas is ~10× slower.
+        lists = pa.array(out[name].array).to_pylist()
+        out[name] = pd.Series([items if items is not None else [] for items in lists], index=out.index,
+                              dtype=object)
     for name in TEXT_COLUMNS:
         out[name] = out[name].astype(object)
-    return _typed(out)
+    return _typed(out, lists_done=True)
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    for name in LIST_COLUMNS:
-        frame[name] = [list(v) if isinstance(v, list) else [] for v in frame[name]]
+def _typed(frame: pd.DataFrame, *, lists_done: bool = False) -> pd.DataFrame:
+    if not lists_done:
+        for name in LIST_COLUMNS:
+            frame[name] = [list(v) if isinstance(v, list) else [] for v in frame[name]]
     for name in INT_COLUMNS:
         frame[name] = frame[name].astype("Int64")
     for name in FLOAT_COLUMNS:

@@ -63,17 +63,20 @@ def sample() -> Sample:
                   str(meta["description"]))
 
 
-def read(file: CohortFile, mapping: Mapping[str, str] | None = None) -> Cohort:
+def read(file: CohortFile, mapping: Mapping[str, str] | None = None, *, customers: CohortFile | None = None) -> Cohort:
     """Read a cohort file with the rule engine's reader (format detected from the content and the name).
 
     Args:
         file: the file.
         mapping: canonical field → column, overriding the reader's detection.
+        customers: an optional second file of customer attributes (its values win over the main file's).
 
     Raises:
         InvalidInput: the file cannot be read as a cohort; every problem is located.
     """
-    return read_cohort(file.content, name=file.name, mapping=dict(mapping) if mapping else None)
+    return read_cohort(file.content, name=file.name, mapping=dict(mapping) if mapping else None,
+                       customers=customers.content if customers else None,
+                       customers_name=customers.name if customers else None)
 
 
 def file_columns(file: CohortFile) -> list[str]:

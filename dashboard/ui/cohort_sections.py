@@ -67,12 +67,22 @@ def source_picker() -> None:
             st.button("Load the sample cohort", on_click=cohort_state.load_sample, icon=":material/science:",
                       key="load_sample", width="stretch", type="primary")
             st.caption(sample.description)
+        with st.expander("Customer attributes in a second file (optional)", icon=":material/badge:"):
+            attributes = st.file_uploader(
+                "Customer attributes", type=list(sources.UPLOAD_TYPES), key=cohort_state.ATTRIBUTES_UPLOAD_KEY,
+                help="A table with a customer id and any of age, gender, city, region and signup date (e.g. the "
+                     "customers.csv of `segment generate`). Its values win over the order file's.",
+            )
         st.caption(f"CSV · TSV · XLSX · JSON · Parquet — up to **{limit} MB** per file. Files stay in your "
                    "session; nothing is shared with other users.")
     if uploaded is not None:
         cohort_state.adopt_upload(uploaded.name, uploaded.file_id, uploaded.getvalue())
     else:
         cohort_state.forget_upload()
+    if attributes is not None:
+        cohort_state.adopt_attributes(attributes.name, attributes.file_id, attributes.getvalue())
+    else:
+        cohort_state.forget_attributes()
 
 
 def show_read_error(file: CohortFile, error: Exception) -> None:
@@ -160,6 +170,12 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
         )
     else:
         st.success("Every row was accepted.", icon=":material/check_circle:")
+    extra = report.customers_file
+    if extra is not None:
+        st.markdown(f"**Customer attributes file:** {extra.rows_read:,} rows read, {extra.rows_accepted:,} accepted, "
+                    f"{extra.rows_rejected:,} rejected, {extra.customers:,} customers.")
+        for reason, rejection in extra.rejected_by_reason.items():
+            st.caption(f"{reason}: {rejection.count:,} rows ({rejection.description or ''})")
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
     for note in report.notes:

@@ -1,6 +1,7 @@
 """The session's cohort: which file is loaded, its column mapping, the read cohort and its segments.
 
-Reading is cached with `st.cache_data` keyed by the file's content hash and the mapping, scoped to the
+A cohort is one file, optionally with a second file of customer attributes (age, gender, city, signup day).
+Reading is cached with `st.cache_data` keyed by the files' content hashes and the mapping, scoped to the
 session (never shared between users). Segments are kept in the session's state, keyed by file, mapping,
 as-of day and backend, so reruns (filters, tabs, other pages) never call the agent again.
 """
@@ -25,6 +26,9 @@ from rules.cohort.model import Cohort
 FILE_KEY = "cohort_file"
 UPLOAD_KEY = "cohort_upload"
 ADOPTED_UPLOAD_KEY = "cohort_adopted_upload"
+ATTRIBUTES_UPLOAD_KEY = "attributes_upload"
+ATTRIBUTES_KEY = "attributes_file"
+ADOPTED_ATTRIBUTES_KEY = "attributes_adopted_upload"
 MAPPINGS_KEY = "cohort_mappings"
 RESULTS_KEY = "cohort_results"
 KEPT_RESULTS = 3  # segment tables kept per session (a 100k-customer table is tens of MB)
@@ -36,15 +40,44 @@ class ResultKey:
 
     digest: str
     mapping: tuple[tuple[str, str], ...]
+    attributes_digest: str | None
     as_of: date
     backend: str
     target: str
 
 
 @st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner="Reading the file…")
-def _read(digest: str, name: str, mapping: tuple[tuple[str, str], ...], _file: CohortFile) -> Cohort:
-    # `digest` (and the mapping) key the cache; `_file` carries the bytes and is not hashed again.
-    return sources.read(_file, dict(mapping))
+def _read(
+    digest: str, name: str, mapping: tuple[tuple[str, str], ...], attributes_digest: str | None,
+    _file: CohortFile, _attributes: CohortFile | None,
+) -> Cohort:
+    # The digests (and the mapping) key the cache; the files carry the bytes and are not hashed again.
+    return sources.read(_file, dict(mapping), customers=_attributes)
+
+
+def attributes_file() -> CohortFile | None:
+    """The optional second file with customer attributes, when one is uploaded."""
+    file = st.session_state.get(ATTRIBUTES_KEY)
+    return file if isinstance(file, CohortFile) else None
+
+
+def adopt_attributes(name: str, file_id: str, content: bytes) -> None:
+    """Use an uploaded customer-attributes file with uploaded cohorts (hashed once per upload)."""
+    current = st.session_state.get(ATTRIBUTES_KEY)
+    if st.session_state.get(ADOPTED_ATTRIBUTES_KEY) != file_id or not isinstance(current, CohortFile):
+        st.session_state[ADOPTED_ATTRIBUTES_KEY] = file_id
+        st.session_state[ATTRIBUTES_KEY] = CohortFile.from_bytes(name, content)
+
+
+def forget_attributes() -> None:
+    """The attributes uploader was cleared."""
+    st.session_state.pop(ADOPTED_ATTRIBUTES_KEY, None)
+    st.session_state.pop(ATTRIBUTES_KEY, None)
+
+
+def _attributes_for(file: CohortFile) -> CohortFile | None:
+    # The bundled sample is one complete file; an attributes file belongs to the user's own export.
+    return None if file.digest == sources.sample().file.digest else attributes_file()
 
 
 def current_file() -> CohortFile | None:
@@ -90,19 +123,23 @@ def set_mapping(file: CohortFile, chosen: Mapping[str, str]) -> None:
 
 
 def read(file: CohortFile) -> Cohort:
-    """The cohort in the file, read with the session's mapping (cached by content hash).
+    """The cohort in the file (with the attributes file, if any), read with the session's mapping; cached by
+    content hash.
 
     Raises:
         Whatever the reader raises for a file it cannot read.
     """
-    return _read(file.digest, file.name, tuple(sorted(mapping(file).items())), file)
+    attributes = _attributes_for(file)
+    return _read(file.digest, file.name, tuple(sorted(mapping(file).items())),
+                 attributes.digest if attributes else None, file, attributes)
 
 
 def result_key(file: CohortFile, config: Settings, client: AgentClient) -> ResultKey:
     """The key of this file's segments for the session's as-of day and the configured backend."""
     del config  # the client's kind and target identify the backend
-    return ResultKey(file.digest, tuple(sorted(mapping(file).items())), session.as_of(), client.kind,
-                     client.target)
+    attributes = _attributes_for(file)
+    return ResultKey(file.digest, tuple(sorted(mapping(file).items())), attributes.digest if attributes else None,
+                     session.as_of(), client.kind, client.target)
 
 
 def cached_segments(key: ResultKey) -> SegmentedCohort | None:

@@ -12,6 +12,7 @@ from dashboard import sources
 from dashboard.client import make_client
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
+from rules.cohort.generate import generate
 from tests.dashboard.agentcore_shim import AgentCoreShim
 from tests.dashboard.apptest import ENTRY, TIMEOUT_S, go_to, load_sample, open_app, plotly_figures, texts, values
 from tests.dashboard.conftest import RUNTIME_ARN
@@ -245,3 +246,27 @@ def test_the_backend_may_come_from_streamlit_secrets() -> None:
 
     assert "**Backend:** Agent runtime URL" in texts(at.sidebar, "markdown")
     assert f"`http://127.0.0.1:{port}`" in texts(at.sidebar, "caption")
+
+
+def test_customer_attributes_may_come_in_a_second_file() -> None:
+    generated = generate(60, seed=5)
+    lines = generated.order_lines.to_csv(index=False).encode()
+    people = generated.customers.to_csv(index=False).encode()
+    expected = sources.read(sources.CohortFile.from_bytes("order_lines.csv", lines),
+                            customers=sources.CohortFile.from_bytes("customers.csv", people))
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+
+    at.file_uploader(key="cohort_upload").set_value(("order_lines.csv", lines, "text/csv"))
+    at.file_uploader(key="attributes_upload").set_value(("customers.csv", people, "text/csv")).run()
+
+    assert not at.exception
+    assert not at.error
+    assert expected.report.customers_file is not None
+    assert _metric(at, "Customers") == f"{expected.report.customers:,}"
+    assert any(m.startswith(f"**Customer attributes file:** {expected.report.customers_file.rows_read:,} rows read")
+               for m in texts(at, "markdown"))
+    # The order lines have no ages; the attributes file gives most customers one.
+    age = {t["name"]: values(t["x"])[0] for t in plotly_figures(at)["chart_ageSegment"]["data"]}
+    without_age = int(expected.customers["age"].isna().sum())
+    assert age.get("Unknown — data missing", 0) == without_age < expected.report.customers
