@@ -16,13 +16,14 @@ from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray, mo
 from rules.reference import product_catalog
 from rules.rulebook import Rulebook
 
+DAY_TEXT = pa.dictionary(pa.int32(), TEXT)
 TOP_PRODUCT = pa.struct([
-    ("productId", TEXT), ("totalQuantity", pa.int64()), ("totalSpent", pa.float64()), ("lastBought", TEXT),
+    ("productId", TEXT), ("totalQuantity", pa.int64()), ("totalSpent", pa.float64()), ("lastBought", DAY_TEXT),
     ("productName", TEXT), ("category", TEXT),
 ])
 MISSING_REGULAR = pa.struct([
     ("productId", TEXT), ("productName", TEXT), ("category", TEXT), ("avgDaysBetween", pa.float64()),
-    ("daysSinceLastPurchase", pa.int64()), ("daysOverdue", pa.float64()), ("lastBought", TEXT),
+    ("daysSinceLastPurchase", pa.int64()), ("daysOverdue", pa.float64()), ("lastBought", DAY_TEXT),
 ])
 
 

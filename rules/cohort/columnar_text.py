@@ -261,9 +261,20 @@ def texts_for_ints(values: IntArray, describe: Callable[[int], str | None]) -> p
     return take(table, slot[values - low])
 
 
-def seed_datetime_texts(days: IntArray) -> pa.Array:
-    """Days since 1970-01-01 as the seed's midnight datetimes ("2026-01-20T00:00:00")."""
-    return texts_for_ints(days, lambda d: f"{(EPOCH + timedelta(days=d)).isoformat()}T00:00:00")
+def seed_datetime_texts(days: IntArray) -> pa.DictionaryArray:
+    """Days since 1970-01-01 as the seed's midnight datetimes ("2026-01-20T00:00:00"), dictionary-encoded:
+    a few thousand distinct days stand for millions of purchases."""
+    if len(days) == 0:
+        return pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], TEXT))
+    low = int(days.min())
+    span = int(days.max()) - low + 1
+    seen = np.zeros(span, dtype=np.bool_)
+    seen[days - low] = True
+    distinct = np.flatnonzero(seen)
+    slot = np.zeros(span, dtype=np.int32)
+    slot[distinct] = np.arange(len(distinct), dtype=np.int32)
+    texts = text_table([f"{(EPOCH + timedelta(days=int(d) + low)).isoformat()}T00:00:00" for d in distinct])
+    return pa.DictionaryArray.from_arrays(pa.array(slot[days - low]), texts)
 
 
 def day_number(day: date) -> int:

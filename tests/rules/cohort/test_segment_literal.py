@@ -107,9 +107,10 @@ EXPECTED_DTYPES = {
     "membershipDays": "int64",
     "missingRegulars": "list<item: struct<productId: large_string, productName: large_string, category: large_string, "
     "avgDaysBetween: double, daysSinceLastPurchase: int64, daysOverdue: double, lastBought: "
-    "large_string>>[pyarrow]",
+    "dictionary<values=large_string, indices=int32, ordered=0>>>[pyarrow]",
     "topProducts": "list<item: struct<productId: large_string, totalQuantity: int64, totalSpent: double, lastBought: "
-    "large_string, productName: large_string, category: large_string>>[pyarrow]",
+    "dictionary<values=large_string, indices=int32, ordered=0>, productName: large_string, "
+    "category: large_string>>[pyarrow]",
     "message": "category",
     "asOf": "category",
     "rulebookVersion": "category",
