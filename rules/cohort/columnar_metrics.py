@@ -183,9 +183,9 @@ def _category_metrics_wide(lines: LineColumns, count: int, names: pa.Array, rows
     spend = ordered_sums(lines.total_spent[rows], cell, position, cells).reshape(count, width)
     orders = np.bincount(cell, weights=lines.order_count[rows], minlength=cells).astype(np.int64).reshape(count, width)
     present = (np.bincount(cell, minlength=cells) > 0).reshape(count, width)
-    first = np.full(cells, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, cell, position)
-    first = first.reshape(count, width)
+    first_line = np.full(cells, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_line, cell, position)
+    first = first_line.reshape(count, width)
 
     everyone = np.arange(count)
     top = np.argmax(np.where(present, spend, -np.inf), axis=1)  # ties: the first column, alphabetically first
@@ -194,7 +194,8 @@ def _category_metrics_wide(lines: LineColumns, count: int, names: pa.Array, rows
     for column in np.argsort(first, axis=1, kind="stable").T:  # a loop over categories
         total += np.where(present[everyone, column], spend[everyone, column], 0.0)
     code_of_rank = np.asarray(pc.sort_indices(names), dtype=np.int64)
-    return CategoryMetrics(present.any(axis=1), names, code_of_rank[top], spend[everyone, top],
+    has: BoolArray = np.any(present, axis=1)
+    return CategoryMetrics(has, names, code_of_rank[top], spend[everyone, top],
                            orders[everyone, top], total)
 
 

@@ -136,7 +136,8 @@ def loyalty_codes(tiers: list[LoyaltyTier], months: FloatArray, per_month: Float
     for k, tier in enumerate(tiers):
         for minimum in _minimums(tier):
             met[k] &= exact[minimum.metric] >= minimum.threshold
-    return np.argmax(met, axis=0).astype(np.int64)
+    best: IntArray = np.argmax(met, axis=0).astype(np.int64)
+    return best
 
 
 def loyalty_reasons(tiers: list[LoyaltyTier], months: FloatArray, per_month: FloatArray, orders: IntArray,
