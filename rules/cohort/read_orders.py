@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -25,24 +27,37 @@ def read_order_file(
     table, log, used = loaded.table, loaded.log, columns.used
     notes: list[str] = list(loaded.notes)
     warnings: list[str] = list(loaded.warnings)
-    customer, fixed = encode_text(table[used["customer_id"]], ids=True)
-    notes += [f"customer_id: {fixed}"] if fixed else []
     mark = decide_decimal_mark([table[used[c]] for c in ("quantity", "amount", "unit_price", "age") if c in used])
     warnings += [mark.warning] if mark.warning else []
-    days = to_days(table[used["order_date"]], f"order_date ({used['order_date']!r})", order=date_order)
+
+    # The columns are independent and Arrow's kernels release the GIL: interpret them side by side.
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        def text_codes(name: str, as_id: bool = False, texts: bool = True) -> Future[Codes] | None:
+            if name not in used:
+                return None
+            return pool.submit(lambda: encode_text(table[used[name]], ids=as_id, texts=texts)[0])
+
+        def numbers(name: str) -> Future[Numbers] | None:
+            return pool.submit(to_numbers, table[used[name]], mark.mark) if name in used else None
+
+        pending_customer = pool.submit(encode_text, table[used["customer_id"]], ids=True)
+        pending_order = text_codes("order_id", as_id=True, texts=False)
+        pending_days = pool.submit(to_days, table[used["order_date"]], f"order_date ({used['order_date']!r})",
+                                   order=date_order)
+        pending = {key: text_codes(key, as_id=key == "product_id") for key in ("product_id", "product_name",
+                                                                               "category", "status")}
+        pending_numbers = {key: numbers(key) for key in ("quantity", "amount", "unit_price")}
+        customer, fixed = pending_customer.result()
+        days = pending_days.result()
+        texts = {key: None if job is None else job.result() for key, job in pending.items()}
+        values = {key: None if job is None else job.result() for key, job in pending_numbers.items()}
+        order = None if pending_order is None else pending_order.result()
+    notes += [f"customer_id: {fixed}"] if fixed else []
     notes += days.notes
     warnings += days.warnings
 
-    def text_codes(name: str, as_id: bool = False, texts: bool = True) -> Codes | None:
-        if name not in used:
-            return None
-        return encode_text(table[used[name]], ids=as_id, texts=texts)[0]
-
-    def numbers(name: str) -> Numbers | None:
-        return to_numbers(table[used[name]], mark.mark) if name in used else None
-
-    name, category = text_codes("product_name"), text_codes("category")
-    product, product_is_id = text_codes("product_id", as_id=True), True
+    name, category = texts["product_name"], texts["category"]
+    product, product_is_id = texts["product_id"], True
     if product is None and name is not None:
         product = name
         notes.append("no product id column: products are told apart by their name")
@@ -50,9 +65,9 @@ def read_order_file(
         product, product_is_id = category, False
         notes.append("no product column: one history line per customer and category, product_id unknown")
     lines = OrderLines(
-        customer=customer, days=days, order=text_codes("order_id", as_id=True, texts=False), product=product,
-        product_is_id=product_is_id, name=name, category=category, quantity=numbers("quantity"),
-        amount=numbers("amount"), unit_price=numbers("unit_price"), status=text_codes("status"))
+        customer=customer, days=days, order=order, product=product, product_is_id=product_is_id, name=name,
+        category=category, quantity=values["quantity"], amount=values["amount"], unit_price=values["unit_price"],
+        status=texts["status"])
     history = build_history(lines, log, table, exclude)
     notes += history.notes
     warnings += history.warnings

@@ -385,3 +385,36 @@ def test_typed_columns_from_parquet_ids_as_numbers_and_excel_serial_dates() -> N
         {"customer_id": "13047", "product_id": "71053", "total_spent": 20.0, "order_count": 1}]
     assert cohort.history["last_purchase"].dt.date.tolist() == [date(2026, 2, 1), date(2026, 1, 20)]
     assert "order_date ('InvoiceDate'): Excel serial day numbers" in cohort.report.notes
+
+
+def test_purchase_history_rows_that_break_the_contract_are_rejected_with_their_reason() -> None:
+    rows: list[list[Any]] = [
+        ["customerId", "productId", "totalQuantity", "totalSpent", "orderCount", "firstPurchase", "lastPurchase",
+         "totalOrders"],
+        ["A", "P1", "4", "40,00", "3", "01.01.2026", "21.01.2026", "4"],
+        ["A", "P2", "1", "10,00", "1", "15.01.2026", "15.01.2026", "4"],
+        ["A", "P1", "9", "90,00", "9", "01.01.2026", "21.01.2026", "4"],  # a second P1 line for A
+        ["B", "P1", "1", "10,00", "0", "01.01.2026", "01.01.2026", "9"],  # orderCount 0
+        ["B", "P2", "1,5", "10,00", "1", "01.01.2026", "01.01.2026", "9"],  # not a whole quantity
+        ["B", "P3", "1", "10,00", "2", "20.01.2026", "01.01.2026", "9"],  # first after last
+        ["B", "P4", "2", "-5", "2", "01.01.2026", "11.01.2026", "9"],  # negative spend
+        ["B", "P5", "2", "20,00", "2", "01.01.2026", "11.01.2026", "9"],  # totalOrders 9 > sum of orderCounts
+        ["C", None, None, None, None, None, None, None]]  # a customer without purchases
+
+    cohort = read_cohort(text_file(rows, delimiter=";"))
+
+    assert counts(cohort) == {"bad_quantity": 1, "bad_amount": 1, "bad_order_count": 1, "dates_out_of_order": 1,
+                              "duplicate_product_line": 1}
+    assert cohort.history.equals(history([
+        {"customer_id": "A", "product_id": "P1", "total_quantity": 4, "total_spent": 40.0, "order_count": 3,
+         "first_purchase": "2026-01-01", "last_purchase": "2026-01-21", "avg_days_between": 10.0},
+        {"customer_id": "A", "product_id": "P2", "total_quantity": 1, "total_spent": 10.0, "order_count": 1,
+         "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"},
+        {"customer_id": "B", "product_id": "P5", "total_quantity": 2, "total_spent": 20.0, "order_count": 2,
+         "first_purchase": "2026-01-01", "last_purchase": "2026-01-11", "avg_days_between": 10.0}]))
+    assert cohort.customers[["customer_id", "total_orders"]].astype(object).to_dict("records") == [
+        {"customer_id": "A", "total_orders": 4}, {"customer_id": "B", "total_orders": None},
+        {"customer_id": "C", "total_orders": None}]
+    assert "total_orders: 1 customer(s) have a totalOrders outside the range their lines allow (largest " \
+           "orderCount to the sum of orderCounts); left unknown" in cohort.report.warnings
+    assert analyze_customer(cohort.customer_data("A"), AS_OF).order_count == 4
