@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import resource
 import statistics
@@ -166,11 +167,16 @@ def bench_speed(customers: int, sample: int, repeats: int) -> None:
             analyze_customer(payload, AS_OF)
 
     segment_cohort(cohort, AS_OF)  # warm imports and reference tables
-    # Interleave the two, so that both see the same machine load.
-    batch_times, loop_times = [], []
+    # Interleave the two, so that both see the same machine load. CPU time (all threads) is noted too: on a
+    # busy machine it shows the work done, whatever share of the cores each side got.
+    batch_times, loop_times, batch_cpu, loop_cpu = [], [], [], []
     for _ in range(repeats):
+        cpu = time.process_time()
         batch_times.append(best_of(1, lambda: segment_cohort(cohort, AS_OF))[0])
+        batch_cpu.append(time.process_time() - cpu)
+        cpu = time.process_time()
         loop_times.append(best_of(1, loop)[0] / len(payloads))
+        loop_cpu.append((time.process_time() - cpu) / len(payloads))
     per_customer = statistics.median(loop_times)
     batch = statistics.median(batch_times)
     loop_total = per_customer * customers
@@ -180,6 +186,10 @@ def bench_speed(customers: int, sample: int, repeats: int) -> None:
           f"{min(batch_times):.2f} s) = {batch / customers * 1e6:.2f} µs/customer")
     print(f"speed-up:              {loop_total / batch:.0f}× (median vs median; best vs best "
           f"{min(loop_times) * customers / min(batch_times):.0f}×)")
+    loop_cpu_total, batch_cpu_median = statistics.median(loop_cpu) * customers, statistics.median(batch_cpu)
+    print(f"CPU time:              loop {loop_cpu_total:.1f} s extrapolated, batch {batch_cpu_median:.2f} s "
+          f"(all threads) → {loop_cpu_total / batch_cpu_median:.0f}×")
+    print(f"machine load (1-minute average) during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     shuffled = Cohort(cohort.customers, cohort.history.sample(frac=1.0, random_state=2).reset_index(drop=True),
                       cohort.report)
