@@ -331,6 +331,8 @@ def _aggregate(rows: Ranked, warnings: list[str]) -> History:
     bought = rows.purchase
     total_quantity = np.add.reduceat(rows.quantity, starts) if groups else np.zeros(0)
     total_spent = np.add.reduceat(rows.amount, starts) if groups else np.zeros(0)
+    # Sums of cents carry binary noise (6 × 2.55 + ... = 17.849999999999998); no currency has 6 decimals.
+    total_spent = np.round(total_spent, 6)
     first = np.minimum.reduceat(np.where(bought, rows.day, _HIGH), starts) if groups else np.zeros(0, np.int64)
     last = np.maximum.reduceat(np.where(bought, rows.day, _LOW), starts) if groups else np.zeros(0, np.int64)
     bought_group, bought_order = group_of[bought], rows.order[bought]

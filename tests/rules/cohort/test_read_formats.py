@@ -254,3 +254,36 @@ def test_source_may_be_a_path_a_file_object_or_bytes(tmp_path: Path, mode: str) 
     assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
     if mode == "file":
         source.close()
+
+
+def test_an_online_retail_style_export() -> None:
+    """The layout of the well-known Online Retail export: MM/DD dates with times, float ids, C invoices."""
+    rows: list[list[Any]] = [
+        ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
+        ["536365", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "6", "12/1/2010 8:26", "2.55", "17850.0",
+         "United Kingdom"],
+        ["536365", "71053", "WHITE METAL LANTERN", "6", "12/1/2010 8:26", "3.39", "17850.0", "United Kingdom"],
+        ["536366", "POST", "POSTAGE", "1", "12/1/2010 8:28", "18", "17850.0", "United Kingdom"],
+        ["536367", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "2", "12/13/2010 9:01", "2.55", "17850.0",
+         "United Kingdom"],
+        ["C536379", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "-1", "12/14/2010 9:41", "2.55", "17850.0",
+         "United Kingdom"],
+        ["536380", "D", "Discount", "-1", "12/14/2010 9:45", "27.5", "17850.0", "United Kingdom"],
+        ["536381", "22633", "HAND WARMER UNION JACK", "6", "12/14/2010 9:45", "1.85", "", "United Kingdom"],
+        ["536382", "22632", "HAND WARMER RED POLKA DOT", "12", "12/15/2010 10:00", "1.85", "13047.0", "France"],
+    ]
+
+    cohort = read_cohort(text_file(rows), name="Online Retail.csv")
+
+    assert (cohort.report.date_order, cohort.report.format) == ("MDY", "order_lines")
+    assert counts(cohort) == {"missing_customer_id": 1, "non_product_line": 2}
+    assert cohort.customers[["customer_id", "region", "total_orders"]].astype(object).to_dict("records") == [
+        {"customer_id": "17850", "region": "United Kingdom", "total_orders": 2},
+        {"customer_id": "13047", "region": "France", "total_orders": 1}]
+    assert cohort.history[["customer_id", "product_id", "total_quantity", "total_spent", "order_count"]].to_dict(
+        "records") == [
+        {"customer_id": "17850", "product_id": "85123A", "total_quantity": 7, "total_spent": 17.85,
+         "order_count": 2},
+        {"customer_id": "17850", "product_id": "71053", "total_quantity": 6, "total_spent": 20.34, "order_count": 1},
+        {"customer_id": "13047", "product_id": "22632", "total_quantity": 12, "total_spent": 22.2,
+         "order_count": 1}]
