@@ -108,11 +108,13 @@ class RowLog:
                 count=len(self.malformed), rows=[m.row for m in self.malformed[:FIRST_ROWS]],
                 examples=[{"text": m.text} for m in self.malformed[:EXAMPLES]],
                 description=REASONS["malformed_row"])
-        counts = np.bincount(self.codes, minlength=len(REASONS) + 1)
+        rejected = np.flatnonzero(self.codes)
+        codes = self.codes[rejected]
+        counts = np.bincount(codes, minlength=len(REASONS) + 1)
         for index, reason in enumerate(REASONS, start=1):
             if counts[index] == 0:
                 continue
-            positions = np.flatnonzero(self.codes == index)
+            positions = rejected[codes == index]
             examples = table.take(pa.array(positions[:EXAMPLES])).to_pylist()
             found[reason] = Rejection(
                 count=int(counts[index]), rows=[int(r) for r in self.row_numbers[positions[:FIRST_ROWS]]],
