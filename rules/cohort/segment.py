@@ -50,7 +50,6 @@ from rules.cohort.columnar_text import (
     number_pieces,
     render,
     render_in_chunks,
-    take,
     texts_where,
 )
 from rules.cohort.model import Cohort
@@ -282,13 +281,16 @@ class _Segmenter:
         sizes[registration_rows] += 1
         offsets = np.zeros(self.count + 1, dtype=np.int32)
         np.cumsum(sizes, out=offsets[1:])
-        # Each customer's region warning first, then its registration warning.
-        values = pa.concat_arrays([take(self.regions.warning, group[region_rows]),
-                                   registration.subset(registration_rows)])
+        # Each customer's region warning first, then its registration warning; the texts stay in their small
+        # tables (dictionary-encoded), whatever the number of customers.
+        region_table = self.regions.warning.fill_null("")
+        codes = np.concatenate([group[region_rows], len(region_table) + registration.codes[registration_rows]])
         slot_at = np.concatenate([offsets[region_rows], offsets[registration_rows] + has_region[registration_rows]])
-        order = np.empty(len(slot_at), dtype=np.int64)
-        order[slot_at] = np.arange(len(slot_at))
-        return pa.ListArray.from_arrays(pa.array(offsets), values.take(pa.array(order)))
+        ordered = np.empty(len(slot_at), dtype=np.int32)
+        ordered[slot_at] = codes
+        values = pa.DictionaryArray.from_arrays(pa.array(ordered),
+                                                pa.concat_arrays([region_table, registration.table]))
+        return pa.ListArray.from_arrays(pa.array(offsets), values)
 
     def frame(self) -> pd.DataFrame:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular

@@ -117,7 +117,7 @@ EXPECTED_DTYPES = {
     "isNewCustomer": "bool",
     "medianBasket": "float64",
     "medianBasketSource": "category",
-    "warnings": "list<item: large_string>[pyarrow]",
+    "warnings": "list<item: dictionary<values=large_string, indices=int32, ordered=0>>[pyarrow]",
     "ageSegmentReason": "category",
     "ageSegmentBasis": "category",
     "churnSegmentReason": "category",
