@@ -375,7 +375,9 @@ def _nullable_int(values: IntArray, present: BoolArray) -> pd.arrays.IntegerArra
 
 
 def _categorical(codes: IntArray, categories: list[str]) -> pd.Categorical[str]:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(categories))
+    # Codes come from this module, always within range: skip the O(n) check.
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(categories),
+                                     validate=False)
 
 
 def _code(reason: ReasonColumns) -> pd.Categorical[str]:
