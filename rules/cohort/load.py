@@ -44,6 +44,7 @@ NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "N
 BLOCK_BYTES = 8 << 20
 _UTF8 = ("utf-8", "utf-8-sig")
 _ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp1254": "windows-1254", "cp1252": "windows-1252",
+                   "cp1251": "windows-1251", "cp1253": "windows-1253", "cp1256": "windows-1256",
                    "latin-1": "latin-1", "utf-16": "utf-16", "utf-32": "utf-32"}
 
 

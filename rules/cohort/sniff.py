@@ -13,6 +13,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
+import charset_normalizer
+
 from rules.errors import InvalidInput, Problem
 
 FileKind = Literal["delimited", "json", "xlsx", "parquet"]
@@ -25,6 +27,7 @@ DELIMITERS = (",", ";", "\t", "|")
 # Bytes that are Turkish letters in Windows-1254 and ISO-8859-9 (Ğ İ Ş ğ ı ş) but Icelandic ones in Latin-1 and
 # Windows-1252 (Ð Ý Þ ð ý þ), which a Turkish or Western European shop export practically never holds.
 _TURKISH_ONLY_BYTES = bytes([0xD0, 0xDD, 0xDE, 0xF0, 0xFD, 0xFE])
+_CANDIDATES = ("cp1252", "cp1251", "cp1253", "cp1256")  # Western, Cyrillic, Greek, Arabic
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -94,17 +97,31 @@ def detect_encoding(data: bytes) -> str:
 
 
 def single_byte_encoding(data: bytes) -> str:
-    """Windows-1254 (Turkish), Windows-1252 or Latin-1 for text that is not UTF-8.
+    """Windows-1254 (Turkish), Windows-1252 or Latin-1 (or another script's Windows code page) for non-UTF-8 text.
 
     Windows-1254 and ISO-8859-9 decode every letter alike, and so do Windows-1252 and Latin-1 apart from the
     0x80-0x9F block. The Turkish and Western sets differ only in six letters, so the Turkish set is chosen when
     one of those bytes occurs; without them both sets give the same text and the Western name is reported.
+    Text that charset-normalizer reads as Cyrillic, Greek or Arabic gets that Windows code page instead.
     """
+    other_script = _other_script(data)
+    if other_script is not None:
+        return other_script
     if any(byte in data for byte in _TURKISH_ONLY_BYTES):
         return "cp1254"
     if any(bytes([byte]) in data for byte in range(0x80, 0xA0)):
         return "cp1252"
     return "latin-1"
+
+
+def _other_script(data: bytes) -> str | None:
+    """Windows-1251, -1253 or -1256 when charset-normalizer reads the text's non-ASCII lines as Cyrillic, Greek
+    or Arabic better than as Western European; None otherwise."""
+    lines = [line for line in _sample(data).splitlines() if any(byte >= 0x80 for byte in line)]
+    if not lines:
+        return None
+    best = charset_normalizer.from_bytes(b"\n".join(lines[:2000]), cp_isolation=list(_CANDIDATES)).best()
+    return None if best is None or best.encoding == "cp1252" else best.encoding
 
 
 def decode_sample(data: bytes, encoding: str) -> str:

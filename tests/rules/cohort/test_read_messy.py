@@ -50,6 +50,16 @@ def test_latin1_text() -> None:
     assert _names(cohort) == ["Crème brûlée à la française", "Größe Äpfel"]
 
 
+def test_cyrillic_text_in_windows_1251() -> None:
+    rows = [["Customer ID", "Date", "Product", "Description", "Amount"],
+            ["K1", "2026-01-05", "A", "Крем для лица", "9.5"], ["K2", "2026-01-06", "B", "Санкт-Петербург", "3"]]
+
+    cohort = read_cohort(text_file(rows, encoding="cp1251"))
+
+    assert cohort.report.encoding == "windows-1251"
+    assert _names(cohort) == ["Крем для лица", "Санкт-Петербург"]
+
+
 def test_utf8_sample_with_a_later_windows_1254_byte_is_read_as_windows_1254() -> None:
     head = text_file([["customer_id", "date", "product_id", "amount"]] +
                      [[f"C{i}", "2026-01-05", "P", "1"] for i in range(40_000)])
