@@ -55,7 +55,7 @@ except AgentError as error:
 how = (f"{segmented.invocations} invocation{'s' * (segmented.invocations != 1)}" if segmented.invocations
        else "the rule engine's columnar path")
 st.caption(f"Segmented by the **{BACKEND_LABELS[config.backend].lower()}** as of **{segmented.as_of}** in "
-           f"{segmented.seconds:.1f} s ({how}).")
+           f"{segmented.seconds:.2f} s ({how}).")
 
 frame = segmented.frame
 selections = cohort_sections.filters(frame)

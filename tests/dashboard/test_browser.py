@@ -74,8 +74,8 @@ def test_uploading_the_sample_shows_the_charts(dashboard_url: str) -> None:
             page.goto(dashboard_url, wait_until="domcontentloaded")
             expect(page.get_by_text("No cohort loaded yet.")).to_be_visible(timeout=30_000)
 
-            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-                str(sources.SAMPLE_DIR / sample.file.name))
+            uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload a cohort")
+            uploader.locator('input[type="file"]').set_input_files(str(sources.SAMPLE_DIR / sample.file.name))
 
             # Eight charts on the Segments tab; the Win-back tab's chart is drawn but hidden behind its tab.
             charts = page.locator('[data-testid="stPlotlyChart"]').filter(visible=True)
