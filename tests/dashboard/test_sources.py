@@ -1,0 +1,56 @@
+"""Cohort files: content hashes, the bundled sample, and the columns the mapping editor offers."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pandas as pd
+import pytest
+
+from dashboard import sources
+from dashboard.sources import CohortFile, file_columns
+
+TABLE = pd.DataFrame({"Müşteri No": ["001", "002"], "Tarih": ["01.02.2026", "03.02.2026"], "Tutar": [1.5, 2.0]})
+
+
+def test_a_file_is_keyed_by_the_hash_of_its_bytes() -> None:
+    file = CohortFile.from_bytes("a.csv", b"x,y\n1,2\n")
+
+    assert file.digest == hashlib.sha256(b"x,y\n1,2\n").hexdigest()
+    assert CohortFile.from_bytes("renamed.csv", b"x,y\n1,2\n").digest == file.digest
+
+
+def test_the_sample_reads_as_order_lines_for_its_day() -> None:
+    sample = sources.sample()
+    cohort = sources.read(sample.file)
+
+    assert sample.as_of.isoformat() == "2026-02-12"
+    assert (cohort.report.format, cohort.report.delimiter, cohort.report.date_order) == ("order_lines", ";", "DMY")
+    assert cohort.report.rows_rejected > 0  # the generator's shipping lines, guests and duplicates
+    assert sample.description.startswith(f"{cohort.report.customers} customers")
+
+
+def _xlsx() -> bytes:
+    buffer = io.BytesIO()
+    TABLE.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _parquet() -> bytes:
+    buffer = io.BytesIO()
+    TABLE.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.csv", TABLE.to_csv(index=False, sep=";").encode("cp1254")),
+    ("a.xlsx", _xlsx()),
+    ("a.parquet", _parquet()),
+])
+def test_the_mapping_editor_offers_the_files_columns(name: str, content: bytes) -> None:
+    assert file_columns(CohortFile.from_bytes(name, content)) == ["Müşteri No", "Tarih", "Tutar"]
+
+
+def test_the_seeds_json_has_no_columns_to_map() -> None:
+    assert file_columns(CohortFile.from_bytes("c.json", b'[{"customerId": "C-1", "productHistory": []}]')) == []
