@@ -16,7 +16,7 @@ from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, DecimalMark, IntArray, describer, to_numbers
+from rules.cohort.values import BoolArray, Codes, DecimalMark, IntArray, describer, to_numbers
 
 
 @dataclass
@@ -91,3 +91,17 @@ def collect_attributes(
 
 def _masked(values: pa.Array, known: BoolArray) -> pa.Array:
     return pc.if_else(pa.array(known), values, pa.scalar(None, pa.string()))
+
+
+def customers_kept(customer: Codes, accepted: BoolArray, warnings: list[str]) -> IntArray:
+    """The customer codes with at least one accepted row; warns about customers whose every row was rejected."""
+    kept = np.zeros(len(customer), dtype=np.bool_)
+    kept[customer.codes[accepted]] = True
+    seen = np.zeros(len(customer), dtype=np.bool_)
+    seen[customer.codes[customer.codes >= 0]] = True
+    lost = np.flatnonzero(seen & ~kept)
+    if len(lost):
+        example = customer.values[int(lost[0])].as_py() if len(customer.values) else None
+        warnings.append(f"{len(lost)} customer(s) have only rejected rows and are not in the cohort "
+                        f"(e.g. {example})")
+    return np.flatnonzero(kept)

@@ -18,7 +18,7 @@ from rules.cohort.columns import Columns
 from rules.cohort.dates import DateOrder, Days, to_days
 from rules.cohort.load import Loaded
 from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_duplicates, reject_non_products
-from rules.cohort.parts import Part, collect_attributes
+from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import HistoryColumns, Known, history_frame
 from rules.cohort.values import (
@@ -118,9 +118,8 @@ def read_history_file(
     if "total_orders" in used:
         attributes.total_orders = _total_orders(table, used["total_orders"], mark.mark, customer, accepted, rows,
                                                 orders, warnings)
-    present = np.zeros(len(customer), dtype=np.bool_)
-    present[customer.codes[accepted]] = True
-    return Part(attributes.take(np.flatnonzero(present)), history, log, table, "purchase_history",
+    keep = customers_kept(customer, accepted, warnings)
+    return Part(attributes.take(keep), history, log, table, "purchase_history",
                 loaded.encoding, loaded.delimiter, last.order, mark.mark, dict(used), notes, warnings)
 
 

@@ -14,7 +14,7 @@ from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.load import Loaded
 from rules.cohort.model import CohortFormat
 from rules.cohort.orderlines import OrderLines, build_history
-from rules.cohort.parts import Part, collect_attributes
+from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.tables import HistoryColumns, Known, history_frame
 from rules.cohort.values import Codes, Numbers, decide_decimal_mark, encode_text, to_numbers
 
@@ -76,9 +76,7 @@ def read_order_file(
     attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
                                     days.order, warnings)
     attributes.total_orders = Known(history.total_orders, history.has_total_orders)
-    present = np.zeros(len(customer), dtype=np.bool_)
-    present[customer.codes[accepted]] = True
-    keep = np.flatnonzero(present)
+    keep = customers_kept(customer, accepted, warnings)
     frame = history_frame(HistoryColumns(
         customer_id=customer.values.take(pa.array(history.customer, pa.int64())),
         product_id=history.product_id, product_name=history.product_name, category=history.category,
