@@ -73,7 +73,8 @@ def _from_cohort() -> None:
         elif not (ids == wanted).any():
             st.warning(f"No customer with id **{wanted}** in {file.name}.", icon=":material/person_off:")
         else:
-            _request(cohort.customer_data(wanted), f"{file.name}")
+            # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
+            _request(cohort.customer_data(wanted, cohort_state.region_medians(file, cohort)), file.name)
 
 
 def _from_form() -> None:

@@ -22,6 +22,7 @@ from dashboard.settings import Settings
 from dashboard.sources import CohortFile
 from dashboard.ui import session
 from rules.cohort.model import Cohort
+from rules.cohort.segment import cohort_region_medians
 
 FILE_KEY = "cohort_file"
 UPLOAD_KEY = "cohort_upload"
@@ -31,6 +32,7 @@ ATTRIBUTES_KEY = "attributes_file"
 ADOPTED_ATTRIBUTES_KEY = "attributes_adopted_upload"
 MAPPINGS_KEY = "cohort_mappings"
 RESULTS_KEY = "cohort_results"
+MEDIANS_KEY = "cohort_region_medians"
 KEPT_RESULTS = 3  # segment tables kept per session (a 100k-customer table is tens of MB)
 
 
@@ -132,6 +134,17 @@ def read(file: CohortFile) -> Cohort:
     attributes = _attributes_for(file)
     return _read(file.digest, file.name, tuple(sorted(mapping(file).items())),
                  attributes.digest if attributes else None, file, attributes)
+
+
+def region_medians(file: CohortFile, cohort: Cohort) -> dict[str, float]:
+    """The cohort's median baskets for regions outside the reference table (what its segments used), once per
+    file, mapping and as-of day."""
+    key = (file.digest, tuple(sorted(mapping(file).items())), session.as_of())
+    known: dict[tuple[Any, ...], dict[str, float]] = st.session_state.setdefault(MEDIANS_KEY, {})
+    if key not in known:
+        known.clear()
+        known[key] = cohort_region_medians(cohort, session.as_of())
+    return dict(known[key])
 
 
 def result_key(file: CohortFile, config: Settings, client: AgentClient) -> ResultKey:

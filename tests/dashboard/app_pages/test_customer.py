@@ -123,3 +123,19 @@ def test_backend_down_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not at.exception
     [error] = texts(at, "error")
     assert f"Cannot reach the agent runtime at http://127.0.0.1:{port}" in error
+
+
+def test_a_customer_outside_the_reference_regions_is_valued_against_the_cohorts_median() -> None:
+    at = go_to(load_sample(open_app()), "customer")
+    cohort = sources.read(sources.sample().file)
+    foreign = cohort.customers.loc[cohort.customers["region"].notna(), "customer_id"].iloc[0]
+
+    at.text_input(key="lookup_id").set_value(str(foreign))
+    at.button(key="lookup_button").click().run()
+
+    value = next(card for card in _cards(at) if "VALUE" in card.upper().split("</DIV>")[0])
+    assert "this cohort&#x27;s own median, as the region is not in the reference table" in value
+    results = next(iter(at.session_state["cohort_results"].values())).frame
+    row = results.loc[results["customerId"] == foreign].iloc[0]
+    assert row["valueSegment"] in value
+    assert row["valueSegmentReason"].replace("'", "&#x27;") in value
