@@ -9,9 +9,11 @@ row and value, never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -84,6 +86,35 @@ class LineColumns:
     def position(self) -> IntArray:
         """Each line's position among its customer's lines (0 for the first)."""
         return np.arange(len(self.customer), dtype=np.int64) - self.starts[self.customer]
+
+    @cached_property
+    def product_codes(self) -> Encoded:
+        """`product_id` dictionary-encoded (few distinct products for many lines)."""
+        return Encoded.of(self.product_id)
+
+    @cached_property
+    def name_codes(self) -> Encoded:
+        """`product_name` dictionary-encoded."""
+        return Encoded.of(self.product_name)
+
+    @cached_property
+    def category_codes(self) -> Encoded:
+        """`category` dictionary-encoded."""
+        return Encoded.of(self.category)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A text column as codes into its distinct values (-1 for null)."""
+
+    codes: npt.NDArray[np.int32]
+    values: pa.Array
+
+    @classmethod
+    def of(cls, texts: pa.Array) -> Encoded:
+        encoded = pc.dictionary_encode(texts)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+        return cls(codes, encoded.dictionary)
 
 
 class Problems:

@@ -113,10 +113,10 @@ class CategoryMetrics:
 
 def category_metrics(lines: LineColumns, count: int) -> CategoryMetrics:
     """Spend and orders per customer × category, then the top category (ties: alphabetically first)."""
-    encoded = pc.dictionary_encode(lines.category)
-    names = encoded.dictionary
+    encoded = lines.category_codes
+    names = encoded.values
     alphabetical = np.argsort(np.asarray(pc.sort_indices(names)), kind="stable")
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = encoded.codes.astype(np.int64)
     known = codes >= 0
     rows = np.flatnonzero(known)
     empty = CategoryMetrics(np.zeros(count, dtype=np.bool_), names, np.zeros(count, dtype=np.int64),
@@ -214,27 +214,24 @@ class ProductLines:
 
 
 def product_lines(lines: LineColumns, count: int) -> ProductLines:
-    """The product lines and each customer's number of distinct products.
+    """The product lines, a rank ordering their ids as Python orders strings, and each customer's number of
+    distinct products.
 
-    Files read into a cohort usually list a customer's products in id order; then the position of a line
-    already ranks its id and there are no repeats. Otherwise ids are ranked (dense) and repeats counted.
+    Ids are ranked through their distinct values (a few thousand, however many lines). Files read into a
+    cohort often list a customer's products in id order; then there are no repeats to look for.
     """
-    named = ~lines.product_id.is_null().to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(named)
+    encoded = lines.product_codes
+    rows = np.flatnonzero(encoded.codes >= 0)
     customer = lines.customer[rows]
-    ids = lines.product_id.take(pa.array(rows))
+    dictionary_rank = np.argsort(np.asarray(pc.sort_indices(encoded.values)), kind="stable")
+    id_rank = dictionary_rank[encoded.codes[rows]].astype(np.int64)
     distinct = np.bincount(customer, minlength=count).astype(np.int64)
     if len(rows) < 2:
-        return ProductLines(rows, customer, np.zeros(len(rows), dtype=np.int64), distinct)
+        return ProductLines(rows, customer, id_rank, distinct)
     same_customer = customer[1:] == customer[:-1]
-    ascending = pc.less(ids.slice(0, len(rows) - 1), ids.slice(1)).to_numpy(zero_copy_only=False)
-    if bool(np.all(ascending | ~same_customer)):
-        return ProductLines(rows, customer, np.arange(len(rows), dtype=np.int64), distinct)
-    # Rank the distinct ids (few) instead of sorting every line's id.
-    encoded = pc.dictionary_encode(ids)
-    dictionary_rank = np.argsort(np.asarray(pc.sort_indices(encoded.dictionary)), kind="stable")
-    id_rank = dictionary_rank[encoded.indices.to_numpy(zero_copy_only=False)].astype(np.int64)
-    width = len(encoded.dictionary)
+    if bool(np.all((id_rank[1:] > id_rank[:-1]) | ~same_customer)):
+        return ProductLines(rows, customer, id_rank, distinct)
+    width = len(encoded.values)
     ordered = np.sort(customer * width + id_rank, kind="stable")  # runs per customer: timsort is quick
     repeats = ordered[1:][ordered[1:] == ordered[:-1]] // width
     distinct -= np.bincount(repeats, minlength=count)

@@ -10,33 +10,53 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columnar_input import LineColumns
+from rules.cohort.columnar_input import Encoded, LineColumns
 from rules.cohort.columnar_metrics import ProductLines
 from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray, money, seed_datetime_texts
 from rules.reference import product_catalog
 from rules.rulebook import Rulebook
 
-DAY_TEXT = pa.dictionary(pa.int32(), TEXT)
+# Texts repeat across millions of purchases (a few thousand products and days): keep them dictionary-encoded.
+CODED_TEXT = pa.dictionary(pa.int32(), TEXT)
 TOP_PRODUCT = pa.struct([
-    ("productId", TEXT), ("totalQuantity", pa.int64()), ("totalSpent", pa.float64()), ("lastBought", DAY_TEXT),
-    ("productName", TEXT), ("category", TEXT),
+    ("productId", CODED_TEXT), ("totalQuantity", pa.int64()), ("totalSpent", pa.float64()),
+    ("lastBought", CODED_TEXT), ("productName", CODED_TEXT), ("category", CODED_TEXT),
 ])
 MISSING_REGULAR = pa.struct([
-    ("productId", TEXT), ("productName", TEXT), ("category", TEXT), ("avgDaysBetween", pa.float64()),
-    ("daysSinceLastPurchase", pa.int64()), ("daysOverdue", pa.float64()), ("lastBought", DAY_TEXT),
+    ("productId", CODED_TEXT), ("productName", CODED_TEXT), ("category", CODED_TEXT),
+    ("avgDaysBetween", pa.float64()), ("daysSinceLastPurchase", pa.int64()), ("daysOverdue", pa.float64()),
+    ("lastBought", CODED_TEXT),
 ])
 
 
-def _with_catalog(ids: pa.Array, names: pa.Array, categories: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Names and categories the data leaves out, from the bundled catalog (as the scalar engine does)."""
-    if not names.null_count and not categories.null_count:
-        return names, categories
-    catalog = product_catalog()
-    known_ids = pa.array(list(catalog), TEXT)
-    found = pc.index_in(ids, value_set=known_ids)
-    catalog_names = pa.array([p.product_name for p in catalog.values()], TEXT).take(found)
-    catalog_categories = pa.array([p.category for p in catalog.values()], TEXT).take(found)
-    return pc.coalesce(names, catalog_names), pc.coalesce(categories, catalog_categories)
+def _coded(encoded: Encoded, rows: IntArray) -> pa.DictionaryArray:
+    codes = encoded.codes[rows]
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), encoded.values)
+
+
+def _texts(lines: LineColumns, rows: IntArray) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Ids, names and categories of `rows`; names and categories the data leaves out come from the bundled
+    catalog (as the scalar engine does), looked up once per distinct product id."""
+    ids, names, categories = lines.product_codes, lines.name_codes, lines.category_codes
+    id_codes = ids.codes[rows]
+    name_codes, category_codes = names.codes[rows], categories.codes[rows]
+    name_values, category_values = names.values, categories.values
+    if (name_codes < 0).any() or (category_codes < 0).any():
+        catalog = product_catalog()
+        known = [catalog.get(product_id) for product_id in ids.values.to_pylist()]
+        position = np.array([i if p is not None else -1 for i, p in enumerate(known)] + [-1], dtype=np.int64)
+        from_catalog = position[np.where(id_codes >= 0, id_codes, len(known))]
+        listed = [p for p in known if p is not None]
+        slot = np.cumsum(position >= 0) - 1  # index among the known products
+        catalog_slot = np.where(from_catalog >= 0, slot[np.maximum(from_catalog, 0)], -1)
+        name_codes = np.where((name_codes < 0) & (catalog_slot >= 0), len(name_values) + catalog_slot, name_codes)
+        category_codes = np.where((category_codes < 0) & (catalog_slot >= 0), len(category_values) + catalog_slot,
+                                  category_codes)
+        name_values = pa.concat_arrays([name_values, pa.array([p.product_name for p in listed], TEXT)])
+        category_values = pa.concat_arrays([category_values, pa.array([p.category for p in listed], TEXT)])
+    return (_coded(ids, rows),
+            _coded(Encoded(name_codes.astype(np.int32), name_values), np.arange(len(rows))),
+            _coded(Encoded(category_codes.astype(np.int32), category_values), np.arange(len(rows))))
 
 
 def _lists(values: pa.StructArray, owner: IntArray, count: int, unknown: BoolArray) -> pa.Array:
@@ -64,9 +84,7 @@ def top_products(lines: LineColumns, products: ProductLines, count: int, rules: 
     starts = np.searchsorted(customer, np.arange(count + 1))
     kept = order[np.arange(len(order)) - starts[customer] < rules.top_products]
     rows = products.rows[kept]
-    picked = pa.array(rows)
-    ids = lines.product_id.take(picked)
-    names, categories = _with_catalog(ids, lines.product_name.take(picked), lines.category.take(picked))
+    ids, names, categories = _texts(lines, rows)
     values = pa.StructArray.from_arrays(
         [ids, pa.array(lines.total_quantity[rows]), pa.array(money(lines.total_spent[rows])),
          seed_datetime_texts(lines.last[rows]), names, categories],
@@ -87,9 +105,7 @@ def missing_regulars(lines: LineColumns, products: ProductLines, count: int, as_
     days_overdue = money(since[chosen] - gap[chosen])
     order = chosen[_ordered(products.customer[chosen], days_overdue, products.id_rank[chosen])]
     rows = products.rows[order]
-    picked = pa.array(rows)
-    ids = lines.product_id.take(picked)
-    names, categories = _with_catalog(ids, lines.product_name.take(picked), lines.category.take(picked))
+    ids, names, categories = _texts(lines, rows)
     values = pa.StructArray.from_arrays(
         [ids, names, categories, pa.array(gap[order]), pa.array(since[order]),
          pa.array(money(since[order] - gap[order])), seed_datetime_texts(lines.last[rows])],

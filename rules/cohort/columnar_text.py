@@ -27,7 +27,7 @@ TEXT = pa.large_string()
 EPOCH = date(1970, 1, 1)
 
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's constant, splits a double into two 26-bit halves
-_EXACT_LIMIT = 2.0**43  # below this, x * 100 stays under 2**50 and the half-cent test below is exact
+_EXACT_LIMIT = 2.0**38  # below this, x * 100 stays under 2**45: its rounding error is under 0.0035 cents
 
 
 def exact_scaled(values: FloatArray, scale: int) -> FloatArray:
@@ -57,8 +57,11 @@ def exact_cents(values: FloatArray) -> FloatArray:
     """
     product = values * 100.0
     cents: FloatArray = np.rint(product)
-    # |product - cents| is at most 0.5; near 0.5 the rounding error of the product could decide the side.
-    doubtful = np.flatnonzero(np.abs(product - cents) >= 0.5 - np.abs(product) * 4e-16)
+    # |product - cents| is at most 0.5; within the product's rounding error of 0.5 (under 0.0035 below
+    # _EXACT_LIMIT; larger values go to Python) the exact test decides.
+    np.subtract(product, cents, out=product)
+    np.abs(product, out=product)
+    doubtful = np.flatnonzero(product >= 0.4965)
     if len(doubtful):
         cents[doubtful] = exact_scaled(values[doubtful], 100)
     return cents

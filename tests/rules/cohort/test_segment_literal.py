@@ -83,6 +83,7 @@ HISTORY = [
     },
 ]
 
+CODED = "dictionary<values=large_string, indices=int32, ordered=0>"  # texts that repeat, dictionary-encoded
 EXPECTED_DTYPES = {
     "customerId": "str",
     "mode": "category",
@@ -105,19 +106,17 @@ EXPECTED_DTYPES = {
     "orderCount": "int64",
     "totalSpent": "float64",
     "membershipDays": "int64",
-    "missingRegulars": "list<item: struct<productId: large_string, productName: large_string, category: large_string, "
-    "avgDaysBetween: double, daysSinceLastPurchase: int64, daysOverdue: double, lastBought: "
-    "dictionary<values=large_string, indices=int32, ordered=0>>>[pyarrow]",
-    "topProducts": "list<item: struct<productId: large_string, totalQuantity: int64, totalSpent: double, lastBought: "
-    "dictionary<values=large_string, indices=int32, ordered=0>, productName: large_string, "
-    "category: large_string>>[pyarrow]",
+    "missingRegulars": f"list<item: struct<productId: {CODED}, productName: {CODED}, category: {CODED}, "
+    f"avgDaysBetween: double, daysSinceLastPurchase: int64, daysOverdue: double, lastBought: {CODED}>>[pyarrow]",
+    "topProducts": f"list<item: struct<productId: {CODED}, totalQuantity: int64, totalSpent: double, "
+    f"lastBought: {CODED}, productName: {CODED}, category: {CODED}>>[pyarrow]",
     "message": "category",
     "asOf": "category",
     "rulebookVersion": "category",
     "isNewCustomer": "bool",
     "medianBasket": "float64",
     "medianBasketSource": "category",
-    "warnings": "list<item: dictionary<values=large_string, indices=int32, ordered=0>>[pyarrow]",
+    "warnings": f"list<item: {CODED}>[pyarrow]",
     "ageSegmentReason": "category",
     "ageSegmentBasis": "category",
     "churnSegmentReason": "category",
