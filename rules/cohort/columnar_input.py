@@ -82,7 +82,7 @@ class LineColumns:
     def __len__(self) -> int:
         return len(self.customer)
 
-    @property
+    @cached_property
     def position(self) -> IntArray:
         """Each line's position among its customer's lines (0 for the first)."""
         return np.arange(len(self.customer), dtype=np.int64) - self.starts[self.customer]
@@ -194,10 +194,12 @@ def _trimmed(array: pa.Array) -> pa.Array:
         return array
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset: array.offset + len(array) + 1]
     data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
-    suspect = np.zeros(len(array), dtype=np.bool_)
-    suspect[filled] = _MAY_START_SPACE[data[starts[filled]]] | _MAY_END_SPACE[data[ends[filled] - 1]]
+    if len(data) == 0:
+        return array
+    # Empty (or null) texts look at a neighbour's byte: at worst a needless look, never a missed one.
+    last_byte = len(data) - 1
+    suspect = _MAY_START_SPACE[data[np.minimum(offsets[:-1], last_byte)]]
+    suspect |= _MAY_END_SPACE[data[np.maximum(offsets[1:] - 1, 0)]]
     rows = np.flatnonzero(suspect)
     if len(rows) == 0:
         return array

@@ -25,13 +25,7 @@ def ordered_sums(values: FloatArray, group: IntArray, position: IntArray, groups
     within a group (as many as the largest group has members), each step one vectorised add.
     """
     totals = np.zeros(groups, dtype=np.float64)
-    if len(values) == 0:
-        return totals
-    narrow = np.int16 if position.max() < np.iinfo(np.int16).max else np.int32  # 16 bits sort by radix
-    order = np.argsort(position.astype(narrow), kind="stable")
-    bounds = np.searchsorted(position[order], np.arange(int(position.max()) + 2))
-    for step in range(len(bounds) - 1):
-        rows = order[bounds[step]: bounds[step + 1]]
+    for rows in _by_position(position):
         totals[group[rows]] += values[rows]
     return totals
 
@@ -175,28 +169,47 @@ _WIDE_CATEGORIES = 16
 
 def _category_metrics_wide(lines: LineColumns, count: int, names: pa.Array, rows: IntArray, rank: IntArray
                            ) -> CategoryMetrics:
-    """`category_metrics` for few categories: a customers × categories table instead of a sort."""
+    """`category_metrics` for few categories: a customers × categories table instead of a sort.
+
+    Lines are visited by their position within the customer (a loop over positions, each step vectorised):
+    category spends add up in line order, and each category joins the customer's total at its first line, so
+    the total adds the categories in order of first appearance, as the scalar engine does.
+    """
     width = len(names)
     cell = lines.customer[rows] * width + rank  # columns in alphabetical order
     position = lines.position[rows]
+    spent = lines.total_spent[rows]
     cells = count * width
-    spend = ordered_sums(lines.total_spent[rows], cell, position, cells).reshape(count, width)
-    orders = np.bincount(cell, weights=lines.order_count[rows], minlength=cells).astype(np.int64).reshape(count, width)
-    present = (np.bincount(cell, minlength=cells) > 0).reshape(count, width)
-    first_line = np.full(cells, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first_line, cell, position)
-    first = first_line.reshape(count, width)
-
-    everyone = np.arange(count)
-    top = np.argmax(np.where(present, spend, -np.inf), axis=1)  # ties: the first column, alphabetically first
-    # The scalar engine totals the categories in order of their first line.
+    spend = np.zeros(cells)
+    seen = np.zeros(cells, dtype=np.bool_)
+    firsts = []
+    for step in _by_position(position):
+        here = cell[step]
+        spend[here] += spent[step]
+        firsts.append(step[~seen[here]])
+        seen[here] = True
     total = np.zeros(count)
-    for column in np.argsort(first, axis=1, kind="stable").T:  # a loop over categories
-        total += np.where(present[everyone, column], spend[everyone, column], 0.0)
+    for step in firsts:  # the first line of each category, in position order
+        total[lines.customer[rows[step]]] += spend[cell[step]]
+    orders = np.bincount(cell, weights=lines.order_count[rows], minlength=cells).astype(np.int64)
+
+    table = np.where(seen, spend, -np.inf).reshape(count, width)
+    top = np.argmax(table, axis=1)  # ties: the first column, alphabetically first
+    everyone = np.arange(count)
+    chosen = everyone * width + top
     code_of_rank = np.asarray(pc.sort_indices(names), dtype=np.int64)
-    has: BoolArray = np.any(present, axis=1)
-    return CategoryMetrics(has, names, code_of_rank[top], spend[everyone, top],
-                           orders[everyone, top], total)
+    has: BoolArray = np.any(seen.reshape(count, width), axis=1)
+    return CategoryMetrics(has, names, code_of_rank[top], spend[chosen], orders[chosen], total)
+
+
+def _by_position(position: IntArray) -> list[IntArray]:
+    """Row indices grouped by position (0, 1, 2, …), each group in row order."""
+    if len(position) == 0:
+        return []
+    narrow = np.int16 if position.max() < np.iinfo(np.int16).max else np.int32  # 16 bits sort by radix
+    order = np.argsort(position.astype(narrow), kind="stable")
+    bounds = np.searchsorted(position[order], np.arange(int(position.max()) + 2))
+    return [order[bounds[i]: bounds[i + 1]] for i in range(len(bounds) - 1)]
 
 
 @dataclass(frozen=True)
