@@ -291,7 +291,9 @@ def _reversals(
     """Lines that reverse a purchase; rejects lines whose status cancels them while their numbers are positive."""
     negative = (quantity < 0) | (amount < 0)
     reversal = negative.copy()
-    if lines.order is not None and len(lines.order.values):  # no texts: all ids are plain numbers
+    # Order ids without texts are all plain numbers. The regexes run only when some id starts with a C.
+    if lines.order is not None and len(lines.order.values) and \
+            pc.any(pc.starts_with(lines.order.values, "C", ignore_case=True)).as_py():
         ids = lines.order.values
         marked = pc.match_substring_regex(ids, r"^[Cc]\d+$").to_numpy(zero_copy_only=False)
         numeric = pc.match_substring_regex(ids, r"^\d+$").to_numpy(zero_copy_only=False)
