@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rules.cohort.columns import Columns
 from rules.cohort.dates import DateOrder, to_days
@@ -41,7 +42,7 @@ def read_order_file(
             return pool.submit(to_numbers, table[used[name]], mark.mark) if name in used else None
 
         pending_customer = pool.submit(encode_text, table[used["customer_id"]], ids=True)
-        pending_order = text_codes("order_id", as_id=True, texts=False)
+        pending_order = text_codes("order_id", as_id=True, texts=_may_mark_cancellations(table, used))
         pending_days = pool.submit(to_days, table[used["order_date"]], f"order_date ({used['order_date']!r})",
                                    order=date_order)
         pending = {key: text_codes(key, as_id=key == "product_id") for key in ("product_id", "product_name",
@@ -85,3 +86,13 @@ def read_order_file(
         avg_days_between=history.avg_days_between))
     return Part(attributes.take(keep), frame, log, table, file_format, loaded.encoding, loaded.delimiter,
                 days.order, mark.mark, dict(used), notes, warnings)
+
+
+def _may_mark_cancellations(table: pa.Table, used: dict[str, str]) -> bool:
+    """Whether some order id starts with a C (a possible cancellation): only then are the ids' texts needed."""
+    if "order_id" not in used:
+        return False
+    column = table[used["order_id"]]
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return False
+    return pc.any(pc.starts_with(column, "C", ignore_case=True)).as_py() is True

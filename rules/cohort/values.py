@@ -266,48 +266,59 @@ def encode_text(array: AnyArray, *, ids: bool = False, texts: bool = True) -> tu
 
 
 def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
-    """Codes for ids that are digits after a common prefix (``12345``, ``C0000042``, ``SO-106150``), without
-    hashing: the code is the number minus the smallest.
+    """Codes for ids that are digits after a few prefixes (``12345``, ``C0000042``, ``SO-106150``, ``RET-7``),
+    without hashing every row: the code is the prefix's number × the numbers' range + the number − the smallest.
 
-    Only when the numbers tell the texts apart (no leading zeros, or all ids of one width) and their range is
-    small enough; the texts are rebuilt from the numbers. Codes then follow the numbers, not first appearance,
-    and ``values`` has a null text for numbers no row uses.
+    Only when the numbers tell the texts apart (no leading zeros, or all numbers of one width) and the codes
+    stay few enough; the texts are rebuilt from prefix and number. Codes then follow the numbers, not first
+    appearance, and ``values`` has a null text for codes no row uses.
     """
     size = len(column)
     if size == 0 or column.null_count == size:
         return None
-    prefix = _LEADING_NON_DIGITS.match(str(pc.drop_null(column)[0].as_py())).group()  # type: ignore[union-attr]
-    digits = column
-    if prefix:
-        if not pc.all(pc.starts_with(column, prefix)).as_py():
-            return None
-        digits = pc.utf8_slice_codeunits(column, len(prefix))
+    leading = {ch for value in sample_texts(column, 200) for ch in _leading_non_digits(value)}
+    if any(ch.isspace() or ch.isdigit() for ch in leading):
+        return None  # padded ids are trimmed by the general path
+    digits = pc.utf8_ltrim(column, characters="".join(sorted(leading))) if leading else column
     if not pc.all(pc.utf8_is_digit(digits)).as_py():
         return None
-    lengths = pc.min_max(pc.utf8_length(digits))
+    digit_lengths = pc.utf8_length(digits)
+    lengths = pc.min_max(digit_lengths)
     shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
     if longest > 18:
         return None
     fixed_width = shortest == longest
-    if not fixed_width and pc.any(pc.and_(pc.starts_with(digits, "0"),
-                                          pc.greater(pc.utf8_length(digits), 1))).as_py():
+    if not fixed_width and pc.any(pc.and_(pc.starts_with(digits, "0"), pc.greater(digit_lengths, 1))).as_py():
         return None
+    prefixes = Codes(np.zeros(size, dtype=np.int64), pa.array([""], pa.string()))
+    if leading:
+        widest = pc.max(pc.subtract(pc.utf8_length(column), digit_lengths)).as_py()
+        prefix = pc.utf8_rtrim(pc.utf8_slice_codeunits(column, 0, widest), characters="0123456789")
+        prefixes = _encode_plain(prefix)
     numbers = pc.cast(digits, pa.int64())
     bounds = pc.min_max(numbers)
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
-    if high - low >= 4 * size + 1024:
+    span = high - low + 1
+    count = span * len(prefixes)
+    if count >= 4 * size + 1024:
         return None
-    codes = pc.fill_null(pc.subtract(numbers, low), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = pc.fill_null(pc.subtract(numbers, low), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = np.where(offsets >= 0, prefixes.codes * span + offsets, -1)
     if not texts:
-        return Codes(codes, pa.array([], pa.string()), count=high - low + 1)
+        return Codes(codes, pa.array([], pa.string()), count=count)
     written = pc.cast(pa.array(np.arange(low, high + 1, dtype=np.int64)), pa.string())
     if fixed_width:
         written = pc.utf8_lpad(written, width=longest, padding="0")
-    if prefix:
-        written = pc.binary_join_element_wise(pa.scalar(prefix), written, "")
-    used = np.zeros(high - low + 1, dtype=np.bool_)
+    joined = pa.concat_arrays([pc.binary_join_element_wise(pa.scalar(str(p)), written, "")
+                               for p in prefixes.values.to_pylist()])
+    used = np.zeros(count, dtype=np.bool_)
     used[codes[codes >= 0]] = True
-    return Codes(codes, pc.if_else(pa.array(used), written, pa.scalar(None, pa.string())))
+    return Codes(codes, pc.if_else(pa.array(used), joined, pa.scalar(None, pa.string())))
+
+
+def _leading_non_digits(text: str) -> str:
+    found = _LEADING_NON_DIGITS.match(text)
+    return found.group() if found else ""
 
 
 def _encode_plain(text: pa.Array) -> Codes:

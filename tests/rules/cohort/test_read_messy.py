@@ -428,3 +428,17 @@ def test_purchase_history_rows_that_break_the_contract_are_rejected_with_their_r
     assert "total_orders: 1 customer(s) have a totalOrders outside the range their lines allow (largest " \
            "orderCount to the sum of orderCounts); left unknown" in cohort.report.warnings
     assert analyze_customer(cohort.customer_data("A"), AS_OF).order_count == 4
+
+
+def test_order_ids_with_several_prefixes_are_distinct_orders() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_id", "order_date", "product_id", "quantity", "amount"],
+                             ["A", "SO-1", "2026-01-05", "P1", "2", "20"], ["A", "SO-2", "2026-01-09", "P1", "1", "10"],
+                             ["A", "RET-1", "2026-01-10", "P1", "-1", "-10"],
+                             ["B", "G-1", "2026-01-05", "P1", "1", "10"], ["B", "SO-3", "2026-01-05", "P1", "1", "10"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.history[["customer_id", "total_quantity", "total_spent", "order_count"]].to_dict("records") == [
+        {"customer_id": "A", "total_quantity": 2, "total_spent": 20.0, "order_count": 2},
+        {"customer_id": "B", "total_quantity": 2, "total_spent": 20.0, "order_count": 2}]
+    assert cohort.customers["total_orders"].tolist() == [2, 2]
