@@ -93,7 +93,7 @@ def segment_bar(dist: pd.DataFrame, dimension: str, rulebook: Rulebook | None = 
 
 def _room_for_labels(fig: go.Figure, longest: float) -> None:
     """Leave space right of the longest bar for its count, so the label is never cut off."""
-    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", range=[0, max(float(longest), 1.0) * 1.3])
+    fig.update_xaxes(showgrid=True, gridcolor="#eef2f7", range=[0, max(float(longest), 1.0) * 1.35])
 
 
 def category_bar(dist: pd.DataFrame) -> go.Figure:
