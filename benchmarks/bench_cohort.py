@@ -10,8 +10,8 @@ Run by hand (figures are printed; ratios are measured side by side in one run):
    (--sample, 20,000 by default) of the same customers and extrapolated to N per customer; the batch is timed
    on all N. The cohort is laid out as `read_cohort` returns it (customers by id, history by customer and
    product); a second timing shuffles the history rows to show the general path.
-2. memory: peak resident memory of a fresh process that builds the N-customer cohort and segments it
-   (`resource.getrusage(...).ru_maxrss`), against the 2 GiB budget.
+2. memory: peak resident memory (VmHWM) of a fresh process that builds the N-customer cohort and segments it,
+   against the 2 GiB budget.
 3. read: `read_cohort` + `segment_cohort` of a generated order-line CSV against `pyarrow.csv.read_csv` of the
    same file (the cost of merely parsing it).
 """
@@ -198,20 +198,28 @@ def bench_speed(customers: int, sample: int, repeats: int) -> None:
           f"→ {loop_total / median:.0f}×")
 
 
-def _resident() -> int:
+def _status(field: str) -> int:
+    """A size from /proc/self/status, in bytes: VmRSS now, VmHWM the peak of this program.
+
+    (getrusage's ru_maxrss would do, but Linux carries it over from the parent across fork and exec.)
+    """
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
-    return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _resident() -> int:
+    return _status("VmRSS")
 
 
 def _memory_child(customers: int) -> None:
     cohort = build_cohort(customers)
     gc.collect()
-    built = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    built = _status("VmHWM")
     holding = _resident()
     frame = segment_cohort(cohort, AS_OF)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _status("VmHWM")
     print(json.dumps({"built": built, "holding": holding, "peak": peak, "after": _resident(), "rows": len(frame)}))
 
 
