@@ -276,11 +276,21 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     size = len(column)
     if size == 0 or column.null_count == size:
         return None
-    leading = {ch for value in sample_texts(column, 200) for ch in _leading_non_digits(value)}
-    if any(ch.isspace() or ch.isdigit() for ch in leading):
-        return None  # padded ids are trimmed by the general path
-    digits = pc.utf8_ltrim(column, characters="".join(sorted(leading))) if leading else column
-    if not pc.all(pc.utf8_is_digit(digits)).as_py():
+    leading: set[str] = set()
+    sample = sample_texts(column, 200)
+    for _ in range(3):  # prefixes the sample missed (a rare "G-" among "SO-") are looked for twice more
+        found = leading | {ch for value in sample for ch in _leading_non_digits(value)}
+        if found == leading and leading:
+            return None
+        leading = found
+        if any(ch.isspace() for ch in leading):
+            return None  # padded ids are trimmed by the general path
+        digits = pc.utf8_ltrim(column, characters="".join(sorted(leading))) if leading else column
+        numeric = pc.utf8_is_digit(digits)
+        if pc.all(numeric).as_py():
+            break
+        sample = sample_texts(pc.filter(column, pc.invert(numeric)), 50)
+    else:
         return None
     digit_lengths = pc.utf8_length(digits)
     lengths = pc.min_max(digit_lengths)
