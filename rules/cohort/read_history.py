@@ -1,7 +1,7 @@
 """Purchase-history files (format b): one row per customer × product with the seed's productHistory fields.
 
 Rows repeat the customer's attributes. A row with a customer id and no history fields at all is a customer
-without purchases. Rows break the contract of `rules.models.request.ProductLine` are rejected with the reason,
+without purchases. Rows that break the contract of `rules.models.request.ProductLine` are rejected with the reason,
 so that everything accepted is something `analyze_customer` accepts too.
 """
 

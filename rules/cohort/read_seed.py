@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 from pydantic import ValidationError
 
@@ -96,7 +97,7 @@ def _customers(customers: list[Customer]) -> CustomerColumns:
     )
 
 
-def _history(customers: list[Customer]) -> Any:
+def _history(customers: list[Customer]) -> pd.DataFrame:
     lines: list[tuple[str, ProductLine]] = [(c.customer_id or "", line) for c in customers
                                             for line in c.product_history]
 
