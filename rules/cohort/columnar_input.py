@@ -324,7 +324,8 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
         texts = {c: a.take(take) for c, a in texts.items()}
         quantity, spent, orders = quantity[order], spent[order], orders[order]
         first, has_first, last, gap = first[order], has_first[order], last[order], gap[order]
-    starts = np.searchsorted(customer, np.arange(len(customers) + 1)).astype(np.int64)
+    starts = np.zeros(len(customers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(customer, minlength=len(customers)), out=starts[1:])
     crowded = np.flatnonzero(np.diff(starts) > MAX_PRODUCT_LINES)
     problems.add_rows("customers", "customer_id", crowded, customers.customer_id,
                       f"has more than {MAX_PRODUCT_LINES} history rows")

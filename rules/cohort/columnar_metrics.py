@@ -176,9 +176,11 @@ def _category_metrics_wide(lines: LineColumns, count: int, names: pa.Array, rows
     the total adds the categories in order of first appearance, as the scalar engine does.
     """
     width = len(names)
-    cell = lines.customer[rows] * width + rank  # columns in alphabetical order
-    position = lines.position[rows]
-    spent = lines.total_spent[rows]
+    every_line = len(rows) == len(lines)  # then rows is 0, 1, 2, …: spare the gathers
+    customer = lines.customer if every_line else lines.customer[rows]
+    cell = customer * width + rank  # columns in alphabetical order
+    position = lines.position if every_line else lines.position[rows]
+    spent = lines.total_spent if every_line else lines.total_spent[rows]
     cells = count * width
     spend = np.zeros(cells)
     seen = np.zeros(cells, dtype=np.bool_)
@@ -190,8 +192,9 @@ def _category_metrics_wide(lines: LineColumns, count: int, names: pa.Array, rows
         seen[here] = True
     total = np.zeros(count)
     for step in firsts:  # the first line of each category, in position order
-        total[lines.customer[rows[step]]] += spend[cell[step]]
-    orders = np.bincount(cell, weights=lines.order_count[rows], minlength=cells).astype(np.int64)
+        total[customer[step]] += spend[cell[step]]
+    order_count = lines.order_count if every_line else lines.order_count[rows]
+    orders = np.bincount(cell, weights=order_count, minlength=cells).astype(np.int64)
 
     table = np.where(seen, spend, -np.inf).reshape(count, width)
     top = np.argmax(table, axis=1)  # ties: the first column, alphabetically first
