@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray, day_number
+from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
 from rules.models.request import MAX_PRODUCT_LINES
@@ -340,7 +340,3 @@ def _text_column_plain(series: pd.Series) -> pa.Array:
         array = array.combine_chunks()
     return _trimmed(array.cast(TEXT))
 
-
-def as_of_day(day: Any) -> int:
-    """The as-of day as a day number."""
-    return day_number(day)

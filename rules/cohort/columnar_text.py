@@ -134,10 +134,6 @@ class Coded:
     codes: IntArray
     table: pa.Array
 
-    def materialise(self) -> pa.Array:
-        """The texts, one per row."""
-        return self.table.take(pa.array(self.codes))
-
     def subset(self, rows: IntArray) -> pa.Array:
         """The texts of some rows."""
         return self.table.take(pa.array(self.codes[rows]))
@@ -242,26 +238,6 @@ def join(*pieces: pa.Array | str) -> pa.Array:
 def text_table(texts: list[str | None]) -> pa.Array:
     """A small lookup table of texts, to `take` from with per-row codes."""
     return pa.array(texts, TEXT)
-
-
-def take(table: pa.Array, codes: npt.NDArray[np.integer]) -> pa.Array:
-    """``table[codes]`` for every row."""
-    return table.take(pa.array(codes))
-
-
-def texts_for_ints(values: IntArray, describe: Callable[[int], str | None]) -> pa.Array:
-    """``describe(v)`` for every value, calling `describe` once per distinct value (ages, day counts)."""
-    if len(values) == 0:
-        return pa.array([], TEXT)
-    low = int(values.min())
-    span = int(values.max()) - low + 1
-    present = np.zeros(span, dtype=np.bool_)
-    present[values - low] = True
-    distinct = np.flatnonzero(present)
-    slot = np.zeros(span, dtype=np.int64)
-    slot[distinct] = np.arange(len(distinct))
-    table = text_table([describe(int(v) + low) for v in distinct])
-    return take(table, slot[values - low])
 
 
 def seed_datetime_texts(days: IntArray) -> pa.DictionaryArray:
