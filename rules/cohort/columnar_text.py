@@ -109,7 +109,8 @@ def num_text(values: FloatArray) -> pa.Array:
 def fixed_text(values: FloatArray, decimals: int) -> pa.Array:
     """``f"{x:.{decimals}f}"`` for every value."""
     scale = 10**decimals
-    scaled = np.abs(exact_scaled(np.where(np.isfinite(values), values, 0.0), scale)).astype(np.int64)
+    in_range = np.abs(values) * scale < _EXACT_LIMIT * 100  # the others are written by Python below
+    scaled = np.abs(exact_scaled(np.where(in_range, values, 0.0), scale)).astype(np.int64)
     units = int_text(scaled // scale)
     fraction = pc.utf8_lpad(int_text(scaled % scale), width=decimals, padding="0")
     negative = np.signbit(values)

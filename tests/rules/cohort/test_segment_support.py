@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from rules import analyze_customer
+from rules import Rulebook, analyze_customer
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort, IngestReport
 from rules.cohort.segment import REASON_KEYS, cohort_region_medians
 
@@ -58,11 +58,11 @@ def row_json(frame: pd.DataFrame, position: int) -> dict[str, Any]:
 
 
 def expected_json(cohort: Cohort, customer_id: str, as_of: date,
-                  medians: dict[str, float] | None = None) -> dict[str, Any]:
+                  medians: dict[str, float] | None = None, rulebook: Rulebook | None = None) -> dict[str, Any]:
     """What the scalar engine says about one customer, flattened to the frame's columns."""
     if medians is None:
         medians = cohort_region_medians(cohort, as_of)
-    analysis = analyze_customer(cohort.customer_data(customer_id, medians), as_of).model_dump(
+    analysis = analyze_customer(cohort.customer_data(customer_id, medians), as_of, rulebook=rulebook).model_dump(
         mode="json", by_alias=True)
     flat = {column: analysis.get(column) for column in ANALYSIS_COLUMNS}
     for key in REASON_KEYS:

@@ -1,0 +1,43 @@
+"""Column-at-a-time numbers agree with Python's own rounding and formatting, digit for digit."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from rules.cohort.columnar_text import fixed_text, money, number_pieces, render
+from rules.segments import num
+
+# Half-cent ties that are exact in binary, near-ties that are not, and amounts too large for the fast path.
+TRICKY = [0.0, 0.125, 0.375, 2.675, 1.005, 0.995, 1.995, 99.995, 0.1 + 0.2, 1e-9, 65535.5, 65536.25,
+          2.0**38 - 0.005, 2.0**38 + 0.125, 3e11 + 0.015, 1e15 + 0.5, 123456789012345.67]
+
+
+def _python_num(values: np.ndarray) -> list[str]:
+    return [num(v) for v in values.tolist()]
+
+
+def test_tricky_values_round_and_print_like_python() -> None:
+    values = np.array(TRICKY)
+
+    assert money(values).tolist() == [round(v, 2) for v in TRICKY]
+    assert render(*number_pieces(values)).to_pylist() == _python_num(values)
+    assert fixed_text(values, 4).to_pylist() == [f"{v:.4f}" for v in TRICKY]
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(1, 300), elements=st.floats(0, 1e7, allow_nan=False)
+              | st.integers(0, 10**6).map(lambda cents: cents / 100)))
+def test_any_amounts_round_and_print_like_python(values: np.ndarray) -> None:
+    assert money(values).tolist() == [round(v, 2) for v in values.tolist()]
+    assert render(*number_pieces(values)).to_pylist() == _python_num(values)
+    assert fixed_text(values, 2).to_pylist() == [f"{v:.2f}" for v in values.tolist()]
+
+
+def test_pieces_left_out_where_not_present() -> None:
+    values = np.array([1.5, 2.0, 3.25])
+
+    assert render("x=", *number_pieces(values, np.array([True, False, True]))).to_pylist() == ["x=1.50", "x=",
+                                                                                              "x=3.25"]
