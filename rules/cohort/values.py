@@ -90,6 +90,11 @@ def id_text(array: AnyArray) -> tuple[pa.Array, str | None]:
 
 def sample_texts(array: AnyArray, limit: int = SAMPLE_VALUES) -> list[str]:
     """Up to ``limit`` non-null values as text, spread evenly over the column."""
+    size = len(array)
+    if size > 4 * limit:  # look at evenly spread rows first; a mostly empty column is searched whole
+        spread = pc.drop_null(array.take(pa.array(np.linspace(0, size - 1, 2 * limit).astype(np.int64))))
+        if len(spread) >= limit // 4:
+            return [str(value) for value in spread.to_pylist()[:limit]]
     present = pc.drop_null(contiguous(array))
     if len(present) > limit:
         present = present.take(pa.array(np.linspace(0, len(present) - 1, limit).astype(np.int64)))
@@ -301,7 +306,10 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     if not fixed_width and pc.any(pc.and_(pc.starts_with(digits, "0"), pc.greater(digit_lengths, 1))).as_py():
         return None
     prefixes = Codes(np.zeros(size, dtype=np.int64), pa.array([""], pa.string()))
-    if leading:
+    one_prefix = {_leading_non_digits(value) for value in sample_texts(column, 200)}
+    if len(one_prefix) == 1 and pc.all(pc.starts_with(column, next(iter(one_prefix)))).as_py():
+        prefixes = Codes(np.zeros(size, dtype=np.int64), pa.array(list(one_prefix), pa.string()))
+    elif leading:
         widest = pc.max(pc.subtract(pc.utf8_length(column), digit_lengths)).as_py()
         prefix = pc.utf8_rtrim(pc.utf8_slice_codeunits(column, 0, widest), characters="0123456789")
         prefixes = _encode_plain(prefix)
