@@ -81,7 +81,8 @@ def top_products(lines: LineColumns, products: ProductLines, count: int, rules: 
     spend = lines.total_spent[products.rows]
     order = _ordered(products.customer, spend, products.id_rank)
     customer = products.customer[order]
-    starts = np.searchsorted(customer, np.arange(count + 1))
+    starts = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(customer, minlength=count), out=starts[1:])
     kept = order[np.arange(len(order)) - starts[customer] < rules.top_products]
     rows = products.rows[kept]
     ids, names, categories = _texts(lines, rows)
