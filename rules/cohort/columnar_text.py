@@ -220,14 +220,9 @@ def render_in_chunks(count: int, render_rows: Callable[[IntArray], pa.Array]) ->
 
 
 def render(*pieces: pa.Array | str | None) -> pa.Array:
-    """Concatenate pieces row by row, leaving out null pieces (so each row can use its own template).
-
-    A row whose pieces are all null becomes "". (The trailing empty constant is needed: pyarrow 26's
-    ``binary_join_element_wise(..., null_handling="skip")`` drops such rows from its result otherwise.)
-    """
+    """Concatenate pieces row by row; a null piece counts as "" (so each row can use its own template)."""
     arrays = [pa.scalar(p, TEXT) if isinstance(p, str) else p for p in pieces if p is not None]
-    empty = pa.scalar("", TEXT)
-    return pc.binary_join_element_wise(*arrays, empty, empty, null_handling="skip")
+    return pc.binary_join_element_wise(*arrays, pa.scalar("", TEXT), null_handling="replace", null_replacement="")
 
 
 def join(*pieces: pa.Array | str) -> pa.Array:
