@@ -5,9 +5,11 @@ it, and 1,000,000 customers fit in 2 GiB. Each timing is the best of ``--repeats
 by side in one process (the machine's load changes from minute to minute; ratios measured together are what
 count). Peak memory is measured in a fresh process per step.
 
-    .venv/bin/python benchmarks/bench_read.py [--customers 300000] [--file orders.csv] [--repeats 3]
+    .venv/bin/python benchmarks/bench_read.py [--customers 300000 | --random-lines 3000000 | --file orders.csv]
+                                              [--repeats 3]
 
-Without ``--file``, an export is generated with `rules.cohort.generate` (about 10 order lines per customer).
+Without ``--file``, an export is generated with `rules.cohort.generate` (about 10 order lines per customer), or
+with ``--random-lines`` the hardest shape: lines in random order, nearly every one its own customer × product.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from rules.cohort.generate import generate, write
@@ -31,6 +35,30 @@ from rules.cohort.read import read_cohort
 from rules.cohort.segment import segment_cohort
 
 AS_OF = date(2026, 2, 12)
+
+
+def random_export(lines: int, path: Path) -> Path:
+    """The hardest shape: rows in random order, ~3 lines per customer, almost every line its own customer ×
+    product (500 products), zero-padded customer ids, 1% returns."""
+    rng = np.random.default_rng(0)
+    customer = rng.integers(0, max(1, lines // 3), lines)
+    order = customer * 10 + rng.integers(0, 4, lines)
+    product = rng.integers(0, 500, lines)
+    moment = np.datetime64("2024-01-01T00:00") + rng.integers(0, 700 * 1440, lines).astype("timedelta64[m]")
+    quantity = rng.integers(1, 6, lines)
+    quantity[rng.random(lines) < 0.01] *= -1
+    cities = np.array(["İstanbul", "Ankara", "İzmir", "Antalya", "Bursa", "Şanlıurfa"])
+    pcsv.write_csv(pa.table({
+        "InvoiceNo": pa.array(np.char.add("5", order.astype(str))),
+        "StockCode": pa.array(np.char.add("P-", product.astype(str))),
+        "Description": pa.array(np.char.add("Product ", product.astype(str))),
+        "Quantity": pa.array(quantity),
+        "InvoiceDate": pa.array(np.datetime_as_string(moment, unit="m")),
+        "UnitPrice": pa.array(np.round(rng.uniform(1, 200, lines), 2)),
+        "CustomerID": pa.array(np.char.zfill(customer.astype(str), 7)),
+        "City": pa.array(cities[customer % len(cities)]),
+    }), path)
+    return path
 
 
 def best_of(repeats: int, run: Callable[[], Any]) -> float:
@@ -70,6 +98,8 @@ def child(step: str, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=300_000)
+    parser.add_argument("--random-lines", type=int, default=0,
+                        help="instead of a generated export, this many order lines in random order")
     parser.add_argument("--file", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--child", choices=["parse", "read", "segment"], default=None)
@@ -79,6 +109,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         path = args.file
+        if path is None and args.random_lines:
+            path = random_export(args.random_lines, Path(folder) / "random_orders.csv")
         if path is None:
             started = time.perf_counter()
             path, _ = write(generate(args.customers, seed=7), Path(folder))
