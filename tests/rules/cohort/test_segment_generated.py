@@ -29,3 +29,14 @@ def test_generated_order_lines_segment_like_the_scalar_engine(tmp_path: Path) ->
     assert "Kıbrıs" in medians  # the generator's region outside the reference table
     for position, customer_id in enumerate(frame["customerId"]):
         assert row_json(frame, position) == expected_json(cohort, customer_id, AS_OF, medians)
+
+
+def test_the_seed_mock_customers_segment_like_the_scalar_engine(seed_dir: Path) -> None:
+    cohort = read_cohort(seed_dir / "mock-data" / "customers.json")
+
+    frame = segment_cohort(cohort, AS_OF)
+    medians = cohort_region_medians(cohort, AS_OF)
+
+    assert frame["customerId"].tolist() == [f"C-{1001 + i}" for i in range(8)]
+    for position, customer_id in enumerate(frame["customerId"]):
+        assert row_json(frame, position) == expected_json(cohort, customer_id, AS_OF, medians)
