@@ -296,6 +296,8 @@ class _Segmenter:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
         products = product_lines(self.lines, self.count)
         no_products = regular & ~products.has_products
+        # Encoded once here, read by several of the threads below.
+        _ = self.lines.name_codes, self.lines.category_codes
         release_free_memory()
         # The columns below are independent; numpy and Arrow release the GIL, so threads use every core.
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
