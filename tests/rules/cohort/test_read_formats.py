@@ -287,3 +287,13 @@ def test_an_online_retail_style_export() -> None:
         {"customer_id": "17850", "product_id": "71053", "total_quantity": 6, "total_spent": 20.34, "order_count": 1},
         {"customer_id": "13047", "product_id": "22632", "total_quantity": 12, "total_spent": 22.2,
          "order_count": 1}]
+
+
+@pytest.mark.parametrize(("data", "file_format"), [
+    (b"CustomerID,InvoiceDate,StockCode,Amount\n", "order_lines"), (b"[]", "seed_json"),
+    (b'{"customers": []}', "seed_json")])
+def test_an_export_of_nobody_is_an_empty_cohort(data: bytes, file_format: str) -> None:
+    cohort = read_cohort(data)
+
+    assert (cohort.report.format, cohort.report.rows_read, cohort.report.customers) == (file_format, 0, 0)
+    assert_tables(cohort, customers([]), history([]))
