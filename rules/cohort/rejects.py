@@ -85,12 +85,10 @@ class RowLog:
         alive: BoolArray = self.codes == 0
         return alive
 
-    def reject(self, mask: BoolArray, reason: str) -> int:
-        """Reject the rows of ``mask`` that are still alive, for ``reason``; returns how many were new."""
+    def reject(self, mask: BoolArray, reason: str) -> None:
+        """Reject the rows of ``mask`` that are still alive, for ``reason``."""
         code = _code(reason)
-        newly = mask & (self.codes == 0)
-        self.codes[newly] = code
-        return int(newly.sum())
+        self.codes[mask & (self.codes == 0)] = code
 
     @property
     def rows_read(self) -> int:
