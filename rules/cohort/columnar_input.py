@@ -18,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray
+from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
+from rules.cohort.columnar_text import TEXT
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
 from rules.models.request import MAX_PRODUCT_LINES

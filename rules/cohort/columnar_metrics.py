@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_input import CustomerColumns, LineColumns, Problems
-from rules.cohort.columnar_text import BoolArray, FloatArray, IntArray
+from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
 from rules.rulebook import Rulebook
 
 

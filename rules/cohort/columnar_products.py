@@ -12,7 +12,8 @@ import pyarrow.compute as pc
 
 from rules.cohort.columnar_input import Encoded, LineColumns
 from rules.cohort.columnar_metrics import ProductLines
-from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray, money, seed_datetime_texts
+from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray, money
+from rules.cohort.columnar_text import TEXT, seed_datetime_texts
 from rules.reference import product_catalog
 from rules.rulebook import Rulebook
 

@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columnar_text import TEXT, BoolArray, FloatArray, IntArray
+from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
+from rules.cohort.columnar_text import TEXT
 from rules.models.request import CustomerData
 from rules.reference import region_by_name
 from rules.regions import ResolvedRegion, resolve_region

@@ -14,15 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray, money
 from rules.cohort.columnar_text import (
     TEXT,
-    BoolArray,
     Coded,
-    FloatArray,
-    IntArray,
     Pieces,
     fixed_text,
-    money,
     number_pieces,
     render,
     texts_where,

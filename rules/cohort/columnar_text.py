@@ -1,9 +1,9 @@
-"""Numbers and days as text, a whole column at a time, exactly as the scalar engine writes them.
+"""Text a whole column at a time: numbers written as the scalar engine writes them, and reasons rendered from
+pieces, each row picking its own template.
 
-The scalar engine rounds money with Python's ``round(x, 2)`` and writes numbers in reasons with
-`rules.segments.num` (``f"{x:.2f}"`` unless the number is whole). Both round the *exact* binary value half to
-even. ``np.round`` does not (it rounds ``x * 100`` after that product was itself rounded), so the cents here come
-from an error-free product instead, and agree with Python digit for digit.
+Numbers in reasons follow `rules.segments.num` (whole numbers plain, others with two decimals), rounded exactly
+as Python rounds (see `rules.cohort.columnar_numbers`). A reason is a row-by-row join of pieces; a piece that a
+row's template does not use is null there and drops out.
 """
 
 from __future__ import annotations
@@ -17,67 +17,19 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rules.cohort.columnar_numbers import (
+    EXACT_LIMIT,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    exact_cents,
+    exact_scaled,
+    huge,
+)
 from rules.segments import num
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 TEXT = pa.large_string()
 EPOCH = date(1970, 1, 1)
-
-_SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's constant, splits a double into two 26-bit halves
-_EXACT_LIMIT = 2.0**38  # below this, x * 100 stays under 2**45: its rounding error is under 0.0035 cents
-
-
-def exact_scaled(values: FloatArray, scale: int) -> FloatArray:
-    """``values * scale`` rounded half to even on the exact binary value (what Python's round and format do).
-
-    `scale` is a power of ten below 2**26. Only meaningful while ``|values * scale|`` stays below 2**50;
-    `money`, `num_text` and `fixed_text` let Python handle larger values.
-    """
-    factor = float(scale)
-    product = values * factor
-    split = _SPLIT * values
-    high = split - (split - values)
-    low = values - high
-    error = (high * factor - product) + low * factor  # exact: values * scale == product + error
-    floor = np.floor(product)
-    middle = floor + 0.5
-    tie_up = (product == middle) & ((error > 0) | ((error == 0) & (np.fmod(floor, 2.0) != 0)))
-    scaled: FloatArray = floor + ((product > middle) | tie_up)
-    return scaled
-
-
-def exact_cents(values: FloatArray) -> FloatArray:
-    """``values * 100`` rounded as Python rounds to two decimals.
-
-    ``np.rint(values * 100)`` is right unless the product lies within rounding error of a half cent; only
-    those few values go through the exact test.
-    """
-    product = values * 100.0
-    cents: FloatArray = np.rint(product)
-    # |product - cents| is at most 0.5; within the product's rounding error of 0.5 (under 0.0035 below
-    # _EXACT_LIMIT; larger values go to Python) the exact test decides.
-    np.subtract(product, cents, out=product)
-    np.abs(product, out=product)
-    doubtful = np.flatnonzero(product >= 0.4965)
-    if len(doubtful):
-        cents[doubtful] = exact_scaled(values[doubtful], 100)
-    return cents
-
-
-def _huge(values: FloatArray, scale: int = 100) -> IntArray:
-    """Positions of values too large for the exact test (absurd amounts; a loop over them stays short)."""
-    return np.flatnonzero(~(np.abs(values) * scale < _EXACT_LIMIT * 100))
-
-
-def money(values: FloatArray) -> FloatArray:
-    """Python's ``round(x, 2)`` for every value: the double nearest to the correctly rounded cents."""
-    rounded: FloatArray = exact_cents(values) / 100.0
-    for position in _huge(values):
-        rounded[position] = round(float(values[position]), 2)
-    return rounded
 
 
 def int_text(values: npt.NDArray[np.integer] | IntArray) -> pa.Array:
@@ -88,7 +40,7 @@ def int_text(values: npt.NDArray[np.integer] | IntArray) -> pa.Array:
 def num_text(values: FloatArray) -> pa.Array:
     """`rules.segments.num` for every value: whole numbers plain, others with two decimals."""
     whole = values == np.floor(values)
-    wholes = int_text(np.where(whole & (np.abs(values) < _EXACT_LIMIT), values, 0.0).astype(np.int64))
+    wholes = int_text(np.where(whole & (np.abs(values) < EXACT_LIMIT), values, 0.0).astype(np.int64))
     if whole.all():
         return wholes
     cents = np.abs(exact_cents(np.where(whole, 0.0, values))).astype(np.int64)
@@ -98,29 +50,29 @@ def num_text(values: FloatArray) -> pa.Array:
     sign = pc.if_else(pa.array(negative), pa.scalar("-", TEXT), pa.scalar("", TEXT)) if negative.any() else ""
     decimals = join(sign, units, ".", hundredths)
     texts = pc.if_else(pa.array(whole), wholes, decimals)
-    huge = _huge(values)
-    if len(huge):
+    oversized = huge(values)
+    if len(oversized):
         mask = np.zeros(len(values), dtype=np.bool_)
-        mask[huge] = True
-        texts = pc.replace_with_mask(texts, pa.array(mask), pa.array([num(float(values[p])) for p in huge], TEXT))
+        mask[oversized] = True
+        texts = pc.replace_with_mask(texts, pa.array(mask), pa.array([num(float(values[p])) for p in oversized], TEXT))
     return texts
 
 
 def fixed_text(values: FloatArray, decimals: int) -> pa.Array:
     """``f"{x:.{decimals}f}"`` for every value."""
     scale = 10**decimals
-    in_range = np.abs(values) * scale < _EXACT_LIMIT * 100  # the others are written by Python below
+    in_range = np.abs(values) * scale < EXACT_LIMIT * 100  # the others are written by Python below
     scaled = np.abs(exact_scaled(np.where(in_range, values, 0.0), scale)).astype(np.int64)
     units = int_text(scaled // scale)
     fraction = pc.utf8_lpad(int_text(scaled % scale), width=decimals, padding="0")
     negative = np.signbit(values)
     sign = pc.if_else(pa.array(negative), pa.scalar("-", TEXT), pa.scalar("", TEXT)) if negative.any() else ""
     texts = join(sign, units, ".", fraction)
-    huge = _huge(values, scale)
-    if len(huge):
+    oversized = huge(values, scale)
+    if len(oversized):
         mask = np.zeros(len(values), dtype=np.bool_)
-        mask[huge] = True
-        replacements = pa.array([f"{float(values[p]):.{decimals}f}" for p in huge], TEXT)
+        mask[oversized] = True
+        replacements = pa.array([f"{float(values[p]):.{decimals}f}" for p in oversized], TEXT)
         texts = pc.replace_with_mask(texts, pa.array(mask), replacements)
     return texts
 
@@ -161,8 +113,8 @@ def number_pieces(values: FloatArray, present: BoolArray | None = None) -> Piece
     """`rules.segments.num` for every value, as pieces for `render`; null where not `present`."""
     values = np.where(np.isfinite(values), values, 0.0) if present is not None else values
     whole = values == np.floor(values)
-    huge = _huge(values)
-    if len(huge) or (values < 0).any():
+    oversized = huge(values)
+    if len(oversized) or (values < 0).any():
         # Negative or absurdly large values never occur in reasons built from valid data; stay exact anyway.
         texts = num_text(values)
         return [texts if present is None else pc.if_else(pa.array(present), texts, pa.scalar(None, TEXT))]

@@ -20,6 +20,7 @@ import pyarrow as pa
 from rules.cohort.columnar_input import Problems, customer_columns, line_columns
 from rules.cohort.columnar_memory import release_free_memory
 from rules.cohort.columnar_metrics import CustomerMetrics, category_metrics, customer_metrics, product_lines
+from rules.cohort.columnar_numbers import BoolArray, IntArray, money
 from rules.cohort.columnar_products import missing_regulars, top_products
 from rules.cohort.columnar_regions import RegionTable, resolve_regions
 from rules.cohort.columnar_segments import (
@@ -40,13 +41,10 @@ from rules.cohort.columnar_segments import (
 )
 from rules.cohort.columnar_text import (
     EPOCH,
-    BoolArray,
     Coded,
-    IntArray,
     day_number,
     int_pieces,
     keyed_texts,
-    money,
     number_pieces,
     render,
     render_in_chunks,
