@@ -6,7 +6,7 @@ order is its order id, or the customer's day when the file has no order ids), fi
 
 Row checks run in this order, each rejected row counted once under the first reason that applies (see
 `rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, bad quantity, bad amount, product too
-long or missing, exact duplicate, non-product line, cancelled (status), zero quantity, zero price, and a return
+long or missing, non-product line, cancelled (status), zero quantity, zero price, exact duplicate, and a return
 with no purchase of that product by that customer to net against.
 
 Returns and cancellations (negative quantity or amount, an order id like C536379 in a file of numeric order ids,
@@ -131,14 +131,6 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
                                                                     MAX_CATEGORY), lines.category.codes),
                    "bad_product")
 
-    day = lines.days.days
-    order, orders = _order_identity(lines, day, has_line)
-    products = len(lines.product) if lines.product is not None else 0
-    customers = len(lines.customer)
-    line_rows = np.flatnonzero(has_line & log.alive)
-    ranked = _sorted(line_rows, [(customer, customers), (product + 1, products + 1), (order, orders)])
-    reject_duplicates(ranked, [customer, product, order], table, log)
-
     if exclude:
         reject_non_products(lines, exclude, log, has_line)
     reversal = _reversals(lines, quantity, amount, log, has_line, notes)
@@ -148,16 +140,25 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     signed_quantity = np.where(reversal, -np.abs(quantity), quantity)
     signed_amount = np.where(reversal, -np.abs(amount), amount)
 
-    alive_ranked = ranked[log.alive[ranked]]
-    starts = _group_starts(customer[alive_ranked], product[alive_ranked])
-    bought = np.add.reduceat(purchase[alive_ranked].astype(np.int64), starts) if len(starts) else np.zeros(0)
-    unmatched = np.zeros(size, dtype=np.bool_)
-    unmatched[alive_ranked] = np.repeat(bought == 0, np.diff(np.append(starts, len(alive_ranked))))
-    log.reject(unmatched, "return_without_purchase")
+    # One sort by customer, product and order; every column is gathered into that order once, and the
+    # checks that need neighbours (copies, returns without a purchase) run there.
+    day = lines.days.days
+    order, orders = _order_identity(lines, day, has_line)
+    products = len(lines.product) if lines.product is not None else 0
+    customers = len(lines.customer)
+    ranked = _sorted(np.flatnonzero(has_line & log.alive),
+                     [(customer, customers), (product + 1, products + 1), (order, orders)])
+    view = Ranked(customer[ranked], product[ranked], order[ranked], day[ranked], purchase[ranked],
+                  signed_quantity[ranked], signed_amount[ranked])
+    copies = copies_among(ranked, [view.customer, view.product, view.order], table)
+    log.reject(_flags(size, ranked[copies]), "duplicate_row")
+    ranked, view = ranked[~copies], view.keep(~copies)
 
-    accepted = ranked[log.alive[ranked]]
-    view = Ranked(customer[accepted], product[accepted], order[accepted], day[accepted], purchase[accepted],
-                  signed_quantity[accepted], signed_amount[accepted])
+    starts = _group_starts(view.customer, view.product)
+    bought = np.add.reduceat(view.purchase.astype(np.int64), starts) if len(starts) else np.zeros(0)
+    unmatched = np.repeat(bought == 0, np.diff(np.append(starts, len(ranked))))
+    log.reject(_flags(size, ranked[unmatched]), "return_without_purchase")
+    accepted, view = ranked[~unmatched], view.keep(~unmatched)
     history = _aggregate(view, warnings)
     history.total_orders, history.has_total_orders = _total_orders(view, orders, customers)
     _describe_products(history, lines, accepted, view)
@@ -176,6 +177,17 @@ class Ranked:
     purchase: BoolArray
     quantity: FloatArray
     amount: FloatArray
+
+    def keep(self, mask: BoolArray) -> Ranked:
+        """The rows where ``mask`` holds, in the same order."""
+        return Ranked(self.customer[mask], self.product[mask], self.order[mask], self.day[mask],
+                      self.purchase[mask], self.quantity[mask], self.amount[mask])
+
+
+def _flags(size: int, positions: IntArray) -> BoolArray:
+    flags = np.zeros(size, dtype=np.bool_)
+    flags[positions] = True
+    return flags
 
 
 def _per_code(codes: Codes, flags: pa.Array, rows: IntArray) -> BoolArray:
@@ -255,23 +267,30 @@ def _group_starts(*keys: IntArray) -> IntArray:
 
 
 def reject_duplicates(ranked: IntArray, keys: list[IntArray], table: pa.Table, log: RowLog) -> None:
-    """Exact copies of an earlier row. Only rows sharing customer, product and order can be copies, so only
-    those few are compared on all their original values."""
+    """Reject exact copies of an earlier row; ``ranked`` are row positions sorted by ``keys`` (per-row arrays)."""
+    copies = copies_among(ranked, [values[ranked] for values in keys], table)
+    log.reject(_flags(len(log.codes), ranked[copies]), "duplicate_row")
+
+
+def copies_among(ranked: IntArray, sorted_keys: list[IntArray], table: pa.Table) -> BoolArray:
+    """Which of the rows ``ranked`` (sorted by ``sorted_keys``, given in that order) copy an earlier row exactly.
+
+    Only neighbours with equal keys can be copies, so only those few rows are compared on all their values.
+    """
+    copies = np.zeros(len(ranked), dtype=np.bool_)
     if len(ranked) < 2:
-        return
+        return copies
     same = np.ones(len(ranked) - 1, dtype=np.bool_)
-    for values in keys:
-        sorted_values = values[ranked]
-        same &= sorted_values[1:] == sorted_values[:-1]
+    for values in sorted_keys:
+        same &= values[1:] == values[:-1]
     if not same.any():
-        return
+        return copies
     pairs = np.flatnonzero(same)
-    candidates = np.unique(np.concatenate([ranked[pairs], ranked[pairs + 1]]))
-    original = table.take(pa.array(candidates)).to_pandas()
-    copies = original.duplicated(keep="first").to_numpy()
-    flags = np.zeros(len(log.codes), dtype=np.bool_)
-    flags[candidates[copies]] = True
-    log.reject(flags, "duplicate_row")
+    candidates = np.unique(np.concatenate([pairs, pairs + 1]))  # positions in ranked
+    by_row = candidates[np.argsort(ranked[candidates], kind="stable")]  # "earlier" means earlier in the file
+    original = table.take(pa.array(ranked[by_row])).to_pandas()
+    copies[by_row[original.duplicated(keep="first").to_numpy()]] = True
+    return copies
 
 
 def reject_non_products(lines: OrderLines, exclude: Collection[str], log: RowLog, has_line: BoolArray) -> None:

@@ -94,11 +94,11 @@ def read_history_file(
     for codes_of, limit in ((product, MAX_ID), (category, MAX_CATEGORY)):
         if codes_of is not None:
             log.reject(has_line & _longer(codes_of, limit), "bad_product")
-    product_codes = product.codes if product is not None else np.full(size, -1, dtype=np.int64)
-    _reject_copies(log, table, has_line, customer.codes, product_codes)
     if exclude and (product is not None or name is not None):
         reject_non_products(OrderLines(customer=customer, days=last, product=product, name=name), exclude, log,
                             has_line)
+    product_codes = product.codes if product is not None else np.full(size, -1, dtype=np.int64)
+    _reject_copies(log, table, has_line, customer.codes, product_codes)
 
     rows = np.flatnonzero(has_line & log.alive)
     rows = rows[np.argsort(customer.codes[rows], kind="stable")]

@@ -39,12 +39,12 @@ REASONS: dict[str, str] = {
     "dates_out_of_order": "firstPurchase is after lastPurchase",
     "bad_product": "the product id (128) or category (64) is longer than the engine accepts",
     "missing_product": "the row has no product id, in a file whose other rows have one",
-    "duplicate_row": "an exact copy of an earlier row",
-    "duplicate_product_line": "a second line for the same customer and product",
     "non_product_line": "postage, shipping, fees or a manual adjustment (see exclude_products)",
     "cancelled_order": "the status column says the order was cancelled or returned",
     "zero_quantity": "the quantity is zero",
     "zero_price": "the amount is zero (a free or zero-price line)",
+    "duplicate_row": "an exact copy of an earlier row",
+    "duplicate_product_line": "a second line for the same customer and product",
     "return_without_purchase": "a return or cancellation with no purchase of that product by that customer "
                                "to net against",
 }
