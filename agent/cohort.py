@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from rules import Analysis, InvalidInput, Problem, analyze_customer
+from rules.errors import describe_input
 from rules.models.request import CustomerData
 from rules.rulebook import Rulebook, default_rulebook
 
@@ -133,7 +134,7 @@ def check_without_day(customer_data: Any) -> None:
         InvalidInput: the object has problems (located relative to `customerData`).
     """
     if not isinstance(customer_data, dict):
-        raise InvalidInput([Problem("", "customerData must be a JSON object", _describe(customer_data))])
+        raise InvalidInput([Problem("", "customerData must be a JSON object", describe_input(customer_data))])
     try:
         CustomerData.model_validate(customer_data, context={"as_of": None})
     except ValidationError as error:
@@ -142,7 +143,7 @@ def check_without_day(customer_data: Any) -> None:
 
 def _check_list(customers: Any, loc: str) -> None:
     if not isinstance(customers, list):
-        raise InvalidInput([Problem(loc, "expected a list of customer objects", _describe(customers))])
+        raise InvalidInput([Problem(loc, "expected a list of customer objects", describe_input(customers))])
     if not customers:
         raise InvalidInput([Problem(loc, "needs at least one customer", [])])
     if len(customers) > MAX_COHORT_CUSTOMERS:
@@ -164,7 +165,7 @@ def _per_customer(customers: list[Any], loc: str, step: Callable[[dict[str, Any]
     for index, item in enumerate(customers):
         where = f"{loc}[{index}]"
         if not isinstance(item, dict):
-            problems.append(Problem(where, "expected a customer object", _describe(item)))
+            problems.append(Problem(where, "expected a customer object", describe_input(item)))
             continue
         wrapped = isinstance(item.get("customer"), dict)
         customer_data = item if wrapped else {"customer": item}
@@ -253,9 +254,3 @@ def _relocate(problems: Iterable[Problem], where: str, wrapped: bool) -> list[Pr
             loc = f"{where}.{problem.loc}" if problem.loc else where
         out.append(Problem(loc, problem.msg, problem.input))
     return out
-
-
-def _describe(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return f"<{type(value).__name__}>"

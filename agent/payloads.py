@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Literal
 
 from rules import InvalidInput, Problem
+from rules.errors import describe_input
 from rules.models.dates import parse_day, today_utc
 
 Kind = Literal["customer", "cohort", "region", "prompt"]
@@ -95,7 +96,7 @@ def parse_payload(payload: Any) -> tuple[Payload, list[Problem]]:
         InvalidInput: the payload is not an object, or names no kind or several.
     """
     if not isinstance(payload, dict):
-        raise InvalidInput([Problem("", "the request must be a JSON object", _describe(payload))])
+        raise InvalidInput([Problem("", "the request must be a JSON object", describe_input(payload))])
     named = [key for key in KIND_KEYS if key in payload]
     if len(named) != 1:
         keys = ", ".join(KIND_KEYS)
@@ -112,7 +113,7 @@ def parse_payload(payload: Any) -> tuple[Payload, list[Problem]]:
     elif key == "cohort":
         customers = subject.get("customers") if isinstance(subject, dict) else None
         if not isinstance(subject, dict):
-            problems.append(Problem("cohort", 'expected an object {"customers": [...]}', _describe(subject)))
+            problems.append(Problem("cohort", 'expected an object {"customers": [...]}', describe_input(subject)))
         elif "customers" not in subject:
             problems.append(Problem("cohort.customers", "field required", None))
         result = CohortPayload(customers, options)
@@ -129,14 +130,14 @@ def _options(payload: dict[str, Any], problems: list[Problem]) -> Options:
         try:
             as_of = parse_day(payload["asOf"])
         except ValueError as error:
-            problems.append(Problem("asOf", str(error), _describe(payload["asOf"])))
+            problems.append(Problem("asOf", str(error), describe_input(payload["asOf"])))
     explain = payload.get("explain", True)
     if not isinstance(explain, bool):
-        problems.append(Problem("explain", "expected true or false", _describe(explain)))
+        problems.append(Problem("explain", "expected true or false", describe_input(explain)))
         explain = True
     language = payload.get("language", "en")
     if language not in LANGUAGES:
-        problems.append(Problem("language", f"expected one of {', '.join(LANGUAGES)}", _describe(language)))
+        problems.append(Problem("language", f"expected one of {', '.join(LANGUAGES)}", describe_input(language)))
         language = "en"
     return Options(as_of=as_of, explain=explain, language=language)
 
@@ -147,7 +148,7 @@ def _region_request(payload: dict[str, Any], problems: list[Problem]) -> dict[st
         region = {"name": region}
     elif not isinstance(region, dict):
         problems.append(Problem("region", 'expected a region object {"name": ...} or a region name',
-                                _describe(region)))
+                                describe_input(region)))
     data: dict[str, Any] = {"region": region}
     if payload.get("city") is not None:
         data["city"] = payload["city"]
@@ -156,19 +157,8 @@ def _region_request(payload: dict[str, Any], problems: list[Problem]) -> dict[st
 
 def _prompt(prompt: Any, problems: list[Problem]) -> str:
     if not isinstance(prompt, str) or not prompt.strip():
-        problems.append(Problem("prompt", "expected a non-empty question", _describe(prompt)))
+        problems.append(Problem("prompt", "expected a non-empty question", describe_input(prompt)))
         return ""
     if len(prompt) > MAX_PROMPT_CHARS:
         problems.append(Problem("prompt", f"at most {MAX_PROMPT_CHARS} characters", f"<{len(prompt)} characters>"))
     return prompt.strip()
-
-
-def _describe(value: Any) -> Any:
-    """Inputs are echoed back in errors; containers are summarised so an error stays readable."""
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {"<object with keys>": sorted(map(str, value))[:20]}
-    if isinstance(value, list):
-        return f"<list of {len(value)}>"
-    return f"<{type(value).__name__}>"

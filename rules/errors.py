@@ -57,16 +57,21 @@ class InvalidInput(ValueError):  # noqa: N818 - reads better at call sites than 
         problems = []
         for entry in error.errors(include_url=False):
             msg = entry["msg"].removeprefix("Value error, ")
-            problems.append(Problem(format_loc((*prefix, *entry["loc"])), msg, _jsonable(entry.get("input"))))
+            problems.append(Problem(format_loc((*prefix, *entry["loc"])), msg, describe_input(entry.get("input"))))
         return cls(problems)
 
 
-def _jsonable(value: Any) -> Any:
-    """Inputs are echoed back to callers as JSON; keep containers short so an error stays readable."""
+def describe_input(value: Any) -> Any:
+    """An offending input as errors echo it back in JSON: scalars as they are, containers summarised.
+
+    Examples:
+        >>> describe_input(-5.0), describe_input([1, 2, 3]), describe_input({"b": 1, "a": 2})
+        (-5.0, '<list of 3>', {'<object with keys>': ['a', 'b']})
+    """
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     if isinstance(value, dict):
         return {"<object with keys>": sorted(map(str, value))[:20]}
     if isinstance(value, list):
         return f"<list of {len(value)}>"
-    return repr(value)
+    return f"<{type(value).__name__}>"

@@ -8,8 +8,7 @@ the standard ``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE`` variable; nothing else chang
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -17,10 +16,9 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ParamValidationError
 
 from dashboard.client.base import AgentError, error_from_body
-from dashboard.client.cohorts import CohortSegments, segment_remotely
+from dashboard.client.cohorts import RemoteAgentClient
 from dashboard.client.sse import decode_events, merge_events
 from dashboard.settings import BackendKind, Settings
-from rules.cohort.model import Cohort
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_agentcore import BedrockAgentCoreClient
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
 MIN_SESSION_ID_LENGTH = 33
 
 
-class AgentCoreClient:
+class AgentCoreClient(RemoteAgentClient):
     """Invokes a deployed AgentCore runtime. boto3 clients are thread-safe, so one serves every chunk."""
 
     def __init__(self, settings: Settings) -> None:
@@ -58,14 +56,6 @@ class AgentCoreClient:
     def close(self) -> None:
         """Close the client's connections."""
         self._client.close()
-
-    def segment(
-        self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> CohortSegments:
-        """Segment a cohort in chunked invocations (see `dashboard.client.cohorts`)."""
-        return segment_remotely(self, cohort, as_of=as_of, session_id=session_id, chunk_size=chunk_size,
-                                max_workers=max_workers, on_progress=on_progress)
 
     def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:
         """Invoke the runtime with one JSON payload; reads JSON and event-stream answers alike."""

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -19,6 +22,7 @@ from dashboard.client.base import AgentClient, AgentError
 from dashboard.client.batch import Progress
 from dashboard.client.calls import segment_customer_data
 from dashboard.results import from_columnar, results_frame
+from dashboard.settings import BackendKind
 from rules import InvalidInput
 from rules.cohort.model import Cohort
 from rules.cohort.segment import cohort_region_medians, segment_cohort
@@ -64,3 +68,33 @@ def segment_remotely(
                                    session_id=session_id, chunk_size=chunk_size, max_workers=max_workers,
                                    on_progress=on_progress)
     return CohortSegments(results_frame(answer.analyses), answer.invocations)
+
+
+class RemoteAgentClient(ABC):
+    """A backend that reaches the agent over the network: a cohort goes as chunked invocations."""
+
+    @property
+    @abstractmethod
+    def kind(self) -> BackendKind:
+        """Which backend this is."""
+
+    @property
+    @abstractmethod
+    def target(self) -> str:
+        """What it talks to, for people."""
+
+    @abstractmethod
+    def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:
+        """Send one payload (see `AgentClient.invoke`)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    def segment(
+        self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
+        on_progress: Progress | None = None,
+    ) -> CohortSegments:
+        """Segment a cohort in chunked invocations (see `segment_remotely`)."""
+        return segment_remotely(self, cohort, as_of=as_of, session_id=session_id, chunk_size=chunk_size,
+                                max_workers=max_workers, on_progress=on_progress)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from dashboard.client.base import AgentError, error_from_body
-from dashboard.client.cohorts import CohortSegments, segment_remotely
+from dashboard.client.cohorts import RemoteAgentClient
 from dashboard.client.sse import decode_events, merge_events
 from dashboard.settings import BackendKind, Settings
-from rules.cohort.model import Cohort
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +24,7 @@ _BACKOFF_BASE_SECONDS = 0.25
 _BACKOFF_MAX_SECONDS = 8.0
 
 
-class RuntimeUrlClient:
+class RuntimeUrlClient(RemoteAgentClient):
     """Invokes an agent runtime over HTTP; one connection pool shared by the threads of a chunked cohort."""
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
@@ -52,14 +50,6 @@ class RuntimeUrlClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
-
-    def segment(
-        self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> CohortSegments:
-        """Segment a cohort in chunked invocations (see `dashboard.client.cohorts`)."""
-        return segment_remotely(self, cohort, as_of=as_of, session_id=session_id, chunk_size=chunk_size,
-                                max_workers=max_workers, on_progress=on_progress)
 
     def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:
         """POST the payload to /invocations, retrying with backoff while the runtime is throttling or busy."""
