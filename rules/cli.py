@@ -88,7 +88,9 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     if args.report is not None:
         args.report.write_text(cohort.report.model_dump_json(by_alias=True, indent=2) + "\n", encoding="utf-8")
     if args.rejected is not None:
-        _write_csv(cohort.rejected, args.rejected)
+        from rules.cohort.export import write_rejected
+
+        write_rejected(cohort, args.rejected)
     if out is None:
         _write_csv(frame, sys.stdout)
     elif out.suffix.lower() == ".parquet":
