@@ -123,20 +123,16 @@ class _Planned:
 
 
 def _plan(customer_data: Sequence[Mapping[str, Any]], as_of: date, chunk_size: int) -> _Planned:
-    # A cohort payload carries seed customers only; a customer whose region median comes from the cohort
-    # (a region outside the reference table) needs its region object, so it goes as its own customerData.
-    plain = [i for i, data in enumerate(customer_data) if "region" not in data]
-    located = [i for i, data in enumerate(customer_data) if "region" in data]
+    # A cohort item is a seed customer, or the whole customerData object when it carries its own region
+    # (a region outside the reference table, valued against the cohort's median basket).
     day = as_of.isoformat()
     payloads: list[dict[str, Any]] = []
     positions: list[list[int]] = []
-    for chunk in chunks(plain, chunk_size):
-        payloads.append({"cohort": {"customers": [customer_data[i]["customer"] for i in chunk]}, "asOf": day,
-                         "explain": False})
+    for chunk in chunks(range(len(customer_data)), chunk_size):
+        items = [dict(customer_data[i]) if "region" in customer_data[i] else customer_data[i]["customer"]
+                 for i in chunk]
+        payloads.append({"cohort": {"customers": items}, "asOf": day, "explain": False})
         positions.append(list(chunk))
-    for i in located:
-        payloads.append({"customerData": dict(customer_data[i]), "asOf": day, "explain": False})
-        positions.append([i])
     return _Planned(payloads, positions)
 
 
@@ -145,7 +141,7 @@ def segment_customer_data(
     chunk_size: int, max_workers: int, on_progress: Progress | None = None,
 ) -> CohortAnswer:
     """Segment many customers (the seed's ``customerData`` objects): cohort payloads of `chunk_size` customers,
-    `max_workers` invocations in flight; a customer with its own region object goes as a customerData payload.
+    `max_workers` invocations in flight.
 
     Raises:
         AgentError: an invocation failed; its problems are relocated to the customer's position in
@@ -191,6 +187,8 @@ def _locate(error: AgentError, customer_data: Sequence[Mapping[str, Any]], plan:
         position: int | None = None
         if match is not None and int(match.group(1)) < len(where):
             position, rest = where[int(match.group(1))], match.group(2)
+            if "region" in customer_data[position]:  # a whole customerData item: same place as a plain one
+                rest = rest.removeprefix(".customer")
         elif loc.startswith("customerData.customer") and len(where) == 1:
             position, rest = where[0], loc.removeprefix("customerData.customer")
         if position is not None:

@@ -74,3 +74,20 @@ def test_the_first_failure_is_raised_with_its_payload_index() -> None:
 
     assert caught.value.payload_index == 1
     assert len(client.calls) < 40  # the payloads not yet started were cancelled
+
+
+def test_problems_of_customers_with_their_own_region_are_located_like_any_other() -> None:
+    from datetime import date
+
+    from dashboard.client.calls import segment_customer_data
+    from dashboard.client.inprocess import InProcessClient
+
+    plain = {"customer": {"customerId": "C-1", "age": 30, "productHistory": []}}
+    foreign = {"customer": {"customerId": "C-2", "age": 300, "region": "Kıbrıs", "productHistory": []},
+               "region": {"name": "Kıbrıs", "medianBasket": 40.0, "medianBasketSource": "cohort"}}
+
+    with pytest.raises(AgentError) as caught:
+        segment_customer_data(InProcessClient(), [plain, foreign], as_of=date(2026, 2, 12), session_id="s" * 40,
+                              chunk_size=10, max_workers=1)
+
+    assert [(d["loc"], d["input"], d["customerId"]) for d in caught.value.details] == [("customers[1].age", 300, "C-2")]
