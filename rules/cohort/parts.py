@@ -39,7 +39,7 @@ class Part:
 
 def collect_attributes(
     table: pa.Table, columns: Columns, customer: IntArray, rows: BoolArray, ids: pa.Array,
-    mark: DecimalMark, hint: DateOrder | None, warnings: list[str],
+    mark: DecimalMark, hint: DateOrder | None, warnings: list[str], date_orders: list[DateOrder] | None = None,
 ) -> CustomerColumns:
     """Each customer's city, region, gender, age and signup day from the given rows (one value per customer).
 
@@ -52,6 +52,7 @@ def collect_attributes(
         mark: the decimal mark (ages written as 34,0).
         hint: the day/month order of the file's other dates.
         warnings: where warnings go.
+        date_orders: where the signup column's day/month order goes, when it has one.
     """
     size = len(ids)
     attributes = CustomerColumns.only_ids(ids)
@@ -81,6 +82,8 @@ def collect_attributes(
         label = f"registered_at ({columns.used['registered_at']!r})"
         days = to_days(table[columns.used["registered_at"]], label, hint=hint)
         warnings.extend(days.warnings)
+        if date_orders is not None and days.order is not None:
+            date_orders.append(days.order)
         bad = int(days.bad[positions].sum())
         if bad:
             warnings.append(f"registered_at: {bad} value(s) are not dates and are left unknown")

@@ -56,15 +56,16 @@ def read_customers_file(
     ranked = rows[np.argsort(customer.codes[rows], kind="stable")]
     reject_duplicates(ranked, [customer.codes], table, log)
     mark = decide_decimal_mark([table[used["age"]]] if "age" in used else [])
+    date_orders: list[DateOrder] = []
     attributes = collect_attributes(table, columns, customer.codes, log.alive, customer.values, mark.mark, hint,
-                                    warnings)
+                                    warnings, date_orders)
     present = np.zeros(len(customer), dtype=np.bool_)
     present[customer.codes[log.alive]] = True
     keep = np.flatnonzero(present)
     report = CustomersFileReport(
         rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
         rejected_by_reason=log.rejections(table), customers=len(keep), encoding=loaded.encoding,
-        delimiter=loaded.delimiter, column_mapping=used,
+        delimiter=loaded.delimiter, date_order=date_orders[0] if date_orders else None, column_mapping=used,
         warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])])
     return attributes.take(keep), log, report, columns
 

@@ -182,6 +182,7 @@ def test_customer_attributes_from_a_second_file() -> None:
     file_report = cohort.report.customers_file
     assert file_report is not None
     assert (file_report.rows_read, file_report.rows_accepted, file_report.customers) == (3, 2, 2)
+    assert (file_report.encoding, file_report.delimiter, file_report.date_order) == ("utf-8", ";", "DMY")
     assert file_report.rejected_by_reason["missing_customer_id"].rows == [3]
     assert cohort.rejected[["file", "row", "reason"]].to_dict("records") == [
         {"file": "crm.csv", "row": 3, "reason": "missing_customer_id"}]
