@@ -21,6 +21,7 @@ import pyarrow.csv as pcsv
 import pyarrow.json as pjson
 import pyarrow.parquet as pq
 
+from rules.cohort.columns import recognise
 from rules.cohort.excel import column_from_values, read_xlsx
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
@@ -42,6 +43,7 @@ Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
 BLOCK_BYTES = 8 << 20
+FEW_VALUES = ("product_id", "product_name", "category", "city", "region", "gender", "status")
 _UTF8 = ("utf-8", "utf-8-sig")
 _ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp1254": "windows-1254", "cp1252": "windows-1252",
                    "cp1251": "windows-1251", "cp1253": "windows-1253", "cp1256": "windows-1256",
@@ -152,6 +154,12 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
 
 def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed]]:
     names = unique_names(layout.header)
+    types = dict.fromkeys(names, pa.string())
+    # Columns with few distinct values (products, categories, places) are dictionary-encoded while parsing:
+    # less memory, and no hashing later.
+    for role, column in recognise(names).used.items():
+        if role in FEW_VALUES:
+            types[column] = pa.dictionary(pa.int32(), pa.string())
     start = data_offset(head, layout.header_lines)
     body = buffer.slice(start, buffer.size - start)
     broken: list[tuple[int | None, str]] = []
@@ -167,12 +175,12 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
             read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
             parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=layout.quoted_newlines,
                                             invalid_row_handler=keep_aside),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            convert_options=pcsv.ConvertOptions(column_types=types,
                                                 null_values=NULL_TEXTS, strings_can_be_null=True,
                                                 quoted_strings_can_be_null=True))
 
     if body.size < 4096 and not body.to_pybytes().strip():  # a header without rows: an export of nobody
-        return pa.table({name: pa.array([], pa.string()) for name in names}), []
+        return pa.table({name: pa.array([], types[name]) for name in names}), []
     table = read(threads=True)
     if any(number is None for number, _ in broken):
         table = read(threads=False)  # only a single-threaded read knows where the broken rows are

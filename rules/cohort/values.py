@@ -36,7 +36,11 @@ _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 def contiguous(array: AnyArray) -> pa.Array:
     """One Arrow array (chunks joined)."""
     if isinstance(array, pa.ChunkedArray):
-        return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+        if array.num_chunks == 1:
+            return array.chunk(0)
+        if pa.types.is_dictionary(array.type):  # each chunk has its own dictionary: merge them first
+            array = array.unify_dictionaries()
+        return array.combine_chunks()
     return array
 
 
@@ -254,14 +258,17 @@ def encode_text(array: AnyArray, *, ids: bool = False, texts: bool = True) -> tu
         ([0, 1, 0, -1, -1], ['a', 'b'])
     """
     column = contiguous(array)
-    if not pa.types.is_string(column.type):
+    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+        raw = Codes(pc.fill_null(column.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64),
+                    column.dictionary)  # already encoded (by the CSV reader, or in Parquet)
+    elif not pa.types.is_string(column.type):
         text, note = id_text(column) if ids else (as_text(column), None)
         return encode(text), note
-    if ids:
-        numeric = _numeric_ids(column, texts)
+    else:
+        numeric = _numeric_ids(column, texts) if ids else None
         if numeric is not None:
             return numeric, None
-    raw = encode(column)
+        raw = encode(column)
     cleaned, note = id_text(raw.values) if ids else (as_text(raw.values), None)
     if cleaned.equals(raw.values):
         return raw, note

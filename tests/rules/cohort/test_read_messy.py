@@ -375,8 +375,8 @@ def test_numeric_and_prefixed_ids_are_told_apart_without_losing_their_text() -> 
         {"customer_id": "C0000009", "total_orders": 1}, {"customer_id": "C0000010", "total_orders": 2}]
     assert cohort.history[["customer_id", "product_id", "order_count"]].to_dict("records") == [
         {"customer_id": "C0000009", "product_id": "P-0100", "order_count": 1},
-        {"customer_id": "C0000010", "product_id": "P-0007", "order_count": 1},
-        {"customer_id": "C0000010", "product_id": "P-0100", "order_count": 2}]
+        {"customer_id": "C0000010", "product_id": "P-0100", "order_count": 2},
+        {"customer_id": "C0000010", "product_id": "P-0007", "order_count": 1}]
 
 
 def test_typed_columns_from_parquet_ids_as_numbers_and_excel_serial_dates() -> None:
