@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rules.cohort.model import Rejection
 
@@ -123,15 +124,20 @@ class RowLog:
     def rejected_frame(self, table: pa.Table, source: str) -> pd.DataFrame:
         """The rejected rows: file, row number, reason, then the row's original values as text."""
         positions = np.flatnonzero(self.codes)
-        original = table.take(pa.array(positions)).to_pandas(types_mapper=_as_text_type)
-        original = original.astype({c: "string" for c in original.columns})
-        reasons = np.array(list(REASONS), dtype=object)[self.codes[positions].astype(np.int64) - 1]
-        frame = pd.DataFrame({
-            "file": pd.array([source] * len(positions), dtype="string"),
-            "row": self.row_numbers[positions],
-            "reason": pd.array(reasons, dtype="string"),
-        })
-        frame = pd.concat([frame, original.reset_index(drop=True)], axis=1)
+        taken = table.take(pa.array(positions))
+        reasons = pa.DictionaryArray.from_arrays(pa.array(self.codes[positions].astype(np.int32) - 1),
+                                                 pa.array(list(REASONS)))
+        columns: dict[str, pa.Array] = {
+            "file": pa.array(np.full(len(positions), source, dtype=object), pa.string()),
+            "row": pa.array(self.row_numbers[positions], pa.int64()),
+            "reason": reasons.cast(pa.string()),
+        }
+        for name in taken.column_names:  # the original values, all as text
+            column = taken[name]
+            kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+            text = column if pa.types.is_string(kind) else pc.cast(column, pa.string())
+            columns[name if name not in columns else f"{name} (original)"] = pc.cast(text, pa.string())
+        frame = pa.table(columns).to_pandas(types_mapper=_as_text_type)
         if self.malformed:
             broken = pd.DataFrame({
                 "file": pd.array([source] * len(self.malformed), dtype="string"),
