@@ -149,7 +149,7 @@ def _new_customer(
     warnings = list(_region_warnings(region))
     if customer.registered_at is None:
         warnings.append("registeredAt is missing and there are no purchases: membershipDays is 0")
-    age = _age(customer.age, rules)
+    age = _age(customer.age, classifiers(rules))
     return Analysis.model_validate({
         "mode": "new_customer", "customerId": customer_id, "city": data.city or customer.city,
         "region": region.name, "climateType": region.climate_type, "age": customer.age, "ageSegment": age.code,
@@ -210,7 +210,7 @@ def _regular(
     rate_months = max(membership_days / rules.days_per_month, rules.min_months_for_rates)
     avg_basket = total_spent / orders if orders else 0.0
 
-    age = _age(customer.age, rules)
+    age = _age(customer.age, classify)
     churn = classify.churn(days_since)
     value = _value(avg_basket, region, classify)
     loyalty = classify.loyalty(membership_days, orders)
@@ -260,8 +260,8 @@ def _money(amount: float) -> float:
     return round(amount, 2)
 
 
-def _age(age: int | None, rules: Rulebook) -> Reason:
-    return unknown("age is missing") if age is None else classifiers(rules).age(age)
+def _age(age: int | None, classify: Classifiers) -> Reason:
+    return unknown("age is missing") if age is None else classify.age(age)
 
 
 def _value(avg_basket: float, region: ResolvedRegion, classify: Classifiers) -> ReasonData:

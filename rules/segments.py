@@ -167,13 +167,16 @@ class _Tier:
     minimums: list[_Minimum]
 
     def met(self, shown: tuple[Number, ...], missed: list[str]) -> ReasonData:
-        met = " and ".join(f"{m.metric} {num(shown[m.position])}{m.met_tail}" for m in self.minimums)
-        return {
-            "code": self.code, "basis": "rule",
-            "text": f"{self.code}: {met or 'no better tier applies'}" + "".join(f"; {m}" for m in missed),
-            "conditions": [{"metric": m.metric, "value": shown[m.position], "op": ">=", "threshold": m.threshold}
-                           for m in self.minimums],
-        }
+        parts = []
+        conditions: list[ConditionData] = []
+        for m in self.minimums:
+            value = shown[m.position]
+            parts.append(f"{m.metric} {num(value)}{m.met_tail}")
+            conditions.append({"metric": m.metric, "value": value, "op": ">=", "threshold": m.threshold})
+        text = f"{self.code}: {' and '.join(parts) or 'no better tier applies'}"
+        if missed:
+            text += "; " + "; ".join(missed)
+        return {"code": self.code, "basis": "rule", "text": text, "conditions": conditions}
 
     def missed(self, shown: tuple[Number, ...], actual: tuple[Number, ...]) -> str:
         """Why the tier was missed: its first minimum that reads as missed at two decimals.
