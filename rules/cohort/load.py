@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -112,10 +113,17 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
     kind = detect_kind(head, name)
     if kind == "xlsx":
-        table, notes = read_xlsx(buffer.to_pybytes(), sheet)
+        try:
+            table, notes = read_xlsx(buffer.to_pybytes(), sheet)
+        except (zipfile.BadZipFile, KeyError, OSError) as error:  # what openpyxl raises for a damaged workbook
+            raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
+                                        name)]) from None
         return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes)
     if kind == "parquet":
-        table = pq.read_table(pa.BufferReader(buffer))
+        try:
+            table = pq.read_table(pa.BufferReader(buffer))
+        except (pa.ArrowInvalid, OSError) as error:
+            raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
         return Loaded(table, RowLog.for_rows(table.num_rows), kind)
     if kind == "json":
         return _load_json(buffer.to_pybytes(), name)
