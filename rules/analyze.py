@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from rules.errors import InvalidInput, Problem
-from rules.models.analysis import Analysis, Reason
+from rules.models.analysis import Analysis, MissingRegular, Reason, TopProduct
 from rules.models.dates import parse_day, today_utc
 from rules.models.request import Customer, CustomerData, ProductLine
+from rules.models.trusted import trusted
 from rules.reference import product_catalog
 from rules.regions import ResolvedRegion, resolve_region
 from rules.rulebook import Rulebook, default_rulebook
-from rules.segments import Classifiers, ReasonData, classifiers, default, num, unknown, unknown_data
+from rules.segments import Classifiers, classifiers, default, num, reason, unknown
 
 
 def parse_customer_data(customer_data: Any, as_of: date) -> CustomerData:
@@ -103,9 +104,9 @@ def _type_name(value: Any) -> str:
     return f"<{type(value).__name__}>"
 
 
-# The analysis is built as the seed's plain `analysis` object (camelCase keys, nested dicts) and validated into
-# `Analysis` in one call: that costs a fraction of constructing each nested model on its own. Reasons arrive
-# as ready `Reason` objects (often shared, see `rules.segments`) and pass through as they are.
+# The analysis is built from the values computed here without validating them again (`rules.models.trusted`):
+# every field, in `Analysis`'s field order, with the exact types of its annotations. Reasons arrive as ready
+# `Reason` objects, often shared (see `rules.segments`).
 
 
 def _region_profile(data: CustomerData, region: ResolvedRegion, as_of: date, rules: Rulebook) -> Analysis:
@@ -114,18 +115,18 @@ def _region_profile(data: CustomerData, region: ResolvedRegion, as_of: date, rul
     d = rules.region_profile
     median = region.median_basket
     why = f"regional default (region mode, {region.name})"
-    return Analysis.model_validate({
-        "mode": "region", "city": data.city, "region": region.name, "climateType": region.climate_type,
-        "ageSegment": d.age, "gender": None, "churnSegment": d.churn, "valueSegment": d.value,
-        "loyaltyTier": d.loyalty, "affinityCategory": region.trend, "affinityType": d.affinity,
-        "diversityProfile": d.diversity,
-        "estimatedBudget": _money(rules.budget_factor * median) if median else None,
-        "avgBasket": _money(median) if median else None,
-        "avgMonthlySpend": _money(d.monthly_spend_median_multiple * median) if median else 0.0,
-        "lastPurchaseDaysAgo": d.last_purchase_days_ago, "orderCount": 0, "totalSpent": 0.0, "membershipDays": 0,
-        "missingRegulars": (), "topProducts": (), "message": d.message,
-        "asOf": as_of, "rulebookVersion": rules.version, "isNewCustomer": False,
-        "medianBasket": median, "medianBasketSource": region.median_source,
+    return trusted(Analysis, {
+        "mode": "region", "customer_id": None, "city": data.city, "region": region.name,
+        "climate_type": region.climate_type, "age": None, "age_segment": d.age, "gender": None,
+        "churn_segment": d.churn, "value_segment": d.value, "loyalty_tier": d.loyalty,
+        "affinity_category": region.trend, "affinity_type": d.affinity, "diversity_profile": d.diversity,
+        "estimated_budget": _money(rules.budget_factor * median) if median else None,
+        "avg_basket": _money(median) if median else None,
+        "avg_monthly_spend": _money(d.monthly_spend_median_multiple * median) if median else 0.0,
+        "last_purchase_days_ago": d.last_purchase_days_ago, "order_count": 0, "total_spent": 0.0,
+        "membership_days": 0, "missing_regulars": (), "top_products": (), "message": d.message,
+        "as_of": as_of, "rulebook_version": rules.version, "is_new_customer": False,
+        "median_basket": median, "median_basket_source": region.median_source,
         "reasons": {
             "ageSegment": default(d.age, why),
             "churnSegment": default(d.churn, why),
@@ -150,18 +151,19 @@ def _new_customer(
     if customer.registered_at is None:
         warnings.append("registeredAt is missing and there are no purchases: membershipDays is 0")
     age = _age(customer.age, classifiers(rules))
-    return Analysis.model_validate({
-        "mode": "new_customer", "customerId": customer_id, "city": data.city or customer.city,
-        "region": region.name, "climateType": region.climate_type, "age": customer.age, "ageSegment": age.code,
-        "gender": customer.gender, "churnSegment": d.churn, "valueSegment": d.value, "loyaltyTier": d.loyalty,
-        "affinityCategory": region.trend, "affinityType": d.affinity, "diversityProfile": d.diversity,
-        "estimatedBudget": _money(rules.budget_factor * median) if median else None,
-        "avgBasket": _money(median) if median else None, "avgMonthlySpend": 0.0,
-        "lastPurchaseDaysAgo": d.last_purchase_days_ago, "orderCount": 0, "totalSpent": 0.0,
-        "membershipDays": (as_of - customer.registered_at).days if customer.registered_at else 0,
-        "missingRegulars": (), "topProducts": (), "message": d.message,
-        "asOf": as_of, "rulebookVersion": rules.version, "isNewCustomer": True,
-        "medianBasket": median, "medianBasketSource": region.median_source,
+    return trusted(Analysis, {
+        "mode": "new_customer", "customer_id": customer_id, "city": data.city or customer.city,
+        "region": region.name, "climate_type": region.climate_type, "age": customer.age,
+        "age_segment": age.code, "gender": customer.gender, "churn_segment": d.churn, "value_segment": d.value,
+        "loyalty_tier": d.loyalty, "affinity_category": region.trend, "affinity_type": d.affinity,
+        "diversity_profile": d.diversity,
+        "estimated_budget": _money(rules.budget_factor * median) if median else None,
+        "avg_basket": _money(median) if median else None, "avg_monthly_spend": 0.0,
+        "last_purchase_days_ago": d.last_purchase_days_ago, "order_count": 0, "total_spent": 0.0,
+        "membership_days": (as_of - customer.registered_at).days if customer.registered_at else 0,
+        "missing_regulars": (), "top_products": (), "message": d.message,
+        "as_of": as_of, "rulebook_version": rules.version, "is_new_customer": True,
+        "median_basket": median, "median_basket_source": region.median_source,
         "reasons": {
             "ageSegment": age,
             "churnSegment": default(d.churn, f"{why}; lastPurchaseDaysAgo {d.last_purchase_days_ago} "
@@ -172,7 +174,7 @@ def _new_customer(
             "affinityType": default(d.affinity, why),
             "diversityProfile": default(d.diversity, why),
         },
-        "warnings": warnings,
+        "warnings": tuple(warnings),
     })
 
 
@@ -182,20 +184,23 @@ def _regular(
 ) -> Analysis:
     classify = classifiers(rules)
     lines = customer.product_history
-    warnings = list(_region_warnings(region))
-    total_spent = sum(line.total_spent for line in lines)
-    # Every other total in one pass over the history.
+    warnings = _region_warnings(region)
+    # Every total in one pass over the history.
+    total_spent = 0.0
     line_orders = 0
     last_purchase = lines[0].last_purchase
     spend_by_category: dict[str, float] = {}
     orders_by_category: dict[str, int] = {}
     products = []
     for line in lines:
-        line_orders += line.order_count
-        last_purchase = max(last_purchase, line.last_purchase)
-        if line.category is not None:
-            spend_by_category[line.category] = spend_by_category.get(line.category, 0.0) + line.total_spent
-            orders_by_category[line.category] = orders_by_category.get(line.category, 0) + line.order_count
+        spent, line_count, category = line.total_spent, line.order_count, line.category
+        total_spent += spent
+        line_orders += line_count
+        if line.last_purchase > last_purchase:
+            last_purchase = line.last_purchase
+        if category is not None:
+            spend_by_category[category] = spend_by_category.get(category, 0.0) + spent
+            orders_by_category[category] = orders_by_category.get(category, 0) + line_count
         if line.product_id is not None:
             products.append(line)
     orders = customer.total_orders if customer.total_orders is not None else line_orders
@@ -204,13 +209,13 @@ def _regular(
     registered = customer.registered_at
     if registered is None:
         registered = min(line.first_purchase or line.last_purchase for line in lines)
-        warnings.append(f"registeredAt is missing: membership counted from the first purchase "
-                        f"{registered.isoformat()}")
+        warnings += (f"registeredAt is missing: membership counted from the first purchase "
+                     f"{registered.isoformat()}",)
     membership_days = (as_of - registered).days
     rate_months = max(membership_days / rules.days_per_month, rules.min_months_for_rates)
     avg_basket = total_spent / orders if orders else 0.0
 
-    age = _age(customer.age, classify)
+    age = unknown("age is missing") if customer.age is None else classify.age(customer.age)
     churn = classify.churn(days_since)
     value = _value(avg_basket, region, classify)
     loyalty = classify.loyalty(membership_days, orders)
@@ -221,19 +226,20 @@ def _regular(
         diversity = unknown("the data has no product detail")
 
     # Money is reported to the cent.
-    return Analysis.model_validate({
-        "mode": "regular", "customerId": customer_id, "city": data.city or customer.city, "region": region.name,
-        "climateType": region.climate_type, "age": customer.age, "ageSegment": age.code,
-        "gender": customer.gender, "churnSegment": churn.code or "",
-        "valueSegment": value["code"], "loyaltyTier": loyalty["code"], "affinityCategory": affinity_category["code"],
-        "affinityType": affinity.code, "diversityProfile": diversity.code,
-        "estimatedBudget": round(rules.budget_factor * avg_basket, 2), "avgBasket": round(avg_basket, 2),
-        "avgMonthlySpend": round(total_spent / rate_months, 2), "lastPurchaseDaysAgo": days_since,
-        "orderCount": orders, "totalSpent": round(total_spent, 2), "membershipDays": membership_days,
-        "missingRegulars": _missing_regulars(products, as_of, rules) if products else None,
-        "topProducts": _top_products(products, rules) if products else None,
-        "message": rules.regular.message, "asOf": as_of, "rulebookVersion": rules.version,
-        "isNewCustomer": False, "medianBasket": region.median_basket, "medianBasketSource": region.median_source,
+    return trusted(Analysis, {
+        "mode": "regular", "customer_id": customer_id, "city": data.city or customer.city,
+        "region": region.name, "climate_type": region.climate_type, "age": customer.age,
+        "age_segment": age.code, "gender": customer.gender, "churn_segment": churn.code or "",
+        "value_segment": value.code, "loyalty_tier": loyalty.code, "affinity_category": affinity_category.code,
+        "affinity_type": affinity.code, "diversity_profile": diversity.code,
+        "estimated_budget": round(rules.budget_factor * avg_basket, 2), "avg_basket": round(avg_basket, 2),
+        "avg_monthly_spend": round(total_spent / rate_months, 2), "last_purchase_days_ago": days_since,
+        "order_count": orders, "total_spent": round(total_spent, 2), "membership_days": membership_days,
+        "missing_regulars": _missing_regulars(products, as_of, rules) if products else None,
+        "top_products": _top_products(products, rules) if products else None,
+        "message": rules.regular.message, "as_of": as_of, "rulebook_version": rules.version,
+        "is_new_customer": False, "median_basket": region.median_basket,
+        "median_basket_source": region.median_source,
         "reasons": {
             "ageSegment": age,
             "churnSegment": churn,
@@ -264,9 +270,9 @@ def _age(age: int | None, classify: Classifiers) -> Reason:
     return unknown("age is missing") if age is None else classify.age(age)
 
 
-def _value(avg_basket: float, region: ResolvedRegion, classify: Classifiers) -> ReasonData:
+def _value(avg_basket: float, region: ResolvedRegion, classify: Classifiers) -> Reason:
     if not region.median_basket:
-        return unknown_data(f"no median basket for the region ({region.name or region.how})")
+        return unknown(f"no median basket for the region ({region.name or region.how})")
     return classify.value(avg_basket / region.median_basket,
                           f"avgBasket {num(avg_basket)}{_median_basket_detail(region)}")
 
@@ -285,21 +291,24 @@ def _median_basket_detail(region: ResolvedRegion) -> str:
 def _affinity(
     spend_by_category: dict[str, float], orders_by_category: dict[str, int], line_orders: int,
     classify: Classifiers,
-) -> tuple[ReasonData, Reason]:
+) -> tuple[Reason, Reason]:
     if not spend_by_category:
-        missing = "the data has no product categories"
-        return unknown_data(missing), unknown(missing)
-    # Highest spend wins; ties go to the alphabetically first category, so the answer is reproducible.
-    top = min(spend_by_category, key=lambda c: (-spend_by_category[c], c))
-    total = sum(spend_by_category.values())
-    category: ReasonData = {"code": top, "basis": "rule",
-                            "text": f"{top}: highest spend, {num(spend_by_category[top])} of {num(total)}"}
+        missing = unknown("the data has no product categories")
+        return missing, missing
+    if len(spend_by_category) == 1:
+        top = next(iter(spend_by_category))
+        total = spend_by_category[top]
+    else:
+        # Highest spend wins; ties go to the alphabetically first category, so the answer is reproducible.
+        top = min(spend_by_category, key=lambda c: (-spend_by_category[c], c))
+        total = sum(spend_by_category.values())
+    category = reason(top, "rule", f"{top}: highest spend, {num(spend_by_category[top])} of {num(total)}")
     return category, classify.affinity_type(top, orders_by_category[top], line_orders)
 
 
-def _missing_regulars(lines: list[ProductLine], as_of: date, rules: Rulebook) -> list[dict[str, Any]]:
+def _missing_regulars(lines: list[ProductLine], as_of: date, rules: Rulebook) -> tuple[MissingRegular, ...]:
     cfg = rules.missing_regulars
-    found: list[dict[str, Any]] = []
+    found: list[MissingRegular] = []
     for line in lines:
         gap = line.avg_days_between
         if gap is None or gap > cfg.max_avg_days_between or line.product_id is None:
@@ -307,27 +316,28 @@ def _missing_regulars(lines: list[ProductLine], as_of: date, rules: Rulebook) ->
         since = (as_of - line.last_purchase).days
         if since > cfg.overdue_factor * gap:
             name, category = _catalog_names().get(line.product_id, _NO_NAMES)
-            found.append({
-                "productId": line.product_id, "productName": line.product_name or name,
-                "category": line.category or category, "avgDaysBetween": gap, "daysSinceLastPurchase": since,
-                "daysOverdue": round(since - gap, 2), "lastBought": _seed_datetime(line.last_purchase),
-            })
-    found.sort(key=lambda m: (-m["daysOverdue"], m["productId"]))
-    return found
+            found.append(trusted(MissingRegular, {
+                "product_id": line.product_id, "product_name": line.product_name or name,
+                "category": line.category or category, "avg_days_between": gap, "days_since_last_purchase": since,
+                "days_overdue": round(since - gap, 2), "last_bought": _seed_datetime(line.last_purchase),
+            }))
+    if len(found) > 1:
+        found.sort(key=lambda m: (-m.days_overdue, m.product_id))
+    return tuple(found)
 
 
-def _top_products(lines: list[ProductLine], rules: Rulebook) -> list[dict[str, Any]]:
+def _top_products(lines: list[ProductLine], rules: Rulebook) -> tuple[TopProduct, ...]:
     names = _catalog_names()
     ranked = sorted(lines, key=lambda line: (-line.total_spent, line.product_id or ""))
     top = []
     for line in ranked[: rules.top_products]:
         name, category = names.get(line.product_id or "", _NO_NAMES)
-        top.append({
-            "productId": line.product_id or "", "totalQuantity": line.total_quantity,
-            "totalSpent": round(line.total_spent, 2), "lastBought": _seed_datetime(line.last_purchase),
-            "productName": line.product_name or name, "category": line.category or category,
-        })
-    return top
+        top.append(trusted(TopProduct, {
+            "product_id": line.product_id or "", "total_quantity": line.total_quantity,
+            "total_spent": round(line.total_spent, 2), "last_bought": _seed_datetime(line.last_purchase),
+            "product_name": line.product_name or name, "category": line.category or category,
+        }))
+    return tuple(top)
 
 
 _NO_NAMES: tuple[None, None] = (None, None)
@@ -342,7 +352,7 @@ def _catalog_names() -> dict[str, tuple[str, str]]:
 def _trend_reason(region: ResolvedRegion) -> Reason:
     if region.trend is None:
         return unknown(f"no trend for the region ({region.name})")
-    return Reason(code=region.trend, basis="default", text=f"{region.trend}: trend of region {region.name}")
+    return reason(region.trend, "default", f"{region.trend}: trend of region {region.name}")
 
 
 def _region_warnings(region: ResolvedRegion) -> tuple[str, ...]:

@@ -4,10 +4,8 @@ Each dimension's bands are prepared once (`UpperBandTable`, `LowerBandTable`, `L
 band's conditions and text ready-made, so that classifying a customer only compares and fills in the value.
 `Classifiers` holds the tables of one rulebook.
 
-Tables describe a reason as plain data (`ReasonData`, the reason's JSON shape); pydantic turns it into a
-`Reason`. Speed, per customer, is a goal of the engine, so the reasons are validated as cheaply as possible:
-a reason that depends on whole numbers only is validated once per value and shared (`Classifiers`), and a
-one-off reason is validated together with the whole analysis.
+Speed, per customer, is a goal of the engine: reasons are built as trusted models (`rules.models.trusted`),
+and a reason that depends on whole numbers only is built once per value and shared (`Classifiers`).
 """
 
 from __future__ import annotations
@@ -15,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, NotRequired, ParamSpec, TypedDict, cast
+from typing import Literal, ParamSpec, cast
 
-from rules.models.analysis import Reason
+from rules.models.analysis import Condition, Op, Reason
+from rules.models.trusted import trusted
 from rules.rulebook import LowerBands, LoyaltyTier, Rulebook, UpperBands
 
 Number = float | int
@@ -25,27 +24,22 @@ Metric = Literal["membershipMonths", "ordersPerMonth", "orderCount"]
 _Args = ParamSpec("_Args")
 
 # Metrics with few distinct values (ages, day counts, small order counts) give the same reason to many
-# customers. A Reason is immutable, so it is validated once per value and shared; the bound keeps memory small.
+# customers. A Reason is immutable, so it is built once per value and shared; the bound keeps memory small.
 _SHARED_REASONS_PER_DIMENSION = 8192
 _RULEBOOKS_PREPARED = 16
 
 
-class ConditionData(TypedDict):
-    """A `Condition` as plain data."""
+def reason(
+    code: str | None, basis: Literal["rule", "default", "unknown"], text: str,
+    conditions: tuple[Condition, ...] = (),
+) -> Reason:
+    """A `Reason` from values the engine computed (not validated again)."""
+    return trusted(Reason, {"code": code, "basis": basis, "text": text, "conditions": conditions})
 
-    metric: str
-    value: Number
-    op: Literal["<", "<=", ">", ">=", "=="]
-    threshold: Number
 
-
-class ReasonData(TypedDict):
-    """A `Reason` as plain data."""
-
-    code: str | None
-    basis: Literal["rule", "default", "unknown"]
-    text: str
-    conditions: NotRequired[list[ConditionData]]
+def condition(metric: str, value: Number, op: Op, threshold: Number) -> Condition:
+    """A `Condition` from values the engine computed (not validated again)."""
+    return trusted(Condition, {"metric": metric, "value": value, "op": op, "threshold": threshold})
 
 
 def num(value: Number) -> str:
@@ -55,21 +49,16 @@ def num(value: Number) -> str:
     return f"{value:.2f}"
 
 
-def unknown_data(what: str) -> ReasonData:
-    """The reason for a segment that cannot be decided because `what` is missing, as plain data."""
-    return {"code": None, "basis": "unknown", "text": f"unknown: {what}"}
-
-
 @lru_cache(maxsize=1024)
 def unknown(what: str) -> Reason:
     """The reason for a segment that cannot be decided because `what` is missing."""
-    return Reason.model_validate(unknown_data(what))
+    return reason(None, "unknown", f"unknown: {what}")
 
 
 @lru_cache(maxsize=1024)
 def default(code: str, why: str) -> Reason:
     """The reason for a segment set by the seed's documented default for the mode."""
-    return Reason(code=code, basis="default", text=f"{code}: {why}")
+    return reason(code, "default", f"{code}: {why}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,17 +87,16 @@ class UpperBandTable:
             self._bands.append(_UpperBand(band.code, band.max, lower, f"{band.code}: {self.metric} ", tail))
             lower = band.max
 
-    def classify(self, value: int) -> ReasonData:
+    def classify(self, value: int) -> Reason:
         """The first band whose inclusive `max` the value does not exceed."""
         for band in self._bands:
             if band.max is None or value <= band.max:
-                conditions: list[ConditionData] = []
+                conditions: list[Condition] = []
                 if band.lower is not None:
-                    conditions.append({"metric": self.metric, "value": value, "op": ">", "threshold": band.lower})
+                    conditions.append(condition(self.metric, value, ">", band.lower))
                 if band.max is not None:
-                    conditions.append({"metric": self.metric, "value": value, "op": "<=", "threshold": band.max})
-                return {"code": band.code, "basis": "rule", "text": f"{band.text_head}{value}{band.text_tail}",
-                        "conditions": conditions}
+                    conditions.append(condition(self.metric, value, "<=", band.max))
+                return reason(band.code, "rule", f"{band.text_head}{value}{band.text_tail}", tuple(conditions))
         raise AssertionError("the rulebook guarantees an open last band")
 
 
@@ -136,19 +124,18 @@ class LowerBandTable:
             self._bands.append(_LowerBand(band.code, band.above, upper, tails))
             upper = band.above
 
-    def classify(self, ratio: float, detail: str = "") -> ReasonData:
+    def classify(self, ratio: float, detail: str = "") -> Reason:
         """The first band whose exclusive `above` the ratio exceeds; `detail` is added to the text."""
         for band in self._bands:
             if band.above is None or ratio > band.above:
-                conditions: list[ConditionData] = []
+                conditions: list[Condition] = []
                 if band.above is not None:
-                    conditions.append({"metric": self.metric, "value": ratio, "op": ">", "threshold": band.above})
+                    conditions.append(condition(self.metric, ratio, ">", band.above))
                 if band.upper is not None:
-                    conditions.append({"metric": self.metric, "value": ratio, "op": "<=", "threshold": band.upper})
+                    conditions.append(condition(self.metric, ratio, "<=", band.upper))
                 shown = f"{self.metric} {num(ratio)}"
                 text = f"{band.code}: " + " and ".join(shown + tail for tail in band.text_tails)
-                return {"code": band.code, "basis": "rule", "text": f"{text} ({detail})" if detail else text,
-                        "conditions": conditions}
+                return reason(band.code, "rule", f"{text} ({detail})" if detail else text, tuple(conditions))
         raise AssertionError("the rulebook guarantees an open last band")
 
 
@@ -166,17 +153,17 @@ class _Tier:
     code: str
     minimums: list[_Minimum]
 
-    def met(self, shown: tuple[Number, ...], missed: list[str]) -> ReasonData:
+    def met(self, shown: tuple[Number, ...], missed: list[str]) -> Reason:
         parts = []
-        conditions: list[ConditionData] = []
+        conditions = []
         for m in self.minimums:
             value = shown[m.position]
             parts.append(f"{m.metric} {num(value)}{m.met_tail}")
-            conditions.append({"metric": m.metric, "value": value, "op": ">=", "threshold": m.threshold})
+            conditions.append(condition(m.metric, value, ">=", m.threshold))
         text = f"{self.code}: {' and '.join(parts) or 'no better tier applies'}"
         if missed:
             text += "; " + "; ".join(missed)
-        return {"code": self.code, "basis": "rule", "text": text, "conditions": conditions}
+        return reason(self.code, "rule", text, tuple(conditions))
 
     def missed(self, shown: tuple[Number, ...], actual: tuple[Number, ...]) -> str:
         """Why the tier was missed: its first minimum that reads as missed at two decimals.
@@ -208,7 +195,7 @@ class LoyaltyTable:
     def __init__(self, tiers: list[LoyaltyTier]) -> None:
         self._tiers = [_tier(tier) for tier in tiers]
 
-    def classify(self, months: float, per_month: float, orders: int) -> ReasonData:
+    def classify(self, months: float, per_month: float, orders: int) -> Reason:
         """The best tier whose every minimum is met; the text also says why each better tier was missed."""
         actual = (months, per_month, orders)
         # Conditions and texts show rates to two decimals; the comparisons use the exact values.
@@ -232,7 +219,7 @@ def by_upper_bands(bands: UpperBands, value: int, metric: str | None = None) -> 
         >>> by_upper_bands(default_rulebook().churn, 74).text
         'Riskli: lastPurchaseDaysAgo 74 > 60'
     """
-    return Reason.model_validate(UpperBandTable(bands, metric).classify(value))
+    return UpperBandTable(bands, metric).classify(value)
 
 
 def by_lower_bands(bands: LowerBands, ratio: float, metric: str | None = None, detail: str = "") -> Reason:
@@ -243,7 +230,7 @@ def by_lower_bands(bands: LowerBands, ratio: float, metric: str | None = None, d
         >>> by_lower_bands(default_rulebook().diversity, 6 / 17).text
         'Sadık: distinctProducts / orderCount 0.35 ≤ 0.4'
     """
-    return Reason.model_validate(LowerBandTable(bands, metric).classify(ratio, detail))
+    return LowerBandTable(bands, metric).classify(ratio, detail)
 
 
 def by_loyalty_tiers(tiers: list[LoyaltyTier], months: float, per_month: float, orders: int) -> Reason:
@@ -254,16 +241,12 @@ def by_loyalty_tiers(tiers: list[LoyaltyTier], months: float, per_month: float, 
         >>> by_loyalty_tiers(default_rulebook().loyalty.tiers, 23.3, 17 / 23.3, 17).text
         'Gümüş: orderCount 17 ≥ 3; not Platin: ordersPerMonth 0.73 < 2; not Altın: ordersPerMonth 0.73 < 1'
     """
-    return Reason.model_validate(LoyaltyTable(tiers).classify(months, per_month, orders))
+    return LoyaltyTable(tiers).classify(months, per_month, orders)
 
 
-def _shared(classify: Callable[_Args, ReasonData]) -> Callable[_Args, Reason]:
-    """`classify`, returning a validated Reason that is shared by every call with the same arguments."""
-
-    def validated(*args: _Args.args, **kwargs: _Args.kwargs) -> Reason:
-        return Reason.model_validate(classify(*args, **kwargs))
-
-    return cast(Callable[_Args, Reason], lru_cache(maxsize=_SHARED_REASONS_PER_DIMENSION)(validated))
+def _shared(classify: Callable[_Args, Reason]) -> Callable[_Args, Reason]:
+    """`classify`, returning one Reason shared by every call with the same arguments."""
+    return cast(Callable[_Args, Reason], lru_cache(maxsize=_SHARED_REASONS_PER_DIMENSION)(classify))
 
 
 class Classifiers:
@@ -271,8 +254,7 @@ class Classifiers:
 
     Reasons that depend on a few whole numbers only (age, days since the last purchase, distinct products and
     orders, the top category's orders) come back as shared `Reason` objects. The value and loyalty reasons,
-    which differ from customer to customer (a money ratio; membership days with orders), come back as
-    `ReasonData`.
+    which differ from customer to customer (a money ratio; membership days with orders), are built per call.
     """
 
     def __init__(self, rules: Rulebook) -> None:
@@ -286,20 +268,20 @@ class Classifiers:
         self.diversity = _shared(self._diversity_of)
         self.affinity_type = _shared(self._affinity_type_of)
 
-    def value(self, ratio: float, detail: str) -> ReasonData:
+    def value(self, ratio: float, detail: str) -> Reason:
         """The value segment of avgBasket / medianBasket."""
         return self._value.classify(ratio, detail)
 
-    def loyalty(self, membership_days: int, orders: int) -> ReasonData:
+    def loyalty(self, membership_days: int, orders: int) -> Reason:
         """The loyalty tier of a membership and its orders (months = days / days_per_month)."""
         months = membership_days / self.rules.days_per_month
         per_month = orders / max(months, self.rules.min_months_for_rates)
         return self._loyalty.classify(months, per_month, orders)
 
-    def _diversity_of(self, distinct: int, orders: int) -> ReasonData:
+    def _diversity_of(self, distinct: int, orders: int) -> Reason:
         return self._diversity.classify(distinct / orders, f"{distinct} distinct products over {orders} orders")
 
-    def _affinity_type_of(self, category: str, category_orders: int, orders: int) -> ReasonData:
+    def _affinity_type_of(self, category: str, category_orders: int, orders: int) -> Reason:
         return self._affinity.classify(category_orders / orders, f"{category}: {category_orders} of {orders} orders")
 
 
