@@ -188,27 +188,28 @@ def _regular(
     # Every total in one pass over the history.
     total_spent = 0.0
     line_orders = 0
-    last_purchase = lines[0].last_purchase
+    last_purchase = lines[0]["lastPurchase"]
     spend_by_category: dict[str, float] = {}
     orders_by_category: dict[str, int] = {}
-    products = []
+    products: list[tuple[str, ProductLine]] = []  # the lines with a product id, with it
     for line in lines:
-        spent, line_count, category = line.total_spent, line.order_count, line.category
+        spent, line_count, category = line["totalSpent"], line["orderCount"], line.get("category")
         total_spent += spent
         line_orders += line_count
-        if line.last_purchase > last_purchase:
-            last_purchase = line.last_purchase
+        if line["lastPurchase"] > last_purchase:
+            last_purchase = line["lastPurchase"]
         if category is not None:
             spend_by_category[category] = spend_by_category.get(category, 0.0) + spent
             orders_by_category[category] = orders_by_category.get(category, 0) + line_count
-        if line.product_id is not None:
-            products.append(line)
+        product_id = line.get("productId")
+        if product_id is not None:
+            products.append((product_id, line))
     orders = customer.total_orders if customer.total_orders is not None else line_orders
     days_since = (as_of - last_purchase).days
 
     registered = customer.registered_at
     if registered is None:
-        registered = min(line.first_purchase or line.last_purchase for line in lines)
+        registered = min(line.get("firstPurchase") or line["lastPurchase"] for line in lines)
         warnings += (f"registeredAt is missing: membership counted from the first purchase "
                      f"{registered.isoformat()}",)
     membership_days = (as_of - registered).days
@@ -221,7 +222,7 @@ def _regular(
     loyalty = classify.loyalty(membership_days, orders)
     affinity_category, affinity = _affinity(spend_by_category, orders_by_category, line_orders, classify)
     if products:
-        diversity = classify.diversity(len({line.product_id for line in products}), orders)
+        diversity = classify.diversity(len({product_id for product_id, _ in products}), orders)
     else:
         diversity = unknown("the data has no product detail")
 
@@ -306,38 +307,47 @@ def _affinity(
     return category, classify.affinity_type(top, orders_by_category[top], line_orders)
 
 
-def _missing_regulars(lines: list[ProductLine], as_of: date, rules: Rulebook) -> tuple[MissingRegular, ...]:
+def _missing_regulars(
+    products: list[tuple[str, ProductLine]], as_of: date, rules: Rulebook,
+) -> tuple[MissingRegular, ...]:
     cfg = rules.missing_regulars
     found: list[MissingRegular] = []
-    for line in lines:
-        gap = line.avg_days_between
-        if gap is None or gap > cfg.max_avg_days_between or line.product_id is None:
+    for product_id, line in products:
+        gap = line.get("avgDaysBetween")
+        if gap is None or gap > cfg.max_avg_days_between:
             continue
-        since = (as_of - line.last_purchase).days
+        since = (as_of - line["lastPurchase"]).days
         if since > cfg.overdue_factor * gap:
-            name, category = _catalog_names().get(line.product_id, _NO_NAMES)
+            name, category = _catalog_names().get(product_id, _NO_NAMES)
             found.append(trusted(MissingRegular, {
-                "product_id": line.product_id, "product_name": line.product_name or name,
-                "category": line.category or category, "avg_days_between": gap, "days_since_last_purchase": since,
-                "days_overdue": round(since - gap, 2), "last_bought": _seed_datetime(line.last_purchase),
+                "product_id": product_id, "product_name": line.get("productName") or name,
+                "category": line.get("category") or category, "avg_days_between": gap,
+                "days_since_last_purchase": since, "days_overdue": round(since - gap, 2),
+                "last_bought": _seed_datetime(line["lastPurchase"]),
             }))
     if len(found) > 1:
         found.sort(key=lambda m: (-m.days_overdue, m.product_id))
     return tuple(found)
 
 
-def _top_products(lines: list[ProductLine], rules: Rulebook) -> tuple[TopProduct, ...]:
+def _top_products(products: list[tuple[str, ProductLine]], rules: Rulebook) -> tuple[TopProduct, ...]:
     names = _catalog_names()
-    ranked = sorted(lines, key=lambda line: (-line.total_spent, line.product_id or ""))
+    ranked = sorted(products, key=_by_spend) if len(products) > 1 else products
     top = []
-    for line in ranked[: rules.top_products]:
-        name, category = names.get(line.product_id or "", _NO_NAMES)
+    for product_id, line in ranked[: rules.top_products]:
+        name, category = names.get(product_id, _NO_NAMES)
         top.append(trusted(TopProduct, {
-            "product_id": line.product_id or "", "total_quantity": line.total_quantity,
-            "total_spent": round(line.total_spent, 2), "last_bought": _seed_datetime(line.last_purchase),
-            "product_name": line.product_name or name, "category": line.category or category,
+            "product_id": product_id, "total_quantity": line["totalQuantity"],
+            "total_spent": round(line["totalSpent"], 2), "last_bought": _seed_datetime(line["lastPurchase"]),
+            "product_name": line.get("productName") or name, "category": line.get("category") or category,
         }))
     return tuple(top)
+
+
+def _by_spend(product: tuple[str, ProductLine]) -> tuple[float, str]:
+    """Highest spend first; ties by product id, so the order is reproducible."""
+    product_id, line = product
+    return -line["totalSpent"], product_id
 
 
 _NO_NAMES: tuple[None, None] = (None, None)

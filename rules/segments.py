@@ -43,10 +43,13 @@ def condition(metric: str, value: Number, op: Op, threshold: Number) -> Conditio
 
 
 def num(value: Number) -> str:
-    """A number as people read it in a reason: integers plain, fractions to two decimals."""
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}"
+    """A number as people read it in a reason: integers plain, fractions to two decimals.
+
+    Examples:
+        >>> num(3), num(3.0), num(2.999), num(0.5)
+        ('3', '3', '3.00', '0.50')
+    """
+    return f"{value:.2f}" if value % 1 else str(int(value))
 
 
 @lru_cache(maxsize=1024)
@@ -134,7 +137,11 @@ class LowerBandTable:
                 if band.upper is not None:
                     conditions.append(condition(self.metric, ratio, "<=", band.upper))
                 shown = f"{self.metric} {num(ratio)}"
-                text = f"{band.code}: " + " and ".join(shown + tail for tail in band.text_tails)
+                tails = band.text_tails
+                if len(tails) == 1:
+                    text = f"{band.code}: {shown}{tails[0]}"
+                else:
+                    text = f"{band.code}: " + " and ".join([shown + tail for tail in tails])
                 return reason(band.code, "rule", f"{text} ({detail})" if detail else text, tuple(conditions))
         raise AssertionError("the rulebook guarantees an open last band")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -106,16 +107,23 @@ def _history(customers: list[Customer]) -> pd.DataFrame:
 
     return history_frame(HistoryColumns(
         customer_id=pa.array([cid for cid, _ in lines], pa.string()),
-        product_id=pa.array([line.product_id for _, line in lines], pa.string()),
-        product_name=pa.array([line.product_name for _, line in lines], pa.string()),
-        category=pa.array([line.category for _, line in lines], pa.string()),
-        total_quantity=np.array([line.total_quantity for _, line in lines], dtype=np.int64),
-        total_spent=np.array([line.total_spent for _, line in lines], dtype=np.float64),
-        order_count=np.array([line.order_count for _, line in lines], dtype=np.int64),
-        first=days([line.first_purchase.toordinal() - EPOCH_ORDINAL if line.first_purchase else 0
-                    for _, line in lines]),
-        first_known=np.array([line.first_purchase is not None for _, line in lines], dtype=np.bool_),
-        last=days([line.last_purchase.toordinal() - EPOCH_ORDINAL for _, line in lines]),
-        avg_days_between=np.array([math.nan if line.avg_days_between is None else line.avg_days_between
-                                   for _, line in lines], dtype=np.float64),
+        product_id=pa.array([line.get("productId") for _, line in lines], pa.string()),
+        product_name=pa.array([line.get("productName") for _, line in lines], pa.string()),
+        category=pa.array([line.get("category") for _, line in lines], pa.string()),
+        total_quantity=np.array([line["totalQuantity"] for _, line in lines], dtype=np.int64),
+        total_spent=np.array([line["totalSpent"] for _, line in lines], dtype=np.float64),
+        order_count=np.array([line["orderCount"] for _, line in lines], dtype=np.int64),
+        first=days([_ordinal(line.get("firstPurchase")) for _, line in lines]),
+        first_known=np.array([line.get("firstPurchase") is not None for _, line in lines], dtype=np.bool_),
+        last=days([_ordinal(line["lastPurchase"]) for _, line in lines]),
+        avg_days_between=np.array([_or_nan(line.get("avgDaysBetween")) for _, line in lines], dtype=np.float64),
     ))
+
+
+def _ordinal(day: date | None) -> int:
+    """Days since the epoch the columnar code counts from (0 for an unknown day, which a mask marks)."""
+    return day.toordinal() - EPOCH_ORDINAL if day is not None else 0
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value

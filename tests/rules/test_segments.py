@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rules import Reason, analyze_customer
 from rules.rulebook import LowerBand, LowerBands, Rulebook, UpperBand, UpperBands, default_rulebook
-from rules.segments import by_lower_bands, by_loyalty_tiers, by_upper_bands, classifiers
+from rules.segments import by_lower_bands, by_loyalty_tiers, by_upper_bands, classifiers, num
 from tests.rules.payloads import AS_OF, customer, line
 
 
@@ -132,3 +134,13 @@ def test_value_reason_reflects_the_rulebook_threshold() -> None:
         "Standard: avgBasket / medianBasket 1.20 ≤ 1.50 (avgBasket 120 vs median basket 100 of Marmara, "
         "from the request)"
     )
+
+
+@given(st.integers(min_value=0, max_value=10**9) | st.floats(min_value=0, max_value=1e9, allow_nan=False))
+def test_numbers_in_texts_are_whole_when_whole_and_two_decimals_otherwise(value: float) -> None:
+    shown = num(value)
+
+    if float(value).is_integer():
+        assert shown == str(int(value))
+    else:
+        assert shown == f"{value:.2f}"
