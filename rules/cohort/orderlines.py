@@ -6,8 +6,9 @@ order is its order id, or the customer's day when the file has no order ids), fi
 
 Row checks run in this order, each rejected row counted once under the first reason that applies (see
 `rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, bad quantity, bad amount, product too
-long or missing, non-product line, cancelled (status), zero quantity, zero price, exact duplicate, and a return
-with no purchase of that product by that customer to net against.
+long or missing, non-product line, cancelled (status), zero quantity, zero price, exact duplicate, a return
+with no purchase of that product by that customer to net against, and a customer with more product lines than
+the engine takes.
 
 Returns and cancellations (negative quantity or amount, an order id like C536379 in a file of numeric order ids,
 or a cancelled/returned status on a negative line) are netted against the same customer's purchases of the same
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
-from rules.cohort.rejects import RowLog
+from rules.cohort.rejects import RowLog, over_line_limit
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer
 from rules.text import fold
 
@@ -159,6 +160,13 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     unmatched = np.repeat(bought == 0, np.diff(np.append(starts, len(ranked))))
     log.reject(_flags(size, ranked[unmatched]), "return_without_purchase")
     accepted, view = ranked[~unmatched], view.keep(~unmatched)
+    # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
+    # rest of the file still reads.
+    crowded = over_line_limit(view.customer[_group_starts(view.customer, view.product)])
+    if crowded.any():
+        too_many = crowded[view.customer]
+        log.reject(_flags(size, accepted[too_many]), "too_many_products")
+        accepted, view = accepted[~too_many], view.keep(~too_many)
     history = _aggregate(view, warnings)
     history.total_orders, history.has_total_orders = _total_orders(view, orders, customers)
     _describe_products(history, lines, accepted, view)

@@ -19,7 +19,7 @@ from rules.cohort.dates import DateOrder, Days, to_days
 from rules.cohort.load import Loaded
 from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_duplicates, reject_non_products
 from rules.cohort.parts import Part, collect_attributes, customers_kept
-from rules.cohort.rejects import RowLog
+from rules.cohort.rejects import RowLog, over_line_limit
 from rules.cohort.tables import HistoryColumns, Known, history_frame
 from rules.cohort.values import (
     BoolArray,
@@ -101,6 +101,12 @@ def read_history_file(
     _reject_copies(log, table, has_line, customer.codes, product_codes)
 
     rows = np.flatnonzero(has_line & log.alive)
+    crowded = over_line_limit(customer.codes[rows])
+    if crowded.any():
+        too_many = np.zeros(size, dtype=np.bool_)
+        too_many[rows[crowded[customer.codes[rows]]]] = True
+        log.reject(too_many, "too_many_products")
+        rows = np.flatnonzero(has_line & log.alive)
     rows = rows[np.argsort(customer.codes[rows], kind="stable")]
     avg_values = _averages(rows, average, orders, first, last, notes)
     history = history_frame(HistoryColumns(

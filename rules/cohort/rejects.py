@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.model import Rejection
+from rules.models.request import MAX_PRODUCT_LINES
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -48,6 +49,8 @@ REASONS: dict[str, str] = {
     "duplicate_product_line": "a second line for the same customer and product",
     "return_without_purchase": "a return or cancellation with no purchase of that product by that customer "
                                "to net against",
+    "too_many_products": f"the customer has more than {MAX_PRODUCT_LINES:,} product lines, more than the engine "
+                         "takes (often a shared guest or walk-in account)",
 }
 
 
@@ -57,6 +60,18 @@ class Malformed:
 
     row: int
     text: str
+
+
+def over_line_limit(line_customer: IntArray) -> BoolArray:
+    """Per customer code: whether the customer has more history lines than the engine takes.
+
+    Args:
+        line_customer: the customer code of each history line (one line per customer × product).
+    """
+    if len(line_customer) == 0:
+        return np.zeros(0, dtype=np.bool_)
+    over: BoolArray = np.bincount(line_customer) > MAX_PRODUCT_LINES
+    return over
 
 
 @dataclass

@@ -14,6 +14,7 @@ from rules import analyze_customer
 from rules.cohort.model import Cohort
 from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
 from rules.cohort.read import read_cohort
+from rules.cohort.segment import segment_cohort
 from tests.rules.cohort.test_read_support import counts, customers, history, text_file
 
 AS_OF = date(2026, 2, 12)
@@ -442,3 +443,38 @@ def test_order_ids_with_several_prefixes_are_distinct_orders() -> None:
         {"customer_id": "A", "total_quantity": 2, "total_spent": 20.0, "order_count": 2},
         {"customer_id": "B", "total_quantity": 2, "total_spent": 20.0, "order_count": 2}]
     assert cohort.customers["total_orders"].tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("shape", ["order lines", "purchase history"])
+def test_a_customer_with_more_products_than_a_request_holds_is_rejected_and_the_rest_reads(shape: str) -> None:
+    # A shared guest account that bought 10,001 different products: more lines than one request may hold.
+    if shape == "order lines":
+        header = ["customer_id", "order_id", "order_date", "product_id", "quantity", "amount"]
+        guest = [["GUEST", f"O{i}", "2026-01-05", f"P{i}", "1", "10"] for i in range(10_001)]
+        regular = [["A", "O-A", "2026-01-06", "P1", "2", "20"]]
+    else:
+        header = ["customerId", "productId", "totalQuantity", "totalSpent", "orderCount", "lastPurchase"]
+        guest = [["GUEST", f"P{i}", "1", "10", "1", "2026-01-05"] for i in range(10_001)]
+        regular = [["A", "P1", "2", "20", "1", "2026-01-06"]]
+
+    cohort = read_cohort(text_file([header, *guest, *regular]))
+
+    assert counts(cohort) == {"too_many_products": 10_001}
+    rejected = cohort.report.rejected_by_reason["too_many_products"]
+    assert rejected.rows[:3] == [1, 2, 3]
+    assert "more than 10,000 product lines" in rejected.description
+    assert cohort.report.rows_read == cohort.report.rows_accepted + cohort.report.rows_rejected == 10_002
+    assert cohort.customers["customer_id"].tolist() == ["A"]
+    assert any("only rejected rows" in warning and "GUEST" in warning for warning in cohort.report.warnings)
+    assert segment_cohort(cohort, AS_OF)["orderCount"].tolist() == [
+        analyze_customer(cohort.customer_data("A"), AS_OF).order_count]
+
+
+def test_a_customer_at_the_limit_is_kept() -> None:
+    header = ["customerId", "productId", "totalQuantity", "totalSpent", "orderCount", "lastPurchase"]
+    lines = [["GUEST", f"P{i}", "1", "10", "1", "2026-01-05"] for i in range(10_000)]
+
+    cohort = read_cohort(text_file([header, *lines]))
+
+    assert counts(cohort) == {}
+    assert len(cohort.history) == 10_000
