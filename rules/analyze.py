@@ -319,28 +319,28 @@ def _missing_regulars(
         since = (as_of - line["lastPurchase"]).days
         if since > cfg.overdue_factor * gap:
             name, category = _catalog_names().get(product_id, _NO_NAMES)
-            found.append(trusted(MissingRegular, {
-                "product_id": product_id, "product_name": line.get("productName") or name,
-                "category": line.get("category") or category, "avg_days_between": gap,
-                "days_since_last_purchase": since, "days_overdue": round(since - gap, 2),
-                "last_bought": _seed_datetime(line["lastPurchase"]),
-            }))
+            found.append({
+                "productId": product_id, "productName": line.get("productName") or name,
+                "category": line.get("category") or category, "avgDaysBetween": gap,
+                "daysSinceLastPurchase": since, "daysOverdue": round(since - gap, 2),
+                "lastBought": _seed_datetime(line["lastPurchase"]),
+            })
     if len(found) > 1:
-        found.sort(key=lambda m: (-m.days_overdue, m.product_id))
+        found.sort(key=lambda m: (-m["daysOverdue"], m["productId"]))
     return tuple(found)
 
 
 def _top_products(products: list[tuple[str, ProductLine]], rules: Rulebook) -> tuple[TopProduct, ...]:
     names = _catalog_names()
     ranked = sorted(products, key=_by_spend) if len(products) > 1 else products
-    top = []
+    top: list[TopProduct] = []
     for product_id, line in ranked[: rules.top_products]:
         name, category = names.get(product_id, _NO_NAMES)
-        top.append(trusted(TopProduct, {
-            "product_id": product_id, "total_quantity": line["totalQuantity"],
-            "total_spent": round(line["totalSpent"], 2), "last_bought": _seed_datetime(line["lastPurchase"]),
-            "product_name": line.get("productName") or name, "category": line.get("category") or category,
-        }))
+        top.append({
+            "productId": product_id, "totalQuantity": line["totalQuantity"],
+            "totalSpent": round(line["totalSpent"], 2), "lastBought": _seed_datetime(line["lastPurchase"]),
+            "productName": line.get("productName") or name, "category": line.get("category") or category,
+        })
     return tuple(top)
 
 

@@ -38,8 +38,8 @@ def reason(
 
 
 def condition(metric: str, value: Number, op: Op, threshold: Number) -> Condition:
-    """A `Condition` from values the engine computed (not validated again)."""
-    return trusted(Condition, {"metric": metric, "value": value, "op": op, "threshold": threshold})
+    """A `Condition` from values the engine computed."""
+    return {"metric": metric, "value": value, "op": op, "threshold": threshold}
 
 
 def num(value: Number) -> str:

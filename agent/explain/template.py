@@ -105,12 +105,12 @@ class _AnalysisWriter:
     def _conditions(self, conditions: Iterable[Condition]) -> list[str]:
         by_metric: dict[str, list[Condition]] = {}
         for condition in conditions:
-            by_metric.setdefault(condition.metric, []).append(condition)
+            by_metric.setdefault(condition["metric"], []).append(condition)
         parts = []
         for metric, group in by_metric.items():
             name = self.p.metrics.get(metric, metric)
-            value = self._number(group[0].value)
-            bounds = [f"{_OPS[c.op]} {self._number(c.threshold)}" for c in group]
+            value = self._number(group[0]["value"])
+            bounds = [f"{_OPS[c['op']]} {self._number(c['threshold'])}" for c in group]
             joined = f" {self.p.conjunction} ".join(bounds)
             parts.append(f"{name} {value} {joined}" if len(bounds) == 1 else f"{name} {value} ({joined})")
         return parts
@@ -135,13 +135,13 @@ class _AnalysisWriter:
             last_days=a.last_purchase_days_ago,
         ))
         if a.top_products:
-            items = ", ".join(f"{self._product(t.product_id, t.product_name)} {self._money(t.total_spent)}"
+            items = ", ".join(f"{self._product(t['productId'], t['productName'])} {self._money(t['totalSpent'])}"
                               for t in a.top_products)
             lines.append(p.top_products.format(items=items))
         if a.missing_regulars:
             items = "; ".join(p.overdue_item.format(
-                product=self._product(m.product_id, m.product_name), every=self._number(m.avg_days_between),
-                since=m.days_since_last_purchase,
+                product=self._product(m["productId"], m["productName"]), every=self._number(m["avgDaysBetween"]),
+                since=m["daysSinceLastPurchase"],
             ) for m in a.missing_regulars)
             lines.append(p.overdue.format(items=items))
         elif a.missing_regulars is not None:
@@ -166,7 +166,7 @@ class _AnalysisWriter:
             better = tiers[tiers.index(a.loyalty_tier) - 1]
             actions.append(p.action_next_tier.format(tier=a.loyalty_tier, next=better))
         if a.missing_regulars:
-            items = ", ".join(self._product(m.product_id, m.product_name) for m in a.missing_regulars)
+            items = ", ".join(self._product(m["productId"], m["productName"]) for m in a.missing_regulars)
             actions.append(p.action_overdue.format(items=items))
         return actions
 

@@ -2,6 +2,10 @@
 
 `model_dump(mode="json", by_alias=True)` gives the seed's shape. In region mode the seed's object has no
 `customerId` and no `age`, so they are left out there.
+
+The analysis and its reasons are models. The items of the lists (conditions, top products, missing regulars) are
+TypedDicts keyed as in the JSON: plain dicts, typed, and a fraction of a model's cost to build, which matters
+as every analysis has several of them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 Mode = Literal["regular", "new_customer", "region"]
 Op = Literal["<", "<=", ">", ">=", "=="]
@@ -19,7 +24,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(populate_by_name=True, frozen=True)
 
 
-class Condition(_Out):
+class Condition(TypedDict):
     """One comparison behind a segment, e.g. lastPurchaseDaysAgo 74 > 60."""
 
     metric: str
@@ -41,23 +46,27 @@ class Reason(_Out):
     conditions: tuple[Condition, ...] = ()
 
 
-class TopProduct(_Out):
-    product_id: str = Field(alias="productId")
-    total_quantity: int = Field(alias="totalQuantity")
-    total_spent: float = Field(alias="totalSpent")
-    last_bought: str = Field(alias="lastBought")
-    product_name: str | None = Field(default=None, alias="productName")
-    category: str | None = None
+class TopProduct(TypedDict):
+    """One of the customer's top products by spend, keyed as in the JSON."""
+
+    productId: str
+    totalQuantity: int
+    totalSpent: float
+    lastBought: str
+    productName: str | None
+    category: str | None
 
 
-class MissingRegular(_Out):
-    product_id: str = Field(alias="productId")
-    product_name: str | None = Field(default=None, alias="productName")
-    category: str | None = None
-    avg_days_between: float = Field(alias="avgDaysBetween")
-    days_since_last_purchase: int = Field(alias="daysSinceLastPurchase")
-    days_overdue: float = Field(alias="daysOverdue")
-    last_bought: str = Field(alias="lastBought")
+class MissingRegular(TypedDict):
+    """A regular product the customer is overdue to buy again, keyed as in the JSON."""
+
+    productId: str
+    productName: str | None
+    category: str | None
+    avgDaysBetween: float
+    daysSinceLastPurchase: int
+    daysOverdue: float
+    lastBought: str
 
 
 class Analysis(_Out):

@@ -101,12 +101,12 @@ def test_missing_regulars(avg_days: float, days_ago: int, missing: bool) -> None
                                 AS_OF)
 
     assert analysis.missing_regulars is not None
-    assert [m.product_id for m in analysis.missing_regulars] == (["P-2001"] if missing else [])
+    assert [m["productId"] for m in analysis.missing_regulars] == (["P-2001"] if missing else [])
     if missing:
         regular = analysis.missing_regulars[0]
-        assert regular.days_overdue == days_ago - avg_days
-        assert regular.days_since_last_purchase == days_ago
-        assert regular.product_name == "Dr. C. Tuna Tea Tree Face Wash"  # from the bundled catalog
+        assert regular["daysOverdue"] == days_ago - avg_days
+        assert regular["daysSinceLastPurchase"] == days_ago
+        assert regular["productName"] == "Dr. C. Tuna Tea Tree Face Wash"  # from the bundled catalog
 
 
 def test_top_products_are_five_by_spend() -> None:
@@ -114,7 +114,7 @@ def test_top_products_are_five_by_spend() -> None:
     analysis = analyze_customer(customer(lines), AS_OF)
 
     assert analysis.top_products is not None
-    assert [p.product_id for p in analysis.top_products] == ["P-7", "P-6", "P-5", "P-4", "P-3"]
+    assert [p["productId"] for p in analysis.top_products] == ["P-7", "P-6", "P-5", "P-4", "P-3"]
 
 
 def test_estimated_budget_is_1_2_times_avg_basket() -> None:

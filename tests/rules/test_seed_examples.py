@@ -75,7 +75,7 @@ def test_reasons_are_machine_and_human_readable() -> None:
     assert churn.code == "Aktif"
     assert churn.basis == "rule"
     assert churn.text == "Aktif: lastPurchaseDaysAgo 11 ≤ 29"
-    assert [(c.metric, c.value, c.op, c.threshold) for c in churn.conditions] == [
+    assert [(c["metric"], c["value"], c["op"], c["threshold"]) for c in churn.conditions] == [
         ("lastPurchaseDaysAgo", 11, "<=", 29)
     ]
     assert set(analysis.reasons) == {"ageSegment", "churnSegment", "valueSegment", "loyaltyTier",

@@ -15,7 +15,8 @@ from tests.rules.payloads import AS_OF, customer, line
 
 
 def described(reason: Reason) -> tuple[str | None, str, str, list[tuple[Any, ...]]]:
-    return reason.code, reason.basis, reason.text, [(c.metric, c.value, c.op, c.threshold) for c in reason.conditions]
+    return reason.code, reason.basis, reason.text, [(c["metric"], c["value"], c["op"], c["threshold"])
+                                                        for c in reason.conditions]
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,7 @@ def test_a_customers_orders_are_real_orders_in_the_analysis() -> None:
     # 3 real orders (the first holds two products), not the 4 product-order lines of the seed's definition.
     assert (analysis.order_count, analysis.total_spent, analysis.avg_basket) == (3, 80.0, 26.67)
     assert analysis.affinity_category == "SKINCARE"
-    assert [p.product_id for p in analysis.top_products or ()] == ["P-1", "P-2"]
+    assert [p["productId"] for p in analysis.top_products or ()] == ["P-1", "P-2"]
 
 
 def test_seed_json_gives_the_same_analyses_as_the_raw_seed_customers() -> None:

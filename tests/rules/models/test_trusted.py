@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from rules import analyze_customer
-from rules.models.analysis import Analysis, Condition, Reason, TopProduct
+from rules.models.analysis import Analysis, Condition, Reason
 from rules.models.trusted import trusted
 from tests.rules.payloads import AS_OF, customer, line
 from tests.rules.test_properties import payloads
@@ -83,7 +83,7 @@ def test_any_valid_payload_is_built_as_validation_would_build_it(payload: dict[s
 
 
 def test_trusted_takes_the_values_as_they_are() -> None:
-    condition = trusted(Condition, {"metric": "age", "value": 30, "op": "<=", "threshold": 35})
+    condition: Condition = {"metric": "age", "value": 30, "op": "<=", "threshold": 35}
     reason = trusted(Reason, {"code": "GençYetişkin", "basis": "rule", "text": "t", "conditions": (condition,)})
 
     assert reason == Reason.model_validate({"code": "GençYetişkin", "basis": "rule", "text": "t",
@@ -96,8 +96,12 @@ def test_trusted_takes_the_values_as_they_are() -> None:
 
 def test_a_value_of_the_wrong_type_is_caught_by_the_check() -> None:
     # The check above must be able to fail: an int where validation gives a float.
-    product = trusted(TopProduct, {"product_id": "P-1", "total_quantity": 1, "total_spent": 5,
-                                   "last_bought": "2026-01-01T00:00:00", "product_name": None, "category": None})
-    validated = TopProduct.model_validate(product.model_dump(by_alias=True))
-    with pytest.raises(AssertionError, match="total_spent: int vs float"):
-        assert_same_values_and_types(product, validated, "product")
+    analysis = analyze_customer(MODES["regular"], AS_OF)
+    assert analysis.top_products
+    values = dict(analysis.__dict__)
+    values["top_products"] = ({**analysis.top_products[0], "totalSpent": 5},)
+    broken = trusted(Analysis, values)
+
+    validated = Analysis.model_validate(broken.model_dump(by_alias=True))
+    with pytest.raises(AssertionError, match=r"top_products\[0\]\['totalSpent'\]: int vs float"):
+        assert_same_values_and_types(broken, validated)
