@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from rules import Analysis, InvalidInput, Problem, analyze_customer
 from rules.errors import describe_input
-from rules.models.request import CustomerData
+from rules.models.request import CUSTOMER_DATA
 from rules.rulebook import Rulebook, default_rulebook
 
 MAX_COHORT_CUSTOMERS = 1000
@@ -136,7 +136,7 @@ def check_without_day(customer_data: Any) -> None:
     if not isinstance(customer_data, dict):
         raise InvalidInput([Problem("", "customerData must be a JSON object", describe_input(customer_data))])
     try:
-        CustomerData.model_validate(customer_data, context={"as_of": None})
+        CUSTOMER_DATA.validate_python(customer_data, context={"as_of": None})
     except ValidationError as error:
         raise InvalidInput.from_validation_error(error) from None
 

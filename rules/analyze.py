@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rules.errors import InvalidInput, Problem
 from rules.models.analysis import Analysis, MissingRegular, Reason, TopProduct
 from rules.models.dates import parse_day, today_utc
-from rules.models.request import Customer, CustomerData, ProductLine
+from rules.models.request import CUSTOMER_DATA, Customer, CustomerData, ProductLine
 from rules.models.trusted import trusted
 from rules.reference import product_catalog
 from rules.regions import ResolvedRegion, resolve_region
@@ -28,7 +28,7 @@ def parse_customer_data(customer_data: Any, as_of: date) -> CustomerData:
     if not isinstance(customer_data, dict):
         raise InvalidInput([Problem("", "customerData must be a JSON object", _type_name(customer_data))])
     try:
-        return CustomerData.model_validate(customer_data, context={"as_of": as_of})
+        return CUSTOMER_DATA.validate_python(customer_data, context={"as_of": as_of})
     except ValidationError as error:
         raise InvalidInput.from_validation_error(error) from None
 
@@ -57,13 +57,13 @@ def analyze_customer(
 def analyze_parsed(data: CustomerData, as_of: date, rules: Rulebook) -> Analysis:
     """Segment an already validated request (the mode is chosen here)."""
     region = resolve_region(data)
-    customer = data.customer
-    customer_id = data.customer_id or (customer.customer_id if customer else None)
+    customer = data.get("customer")
+    customer_id = data.get("customerId") or (customer.get("customerId") if customer else None)
     if customer is None:
         if customer_id is not None:
             raise InvalidInput([Problem("customer", "a customerId needs a customer object", None)])
         return _region_profile(data, region, as_of, rules)
-    if not customer.product_history:
+    if not customer.get("productHistory"):
         return _new_customer(data, customer, customer_id, region, as_of, rules)
     return _regular(data, customer, customer_id, region, as_of, rules)
 
@@ -111,12 +111,12 @@ def _type_name(value: Any) -> str:
 
 def _region_profile(data: CustomerData, region: ResolvedRegion, as_of: date, rules: Rulebook) -> Analysis:
     if region.name is None:
-        raise InvalidInput([Problem("region", f"region mode needs a region: {region.how}", data.city)])
+        raise InvalidInput([Problem("region", f"region mode needs a region: {region.how}", data.get("city"))])
     d = rules.region_profile
     median = region.median_basket
     why = f"regional default (region mode, {region.name})"
     return trusted(Analysis, {
-        "mode": "region", "customer_id": None, "city": data.city, "region": region.name,
+        "mode": "region", "customer_id": None, "city": data.get("city"), "region": region.name,
         "climate_type": region.climate_type, "age": None, "age_segment": d.age, "gender": None,
         "churn_segment": d.churn, "value_segment": d.value, "loyalty_tier": d.loyalty,
         "affinity_category": region.trend, "affinity_type": d.affinity, "diversity_profile": d.diversity,
@@ -148,19 +148,20 @@ def _new_customer(
     median = region.median_basket
     why = "new customer, no purchase history yet (seed default)"
     warnings = list(_region_warnings(region))
-    if customer.registered_at is None:
+    registered, age_years = customer.get("registeredAt"), customer.get("age")
+    if registered is None:
         warnings.append("registeredAt is missing and there are no purchases: membershipDays is 0")
-    age = _age(customer.age, classifiers(rules))
+    age = _age(age_years, classifiers(rules))
     return trusted(Analysis, {
-        "mode": "new_customer", "customer_id": customer_id, "city": data.city or customer.city,
-        "region": region.name, "climate_type": region.climate_type, "age": customer.age,
-        "age_segment": age.code, "gender": customer.gender, "churn_segment": d.churn, "value_segment": d.value,
+        "mode": "new_customer", "customer_id": customer_id, "city": data.get("city") or customer.get("city"),
+        "region": region.name, "climate_type": region.climate_type, "age": age_years,
+        "age_segment": age.code, "gender": customer.get("gender"), "churn_segment": d.churn, "value_segment": d.value,
         "loyalty_tier": d.loyalty, "affinity_category": region.trend, "affinity_type": d.affinity,
         "diversity_profile": d.diversity,
         "estimated_budget": _money(rules.budget_factor * median) if median else None,
         "avg_basket": _money(median) if median else None, "avg_monthly_spend": 0.0,
         "last_purchase_days_ago": d.last_purchase_days_ago, "order_count": 0, "total_spent": 0.0,
-        "membership_days": (as_of - customer.registered_at).days if customer.registered_at else 0,
+        "membership_days": (as_of - registered).days if registered else 0,
         "missing_regulars": (), "top_products": (), "message": d.message,
         "as_of": as_of, "rulebook_version": rules.version, "is_new_customer": True,
         "median_basket": median, "median_basket_source": region.median_source,
@@ -183,7 +184,7 @@ def _regular(
     as_of: date, rules: Rulebook,
 ) -> Analysis:
     classify = classifiers(rules)
-    lines = customer.product_history
+    lines = customer["productHistory"]
     warnings = _region_warnings(region)
     # Every total in one pass over the history.
     total_spent = 0.0
@@ -204,10 +205,11 @@ def _regular(
         product_id = line.get("productId")
         if product_id is not None:
             products.append((product_id, line))
-    orders = customer.total_orders if customer.total_orders is not None else line_orders
+    total_orders = customer.get("totalOrders")
+    orders = total_orders if total_orders is not None else line_orders
     days_since = (as_of - last_purchase).days
 
-    registered = customer.registered_at
+    registered = customer.get("registeredAt")
     if registered is None:
         registered = min(line.get("firstPurchase") or line["lastPurchase"] for line in lines)
         warnings += (f"registeredAt is missing: membership counted from the first purchase "
@@ -216,7 +218,8 @@ def _regular(
     rate_months = max(membership_days / rules.days_per_month, rules.min_months_for_rates)
     avg_basket = total_spent / orders if orders else 0.0
 
-    age = unknown("age is missing") if customer.age is None else classify.age(customer.age)
+    age_years = customer.get("age")
+    age = unknown("age is missing") if age_years is None else classify.age(age_years)
     churn = classify.churn(days_since)
     value = _value(avg_basket, region, classify)
     loyalty = classify.loyalty(membership_days, orders)
@@ -228,9 +231,9 @@ def _regular(
 
     # Money is reported to the cent.
     return trusted(Analysis, {
-        "mode": "regular", "customer_id": customer_id, "city": data.city or customer.city,
-        "region": region.name, "climate_type": region.climate_type, "age": customer.age,
-        "age_segment": age.code, "gender": customer.gender, "churn_segment": churn.code or "",
+        "mode": "regular", "customer_id": customer_id, "city": data.get("city") or customer.get("city"),
+        "region": region.name, "climate_type": region.climate_type, "age": age_years,
+        "age_segment": age.code, "gender": customer.get("gender"), "churn_segment": churn.code or "",
         "value_segment": value.code, "loyalty_tier": loyalty.code, "affinity_category": affinity_category.code,
         "affinity_type": affinity.code, "diversity_profile": diversity.code,
         "estimated_budget": round(rules.budget_factor * avg_basket, 2), "avg_basket": round(avg_basket, 2),

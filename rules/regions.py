@@ -30,14 +30,14 @@ class ResolvedRegion:
 
 def resolve_region(data: CustomerData) -> ResolvedRegion:
     """Resolve the region of a request: request object, then customer's region, then city."""
-    given = data.region
-    customer = data.customer
+    given = data.get("region")
+    customer = data.get("customer")
     if given is not None:
-        return _from_region_object(given.name, given.climate_type, given.median_basket, given.trend,
-                                   given.median_basket_source)
-    if customer is not None and customer.region:
-        return _from_name(customer.region, "customer.region")
-    city = data.city or (customer.city if customer else None)
+        return _from_region_object(given["name"], given.get("climateType"), given.get("medianBasket"),
+                                   given.get("trend"), given.get("medianBasketSource", "request"))
+    if customer is not None and customer.get("region"):
+        return _from_name(customer["region"], "customer.region")
+    city = data.get("city") or (customer.get("city") if customer else None)
     return _from_city(city) if city else _UNRESOLVED
 
 

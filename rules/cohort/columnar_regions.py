@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
 from rules.cohort.columnar_text import TEXT
-from rules.models.request import CustomerData
+from rules.models.request import CUSTOMER_DATA
 from rules.reference import region_by_name
 from rules.regions import ResolvedRegion, resolve_region
 from rules.segments import num, unknown
@@ -98,7 +98,7 @@ def resolve_regions(
         requests.append(request)
     requests += [{"city": name, "customer": {"city": name}} for name in city_names]
     requests.append({"customer": {}})
-    resolved = [resolve_region(CustomerData.model_validate(r)) for r in requests]
+    resolved = [resolve_region(CUSTOMER_DATA.validate_python(r)) for r in requests]
     group = np.where(region_codes >= 0, region_codes,
                      np.where(city_codes >= 0, len(region_names) + city_codes, len(requests) - 1))
     table = _table(group, resolved)

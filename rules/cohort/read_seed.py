@@ -21,7 +21,7 @@ from rules.cohort.load import Loaded
 from rules.cohort.parts import Part
 from rules.cohort.tables import CustomerColumns, HistoryColumns, Known, history_frame
 from rules.errors import InvalidInput
-from rules.models.request import Customer, ProductLine
+from rules.models.request import CUSTOMER, Customer, ProductLine
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 RECORD_TEXT_LIMIT = 2000
@@ -42,7 +42,7 @@ def read_seed_json(loaded: Loaded) -> Part:
         reason, problem, customer = _check(record)
         problems.append(problem)
         if customer is not None:
-            key = customer.customer_id or ""
+            key = customer.get("customerId") or ""
             text = json.dumps(record, sort_keys=True, ensure_ascii=False)
             if key in seen:
                 reason = "duplicate_row" if seen[key] == text else "duplicate_customer"
@@ -72,7 +72,7 @@ def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
     if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
         return "missing_customer_id", None, None
     try:
-        customer = Customer.model_validate(record)
+        customer = CUSTOMER.validate_python(record)
     except ValidationError as error:
         return "invalid_customer", str(InvalidInput.from_validation_error(error)), None
     return None, None, customer
@@ -87,20 +87,20 @@ def _customers(customers: list[Customer]) -> CustomerColumns:
                                                                                   dtype=np.bool_))
 
     return CustomerColumns(
-        customer_id=texts([c.customer_id for c in customers]),
-        city=texts([c.city for c in customers]),
-        region=texts([c.region for c in customers]),
-        gender=texts([c.gender for c in customers]),
-        age=known([c.age for c in customers]),
-        registered_at=known([c.registered_at.toordinal() - EPOCH_ORDINAL if c.registered_at else None
+        customer_id=texts([c.get("customerId") for c in customers]),
+        city=texts([c.get("city") for c in customers]),
+        region=texts([c.get("region") for c in customers]),
+        gender=texts([c.get("gender") for c in customers]),
+        age=known([c.get("age") for c in customers]),
+        registered_at=known([_ordinal(registered) if (registered := c.get("registeredAt")) else None
                              for c in customers]),
-        total_orders=known([c.total_orders for c in customers]),
+        total_orders=known([c.get("totalOrders") for c in customers]),
     )
 
 
 def _history(customers: list[Customer]) -> pd.DataFrame:
-    lines: list[tuple[str, ProductLine]] = [(c.customer_id or "", line) for c in customers
-                                            for line in c.product_history]
+    lines: list[tuple[str, ProductLine]] = [(c.get("customerId") or "", line) for c in customers
+                                            for line in c.get("productHistory", ())]
 
     def days(values: list[int]) -> np.ndarray:
         return np.array(values, dtype=np.int64)

@@ -1,25 +1,26 @@
 """The seed's `customerData` request, validated.
 
-Field names are the seed's camelCase (aliases); Python code uses snake_case, except in the product lines, which
-are plain dicts keyed as in the JSON (`ProductLine`). Unknown fields are ignored.
-Checks that involve the as-of day read it from the validation context key ``"as_of"``.
+Every part is a TypedDict keyed as in the JSON, so validation gives plain dicts: typed, and a fraction of the
+cost of model instances (one analysis is meant to take microseconds, and validation is a good part of it).
+Optional keys that the input leaves out are absent, unknown keys are dropped and texts are stripped. Checks that
+involve the as-of day read it from the validation context key ``"as_of"``. `CUSTOMER_DATA` and `CUSTOMER` are
+the validators; `rules.analyze.parse_customer_data` turns their errors into `InvalidInput`.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, NotRequired, Self
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import (
-    BaseModel,
+    AfterValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
-    field_validator,
-    model_validator,
     with_config,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -36,21 +37,17 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(min_length=1, max_length=64)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
-
-class _Request(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", str_strip_whitespace=True)
+_CONFIG = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
-def _not_after_as_of(day: date | None, info: ValidationInfo) -> date | None:
+def _not_after_as_of(day: date, info: ValidationInfo) -> date:
     as_of = (info.context or {}).get("as_of")
-    if day is not None and as_of is not None and day > as_of:
+    if as_of is not None and day > as_of:
         raise ValueError(f"is after the as-of day {as_of.isoformat()}")
     return day
 
 
-# A customer has many product lines, so a line is a TypedDict (a plain dict keyed as in the JSON): validating
-# it costs about half of building a model instance per line.
-@with_config(ConfigDict(extra="ignore", str_strip_whitespace=True))
+@with_config(_CONFIG)
 class ProductLine(TypedDict):
     """One product in the customer's purchase history (one line per product), keyed as in the JSON.
 
@@ -91,62 +88,74 @@ def _line_in_order(raw: Any, validate: ValidatorFunctionWrapHandler, info: Valid
 CheckedProductLine = Annotated[ProductLine, WrapValidator(_line_in_order)]
 
 
-class Customer(_Request):
-    """The customer and their purchase history."""
+@with_config(_CONFIG)
+class Customer(TypedDict):
+    """The customer and their purchase history (no `productHistory`: no purchases yet)."""
 
-    customer_id: Id | None = Field(default=None, alias="customerId")
-    city: Name | None = None
-    region: Name | None = None
-    age: int | None = Field(default=None, ge=0, le=120)
-    gender: Annotated[str, Field(max_length=32)] | None = None
-    registered_at: Day | None = Field(default=None, alias="registeredAt")
-    total_orders: int | None = Field(default=None, alias="totalOrders", ge=0)
-    product_history: list[CheckedProductLine] = Field(
-        default_factory=list, alias="productHistory", max_length=MAX_PRODUCT_LINES
-    )
-
-    _registered_not_after_as_of = field_validator("registered_at")(_not_after_as_of)
-
-    @model_validator(mode="after")
-    def _total_orders_consistent(self) -> Self:
-        # Every real order shows up in at least one product line, and a line counts each order once.
-        if self.total_orders is None or not self.product_history:
-            return self
-        line_orders = [line["orderCount"] for line in self.product_history]
-        if not max(line_orders) <= self.total_orders <= sum(line_orders):
-            raise ValueError(
-                f"totalOrders {self.total_orders} must lie between the largest product orderCount "
-                f"({max(line_orders)}) and their sum ({sum(line_orders)})"
-            )
-        return self
+    customerId: NotRequired[Id | None]
+    city: NotRequired[Name | None]
+    region: NotRequired[Name | None]
+    age: NotRequired[Annotated[int, Field(ge=0, le=120)] | None]
+    gender: NotRequired[Annotated[str, Field(max_length=32)] | None]
+    registeredAt: NotRequired[Annotated[Day, AfterValidator(_not_after_as_of)] | None]
+    totalOrders: NotRequired[Annotated[int, Field(ge=0)] | None]
+    productHistory: NotRequired[Annotated[list[CheckedProductLine], Field(max_length=MAX_PRODUCT_LINES)]]
 
 
-class Region(_Request):
+def _total_orders_consistent(customer: Customer) -> Customer:
+    # Every real order shows up in at least one product line, and a line counts each order once.
+    total, lines = customer.get("totalOrders"), customer.get("productHistory")
+    if total is None or not lines:
+        return customer
+    line_orders = [line["orderCount"] for line in lines]
+    if not max(line_orders) <= total <= sum(line_orders):
+        raise ValueError(
+            f"totalOrders {total} must lie between the largest product orderCount "
+            f"({max(line_orders)}) and their sum ({sum(line_orders)})"
+        )
+    return customer
+
+
+CheckedCustomer = Annotated[Customer, AfterValidator(_total_orders_consistent)]
+
+
+@with_config(_CONFIG)
+class Region(TypedDict):
     """A region object as the request gives it; fields it leaves out come from the reference table."""
 
     name: Name
-    climate_type: Label | None = Field(default=None, alias="climateType")
-    median_basket: float | None = Field(default=None, alias="medianBasket", gt=0, allow_inf_nan=False)
-    # "cohort" when a batch computed the median from its own customers (region not in the reference).
-    median_basket_source: Literal["request", "cohort"] = Field(default="request", alias="medianBasketSource")
-    trend: Label | None = None
-    seasonal_needs: dict[Label, Annotated[list[Name], Field(max_length=MAX_SEASON_ITEMS)]] | None = Field(
-        default=None, alias="seasonalNeeds", max_length=12
-    )
-    cities: Annotated[list[Name], Field(max_length=MAX_CITIES)] | None = None
+    climateType: NotRequired[Label | None]
+    medianBasket: NotRequired[Annotated[float, Field(gt=0, allow_inf_nan=False)] | None]
+    # "cohort" when a batch computed the median from its own customers (region not in the reference);
+    # "request" when left out.
+    medianBasketSource: NotRequired[Literal["request", "cohort"]]
+    trend: NotRequired[Label | None]
+    seasonalNeeds: NotRequired[
+        Annotated[dict[Label, Annotated[list[Name], Field(max_length=MAX_SEASON_ITEMS)]], Field(max_length=12)]
+        | None
+    ]
+    cities: NotRequired[Annotated[list[Name], Field(max_length=MAX_CITIES)] | None]
 
 
-class CustomerData(_Request):
+@with_config(_CONFIG)
+class CustomerData(TypedDict):
     """The seed's `customerData` object."""
 
-    customer_id: Id | None = Field(default=None, alias="customerId")
-    city: Name | None = None
-    customer: Customer | None = None
-    region: Region | None = None
+    customerId: NotRequired[Id | None]
+    city: NotRequired[Name | None]
+    customer: NotRequired[CheckedCustomer | None]
+    region: NotRequired[Region | None]
 
-    @model_validator(mode="after")
-    def _ids_agree(self) -> Self:
-        inner = self.customer.customer_id if self.customer else None
-        if self.customer_id and inner and self.customer_id != inner:
-            raise ValueError(f"customerId {self.customer_id!r} differs from customer.customerId {inner!r}")
-        return self
+
+def _ids_agree(data: CustomerData) -> CustomerData:
+    outer, inner = data.get("customerId"), (data.get("customer") or {}).get("customerId")
+    if outer and inner and outer != inner:
+        raise ValueError(f"customerId {outer!r} differs from customer.customerId {inner!r}")
+    return data
+
+
+CUSTOMER_DATA: TypeAdapter[CustomerData] = TypeAdapter(Annotated[CustomerData, AfterValidator(_ids_agree)])
+"""Validates a `customerData` object (pass the as-of day as ``context={"as_of": day}``)."""
+
+CUSTOMER: TypeAdapter[Customer] = TypeAdapter(CheckedCustomer)
+"""Validates a seed customer object on its own (the cohort reader's seed JSON)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.models.request import CustomerData
+from rules.models.request import CUSTOMER_DATA
 from rules.regions import ResolvedRegion, resolve_region
 
 
 def resolved(payload: dict[str, Any]) -> ResolvedRegion:
-    return resolve_region(CustomerData.model_validate(payload))
+    return resolve_region(CUSTOMER_DATA.validate_python(payload))
 
 
 def test_region_objects_with_the_same_name_keep_their_own_values() -> None:
