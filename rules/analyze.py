@@ -299,14 +299,13 @@ def _affinity(
     if not spend_by_category:
         missing = unknown("the data has no product categories")
         return missing, missing
-    if len(spend_by_category) == 1:
-        top = next(iter(spend_by_category))
-        total = spend_by_category[top]
-    else:
-        # Highest spend wins; ties go to the alphabetically first category, so the answer is reproducible.
-        top = min(spend_by_category, key=lambda c: (-spend_by_category[c], c))
-        total = sum(spend_by_category.values())
-    category = reason(top, "rule", f"{top}: highest spend, {num(spend_by_category[top])} of {num(total)}")
+    # Highest spend wins; ties go to the alphabetically first category, so the answer is reproducible.
+    top, top_spend, total = "", -1.0, 0
+    for name, spent in spend_by_category.items():
+        total += spent  # in order of first appearance, as the cohort path adds them
+        if spent > top_spend or (spent == top_spend and name < top):
+            top, top_spend = name, spent
+    category = reason(top, "rule", f"{top}: highest spend, {num(top_spend)} of {num(total)}")
     return category, classify.affinity_type(top, orders_by_category[top], line_orders)
 
 

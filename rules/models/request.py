@@ -86,6 +86,32 @@ def _line_in_order(raw: Any, validate: ValidatorFunctionWrapHandler, info: Valid
 
 
 CheckedProductLine = Annotated[ProductLine, WrapValidator(_line_in_order)]
+_CHECKED_HISTORY: TypeAdapter[list[ProductLine]] = TypeAdapter(
+    Annotated[list[CheckedProductLine], Field(max_length=MAX_PRODUCT_LINES)]
+)
+
+
+def _history_in_order(raw: Any, validate: ValidatorFunctionWrapHandler, info: ValidationInfo) -> list[ProductLine]:
+    """Every line valid, and none bought last before it was bought first or after the as-of day.
+
+    One Python call per history instead of one per line: the lines are validated together and their days checked
+    in one loop. Only when something is wrong are they validated again one by one (`CheckedProductLine`), so
+    that every problem is listed with its location.
+    """
+    try:
+        lines: list[ProductLine] = validate(raw)
+    except ValidationError:
+        lines = []  # some line is invalid: the days of the valid ones may be wrong too
+    else:
+        as_of = (info.context or {}).get("as_of")
+        for line in lines:
+            last, first = line["lastPurchase"], line.get("firstPurchase")
+            if (first is not None and last < first) or (as_of is not None and last > as_of):
+                break
+        else:
+            return lines
+    _CHECKED_HISTORY.validate_python(raw, context=info.context)
+    raise AssertionError("a history that failed its checks passed them line by line")  # pragma: no cover
 
 
 @with_config(_CONFIG)
@@ -99,7 +125,9 @@ class Customer(TypedDict):
     gender: NotRequired[Annotated[str, Field(max_length=32)] | None]
     registeredAt: NotRequired[Annotated[Day, AfterValidator(_not_after_as_of)] | None]
     totalOrders: NotRequired[Annotated[int, Field(ge=0)] | None]
-    productHistory: NotRequired[Annotated[list[CheckedProductLine], Field(max_length=MAX_PRODUCT_LINES)]]
+    productHistory: NotRequired[
+        Annotated[list[ProductLine], Field(max_length=MAX_PRODUCT_LINES), WrapValidator(_history_in_order)]
+    ]
 
 
 def _total_orders_consistent(customer: Customer) -> Customer:

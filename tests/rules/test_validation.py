@@ -112,6 +112,27 @@ def test_wrong_types_and_every_problem_listed_at_once() -> None:
     assert found["customer.productHistory[1].totalSpent"][1] == "lots"
 
 
+def test_purchase_days_out_of_order_are_listed_with_the_other_problems_of_the_history() -> None:
+    # The days of a history are checked together, after its lines validate; a bad line must not hide them.
+    lines = [{**line("P-1"), "totalSpent": -2},
+             {**line("P-2"), "firstPurchase": "2026-02-05", "lastPurchase": "2026-02-01T10:00:00"},
+             {**line("P-3"), "lastPurchase": "2026-03-01"}]
+
+    assert problems(customer(lines, age=300)) == {
+        "customer.age": ("Input should be less than or equal to 120", 300),
+        "customer.productHistory[0].totalSpent": ("Input should be greater than or equal to 0", -2),
+        "customer.productHistory[1].lastPurchase": ("is before firstPurchase 2026-02-05", "2026-02-01T10:00:00"),
+        "customer.productHistory[2].lastPurchase": ("is after the as-of day 2026-02-12", "2026-03-01"),
+    }
+
+
+def test_purchase_days_out_of_order_in_an_otherwise_valid_history() -> None:
+    lines = [line("P-1"), {**line("P-2"), "firstPurchase": "2026-02-05", "lastPurchase": "2026-02-01"}, line("P-3")]
+
+    assert problems(customer(lines)) == {
+        "customer.productHistory[1].lastPurchase": ("is before firstPurchase 2026-02-05", "2026-02-01")}
+
+
 def test_mismatched_customer_ids() -> None:
     payload = customer()
     payload["customerId"] = "C-2"
