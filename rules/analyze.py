@@ -300,7 +300,7 @@ def _affinity(
         missing = unknown("the data has no product categories")
         return missing, missing
     # Highest spend wins; ties go to the alphabetically first category, so the answer is reproducible.
-    top, top_spend, total = "", -1.0, 0
+    top, top_spend, total = "", -1.0, 0.0
     for name, spent in spend_by_category.items():
         total += spent  # in order of first appearance, as the cohort path adds them
         if spent > top_spend or (spent == top_spend and name < top):
