@@ -23,7 +23,6 @@ from pydantic import (
     WrapValidator,
     with_config,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from rules.models.dates import Day
@@ -66,28 +65,26 @@ class ProductLine(TypedDict):
     avgDaysBetween: NotRequired[Annotated[float, Field(ge=0, allow_inf_nan=False)] | None]
 
 
-def _line_in_order(raw: Any, validate: ValidatorFunctionWrapHandler, info: ValidationInfo) -> ProductLine:
-    """A valid line whose lastPurchase is neither before its firstPurchase nor after the as-of day.
-
-    The problem is located at lastPurchase and echoes the value as given, like a field's own error.
-    """
-    line: ProductLine = validate(raw)
-    last, first = line["lastPurchase"], line.get("firstPurchase")
+def _last_purchase_in_order(last: date, info: ValidationInfo) -> date:
+    first = (info.data or {}).get("firstPurchase")
     if first is not None and last < first:
-        problem = f"is before firstPurchase {first.isoformat()}"
-    else:
-        as_of = (info.context or {}).get("as_of")
-        if as_of is None or last <= as_of:
-            return line
-        problem = f"is after the as-of day {as_of.isoformat()}"
-    raise ValidationError.from_exception_data("ProductLine", [InitErrorDetails(
-        type=PydanticCustomError("value_error", problem), loc=("lastPurchase",), input=raw["lastPurchase"],
-    )])
+        raise ValueError(f"is before firstPurchase {first.isoformat()}")
+    return _not_after_as_of(last, info)
 
 
-CheckedProductLine = Annotated[ProductLine, WrapValidator(_line_in_order)]
-_CHECKED_HISTORY: TypeAdapter[list[ProductLine]] = TypeAdapter(
-    Annotated[list[CheckedProductLine], Field(max_length=MAX_PRODUCT_LINES)]
+class _CheckedProductLine(ProductLine):
+    """A product line whose lastPurchase is checked, as a field, against its firstPurchase and the as-of day.
+
+    Used only to locate problems (see `_history_in_order`); a field check runs even when other fields of the
+    line are invalid, so every problem of the line is listed.
+    """
+
+    # The same key with a check added: the one way to derive the checked line without repeating the others.
+    lastPurchase: Annotated[Day, AfterValidator(_last_purchase_in_order)]
+
+
+_CHECKED_HISTORY: TypeAdapter[list[_CheckedProductLine]] = TypeAdapter(
+    Annotated[list[_CheckedProductLine], Field(max_length=MAX_PRODUCT_LINES)]
 )
 
 
@@ -95,8 +92,8 @@ def _history_in_order(raw: Any, validate: ValidatorFunctionWrapHandler, info: Va
     """Every line valid, and none bought last before it was bought first or after the as-of day.
 
     One Python call per history instead of one per line: the lines are validated together and their days checked
-    in one loop. Only when something is wrong are they validated again one by one (`CheckedProductLine`), so
-    that every problem is listed with its location.
+    in one loop. Only when something is wrong are they validated again with field checks (`_CheckedProductLine`),
+    so that every problem is listed with its location.
     """
     try:
         lines: list[ProductLine] = validate(raw)

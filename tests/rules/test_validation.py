@@ -126,6 +126,15 @@ def test_purchase_days_out_of_order_are_listed_with_the_other_problems_of_the_hi
     }
 
 
+def test_a_line_with_a_bad_field_still_has_its_days_checked() -> None:
+    bad = {**line(), "orderCount": 0, "firstPurchase": "2026-02-05", "lastPurchase": "2026-02-01"}
+
+    assert problems(customer([line("P-0"), bad])) == {
+        "customer.productHistory[1].orderCount": ("Input should be greater than or equal to 1", 0),
+        "customer.productHistory[1].lastPurchase": ("is before firstPurchase 2026-02-05", "2026-02-01"),
+    }
+
+
 def test_purchase_days_out_of_order_in_an_otherwise_valid_history() -> None:
     lines = [line("P-1"), {**line("P-2"), "firstPurchase": "2026-02-05", "lastPurchase": "2026-02-01"}, line("P-3")]
 
