@@ -15,7 +15,8 @@ AS_OF = date(2026, 2, 12)
 
 def seed_example(name: str) -> dict[str, Any]:
     """A file of the seed's examples, e.g. ``seed_example("example-request")``."""
-    return json.loads((SEED / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+    example: dict[str, Any] = json.loads((SEED / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+    return example
 
 
 @pytest.fixture

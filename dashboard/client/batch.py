@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from dashboard.client.base import AgentClient, AgentError
+from dashboard.client.base import AgentError
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total)
@@ -38,8 +38,15 @@ def worker_session_id(session_id: str, worker: int) -> str:
     return f"{session_id}-w{worker}"
 
 
+class Invoker(Protocol):
+    """What `invoke_all` needs of a client: `AgentClient.invoke`."""
+
+    def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:
+        """Send one payload; see `dashboard.client.base.AgentClient.invoke`."""
+
+
 def invoke_all(
-    client: AgentClient,
+    client: Invoker,
     payloads: Sequence[Mapping[str, Any]],
     *,
     session_id: str,

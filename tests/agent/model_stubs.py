@@ -15,7 +15,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import unquote
 
 
@@ -47,7 +47,7 @@ class _Stub:
     def answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Any) -> None:
         raise AssertionError("subclasses answer")
 
-    def __enter__(self) -> _Stub:
+    def __enter__(self) -> Self:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, AsyncIterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from strands.models import Model
@@ -64,6 +64,7 @@ class ScriptedModel(Model):
         if isinstance(step, Exception):
             raise step
         yield {"messageStart": {"role": "assistant"}}
+        stop: Literal["end_turn", "tool_use"]
         if isinstance(step, str):
             yield {"contentBlockStart": {"start": {}}}
             yield {"contentBlockDelta": {"delta": {"text": step}}}

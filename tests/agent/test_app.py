@@ -97,7 +97,7 @@ def test_json_that_is_not_an_object_is_invalid_input(client: TestClient) -> None
 
 
 def test_unexpected_failure_is_500_without_internals(recorder: ListRecorder) -> None:
-    app = create_app(Runtime(FailingExplainer(), None, recorder))  # type: ignore[arg-type]
+    app = create_app(Runtime(FailingExplainer(), None, recorder))
     with TestClient(app) as client:
         response = client.post("/invocations", json=seed_payload(), headers={REQUEST_ID: "boom-1"})
 

@@ -81,7 +81,7 @@ def test_no_customer_data_reaches_the_logs(json_logs: Any) -> None:
                           {"tool": "analyze_customer", "input": {"customer_data": secret_payload()["customerData"]}},
                           f"{SECRET_ID} is Aktif"]), timeout_s=5),
                       recorder)
-    failing = Runtime(FailingExplainer(), None, recorder)  # type: ignore[arg-type]
+    failing = Runtime(FailingExplainer(), None, recorder)
     broken = secret_payload()
     broken["customerData"]["customer"]["age"] = SECRET_PRODUCT
     headers = {"X-Amzn-Bedrock-AgentCore-Runtime-Request-Id": "log-1"}

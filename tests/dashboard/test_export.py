@@ -35,10 +35,10 @@ def test_csv_cells_that_start_a_formula_are_neutralised_and_numbers_are_not() ->
 
     assert csv.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
     frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert frame.loc[0, ["customerId", "city", "region", "topProducts", "avgBasket"]].tolist() == [
+    assert list(frame.loc[0, ["customerId", "city", "region", "topProducts", "avgBasket"]]) == [
         "'=HYPERLINK(\"http://x\")", "'+90 İzmir", "'@Ege", "P-1 -Serum; P-2", "-12.5"]
     assert frame.loc[0, "churnSegmentReason"] == "Riskli: lastPurchaseDaysAgo 74 > 60"
-    assert frame.loc[1, ["customerId", "city"]].tolist() == ["C-2", "Ankara"]
+    assert list(frame.loc[1, ["customerId", "city"]]) == ["C-2", "Ankara"]
 
 
 def test_excel_cells_are_text_never_formulas() -> None:

@@ -162,7 +162,11 @@ def launcher() -> Iterator[tuple[subprocess.Popen[str], Output, int, int]]:
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
     stdout = process.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
     yield process, Output(lines), runtime_port, dashboard_port
     if process.poll() is None:  # the test failed half-way: leave nothing behind
         process.send_signal(signal.SIGINT)

@@ -7,14 +7,18 @@ import base64
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from agent.telemetry import CloudWatchRecorder, InvocationRecord
+from agent.telemetry.record import ExplanationSource, Mode, Outcome
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, local_cloudwatch, without_aws
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch.type_defs import DimensionTypeDef
 
 PAGE = "../../dashboard/app_pages/observability.py"
 ENTRY = "../../dashboard/streamlit_app.py"
@@ -51,9 +55,9 @@ def publish_invocations() -> None:
     recorder = CloudWatchRecorder(flush_seconds=3600)
     segments = {"churnSegment": {"Aktif": 3, "Riskli": 1}, "loyaltyTier": {"Altın": 4}}
     for index in range(8):
-        mode = "cohort" if index < 2 else "customer"
-        outcome = "internal_error" if index == 7 else "ok"
-        source = "model" if index % 2 else "template"
+        mode: Mode = "cohort" if index < 2 else "customer"
+        outcome: Outcome = "internal_error" if index == 7 else "ok"
+        source: ExplanationSource = "model" if index % 2 else "template"
         recorder.record(InvocationRecord(mode, outcome, 10.0 * (index + 1), source, segments))
     recorder.close()
 
@@ -107,7 +111,7 @@ def test_switching_the_segment_dimension(cloudwatch_endpoint: str) -> None:
 
 def test_agentcore_metrics_appear_with_a_runtime_arn(monkeypatch: pytest.MonkeyPatch, cloudwatch_endpoint: str) -> None:
     monkeypatch.setenv("SEGMENT_AGENT_RUNTIME_ARN", ARN)
-    dims = [
+    dims: list[DimensionTypeDef] = [
         {"Name": "Operation", "Value": "InvokeAgentRuntime"},
         {"Name": "Name", "Value": "segment_agent::DEFAULT"},
         {"Name": "Resource", "Value": ARN},

@@ -7,6 +7,7 @@ import socket
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -20,8 +21,11 @@ from dashboard.observability.window import time_window
 from rules import default_rulebook
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, local_cloudwatch
 
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch.type_defs import DimensionTypeDef
+
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/segment_agent-AbC123xyz"
-AGENTCORE_DIMS = [
+AGENTCORE_DIMS: list[DimensionTypeDef] = [
     {"Name": "Operation", "Value": "InvokeAgentRuntime"},
     {"Name": "Name", "Value": "segment_agent::DEFAULT"},
     {"Name": "Resource", "Value": ARN},

@@ -20,7 +20,7 @@ def test_cohort_api_reads_and_segments_the_seed_customers() -> None:
 
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == cohort.report.customers == 8
-    first = rules.analyze_customer(cohort.customer_data(frame.loc[0, "customerId"]), date(2026, 2, 12))
+    first = rules.analyze_customer(cohort.customer_data(str(frame.loc[0, "customerId"])), date(2026, 2, 12))
     assert frame.loc[0, "churnSegment"] == first.churn_segment
 
 

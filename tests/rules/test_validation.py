@@ -104,7 +104,8 @@ def test_total_orders_outside_line_counts() -> None:
 
 
 def test_wrong_types_and_every_problem_listed_at_once() -> None:
-    payload = customer([line(), {**line(), "totalSpent": "lots"}], age="old")
+    payload = customer([line(), {**line(), "totalSpent": "lots"}])
+    payload["customer"]["age"] = "old"
     payload["region"]["medianBasket"] = -3
 
     found = problems(payload)

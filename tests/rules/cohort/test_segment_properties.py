@@ -59,7 +59,7 @@ def cohorts(draw: st.DrawFn) -> Cohort:
         own = draw(lines(customer_id))
         line_orders = [line["order_count"] for line in own]
         total_orders = None
-        if own and draw(st.booleans()):
+        if bool(own) and draw(st.booleans()):
             total_orders = draw(st.integers(min_value=max(line_orders), max_value=sum(line_orders)))
         elif not own:
             total_orders = draw(st.none() | st.integers(min_value=0, max_value=3))
