@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
-from rules.cohort.columnar_text import TEXT
+from rules.cohort.columnar_strings import TEXT, all_equal, ends_in, equal_to_previous, repeated
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
 from rules.models.request import MAX_PRODUCT_LINES
@@ -82,11 +82,6 @@ class LineColumns:
 
     def __len__(self) -> int:
         return len(self.customer)
-
-    @cached_property
-    def position(self) -> IntArray:
-        """Each line's position among its customer's lines (0 for the first)."""
-        return np.arange(len(self.customer), dtype=np.int64) - self.starts[self.customer]
 
     @cached_property
     def product_codes(self) -> Encoded:
@@ -191,17 +186,7 @@ def _byte_lengths(array: pa.Array) -> IntArray:
 
 def _trimmed(array: pa.Array) -> pa.Array:
     """Strip Unicode White_Space from both ends; only texts whose end bytes could be spaces are looked at."""
-    if len(array) == 0 or array.buffers()[2] is None:
-        return array
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset: array.offset + len(array) + 1]
-    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
-    if len(data) == 0:
-        return array
-    # Empty (or null) texts look at a neighbour's byte: at worst a needless look, never a missed one.
-    last_byte = len(data) - 1
-    suspect = _MAY_START_SPACE[data[np.minimum(offsets[:-1], last_byte)]]
-    suspect |= _MAY_END_SPACE[data[np.maximum(offsets[1:] - 1, 0)]]
-    rows = np.flatnonzero(suspect)
+    rows = ends_in(array, _MAY_START_SPACE, _MAY_END_SPACE)
     if len(rows) == 0:
         return array
     texts = array.take(pa.array(rows)).to_pylist()
@@ -256,11 +241,9 @@ def customer_columns(cohort: Cohort, as_of: int, problems: Problems) -> Customer
 
 
 def _unique_ids(ids: pa.Array, problems: Problems) -> None:
-    if len(ids) < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py():
-        return
-    if len(pc.unique(ids)) != len(ids):
-        repeated = pd.Series(ids.to_pandas()).duplicated().to_numpy()
-        problems.add_rows("customers", "customer_id", np.flatnonzero(repeated), ids, "appears more than once")
+    again = np.flatnonzero(repeated(ids))
+    if len(again):
+        problems.add_rows("customers", "customer_id", again, ids, "appears more than once")
 
 
 def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Problems) -> IntArray:
@@ -268,13 +251,11 @@ def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Pro
     count = len(line_ids)
     if count == 0:
         return np.zeros(0, dtype=np.int64)
-    change = np.ones(count, dtype=np.bool_)
-    change[1:] = ~pc.equal(line_ids.slice(1), line_ids.slice(0, count - 1)).to_numpy(zero_copy_only=False)
-    run_starts = np.flatnonzero(change)
+    run_starts = np.flatnonzero(~equal_to_previous(line_ids))
     run_ids = line_ids.take(pa.array(run_starts))
     run_lengths = np.diff(np.append(run_starts, count))
     # As `read_cohort` lays them out: the customers with history first, in the history's order.
-    if len(run_ids) <= len(customer_ids) and pc.all(pc.equal(run_ids, customer_ids.slice(0, len(run_ids)))).as_py():
+    if len(run_ids) <= len(customer_ids) and all_equal(run_ids, customer_ids.slice(0, len(run_ids))):
         return np.repeat(np.arange(len(run_ids), dtype=np.int64), run_lengths)
     found = pc.index_in(run_ids, value_set=customer_ids)
     unknown = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))

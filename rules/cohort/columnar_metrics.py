@@ -10,28 +10,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_input import CustomerColumns, LineColumns, Problems
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
+from rules.cohort.compiled import kernel
 from rules.rulebook import Rulebook
 
 
-def ordered_sums(values: FloatArray, group: IntArray, position: IntArray, groups: int) -> FloatArray:
-    """Per group, ``((v0 + v1) + v2) + ...`` in the order given by `position` within the group.
-
-    Python's ``sum`` adds left to right; numpy's reductions add pairwise. The loop here runs over positions
-    within a group (as many as the largest group has members), each step one vectorised add.
-    """
-    totals = np.zeros(groups, dtype=np.float64)
-    for rows in _by_position(position):
-        totals[group[rows]] += values[rows]
-    return totals
-
-
-def _segment_starts(starts: IntArray, filled: BoolArray) -> IntArray:
-    return starts[:-1][filled]
+@kernel
+def _customer_totals(starts: IntArray, spent: FloatArray, orders: IntArray, first: IntArray, has_first: BoolArray,
+                     last: IntArray, as_of: int) -> tuple[FloatArray, IntArray, IntArray, IntArray, IntArray]:
+    """Per customer, over its lines in table order: spend (added left to right, as Python's loop adds it),
+    the sum and the largest of the lines' order counts, the last purchase and the first purchase (a line's
+    first purchase, or its last when the first is missing)."""
+    count = len(starts) - 1
+    total = np.zeros(count)
+    line_orders = np.zeros(count, dtype=np.int64)
+    most_orders = np.zeros(count, dtype=np.int64)
+    latest = np.full(count, as_of, dtype=np.int64)
+    earliest = np.full(count, as_of, dtype=np.int64)
+    for customer in range(count):
+        begin, end = starts[customer], starts[customer + 1]
+        if begin == end:
+            continue
+        spend, orders_sum, most, newest, oldest = 0.0, 0, orders[begin], last[begin], last[begin]
+        for line in range(begin, end):
+            spend += spent[line]
+            orders_sum += orders[line]
+            most = max(most, orders[line])
+            newest = max(newest, last[line])
+            oldest = min(oldest, first[line] if has_first[line] else last[line])
+        total[customer], line_orders[customer], most_orders[customer] = spend, orders_sum, most
+        latest[customer], earliest[customer] = newest, oldest
+    return total, line_orders, most_orders, latest, earliest
 
 
 @dataclass(frozen=True)
@@ -56,20 +70,9 @@ def customer_metrics(
     customers: CustomerColumns, lines: LineColumns, as_of: int, rules: Rulebook, problems: Problems
 ) -> CustomerMetrics:
     """Totals, recency, membership and rates for every customer."""
-    count = len(customers)
-    sizes = np.diff(lines.starts)
-    filled = sizes > 0
-    seg = _segment_starts(lines.starts, filled)
-    total_spent = ordered_sums(lines.total_spent, lines.customer, lines.position, count)
-    line_orders = np.zeros(count, dtype=np.int64)
-    most_orders = np.zeros(count, dtype=np.int64)
-    last = np.full(count, as_of, dtype=np.int64)
-    first_seen = np.full(count, as_of, dtype=np.int64)
-    if len(seg):
-        line_orders[filled] = np.add.reduceat(lines.order_count, seg)
-        most_orders[filled] = np.maximum.reduceat(lines.order_count, seg)
-        last[filled] = np.maximum.reduceat(lines.last, seg)
-        first_seen[filled] = np.minimum.reduceat(np.where(lines.has_first, lines.first, lines.last), seg)
+    filled = np.diff(lines.starts) > 0
+    total_spent, line_orders, most_orders, last, first_seen = _customer_totals(
+        lines.starts, lines.total_spent, lines.order_count, lines.first, lines.has_first, lines.last, as_of)
 
     given = customers.has_total_orders
     inconsistent = np.flatnonzero(filled & given & ((customers.total_orders < most_orders)
@@ -108,111 +111,55 @@ class CategoryMetrics:
 def category_metrics(lines: LineColumns, count: int) -> CategoryMetrics:
     """Spend and orders per customer × category, then the top category (ties: alphabetically first)."""
     encoded = lines.category_codes
-    names = encoded.values
-    alphabetical = np.argsort(np.asarray(pc.sort_indices(names)), kind="stable")
-    codes = encoded.codes.astype(np.int64)
-    known = codes >= 0
-    rows = np.flatnonzero(known)
-    empty = CategoryMetrics(np.zeros(count, dtype=np.bool_), names, np.zeros(count, dtype=np.int64),
-                            np.zeros(count), np.zeros(count, dtype=np.int64), np.zeros(count))
-    if len(rows) == 0:
-        return empty
-    rank = alphabetical[codes[rows]]
-    if len(names) <= _WIDE_CATEGORIES:
-        return _category_metrics_wide(lines, count, names, rows, rank)
-    key = lines.customer[rows] * (len(names) + 1) + rank
-    order = np.argsort(key, kind="stable")  # nearly sorted already: lines come in customer order
-    rows, key = rows[order], key[order]
-    boundary = np.ones(len(rows), dtype=np.bool_)
-    boundary[1:] = key[1:] != key[:-1]
-    group_starts = np.flatnonzero(boundary)
-    group_of_row = np.cumsum(boundary) - 1
-    groups = len(group_starts)
-    spend = ordered_sums(lines.total_spent[rows], group_of_row,
-                         np.arange(len(rows)) - group_starts[group_of_row], groups)
-    group_orders = np.add.reduceat(lines.order_count[rows], group_starts)
-    group_customer = lines.customer[rows[group_starts]]
-    group_code = codes[rows[group_starts]]
+    # Arrow sorts texts by their UTF-8 bytes, which is the order of code points: Python's order of str.
+    alphabetical = np.argsort(np.asarray(pc.sort_indices(encoded.values)), kind="stable").astype(np.int64)
+    has, top, top_spend, top_orders, total = _top_categories(lines.starts, encoded.codes, alphabetical,
+                                                             lines.total_spent, lines.order_count)
+    return CategoryMetrics(has, encoded.values, top, top_spend, top_orders, total)
 
-    customer_change = np.ones(groups, dtype=np.bool_)
-    customer_change[1:] = group_customer[1:] != group_customer[:-1]
-    customer_starts = np.flatnonzero(customer_change)
-    best = np.maximum.reduceat(spend, customer_starts)
-    slot = np.cumsum(customer_change) - 1
-    is_best = spend == best[slot]
-    best_groups = np.flatnonzero(is_best)
-    first_best = best_groups[np.r_[True, slot[best_groups[1:]] != slot[best_groups[:-1]]]]
 
-    # The scalar engine totals the categories in order of their first line.
-    appearance = np.argsort(rows[group_starts], kind="stable")
-    appearance_customer = group_customer[appearance]
-    appearance_change = np.ones(groups, dtype=np.bool_)
-    appearance_change[1:] = appearance_customer[1:] != appearance_customer[:-1]
-    appearance_starts = np.flatnonzero(appearance_change)
-    appearance_position = np.arange(groups) - appearance_starts[np.cumsum(appearance_change) - 1]
-    total = ordered_sums(spend[appearance], appearance_customer, appearance_position, count)
-
+@kernel
+def _top_categories(starts: IntArray, codes: npt.NDArray[np.int32], alphabetical: IntArray, spent: FloatArray,
+                    orders: IntArray) -> tuple[BoolArray, IntArray, FloatArray, IntArray, FloatArray]:
+    """`rules.analyze._affinity`'s loop for every customer: spend and orders per category (-1: none), added
+    in line order; the total over the categories in order of first appearance; the highest spend, ties to
+    the alphabetically first category."""
+    count = len(starts) - 1
     has = np.zeros(count, dtype=np.bool_)
     top = np.zeros(count, dtype=np.int64)
     top_spend = np.zeros(count)
     top_orders = np.zeros(count, dtype=np.int64)
-    winners = group_customer[first_best]
-    has[winners] = True
-    top[winners] = group_code[first_best]
-    top_spend[winners] = spend[first_best]
-    top_orders[winners] = group_orders[first_best]
-    return CategoryMetrics(has, names, top, top_spend, top_orders, total)
-
-
-_WIDE_CATEGORIES = 16
-
-
-def _category_metrics_wide(lines: LineColumns, count: int, names: pa.Array, rows: IntArray, rank: IntArray
-                           ) -> CategoryMetrics:
-    """`category_metrics` for few categories: a customers × categories table instead of a sort.
-
-    Lines are visited by their position within the customer (a loop over positions, each step vectorised):
-    category spends add up in line order, and each category joins the customer's total at its first line, so
-    the total adds the categories in order of first appearance, as the scalar engine does.
-    """
-    width = len(names)
-    every_line = len(rows) == len(lines)  # then rows is 0, 1, 2, …: spare the gathers
-    customer = lines.customer if every_line else lines.customer[rows]
-    cell = customer * width + rank  # columns in alphabetical order
-    position = lines.position if every_line else lines.position[rows]
-    spent = lines.total_spent if every_line else lines.total_spent[rows]
-    cells = count * width
-    spend = np.zeros(cells)
-    seen = np.zeros(cells, dtype=np.bool_)
-    firsts = []
-    for step in _by_position(position):
-        here = cell[step]
-        spend[here] += spent[step]
-        firsts.append(step[~seen[here]])
-        seen[here] = True
     total = np.zeros(count)
-    for step in firsts:  # the first line of each category, in position order
-        total[customer[step]] += spend[cell[step]]
-    order_count = lines.order_count if every_line else lines.order_count[rows]
-    orders = np.bincount(cell, weights=order_count, minlength=cells).astype(np.int64)
-
-    table = np.where(seen, spend, -np.inf).reshape(count, width)
-    top = np.argmax(table, axis=1)  # ties: the first column, alphabetically first
-    everyone = np.arange(count)
-    chosen = everyone * width + top
-    code_of_rank = np.asarray(pc.sort_indices(names), dtype=np.int64)
-    has: BoolArray = np.any(seen.reshape(count, width), axis=1)
-    return CategoryMetrics(has, names, code_of_rank[top], spend[chosen], orders[chosen], total)
-
-
-def _by_position(position: IntArray) -> list[IntArray]:
-    """Row indices grouped by position (0, 1, 2, …), each group in row order."""
-    if len(position) == 0:
-        return []
-    narrow = np.int16 if position.max() < np.iinfo(np.int16).max else np.int32  # 16 bits sort by radix
-    order = np.argsort(position.astype(narrow), kind="stable")
-    bounds = np.searchsorted(position[order], np.arange(int(position.max()) + 2))
-    return [order[bounds[i]: bounds[i + 1]] for i in range(len(bounds) - 1)]
+    width = len(alphabetical)
+    owner = np.full(width, -1, dtype=np.int64)  # the customer whose sums `spend` and `orders_of` now hold
+    spend = np.zeros(width)
+    orders_of = np.zeros(width, dtype=np.int64)
+    appearance = np.zeros(width, dtype=np.int64)
+    for customer in range(count):
+        seen = 0
+        for line in range(starts[customer], starts[customer + 1]):
+            category = codes[line]
+            if category < 0:
+                continue
+            if owner[category] != customer:
+                owner[category] = customer
+                spend[category], orders_of[category] = 0.0, 0
+                appearance[seen] = category
+                seen += 1
+            spend[category] += spent[line]
+            orders_of[category] += orders[line]
+        if seen == 0:
+            continue
+        best, added = appearance[0], 0.0
+        for index in range(seen):
+            category = appearance[index]
+            added += spend[category]
+            if spend[category] > spend[best] or (spend[category] == spend[best]
+                                                 and alphabetical[category] < alphabetical[best]):
+                best = category
+        has[customer], top[customer], total[customer] = True, best, added
+        top_spend[customer], top_orders[customer] = spend[best], orders_of[best]
+    return has, top, top_spend, top_orders, total
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from rules.cohort.columnar_input import Encoded, LineColumns
 from rules.cohort.columnar_metrics import ProductLines
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray, money
 from rules.cohort.columnar_text import TEXT, seed_datetime_texts
+from rules.cohort.compiled import kernel
 from rules.reference import product_catalog
 from rules.rulebook import Rulebook
 
@@ -68,23 +68,94 @@ def _lists(values: pa.StructArray, owner: IntArray, count: int, unknown: BoolArr
     return pa.ListArray.from_arrays(pa.array(offsets), values, mask=pa.array(unknown))
 
 
-def _ordered(customer: IntArray, key: FloatArray, id_rank: IntArray) -> IntArray:
-    """Stable order by customer, then `key` descending, then product id."""
-    table = pa.table({"customer": customer, "key": key, "id": id_rank})
-    order = pc.sort_indices(table, sort_keys=[("customer", "ascending"), ("key", "descending"),
-                                              ("id", "ascending")])
-    return np.asarray(order, dtype=np.int64)
+def _ordered(customer: IntArray, key: FloatArray, id_rank: IntArray, keep: int) -> IntArray:
+    """Positions of the rows (given in customer order) by customer, then `key` descending, then product id,
+    then row: each customer's first `keep` only."""
+    return _rank_within_customers(customer, key, id_rank, keep)
+
+
+@kernel
+def _rank_within_customers(customer: IntArray, key: FloatArray, id_rank: IntArray, keep: int) -> IntArray:
+    chosen = np.empty(len(customer), dtype=np.int64)
+    kept = 0
+    # Scratch space for one customer's rows, grown when a customer has more (allocated a handful of times).
+    ranked = np.empty(16, dtype=np.int64)
+    spare = np.empty(16, dtype=np.int64)
+    begin = 0
+    while begin < len(customer):
+        end = begin + 1
+        while end < len(customer) and customer[end] == customer[begin]:
+            end += 1
+        size = end - begin
+        if size == 1:
+            if keep > 0:
+                chosen[kept] = begin
+                kept += 1
+            begin = end
+            continue
+        if size > len(ranked):
+            ranked = np.empty(2 * size, dtype=np.int64)
+            spare = np.empty(2 * size, dtype=np.int64)
+        for index in range(size):
+            ranked[index] = begin + index
+        _sort_rows(ranked, spare, size, key, id_rank)
+        for index in range(min(keep, size)):
+            chosen[kept] = ranked[index]
+            kept += 1
+        begin = end
+    return chosen[:kept]
+
+
+@kernel
+def _before(a: int, b: int, key: FloatArray, id_rank: IntArray) -> bool:
+    """Row a comes before row b: higher key, then lower product id, then earlier row (the scalar engine's
+    stable sort by (-key, product id))."""
+    if key[a] != key[b]:
+        return bool(key[a] > key[b])
+    if id_rank[a] != id_rank[b]:
+        return bool(id_rank[a] < id_rank[b])
+    return a < b
+
+
+@kernel
+def _sort_rows(rows: IntArray, spare: IntArray, size: int, key: FloatArray, id_rank: IntArray) -> None:
+    """Sort ``rows[:size]`` in place (`spare` is as long): insertion sort for the usual handful, merge sort
+    beyond."""
+    if size <= 24:
+        for i in range(1, size):
+            row = rows[i]
+            j = i - 1
+            while j >= 0 and _before(row, rows[j], key, id_rank):
+                rows[j + 1] = rows[j]
+                j -= 1
+            rows[j + 1] = row
+        return
+    width = 1
+    source, target = rows, spare
+    in_spare = False
+    while width < size:
+        for left in range(0, size, 2 * width):
+            middle, right = min(left + width, size), min(left + 2 * width, size)
+            i, j = left, middle
+            for out in range(left, right):
+                if i < middle and (j >= right or not _before(source[j], source[i], key, id_rank)):
+                    target[out] = source[i]
+                    i += 1
+                else:
+                    target[out] = source[j]
+                    j += 1
+        source, target = target, source
+        in_spare = not in_spare
+        width *= 2
+    if in_spare:
+        rows[:size] = spare[:size]
 
 
 def top_products(lines: LineColumns, products: ProductLines, count: int, rules: Rulebook,
                  unknown: BoolArray) -> pa.Array:
     """`topProducts`: each customer's `rules.top_products` products with the highest spend."""
     spend = lines.total_spent[products.rows]
-    order = _ordered(products.customer, spend, products.id_rank)
-    customer = products.customer[order]
-    starts = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(customer, minlength=count), out=starts[1:])
-    kept = order[np.arange(len(order)) - starts[customer] < rules.top_products]
+    kept = _ordered(products.customer, spend, products.id_rank, rules.top_products)
     rows = products.rows[kept]
     ids, names, categories = _texts(lines, rows)
     values = pa.StructArray.from_arrays(
@@ -105,7 +176,7 @@ def missing_regulars(lines: LineColumns, products: ProductLines, count: int, as_
         overdue = ~np.isnan(gap) & (gap <= cfg.max_avg_days_between) & (since > cfg.overdue_factor * gap)
     chosen = np.flatnonzero(overdue)
     days_overdue = money(since[chosen] - gap[chosen])
-    order = chosen[_ordered(products.customer[chosen], days_overdue, products.id_rank[chosen])]
+    order = chosen[_ordered(products.customer[chosen], days_overdue, products.id_rank[chosen], len(chosen))]
     rows = products.rows[order]
     ids, names, categories = _texts(lines, rows)
     values = pa.StructArray.from_arrays(

@@ -15,15 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray, money
-from rules.cohort.columnar_text import (
-    TEXT,
-    Coded,
-    Pieces,
-    fixed_text,
-    number_pieces,
-    render,
-    texts_where,
-)
+from rules.cohort.columnar_render import Pieces, Texts, render
+from rules.cohort.columnar_text import TEXT, Coded, fixed_text, number_pieces, texts_where
 from rules.rulebook import LowerBands, LoyaltyTier, UpperBands
 from rules.segments import by_upper_bands, num
 
@@ -46,8 +39,8 @@ def table(texts: list[str]) -> pa.Array:
     return pa.array(texts, TEXT)
 
 
-def constant_where(text: str, present: BoolArray) -> pa.Array:
-    """`text` where `present`, null elsewhere."""
+def constant_where(text: str, present: BoolArray) -> Texts:
+    """`text` where `present`, left out elsewhere."""
     return texts_where(table([text]), np.zeros(len(present), dtype=np.int64), present)
 
 
@@ -138,7 +131,7 @@ def loyalty_codes(tiers: list[LoyaltyTier], months: FloatArray, per_month: Float
 
 
 def loyalty_reasons(tiers: list[LoyaltyTier], months: FloatArray, per_month: FloatArray, orders: IntArray,
-                    rule: BoolArray, absent: pa.Array) -> tuple[IntArray, pa.Array]:
+                    rule: BoolArray, absent: Texts) -> tuple[IntArray, pa.Array]:
     """`rules.segments.by_loyalty_tiers` where `rule`: the best tier met, and why each better tier was missed.
 
     Returns:

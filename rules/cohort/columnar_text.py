@@ -26,9 +26,10 @@ from rules.cohort.columnar_numbers import (
     exact_scaled,
     huge,
 )
+from rules.cohort.columnar_render import ABSENT, Ints, Pieces, Texts
+from rules.cohort.columnar_strings import TEXT as TEXT  # the text type of every column built here
 from rules.segments import num
 
-TEXT = pa.large_string()
 EPOCH = date(1970, 1, 1)
 
 
@@ -77,9 +78,6 @@ def fixed_text(values: FloatArray, decimals: int) -> pa.Array:
     return texts
 
 
-Pieces = list[pa.Array | str]
-
-
 @dataclass(frozen=True)
 class Coded:
     """Texts as codes into a small table (a categorical): few distinct texts are never copied per row."""
@@ -91,42 +89,30 @@ class Coded:
         """The texts of some rows."""
         return self.table.take(pa.array(self.codes[rows]))
 _FRACTIONS = pa.array([f".{i:02d}" for i in range(100)], TEXT)
-_SMALL_INTS = 1 << 16
-_SMALL_INT_TEXTS = pa.array([str(i) for i in range(_SMALL_INTS)], TEXT)
-
-
-def _masked(indices: IntArray, present: BoolArray | None) -> pa.Array:
-    return pa.array(indices, mask=None if present is None else ~present)
 
 
 def int_pieces(values: npt.NDArray[np.integer] | IntArray, present: BoolArray | None = None) -> Pieces:
-    """Integers as text, null where not `present` (a null piece is left out of `render`)."""
-    values = np.asarray(values, dtype=np.int64)
-    shown = values if present is None else values[present]
-    if len(shown) == 0 or (shown.min() >= 0 and shown.max() < _SMALL_INTS):
-        return [_SMALL_INT_TEXTS.take(_masked(np.where(present, values, 0) if present is not None else values,
-                                              present))]
-    return [pc.cast(pa.array(values, mask=None if present is None else ~present), TEXT)]
+    """Integers as text, left out where not `present`."""
+    return [Ints(np.asarray(values, dtype=np.int64), present)]
 
 
 def number_pieces(values: FloatArray, present: BoolArray | None = None) -> Pieces:
-    """`rules.segments.num` for every value, as pieces for `render`; null where not `present`."""
+    """`rules.segments.num` for every value, as pieces for `render`; left out where not `present`."""
     values = np.where(np.isfinite(values), values, 0.0) if present is not None else values
     whole = values == np.floor(values)
     oversized = huge(values)
     if len(oversized) or (values < 0).any():
         # Negative or absurdly large values never occur in reasons built from valid data; stay exact anyway.
-        texts = num_text(values)
-        return [texts if present is None else pc.if_else(pa.array(present), texts, pa.scalar(None, TEXT))]
+        return [texts_where(num_text(values), np.arange(len(values), dtype=np.int64), present)]
     cents = exact_cents(values).astype(np.int64)
     units = np.where(whole, values.astype(np.int64), cents // 100)
     fraction_present = ~whole if present is None else (~whole & present)
-    return [*int_pieces(units, present), _FRACTIONS.take(_masked(cents % 100, fraction_present))]
+    return [Ints(units, present), texts_where(_FRACTIONS, cents % 100, fraction_present)]
 
 
-def texts_where(table: pa.Array, codes: IntArray, present: BoolArray | None = None) -> pa.Array:
-    """``table[codes]`` where `present`, null elsewhere."""
-    return table.take(_masked(np.where(present, codes, 0) if present is not None else codes, present))
+def texts_where(table: pa.Array, codes: IntArray, present: BoolArray | None = None) -> Texts:
+    """``table[codes]`` where `present`; left out elsewhere."""
+    return Texts(table, np.where(present, codes, ABSENT) if present is not None else np.asarray(codes, np.int64))
 
 
 def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[IntArray], pa.Array]) -> Coded:
@@ -169,12 +155,6 @@ def render_in_chunks(count: int, render_rows: Callable[[IntArray], pa.Array]) ->
     blocks = [render_rows(np.arange(start, min(start + RENDER_CHUNK, count), dtype=np.int64))
               for start in range(0, count, RENDER_CHUNK)]
     return pa.chunked_array(blocks, TEXT)
-
-
-def render(*pieces: pa.Array | str | None) -> pa.Array:
-    """Concatenate pieces row by row; a null piece counts as "" (so each row can use its own template)."""
-    arrays = [pa.scalar(p, TEXT) if isinstance(p, str) else p for p in pieces if p is not None]
-    return pc.binary_join_element_wise(*arrays, pa.scalar("", TEXT), null_handling="replace", null_replacement="")
 
 
 def join(*pieces: pa.Array | str) -> pa.Array:

@@ -23,6 +23,7 @@ from rules.cohort.columnar_metrics import CustomerMetrics, category_metrics, cus
 from rules.cohort.columnar_numbers import BoolArray, IntArray, money
 from rules.cohort.columnar_products import missing_regulars, top_products
 from rules.cohort.columnar_regions import RegionTable, resolve_regions
+from rules.cohort.columnar_render import Texts, render
 from rules.cohort.columnar_segments import (
     BASES,
     DEFAULT,
@@ -46,7 +47,6 @@ from rules.cohort.columnar_text import (
     int_pieces,
     keyed_texts,
     number_pieces,
-    render,
     render_in_chunks,
     texts_where,
 )
@@ -122,7 +122,7 @@ class _Segmenter:
             choice = np.where(self.regular & ~known, 1, choice)
         return choice.astype(np.int64)
 
-    def _default(self, code: str, why: str, present: BoolArray) -> pa.Array:
+    def _default(self, code: str, why: str, present: BoolArray) -> Texts:
         return constant_where(default(code, why).text, present)
 
     @staticmethod
@@ -349,7 +349,8 @@ class _Segmenter:
         for key in REASON_KEYS:
             columns[f"{key}Reason"] = _reason_text(reasons[key].text)
             columns[f"{key}Basis"] = _categorical(reasons[key].basis, BASES)
-        return pd.DataFrame(columns)
+        # copy=False: the columns are fresh arrays; pandas would otherwise copy them into 2-D blocks by dtype.
+        return pd.DataFrame(columns, copy=False)
 
 
 def _text(array: pa.Array | pa.ChunkedArray) -> pd.Series:

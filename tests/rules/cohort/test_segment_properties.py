@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from unittest.mock import patch
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.cohort import columnar_metrics
 from rules.cohort.model import Cohort
 from rules.cohort.segment import cohort_region_medians, segment_cohort
 from tests.rules.cohort.test_segment_support import expected_json, make_cohort, row_json
@@ -96,11 +94,3 @@ def _assert_rows_equal_single_analyses(cohort: Cohort, as_of: date) -> None:
 @given(cohorts(), st.sampled_from([AS_OF, date(2026, 3, 1), date(2027, 2, 12)]))
 def test_every_row_equals_the_single_customer_analysis(cohort: Cohort, as_of: date) -> None:
     _assert_rows_equal_single_analyses(cohort, as_of)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cohorts())
-def test_the_general_category_path_agrees_too(cohort: Cohort) -> None:
-    # Few categories take a customers × categories table; many take the sort-based path. Force the latter.
-    with patch.object(columnar_metrics, "_WIDE_CATEGORIES", 0):
-        _assert_rows_equal_single_analyses(cohort, AS_OF)

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from rules.cohort.columnar_numbers import money
-from rules.cohort.columnar_text import fixed_text, number_pieces, render
+from rules.cohort.columnar_render import render
+from rules.cohort.columnar_text import fixed_text, number_pieces
 from rules.segments import num
 
 # Half-cent ties that are exact in binary, near-ties that are not, and amounts too large for the fast path.

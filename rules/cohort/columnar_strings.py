@@ -1,0 +1,122 @@
+"""Whole-column checks on texts, read straight from an Arrow string array's bytes.
+
+Ids are compared and hashed as UTF-8 bytes: two texts are equal exactly when their bytes are. Null entries
+are seen as empty texts here; the callers report nulls before they ask anything else.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from rules.cohort.columnar_numbers import BoolArray, IntArray
+from rules.cohort.compiled import kernel
+
+Bytes = npt.NDArray[np.uint8]
+TEXT = pa.large_string()
+
+
+def buffers(texts: pa.Array) -> tuple[IntArray, Bytes]:
+    """The offsets (one more than there are texts) and the bytes of a large_string array."""
+    if texts.type != TEXT:
+        texts = texts.cast(TEXT)
+    if len(texts) == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset: texts.offset + len(texts) + 1]
+    data_buffer = texts.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+def repeated(texts: pa.Array) -> BoolArray:
+    """For each text, whether an earlier one is the same (pandas' ``duplicated(keep="first")``)."""
+    return _repeated(*buffers(texts))
+
+
+def equal_to_previous(texts: pa.Array) -> BoolArray:
+    """For each text but the first, whether it equals the one before (the first: False)."""
+    return _equal_to_previous(*buffers(texts))
+
+
+def all_equal(left: pa.Array, right: pa.Array) -> bool:
+    """Whether two text columns of the same length hold the same texts, row by row."""
+    if len(left) != len(right):
+        return False
+    return bool(_all_equal(*buffers(left), *buffers(right)))
+
+
+def ends_in(texts: pa.Array, may_start: BoolArray, may_end: BoolArray) -> IntArray:
+    """Rows whose first byte is one of `may_start` or whose last byte is one of `may_end` (256 flags each)."""
+    return _ends_in(*buffers(texts), may_start, may_end)
+
+
+@kernel
+def _same(offsets: IntArray, data: Bytes, a: int, other_offsets: IntArray, other_data: Bytes, b: int) -> bool:
+    start, end = offsets[a], offsets[a + 1]
+    other_start = other_offsets[b]
+    if end - start != other_offsets[b + 1] - other_start:
+        return False
+    for index in range(end - start):  # noqa: SIM110 (numba compiles no generator expressions)
+        if data[start + index] != other_data[other_start + index]:
+            return False
+    return True
+
+
+@kernel
+def _repeated(offsets: IntArray, data: Bytes) -> BoolArray:
+    # Open addressing; each slot packs a 32-bit fingerprint of the hash with the row (-1: empty), so a probe
+    # is one memory access and texts are compared only when their fingerprints agree.
+    count = len(offsets) - 1
+    size = 16
+    while size < 2 * count:
+        size *= 2
+    mask = size - 1
+    slots = np.full(size, -1, dtype=np.int64)
+    found = np.zeros(count, dtype=np.bool_)
+    low = np.int64(0xFFFFFFFF)
+    for row in range(count):
+        digest = np.uint64(14695981039346656037)  # FNV-1a
+        for index in range(offsets[row], offsets[row + 1]):
+            digest = (digest ^ np.uint64(data[index])) * np.uint64(1099511628211)
+        fingerprint = np.int64(digest >> np.uint64(33))  # 31 bits: the packed slot stays positive
+        slot = np.int64(digest & np.uint64(mask))
+        while slots[slot] >= 0:
+            entry = slots[slot]
+            if entry >> 32 == fingerprint and _same(offsets, data, entry & low, offsets, data, row):
+                found[row] = True
+                break
+            slot = (slot + 1) & mask
+        if not found[row]:
+            slots[slot] = (fingerprint << 32) | row
+    return found
+
+
+@kernel
+def _equal_to_previous(offsets: IntArray, data: Bytes) -> BoolArray:
+    count = len(offsets) - 1
+    same = np.zeros(count, dtype=np.bool_)
+    for row in range(1, count):
+        same[row] = _same(offsets, data, row - 1, offsets, data, row)
+    return same
+
+
+@kernel
+def _all_equal(offsets: IntArray, data: Bytes, other_offsets: IntArray, other_data: Bytes) -> bool:
+    for row in range(len(offsets) - 1):  # noqa: SIM110 (numba compiles no generator expressions)
+        if not _same(offsets, data, row, other_offsets, other_data, row):
+            return False
+    return True
+
+
+@kernel
+def _ends_in(offsets: IntArray, data: Bytes, may_start: BoolArray, may_end: BoolArray) -> IntArray:
+    count = len(offsets) - 1
+    rows = np.empty(count, dtype=np.int64)
+    found = 0
+    for row in range(count):
+        start, end = offsets[row], offsets[row + 1]
+        if end > start and (may_start[data[start]] or may_end[data[end - 1]]):
+            rows[found] = row
+            found += 1
+    return rows[:found]

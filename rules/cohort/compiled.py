@@ -1,0 +1,48 @@
+"""Compiled per-customer kernels: the loops that numpy and Arrow cannot express without temporaries.
+
+`segment_cohort` has no per-customer Python loop; where a computation is naturally "for each customer, over
+its few lines" (ordered sums, a top category, a sort by spend), a kernel compiled by numba runs that loop in
+machine code. Kernels are compiled on first use and cached on disk (next to this package, or in the user's
+cache folder when the package folder is read-only), and they release the GIL, so `segment_cohort`'s threads
+run them side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def kernel(function: _Function) -> _Function:
+    """Compile `function` in numba's nopython mode, cached on disk and without the GIL."""
+    return cast(_Function, numba.njit(cache=True, nogil=True)(function))
+
+
+def _copy_bytes_intrinsic(typing_context: Any, target: Any, at: Any, source: Any, start: Any, count: Any
+                          ) -> tuple[Any, Callable[..., Any]]:
+    signature = types.void(target, types.intp, source, types.intp, types.intp)
+
+    def generate(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        target_array = context.make_array(signature.args[0])(context, builder, args[0])
+        source_array = context.make_array(signature.args[2])(context, builder, args[2])
+        cgutils.raw_memcpy(builder, builder.gep(target_array.data, [args[1]]),  # type: ignore[no-untyped-call]
+                           builder.gep(source_array.data, [args[3]]), args[4], 1)
+        return context.get_dummy_value()
+
+    return signature, generate
+
+
+# Inside a kernel: ``target[at:at + count] = source[start:start + count]`` for byte arrays, as one memcpy.
+# (numba compiles that slice assignment to a byte loop, about five times slower for the short texts of a
+# reason; a ctypes memcpy would stop the kernel from being cached.)
+copy_bytes = cast(Callable[[npt.NDArray[np.uint8], int, npt.NDArray[np.uint8], int, int], None],
+                  intrinsic(_copy_bytes_intrinsic))
