@@ -9,7 +9,6 @@ row and value, never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -83,21 +82,6 @@ class LineColumns:
     def __len__(self) -> int:
         return len(self.customer)
 
-    @cached_property
-    def product_codes(self) -> Encoded:
-        """`product_id` dictionary-encoded (few distinct products for many lines)."""
-        return Encoded.of(self.product_id)
-
-    @cached_property
-    def name_codes(self) -> Encoded:
-        """`product_name` dictionary-encoded."""
-        return Encoded.of(self.product_name)
-
-    @cached_property
-    def category_codes(self) -> Encoded:
-        """`category` dictionary-encoded."""
-        return Encoded.of(self.category)
-
 
 @dataclass(frozen=True)
 class Encoded:
@@ -111,6 +95,19 @@ class Encoded:
         encoded = pc.dictionary_encode(texts)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
         return cls(codes, encoded.dictionary)
+
+
+@dataclass(frozen=True)
+class LineCodes:
+    """The history's product texts dictionary-encoded: a few thousand distinct values for millions of lines."""
+
+    product: Encoded
+    name: Encoded
+    category: Encoded
+
+    @classmethod
+    def of(cls, lines: LineColumns) -> LineCodes:
+        return cls(Encoded.of(lines.product_id), Encoded.of(lines.product_name), Encoded.of(lines.category))
 
 
 class Problems:

@@ -14,25 +14,30 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columnar_input import CustomerColumns, LineColumns, Problems
+from rules.cohort.columnar_input import CustomerColumns, Encoded, LineColumns, Problems
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
 from rules.cohort.compiled import kernel
 from rules.rulebook import Rulebook
 
 
-@kernel
 def _customer_totals(starts: IntArray, spent: FloatArray, orders: IntArray, first: IntArray, has_first: BoolArray,
                      last: IntArray, as_of: int) -> tuple[FloatArray, IntArray, IntArray, IntArray, IntArray]:
     """Per customer, over its lines in table order: spend (added left to right, as Python's loop adds it),
     the sum and the largest of the lines' order counts, the last purchase and the first purchase (a line's
     first purchase, or its last when the first is missing)."""
     count = len(starts) - 1
-    total = np.zeros(count)
-    line_orders = np.zeros(count, dtype=np.int64)
-    most_orders = np.zeros(count, dtype=np.int64)
-    latest = np.full(count, as_of, dtype=np.int64)
-    earliest = np.full(count, as_of, dtype=np.int64)
-    for customer in range(count):
+    # Results are allocated by numpy (huge pages for large arrays, see `rules.cohort.compiled`).
+    totals = (np.zeros(count), np.zeros(count, dtype=np.int64), np.zeros(count, dtype=np.int64),
+              np.full(count, as_of, dtype=np.int64), np.full(count, as_of, dtype=np.int64))
+    _fill_customer_totals(starts, spent, orders, first, has_first, last, *totals)
+    return totals
+
+
+@kernel
+def _fill_customer_totals(starts: IntArray, spent: FloatArray, orders: IntArray, first: IntArray,
+                          has_first: BoolArray, last: IntArray, total: FloatArray, line_orders: IntArray,
+                          most_orders: IntArray, latest: IntArray, earliest: IntArray) -> None:
+    for customer in range(len(starts) - 1):
         begin, end = starts[customer], starts[customer + 1]
         if begin == end:
             continue
@@ -45,7 +50,6 @@ def _customer_totals(starts: IntArray, spent: FloatArray, orders: IntArray, firs
             oldest = min(oldest, first[line] if has_first[line] else last[line])
         total[customer], line_orders[customer], most_orders[customer] = spend, orders_sum, most
         latest[customer], earliest[customer] = newest, oldest
-    return total, line_orders, most_orders, latest, earliest
 
 
 @dataclass(frozen=True)
@@ -108,28 +112,27 @@ class CategoryMetrics:
     total: FloatArray
 
 
-def category_metrics(lines: LineColumns, count: int) -> CategoryMetrics:
-    """Spend and orders per customer × category, then the top category (ties: alphabetically first)."""
-    encoded = lines.category_codes
+def category_metrics(lines: LineColumns, encoded: Encoded, count: int) -> CategoryMetrics:
+    """Spend and orders per customer × category (`encoded`: the lines' categories), then the top category
+    (ties: alphabetically first)."""
     # Arrow sorts texts by their UTF-8 bytes, which is the order of code points: Python's order of str.
     alphabetical = np.argsort(np.asarray(pc.sort_indices(encoded.values)), kind="stable").astype(np.int64)
-    has, top, top_spend, top_orders, total = _top_categories(lines.starts, encoded.codes, alphabetical,
-                                                             lines.total_spent, lines.order_count)
+    count = len(lines.starts) - 1
+    has, top, top_spend = np.zeros(count, dtype=np.bool_), np.zeros(count, dtype=np.int64), np.zeros(count)
+    top_orders, total = np.zeros(count, dtype=np.int64), np.zeros(count)
+    _top_categories(lines.starts, encoded.codes, alphabetical, lines.total_spent, lines.order_count,
+                    has, top, top_spend, top_orders, total)
     return CategoryMetrics(has, encoded.values, top, top_spend, top_orders, total)
 
 
 @kernel
 def _top_categories(starts: IntArray, codes: npt.NDArray[np.int32], alphabetical: IntArray, spent: FloatArray,
-                    orders: IntArray) -> tuple[BoolArray, IntArray, FloatArray, IntArray, FloatArray]:
+                    orders: IntArray, has: BoolArray, top: IntArray, top_spend: FloatArray, top_orders: IntArray,
+                    total: FloatArray) -> None:
     """`rules.analyze._affinity`'s loop for every customer: spend and orders per category (-1: none), added
     in line order; the total over the categories in order of first appearance; the highest spend, ties to
     the alphabetically first category."""
     count = len(starts) - 1
-    has = np.zeros(count, dtype=np.bool_)
-    top = np.zeros(count, dtype=np.int64)
-    top_spend = np.zeros(count)
-    top_orders = np.zeros(count, dtype=np.int64)
-    total = np.zeros(count)
     width = len(alphabetical)
     owner = np.full(width, -1, dtype=np.int64)  # the customer whose sums `spend` and `orders_of` now hold
     spend = np.zeros(width)
@@ -159,7 +162,6 @@ def _top_categories(starts: IntArray, codes: npt.NDArray[np.int32], alphabetical
                 best = category
         has[customer], top[customer], total[customer] = True, best, added
         top_spend[customer], top_orders[customer] = spend[best], orders_of[best]
-    return has, top, top_spend, top_orders, total
 
 
 @dataclass(frozen=True)
@@ -176,14 +178,13 @@ class ProductLines:
         return self.distinct > 0
 
 
-def product_lines(lines: LineColumns, count: int) -> ProductLines:
+def product_lines(lines: LineColumns, encoded: Encoded, count: int) -> ProductLines:
     """The product lines, a rank ordering their ids as Python orders strings, and each customer's number of
     distinct products.
 
     Ids are ranked through their distinct values (a few thousand, however many lines). Files read into a
     cohort often list a customer's products in id order; then there are no repeats to look for.
     """
-    encoded = lines.product_codes
     rows = np.flatnonzero(encoded.codes >= 0)
     customer = lines.customer[rows]
     dictionary_rank = np.argsort(np.asarray(pc.sort_indices(encoded.values)), kind="stable")

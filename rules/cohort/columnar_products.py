@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from rules.cohort.columnar_input import Encoded, LineColumns
+from rules.cohort.columnar_input import Encoded, LineCodes, LineColumns
 from rules.cohort.columnar_metrics import ProductLines
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray, money
 from rules.cohort.columnar_text import TEXT, seed_datetime_texts
-from rules.cohort.compiled import kernel
+from rules.cohort.compiled import inline_kernel, kernel
 from rules.reference import product_catalog
 from rules.rulebook import Rulebook
 
@@ -35,10 +35,10 @@ def _coded(encoded: Encoded, rows: IntArray) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), encoded.values)
 
 
-def _texts(lines: LineColumns, rows: IntArray) -> tuple[pa.Array, pa.Array, pa.Array]:
+def _texts(codes: LineCodes, rows: IntArray) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Ids, names and categories of `rows`; names and categories the data leaves out come from the bundled
     catalog (as the scalar engine does), looked up once per distinct product id."""
-    ids, names, categories = lines.product_codes, lines.name_codes, lines.category_codes
+    ids, names, categories = codes.product, codes.name, codes.category
     id_codes = ids.codes[rows]
     name_codes, category_codes = names.codes[rows], categories.codes[rows]
     name_values, category_values = names.values, categories.values
@@ -71,12 +71,13 @@ def _lists(values: pa.StructArray, owner: IntArray, count: int, unknown: BoolArr
 def _ordered(customer: IntArray, key: FloatArray, id_rank: IntArray, keep: int) -> IntArray:
     """Positions of the rows (given in customer order) by customer, then `key` descending, then product id,
     then row: each customer's first `keep` only."""
-    return _rank_within_customers(customer, key, id_rank, keep)
+    chosen = np.empty(len(customer), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
+    return chosen[:_rank_within_customers(customer, key, id_rank, keep, chosen)]
 
 
 @kernel
-def _rank_within_customers(customer: IntArray, key: FloatArray, id_rank: IntArray, keep: int) -> IntArray:
-    chosen = np.empty(len(customer), dtype=np.int64)
+def _rank_within_customers(customer: IntArray, key: FloatArray, id_rank: IntArray, keep: int, chosen: IntArray
+                           ) -> int:
     kept = 0
     # Scratch space for one customer's rows, grown when a customer has more (allocated a handful of times).
     ranked = np.empty(16, dtype=np.int64)
@@ -103,10 +104,10 @@ def _rank_within_customers(customer: IntArray, key: FloatArray, id_rank: IntArra
             chosen[kept] = ranked[index]
             kept += 1
         begin = end
-    return chosen[:kept]
+    return kept
 
 
-@kernel
+@inline_kernel
 def _before(a: int, b: int, key: FloatArray, id_rank: IntArray) -> bool:
     """Row a comes before row b: higher key, then lower product id, then earlier row (the scalar engine's
     stable sort by (-key, product id))."""
@@ -151,13 +152,13 @@ def _sort_rows(rows: IntArray, spare: IntArray, size: int, key: FloatArray, id_r
         rows[:size] = spare[:size]
 
 
-def top_products(lines: LineColumns, products: ProductLines, count: int, rules: Rulebook,
+def top_products(lines: LineColumns, codes: LineCodes, products: ProductLines, count: int, rules: Rulebook,
                  unknown: BoolArray) -> pa.Array:
     """`topProducts`: each customer's `rules.top_products` products with the highest spend."""
     spend = lines.total_spent[products.rows]
     kept = _ordered(products.customer, spend, products.id_rank, rules.top_products)
     rows = products.rows[kept]
-    ids, names, categories = _texts(lines, rows)
+    ids, names, categories = _texts(codes, rows)
     values = pa.StructArray.from_arrays(
         [ids, pa.array(lines.total_quantity[rows]), pa.array(money(lines.total_spent[rows])),
          seed_datetime_texts(lines.last[rows]), names, categories],
@@ -166,22 +167,42 @@ def top_products(lines: LineColumns, products: ProductLines, count: int, rules: 
     return _lists(values, products.customer[kept], count, unknown)
 
 
-def missing_regulars(lines: LineColumns, products: ProductLines, count: int, as_of: int, rules: Rulebook,
-                     unknown: BoolArray) -> pa.Array:
+def _overdue(rows: IntArray, gap: FloatArray, last: IntArray, as_of: int, max_gap: float, factor: float
+             ) -> IntArray:
+    """Positions in `rows` of the lines bought regularly (a known average gap of at most `max_gap` days) and
+    not bought for more than `factor` gaps: `rules.analyze._missing_regulars`'s test."""
+    chosen = np.empty(len(rows), dtype=np.int64)
+    return chosen[:_find_overdue(rows, gap, last, as_of, max_gap, factor, chosen)]
+
+
+@kernel
+def _find_overdue(rows: IntArray, gap: FloatArray, last: IntArray, as_of: int, max_gap: float, factor: float,
+                  chosen: IntArray) -> int:
+    found = 0
+    for position in range(len(rows)):
+        line = rows[position]
+        average = gap[line]
+        if not np.isnan(average) and average <= max_gap and as_of - last[line] > factor * average:
+            chosen[found] = position
+            found += 1
+    return found
+
+
+def missing_regulars(lines: LineColumns, codes: LineCodes, products: ProductLines, count: int, as_of: int,
+                     rules: Rulebook, unknown: BoolArray) -> pa.Array:
     """`missingRegulars`: regular products now overdue, the most overdue first."""
     cfg = rules.missing_regulars
-    gap = lines.avg_days_between[products.rows]
-    since = as_of - lines.last[products.rows]
-    with np.errstate(invalid="ignore"):
-        overdue = ~np.isnan(gap) & (gap <= cfg.max_avg_days_between) & (since > cfg.overdue_factor * gap)
-    chosen = np.flatnonzero(overdue)
-    days_overdue = money(since[chosen] - gap[chosen])
-    order = chosen[_ordered(products.customer[chosen], days_overdue, products.id_rank[chosen], len(chosen))]
-    rows = products.rows[order]
-    ids, names, categories = _texts(lines, rows)
+    chosen = _overdue(products.rows, lines.avg_days_between, lines.last, int(as_of),
+                      float(cfg.max_avg_days_between), float(cfg.overdue_factor))
+    candidates = products.rows[chosen]
+    gap, since = lines.avg_days_between[candidates], as_of - lines.last[candidates]
+    days_overdue = money(since - gap)
+    ranked = _ordered(products.customer[chosen], days_overdue, products.id_rank[chosen], len(chosen))
+    order, rows = chosen[ranked], candidates[ranked]
+    ids, names, categories = _texts(codes, rows)
     values = pa.StructArray.from_arrays(
-        [ids, names, categories, pa.array(gap[order]), pa.array(since[order]),
-         pa.array(money(since[order] - gap[order])), seed_datetime_texts(lines.last[rows])],
+        [ids, names, categories, pa.array(gap[ranked]), pa.array(since[ranked]), pa.array(days_overdue[ranked]),
+         seed_datetime_texts(lines.last[rows])],
         fields=list(MISSING_REGULAR),
     )
     return _lists(values, products.customer[order], count, unknown)

@@ -106,11 +106,21 @@ def _digits(value: int) -> int:
     return count
 
 
-@kernel
 def _render_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: IntArray,
                  table_bytes: npt.NDArray[np.uint8]) -> tuple[IntArray, npt.NDArray[np.uint8]]:
+    offsets = np.zeros(values.shape[1] + 1, dtype=np.int64)
+    _measure_rows(kinds, values, table_offsets, offsets)
+    # Allocated by numpy, which asks the kernel for huge pages on large arrays: a page fault per 2 MiB, not
+    # per 4 KiB, when the texts are written.
+    data = np.empty(offsets[-1], dtype=np.uint8)
+    _write_rows(kinds, values, table_offsets, table_bytes, offsets, data)
+    return offsets, data
+
+
+@kernel
+def _measure_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: IntArray, offsets: IntArray
+                  ) -> None:
     columns, rows = values.shape
-    offsets = np.zeros(rows + 1, dtype=np.int64)
     for row in range(rows):
         length = 0
         for column in range(columns):
@@ -121,7 +131,12 @@ def _render_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: I
             elif value != _ABSENT_INT:
                 length += _digits(value)
         offsets[row + 1] = offsets[row] + length
-    data = np.empty(offsets[rows], dtype=np.uint8)
+
+
+@kernel
+def _write_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: IntArray,
+                table_bytes: npt.NDArray[np.uint8], offsets: IntArray, data: npt.NDArray[np.uint8]) -> None:
+    columns, rows = values.shape
     for row in range(rows):
         at = offsets[row]
         for column in range(columns):
@@ -145,4 +160,3 @@ def _render_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: I
                     if value == 0:
                         break
                 at = end
-    return offsets, data

@@ -31,12 +31,20 @@ def buffers(texts: pa.Array) -> tuple[IntArray, Bytes]:
 
 def repeated(texts: pa.Array) -> BoolArray:
     """For each text, whether an earlier one is the same (pandas' ``duplicated(keep="first")``)."""
-    return _repeated(*buffers(texts))
+    size = 16
+    while size < 2 * len(texts):
+        size *= 2
+    # Allocated by numpy: huge pages for large arrays (see `rules.cohort.compiled`).
+    found, slots = np.zeros(len(texts), dtype=np.bool_), np.full(size, -1, dtype=np.int64)
+    _repeated(*buffers(texts), slots, found)
+    return found
 
 
 def equal_to_previous(texts: pa.Array) -> BoolArray:
     """For each text but the first, whether it equals the one before (the first: False)."""
-    return _equal_to_previous(*buffers(texts))
+    same = np.zeros(len(texts), dtype=np.bool_)
+    _equal_to_previous(*buffers(texts), same)
+    return same
 
 
 def all_equal(left: pa.Array, right: pa.Array) -> bool:
@@ -64,16 +72,12 @@ def _same(offsets: IntArray, data: Bytes, a: int, other_offsets: IntArray, other
 
 
 @kernel
-def _repeated(offsets: IntArray, data: Bytes) -> BoolArray:
-    # Open addressing; each slot packs a 32-bit fingerprint of the hash with the row (-1: empty), so a probe
-    # is one memory access and texts are compared only when their fingerprints agree.
+def _repeated(offsets: IntArray, data: Bytes, slots: IntArray, found: BoolArray) -> None:
+    # Open addressing (len(slots) a power of two, at least twice the texts); each slot packs a 31-bit
+    # fingerprint of the hash with the row (-1: empty), so a probe is one memory access and texts are
+    # compared only when their fingerprints agree.
     count = len(offsets) - 1
-    size = 16
-    while size < 2 * count:
-        size *= 2
-    mask = size - 1
-    slots = np.full(size, -1, dtype=np.int64)
-    found = np.zeros(count, dtype=np.bool_)
+    mask = len(slots) - 1
     low = np.int64(0xFFFFFFFF)
     for row in range(count):
         digest = np.uint64(14695981039346656037)  # FNV-1a
@@ -89,16 +93,12 @@ def _repeated(offsets: IntArray, data: Bytes) -> BoolArray:
             slot = (slot + 1) & mask
         if not found[row]:
             slots[slot] = (fingerprint << 32) | row
-    return found
 
 
 @kernel
-def _equal_to_previous(offsets: IntArray, data: Bytes) -> BoolArray:
-    count = len(offsets) - 1
-    same = np.zeros(count, dtype=np.bool_)
-    for row in range(1, count):
+def _equal_to_previous(offsets: IntArray, data: Bytes, same: BoolArray) -> None:
+    for row in range(1, len(offsets) - 1):
         same[row] = _same(offsets, data, row - 1, offsets, data, row)
-    return same
 
 
 @kernel

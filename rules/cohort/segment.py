@@ -10,6 +10,7 @@ by_alias=True)`` on the columns of that object, with each reason as ``<key>Reaso
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from rules.cohort.columnar_input import Problems, customer_columns, line_columns
+from rules.cohort.columnar_input import Encoded, LineCodes, Problems, customer_columns, line_columns
 from rules.cohort.columnar_memory import release_free_memory
 from rules.cohort.columnar_metrics import CustomerMetrics, category_metrics, customer_metrics, product_lines
 from rules.cohort.columnar_numbers import BoolArray, IntArray, money
@@ -182,8 +183,8 @@ class _Segmenter:
                             np.where(regular, m.orders, 0)], texts)
         return ReasonColumns(code, codes, np.where(self.regular, RULE, DEFAULT), text)
 
-    def affinity(self) -> tuple[ReasonColumns, ReasonColumns]:
-        cats = category_metrics(self.lines, self.count)
+    def affinity(self, encoded: Encoded) -> tuple[ReasonColumns, ReasonColumns]:
+        cats = category_metrics(self.lines, encoded, self.count)
         bands, d = self.rules.affinity, self.rules.new_customer
         modes = self._modes(cats.has_category)
         rule, missing, new = modes == 0, modes == 1, modes == 2
@@ -292,20 +293,27 @@ class _Segmenter:
 
     def frame(self) -> pd.DataFrame:
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
-        products = product_lines(self.lines, self.count)
-        no_products = regular & ~products.has_products
-        # Encoded once here, read by several of the threads below.
-        _ = self.lines.name_codes, self.lines.category_codes
         release_free_memory()
-        # The columns below are independent; numpy and Arrow release the GIL, so threads use every core.
+        # numpy, Arrow and the kernels release the GIL, so threads use every core. A job that needs another's
+        # result is submitted after it: by the time a worker takes it up, what it waits for is running or done.
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-            affinity = pool.submit(self.affinity)
-            top = pool.submit(top_products, self.lines, products, self.count, rules, no_products)
-            missing = pool.submit(missing_regulars, self.lines, products, self.count, self.today, rules,
-                                  no_products)
+            product = pool.submit(Encoded.of, self.lines.product_id)
+            category = pool.submit(Encoded.of, self.lines.category)
+            value = pool.submit(self.value)
+            name = pool.submit(Encoded.of, self.lines.product_name)
+            products = pool.submit(lambda: product_lines(self.lines, product.result(), self.count))
+            affinity = pool.submit(lambda: self.affinity(category.result()))
+
+            def listed(build: Callable[..., pa.Array], *args: object) -> pa.Array:
+                found = products.result()
+                codes = LineCodes(product.result(), name.result(), category.result())
+                return build(self.lines, codes, found, self.count, *args, regular & ~found.has_products)
+
+            top = pool.submit(listed, top_products, rules)
+            missing = pool.submit(listed, missing_regulars, self.today, rules)
             jobs = {"ageSegment": pool.submit(self.age), "churnSegment": pool.submit(self.churn),
-                    "valueSegment": pool.submit(self.value), "loyaltyTier": pool.submit(self.loyalty),
-                    "diversityProfile": pool.submit(lambda: self.diversity(products.distinct))}
+                    "valueSegment": value, "loyaltyTier": pool.submit(self.loyalty),
+                    "diversityProfile": pool.submit(lambda: self.diversity(products.result().distinct))}
             warnings = pool.submit(self.warnings)
             reasons = {key: job.result() for key, job in jobs.items()}
             reasons["affinityCategory"], reasons["affinityType"] = affinity.result()
