@@ -8,6 +8,7 @@ row and value, never silently dropped.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +125,12 @@ class Problems:
             self.found.append(Problem(f"{table}[{int(row)}].{column}", message, _plain(value)))
         self.more += max(0, len(rows) - room)
 
+    def extend(self, other: Problems) -> None:
+        """Add another collector's problems after these."""
+        room = max(0, MAX_PROBLEMS - len(self.found))
+        self.found += other.found[:room]
+        self.more += max(0, len(other.found) - room) + other.more
+
     def raise_if_any(self) -> None:
         if self.found:
             extra = [Problem("", f"and {self.more} more problems", None)] if self.more else []
@@ -237,10 +244,13 @@ def customer_columns(cohort: Cohort, as_of: int, problems: Problems) -> Customer
                            registered, has_registered, total_orders, has_total_orders)
 
 
-def _unique_ids(ids: pa.Array, problems: Problems) -> None:
-    again = np.flatnonzero(repeated(ids))
-    if len(again):
-        problems.add_rows("customers", "customer_id", again, ids, "appears more than once")
+def _report_repeated(again: BoolArray, ids: pa.Array, problems: Problems) -> None:
+    problems.add_rows("customers", "customer_id", np.flatnonzero(again), ids, "appears more than once")
+
+
+def _checked_text_column(frame: pd.DataFrame, table: str, column: str) -> tuple[pa.Array, Problems]:
+    found = Problems()
+    return _text_column(frame, table, column, found), found
 
 
 def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Problems) -> IntArray:
@@ -263,18 +273,32 @@ def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Pro
     return np.repeat(positions, run_lengths)
 
 
-def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problems: Problems) -> LineColumns:
-    """The history as arrays in customer order, with its single-row rules checked."""
+def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problems: Problems, pool: Executor
+                 ) -> LineColumns:
+    """The history as arrays in customer order, with its single-row rules checked.
+
+    The checks of whole text columns run as jobs on `pool`; their problems are reported in the same order
+    as if they had run one after the other.
+    """
     frame = cohort.history
     _require_columns(frame, "history", HISTORY_COLUMNS)
-    _unique_ids(customers.customer_id, problems)
+    repeats = pool.submit(repeated, customers.customer_id)
+    text_jobs = {c: pool.submit(_checked_text_column, frame, "history", c)
+                 for c in ("product_id", "product_name", "category")}
     line_ids = _text_column_plain(frame["customer_id"])
     if line_ids.null_count:
+        _report_repeated(repeats.result(), customers.customer_id, problems)
         problems.add_rows("history", "customer_id",
                           np.flatnonzero(line_ids.is_null().to_numpy(zero_copy_only=False)), line_ids, "is missing")
         problems.raise_if_any()
-    customer = _customer_of_lines(customers.customer_id, line_ids, problems)
-    texts = {c: _text_column(frame, "history", c, problems) for c in ("product_id", "product_name", "category")}
+    unmatched = Problems()
+    customer = _customer_of_lines(customers.customer_id, line_ids, unmatched)
+    _report_repeated(repeats.result(), customers.customer_id, problems)
+    problems.extend(unmatched)
+    texts = {}
+    for column, job in text_jobs.items():
+        texts[column], found = job.result()
+        problems.extend(found)
     quantity = frame["total_quantity"].to_numpy(dtype=np.int64)
     spent = frame["total_spent"].to_numpy(dtype=np.float64)
     orders = frame["order_count"].to_numpy(dtype=np.int64)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -81,7 +82,8 @@ def segment_cohort(cohort: Cohort, as_of: date | None = None, *, rulebook: Ruleb
         InvalidInput: the cohort breaks a rule of the request model (each problem located by table, row and
             column), or its tables lack a contract column.
     """
-    return _Segmenter(cohort, as_of or today_utc(), rulebook or default_rulebook()).frame()
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        return _Segmenter(cohort, as_of or today_utc(), rulebook or default_rulebook(), pool).frame(pool)
 
 
 def cohort_region_medians(cohort: Cohort, as_of: date | None = None) -> dict[str, float]:
@@ -89,20 +91,20 @@ def cohort_region_medians(cohort: Cohort, as_of: date | None = None) -> dict[str
 
     Pass them to `Cohort.customer_data` to get the single-customer request that matches a row.
     """
-    seg = _Segmenter(cohort, as_of or today_utc(), default_rulebook())
-    return seg.medians
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        return _Segmenter(cohort, as_of or today_utc(), default_rulebook(), pool).medians
 
 
 class _Segmenter:
     """The columnar pipeline for one cohort, one as-of day and one rulebook."""
 
-    def __init__(self, cohort: Cohort, as_of: date, rules: Rulebook) -> None:
+    def __init__(self, cohort: Cohort, as_of: date, rules: Rulebook, pool: ThreadPoolExecutor) -> None:
         self.as_of, self.rules = as_of, rules
         self.today = day_number(as_of)
         problems = Problems()
         self.customers = customer_columns(cohort, self.today, problems)
         problems.raise_if_any()
-        self.lines = line_columns(cohort, self.customers, self.today, problems)
+        self.lines = line_columns(cohort, self.customers, self.today, problems, pool)
         self.count = len(self.customers)
         self.m: CustomerMetrics = customer_metrics(self.customers, self.lines, self.today, rules, problems)
         self.regular = self.m.has_history
@@ -291,52 +293,21 @@ class _Segmenter:
                                                 pa.concat_arrays([region_table, registration.table]))
         return pa.ListArray.from_arrays(pa.array(offsets), values)
 
-    def frame(self) -> pd.DataFrame:
+    def figures(self) -> dict[str, object]:
+        """The numeric columns and the few-valued texts that need no reasons."""
         rules, d, m, regular = self.rules, self.rules.new_customer, self.m, self.regular
-        release_free_memory()
-        # numpy, Arrow and the kernels release the GIL, so threads use every core. A job that needs another's
-        # result is submitted after it: by the time a worker takes it up, what it waits for is running or done.
-        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-            product = pool.submit(Encoded.of, self.lines.product_id)
-            category = pool.submit(Encoded.of, self.lines.category)
-            value = pool.submit(self.value)
-            name = pool.submit(Encoded.of, self.lines.product_name)
-            products = pool.submit(lambda: product_lines(self.lines, product.result(), self.count))
-            affinity = pool.submit(lambda: self.affinity(category.result()))
-
-            def listed(build: Callable[..., pa.Array], *args: object) -> pa.Array:
-                found = products.result()
-                codes = LineCodes(product.result(), name.result(), category.result())
-                return build(self.lines, codes, found, self.count, *args, regular & ~found.has_products)
-
-            top = pool.submit(listed, top_products, rules)
-            missing = pool.submit(listed, missing_regulars, self.today, rules)
-            jobs = {"ageSegment": pool.submit(self.age), "churnSegment": pool.submit(self.churn),
-                    "valueSegment": value, "loyaltyTier": pool.submit(self.loyalty),
-                    "diversityProfile": pool.submit(lambda: self.diversity(products.result().distinct))}
-            warnings = pool.submit(self.warnings)
-            reasons = {key: job.result() for key, job in jobs.items()}
-            reasons["affinityCategory"], reasons["affinityType"] = affinity.result()
-        release_free_memory()
         median_money = money(np.nan_to_num(self.median))
         new_basket = np.where(self.has_median, median_money, np.nan)
         new_budget = np.where(self.has_median, money(rules.budget_factor * np.nan_to_num(self.median)), np.nan)
         group = self.regions.group
-        columns: dict[str, object] = {
+        return {
             "customerId": _text(self.customers.customer_id),
             "mode": _categorical(np.where(regular, 0, 1), ["regular", "new_customer"]),
             "city": _text(self.customers.city),
             "region": _categorical_from(self.regions.name, group),
             "climateType": _categorical_from(self.regions.climate_type, group),
             "age": _nullable_int(self.customers.age, self.customers.has_age),
-            "ageSegment": _code(reasons["ageSegment"]),
             "gender": _text(self.customers.gender),
-        }
-        for key, column in (("churnSegment", "churnSegment"), ("valueSegment", "valueSegment"),
-                            ("loyaltyTier", "loyaltyTier"), ("affinityCategory", "affinityCategory"),
-                            ("affinityType", "affinityType"), ("diversityProfile", "diversityProfile")):
-            columns[column] = _code(reasons[key])
-        columns.update({
             "estimatedBudget": np.where(regular, money(rules.budget_factor * m.avg_basket), new_budget),
             "avgBasket": np.where(regular, self.avg_basket, new_basket),
             "avgMonthlySpend": np.where(regular, money(m.total_spent / m.rate_months), 0.0),
@@ -344,21 +315,78 @@ class _Segmenter:
             "orderCount": np.where(regular, m.orders, 0),
             "totalSpent": np.where(regular, money(m.total_spent), 0.0),
             "membershipDays": np.where(regular | self.customers.has_registered, m.membership_days, 0),
-            "missingRegulars": _list(missing.result()),
-            "topProducts": _list(top.result()),
             "message": _categorical(np.where(regular, 0, 1), [rules.regular.message, d.message]),
             "asOf": _categorical(np.zeros(self.count, dtype=np.int64), [self.as_of.isoformat()]),
             "rulebookVersion": _categorical(np.zeros(self.count, dtype=np.int64), [rules.version]),
             "isNewCustomer": ~regular,
             "medianBasket": self.median,
             "medianBasketSource": _categorical_from(self.regions.source, group),
-            "warnings": _list(warnings.result()),
+        }
+
+    def frame(self, pool: ThreadPoolExecutor) -> pd.DataFrame:
+        """Every column, computed by jobs on `pool` (numpy, Arrow and the kernels release the GIL).
+
+        A job that needs another's result is submitted after it: by the time a worker takes it up, what it
+        waits for is running or done.
+        """
+        rules, regular = self.rules, self.regular
+        release_free_memory()
+        product = pool.submit(Encoded.of, self.lines.product_id)
+        category = pool.submit(Encoded.of, self.lines.category)
+        reasons = {"valueSegment": pool.submit(lambda: _finished(self.value()))}
+        name = pool.submit(Encoded.of, self.lines.product_name)
+        products = pool.submit(lambda: product_lines(self.lines, product.result(), self.count))
+        affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
+
+        def listed(build: Callable[..., pa.Array], *args: object) -> pd.arrays.ArrowExtensionArray:
+            found = products.result()
+            codes = LineCodes(product.result(), name.result(), category.result())
+            return _list(build(self.lines, codes, found, self.count, *args, regular & ~found.has_products))
+
+        top = pool.submit(listed, top_products, rules)
+        missing = pool.submit(listed, missing_regulars, self.today, rules)
+        reasons.update({
+            "ageSegment": pool.submit(lambda: _finished(self.age())),
+            "churnSegment": pool.submit(lambda: _finished(self.churn())),
+            "loyaltyTier": pool.submit(lambda: _finished(self.loyalty())),
+            "diversityProfile": pool.submit(lambda: _finished(self.diversity(products.result().distinct))),
         })
+        warnings = pool.submit(lambda: _list(self.warnings()))
+        figures = self.figures()
+        done = {key: job.result() for key, job in reasons.items()}
+        done["affinityCategory"], done["affinityType"] = affinity.result()
+        release_free_memory()
+        columns: dict[str, object] = {key: figures[key] for key in ("customerId", "mode", "city", "region",
+                                                                    "climateType", "age")}
+        columns["ageSegment"] = done["ageSegment"].code
+        columns["gender"] = figures["gender"]
+        for key in ("churnSegment", "valueSegment", "loyaltyTier", "affinityCategory", "affinityType",
+                    "diversityProfile"):
+            columns[key] = done[key].code
+        columns.update({key: figures[key] for key in ("estimatedBudget", "avgBasket", "avgMonthlySpend",
+                                                      "lastPurchaseDaysAgo", "orderCount", "totalSpent",
+                                                      "membershipDays")})
+        columns["missingRegulars"], columns["topProducts"] = missing.result(), top.result()
+        columns.update({key: figures[key] for key in ("message", "asOf", "rulebookVersion", "isNewCustomer",
+                                                      "medianBasket", "medianBasketSource")})
+        columns["warnings"] = warnings.result()
         for key in REASON_KEYS:
-            columns[f"{key}Reason"] = _reason_text(reasons[key].text)
-            columns[f"{key}Basis"] = _categorical(reasons[key].basis, BASES)
+            columns[f"{key}Reason"], columns[f"{key}Basis"] = done[key].text, done[key].basis
         # copy=False: the columns are fresh arrays; pandas would otherwise copy them into 2-D blocks by dtype.
         return pd.DataFrame(columns, copy=False)
+
+
+@dataclass(frozen=True)
+class _ReasonFrameColumns:
+    """One dimension's columns as the frame holds them."""
+
+    code: pd.Categorical[str]
+    text: pd.Series | pd.Categorical[str]
+    basis: pd.Categorical[str]
+
+
+def _finished(reason: ReasonColumns) -> _ReasonFrameColumns:
+    return _ReasonFrameColumns(_code(reason), _reason_text(reason.text), _categorical(reason.basis, BASES))
 
 
 def _text(array: pa.Array | pa.ChunkedArray) -> pd.Series:
