@@ -7,9 +7,10 @@ then the scalar engine's sort key), cut with offsets, and never touched one cust
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
-from rules.cohort.columnar_input import Encoded, LineCodes, LineColumns
+from rules.cohort.columnar_input import LineCodes, LineColumns
 from rules.cohort.columnar_metrics import ProductLines
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray, money
 from rules.cohort.columnar_text import TEXT, seed_datetime_texts
@@ -30,9 +31,11 @@ MISSING_REGULAR = pa.struct([
 ])
 
 
-def _coded(encoded: Encoded, rows: IntArray) -> pa.DictionaryArray:
-    codes = encoded.codes[rows]
-    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), encoded.values)
+def _coded(codes: npt.NDArray[np.int32], values: pa.Array) -> pa.DictionaryArray:
+    """Texts as codes (-1: null) into `values`."""
+    missing = codes < 0
+    indices = pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
+    return pa.DictionaryArray.from_arrays(indices, values)
 
 
 def _texts(codes: LineCodes, rows: IntArray) -> tuple[pa.Array, pa.Array, pa.Array]:
@@ -55,9 +58,8 @@ def _texts(codes: LineCodes, rows: IntArray) -> tuple[pa.Array, pa.Array, pa.Arr
                                   category_codes)
         name_values = pa.concat_arrays([name_values, pa.array([p.product_name for p in listed], TEXT)])
         category_values = pa.concat_arrays([category_values, pa.array([p.category for p in listed], TEXT)])
-    return (_coded(ids, rows),
-            _coded(Encoded(name_codes.astype(np.int32), name_values), np.arange(len(rows))),
-            _coded(Encoded(category_codes.astype(np.int32), category_values), np.arange(len(rows))))
+    return (_coded(id_codes, ids.values), _coded(name_codes.astype(np.int32), name_values),
+            _coded(category_codes.astype(np.int32), category_values))
 
 
 def _lists(values: pa.StructArray, owner: IntArray, count: int, unknown: BoolArray) -> pa.Array:

@@ -29,14 +29,23 @@ def buffers(texts: pa.Array) -> tuple[IntArray, Bytes]:
     return offsets, data
 
 
+# Up to this many ascending runs (customers with purchases, then those without, each by id, as `read_cohort`
+# lays them out), uniqueness is checked by merging the runs; beyond, by hashing.
+_MERGED_RUNS = 4
+
+
 def repeated(texts: pa.Array) -> BoolArray:
     """For each text, whether an earlier one is the same (pandas' ``duplicated(keep="first")``)."""
+    offsets, data = buffers(texts)
+    starts = _ascending_runs(offsets, data, _MERGED_RUNS)
+    if len(starts) <= _MERGED_RUNS and _runs_disjoint(offsets, data, np.append(starts, len(texts))):
+        return np.zeros(len(texts), dtype=np.bool_)
     size = 16
     while size < 2 * len(texts):
         size *= 2
     # Allocated by numpy: huge pages for large arrays (see `rules.cohort.compiled`).
     found, slots = np.zeros(len(texts), dtype=np.bool_), np.full(size, -1, dtype=np.int64)
-    _repeated(*buffers(texts), slots, found)
+    _repeated(offsets, data, slots, found)
     return found
 
 
@@ -68,6 +77,50 @@ def _same(offsets: IntArray, data: Bytes, a: int, other_offsets: IntArray, other
     for index in range(end - start):  # noqa: SIM110 (numba compiles no generator expressions)
         if data[start + index] != other_data[other_start + index]:
             return False
+    return True
+
+
+@kernel
+def _compare(offsets: IntArray, data: Bytes, a: int, b: int) -> int:
+    """-1, 0 or 1 as text a sorts before, equal to or after text b, byte by byte (for UTF-8: by code point)."""
+    start_a, end_a, start_b, end_b = offsets[a], offsets[a + 1], offsets[b], offsets[b + 1]
+    for index in range(min(end_a - start_a, end_b - start_b)):
+        byte_a, byte_b = data[start_a + index], data[start_b + index]
+        if byte_a != byte_b:
+            return -1 if byte_a < byte_b else 1
+    length_a, length_b = end_a - start_a, end_b - start_b
+    return 0 if length_a == length_b else (-1 if length_a < length_b else 1)
+
+
+@kernel
+def _ascending_runs(offsets: IntArray, data: Bytes, most: int) -> IntArray:
+    """Where the strictly ascending runs of texts start; once there are more than `most`, the first
+    ``most + 1`` only."""
+    starts = np.zeros(most + 1, dtype=np.int64)
+    found = 1
+    for row in range(1, len(offsets) - 1):
+        if _compare(offsets, data, row - 1, row) >= 0:
+            starts[found] = row
+            found += 1
+            if found > most:
+                break
+    return starts[:found]
+
+
+@kernel
+def _runs_disjoint(offsets: IntArray, data: Bytes, bounds: IntArray) -> bool:
+    """Whether no text appears in two of the ascending runs ``bounds[i]:bounds[i + 1]`` (merged pairwise)."""
+    for first in range(len(bounds) - 1):
+        for second in range(first + 1, len(bounds) - 1):
+            a, b = bounds[first], bounds[second]
+            while a < bounds[first + 1] and b < bounds[second + 1]:
+                order = _compare(offsets, data, a, b)
+                if order == 0:
+                    return False
+                if order < 0:
+                    a += 1
+                else:
+                    b += 1
     return True
 
 
