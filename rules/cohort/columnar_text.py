@@ -168,6 +168,9 @@ def text_table(texts: list[str | None]) -> pa.Array:
     return pa.array(texts, TEXT)
 
 
+_EVERY_DAY_SPAN = 20_000  # about 55 years of days
+
+
 def seed_datetime_texts(days: IntArray) -> pa.DictionaryArray:
     """Days since 1970-01-01 as the seed's midnight datetimes ("2026-01-20T00:00:00"), dictionary-encoded:
     a few thousand distinct days stand for millions of purchases."""
@@ -175,6 +178,10 @@ def seed_datetime_texts(days: IntArray) -> pa.DictionaryArray:
         return pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], TEXT))
     low = int(days.min())
     span = int(days.max()) - low + 1
+    if span <= _EVERY_DAY_SPAN:
+        # Every day of the span in the dictionary, used or not: the codes are the days themselves.
+        every_day = text_table([f"{(EPOCH + timedelta(days=d + low)).isoformat()}T00:00:00" for d in range(span)])
+        return pa.DictionaryArray.from_arrays(pa.array((days - low).astype(np.int32)), every_day)
     seen = np.zeros(span, dtype=np.bool_)
     seen[days - low] = True
     distinct = np.flatnonzero(seen)
