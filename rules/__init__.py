@@ -1,4 +1,4 @@
-"""The rule engine: seed-compatible customer segmentation, pure Python (no AWS, no Streamlit).
+"""The rule engine: seed-compatible customer segmentation (no AWS, no Streamlit).
 
 - One customer (or one region): `analyze_customer`, `analyze_request`.
 - Whole cohorts from files: `read_cohort`, then `segment_cohort` (columnar).

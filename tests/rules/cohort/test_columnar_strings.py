@@ -1,0 +1,69 @@
+"""Text checks read from Arrow's bytes agree with Python's own comparisons."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules.cohort.columnar_strings import TEXT, all_equal, buffers, ends_in, equal_to_previous, repeated
+
+# Few letters, so that repeats and shared prefixes are common; Turkish letters are several UTF-8 bytes.
+IDS = st.text(alphabet="abÇçİı0 ", max_size=4)
+
+
+def _texts(values: list[str]) -> pa.Array:
+    return pa.array(values, TEXT)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(IDS, max_size=40))
+def test_repeated_is_pandas_duplicated(values: list[str]) -> None:
+    assert repeated(_texts(values)).tolist() == pd.Series(values, dtype=object).duplicated().tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(IDS, max_size=15), min_size=1, max_size=6))
+def test_repeated_in_ascending_runs_is_pandas_duplicated(runs: list[list[str]]) -> None:
+    # read_cohort's layout: a few runs, each sorted by id; up to four are merged, more are hashed.
+    values = [text for run in runs for text in sorted(set(run))]
+    assert repeated(_texts(values)).tolist() == pd.Series(values, dtype=object).duplicated().tolist()
+
+
+def test_repeated_counts_every_later_copy() -> None:
+    assert repeated(_texts(["b", "a", "b", "c", "a", "b"])).tolist() == [False, False, True, False, True, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(IDS, max_size=30))
+def test_equal_to_previous(values: list[str]) -> None:
+    expected = [False] + [a == b for a, b in itertools.pairwise(values)]
+    assert equal_to_previous(_texts(values)).tolist() == expected[: len(values)]
+
+
+def test_all_equal_compares_texts_not_lengths() -> None:
+    assert all_equal(_texts(["ab", "Ç"]), _texts(["ab", "Ç"]))
+    assert not all_equal(_texts(["ab", "Ç"]), _texts(["ab", "ç"]))
+    assert not all_equal(_texts(["ab"]), _texts(["ab", "c"]))
+    assert all_equal(_texts(["x", "ab"]).slice(1), _texts(["ab"]))  # a slice reads from its own offset
+
+
+def test_ends_in_finds_texts_whose_end_bytes_are_flagged() -> None:
+    flagged = np.zeros(256, dtype=np.bool_)
+    flagged[ord(" ")] = True
+    nothing = np.zeros(256, dtype=np.bool_)
+
+    assert ends_in(_texts(["a", " a", "a ", "", "b"]), flagged, nothing).tolist() == [1]
+    assert ends_in(_texts(["a", " a", "a ", "", "b"]), nothing, flagged).tolist() == [2]
+
+
+def test_buffers_of_a_slice_and_of_an_empty_array() -> None:
+    offsets, data = buffers(_texts(["ab", "c", "de"]).slice(1, 2))
+    assert [bytes(data[offsets[i]:offsets[i + 1]]) for i in range(2)] == [b"c", b"de"]
+    offsets, data = buffers(_texts([]))
+    assert offsets.tolist() == [0]
+    assert len(data) == 0
