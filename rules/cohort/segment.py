@@ -1,7 +1,7 @@
 """`segment_cohort`: every customer of a cohort segmented at once, each row what `analyze_customer` says.
 
-The work is columnar: arrays per column, group-bys, sorts and Arrow string kernels; no step loops over
-customers. For customer ``c`` of a cohort, the row equals
+The work is columnar: arrays per column, numpy and Arrow kernels, and compiled per-customer kernels
+(`rules.cohort.compiled`); no Python loop runs over customers. For customer ``c`` of a cohort, the row equals
 ``analyze_customer(cohort.customer_data(c, cohort_region_medians(cohort)), as_of).model_dump(mode="json",
 by_alias=True)`` on the columns of that object, with each reason as ``<key>Reason`` (its text) and
 ``<key>Basis`` (rule, default or unknown).
