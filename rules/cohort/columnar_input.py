@@ -29,12 +29,6 @@ MAX_PROBLEMS = 50
 # Unicode White_Space, which the request model strips from both ends of every text.
 _WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
                "\u200a\u2028\u2029\u202f\u205f\u3000"
-_MAY_START_SPACE = np.zeros(256, dtype=np.bool_)
-_MAY_END_SPACE = np.zeros(256, dtype=np.bool_)
-for _char in _WHITE_SPACE:
-    _encoded = _char.encode("utf-8")
-    _MAY_START_SPACE[_encoded[0]] = True
-    _MAY_END_SPACE[_encoded[-1]] = True
 
 # (table, column) → (min length, max length) of the request model's field the column feeds.
 _TEXT_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
@@ -189,8 +183,8 @@ def _byte_lengths(array: pa.Array) -> IntArray:
 
 
 def _trimmed(array: pa.Array) -> pa.Array:
-    """Strip Unicode White_Space from both ends; only texts whose end bytes could be spaces are looked at."""
-    rows = ends_in(array, _MAY_START_SPACE, _MAY_END_SPACE)
+    """Strip Unicode White_Space from both ends; only texts that start or end with one are looked at."""
+    rows = ends_in(array, _WHITE_SPACE)
     if len(rows) == 0:
         return array
     texts = array.take(pa.array(rows)).to_pylist()
@@ -222,11 +216,15 @@ def _day_column(frame: pd.DataFrame, table: str, column: str) -> tuple[IntArray,
     return np.where(present, days, 0), present
 
 
-def customer_columns(cohort: Cohort, as_of: int, problems: Problems) -> CustomerColumns:
-    """The customers table as arrays, with its single-row rules checked."""
+def customer_columns(cohort: Cohort, as_of: int, problems: Problems, pool: Executor) -> CustomerColumns:
+    """The customers table as arrays, with its single-row rules checked (text columns as jobs on `pool`)."""
     frame = cohort.customers
     _require_columns(frame, "customers", CUSTOMER_COLUMNS)
-    texts = {c: _text_column(frame, "customers", c, problems) for c in ("customer_id", "city", "region", "gender")}
+    jobs = {c: pool.submit(_checked_text_column, frame, "customers", c) for c in ("city", "region", "gender")}
+    texts = {"customer_id": _text_column(frame, "customers", "customer_id", problems)}
+    for column, job in jobs.items():
+        texts[column], found = job.result()
+        problems.extend(found)
     if texts["customer_id"].null_count:
         problems.add_rows("customers", "customer_id", np.flatnonzero(texts["customer_id"].is_null()
                                                                        .to_numpy(zero_copy_only=False)),
@@ -285,6 +283,7 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     repeats = pool.submit(repeated, customers.customer_id)
     text_jobs = {c: pool.submit(_checked_text_column, frame, "history", c)
                  for c in ("product_id", "product_name", "category")}
+    numbers_job = pool.submit(_line_numbers, frame, as_of)
     line_ids = _text_column_plain(frame["customer_id"])
     if line_ids.null_count:
         _report_repeated(repeats.result(), customers.customer_id, problems)
@@ -299,6 +298,34 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     for column, job in text_jobs.items():
         texts[column], found = job.result()
         problems.extend(found)
+    numbers, found = numbers_job.result()
+    problems.extend(found)
+    problems.raise_if_any()
+    quantity, spent, orders, first, has_first, last, gap = numbers
+
+    if len(customer) > 1 and (np.diff(customer) < 0).any():
+        order = np.argsort(customer, kind="stable")
+        customer = customer[order]
+        take = pa.array(order)
+        texts = {c: a.take(take) for c, a in texts.items()}
+        quantity, spent, orders = quantity[order], spent[order], orders[order]
+        first, has_first, last, gap = first[order], has_first[order], last[order], gap[order]
+    starts = np.zeros(len(customers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(customer, minlength=len(customers)), out=starts[1:])
+    crowded = np.flatnonzero(np.diff(starts) > MAX_PRODUCT_LINES)
+    problems.add_rows("customers", "customer_id", crowded, customers.customer_id,
+                      f"has more than {MAX_PRODUCT_LINES} history rows")
+    problems.raise_if_any()
+    return LineColumns(customer, starts, texts["product_id"], texts["product_name"], texts["category"], quantity,
+                       spent, orders, first, has_first, last, gap)
+
+
+_LineNumbers = tuple[IntArray, FloatArray, IntArray, IntArray, BoolArray, IntArray, FloatArray]
+
+
+def _line_numbers(frame: pd.DataFrame, as_of: int) -> tuple[_LineNumbers, Problems]:
+    """The history's numbers and days (quantity, spent, orders, first, has first, last, gap), checked."""
+    found = Problems()
     quantity = frame["total_quantity"].to_numpy(dtype=np.int64)
     spent = frame["total_spent"].to_numpy(dtype=np.float64)
     orders = frame["order_count"].to_numpy(dtype=np.int64)
@@ -317,24 +344,8 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     ]
     for column, bad, values, message in checks:
         if bad.any():
-            problems.add_rows("history", column, np.flatnonzero(bad), values, message)
-    problems.raise_if_any()
-
-    if len(customer) > 1 and (np.diff(customer) < 0).any():
-        order = np.argsort(customer, kind="stable")
-        customer = customer[order]
-        take = pa.array(order)
-        texts = {c: a.take(take) for c, a in texts.items()}
-        quantity, spent, orders = quantity[order], spent[order], orders[order]
-        first, has_first, last, gap = first[order], has_first[order], last[order], gap[order]
-    starts = np.zeros(len(customers) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(customer, minlength=len(customers)), out=starts[1:])
-    crowded = np.flatnonzero(np.diff(starts) > MAX_PRODUCT_LINES)
-    problems.add_rows("customers", "customer_id", crowded, customers.customer_id,
-                      f"has more than {MAX_PRODUCT_LINES} history rows")
-    problems.raise_if_any()
-    return LineColumns(customer, starts, texts["product_id"], texts["product_name"], texts["category"], quantity,
-                       spent, orders, first, has_first, last, gap)
+            found.add_rows("history", column, np.flatnonzero(bad), values, message)
+    return (quantity, spent, orders, first, has_first, last, gap), found
 
 
 def _text_column_plain(series: pd.Series) -> pa.Array:

@@ -63,9 +63,13 @@ def all_equal(left: pa.Array, right: pa.Array) -> bool:
     return bool(_all_equal(*buffers(left), *buffers(right)))
 
 
-def ends_in(texts: pa.Array, may_start: BoolArray, may_end: BoolArray) -> IntArray:
-    """Rows whose first byte is one of `may_start` or whose last byte is one of `may_end` (256 flags each)."""
-    return _ends_in(*buffers(texts), may_start, may_end)
+def ends_in(texts: pa.Array, characters: str) -> IntArray:
+    """Rows whose first or last character is one of `characters`."""
+    code_points = np.array(sorted(map(ord, characters)), dtype=np.int64)
+    ascii_flags = np.zeros(128, dtype=np.bool_)
+    ascii_flags[code_points[code_points < 128]] = True
+    rows = np.empty(len(texts), dtype=np.int64)  # by numpy; pages only touched where rows are found
+    return rows[:_ends_in(*buffers(texts), ascii_flags, code_points[code_points >= 128], rows)]
 
 
 @kernel
@@ -163,13 +167,43 @@ def _all_equal(offsets: IntArray, data: Bytes, other_offsets: IntArray, other_da
 
 
 @kernel
-def _ends_in(offsets: IntArray, data: Bytes, may_start: BoolArray, may_end: BoolArray) -> IntArray:
-    count = len(offsets) - 1
-    rows = np.empty(count, dtype=np.int64)
+def _decode(data: Bytes, at: int) -> int:
+    """The code point of the UTF-8 character that starts at byte `at`."""
+    lead = int(data[at])
+    if lead < 0x80:
+        return lead
+    if lead >= 0xF0:
+        size, point = 4, lead & 0x07
+    elif lead >= 0xE0:
+        size, point = 3, lead & 0x0F
+    else:
+        size, point = 2, lead & 0x1F
+    for index in range(1, size):
+        point = (point << 6) | (int(data[at + index]) & 0x3F)
+    return point
+
+
+@kernel
+def _one_of(point: int, ascii_flags: BoolArray, others: IntArray) -> bool:
+    if point < 128:
+        return bool(ascii_flags[point])
+    for other in others:  # noqa: SIM110 (numba compiles no generator expressions)
+        if other == point:
+            return True
+    return False
+
+
+@kernel
+def _ends_in(offsets: IntArray, data: Bytes, ascii_flags: BoolArray, others: IntArray, rows: IntArray) -> int:
     found = 0
-    for row in range(count):
+    for row in range(len(offsets) - 1):
         start, end = offsets[row], offsets[row + 1]
-        if end > start and (may_start[data[start]] or may_end[data[end - 1]]):
+        if end == start:
+            continue
+        last = end - 1
+        while last > start and (data[last] & 0xC0) == 0x80:  # back to the last character's first byte
+            last -= 1
+        if _one_of(_decode(data, start), ascii_flags, others) or _one_of(_decode(data, last), ascii_flags, others):
             rows[found] = row
             found += 1
-    return rows[:found]
+    return found

@@ -102,7 +102,7 @@ class _Segmenter:
         self.as_of, self.rules = as_of, rules
         self.today = day_number(as_of)
         problems = Problems()
-        self.customers = customer_columns(cohort, self.today, problems)
+        self.customers = customer_columns(cohort, self.today, problems, pool)
         problems.raise_if_any()
         self.lines = line_columns(cohort, self.customers, self.today, problems, pool)
         self.count = len(self.customers)
@@ -352,7 +352,7 @@ class _Segmenter:
             "diversityProfile": pool.submit(lambda: _finished(self.diversity(products.result().distinct))),
         })
         warnings = pool.submit(lambda: _list(self.warnings()))
-        figures = self.figures()
+        figures = pool.submit(self.figures).result()
         done = {key: job.result() for key, job in reasons.items()}
         done["affinityCategory"], done["affinityType"] = affinity.result()
         release_free_memory()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
@@ -52,13 +51,21 @@ def test_all_equal_compares_texts_not_lengths() -> None:
     assert all_equal(_texts(["x", "ab"]).slice(1), _texts(["ab"]))  # a slice reads from its own offset
 
 
-def test_ends_in_finds_texts_whose_end_bytes_are_flagged() -> None:
-    flagged = np.zeros(256, dtype=np.bool_)
-    flagged[ord(" ")] = True
-    nothing = np.zeros(256, dtype=np.bool_)
+def test_ends_in_finds_texts_that_start_or_end_with_a_character() -> None:
+    texts = _texts(["a", " a", "a ", "", "b", "\u3000x", "x\u2029", "ş", "Ç\u00a0", "\U0001f600"])
 
-    assert ends_in(_texts(["a", " a", "a ", "", "b"]), flagged, nothing).tolist() == [1]
-    assert ends_in(_texts(["a", " a", "a ", "", "b"]), nothing, flagged).tolist() == [2]
+    assert ends_in(texts, " ").tolist() == [1, 2]
+    assert ends_in(texts, "\u3000\u2029\u00a0").tolist() == [5, 6, 8]
+    # "ş" ends with byte 0x9f, as U+205F does: bytes alone would flag it.
+    assert ends_in(texts, "\u205f").tolist() == []
+    assert ends_in(texts, "\U0001f600b").tolist() == [4, 9]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=5), max_size=20), st.text(min_size=1, max_size=4))
+def test_ends_in_agrees_with_python(values: list[str], characters: str) -> None:
+    expected = [row for row, text in enumerate(values) if text and (text[0] in characters or text[-1] in characters)]
+    assert ends_in(_texts(values), characters).tolist() == expected
 
 
 def test_buffers_of_a_slice_and_of_an_empty_array() -> None:
