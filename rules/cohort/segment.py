@@ -92,13 +92,14 @@ def cohort_region_medians(cohort: Cohort, as_of: date | None = None) -> dict[str
     Pass them to `Cohort.customer_data` to get the single-customer request that matches a row.
     """
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        return _Segmenter(cohort, as_of or today_utc(), default_rulebook(), pool).medians
+        return _Segmenter(cohort, as_of or today_utc(), default_rulebook(), pool, encode=False).medians
 
 
 class _Segmenter:
     """The columnar pipeline for one cohort, one as-of day and one rulebook."""
 
-    def __init__(self, cohort: Cohort, as_of: date, rules: Rulebook, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, cohort: Cohort, as_of: date, rules: Rulebook, pool: ThreadPoolExecutor, *,
+                 encode: bool = True) -> None:
         self.as_of, self.rules = as_of, rules
         self.today = day_number(as_of)
         problems = Problems()
@@ -106,6 +107,10 @@ class _Segmenter:
         problems.raise_if_any()
         self.lines = line_columns(cohort, self.customers, self.today, problems, pool)
         self.count = len(self.customers)
+        if encode:  # for the frame, while the metrics are computed here
+            self.product, self.category, self.name = (pool.submit(Encoded.of, texts) for texts in (
+                self.lines.product_id, self.lines.category, self.lines.product_name))
+            self.products = pool.submit(lambda: product_lines(self.lines, self.product.result(), self.count))
         self.m: CustomerMetrics = customer_metrics(self.customers, self.lines, self.today, rules, problems)
         self.regular = self.m.has_history
         self.avg_basket = money(self.m.avg_basket)
@@ -331,20 +336,18 @@ class _Segmenter:
         """
         rules, regular = self.rules, self.regular
         release_free_memory()
-        product = pool.submit(Encoded.of, self.lines.product_id)
-        category = pool.submit(Encoded.of, self.lines.category)
-        reasons = {"valueSegment": pool.submit(lambda: _finished(self.value()))}
-        name = pool.submit(Encoded.of, self.lines.product_name)
-        products = pool.submit(lambda: product_lines(self.lines, product.result(), self.count))
-        affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
+        product, category, name, products = self.product, self.category, self.name, self.products
 
         def listed(build: Callable[..., pa.Array], *args: object) -> pd.arrays.ArrowExtensionArray:
             found = products.result()
             codes = LineCodes(product.result(), name.result(), category.result())
             return _list(build(self.lines, codes, found, self.count, *args, regular & ~found.has_products))
 
-        top = pool.submit(listed, top_products, rules)
+        # The longest jobs first, so that the two workers finish close together.
         missing = pool.submit(listed, missing_regulars, self.today, rules)
+        top = pool.submit(listed, top_products, rules)
+        affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
+        reasons = {"valueSegment": pool.submit(lambda: _finished(self.value()))}
         reasons.update({
             "ageSegment": pool.submit(lambda: _finished(self.age())),
             "churnSegment": pool.submit(lambda: _finished(self.churn())),
