@@ -65,11 +65,15 @@ def all_equal(left: pa.Array, right: pa.Array) -> bool:
 
 def ends_in(texts: pa.Array, characters: str) -> IntArray:
     """Rows whose first or last character is one of `characters`."""
+    # A first (last) byte that starts (ends) none of the characters' UTF-8 forms rules a text out at once;
+    # the other texts decode their end character and compare code points.
+    may_start, may_end = np.zeros(256, dtype=np.bool_), np.zeros(256, dtype=np.bool_)
+    for character in characters:
+        encoded = character.encode("utf-8")
+        may_start[encoded[0]], may_end[encoded[-1]] = True, True
     code_points = np.array(sorted(map(ord, characters)), dtype=np.int64)
-    ascii_flags = np.zeros(128, dtype=np.bool_)
-    ascii_flags[code_points[code_points < 128]] = True
     rows = np.empty(len(texts), dtype=np.int64)  # by numpy; pages only touched where rows are found
-    return rows[:_ends_in(*buffers(texts), ascii_flags, code_points[code_points >= 128], rows)]
+    return rows[:_ends_in(*buffers(texts), may_start, may_end, code_points, rows)]
 
 
 @kernel
@@ -184,26 +188,28 @@ def _decode(data: Bytes, at: int) -> int:
 
 
 @kernel
-def _one_of(point: int, ascii_flags: BoolArray, others: IntArray) -> bool:
-    if point < 128:
-        return bool(ascii_flags[point])
-    for other in others:  # noqa: SIM110 (numba compiles no generator expressions)
+def _one_of(point: int, code_points: IntArray) -> bool:
+    for other in code_points:  # noqa: SIM110 (numba compiles no generator expressions)
         if other == point:
             return True
     return False
 
 
 @kernel
-def _ends_in(offsets: IntArray, data: Bytes, ascii_flags: BoolArray, others: IntArray, rows: IntArray) -> int:
+def _ends_in(offsets: IntArray, data: Bytes, may_start: BoolArray, may_end: BoolArray, code_points: IntArray,
+             rows: IntArray) -> int:
     found = 0
     for row in range(len(offsets) - 1):
         start, end = offsets[row], offsets[row + 1]
         if end == start:
             continue
-        last = end - 1
-        while last > start and (data[last] & 0xC0) == 0x80:  # back to the last character's first byte
-            last -= 1
-        if _one_of(_decode(data, start), ascii_flags, others) or _one_of(_decode(data, last), ascii_flags, others):
+        hit = may_start[data[start]] and _one_of(_decode(data, start), code_points)
+        if not hit and may_end[data[end - 1]]:
+            last = end - 1
+            while last > start and (data[last] & 0xC0) == 0x80:  # back to the last character's first byte
+                last -= 1
+            hit = _one_of(_decode(data, last), code_points)
+        if hit:
             rows[found] = row
             found += 1
     return found
