@@ -84,12 +84,13 @@ class Encoded:
 
     codes: npt.NDArray[np.int32]
     values: pa.Array
+    null_count: int
 
     @classmethod
     def of(cls, texts: pa.Array) -> Encoded:
         encoded = pc.dictionary_encode(texts)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-        return cls(codes, encoded.dictionary)
+        return cls(codes, encoded.dictionary, texts.null_count)
 
 
 @dataclass(frozen=True)

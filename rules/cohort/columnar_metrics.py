@@ -182,21 +182,26 @@ def product_lines(lines: LineColumns, encoded: Encoded, count: int) -> ProductLi
     """The product lines, a rank ordering their ids as Python orders strings, and each customer's number of
     distinct products.
 
-    Ids are ranked through their distinct values (a few thousand, however many lines). Files read into a
-    cohort often list a customer's products in id order; then there are no repeats to look for.
+    Ids are ranked through their distinct values (a few thousand, however many lines).
     """
-    rows = np.flatnonzero(encoded.codes >= 0)
-    customer = lines.customer[rows]
+    every_line = encoded.null_count == 0  # then the rows are 0, 1, 2, …: spare the gathers
+    rows = np.arange(len(lines), dtype=np.int64) if every_line else np.flatnonzero(encoded.codes >= 0)
+    customer = lines.customer if every_line else lines.customer[rows]
+    codes = encoded.codes if every_line else encoded.codes[rows]
+    # Arrow sorts texts by their UTF-8 bytes, which is the order of code points: Python's order of str.
     dictionary_rank = np.argsort(np.asarray(pc.sort_indices(encoded.values)), kind="stable")
-    id_rank = dictionary_rank[encoded.codes[rows]].astype(np.int64)
-    distinct = np.bincount(customer, minlength=count).astype(np.int64)
-    if len(rows) < 2:
-        return ProductLines(rows, customer, id_rank, distinct)
-    same_customer = customer[1:] == customer[:-1]
-    if bool(np.all((id_rank[1:] > id_rank[:-1]) | ~same_customer)):
-        return ProductLines(rows, customer, id_rank, distinct)
-    width = len(encoded.values)
-    ordered = np.sort(customer * width + id_rank, kind="stable")  # runs per customer: timsort is quick
-    repeats = ordered[1:][ordered[1:] == ordered[:-1]] // width
-    distinct -= np.bincount(repeats, minlength=count)
+    id_rank = dictionary_rank[codes].astype(np.int64)
+    distinct = np.zeros(count, dtype=np.int64)
+    _count_distinct(customer, codes, len(encoded.values), distinct)
     return ProductLines(rows, customer, id_rank, distinct)
+
+
+@kernel
+def _count_distinct(customer: IntArray, codes: npt.NDArray[np.int32], width: int, distinct: IntArray) -> None:
+    """Per customer (rows in customer order), the number of distinct codes."""
+    last_owner = np.full(width, -1, dtype=np.int64)  # the customer that last had each code
+    for row in range(len(customer)):
+        owner, code = customer[row], codes[row]
+        if last_owner[code] != owner:
+            last_owner[code] = owner
+            distinct[owner] += 1
