@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from rules.cohort.compiled import kernel
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -40,19 +42,37 @@ def exact_scaled(values: FloatArray, scale: int) -> FloatArray:
 def exact_cents(values: FloatArray) -> FloatArray:
     """``values * 100`` rounded as Python rounds to two decimals.
 
-    ``np.rint(values * 100)`` is right unless the product lies within rounding error of a half cent; only
-    those few values go through the exact test.
+    ``rint(value * 100)`` is right unless the product lies within rounding error of a half cent (under
+    0.0035 cents below EXACT_LIMIT; larger values go to Python); only those few values take the exact test.
     """
-    product = values * 100.0
-    cents: FloatArray = np.rint(product)
-    # |product - cents| is at most 0.5; within the product's rounding error of 0.5 (under 0.0035 below
-    # EXACT_LIMIT; larger values go to Python) the exact test decides.
-    np.subtract(product, cents, out=product)
-    np.abs(product, out=product)
-    doubtful = np.flatnonzero(product >= 0.4965)
-    if len(doubtful):
-        cents[doubtful] = exact_scaled(values[doubtful], 100)
+    cents = np.empty(len(values))  # allocated by numpy: see `rules.cohort.compiled`
+    _fill_cents(np.ascontiguousarray(values, dtype=np.float64), cents)
     return cents
+
+
+@kernel
+def _fill_cents(values: FloatArray, cents: FloatArray) -> None:
+    for index in range(len(values)):
+        value = values[index]
+        product = value * 100.0
+        rounded = np.rint(product)
+        if abs(product - rounded) >= 0.4965:
+            rounded = _exact_scaled_one(value, 100.0)
+        cents[index] = rounded
+
+
+@kernel
+def _exact_scaled_one(value: float, factor: float) -> float:
+    """`exact_scaled` for one value."""
+    product = value * factor
+    split = _SPLIT * value
+    high = split - (split - value)
+    low = value - high
+    error = (high * factor - product) + low * factor
+    floor = np.floor(product)
+    middle = floor + 0.5
+    tie_up = product == middle and (error > 0 or (error == 0 and np.fmod(floor, 2.0) != 0))
+    return float(floor + 1.0 if product > middle or tie_up else floor)
 
 
 def huge(values: FloatArray, scale: int = 100) -> IntArray:
@@ -62,7 +82,26 @@ def huge(values: FloatArray, scale: int = 100) -> IntArray:
 
 def money(values: FloatArray) -> FloatArray:
     """Python's ``round(x, 2)`` for every value: the double nearest to the correctly rounded cents."""
-    rounded: FloatArray = exact_cents(values) / 100.0
-    for position in huge(values):
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    rounded, oversized = np.empty(len(values)), np.empty(len(values), dtype=np.int64)
+    for position in oversized[:_fill_money(values, rounded, oversized)]:
         rounded[position] = round(float(values[position]), 2)
     return rounded
+
+
+@kernel
+def _fill_money(values: FloatArray, rounded: FloatArray, oversized: IntArray) -> int:
+    """Rounds to cents where the exact test applies; lists the other positions (NaN, infinite, huge)."""
+    found = 0
+    for index in range(len(values)):
+        value = values[index]
+        if not abs(value) * 100.0 < EXACT_LIMIT * 100.0:
+            oversized[found] = index
+            found += 1
+            continue
+        product = value * 100.0
+        cents = np.rint(product)
+        if abs(product - cents) >= 0.4965:
+            cents = _exact_scaled_one(value, 100.0)
+        rounded[index] = cents / 100.0
+    return found

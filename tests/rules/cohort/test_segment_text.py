@@ -43,3 +43,11 @@ def test_pieces_left_out_where_not_present() -> None:
 
     assert render("x=", *number_pieces(values, np.array([True, False, True]))).to_pylist() == ["x=1.50", "x=",
                                                                                               "x=3.25"]
+
+
+def test_money_outside_the_exact_range_is_pythons_round() -> None:
+    values = [float("nan"), float("inf"), -float("inf"), 1e300, -2.675, -0.005, 2.0**38 + 0.125]
+
+    rounded = money(np.array(values)).tolist()
+
+    assert str(rounded) == str([round(v, 2) for v in values])  # as text: nan == nan there
