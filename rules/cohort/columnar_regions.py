@@ -47,7 +47,8 @@ class RegionTable:
         return ~np.isnan(self.median)
 
 
-def _codes(values: pa.Array) -> tuple[IntArray, list[str]]:
+def region_codes(values: pa.Array) -> tuple[IntArray, list[str]]:
+    """Region (or city) names as codes (-1 for null) into their distinct names."""
     encoded = pc.dictionary_encode(values)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, encoded.dictionary.to_pylist()
@@ -76,19 +77,19 @@ def cohort_medians(
 
 
 def resolve_regions(
-    region: pa.Array, city: pa.Array, has_history: BoolArray, avg_basket: FloatArray
+    regions: tuple[IntArray, list[str]], cities: tuple[IntArray, list[str]], has_history: BoolArray,
+    avg_basket: FloatArray
 ) -> tuple[RegionTable, dict[str, float]]:
     """Every customer's resolved region, and the cohort medians used for regions outside the reference.
 
     Args:
-        region: each customer's region name (trimmed; null when unknown).
-        city: each customer's city (trimmed; null when unknown).
+        regions: each customer's region name (trimmed; null when unknown), as `region_codes` gives them.
+        cities: each customer's city (trimmed; null when unknown), the same way.
         has_history: customers with purchases (only they have an avgBasket).
         avg_basket: each customer's avgBasket, rounded to cents as reported.
     """
-    region_codes, region_names = _codes(region)
-    city_codes, city_names = _codes(city)
-    medians = cohort_medians(np.where(region_codes >= 0, region_codes, len(region_names)), region_names,
+    (codes_of_regions, region_names), (city_codes, city_names) = regions, cities
+    medians = cohort_medians(np.where(codes_of_regions >= 0, codes_of_regions, len(region_names)), region_names,
                              has_history, avg_basket)
     requests: list[dict[str, Any]] = []
     for code, name in enumerate(region_names):
@@ -99,7 +100,7 @@ def resolve_regions(
     requests += [{"city": name, "customer": {"city": name}} for name in city_names]
     requests.append({"customer": {}})
     resolved = [resolve_region(CUSTOMER_DATA.validate_python(r)) for r in requests]
-    group = np.where(region_codes >= 0, region_codes,
+    group = np.where(codes_of_regions >= 0, codes_of_regions,
                      np.where(city_codes >= 0, len(region_names) + city_codes, len(requests) - 1))
     table = _table(group, resolved)
     return table, {region_names[code]: median for code, median in medians.items()}

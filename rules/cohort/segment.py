@@ -24,7 +24,7 @@ from rules.cohort.columnar_memory import release_free_memory
 from rules.cohort.columnar_metrics import CustomerMetrics, category_metrics, customer_metrics, product_lines
 from rules.cohort.columnar_numbers import BoolArray, IntArray, money
 from rules.cohort.columnar_products import missing_regulars, top_products
-from rules.cohort.columnar_regions import RegionTable, resolve_regions
+from rules.cohort.columnar_regions import RegionTable, region_codes, resolve_regions
 from rules.cohort.columnar_render import Texts, render
 from rules.cohort.columnar_segments import (
     BASES,
@@ -105,6 +105,8 @@ class _Segmenter:
         problems = Problems()
         self.customers = customer_columns(cohort, self.today, problems, pool)
         problems.raise_if_any()
+        regions, cities = (pool.submit(region_codes, names) for names in (self.customers.region,
+                                                                          self.customers.city))
         self.lines = line_columns(cohort, self.customers, self.today, problems, pool)
         self.count = len(self.customers)
         if encode:  # for the frame, while the metrics are computed here
@@ -115,7 +117,7 @@ class _Segmenter:
         self.regular = self.m.has_history
         self.avg_basket = money(self.m.avg_basket)
         self.regions: RegionTable
-        self.regions, self.medians = resolve_regions(self.customers.region, self.customers.city, self.regular,
+        self.regions, self.medians = resolve_regions(regions.result(), cities.result(), self.regular,
                                                      self.avg_basket)
         self.median = self.regions.median[self.regions.group]
         self.has_median = ~np.isnan(self.median)
@@ -344,9 +346,9 @@ class _Segmenter:
             return _list(build(self.lines, codes, found, self.count, *args, regular & ~found.has_products))
 
         # The longest jobs first, so that the two workers finish close together.
+        affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
         missing = pool.submit(listed, missing_regulars, self.today, rules)
         top = pool.submit(listed, top_products, rules)
-        affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
         reasons = {"valueSegment": pool.submit(lambda: _finished(self.value()))}
         reasons.update({
             "ageSegment": pool.submit(lambda: _finished(self.age())),
