@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
-from rules.cohort.columnar_strings import TEXT, all_equal, ends_in, equal_to_previous, repeated
+from rules.cohort.columnar_strings import TEXT, ends_in, equal_to_previous, owners_in_order, repeated
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
 from rules.models.request import MAX_PRODUCT_LINES
@@ -257,12 +257,13 @@ def _customer_of_lines(customer_ids: pa.Array, line_ids: pa.Array, problems: Pro
     count = len(line_ids)
     if count == 0:
         return np.zeros(0, dtype=np.int64)
+    # As `read_cohort` lays them out: the customers with history first, in the history's order.
+    in_order = owners_in_order(line_ids, customer_ids)
+    if in_order is not None:
+        return in_order
     run_starts = np.flatnonzero(~equal_to_previous(line_ids))
     run_ids = line_ids.take(pa.array(run_starts))
     run_lengths = np.diff(np.append(run_starts, count))
-    # As `read_cohort` lays them out: the customers with history first, in the history's order.
-    if len(run_ids) <= len(customer_ids) and all_equal(run_ids, customer_ids.slice(0, len(run_ids))):
-        return np.repeat(np.arange(len(run_ids), dtype=np.int64), run_lengths)
     found = pc.index_in(run_ids, value_set=customer_ids)
     unknown = np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False))
     if len(unknown):

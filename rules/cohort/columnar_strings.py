@@ -56,11 +56,11 @@ def equal_to_previous(texts: pa.Array) -> BoolArray:
     return same
 
 
-def all_equal(left: pa.Array, right: pa.Array) -> bool:
-    """Whether two text columns of the same length hold the same texts, row by row."""
-    if len(left) != len(right):
-        return False
-    return bool(_all_equal(*buffers(left), *buffers(right)))
+def owners_in_order(lines: pa.Array, customers: pa.Array) -> IntArray | None:
+    """Each line's position in `customers` when the lines come in runs that name the first customers in their
+    order, each in one run (as `read_cohort` lays a cohort out); None otherwise."""
+    owner = np.empty(len(lines), dtype=np.int64)
+    return owner if _owners_in_order(*buffers(lines), *buffers(customers), owner) else None
 
 
 def ends_in(texts: pa.Array, characters: str) -> IntArray:
@@ -163,9 +163,18 @@ def _equal_to_previous(offsets: IntArray, data: Bytes, same: BoolArray) -> None:
 
 
 @kernel
-def _all_equal(offsets: IntArray, data: Bytes, other_offsets: IntArray, other_data: Bytes) -> bool:
-    for row in range(len(offsets) - 1):  # noqa: SIM110 (numba compiles no generator expressions)
-        if not _same(offsets, data, row, other_offsets, other_data, row):
+def _owners_in_order(offsets: IntArray, data: Bytes, customer_offsets: IntArray, customer_data: Bytes,
+                     owner: IntArray) -> bool:
+    customers = len(customer_offsets) - 1
+    current = 0
+    for row in range(len(offsets) - 1):
+        if current < customers and _same(offsets, data, row, customer_offsets, customer_data, current):
+            owner[row] = current
+        elif row > 0 and current + 1 < customers and _same(offsets, data, row, customer_offsets, customer_data,
+                                                            current + 1):
+            current += 1
+            owner[row] = current
+        else:
             return False
     return True
 

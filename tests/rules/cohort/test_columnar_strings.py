@@ -9,7 +9,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.columnar_strings import TEXT, all_equal, buffers, ends_in, equal_to_previous, repeated
+from rules.cohort.columnar_strings import TEXT, buffers, ends_in, equal_to_previous, owners_in_order, repeated
 
 # Few letters, so that repeats and shared prefixes are common; Turkish letters are several UTF-8 bytes.
 IDS = st.text(alphabet="abÇçİı0 ", max_size=4)
@@ -44,11 +44,29 @@ def test_equal_to_previous(values: list[str]) -> None:
     assert equal_to_previous(_texts(values)).tolist() == expected[: len(values)]
 
 
-def test_all_equal_compares_texts_not_lengths() -> None:
-    assert all_equal(_texts(["ab", "Ç"]), _texts(["ab", "Ç"]))
-    assert not all_equal(_texts(["ab", "Ç"]), _texts(["ab", "ç"]))
-    assert not all_equal(_texts(["ab"]), _texts(["ab", "c"]))
-    assert all_equal(_texts(["x", "ab"]).slice(1), _texts(["ab"]))  # a slice reads from its own offset
+def _python_owners(lines: list[str], customers: list[str]) -> list[int] | None:
+    runs = [text for index, text in enumerate(lines) if index == 0 or lines[index - 1] != text]
+    if runs != customers[: len(runs)]:
+        return None
+    return [runs.index(text) for text in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "Ç", "ab"]), max_size=12),
+       st.lists(st.sampled_from(["a", "b", "Ç", "ab", "c"]), max_size=5, unique=True))
+def test_owners_in_order_when_runs_name_the_first_customers(lines: list[str], customers: list[str]) -> None:
+    owners = owners_in_order(_texts(lines), _texts(customers))
+
+    expected = _python_owners(lines, customers)
+    assert (owners.tolist() if owners is not None else None) == expected
+
+
+def test_owners_in_order_of_read_cohort_layout() -> None:
+    owners = owners_in_order(_texts(["x", "x", "y", "z", "z"]), _texts(["x", "y", "z", "w"]).slice(0))
+    assert owners is not None
+    assert owners.tolist() == [0, 0, 1, 2, 2]
+    assert owners_in_order(_texts(["x", "y", "x"]), _texts(["x", "y", "z"])) is None  # x in two runs
+    assert owners_in_order(_texts(["y"]), _texts(["x", "y"])) is None  # does not start at the first
 
 
 def test_ends_in_finds_texts_that_start_or_end_with_a_character() -> None:
