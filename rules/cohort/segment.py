@@ -113,6 +113,10 @@ class _Segmenter:
             self.product, self.category, self.name = (pool.submit(Encoded.of, texts) for texts in (
                 self.lines.product_id, self.lines.category, self.lines.product_name))
             self.products = pool.submit(lambda: product_lines(self.lines, self.product.result(), self.count))
+            # The lists need the history only: they start while the metrics are computed.
+            has_history = np.diff(self.lines.starts) > 0
+            self.missing = pool.submit(self._listed, missing_regulars, has_history, self.today, rules)
+            self.top = pool.submit(self._listed, top_products, has_history, rules)
         self.m: CustomerMetrics = customer_metrics(self.customers, self.lines, self.today, rules, problems)
         self.regular = self.m.has_history
         self.avg_basket = money(self.m.avg_basket)
@@ -121,6 +125,13 @@ class _Segmenter:
                                                      self.avg_basket)
         self.median = self.regions.median[self.regions.group]
         self.has_median = ~np.isnan(self.median)
+
+    def _listed(self, build: Callable[..., pa.Array], has_history: BoolArray, *args: object
+                ) -> pd.arrays.ArrowExtensionArray:
+        """Top products or missing regulars (`build`), unknown for customers with purchases but no products."""
+        found = self.products.result()
+        codes = LineCodes(self.product.result(), self.name.result(), self.category.result())
+        return _list(build(self.lines, codes, found, self.count, *args, has_history & ~found.has_products))
 
     # -- reasons -------------------------------------------------------------------------------------------
     # Each returns codes, bases and texts for every customer. Modes: 0 = regular with the data the rule
@@ -336,19 +347,10 @@ class _Segmenter:
         A job that needs another's result is submitted after it: by the time a worker takes it up, what it
         waits for is running or done.
         """
-        rules, regular = self.rules, self.regular
         release_free_memory()
-        product, category, name, products = self.product, self.category, self.name, self.products
-
-        def listed(build: Callable[..., pa.Array], *args: object) -> pd.arrays.ArrowExtensionArray:
-            found = products.result()
-            codes = LineCodes(product.result(), name.result(), category.result())
-            return _list(build(self.lines, codes, found, self.count, *args, regular & ~found.has_products))
-
+        products, category, missing, top = self.products, self.category, self.missing, self.top
         # The longest jobs first, so that the two workers finish close together.
         affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
-        missing = pool.submit(listed, missing_regulars, self.today, rules)
-        top = pool.submit(listed, top_products, rules)
         reasons = {"valueSegment": pool.submit(lambda: _finished(self.value()))}
         reasons.update({
             "ageSegment": pool.submit(lambda: _finished(self.age())),
