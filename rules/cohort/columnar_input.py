@@ -89,7 +89,8 @@ class Encoded:
     @classmethod
     def of(cls, texts: pa.Array) -> Encoded:
         encoded = pc.dictionary_encode(texts)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+        indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
+        codes = indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return cls(codes, encoded.dictionary, texts.null_count)
 
 
