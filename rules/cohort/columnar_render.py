@@ -25,13 +25,21 @@ _TABLE, _INT = 0, 1
 
 @dataclass(frozen=True)
 class Texts:
-    """``table[codes[row]]`` for each row; rows whose code is -1 take nothing from this piece (a null table
-    entry counts as empty)."""
+    """``table[codes[row]]`` for each row (one code for every row when `codes` is an int); rows whose code is
+    -1, or that are not `present` when that is given, take nothing from this piece (a null table entry
+    counts as empty)."""
 
     table: pa.Array
-    codes: IntArray
+    codes: npt.NDArray[np.integer] | int
+    present: BoolArray | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.codes, int) and self.present is None:
+            raise ValueError("a piece with one code for every row needs `present` to know its rows")
 
     def __len__(self) -> int:
+        if isinstance(self.codes, int):
+            return len(self.present) if self.present is not None else 0
         return len(self.codes)
 
 
@@ -69,23 +77,29 @@ def render(*pieces: Piece) -> pa.Array:
                                           if tables else pa.array([], TEXT))
 
     kinds = np.zeros(len(used), dtype=np.int8)
+    bases = np.zeros(len(used), dtype=np.int64)  # where each table piece's texts start in the joined table
     values = np.empty((len(used), rows), dtype=np.int64)  # one piece per row of the matrix
     table_index = 0
     for column, piece in enumerate(used):
+        row = values[column]
         if isinstance(piece, Ints):
             kinds[column] = _INT
-            values[column] = piece.values
+            np.copyto(row, piece.values)
             if piece.present is not None:
-                values[column][~piece.present] = _ABSENT_INT
+                np.copyto(row, _ABSENT_INT, where=~piece.present)
             continue
-        base = first_code[table_index]
+        bases[column] = first_code[table_index]
         table_index += 1
         if isinstance(piece, str):
-            values[column] = base
+            row.fill(0)
+            continue
+        if isinstance(piece.codes, int):
+            row.fill(piece.codes)
         else:
-            np.add(piece.codes, base, out=values[column])
-            values[column][piece.codes < 0] = ABSENT
-    offsets, data = _render_rows(kinds, values, table_offsets, table_bytes)
+            np.copyto(row, piece.codes)
+        if piece.present is not None:
+            np.copyto(row, ABSENT, where=~piece.present)
+    offsets, data = _render_rows(kinds, bases, values, table_offsets, table_bytes)
     return pa.Array.from_buffers(TEXT, rows, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
@@ -106,20 +120,20 @@ def _digits(value: int) -> int:
     return count
 
 
-def _render_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: IntArray,
+def _render_rows(kinds: npt.NDArray[np.int8], bases: IntArray, values: IntArray, table_offsets: IntArray,
                  table_bytes: npt.NDArray[np.uint8]) -> tuple[IntArray, npt.NDArray[np.uint8]]:
     offsets = np.zeros(values.shape[1] + 1, dtype=np.int64)
-    _measure_rows(kinds, values, table_offsets, offsets)
+    _measure_rows(kinds, bases, values, table_offsets, offsets)
     # Allocated by numpy, which asks the kernel for huge pages on large arrays: a page fault per 2 MiB, not
     # per 4 KiB, when the texts are written.
     data = np.empty(offsets[-1], dtype=np.uint8)
-    _write_rows(kinds, values, table_offsets, table_bytes, offsets, data)
+    _write_rows(kinds, bases, values, table_offsets, table_bytes, offsets, data)
     return offsets, data
 
 
 @kernel
-def _measure_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: IntArray, offsets: IntArray
-                  ) -> None:
+def _measure_rows(kinds: npt.NDArray[np.int8], bases: IntArray, values: IntArray, table_offsets: IntArray,
+                  offsets: IntArray) -> None:
     columns, rows = values.shape
     for row in range(rows):
         length = 0
@@ -127,6 +141,7 @@ def _measure_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: 
             value = values[column, row]
             if kinds[column] == _TABLE:
                 if value >= 0:
+                    value += bases[column]
                     length += table_offsets[value + 1] - table_offsets[value]
             elif value != _ABSENT_INT:
                 length += _digits(value)
@@ -134,7 +149,7 @@ def _measure_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: 
 
 
 @kernel
-def _write_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: IntArray,
+def _write_rows(kinds: npt.NDArray[np.int8], bases: IntArray, values: IntArray, table_offsets: IntArray,
                 table_bytes: npt.NDArray[np.uint8], offsets: IntArray, data: npt.NDArray[np.uint8]) -> None:
     columns, rows = values.shape
     for row in range(rows):
@@ -143,6 +158,7 @@ def _write_rows(kinds: npt.NDArray[np.int8], values: IntArray, table_offsets: In
             value = values[column, row]
             if kinds[column] == _TABLE:
                 if value >= 0:
+                    value += bases[column]
                     start, end = table_offsets[value], table_offsets[value + 1]
                     copy_bytes(data, at, table_bytes, start, end - start)
                     at += end - start

@@ -41,7 +41,7 @@ def table(texts: list[str]) -> pa.Array:
 
 def constant_where(text: str, present: BoolArray) -> Texts:
     """`text` where `present`, left out elsewhere."""
-    return texts_where(table([text]), np.zeros(len(present), dtype=np.int64), present)
+    return Texts(table([text]), 0, present)
 
 
 def upper_band_codes(bands: UpperBands, values: IntArray) -> IntArray:

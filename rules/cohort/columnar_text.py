@@ -26,7 +26,7 @@ from rules.cohort.columnar_numbers import (
     exact_scaled,
     huge,
 )
-from rules.cohort.columnar_render import ABSENT, Ints, Pieces, Texts
+from rules.cohort.columnar_render import Ints, Pieces, Texts
 from rules.cohort.columnar_strings import TEXT as TEXT  # the text type of every column built here
 from rules.segments import num
 
@@ -112,7 +112,7 @@ def number_pieces(values: FloatArray, present: BoolArray | None = None) -> Piece
 
 def texts_where(table: pa.Array, codes: IntArray, present: BoolArray | None = None) -> Texts:
     """``table[codes]`` where `present`; left out elsewhere."""
-    return Texts(table, np.where(present, codes, ABSENT) if present is not None else np.asarray(codes, np.int64))
+    return Texts(table, codes, present)
 
 
 def keyed_texts(parts: list[npt.NDArray[np.integer]], render_rows: Callable[[IntArray], pa.Array]) -> Coded:

@@ -46,3 +46,13 @@ def test_pieces_must_have_the_same_rows() -> None:
         render(Ints(np.array([1, 2])), Ints(np.array([1])))
     with pytest.raises(ValueError, match="at least one column"):
         render("only a constant")
+
+
+def test_one_code_for_every_present_row() -> None:
+    present = np.array([True, False, True])
+
+    rendered = render(Texts(TABLE, 0, present), Texts(TABLE, np.array([1, 1, 0]), ~present), "x")
+
+    assert rendered.to_pylist() == ["Sadık: x", " ≤ x", "Sadık: x"]
+    with pytest.raises(ValueError, match="needs `present`"):
+        Texts(TABLE, 0)
