@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
-from rules.cohort.columnar_strings import TEXT, ends_in, equal_to_previous, owners_in_order, repeated
+from rules.cohort.columnar_strings import TEXT, ends_in, equal_to_previous, follow_keys, owners_in_order, repeated
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
 from rules.models.request import MAX_PRODUCT_LINES
@@ -93,6 +93,18 @@ class Encoded:
         codes = indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return cls(codes, encoded.dictionary, texts.null_count)
 
+    @classmethod
+    def through(cls, key: Encoded, texts: pa.Array) -> Encoded:
+        """`texts` encoded as `of` does, found through `key`'s codes when every row of a key has the same
+        text (a product's name and category are usually the same on all its lines): comparing each row with
+        its key's first row is cheaper than hashing every text. Otherwise `of`."""
+        first_rows = follow_keys(key.codes, texts) if key.null_count == 0 else None
+        if first_rows is None:
+            return cls.of(texts)
+        # Texts in order of their first rows, which is the order `of` finds them in.
+        distinct = cls.of(texts.take(pa.array(first_rows)))
+        return cls(distinct.codes[key.codes], distinct.values, 0)
+
 
 @dataclass(frozen=True)
 class LineCodes:
@@ -101,10 +113,6 @@ class LineCodes:
     product: Encoded
     name: Encoded
     category: Encoded
-
-    @classmethod
-    def of(cls, lines: LineColumns) -> LineCodes:
-        return cls(Encoded.of(lines.product_id), Encoded.of(lines.product_name), Encoded.of(lines.category))
 
 
 class Problems:

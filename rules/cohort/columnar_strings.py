@@ -11,7 +11,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from rules.cohort.columnar_numbers import BoolArray, IntArray
-from rules.cohort.compiled import kernel
+from rules.cohort.compiled import kernel, load_word
 
 Bytes = npt.NDArray[np.uint8]
 TEXT = pa.large_string()
@@ -61,6 +61,16 @@ def owners_in_order(lines: pa.Array, customers: pa.Array) -> IntArray | None:
     order, each in one run (as `read_cohort` lays a cohort out); None otherwise."""
     owner = np.empty(len(lines), dtype=np.int64)
     return owner if _owners_in_order(*buffers(lines), *buffers(customers), owner) else None
+
+
+def follow_keys(keys: npt.NDArray[np.integer], texts: pa.Array) -> IntArray | None:
+    """For each key (0 … k-1, one per row) the first row that has it, when every row with the same key has
+    the same text (a product's name, say, is the same on all its lines); None when some row differs, or when
+    `texts` has nulls."""
+    if texts.null_count:
+        return None
+    first_rows = np.full(int(keys.max()) + 1 if len(keys) else 0, -1, dtype=np.int64)
+    return first_rows if _follow_keys(keys, *buffers(texts), first_rows) else None
 
 
 def ends_in(texts: pa.Array, characters: str) -> IntArray:
@@ -129,6 +139,36 @@ def _runs_disjoint(offsets: IntArray, data: Bytes, bounds: IntArray) -> bool:
                     a += 1
                 else:
                     b += 1
+    return True
+
+
+@kernel
+def _same_bytes(data: Bytes, a: int, b: int, count: int) -> bool:
+    """Whether ``data[a:a + count]`` and ``data[b:b + count]`` are equal, compared 8 bytes at a time."""
+    limit = len(data) - 8
+    index = 0
+    while index + 8 <= count and a + index <= limit and b + index <= limit:
+        if load_word(data, a + index) != load_word(data, b + index):
+            return False
+        index += 8
+    while index < count:
+        if data[a + index] != data[b + index]:
+            return False
+        index += 1
+    return True
+
+
+@kernel
+def _follow_keys(keys: npt.NDArray[np.integer], offsets: IntArray, data: Bytes, first_rows: IntArray) -> bool:
+    for row in range(len(keys)):
+        key = keys[row]
+        first = first_rows[key]
+        if first < 0:
+            first_rows[key] = row
+            continue
+        start, length = offsets[row], offsets[row + 1] - offsets[row]
+        if offsets[first + 1] - offsets[first] != length or not _same_bytes(data, offsets[first], start, length):
+            return False
     return True
 
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 import numba
 import numpy as np
 import numpy.typing as npt
+from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
@@ -55,3 +56,19 @@ def _copy_bytes_intrinsic(typing_context: Any, target: Any, at: Any, source: Any
 # reason; a ctypes memcpy would stop the kernel from being cached.)
 copy_bytes = cast(Callable[[npt.NDArray[np.uint8], int, npt.NDArray[np.uint8], int, int], None],
                   intrinsic(_copy_bytes_intrinsic))
+
+
+def _load_word_intrinsic(typing_context: Any, data: Any, at: Any) -> tuple[Any, Callable[..., Any]]:
+    signature = types.uint64(data, types.intp)
+
+    def generate(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        address = builder.bitcast(builder.gep(array.data, [args[1]]), ir.IntType(64).as_pointer())
+        return builder.load(address, align=1)
+
+    return signature, generate
+
+
+# Inside a kernel: the 8 bytes of a byte array from `at` as one integer (unaligned load); the caller keeps
+# ``at + 8 <= len(data)``.
+load_word = cast(Callable[[npt.NDArray[np.uint8], int], int], intrinsic(_load_word_intrinsic))

@@ -110,8 +110,9 @@ class _Segmenter:
         self.lines = line_columns(cohort, self.customers, self.today, problems, pool)
         self.count = len(self.customers)
         if encode:  # for the frame, while the metrics are computed here
-            self.product, self.category, self.name = (pool.submit(Encoded.of, texts) for texts in (
-                self.lines.product_id, self.lines.category, self.lines.product_name))
+            self.product = pool.submit(Encoded.of, self.lines.product_id)
+            self.category, self.name = (pool.submit(lambda texts: Encoded.through(self.product.result(), texts), t)
+                                        for t in (self.lines.category, self.lines.product_name))
             self.products = pool.submit(lambda: product_lines(self.lines, self.product.result(), self.count))
             # The lists need the history only: they start while the metrics are computed.
             has_history = np.diff(self.lines.starts) > 0
