@@ -18,8 +18,7 @@ from rules.cohort.columnar_numbers import BoolArray, IntArray
 from rules.cohort.columnar_strings import TEXT, buffers
 from rules.cohort.compiled import copy_bytes, kernel
 
-ABSENT = -1
-
+_ABSENT = -1  # the code of a row that takes nothing from a table piece
 _TABLE, _INT = 0, 1
 
 
@@ -81,24 +80,24 @@ def render(*pieces: Piece) -> pa.Array:
     values = np.empty((len(used), rows), dtype=np.int64)  # one piece per row of the matrix
     table_index = 0
     for column, piece in enumerate(used):
-        row = values[column]
+        piece_values = values[column]
         if isinstance(piece, Ints):
             kinds[column] = _INT
-            np.copyto(row, piece.values)
+            np.copyto(piece_values, piece.values)
             if piece.present is not None:
-                np.copyto(row, _ABSENT_INT, where=~piece.present)
+                np.copyto(piece_values, _ABSENT_INT, where=~piece.present)
             continue
         bases[column] = first_code[table_index]
         table_index += 1
         if isinstance(piece, str):
-            row.fill(0)
+            piece_values.fill(0)
             continue
         if isinstance(piece.codes, int):
-            row.fill(piece.codes)
+            piece_values.fill(piece.codes)
         else:
-            np.copyto(row, piece.codes)
+            np.copyto(piece_values, piece.codes)
         if piece.present is not None:
-            np.copyto(row, ABSENT, where=~piece.present)
+            np.copyto(piece_values, _ABSENT, where=~piece.present)
     offsets, data = _render_rows(kinds, bases, values, table_offsets, table_bytes)
     return pa.Array.from_buffers(TEXT, rows, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 

@@ -88,6 +88,8 @@ class Coded:
     def subset(self, rows: IntArray) -> pa.Array:
         """The texts of some rows."""
         return self.table.take(pa.array(self.codes[rows]))
+
+
 _FRACTIONS = pa.array([f".{i:02d}" for i in range(100)], TEXT)
 
 

@@ -59,6 +59,14 @@ from rules.segments import default, unknown
 
 REASON_KEYS = ("ageSegment", "churnSegment", "valueSegment", "loyaltyTier", "affinityCategory", "affinityType",
                "diversityProfile")
+# The frame's first columns: the seed's analysis fields, then what the batch adds (reasons follow).
+_ANALYSIS_COLUMNS = (
+    "customerId", "mode", "city", "region", "climateType", "age", "ageSegment", "gender", "churnSegment",
+    "valueSegment", "loyaltyTier", "affinityCategory", "affinityType", "diversityProfile", "estimatedBudget",
+    "avgBasket", "avgMonthlySpend", "lastPurchaseDaysAgo", "orderCount", "totalSpent", "membershipDays",
+    "missingRegulars", "topProducts", "message", "asOf", "rulebookVersion", "isNewCustomer", "medianBasket",
+    "medianBasketSource", "warnings",
+)
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _NEW_WHY = "new customer, no purchase history yet (seed default)"
 
@@ -352,32 +360,21 @@ class _Segmenter:
         products, category, missing, top = self.products, self.category, self.missing, self.top
         # The longest jobs first, so that the two workers finish close together.
         affinity = pool.submit(lambda: tuple(map(_finished, self.affinity(category.result()))))
-        reasons = {"valueSegment": pool.submit(lambda: _finished(self.value()))}
-        reasons.update({
+        reasons = {  # submitted in this order
+            "valueSegment": pool.submit(lambda: _finished(self.value())),
             "ageSegment": pool.submit(lambda: _finished(self.age())),
             "churnSegment": pool.submit(lambda: _finished(self.churn())),
             "loyaltyTier": pool.submit(lambda: _finished(self.loyalty())),
             "diversityProfile": pool.submit(lambda: _finished(self.diversity(products.result().distinct))),
-        })
+        }
         warnings = pool.submit(lambda: _list(self.warnings()))
-        figures = pool.submit(self.figures).result()
+        found = pool.submit(self.figures).result()
         done = {key: job.result() for key, job in reasons.items()}
         done["affinityCategory"], done["affinityType"] = affinity.result()
         release_free_memory()
-        columns: dict[str, object] = {key: figures[key] for key in ("customerId", "mode", "city", "region",
-                                                                    "climateType", "age")}
-        columns["ageSegment"] = done["ageSegment"].code
-        columns["gender"] = figures["gender"]
-        for key in ("churnSegment", "valueSegment", "loyaltyTier", "affinityCategory", "affinityType",
-                    "diversityProfile"):
-            columns[key] = done[key].code
-        columns.update({key: figures[key] for key in ("estimatedBudget", "avgBasket", "avgMonthlySpend",
-                                                      "lastPurchaseDaysAgo", "orderCount", "totalSpent",
-                                                      "membershipDays")})
-        columns["missingRegulars"], columns["topProducts"] = missing.result(), top.result()
-        columns.update({key: figures[key] for key in ("message", "asOf", "rulebookVersion", "isNewCustomer",
-                                                      "medianBasket", "medianBasketSource")})
-        columns["warnings"] = warnings.result()
+        found.update({key: reason.code for key, reason in done.items()})
+        found.update({"missingRegulars": missing.result(), "topProducts": top.result(), "warnings": warnings.result()})
+        columns = {name: found[name] for name in _ANALYSIS_COLUMNS}
         for key in REASON_KEYS:
             columns[f"{key}Reason"], columns[f"{key}Basis"] = done[key].text, done[key].basis
         # copy=False: the columns are fresh arrays; pandas would otherwise copy them into 2-D blocks by dtype.
