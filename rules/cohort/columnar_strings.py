@@ -92,10 +92,7 @@ def _same(offsets: IntArray, data: Bytes, a: int, other_offsets: IntArray, other
     other_start = other_offsets[b]
     if end - start != other_offsets[b + 1] - other_start:
         return False
-    for index in range(end - start):  # noqa: SIM110 (numba compiles no generator expressions)
-        if data[start + index] != other_data[other_start + index]:
-            return False
-    return True
+    return _same_bytes(data, start, other_data, other_start, end - start)
 
 
 @kernel
@@ -143,16 +140,15 @@ def _runs_disjoint(offsets: IntArray, data: Bytes, bounds: IntArray) -> bool:
 
 
 @kernel
-def _same_bytes(data: Bytes, a: int, b: int, count: int) -> bool:
-    """Whether ``data[a:a + count]`` and ``data[b:b + count]`` are equal, compared 8 bytes at a time."""
-    limit = len(data) - 8
+def _same_bytes(data: Bytes, a: int, other_data: Bytes, b: int, count: int) -> bool:
+    """Whether ``data[a:a + count]`` and ``other_data[b:b + count]`` are equal, compared 8 bytes at a time."""
     index = 0
-    while index + 8 <= count and a + index <= limit and b + index <= limit:
-        if load_word(data, a + index) != load_word(data, b + index):
+    while index + 8 <= count and a + index + 8 <= len(data) and b + index + 8 <= len(other_data):
+        if load_word(data, a + index) != load_word(other_data, b + index):
             return False
         index += 8
     while index < count:
-        if data[a + index] != data[b + index]:
+        if data[a + index] != other_data[b + index]:
             return False
         index += 1
     return True
@@ -166,8 +162,7 @@ def _follow_keys(keys: npt.NDArray[np.integer], offsets: IntArray, data: Bytes, 
         if first < 0:
             first_rows[key] = row
             continue
-        start, length = offsets[row], offsets[row + 1] - offsets[row]
-        if offsets[first + 1] - offsets[first] != length or not _same_bytes(data, offsets[first], start, length):
+        if not _same(offsets, data, first, offsets, data, row):
             return False
     return True
 
