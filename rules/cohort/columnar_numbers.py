@@ -26,39 +26,16 @@ def exact_scaled(values: FloatArray, scale: int) -> FloatArray:
     `scale` is a power of ten below 2**26. Only meaningful while ``|values * scale|`` stays below 2**50;
     `money`, `num_text` and `fixed_text` let Python handle larger values.
     """
-    factor = float(scale)
-    product = values * factor
-    split = _SPLIT * values
-    high = split - (split - values)
-    low = values - high
-    error = (high * factor - product) + low * factor  # exact: values * scale == product + error
-    floor = np.floor(product)
-    middle = floor + 0.5
-    tie_up = (product == middle) & ((error > 0) | ((error == 0) & (np.fmod(floor, 2.0) != 0)))
-    scaled: FloatArray = floor + ((product > middle) | tie_up)
+    scaled = np.empty(len(values))  # allocated by numpy: see `rules.cohort.compiled`
+    _fill_scaled(np.ascontiguousarray(values, dtype=np.float64), float(scale), scaled)
     return scaled
 
 
 def exact_cents(values: FloatArray) -> FloatArray:
-    """``values * 100`` rounded as Python rounds to two decimals.
-
-    ``rint(value * 100)`` is right unless the product lies within rounding error of a half cent (under
-    0.0035 cents below EXACT_LIMIT; larger values go to Python); only those few values take the exact test.
-    """
-    cents = np.empty(len(values))  # allocated by numpy: see `rules.cohort.compiled`
+    """``values * 100`` rounded as Python rounds to two decimals."""
+    cents = np.empty(len(values))
     _fill_cents(np.ascontiguousarray(values, dtype=np.float64), cents)
     return cents
-
-
-@kernel
-def _fill_cents(values: FloatArray, cents: FloatArray) -> None:
-    for index in range(len(values)):
-        value = values[index]
-        product = value * 100.0
-        rounded = np.rint(product)
-        if abs(product - rounded) >= 0.4965:
-            rounded = _exact_scaled_one(value, 100.0)
-        cents[index] = rounded
 
 
 @kernel
@@ -68,11 +45,34 @@ def _exact_scaled_one(value: float, factor: float) -> float:
     split = _SPLIT * value
     high = split - (split - value)
     low = value - high
-    error = (high * factor - product) + low * factor
+    error = (high * factor - product) + low * factor  # exact: value * factor == product + error
     floor = np.floor(product)
     middle = floor + 0.5
     tie_up = product == middle and (error > 0 or (error == 0 and np.fmod(floor, 2.0) != 0))
     return float(floor + 1.0 if product > middle or tie_up else floor)
+
+
+@kernel
+def _cents_of(value: float) -> float:
+    """`exact_cents` for one value: ``rint(value * 100)`` is right unless the product lies within its rounding
+    error of a half cent (under 0.0035 cents below EXACT_LIMIT); only those few take the exact test."""
+    product = value * 100.0
+    rounded = np.rint(product)
+    if abs(product - rounded) >= 0.4965:
+        return _exact_scaled_one(value, 100.0)
+    return float(rounded)
+
+
+@kernel
+def _fill_scaled(values: FloatArray, factor: float, scaled: FloatArray) -> None:
+    for index in range(len(values)):
+        scaled[index] = _exact_scaled_one(values[index], factor)
+
+
+@kernel
+def _fill_cents(values: FloatArray, cents: FloatArray) -> None:
+    for index in range(len(values)):
+        cents[index] = _cents_of(values[index])
 
 
 def huge(values: FloatArray, scale: int = 100) -> IntArray:
@@ -99,9 +99,5 @@ def _fill_money(values: FloatArray, rounded: FloatArray, oversized: IntArray) ->
             oversized[found] = index
             found += 1
             continue
-        product = value * 100.0
-        cents = np.rint(product)
-        if abs(product - cents) >= 0.4965:
-            cents = _exact_scaled_one(value, 100.0)
-        rounded[index] = cents / 100.0
+        rounded[index] = _cents_of(value) / 100.0
     return found
