@@ -29,7 +29,8 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
-from rules.cohort.rejects import RowLog, over_line_limit
+from rules.cohort.orderline_kernels import count_orders, rank_lines
+from rules.cohort.rejects import RowLog, over_line_limit, take_rows
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer
 from rules.text import fold
 
@@ -141,34 +142,38 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     signed_quantity = np.where(reversal, -np.abs(quantity), quantity)
     signed_amount = np.where(reversal, -np.abs(amount), amount)
 
-    # One sort by customer, product and order; every column is gathered into that order once, and the
-    # checks that need neighbours (copies, returns without a purchase) run there.
+    # One ranking by customer, product and order. The checks that need neighbours (copies, returns without a
+    # purchase, crowded customers) run on the keys alone; the other columns are gathered once, for the lines
+    # that are kept.
     day = lines.days.days
     order, orders = _order_identity(lines, day, has_line)
     products = len(lines.product) if lines.product is not None else 0
     customers = len(lines.customer)
-    ranked = _sorted(np.flatnonzero(has_line & log.alive),
-                     [(customer, customers), (product + 1, products + 1), (order, orders)])
-    view = Ranked(customer[ranked], product[ranked], order[ranked], day[ranked], purchase[ranked],
-                  signed_quantity[ranked], signed_amount[ranked])
-    copies = copies_among(ranked, [view.customer, view.product, view.order], table)
+    order, orders = _compact_orders(order, orders, products + 1)
+    ranked, owner, key = rank_lines(np.flatnonzero(has_line & log.alive), customer, product + 1, order, customers,
+                                    orders)
+    copies = copies_among(ranked, [owner, key], table)
     log.reject(_flags(size, ranked[copies]), "duplicate_row")
-    ranked, view = ranked[~copies], view.keep(~copies)
-
-    starts = _group_starts(view.customer, view.product)
-    bought = np.add.reduceat(view.purchase.astype(np.int64), starts) if len(starts) else np.zeros(0)
-    unmatched = np.repeat(bought == 0, np.diff(np.append(starts, len(ranked))))
-    log.reject(_flags(size, ranked[unmatched]), "return_without_purchase")
-    accepted, view = ranked[~unmatched], view.keep(~unmatched)
+    kept = ~copies
+    ranked, owner, key = ranked[kept], owner[kept], key[kept]
+    bought_rows = purchase[ranked]
+    starts = _group_starts(owner, key // orders)
+    bought = np.add.reduceat(bought_rows.astype(np.int64), starts) if len(starts) else np.zeros(0)
+    kept = ~np.repeat(bought == 0, np.diff(np.append(starts, len(ranked))))
+    log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
     # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
     # rest of the file still reads.
-    crowded = over_line_limit(view.customer[_group_starts(view.customer, view.product)])
+    crowded = np.zeros(customers, dtype=np.bool_)
+    over = over_line_limit(owner[starts[kept[starts]]] if len(starts) else owner[:0])
+    crowded[:len(over)] = over
     if crowded.any():
-        too_many = crowded[view.customer]
-        log.reject(_flags(size, accepted[too_many]), "too_many_products")
-        accepted, view = accepted[~too_many], view.keep(~too_many)
-    history = _aggregate(view, warnings)
-    history.total_orders, history.has_total_orders = _total_orders(view, orders, customers)
+        too_many = crowded[owner] & kept
+        log.reject(_flags(size, ranked[too_many]), "too_many_products")
+        kept &= ~too_many
+    accepted = ranked[kept]
+    view = Ranked(owner[kept], key[kept] // orders - 1, key[kept] % orders, day[accepted],
+                  bought_rows[kept], signed_quantity[accepted], signed_amount[accepted])
+    history = _aggregate(view, customers, warnings)
     _describe_products(history, lines, accepted, view)
     history.notes, history.warnings = notes, warnings + history.warnings
     return history
@@ -247,20 +252,13 @@ def _order_identity(lines: OrderLines, day: IntArray, has_line: BoolArray) -> tu
     return codes.astype(np.int64), known + day_count
 
 
-def _sorted(rows: IntArray, keys: list[tuple[IntArray, int]]) -> IntArray:
-    """``rows`` sorted by the keys (each an array and how many distinct values it has), first key first."""
-    span = 1
-    for _, count in keys:
-        span *= max(count, 1)
-    if span < 2**62:
-        combined = np.zeros(len(rows), dtype=np.int64)
-        for values, count in keys:
-            combined = combined * max(count, 1) + values[rows]
-        ranked: IntArray = rows[np.argsort(combined, kind="stable")]
-        return ranked
-    order = np.lexsort([values[rows] for values, _ in reversed(keys)])
-    ranked = rows[order]
-    return ranked
+def _compact_orders(order: IntArray, orders: int, products: int) -> tuple[IntArray, int]:
+    """Order codes renumbered 0..n-1 when ``products × orders`` would not fit a ranking key (never for files
+    that fit in memory, but the key must not overflow)."""
+    if products * orders < 2**62:
+        return order, orders
+    distinct, codes = np.unique(order, return_inverse=True)
+    return codes.astype(np.int64), len(distinct)
 
 
 def _group_starts(*keys: IntArray) -> IntArray:
@@ -296,7 +294,7 @@ def copies_among(ranked: IntArray, sorted_keys: list[IntArray], table: pa.Table)
     pairs = np.flatnonzero(same)
     candidates = np.unique(np.concatenate([pairs, pairs + 1]))  # positions in ranked
     by_row = candidates[np.argsort(ranked[candidates], kind="stable")]  # "earlier" means earlier in the file
-    original = table.take(pa.array(ranked[by_row])).to_pandas()
+    original = take_rows(table, ranked[by_row]).to_pandas()
     copies[by_row[original.duplicated(keep="first").to_numpy()]] = True
     return copies
 
@@ -350,13 +348,9 @@ def _spread(codes: IntArray, flags: np.ndarray) -> BoolArray:
     return spread
 
 
-def _aggregate(rows: Ranked, warnings: list[str]) -> History:
+def _aggregate(rows: Ranked, customers: int, warnings: list[str]) -> History:
     starts = _group_starts(rows.customer, rows.product)
     groups = len(starts)
-    group_of = np.zeros(len(rows.customer), dtype=np.int64)
-    if groups:
-        group_of[starts[1:]] = 1
-        group_of = np.cumsum(group_of)
     bought = rows.purchase
     total_quantity = np.add.reduceat(rows.quantity, starts) if groups else np.zeros(0)
     total_spent = np.add.reduceat(rows.amount, starts) if groups else np.zeros(0)
@@ -364,10 +358,7 @@ def _aggregate(rows: Ranked, warnings: list[str]) -> History:
     total_spent = np.round(total_spent, 6)
     first = np.minimum.reduceat(np.where(bought, rows.day, _HIGH), starts) if groups else np.zeros(0, np.int64)
     last = np.maximum.reduceat(np.where(bought, rows.day, _LOW), starts) if groups else np.zeros(0, np.int64)
-    bought_group, bought_order = group_of[bought], rows.order[bought]
-    new_order = np.ones(len(bought_group), dtype=np.bool_)
-    new_order[1:] = (bought_group[1:] != bought_group[:-1]) | (bought_order[1:] != bought_order[:-1])
-    order_count = np.bincount(bought_group[new_order], minlength=groups).astype(np.int64)
+    order_count, total_orders, has_total_orders = count_orders(rows.customer, rows.order, bought, starts, customers)
 
     rounded = np.round(total_quantity)
     if not np.array_equal(rows.quantity, np.round(rows.quantity)):
@@ -386,23 +377,8 @@ def _aggregate(rows: Ranked, warnings: list[str]) -> History:
         total_quantity=np.maximum(rounded, 0).astype(np.int64), total_spent=np.maximum(total_spent, 0.0),
         order_count=order_count, first=first.astype(np.int64), last=last.astype(np.int64),
         avg_days_between=average.astype(np.float64),
-        total_orders=np.zeros(0, np.int64), has_total_orders=np.zeros(0, np.bool_),
+        total_orders=total_orders, has_total_orders=has_total_orders,
     )
-
-
-def _total_orders(rows: Ranked, orders: int, customers: int) -> tuple[IntArray, BoolArray]:
-    """Distinct orders per customer among accepted purchase rows."""
-    who, which = rows.customer[rows.purchase], rows.order[rows.purchase]
-    owner = np.full(max(orders, 1), -1, dtype=np.int64)
-    owner[which] = who
-    if np.array_equal(owner[which], who):  # each order belongs to one customer: count the orders per owner
-        counts = np.bincount(owner[owner >= 0], minlength=customers)
-    else:
-        pairs = np.unique(who * np.int64(max(orders, 1)) + which)
-        counts = np.bincount(pairs // max(orders, 1), minlength=customers)
-    known = np.zeros(customers, dtype=np.bool_)
-    known[who] = True
-    return counts.astype(np.int64), known
 
 
 def _describe_products(history: History, lines: OrderLines, accepted: IntArray, rows: Ranked) -> None:
@@ -416,11 +392,14 @@ def _describe_products(history: History, lines: OrderLines, accepted: IntArray, 
         history.category = values
         return
     history.product_id = values
+    # In file order: the same rows as `accepted`, read front to back instead of gathered.
+    in_file = _flags(len(lines.product.codes), accepted)
+    rows_in_file, product_in_file = np.flatnonzero(in_file), lines.product.codes[in_file]
     for label, codes in (("product_name", lines.name), ("category", lines.category)):
         if codes is None:
             continue
-        label_codes = codes.codes[accepted]
-        chosen = resolve(product, label_codes, (label_codes >= 0) & (product >= 0), accepted,
+        label_codes = codes.codes[in_file]
+        chosen = resolve(product_in_file, label_codes, (label_codes >= 0) & (product_in_file >= 0), rows_in_file,
                          len(lines.product), f"{label} of a product",
                          describer(codes.values),
                          lines.product.values, history.warnings)
