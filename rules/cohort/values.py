@@ -16,6 +16,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rules.cohort.numbered_ids import split_numbered
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -29,7 +31,6 @@ SAMPLE_VALUES = 5000
 # before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
 _COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$")
 _DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$")
-_LEADING_NON_DIGITS = re.compile(r"\D*")
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -288,62 +289,30 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     size = len(column)
     if size == 0 or column.null_count == size:
         return None
-    leading: set[str] = set()
-    sample = sample_texts(column, 200)
-    for _ in range(3):  # prefixes the sample missed (a rare "G-" among "SO-") are looked for twice more
-        found = leading | {ch for value in sample for ch in _leading_non_digits(value)}
-        if found == leading and leading:
-            return None
-        leading = found
-        if any(ch.isspace() for ch in leading):
-            return None  # padded ids are trimmed by the general path
-        digits = pc.utf8_ltrim(column, characters="".join(sorted(leading))) if leading else column
-        numeric = pc.utf8_is_digit(digits)
-        if pc.all(numeric).as_py():
-            break
-        sample = sample_texts(pc.filter(column, pc.invert(numeric)), 50)
-    else:
+    split = split_numbered(column)
+    if split is None:
         return None
-    digit_lengths = pc.utf8_length(digits)
-    lengths = pc.min_max(digit_lengths)
-    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
-    if longest > 18:
+    fixed_width = split.shortest == split.longest
+    if not fixed_width and split.zero_led:
         return None
-    fixed_width = shortest == longest
-    if not fixed_width and pc.any(pc.and_(pc.starts_with(digits, "0"), pc.greater(digit_lengths, 1))).as_py():
-        return None
-    prefixes = Codes(np.zeros(size, dtype=np.int64), pa.array([""], pa.string()))
-    one_prefix = {_leading_non_digits(value) for value in sample_texts(column, 200)}
-    if len(one_prefix) == 1 and pc.all(pc.starts_with(column, next(iter(one_prefix)))).as_py():
-        prefixes = Codes(np.zeros(size, dtype=np.int64), pa.array(list(one_prefix), pa.string()))
-    elif leading:
-        widest = pc.max(pc.subtract(pc.utf8_length(column), digit_lengths)).as_py()
-        prefix = pc.utf8_rtrim(pc.utf8_slice_codeunits(column, 0, widest), characters="0123456789")
-        prefixes = _encode_plain(prefix)
-    numbers = pc.cast(digits, pa.int64())
-    bounds = pc.min_max(numbers)
-    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    present = split.prefix >= 0
+    numbers = split.number[present]
+    low, high = int(numbers.min()), int(numbers.max())
     span = high - low + 1
-    count = span * len(prefixes)
+    count = span * len(split.prefixes)
     if count >= 4 * size + 1024:
         return None
-    offsets = pc.fill_null(pc.subtract(numbers, low), -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    codes = np.where(offsets >= 0, prefixes.codes * span + offsets, -1)
+    codes = np.where(present, split.prefix * span + (split.number - low), -1)
     if not texts:
         return Codes(codes, pa.array([], pa.string()), count=count)
     written = pc.cast(pa.array(np.arange(low, high + 1, dtype=np.int64)), pa.string())
     if fixed_width:
-        written = pc.utf8_lpad(written, width=longest, padding="0")
-    joined = pa.concat_arrays([pc.binary_join_element_wise(pa.scalar(str(p)), written, "")
-                               for p in prefixes.values.to_pylist()])
+        written = pc.utf8_lpad(written, width=split.longest, padding="0")
+    joined = pa.concat_arrays([pc.binary_join_element_wise(pa.scalar(prefix), written, "")
+                               for prefix in split.prefixes])
     used = np.zeros(count, dtype=np.bool_)
-    used[codes[codes >= 0]] = True
+    used[codes[present]] = True
     return Codes(codes, pc.if_else(pa.array(used), joined, pa.scalar(None, pa.string())))
-
-
-def _leading_non_digits(text: str) -> str:
-    found = _LEADING_NON_DIGITS.match(text)
-    return found.group() if found else ""
 
 
 def _encode_plain(text: pa.Array) -> Codes:

@@ -1,0 +1,120 @@
+"""Ids that are a number after a short prefix (``12345``, ``C0000042``, ``SO-106150``, ``RET-7``), split in one pass
+over an Arrow column's bytes.
+
+Order and customer ids in real exports are nearly always of this shape. Splitting each into its prefix and its
+number lets `rules.cohort.values.encode_text` number the ids without hashing every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from rules.cohort.columnar_numbers import BoolArray, IntArray
+from rules.cohort.columnar_strings import Bytes, buffers
+from rules.cohort.compiled import kernel
+
+MAX_DIGITS = 18  # the most that always fit an int64
+MAX_PREFIXES = 64
+
+
+@dataclass(frozen=True)
+class NumberedIds:
+    """Each id as a prefix and a number.
+
+    Attributes:
+        prefixes: the distinct prefixes (the text before the first digit), in order of first appearance.
+        prefix: each row's prefix, as a position in ``prefixes`` (-1 for null rows).
+        number: each row's number (0 for null rows).
+        shortest, longest: the fewest and the most digits a number is written with.
+        zero_led: some number of two or more digits is written with a leading zero.
+    """
+
+    prefixes: list[str]
+    prefix: IntArray
+    number: IntArray
+    shortest: int
+    longest: int
+    zero_led: bool
+
+
+def split_numbered(column: pa.Array) -> NumberedIds | None:
+    """Every non-null text as its prefix and its number; None when some text is not a prefix followed by 1 to
+    18 ASCII digits, when a prefix has white space in it, or when there are more than 64 prefixes."""
+    offsets, data = buffers(column)
+    valid: BoolArray = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else \
+        np.ones(len(column), dtype=np.bool_)
+    prefix = np.empty(len(column), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
+    number = np.empty(len(column), dtype=np.int64)
+    first_rows = np.empty(MAX_PREFIXES, dtype=np.int64)
+    found, shortest, longest, zero_led = _split(offsets, data, valid, prefix, number, first_rows)
+    if found < 0:
+        return None
+    prefixes = [_prefix_text(offsets, data, int(row)) for row in first_rows[:found]]
+    if any(character.isspace() for text in prefixes for character in text):
+        return None  # padded ids are trimmed by the general path
+    return NumberedIds(prefixes, prefix, number, int(shortest), int(longest), bool(zero_led))
+
+
+def _prefix_text(offsets: IntArray, data: Bytes, row: int) -> str:
+    start = digit = int(offsets[row])
+    while not 48 <= data[digit] <= 57:
+        digit += 1
+    return bytes(data[start:digit]).decode("utf-8")
+
+
+@kernel
+def _split(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], prefix: IntArray, number: IntArray,
+           first_rows: IntArray) -> tuple[int, int, int, bool]:
+    found, shortest, longest, zero_led = 0, MAX_DIGITS + 1, 0, False
+    last = -1  # the previous row's prefix: ids of one kind usually follow each other
+    for row in range(len(prefix)):
+        if not valid[row]:
+            prefix[row], number[row] = -1, 0
+            continue
+        start, end = offsets[row], offsets[row + 1]
+        digit = start
+        while digit < end and not 48 <= data[digit] <= 57:
+            digit += 1
+        digits = end - digit
+        if digits == 0 or digits > MAX_DIGITS:
+            return -1, 0, 0, False
+        value = 0
+        for at in range(digit, end):
+            byte = data[at]
+            if not 48 <= byte <= 57:
+                return -1, 0, 0, False
+            value = value * 10 + (byte - 48)
+        zero_led = zero_led or (digits > 1 and data[digit] == 48)
+        shortest, longest = min(shortest, digits), max(longest, digits)
+        kind = -1
+        if last >= 0 and _same_prefix(offsets, data, first_rows[last], start, digit - start):
+            kind = last
+        else:
+            for known in range(found):
+                if _same_prefix(offsets, data, first_rows[known], start, digit - start):
+                    kind = known
+                    break
+        if kind < 0:
+            if found == len(first_rows):
+                return -1, 0, 0, False
+            kind = found
+            first_rows[found] = row
+            found += 1
+        prefix[row], number[row], last = kind, value, kind
+    return found, shortest, longest, zero_led
+
+
+@kernel
+def _same_prefix(offsets: IntArray, data: Bytes, row: int, start: int, length: int) -> bool:
+    """Whether ``row``'s text starts with ``length`` non-digit bytes equal to those at ``start``, then a digit."""
+    other = offsets[row]
+    if offsets[row + 1] - other <= length or not 48 <= data[other + length] <= 57:
+        return False
+    for at in range(length):  # noqa: SIM110 (numba compiles no generator expressions)
+        if data[other + at] != data[start + at]:
+            return False
+    return True
