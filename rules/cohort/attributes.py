@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rules.cohort.compiled import kernel
 from rules.cohort.values import AnyArray, BoolArray, Codes, IntArray, Numbers, encode, encode_text
 from rules.text import fold
 
@@ -33,7 +34,7 @@ class PerCustomer:
 
 
 def resolve(
-    customer: IntArray, values: IntArray, present: BoolArray, rows: IntArray, customers: int,
+    customer: IntArray, values: IntArray, present: BoolArray, rows: IntArray | None, customers: int,
     label: str, describe: Callable[[int], str], customer_ids: pa.Array, warnings: list[str],
 ) -> PerCustomer:
     """One value per customer from per-row values.
@@ -42,22 +43,23 @@ def resolve(
         customer: each row's customer code (rows that do not count are left out by the caller).
         values: each row's value as an integer (a code, an age, a day number).
         present: the row has a value.
-        rows: each row's position in the file (ties go to the highest).
+        rows: each row's position in the file (ties go to the highest); None when the rows are the file's
+            rows in order.
         customers: how many customer codes there are.
         label: the attribute's name in warnings.
         describe: a value as text, for warnings.
         customer_ids: customer code → id, for warnings.
         warnings: where the disagreement warning goes.
     """
-    who, what, where = customer[present], values[present], rows[present]
     low = np.full(customers, np.iinfo(np.int64).max)
     high = np.full(customers, np.iinfo(np.int64).min)
-    np.minimum.at(low, who, what)
-    np.maximum.at(high, who, what)
+    _value_range(customer, values, present, low, high)
     known = high != np.iinfo(np.int64).min
     chosen = np.where(known, high, 0)
     disputed = known & (low != high)
     if disputed.any():
+        who, what = customer[present], values[present]
+        where = np.flatnonzero(present) if rows is None else rows[present]
         in_dispute = disputed[who]
         frame = pd.DataFrame({"c": who[in_dispute], "v": what[in_dispute], "r": where[in_dispute]})
         tally = frame.groupby(["c", "v"], sort=False).agg(n=("r", "size"), last=("r", "max")).reset_index()
@@ -71,6 +73,16 @@ def resolve(
             f"(on a tie, the last in the file), e.g. customer {customer_ids[example].as_py()}: "
             f"{describe(int(chosen[example]))} over {', '.join(describe(int(v)) for v in others)}")
     return PerCustomer(chosen.astype(np.int64), known)
+
+
+@kernel
+def _value_range(customer: IntArray, values: IntArray, present: BoolArray, low: IntArray, high: IntArray) -> None:
+    """The smallest and largest value of each customer's present rows: one pass, nothing gathered first."""
+    for row in range(len(customer)):
+        if present[row]:
+            who, value = customer[row], values[row]
+            low[who] = min(low[who], value)
+            high[who] = max(high[who], value)
 
 
 def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) -> Codes:

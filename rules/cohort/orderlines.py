@@ -393,13 +393,11 @@ def _describe_products(history: History, lines: OrderLines, accepted: IntArray, 
         return
     history.product_id = values
     # In file order: the same rows as `accepted`, read front to back instead of gathered.
-    in_file = _flags(len(lines.product.codes), accepted)
-    rows_in_file, product_in_file = np.flatnonzero(in_file), lines.product.codes[in_file]
+    in_file = _flags(len(lines.product.codes), accepted) & (lines.product.codes >= 0)
     for label, codes in (("product_name", lines.name), ("category", lines.category)):
         if codes is None:
             continue
-        label_codes = codes.codes[in_file]
-        chosen = resolve(product_in_file, label_codes, (label_codes >= 0) & (product_in_file >= 0), rows_in_file,
+        chosen = resolve(lines.product.codes, codes.codes, in_file & (codes.codes >= 0), None,
                          len(lines.product), f"{label} of a product",
                          describer(codes.values),
                          lines.product.values, history.warnings)
