@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
-from rules.cohort.orderline_kernels import count_orders, rank_lines
+from rules.cohort.orderline_kernels import Lines, gather_lines, rank_lines
 from rules.cohort.rejects import RowLog, over_line_limit, take_rows
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer
 from rules.text import fold
@@ -47,7 +47,6 @@ DEFAULT_NON_PRODUCT_CODES: frozenset[str] = frozenset(fold(code) for code in (
     "HİZMET BEDELİ", "KAPIDA ÖDEME", "KAPIDA ÖDEME BEDELİ", "İNDİRİM", "İSKONTO", "KUPON", "KOMİSYON",
 ))
 CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
-_LOW, _HIGH = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -170,31 +169,12 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
         too_many = crowded[owner] & kept
         log.reject(_flags(size, ranked[too_many]), "too_many_products")
         kept &= ~too_many
-    accepted = ranked[kept]
-    view = Ranked(owner[kept], key[kept] // orders - 1, key[kept] % orders, day[accepted],
-                  bought_rows[kept], signed_quantity[accepted], signed_amount[accepted])
-    history = _aggregate(view, customers, warnings)
-    _describe_products(history, lines, accepted, view)
+    gathered = gather_lines(ranked, owner, key, kept, orders, customers, day, purchase, signed_quantity,
+                            signed_amount)
+    history = _aggregate(gathered, warnings)
+    _describe_products(history, lines, ranked[kept], gathered.product)
     history.notes, history.warnings = notes, warnings + history.warnings
     return history
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """The accepted line rows' values, gathered once in (customer, product, order) order."""
-
-    customer: IntArray
-    product: IntArray
-    order: IntArray
-    day: IntArray
-    purchase: BoolArray
-    quantity: FloatArray
-    amount: FloatArray
-
-    def keep(self, mask: BoolArray) -> Ranked:
-        """The rows where ``mask`` holds, in the same order."""
-        return Ranked(self.customer[mask], self.product[mask], self.order[mask], self.day[mask],
-                      self.purchase[mask], self.quantity[mask], self.amount[mask])
 
 
 def _flags(size: int, positions: IntArray) -> BoolArray:
@@ -348,45 +328,44 @@ def _spread(codes: IntArray, flags: np.ndarray) -> BoolArray:
     return spread
 
 
-def _aggregate(rows: Ranked, customers: int, warnings: list[str]) -> History:
-    starts = _group_starts(rows.customer, rows.product)
+def _aggregate(lines: Lines, warnings: list[str]) -> History:
+    starts = lines.starts
     groups = len(starts)
-    bought = rows.purchase
-    total_quantity = np.add.reduceat(rows.quantity, starts) if groups else np.zeros(0)
-    total_spent = np.add.reduceat(rows.amount, starts) if groups else np.zeros(0)
+    total_quantity = np.add.reduceat(lines.quantity, starts) if groups else np.zeros(0)
+    total_spent = np.add.reduceat(lines.amount, starts) if groups else np.zeros(0)
     # Sums of cents carry binary noise (6 × 2.55 + ... = 17.849999999999998); no currency has 6 decimals.
     total_spent = np.round(total_spent, 6)
-    first = np.minimum.reduceat(np.where(bought, rows.day, _HIGH), starts) if groups else np.zeros(0, np.int64)
-    last = np.maximum.reduceat(np.where(bought, rows.day, _LOW), starts) if groups else np.zeros(0, np.int64)
-    order_count, total_orders, has_total_orders = count_orders(rows.customer, rows.order, bought, starts, customers)
-
     rounded = np.round(total_quantity)
-    if not np.array_equal(rows.quantity, np.round(rows.quantity)):
+    if lines.fractional:
         warnings.append("some quantities have decimals; each product's total is rounded to whole units")
     over_returned = (rounded < 0) | (total_spent < -0.005)
     if over_returned.any():
         warnings.append(f"{int(over_returned.sum())} customer × product line(s) have more returned than bought "
                         "in this file (the purchases are probably older than the export); their totals are 0")
-    span = (last - first).astype(np.float64)
+    span = (lines.last - lines.first).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        average = np.where(order_count > 1, span / (order_count - 1), np.nan)
+        average = np.where(lines.order_count > 1, span / (lines.order_count - 1), np.nan)
     return History(
-        customer=rows.customer[starts] if groups else np.zeros(0, np.int64),
+        customer=lines.customer,
         product_id=pa.nulls(groups, pa.string()), product_name=pa.nulls(groups, pa.string()),
         category=pa.nulls(groups, pa.string()),
         total_quantity=np.maximum(rounded, 0).astype(np.int64), total_spent=np.maximum(total_spent, 0.0),
-        order_count=order_count, first=first.astype(np.int64), last=last.astype(np.int64),
-        avg_days_between=average.astype(np.float64),
-        total_orders=total_orders, has_total_orders=has_total_orders,
+        order_count=lines.order_count, first=lines.first, last=lines.last, avg_days_between=average,
+        total_orders=lines.total_orders, has_total_orders=lines.bought,
     )
 
 
-def _describe_products(history: History, lines: OrderLines, accepted: IntArray, rows: Ranked) -> None:
-    """Product id, name and category of every history line (per product: its most frequent name and category)."""
+def _describe_products(history: History, lines: OrderLines, accepted: IntArray, line_product: IntArray) -> None:
+    """Product id, name and category of every history line (per product: its most frequent name and category).
+
+    Args:
+        history: the history lines, described in place.
+        lines: the file's columns.
+        accepted: the positions of the order lines the history is made of.
+        line_product: each history line's product code.
+    """
     if lines.product is None or not len(history.customer):
         return
-    product = rows.product
-    line_product = product[_group_starts(rows.customer, product)]
     values = _texts(lines.product.values, line_product)
     if not lines.product_is_id:
         history.category = values

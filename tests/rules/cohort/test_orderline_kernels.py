@@ -1,4 +1,5 @@
-"""Ranking order lines by customer, product and order, and counting distinct orders: against plain Python."""
+"""Ranking order lines by customer, product and order, and gathering them into history lines: against plain
+Python."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.orderline_kernels import count_orders, rank_lines
+from rules.cohort.orderline_kernels import gather_lines, rank_lines
 
 # (customer, product, order): few distinct values, so ties and customers with more than 32 lines both occur.
 LINE = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 6))
@@ -40,33 +41,48 @@ def test_a_customer_with_many_lines_is_ranked_whole() -> None:
     assert ranked.tolist() == sorted(range(4000), key=lambda row: (product[row], order[row]))
 
 
+# (customer, product, order, day, purchase, quantity)
+ORDER_LINE = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 40), st.integers(0, 9), st.booleans(),
+                       st.sampled_from([1.0, 2.0, -1.0, 0.5]))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(LINE, st.booleans()), max_size=150))
-def test_orders_counted_once_per_line_and_per_customer(drawn: list[tuple[tuple[int, int, int], bool]]) -> None:
-    drawn = sorted(drawn, key=lambda item: item[0])  # ranked lines, as build_history passes them
-    lines = [line for line, _ in drawn]
-    purchase = np.array([bought for _, bought in drawn], dtype=np.bool_)
-    customer = np.array([line[0] for line in lines], dtype=np.int64)
-    order = np.array([line[2] for line in lines], dtype=np.int64)
-    starts = np.array([i for i in range(len(lines)) if i == 0 or lines[i][:2] != lines[i - 1][:2]], dtype=np.int64)
+@given(st.lists(ORDER_LINE, max_size=150), st.data())
+def test_history_lines_like_plain_python(lines: list[tuple[int, int, int, int, bool, float]],
+                                         data: st.DataObject) -> None:
+    kept = np.array(data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines))), dtype=np.bool_)
+    customer, product, order, day = (np.array([line[i] for line in lines], dtype=np.int64) for i in range(4))
+    purchase = np.array([line[4] for line in lines], dtype=np.bool_)
+    quantity = np.array([line[5] for line in lines], dtype=np.float64)
+    ranked, owner, key = rank_lines(np.arange(len(lines), dtype=np.int64), customer, product + 1, order, 4, 41)
 
-    per_line, per_customer, bought = count_orders(customer, order, purchase, starts, 4)
+    gathered = gather_lines(ranked, owner, key, kept[ranked], 41, 4, day, purchase, quantity, -quantity)
 
-    groups = sorted({line[:2] for line in lines})
-    assert per_line.tolist() == [len({line[2] for (line, b) in drawn if line[:2] == group and b}) for group in groups]
-    assert per_customer.tolist() == [len({line[2] for (line, b) in drawn if line[0] == who and b}) for who in range(4)]
-    assert bought.tolist() == [any(line[0] == who and b for (line, b) in drawn) for who in range(4)]
+    chosen = [row for row in ranked.tolist() if kept[row]]
+    groups = list(dict.fromkeys((lines[row][0], lines[row][1]) for row in chosen))
+    assert list(zip(gathered.customer.tolist(), gathered.product.tolist(), strict=True)) == groups
+    assert gathered.starts.tolist() == [next(i for i, row in enumerate(chosen) if lines[row][:2] == group)
+                                        for group in groups]
+    assert gathered.quantity.tolist() == [lines[row][5] for row in chosen]
+    assert gathered.amount.tolist() == [-lines[row][5] for row in chosen]
+    bought = [[lines[row] for row in chosen if lines[row][:2] == group and lines[row][4]] for group in groups]
+    assert gathered.first.tolist() == [min((line[3] for line in rows), default=2**63 - 1) for rows in bought]
+    assert gathered.last.tolist() == [max((line[3] for line in rows), default=-2**63) for rows in bought]
+    assert gathered.order_count.tolist() == [len({line[2] for line in rows}) for rows in bought]
+    purchases = [[lines[row] for row in chosen if lines[row][0] == who and lines[row][4]] for who in range(4)]
+    assert gathered.total_orders.tolist() == [len({line[2] for line in rows}) for rows in purchases]
+    assert gathered.bought.tolist() == [bool(rows) for rows in purchases]
+    assert gathered.fractional == any(lines[row][5] == 0.5 for row in chosen)
 
 
 def test_a_customer_with_many_orders_counts_each_once() -> None:
-    order = np.array(list(range(50)) * 3, dtype=np.int64)  # 150 purchases of 50 orders, over three products
-    product = np.repeat(np.arange(3), 50)
-    by_product_then_order = np.lexsort([order, product])
-    customer = np.zeros(150, dtype=np.int64)
-    starts = np.array([0, 50, 100], dtype=np.int64)
+    order = np.tile(np.arange(50, dtype=np.int64), 3)  # 150 purchases of 50 orders, over three products
+    product = np.repeat(np.arange(3, dtype=np.int64), 50)
+    rows = np.arange(150, dtype=np.int64)
+    ranked, owner, key = rank_lines(rows, np.zeros(150, dtype=np.int64), product, order, 1, 50)
 
-    per_line, per_customer, _ = count_orders(customer, order[by_product_then_order], np.ones(150, dtype=np.bool_),
-                                             starts, 1)
+    gathered = gather_lines(ranked, owner, key, np.ones(150, dtype=np.bool_), 50, 1, np.zeros(150, dtype=np.int64),
+                            np.ones(150, dtype=np.bool_), np.ones(150), np.ones(150))
 
-    assert per_line.tolist() == [50, 50, 50]
-    assert per_customer.tolist() == [50]
+    assert gathered.order_count.tolist() == [50, 50, 50]
+    assert gathered.total_orders.tolist() == [50]
