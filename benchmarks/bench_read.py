@@ -1,9 +1,9 @@
 """Reading an order-line CSV into a cohort (`read_cohort`), against pyarrow just parsing the same file.
 
 The issue's target: reading plus segmenting an order-line CSV takes at most 2× the time pyarrow needs to parse
-it, and 1,000,000 customers fit in 2 GiB. Each timing is the best of ``--repeats`` runs, the three measured side
-by side in one process (the machine's load changes from minute to minute; ratios measured together are what
-count). Peak memory is measured in a fresh process per step.
+it, and 1,000,000 customers fit in 2 GiB. The three are timed in ``--repeats`` interleaved rounds in one process
+(the machine's load changes from minute to minute; ratios measured together are what count); each round's
+figures are printed, then the medians. Peak memory is measured in a fresh process per step.
 
     .venv/bin/python benchmarks/bench_read.py [--customers 300000 | --random-lines 3000000 | --file orders.csv]
                                               [--repeats 3]
@@ -119,14 +119,21 @@ def main() -> None:
         report = cohort.report
         print(f"{path.name}: {path.stat().st_size / 2**20:,.0f} MiB, {report.rows_read:,} rows, "
               f"{report.customers:,} customers, {len(cohort.history):,} history lines")
-        parse = read = both = float("inf")
+        rounds = []
         for _ in range(args.repeats):  # interleaved, so load changes hit all three alike
-            parse = min(parse, best_of(1, lambda: pcsv.read_csv(path)))
-            read = min(read, best_of(1, lambda: read_cohort(path)))
-            both = min(both, best_of(1, lambda: segment_cohort(read_cohort(path), AS_OF)))
+            rounds.append((best_of(1, lambda: pcsv.read_csv(path)), best_of(1, lambda: read_cohort(path)),
+                           best_of(1, lambda: segment_cohort(read_cohort(path), AS_OF))))
+        for number, (parse, read, both) in enumerate(rounds, start=1):
+            print(f"round {number}: parse {parse:.2f} s, read_cohort {read:.2f} s = {read / parse:.2f}×, "
+                  f"read + segment {both:.2f} s = {both / parse:.2f}×")
+        parse, read, both = (float(np.median([r[i] for r in rounds])) for i in range(3))
+        print(f"medians over {len(rounds)} rounds:")
         print(f"pyarrow.csv.read_csv (parse only): {parse:.2f} s")
         print(f"read_cohort:                       {read:.2f} s = {read / parse:.2f}× the parse")
         print(f"read_cohort + segment_cohort:      {both:.2f} s = {both / parse:.2f}× the parse (target ≤ 2×)")
+        ratios = sorted(r[2] / r[0] for r in rounds)
+        print(f"read + segment vs parse, round by round: {ratios[0]:.2f}× … {ratios[-1]:.2f}×, "
+              f"median {float(np.median(ratios)):.2f}×")
         for step in ("parse", "read", "segment"):
             print(f"peak memory, {step:>7}: {peak_memory(step, path):.2f} GiB")
 
