@@ -291,10 +291,10 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     """
     frame = cohort.history
     _require_columns(frame, "history", HISTORY_COLUMNS)
+    numbers_job = pool.submit(_line_numbers, frame, as_of)  # the longest job first
     repeats = pool.submit(repeated, customers.customer_id)
     text_jobs = {c: pool.submit(_checked_text_column, frame, "history", c)
                  for c in ("product_id", "product_name", "category")}
-    numbers_job = pool.submit(_line_numbers, frame, as_of)
     line_ids = _text_column_plain(frame["customer_id"])
     if line_ids.null_count:
         _report_repeated(repeats.result(), customers.customer_id, problems)
