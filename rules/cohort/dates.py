@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rules.cohort.iso_dates import iso_days
 from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
@@ -128,12 +129,14 @@ def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
     """The common case in one pass: every date written YYYY-MM-DD (times after it ignored), all valid."""
     if not sample or not all(_ISO_START.match(value) for value in sample) or not pa.types.is_string(column.type):
         return None
-    try:
-        as_date = pc.cast(pc.utf8_slice_codeunits(column, 0, 10), pa.date32())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # some value is not a date: the slower path finds which
+    days = iso_days(column)
+    if days is None:
+        try:
+            as_date = pc.cast(pc.utf8_slice_codeunits(column, 0, 10), pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # some value is not a date: the slower path finds which
+        days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     present = column.is_valid().to_numpy(zero_copy_only=False)
-    days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
     return Days(days, ok, present, "YMD")
 

@@ -1,0 +1,68 @@
+"""Dates written YYYY-MM-DD, read from the bytes: the same days as Arrow's own cast, or left to it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules.cohort.iso_dates import iso_days
+
+DAY = st.dates(date(1, 1, 1), date(9999, 12, 31))
+TIME = st.sampled_from(["", " 09:13:56", "T23:59", " anything after the tenth character"])
+# Near misses: each digit or dash of a valid date replaced by something else.
+TEXT = st.one_of(
+    st.none(),
+    st.tuples(DAY, TIME).map(lambda parts: parts[0].isoformat() + parts[1]),
+    st.text("0123456789-/ .Tx", min_size=0, max_size=14),
+    st.tuples(st.integers(0, 9999), st.integers(0, 19), st.integers(0, 39))
+    .map(lambda parts: f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"),
+)
+
+
+def _arrow_days(texts: list[str | None]) -> list[int] | None:
+    try:
+        as_date = pc.cast(pc.utf8_slice_codeunits(pa.array(texts, pa.string()), 0, 10), pa.date32())
+    except pa.ArrowInvalid:
+        return None
+    return [0 if day is None else day for day in pc.cast(as_date, pa.int32()).to_pylist()]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT, max_size=8))
+def test_days_equal_arrows_cast_or_are_left_to_it(texts: list[str | None]) -> None:
+    days = iso_days(pa.array(texts, pa.string()))
+
+    expected = _arrow_days(texts)
+    if days is not None:
+        assert days.tolist() == expected
+    elif expected is not None:  # Arrow reads them: only year 0 is left to it
+        assert any(text is not None and text.startswith("0000") for text in texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(DAY, TIME), min_size=1, max_size=8))
+def test_every_calendar_day_is_read(values: list[tuple[date, str]]) -> None:
+    days = iso_days(pa.array([day.isoformat() + time for day, time in values], pa.string()))
+
+    assert days is not None
+    assert [date(1970, 1, 1) + timedelta(days=int(day)) for day in days] == [day for day, _ in values]
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "2024-1-05", "2024/01/05",
+                                  "", "2024-01-0", "２０２４-01-05"])
+def test_not_a_date_is_left_to_the_general_path(text: str) -> None:
+    assert iso_days(pa.array(["2024-02-29", text], pa.string())) is None
+
+
+def test_nulls_read_as_day_zero_and_a_slice_reads_its_own_rows() -> None:
+    days = iso_days(pa.array(["not a date", None, "1970-01-02"], pa.string()).slice(1))
+
+    assert days is not None
+    assert days.tolist() == [0, 1]
+    assert np.issubdtype(days.dtype, np.int64)
