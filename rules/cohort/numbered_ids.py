@@ -31,6 +31,7 @@ class NumberedIds:
         number: each row's number (0 for null rows).
         shortest, longest: the fewest and the most digits a number is written with.
         zero_led: some number of two or more digits is written with a leading zero.
+        low, high: the smallest and the largest number (when some row is not null).
     """
 
     prefixes: list[str]
@@ -39,6 +40,8 @@ class NumberedIds:
     shortest: int
     longest: int
     zero_led: bool
+    low: int
+    high: int
 
 
 def split_numbered(column: pa.Array) -> NumberedIds | None:
@@ -50,13 +53,13 @@ def split_numbered(column: pa.Array) -> NumberedIds | None:
     prefix = np.empty(len(column), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
     number = np.empty(len(column), dtype=np.int64)
     first_rows = np.empty(MAX_PREFIXES, dtype=np.int64)
-    found, shortest, longest, zero_led = _split(offsets, data, valid, prefix, number, first_rows)
+    found, shortest, longest, zero_led, low, high = _split(offsets, data, valid, prefix, number, first_rows)
     if found < 0:
         return None
     prefixes = [_prefix_text(offsets, data, int(row)) for row in first_rows[:found]]
     if any(character.isspace() for text in prefixes for character in text):
         return None  # padded ids are trimmed by the general path
-    return NumberedIds(prefixes, prefix, number, int(shortest), int(longest), bool(zero_led))
+    return NumberedIds(prefixes, prefix, number, int(shortest), int(longest), bool(zero_led), int(low), int(high))
 
 
 def _prefix_text(offsets: IntArray, data: Bytes, row: int) -> str:
@@ -68,8 +71,9 @@ def _prefix_text(offsets: IntArray, data: Bytes, row: int) -> str:
 
 @kernel
 def _split(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], prefix: IntArray, number: IntArray,
-           first_rows: IntArray) -> tuple[int, int, int, bool]:
+           first_rows: IntArray) -> tuple[int, int, int, bool, int, int]:
     found, shortest, longest, zero_led = 0, MAX_DIGITS + 1, 0, False
+    low, high = np.iinfo(np.int64).max, -1
     last = -1  # the previous row's prefix: ids of one kind usually follow each other
     for row in range(len(prefix)):
         if not valid[row]:
@@ -81,14 +85,15 @@ def _split(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], prefix:
             digit += 1
         digits = end - digit
         if digits == 0 or digits > MAX_DIGITS:
-            return -1, 0, 0, False
+            return -1, 0, 0, False, 0, 0
         value = 0
         for at in range(digit, end):
             byte = data[at]
             if not 48 <= byte <= 57:
-                return -1, 0, 0, False
+                return -1, 0, 0, False, 0, 0
             value = value * 10 + (byte - 48)
         zero_led = zero_led or (digits > 1 and data[digit] == 48)
+        low, high = min(low, value), max(high, value)
         shortest, longest = min(shortest, digits), max(longest, digits)
         kind = -1
         if last >= 0 and _same_prefix(offsets, data, first_rows[last], start, digit - start):
@@ -100,12 +105,12 @@ def _split(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], prefix:
                     break
         if kind < 0:
             if found == len(first_rows):
-                return -1, 0, 0, False
+                return -1, 0, 0, False, 0, 0
             kind = found
             first_rows[found] = row
             found += 1
         prefix[row], number[row], last = kind, value, kind
-    return found, shortest, longest, zero_led
+    return found, shortest, longest, zero_led, low, high
 
 
 @kernel

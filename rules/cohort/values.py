@@ -295,14 +295,15 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     fixed_width = split.shortest == split.longest
     if not fixed_width and split.zero_led:
         return None
-    present = split.prefix >= 0
-    numbers = split.number[present]
-    low, high = int(numbers.min()), int(numbers.max())
+    low, high = split.low, split.high
     span = high - low + 1
     count = span * len(split.prefixes)
     if count >= 4 * size + 1024:
         return None
-    codes = np.where(present, split.prefix * span + (split.number - low), -1)
+    codes = split.prefix * span + (split.number - low)
+    present = split.prefix >= 0
+    if column.null_count:
+        codes[~present] = -1
     if not texts:
         return Codes(codes, pa.array([], pa.string()), count=count)
     written = pc.cast(pa.array(np.arange(low, high + 1, dtype=np.int64)), pa.string())
@@ -311,7 +312,7 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     joined = pa.concat_arrays([pc.binary_join_element_wise(pa.scalar(prefix), written, "")
                                for prefix in split.prefixes])
     used = np.zeros(count, dtype=np.bool_)
-    used[codes[present]] = True
+    used[codes[present] if column.null_count else codes] = True
     return Codes(codes, pc.if_else(pa.array(used), joined, pa.scalar(None, pa.string())))
 
 

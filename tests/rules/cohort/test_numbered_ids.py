@@ -27,8 +27,10 @@ def test_prefix_and_number_like_a_regular_expression(ids: list[str | None]) -> N
     assert split.prefix.tolist() == [prefixes.index(part.group(1)) if part else -1 for part in parts]
     assert split.number.tolist() == [int(part.group(2)) if part else 0 for part in parts]
     lengths = [len(part.group(2)) for part in parts if part is not None]
-    if lengths:
+    numbers = [int(part.group(2)) for part in parts if part is not None]
+    if numbers:
         assert (split.shortest, split.longest) == (min(lengths), max(lengths))
+        assert (split.low, split.high) == (min(numbers), max(numbers))
     led = any(len(part.group(2)) > 1 and part.group(2).startswith("0") for part in parts if part is not None)
     assert split.zero_led == led
 
