@@ -20,6 +20,33 @@ _INSERTION_LIMIT = 32
 _HIGH, _LOW = np.iinfo(np.int64).max, np.iinfo(np.int64).min
 
 
+def order_codes(order: IntArray | None, known: int, day: IntArray, has_line: BoolArray) -> tuple[IntArray, int]:
+    """Each row's order as a code: its order id's code (``order``, -1 for none, ``known`` codes), or else a code
+    for its day (``known`` + days since the first day), unique within a customer; and how many codes there are.
+
+    Rows without a line (``has_line`` false) and no order id get code ``known``.
+    """
+    codes = np.empty(len(day), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
+    days = _order_codes(np.zeros(0, dtype=np.int64) if order is None else order, known, day, has_line, codes)
+    return codes, known + days
+
+
+@kernel
+def _order_codes(order: IntArray, known: int, day: IntArray, has_line: BoolArray, codes: IntArray) -> int:
+    first, last = _HIGH, _LOW
+    for row in range(len(day)):
+        if has_line[row]:
+            first, last = min(first, day[row]), max(last, day[row])
+    if first > last:
+        first = last = 0
+    for row in range(len(day)):
+        if len(order) and order[row] >= 0:
+            codes[row] = order[row]
+        else:
+            codes[row] = known + (day[row] - first if has_line[row] else 0)
+    return last - first + 1
+
+
 def rank_lines(
     rows: IntArray, customer: IntArray, product: IntArray, order: IntArray, customers: int, orders: int,
 ) -> tuple[IntArray, IntArray, IntArray]:

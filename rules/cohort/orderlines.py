@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
-from rules.cohort.orderline_kernels import Lines, gather_lines, rank_lines
+from rules.cohort.orderline_kernels import Lines, gather_lines, order_codes, rank_lines
 from rules.cohort.rejects import RowLog, over_line_limit, take_rows
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer
 from rules.text import fold
@@ -145,7 +145,8 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     # purchase, crowded customers) run on the keys alone; the other columns are gathered once, for the lines
     # that are kept.
     day = lines.days.days
-    order, orders = _order_identity(lines, day, has_line)
+    order, orders = order_codes(None if lines.order is None else lines.order.codes,
+                                0 if lines.order is None else len(lines.order), day, has_line)
     products = len(lines.product) if lines.product is not None else 0
     customers = len(lines.customer)
     order, orders = _compact_orders(order, orders, products + 1)
@@ -219,17 +220,6 @@ def _quantities_and_amounts(lines: OrderLines, size: int, notes: list[str]) -> t
         if lines.amount is None:
             notes.append("amount = quantity × unit price")
     return quantity, amount
-
-
-def _order_identity(lines: OrderLines, day: IntArray, has_line: BoolArray) -> tuple[IntArray, int]:
-    """Each row's order as a code: its order id's, or (no id) a code for its day, unique within the customer."""
-    day_offset = day - (day[has_line].min() if has_line.any() else 0)
-    day_count = int(day_offset[has_line].max()) + 1 if has_line.any() else 1
-    if lines.order is None:
-        return np.where(has_line, day_offset, 0).astype(np.int64), day_count
-    known = len(lines.order)
-    codes = np.where(lines.order.codes >= 0, lines.order.codes, known + np.where(has_line, day_offset, 0))
-    return codes.astype(np.int64), known + day_count
 
 
 def _compact_orders(order: IntArray, orders: int, products: int) -> tuple[IntArray, int]:

@@ -120,7 +120,8 @@ class RowLog:
     def reject(self, mask: BoolArray, reason: str) -> None:
         """Reject the rows of ``mask`` that are still alive, for ``reason``."""
         code = _code(reason)
-        self.codes[mask & (self.codes == 0)] = code
+        if mask.any():  # most checks find nothing in most files
+            self.codes[mask & (self.codes == 0)] = code
 
     @property
     def rows_read(self) -> int:

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.orderline_kernels import gather_lines, rank_lines
+from rules.cohort.orderline_kernels import gather_lines, order_codes, rank_lines
 
 # (customer, product, order): few distinct values, so ties and customers with more than 32 lines both occur.
 LINE = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 6))
@@ -86,3 +86,20 @@ def test_a_customer_with_many_orders_counts_each_once() -> None:
 
     assert gathered.order_count.tolist() == [50, 50, 50]
     assert gathered.total_orders.tolist() == [50]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 5), st.integers(-50, 50), st.booleans()), max_size=40), st.booleans())
+def test_order_codes_are_order_ids_else_days(rows: list[tuple[int, int, bool]], with_ids: bool) -> None:
+    order = np.array([row[0] for row in rows], dtype=np.int64) if with_ids else None
+    day = np.array([row[1] for row in rows], dtype=np.int64)
+    has_line = np.array([row[2] for row in rows], dtype=np.bool_)
+    known = 6 if with_ids else 0
+
+    codes, count = order_codes(order, known, day, has_line)
+
+    line_days = [row[1] for row in rows if row[2]]
+    first = min(line_days, default=0)
+    assert count == known + (max(line_days) - first + 1 if line_days else 1)
+    assert codes.tolist() == [
+        row[0] if with_ids and row[0] >= 0 else known + (row[1] - first if row[2] else 0) for row in rows]
