@@ -282,9 +282,10 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     """Codes for ids that are digits after a few prefixes (``12345``, ``C0000042``, ``SO-106150``, ``RET-7``),
     without hashing every row: the code is the prefix's number × the numbers' range + the number − the smallest.
 
-    Only when the numbers tell the texts apart (no leading zeros, or all numbers of one width) and the codes
-    stay few enough; the texts are rebuilt from prefix and number. Codes then follow the numbers, not first
-    appearance, and ``values`` has a null text for codes no row uses.
+    Only when the numbers tell the texts apart (no leading zeros, or all numbers of one width) and, with
+    ``texts``, the codes stay few enough; the texts are rebuilt from prefix and number. Codes then follow the
+    numbers, not first appearance, and ``values`` has a null text for codes no row uses. Without ``texts`` the
+    codes may be sparse (``count`` up to 2**40).
     """
     size = len(column)
     if size == 0 or column.null_count == size:
@@ -298,7 +299,9 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     low, high = split.low, split.high
     span = high - low + 1
     count = span * len(split.prefixes)
-    if count >= 4 * size + 1024:
+    # With texts, a table of `count` texts is built: only when the codes are dense enough. Without, nothing
+    # is sized by `count`, and sparse codes still tell the ids apart.
+    if count >= (4 * size + 1024 if texts else 2**40):
         return None
     codes = split.prefix * span + (split.number - low)
     present = split.prefix >= 0

@@ -1,0 +1,38 @@
+"""Id columns as codes: equal codes exactly for equal ids, however the ids are numbered."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules.cohort.values import encode_text
+
+# Order ids of very different widths (50 … 59999993): far too sparse for a table of texts, fine for codes.
+ORDER_ID = st.one_of(st.none(), st.integers(0, 10**7).map(lambda n: f"5{n}"), st.sampled_from(["SO-7", "SO-70"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ORDER_ID, min_size=1, max_size=40), st.booleans())
+def test_equal_codes_exactly_for_equal_ids(ids: list[str | None], texts: bool) -> None:
+    codes, _ = encode_text(pa.array(ids, pa.string()), ids=True, texts=texts)
+
+    assert len(codes.codes) == len(ids)
+    for i, first in enumerate(ids):
+        assert (codes.codes[i] < 0) == (first is None)
+        for j, second in enumerate(ids):
+            if first is not None and second is not None:
+                assert (codes.codes[i] == codes.codes[j]) == (first == second)
+    assert 0 <= codes.codes.max(initial=0) < max(len(codes), 1)
+    if texts:
+        assert [codes.values[int(code)].as_py() if code >= 0 else None for code in codes.codes] == ids
+
+
+def test_sparse_order_ids_are_numbered_without_their_texts() -> None:
+    ids = pa.array(["50", "59999993", "512", "50"], pa.string())
+
+    codes, _ = encode_text(ids, ids=True, texts=False)
+
+    assert codes.codes.tolist() == [0, 59999943, 462, 0]
+    assert len(codes.values) == 0
+    assert len(codes) == 59999944
