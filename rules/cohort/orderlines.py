@@ -381,5 +381,5 @@ def _texts(values: pa.Array, codes: IntArray) -> pa.Array:
     """The texts of codes (null for -1)."""
     if not len(values):
         return pa.nulls(len(codes), pa.string())
-    taken = values.take(pa.array(np.maximum(codes, 0)))
-    return pc.if_else(pa.array(codes >= 0), taken, pa.scalar(None, pa.string()))
+    missing = codes < 0
+    return values.take(pa.array(codes, mask=missing) if missing.any() else pa.array(codes))  # a null index: null
