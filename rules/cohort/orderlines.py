@@ -15,7 +15,8 @@ or a cancelled/returned status on a negative line) are netted against the same c
 product; they count as neither orders nor purchase days. A line whose status says cancelled or returned but whose
 numbers are positive reverses itself: it is rejected as ``cancelled_order``.
 
-Everything is done with sorts and reductions over whole columns; nothing loops over rows in Python.
+Everything is done with reductions over whole columns and a ranking by customer, product and order that
+sorts each customer's few lines only (`rules.cohort.orderline_kernels`); nothing loops over rows in Python.
 """
 
 from __future__ import annotations
@@ -223,8 +224,8 @@ def _quantities_and_amounts(lines: OrderLines, size: int, notes: list[str]) -> t
 
 
 def _compact_orders(order: IntArray, orders: int, products: int) -> tuple[IntArray, int]:
-    """Order codes renumbered 0..n-1 when ``products × orders`` would not fit a ranking key (never for files
-    that fit in memory, but the key must not overflow)."""
+    """Order codes renumbered 0..n-1 when ``products × orders`` would not fit a ranking key (order ids numbered
+    from their digits may be that sparse; the key must not overflow)."""
     if products * orders < 2**62:
         return order, orders
     distinct, codes = np.unique(order, return_inverse=True)
