@@ -1,7 +1,8 @@
 """Cell values, a whole column at a time: text and ids, numbers with either decimal mark, and codes.
 
 Every function takes an Arrow array of any type (text from CSV, numbers and dates from Excel or Parquet) and
-works on the whole column with Arrow compute kernels or NumPy; nothing here loops over rows in Python.
+works on the whole column with Arrow compute kernels, NumPy, or a compiled pass over the column's bytes
+(`rules.cohort.numbered_ids`); nothing here loops over rows in Python.
 """
 
 from __future__ import annotations
