@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m rules.cohort.warm_up  # compile the cohort kernels once, not on the first upload
 	touch $(STAMP)
 
 ## Every test (unit, property, integration, browser) plus lint and types.
