@@ -1,8 +1,9 @@
 """Compiled loops of `rules.cohort.orderlines`: ranking order lines by customer, product and order without sorting
 the whole file, and gathering them into history lines (first and last purchase, distinct orders).
 
-Customer codes are dense (0..customers-1), so the lines are placed by customer with a counting sort (stable:
-lines keep their file order), and only each customer's few lines are then sorted by product and order. That is
+Customer codes are small numbers (below a count of at most a few times the rows), so the lines are placed by
+customer with a counting sort (stable: lines keep their file order), and only each customer's few lines are
+then sorted by product and order. That is
 the order a stable sort of all lines by (customer, product, order) gives, at a fraction of its cost.
 """
 
