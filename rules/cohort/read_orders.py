@@ -17,7 +17,7 @@ from rules.cohort.model import CohortFormat
 from rules.cohort.orderlines import OrderLines, build_history
 from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.tables import HistoryColumns, Known, history_frame
-from rules.cohort.values import Codes, Numbers, decide_decimal_mark, encode_text, to_numbers
+from rules.cohort.values import Codes, decide_decimal_mark, encode_text, to_numbers
 
 
 def read_order_file(
@@ -28,26 +28,25 @@ def read_order_file(
     table, log, used = loaded.table, loaded.log, columns.used
     notes: list[str] = list(loaded.notes)
     warnings: list[str] = list(loaded.warnings)
-    mark = decide_decimal_mark([table[used[c]] for c in ("quantity", "amount", "unit_price", "age") if c in used])
-    warnings += [mark.warning] if mark.warning else []
-
-    # The columns are independent and Arrow's kernels release the GIL: interpret them side by side.
+    # The columns are independent and Arrow's kernels release the GIL: interpret them side by side. Jobs that
+    # need no decimal mark start first; the mark is decided meanwhile.
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        def text_codes(name: str, as_id: bool = False, texts: bool = True) -> Future[Codes] | None:
+        def text_codes(name: str, as_id: bool = False) -> Future[Codes] | None:
             if name not in used:
                 return None
-            return pool.submit(lambda: encode_text(table[used[name]], ids=as_id, texts=texts)[0])
-
-        def numbers(name: str) -> Future[Numbers] | None:
-            return pool.submit(to_numbers, table[used[name]], mark.mark) if name in used else None
+            return pool.submit(lambda: encode_text(table[used[name]], ids=as_id)[0])
 
         pending_customer = pool.submit(encode_text, table[used["customer_id"]], ids=True)
-        pending_order = text_codes("order_id", as_id=True, texts=_may_mark_cancellations(table, used))
+        pending_order = pool.submit(_order_ids, table, used) if "order_id" in used else None
         pending_days = pool.submit(to_days, table[used["order_date"]], f"order_date ({used['order_date']!r})",
                                    order=date_order)
         pending = {key: text_codes(key, as_id=key == "product_id") for key in ("product_id", "product_name",
                                                                                "category", "status")}
-        pending_numbers = {key: numbers(key) for key in ("quantity", "amount", "unit_price")}
+        mark = decide_decimal_mark([table[used[c]] for c in ("quantity", "amount", "unit_price", "age")
+                                    if c in used])
+        warnings += [mark.warning] if mark.warning else []
+        pending_numbers = {key: pool.submit(to_numbers, table[used[key]], mark.mark) if key in used else None
+                           for key in ("quantity", "amount", "unit_price")}
         customer, fixed = pending_customer.result()
         days = pending_days.result()
         texts = {key: None if job is None else job.result() for key, job in pending.items()}
@@ -88,11 +87,9 @@ def read_order_file(
                 days.order, mark.mark, dict(used), notes, warnings)
 
 
-def _may_mark_cancellations(table: pa.Table, used: dict[str, str]) -> bool:
-    """Whether some order id starts with a C (a possible cancellation): only then are the ids' texts needed."""
-    if "order_id" not in used:
-        return False
+def _order_ids(table: pa.Table, used: dict[str, str]) -> Codes:
+    """Order id codes; their texts only when some id starts with a C (a possible cancellation, C536379)."""
     column = table[used["order_id"]]
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        return False
-    return pc.any(pc.starts_with(column, "C", ignore_case=True)).as_py() is True
+    texts = (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and \
+        pc.any(pc.starts_with(column, "C", ignore_case=True)).as_py() is True
+    return encode_text(column, ids=True, texts=texts)[0]
