@@ -29,6 +29,14 @@ def buffers(texts: pa.Array) -> tuple[IntArray, Bytes]:
     return offsets, data
 
 
+def validity(array: pa.Array) -> BoolArray:
+    """Which entries are not null."""
+    if array.null_count:
+        valid: BoolArray = array.is_valid().to_numpy(zero_copy_only=False)
+        return valid
+    return np.ones(len(array), dtype=np.bool_)
+
+
 # Up to this many ascending runs (customers with purchases, then those without, each by id, as `read_cohort`
 # lays them out), uniqueness is checked by merging the runs; beyond, by hashing.
 _MERGED_RUNS = 4

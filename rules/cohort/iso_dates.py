@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from rules.cohort.columnar_numbers import BoolArray, IntArray
-from rules.cohort.columnar_strings import Bytes, buffers
+from rules.cohort.columnar_numbers import IntArray
+from rules.cohort.columnar_strings import Bytes, buffers, validity
 from rules.cohort.compiled import kernel
 
 
@@ -22,14 +22,7 @@ def iso_days(column: pa.Array) -> IntArray | None:
     tenth character is ignored; 0 for nulls); None when some non-null text does not."""
     offsets, data = buffers(column)
     days = np.empty(len(column), dtype=np.int64)
-    return days if _iso_days(offsets, data, _valid(column), days) else None
-
-
-def _valid(column: pa.Array) -> BoolArray:
-    if column.null_count:
-        valid: BoolArray = column.is_valid().to_numpy(zero_copy_only=False)
-        return valid
-    return np.ones(len(column), dtype=np.bool_)
+    return days if _iso_days(offsets, data, validity(column), days) else None
 
 
 @kernel

@@ -13,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from rules.cohort.columnar_numbers import BoolArray, IntArray
-from rules.cohort.columnar_strings import Bytes, buffers
+from rules.cohort.columnar_numbers import IntArray
+from rules.cohort.columnar_strings import Bytes, buffers, validity
 from rules.cohort.compiled import kernel
 
 MAX_DIGITS = 18  # the most that always fit an int64
@@ -48,12 +48,10 @@ def split_numbered(column: pa.Array) -> NumberedIds | None:
     """Every non-null text as its prefix and its number; None when some text is not a prefix followed by 1 to
     18 ASCII digits, when a prefix has white space in it, or when there are more than 64 prefixes."""
     offsets, data = buffers(column)
-    valid: BoolArray = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else \
-        np.ones(len(column), dtype=np.bool_)
     prefix = np.empty(len(column), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
     number = np.empty(len(column), dtype=np.int64)
     first_rows = np.empty(MAX_PREFIXES, dtype=np.int64)
-    found, shortest, longest, zero_led, low, high = _split(offsets, data, valid, prefix, number, first_rows)
+    found, shortest, longest, zero_led, low, high = _split(offsets, data, validity(column), prefix, number, first_rows)
     if found < 0:
         return None
     prefixes = [_prefix_text(offsets, data, int(row)) for row in first_rows[:found]]
