@@ -32,7 +32,7 @@ from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
 from rules.cohort.orderline_kernels import Lines, gather_lines, order_codes, rank_lines
 from rules.cohort.rejects import RowLog, over_line_limit, take_rows
-from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer
+from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer, longer_than, spread_flags
 from rules.text import fold
 
 MAX_ID, MAX_CATEGORY = 128, 64
@@ -113,8 +113,7 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     size = len(log.codes)
     customer = lines.customer.codes
     log.reject(customer < 0, "missing_customer_id")
-    log.reject(_per_code(lines.customer, pc.greater(pc.utf8_length(lines.customer.values), MAX_ID), customer),
-               "bad_customer_id")
+    log.reject(longer_than(lines.customer, MAX_ID), "bad_customer_id")
     has_line = log.alive & _has_order_data(lines, size)
     quantity, amount = _quantities_and_amounts(lines, size, notes)
     log.reject(has_line & ~lines.days.ok, "bad_date")
@@ -124,14 +123,11 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     product = lines.product.codes if lines.product is not None else np.full(size, -1, dtype=np.int64)
     if lines.product is not None:
         limit = MAX_ID if lines.product_is_id else MAX_CATEGORY
-        log.reject(has_line & _per_code(lines.product, pc.greater(pc.utf8_length(lines.product.values), limit),
-                                        product), "bad_product")
+        log.reject(has_line & longer_than(lines.product, limit), "bad_product")
         if lines.product_is_id:
             log.reject(has_line & (product < 0), "missing_product")
     if lines.category is not None:
-        log.reject(has_line & _per_code(lines.category, pc.greater(pc.utf8_length(lines.category.values),
-                                                                    MAX_CATEGORY), lines.category.codes),
-                   "bad_product")
+        log.reject(has_line & longer_than(lines.category, MAX_CATEGORY), "bad_product")
 
     if exclude:
         reject_non_products(lines, exclude, log, has_line)
@@ -139,8 +135,10 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     purchase = ~reversal
     log.reject(has_line & purchase & (quantity == 0), "zero_quantity")
     log.reject(has_line & (amount == 0), "zero_price")
-    signed_quantity = np.where(reversal, -np.abs(quantity), quantity)
-    signed_amount = np.where(reversal, -np.abs(amount), amount)
+    signed_quantity, signed_amount = quantity.copy(), amount.copy()
+    returned = np.flatnonzero(reversal)  # a few percent of the rows
+    signed_quantity[returned] = -np.abs(quantity[returned])
+    signed_amount[returned] = -np.abs(amount[returned])
 
     # One ranking by customer, product and order. The checks that need neighbours (copies, returns without a
     # purchase, crowded customers) run on the keys alone; the other columns are gathered once, for the lines
@@ -183,15 +181,6 @@ def _flags(size: int, positions: IntArray) -> BoolArray:
     flags = np.zeros(size, dtype=np.bool_)
     flags[positions] = True
     return flags
-
-
-def _per_code(codes: Codes, flags: pa.Array, rows: IntArray) -> BoolArray:
-    """A per-value flag spread over the rows (False for null rows)."""
-    per_value = np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=np.bool_)
-    if not len(per_value):
-        return np.zeros(len(rows), dtype=np.bool_)
-    spread: BoolArray = (rows >= 0) & per_value[np.maximum(rows, 0)]
-    return spread
 
 
 def _has_order_data(lines: OrderLines, size: int) -> BoolArray:
@@ -276,7 +265,7 @@ def reject_non_products(lines: OrderLines, exclude: Collection[str], log: RowLog
     for codes in (lines.product if lines.product_is_id else None, lines.name):
         if codes is not None and len(codes):
             hit = np.array([fold(str(value)) in keys for value in codes.values.to_pylist()], dtype=np.bool_)
-            flagged |= (codes.codes >= 0) & hit[np.maximum(codes.codes, 0)]
+            flagged |= spread_flags(hit, codes.codes)
     log.reject(has_line & flagged, "non_product_line")
 
 
@@ -295,12 +284,12 @@ def _reversals(
         numeric = pc.match_substring_regex(ids, r"^\d+$").to_numpy(zero_copy_only=False)
         share = _share(lines.order.codes, marked)
         if marked.any() and numeric.any() and share < 0.5:
-            reversal |= _spread(lines.order.codes, marked)
+            reversal |= spread_flags(marked, lines.order.codes)
             notes.append("order ids like C536379 (C before a number) are cancellations of earlier purchases")
     if lines.status is not None and len(lines.status):
         words = [fold(str(value)) for value in lines.status.values.to_pylist()]
         cancelled = np.array([any(word in text for word in CANCEL_WORDS) for text in words], dtype=np.bool_)
-        by_status = _spread(lines.status.codes, cancelled)
+        by_status = spread_flags(cancelled, lines.status.codes)
         log.reject(has_line & by_status & ~negative, "cancelled_order")
         reversal |= by_status
     return reversal
@@ -311,12 +300,6 @@ def _share(codes: IntArray, flags: np.ndarray) -> float:
     if not present.any():
         return 0.0
     return float(np.asarray(flags, dtype=np.bool_)[codes[present]].mean())
-
-
-def _spread(codes: IntArray, flags: np.ndarray) -> BoolArray:
-    per_value = np.asarray(flags, dtype=np.bool_)
-    spread: BoolArray = (codes >= 0) & per_value[np.maximum(codes, 0)]
-    return spread
 
 
 def _aggregate(lines: Lines, warnings: list[str]) -> History:

@@ -21,7 +21,7 @@ from rules.cohort.orderlines import MAX_ID, reject_duplicates
 from rules.cohort.parts import collect_attributes
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, decide_decimal_mark, encode_text
+from rules.cohort.values import BoolArray, decide_decimal_mark, encode_text, longer_than
 
 
 def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -47,11 +47,7 @@ def read_customers_file(
     warnings = list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
-    too_long = pc.fill_null(pc.greater(pc.utf8_length(customer.values), MAX_ID), False).to_numpy(
-        zero_copy_only=False)
-    if len(too_long):
-        log.reject((customer.codes >= 0) & np.asarray(too_long, dtype=bool)[np.maximum(customer.codes, 0)],
-                   "bad_customer_id")
+    log.reject(longer_than(customer, MAX_ID), "bad_customer_id")
     rows = np.flatnonzero(log.alive)
     ranked = rows[np.argsort(customer.codes[rows], kind="stable")]
     reject_duplicates(ranked, [customer.codes], table, log)

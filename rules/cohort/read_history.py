@@ -29,6 +29,7 @@ from rules.cohort.values import (
     Numbers,
     decide_decimal_mark,
     encode_text,
+    longer_than,
 )
 from rules.cohort.values import to_numbers as numbers_of
 from rules.errors import InvalidInput, Problem
@@ -80,7 +81,7 @@ def read_history_file(
 
     size = len(log.codes)
     log.reject(customer.codes < 0, "missing_customer_id")
-    log.reject(_longer(customer, MAX_ID), "bad_customer_id")
+    log.reject(longer_than(customer, MAX_ID), "bad_customer_id")
     has_line = log.alive & _has_history(size, quantity, spent, orders, average, last, first, product)
     bad_date = ~last.ok | (first.bad if first is not None else False)
     log.reject(has_line & bad_date, "bad_date")
@@ -93,7 +94,7 @@ def read_history_file(
         log.reject(has_line & average.present & ~(average.values >= 0), "bad_avg_days_between")
     for codes_of, limit in ((product, MAX_ID), (category, MAX_CATEGORY)):
         if codes_of is not None:
-            log.reject(has_line & _longer(codes_of, limit), "bad_product")
+            log.reject(has_line & longer_than(codes_of, limit), "bad_product")
     if exclude and (product is not None or name is not None):
         reject_non_products(OrderLines(customer=customer, days=last, product=product, name=name), exclude, log,
                             has_line)
@@ -148,14 +149,6 @@ def _whole(numbers: Numbers, least: int) -> BoolArray:
     values = numbers.values
     whole: BoolArray = np.isfinite(values) & (values == np.round(values)) & (values >= least) & (values < 2**62)
     return whole
-
-
-def _longer(codes: Codes, limit: int) -> BoolArray:
-    per_value = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False).to_numpy(zero_copy_only=False)
-    if not len(per_value):
-        return np.zeros(len(codes.codes), dtype=np.bool_)
-    longer: BoolArray = (codes.codes >= 0) & np.asarray(per_value, dtype=np.bool_)[np.maximum(codes.codes, 0)]
-    return longer
 
 
 def _reject_copies(log: RowLog, table: pa.Table, has_line: BoolArray, customer: IntArray, product: IntArray) -> None:

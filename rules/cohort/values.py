@@ -229,6 +229,19 @@ class Codes:
         return len(self.values) if self.count is None else self.count
 
 
+def spread_flags(per_value: npt.ArrayLike, codes: IntArray) -> BoolArray:
+    """A flag per distinct value spread over the rows by their codes (False for code -1, a null)."""
+    lookup = np.append(np.asarray(per_value, dtype=np.bool_), False)  # code -1 reads the False at the end
+    spread: BoolArray = lookup[codes]
+    return spread
+
+
+def longer_than(codes: Codes, limit: int) -> BoolArray:
+    """Rows whose text is longer than ``limit`` characters."""
+    per_value = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False)
+    return spread_flags(per_value.to_numpy(zero_copy_only=False), codes.codes)
+
+
 def encode(text: pa.Array) -> Codes:
     """Integer codes for a text column, numbered by first appearance.
 

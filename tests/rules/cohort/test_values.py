@@ -1,12 +1,14 @@
-"""Id columns as codes: equal codes exactly for equal ids, however the ids are numbered."""
+"""Columns as codes: equal codes exactly for equal ids, however the ids are numbered; flags per value spread over
+the rows."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.values import encode_text
+from rules.cohort.values import encode_text, longer_than, spread_flags
 
 # Order ids of very different widths (50 … 59999993): far too sparse for a table of texts, fine for codes.
 ORDER_ID = st.one_of(st.none(), st.integers(0, 10**7).map(lambda n: f"5{n}"), st.sampled_from(["SO-7", "SO-70"]))
@@ -36,3 +38,14 @@ def test_sparse_order_ids_are_numbered_without_their_texts() -> None:
     assert codes.codes.tolist() == [0, 59999943, 462, 0]
     assert len(codes.values) == 0
     assert len(codes) == 59999944
+
+
+def test_flags_spread_by_codes_and_nulls_are_never_flagged() -> None:
+    assert spread_flags([True, False], np.array([1, 0, -1, 0], dtype=np.int64)).tolist() == [False, True, False, True]
+    assert spread_flags([], np.array([-1, -1], dtype=np.int64)).tolist() == [False, False]
+
+
+def test_longer_than_counts_characters_not_bytes() -> None:
+    codes, _ = encode_text(pa.array(["ŞŞŞ", "abcd", None, "ŞŞŞ"], pa.string()))
+
+    assert longer_than(codes, 3).tolist() == [False, True, False, False]
