@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
-from rules.cohort.orderline_kernels import Lines, gather_lines, order_codes, rank_lines
+from rules.cohort.orderline_kernels import Lines, gather_lines, key_bits, order_codes, rank_lines
 from rules.cohort.rejects import RowLog, over_line_limit, take_rows
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer, longer_than, spread_flags
 from rules.text import fold
@@ -148,15 +148,15 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
                                 0 if lines.order is None else len(lines.order), day, has_line)
     products = len(lines.product) if lines.product is not None else 0
     customers = len(lines.customer)
-    order, orders = _compact_orders(order, orders, products + 1)
+    order, bits = _compact_orders(order, orders, products + 1)
     ranked, owner, key = rank_lines(np.flatnonzero(has_line & log.alive), customer, product + 1, order, customers,
-                                    orders)
+                                    bits)
     copies = copies_among(ranked, [owner, key], table)
     log.reject(_flags(size, ranked[copies]), "duplicate_row")
     kept = ~copies
     ranked, owner, key = ranked[kept], owner[kept], key[kept]
     bought_rows = purchase[ranked]
-    starts = _group_starts(owner, key // orders)
+    starts = _group_starts(owner, key >> bits)
     bought = np.add.reduceat(bought_rows.astype(np.int64), starts) if len(starts) else np.zeros(0)
     kept = ~np.repeat(bought == 0, np.diff(np.append(starts, len(ranked))))
     log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
@@ -169,7 +169,7 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
         too_many = crowded[owner] & kept
         log.reject(_flags(size, ranked[too_many]), "too_many_products")
         kept &= ~too_many
-    gathered = gather_lines(ranked, owner, key, kept, orders, customers, day, purchase, signed_quantity,
+    gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, signed_quantity,
                             signed_amount)
     history = _aggregate(gathered, warnings)
     _describe_products(history, lines, ranked[kept], gathered.product)
@@ -213,12 +213,13 @@ def _quantities_and_amounts(lines: OrderLines, size: int, notes: list[str]) -> t
 
 
 def _compact_orders(order: IntArray, orders: int, products: int) -> tuple[IntArray, int]:
-    """Order codes renumbered 0..n-1 when ``products × orders`` would not fit a ranking key (order ids numbered
-    from their digits may be that sparse; the key must not overflow)."""
-    if products * orders < 2**62:
-        return order, orders
+    """Order codes for a ranking key, and the key's bits for them: renumbered 0..n-1 first when ``products``
+    and ``orders`` would not fit one key (order ids numbered from their digits may be that sparse; the key must
+    not overflow)."""
+    if products << key_bits(orders) < 2**62:
+        return order, key_bits(orders)
     distinct, codes = np.unique(order, return_inverse=True)
-    return codes.astype(np.int64), len(distinct)
+    return codes.astype(np.int64), key_bits(len(distinct))
 
 
 def _group_starts(*keys: IntArray) -> IntArray:

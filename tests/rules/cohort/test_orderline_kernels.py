@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.orderline_kernels import gather_lines, order_codes, rank_lines
+from rules.cohort.orderline_kernels import gather_lines, key_bits, order_codes, rank_lines
 
 # (customer, product, order): few distinct values, so ties and customers with more than 32 lines both occur.
 LINE = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 6))
@@ -22,12 +22,12 @@ def test_ranked_like_a_stable_sort_by_customer_product_order(lines: list[tuple[i
     product = np.array([line[1] for line in lines], dtype=np.int64)
     order = np.array([line[2] for line in lines], dtype=np.int64)
 
-    ranked, owners, keys = rank_lines(np.array(rows, dtype=np.int64), customer, product, order, 4, 7)
+    ranked, owners, keys = rank_lines(np.array(rows, dtype=np.int64), customer, product, order, 4, key_bits(7))
 
     expected = sorted(rows, key=lambda row: lines[row])  # Python's sort is stable: ties keep file order
     assert ranked.tolist() == expected
     assert owners.tolist() == [lines[row][0] for row in expected]
-    assert keys.tolist() == [lines[row][1] * 7 + lines[row][2] for row in expected]
+    assert keys.tolist() == [lines[row][1] << 3 | lines[row][2] for row in expected]  # orders 0..6: 3 bits
 
 
 def test_a_customer_with_many_lines_is_ranked_whole() -> None:
@@ -36,7 +36,7 @@ def test_a_customer_with_many_lines_is_ranked_whole() -> None:
     customer = np.zeros(4000, dtype=np.int64)
     rows = np.arange(4000, dtype=np.int64)
 
-    ranked, _, _ = rank_lines(rows, customer, product, order, 1, 900)
+    ranked, _, _ = rank_lines(rows, customer, product, order, 1, key_bits(900))
 
     assert ranked.tolist() == sorted(range(4000), key=lambda row: (product[row], order[row]))
 
@@ -54,9 +54,10 @@ def test_history_lines_like_plain_python(lines: list[tuple[int, int, int, int, b
     customer, product, order, day = (np.array([line[i] for line in lines], dtype=np.int64) for i in range(4))
     purchase = np.array([line[4] for line in lines], dtype=np.bool_)
     quantity = np.array([line[5] for line in lines], dtype=np.float64)
-    ranked, owner, key = rank_lines(np.arange(len(lines), dtype=np.int64), customer, product + 1, order, 4, 41)
+    bits = key_bits(41)
+    ranked, owner, key = rank_lines(np.arange(len(lines), dtype=np.int64), customer, product + 1, order, 4, bits)
 
-    gathered = gather_lines(ranked, owner, key, kept[ranked], 41, 4, day, purchase, quantity, -quantity)
+    gathered = gather_lines(ranked, owner, key, kept[ranked], bits, 4, day, purchase, quantity, -quantity)
 
     chosen = [row for row in ranked.tolist() if kept[row]]
     groups = list(dict.fromkeys((lines[row][0], lines[row][1]) for row in chosen))
@@ -79,9 +80,10 @@ def test_a_customer_with_many_orders_counts_each_once() -> None:
     order = np.tile(np.arange(50, dtype=np.int64), 3)  # 150 purchases of 50 orders, over three products
     product = np.repeat(np.arange(3, dtype=np.int64), 50)
     rows = np.arange(150, dtype=np.int64)
-    ranked, owner, key = rank_lines(rows, np.zeros(150, dtype=np.int64), product, order, 1, 50)
+    bits = key_bits(50)
+    ranked, owner, key = rank_lines(rows, np.zeros(150, dtype=np.int64), product, order, 1, bits)
 
-    gathered = gather_lines(ranked, owner, key, np.ones(150, dtype=np.bool_), 50, 1, np.zeros(150, dtype=np.int64),
+    gathered = gather_lines(ranked, owner, key, np.ones(150, dtype=np.bool_), bits, 1, np.zeros(150, dtype=np.int64),
                             np.ones(150, dtype=np.bool_), np.ones(150), np.ones(150))
 
     assert gathered.order_count.tolist() == [50, 50, 50]
@@ -103,3 +105,7 @@ def test_order_codes_are_order_ids_else_days(rows: list[tuple[int, int, bool]], 
     assert count == known + (max(line_days) - first + 1 if line_days else 1)
     assert codes.tolist() == [
         row[0] if with_ids and row[0] >= 0 else known + (row[1] - first if row[2] else 0) for row in rows]
+
+
+def test_key_bits_hold_every_order_code() -> None:
+    assert [key_bits(orders) for orders in (0, 1, 2, 3, 4, 5, 7, 8, 9, 2**40)] == [0, 0, 1, 2, 2, 3, 3, 3, 4, 40]
