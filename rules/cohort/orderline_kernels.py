@@ -54,45 +54,53 @@ def key_bits(orders: int) -> int:
 
 
 def rank_lines(
-    rows: IntArray, customer: IntArray, product: IntArray, order: IntArray, customers: int, bits: int,
+    take: BoolArray, customer: IntArray, product: IntArray, order: IntArray, customers: int, bits: int,
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """``rows`` in (customer, product, order) order, ties in file order, with their customers and keys.
+    """The rows where ``take`` is true in (customer, product, order) order, ties in file order, with their
+    customers and keys.
 
     Args:
-        rows: the positions of the lines to rank, ascending.
-        customer: per position, the customer code (0..customers-1).
-        product: per position, the product code (0..products-1).
-        order: per position, the order code (below ``2**bits``).
+        take: per row, whether to rank it.
+        customer: per row, the customer code (0..customers-1).
+        product: per row, the product code (-1: none).
+        order: per row, the order code (below ``2**bits``).
         customers: how many customer codes there are.
-        bits: `key_bits` of the order codes; ``products << bits`` must stay below 2**62.
+        bits: `key_bits` of the order codes; ``(products + 1) << bits`` must stay below 2**62.
 
     Returns:
-        The ranked positions, each one's customer code, and each one's key ``product << bits | order`` (shifts
+        The ranked rows, each one's customer code, and each one's key ``(product + 1) << bits | order`` (shifts
         and masks take it apart; a division per line was a third of the gathering's time).
     """
-    ranked = np.empty(len(rows), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
-    keys = np.empty(len(rows), dtype=np.int64)
     starts = np.zeros(customers + 1, dtype=np.int64)
-    _rank(rows, customer, product, order, bits, starts, ranked, keys)
+    _count(take, customer, starts)
+    ranked = np.empty(starts[-1], dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
+    keys = np.empty(starts[-1], dtype=np.int64)
+    _rank(take, customer, product, order, bits, starts, ranked, keys)
     owners = np.repeat(np.arange(customers, dtype=np.int64), np.diff(starts))
     return ranked, owners, keys
 
 
 @kernel
-def _rank(rows: IntArray, customer: IntArray, product: IntArray, order: IntArray, bits: int,
+def _count(take: BoolArray, customer: IntArray, starts: IntArray) -> None:
+    """Lines per customer, summed up: customer c's lines go to ``starts[c]:starts[c + 1]``."""
+    for row in range(len(take)):
+        if take[row]:
+            starts[customer[row] + 1] += 1
+    for c in range(len(starts) - 1):
+        starts[c + 1] += starts[c]
+
+
+@kernel
+def _rank(take: BoolArray, customer: IntArray, product: IntArray, order: IntArray, bits: int,
           starts: IntArray, ranked: IntArray, keys: IntArray) -> None:
     customers = len(starts) - 1
-    for i in range(len(rows)):
-        starts[customer[rows[i]] + 1] += 1
-    for c in range(customers):
-        starts[c + 1] += starts[c]
     filled = starts[:-1].copy()
-    for i in range(len(rows)):
-        row = rows[i]
-        at = filled[customer[row]]
-        filled[customer[row]] = at + 1
-        ranked[at] = row
-        keys[at] = (product[row] << bits) | order[row]
+    for row in range(len(take)):
+        if take[row]:
+            at = filled[customer[row]]
+            filled[customer[row]] = at + 1
+            ranked[at] = row
+            keys[at] = ((product[row] + 1) << bits) | order[row]
     for c in range(customers):
         start, end = starts[c], starts[c + 1]
         if end - start <= _INSERTION_LIMIT:
@@ -111,11 +119,44 @@ def _rank(rows: IntArray, customer: IntArray, product: IntArray, order: IntArray
             keys[start:end] = keys[start:end][by_key]
 
 
+def keep_purchased(owner: IntArray, key: IntArray, bits: int, ranked: IntArray, purchase: BoolArray,
+                   customers: int) -> tuple[BoolArray, IntArray]:
+    """Which ranked lines belong to a customer × product with at least one purchase (returns alone have nothing
+    to net against), and how many such customer × product lines each customer has.
+
+    Args:
+        owner, key, ranked: `rank_lines`' result.
+        bits: the ``bits`` given to `rank_lines`.
+        purchase: per row, whether it is a purchase.
+        customers: how many customer codes there are.
+    """
+    kept = np.empty(len(ranked), dtype=np.bool_)
+    lines = np.zeros(customers, dtype=np.int64)
+    _keep_purchased(owner, key, bits, ranked, purchase, kept, lines)
+    return kept, lines
+
+
+@kernel
+def _keep_purchased(owner: IntArray, key: IntArray, bits: int, ranked: IntArray, purchase: BoolArray,
+                    kept: BoolArray, lines: IntArray) -> None:
+    start = 0
+    while start < len(owner):
+        product = key[start] >> bits
+        end, bought = start, False
+        while end < len(owner) and owner[end] == owner[start] and key[end] >> bits == product:
+            bought = bought or purchase[ranked[end]]
+            end += 1
+        kept[start:end] = bought
+        lines[owner[start]] += bought
+        start = end
+
+
 @dataclass(frozen=True)
 class Lines:
     """The kept order lines gathered into history lines (customer × product), in ranking order.
 
     Attributes:
+        rows: the kept order lines' rows, in ranking order.
         starts: where each history line starts among the kept order lines.
         customer, product: each history line's customer and product codes (product -1: none).
         quantity, amount: the kept order lines' signed quantities and amounts, in ranking order (summed per
@@ -127,6 +168,7 @@ class Lines:
         fractional: some kept quantity has decimals.
     """
 
+    rows: IntArray
     starts: IntArray
     customer: IntArray
     product: IntArray
@@ -154,20 +196,35 @@ def gather_lines(
         day, purchase, quantity, amount: per file row: the day, whether it is a purchase (not a return), and
             the signed quantity and amount.
     """
-    # numpy gathers the rows' values first: its gathers keep many memory reads in flight, where a loop that
-    # branches on each value it reads waits for every one (twice as slow here).
-    rows, owner, key = ranked[kept], owner[kept], key[kept]
+    rows = ranked
+    if not kept.all():  # most files keep every ranked line
+        rows, owner, key = ranked[kept], owner[kept], key[kept]
     groups = _count_groups(owner, key, bits)
     lines = Lines(
-        starts=np.empty(groups, dtype=np.int64), customer=np.empty(groups, dtype=np.int64),
-        product=np.empty(groups, dtype=np.int64), quantity=quantity[rows], amount=amount[rows],
+        rows=rows, starts=np.empty(groups, dtype=np.int64), customer=np.empty(groups, dtype=np.int64),
+        product=np.empty(groups, dtype=np.int64), quantity=np.empty(len(rows)), amount=np.empty(len(rows)),
         first=np.empty(groups, dtype=np.int64), last=np.empty(groups, dtype=np.int64),
         order_count=np.zeros(groups, dtype=np.int64), total_orders=np.zeros(customers, dtype=np.int64),
         bought=np.zeros(customers, dtype=np.bool_), fractional=False)
-    fractional = _gather(owner, key, bits, day[rows], purchase[rows], lines.quantity, lines.starts,
+    line_day, line_purchase = np.empty(len(rows), dtype=np.int64), np.empty(len(rows), dtype=np.bool_)
+    _take(rows, day, purchase, quantity, amount, line_day, line_purchase, lines.quantity, lines.amount)
+    fractional = _gather(owner, key, bits, line_day, line_purchase, lines.quantity, lines.starts,
                          lines.customer, lines.product, lines.first, lines.last, lines.order_count,
                          lines.total_orders, lines.bought)
     return replace(lines, fractional=bool(fractional))
+
+
+@kernel
+def _take(rows: IntArray, day: IntArray, purchase: BoolArray, quantity: FloatArray, amount: FloatArray,
+          line_day: IntArray, line_purchase: BoolArray, line_quantity: FloatArray, line_amount: FloatArray) -> None:
+    # The rows' values are read before the lines are walked: a loop with no branch keeps many memory reads in
+    # flight, where `_gather`, which branches on each value it reads, would wait for every one.
+    for i in range(len(rows)):
+        row = rows[i]
+        line_day[i] = day[row]
+        line_purchase[i] = purchase[row]
+        line_quantity[i] = quantity[row]
+        line_amount[i] = amount[row]
 
 
 @kernel

@@ -30,9 +30,11 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
-from rules.cohort.orderline_kernels import Lines, gather_lines, key_bits, order_codes, rank_lines
-from rules.cohort.rejects import RowLog, over_line_limit, take_rows
-from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer, longer_than, spread_flags
+from rules.cohort.orderline_checks import ValueFlags, check_rows
+from rules.cohort.orderline_kernels import Lines, gather_lines, keep_purchased, key_bits, order_codes, rank_lines
+from rules.cohort.rejects import RowLog, take_rows
+from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer, long_values, spread_flags
+from rules.models.request import MAX_PRODUCT_LINES
 from rules.text import fold
 
 MAX_ID, MAX_CATEGORY = 128, 64
@@ -112,33 +114,13 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     warnings: list[str] = []
     size = len(log.codes)
     customer = lines.customer.codes
-    log.reject(customer < 0, "missing_customer_id")
-    log.reject(longer_than(lines.customer, MAX_ID), "bad_customer_id")
-    has_line = log.alive & _has_order_data(lines, size)
-    quantity, amount = _quantities_and_amounts(lines, size, notes)
-    log.reject(has_line & ~lines.days.ok, "bad_date")
-    if lines.quantity is not None:
-        log.reject(has_line & ~np.isfinite(quantity), "bad_quantity")
-    log.reject(has_line & ~np.isfinite(amount), "bad_amount")
+    if lines.quantity is None:
+        notes.append("no quantity column: each line counts as quantity 1")
+    if lines.unit_price is not None and lines.amount is None:
+        notes.append("amount = quantity × unit price")
+    checked = check_rows(lines, log.codes, _value_flags(lines, exclude, notes))
+    has_line, purchase = checked.has_line, checked.purchase
     product = lines.product.codes if lines.product is not None else np.full(size, -1, dtype=np.int64)
-    if lines.product is not None:
-        limit = MAX_ID if lines.product_is_id else MAX_CATEGORY
-        log.reject(has_line & longer_than(lines.product, limit), "bad_product")
-        if lines.product_is_id:
-            log.reject(has_line & (product < 0), "missing_product")
-    if lines.category is not None:
-        log.reject(has_line & longer_than(lines.category, MAX_CATEGORY), "bad_product")
-
-    if exclude:
-        reject_non_products(lines, exclude, log, has_line)
-    reversal = _reversals(lines, quantity, amount, log, has_line, notes)
-    purchase = ~reversal
-    log.reject(has_line & purchase & (quantity == 0), "zero_quantity")
-    log.reject(has_line & (amount == 0), "zero_price")
-    signed_quantity, signed_amount = quantity.copy(), amount.copy()
-    returned = np.flatnonzero(reversal)  # a few percent of the rows
-    signed_quantity[returned] = -np.abs(quantity[returned])
-    signed_amount[returned] = -np.abs(amount[returned])
 
     # One ranking by customer, product and order. The checks that need neighbours (copies, returns without a
     # purchase, crowded customers) run on the keys alone; the other columns are gathered once, for the lines
@@ -149,30 +131,24 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     products = len(lines.product) if lines.product is not None else 0
     customers = len(lines.customer)
     order, bits = _compact_orders(order, orders, products + 1)
-    ranked, owner, key = rank_lines(np.flatnonzero(has_line & log.alive), customer, product + 1, order, customers,
-                                    bits)
+    ranked, owner, key = rank_lines(has_line & log.alive, customer, product, order, customers, bits)
     copies = copies_among(ranked, [owner, key], table)
-    log.reject(_flags(size, ranked[copies]), "duplicate_row")
-    kept = ~copies
-    ranked, owner, key = ranked[kept], owner[kept], key[kept]
-    bought_rows = purchase[ranked]
-    starts = _group_starts(owner, key >> bits)
-    bought = np.add.reduceat(bought_rows.astype(np.int64), starts) if len(starts) else np.zeros(0)
-    kept = ~np.repeat(bought == 0, np.diff(np.append(starts, len(ranked))))
+    if copies.any():
+        log.reject(_flags(size, ranked[copies]), "duplicate_row")
+        ranked, owner, key = ranked[~copies], owner[~copies], key[~copies]
+    kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers)
     log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
     # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
     # rest of the file still reads.
-    crowded = np.zeros(customers, dtype=np.bool_)
-    over = over_line_limit(owner[starts[kept[starts]]] if len(starts) else owner[:0])
-    crowded[:len(over)] = over
+    crowded = lines_per_customer > MAX_PRODUCT_LINES
     if crowded.any():
         too_many = crowded[owner] & kept
         log.reject(_flags(size, ranked[too_many]), "too_many_products")
         kept &= ~too_many
-    gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, signed_quantity,
-                            signed_amount)
+    gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, checked.quantity,
+                            checked.amount)
     history = _aggregate(gathered, warnings)
-    _describe_products(history, lines, ranked[kept], gathered.product)
+    _describe_products(history, lines, gathered.rows, gathered.product)
     history.notes, history.warnings = notes, warnings + history.warnings
     return history
 
@@ -183,35 +159,6 @@ def _flags(size: int, positions: IntArray) -> BoolArray:
     return flags
 
 
-def _has_order_data(lines: OrderLines, size: int) -> BoolArray:
-    given = lines.days.present.copy()
-    for codes in (lines.order, lines.product if lines.product_is_id else None, lines.name):
-        if codes is not None:
-            given |= codes.codes >= 0
-    for numbers in (lines.quantity, lines.amount, lines.unit_price):
-        if numbers is not None:
-            given |= numbers.present
-    return given
-
-
-def _quantities_and_amounts(lines: OrderLines, size: int, notes: list[str]) -> tuple[FloatArray, FloatArray]:
-    if lines.quantity is not None:
-        quantity = lines.quantity.values
-    else:
-        quantity = np.ones(size)
-        notes.append("no quantity column: each line counts as quantity 1")
-    amount = np.full(size, np.nan)
-    if lines.amount is not None:
-        amount = lines.amount.values.copy()
-    if lines.unit_price is not None:
-        from_price = quantity * lines.unit_price.values
-        missing = ~np.isfinite(amount)
-        amount[missing] = from_price[missing]
-        if lines.amount is None:
-            notes.append("amount = quantity × unit price")
-    return quantity, amount
-
-
 def _compact_orders(order: IntArray, orders: int, products: int) -> tuple[IntArray, int]:
     """Order codes for a ranking key, and the key's bits for them: renumbered 0..n-1 first when ``products``
     and ``orders`` would not fit one key (order ids numbered from their digits may be that sparse; the key must
@@ -220,17 +167,6 @@ def _compact_orders(order: IntArray, orders: int, products: int) -> tuple[IntArr
         return order, key_bits(orders)
     distinct, codes = np.unique(order, return_inverse=True)
     return codes.astype(np.int64), key_bits(len(distinct))
-
-
-def _group_starts(*keys: IntArray) -> IntArray:
-    """Where each run of equal keys starts (the keys are sorted alike)."""
-    if not len(keys[0]):
-        return np.zeros(0, dtype=np.int64)
-    change = np.zeros(len(keys[0]), dtype=np.bool_)
-    change[0] = True
-    for values in keys:
-        change[1:] |= values[1:] != values[:-1]
-    return np.flatnonzero(change)
 
 
 def reject_duplicates(ranked: IntArray, keys: list[IntArray], table: pa.Table, log: RowLog) -> None:
@@ -261,39 +197,55 @@ def copies_among(ranked: IntArray, sorted_keys: list[IntArray], table: pa.Table)
 
 
 def reject_non_products(lines: OrderLines, exclude: Collection[str], log: RowLog, has_line: BoolArray) -> None:
-    keys = {fold(code) for code in exclude}
     flagged = np.zeros(len(log.codes), dtype=np.bool_)
-    for codes in (lines.product if lines.product_is_id else None, lines.name):
-        if codes is not None and len(codes):
-            hit = np.array([fold(str(value)) in keys for value in codes.values.to_pylist()], dtype=np.bool_)
+    for codes, hit in zip((lines.product if lines.product_is_id else None, lines.name),
+                          _excluded(lines, exclude), strict=True):
+        if codes is not None and len(hit):
             flagged |= spread_flags(hit, codes.codes)
     log.reject(has_line & flagged, "non_product_line")
 
 
-def _reversals(
-    lines: OrderLines, quantity: FloatArray, amount: FloatArray, log: RowLog, has_line: BoolArray,
-    notes: list[str],
-) -> BoolArray:
-    """Lines that reverse a purchase; rejects lines whose status cancels them while their numbers are positive."""
-    negative = (quantity < 0) | (amount < 0)
-    reversal = negative.copy()
+def _excluded(lines: OrderLines, exclude: Collection[str]) -> tuple[BoolArray, BoolArray]:
+    """Per product id and per product name: whether it names a line that is not a product (empty: no check)."""
+    keys = {fold(code) for code in exclude}
+    found = []
+    for codes in (lines.product if lines.product_is_id else None, lines.name):
+        if codes is None or not keys or not len(codes):
+            found.append(np.zeros(0, dtype=np.bool_))
+        else:
+            found.append(np.array([fold(str(value)) in keys for value in codes.values.to_pylist()], dtype=np.bool_))
+    return found[0], found[1]
+
+
+def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) -> ValueFlags:
+    """What the row checks decide per distinct value: over-long ids, non-product codes, cancelling order ids
+    and statuses."""
+    excluded_product, excluded_name = _excluded(lines, exclude)
+    long_product = np.zeros(0, dtype=np.bool_)
+    if lines.product is not None:
+        long_product = long_values(lines.product, MAX_ID if lines.product_is_id else MAX_CATEGORY)
+    cancelling_order = np.zeros(0, dtype=np.bool_)
     # Order ids without texts are all plain numbers. The regexes run only when some id starts with a C.
     if lines.order is not None and len(lines.order.values) and \
             pc.any(pc.starts_with(lines.order.values, "C", ignore_case=True)).as_py():
         ids = lines.order.values
-        marked = pc.match_substring_regex(ids, r"^[Cc]\d+$").to_numpy(zero_copy_only=False)
+        marked = np.asarray(pc.match_substring_regex(ids, r"^[Cc]\d+$").to_numpy(zero_copy_only=False),
+                            dtype=np.bool_)
         numeric = pc.match_substring_regex(ids, r"^\d+$").to_numpy(zero_copy_only=False)
-        share = _share(lines.order.codes, marked)
-        if marked.any() and numeric.any() and share < 0.5:
-            reversal |= spread_flags(marked, lines.order.codes)
+        if marked.any() and numeric.any() and _share(lines.order.codes, marked) < 0.5:
+            cancelling_order = marked
             notes.append("order ids like C536379 (C before a number) are cancellations of earlier purchases")
+    cancelling_status = np.zeros(0, dtype=np.bool_)
     if lines.status is not None and len(lines.status):
         words = [fold(str(value)) for value in lines.status.values.to_pylist()]
-        cancelled = np.array([any(word in text for word in CANCEL_WORDS) for text in words], dtype=np.bool_)
-        by_status = spread_flags(cancelled, lines.status.codes)
-        log.reject(has_line & by_status & ~negative, "cancelled_order")
-        reversal |= by_status
-    return reversal
+        cancelling_status = np.array([any(word in text for word in CANCEL_WORDS) for text in words],
+                                     dtype=np.bool_)
+    return ValueFlags(
+        long_customer=long_values(lines.customer, MAX_ID), long_product=long_product,
+        long_category=long_values(lines.category, MAX_CATEGORY) if lines.category is not None else
+        np.zeros(0, dtype=np.bool_),
+        excluded_product=excluded_product, excluded_name=excluded_name, cancelling_order=cancelling_order,
+        cancelling_status=cancelling_status)
 
 
 def _share(codes: IntArray, flags: np.ndarray) -> float:

@@ -119,7 +119,7 @@ class RowLog:
 
     def reject(self, mask: BoolArray, reason: str) -> None:
         """Reject the rows of ``mask`` that are still alive, for ``reason``."""
-        code = _code(reason)
+        code = reason_code(reason)
         if mask.any():  # most checks find nothing in most files
             self.codes[mask & (self.codes == 0)] = code
 
@@ -198,7 +198,8 @@ def empty_rejected() -> pd.DataFrame:
                          "reason": pd.Series(dtype="string")})
 
 
-def _code(reason: str) -> int:
+def reason_code(reason: str) -> int:
+    """The code `RowLog` stores for ``reason`` (its 1-based place in `REASONS`)."""
     try:
         return list(REASONS).index(reason) + 1
     except ValueError:

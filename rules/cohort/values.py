@@ -238,8 +238,14 @@ def spread_flags(per_value: npt.ArrayLike, codes: IntArray) -> BoolArray:
 
 def longer_than(codes: Codes, limit: int) -> BoolArray:
     """Rows whose text is longer than ``limit`` characters."""
-    per_value = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False)
-    return spread_flags(per_value.to_numpy(zero_copy_only=False), codes.codes)
+    return spread_flags(long_values(codes, limit), codes.codes)
+
+
+def long_values(codes: Codes, limit: int) -> BoolArray:
+    """Per code: whether its text is longer than ``limit`` characters."""
+    per_value: BoolArray = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False).to_numpy(
+        zero_copy_only=False)
+    return per_value
 
 
 def encode(text: pa.Array) -> Codes:

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.orderline_kernels import gather_lines, key_bits, order_codes, rank_lines
+from rules.cohort.orderline_kernels import gather_lines, keep_purchased, key_bits, order_codes, rank_lines
 
 # (customer, product, order): few distinct values, so ties and customers with more than 32 lines both occur.
 LINE = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(0, 6))
@@ -22,21 +22,22 @@ def test_ranked_like_a_stable_sort_by_customer_product_order(lines: list[tuple[i
     product = np.array([line[1] for line in lines], dtype=np.int64)
     order = np.array([line[2] for line in lines], dtype=np.int64)
 
-    ranked, owners, keys = rank_lines(np.array(rows, dtype=np.int64), customer, product, order, 4, key_bits(7))
+    take = np.zeros(len(lines), dtype=np.bool_)
+    take[rows] = True
+
+    ranked, owners, keys = rank_lines(take, customer, product, order, 4, key_bits(7))
 
     expected = sorted(rows, key=lambda row: lines[row])  # Python's sort is stable: ties keep file order
     assert ranked.tolist() == expected
     assert owners.tolist() == [lines[row][0] for row in expected]
-    assert keys.tolist() == [lines[row][1] << 3 | lines[row][2] for row in expected]  # orders 0..6: 3 bits
+    assert keys.tolist() == [(lines[row][1] + 1) << 3 | lines[row][2] for row in expected]  # orders 0..6: 3 bits
 
 
 def test_a_customer_with_many_lines_is_ranked_whole() -> None:
     rng = np.random.default_rng(3)
     product, order = rng.integers(0, 30, 4000), rng.integers(0, 900, 4000)
     customer = np.zeros(4000, dtype=np.int64)
-    rows = np.arange(4000, dtype=np.int64)
-
-    ranked, _, _ = rank_lines(rows, customer, product, order, 1, key_bits(900))
+    ranked, _, _ = rank_lines(np.ones(4000, dtype=np.bool_), customer, product, order, 1, key_bits(900))
 
     assert ranked.tolist() == sorted(range(4000), key=lambda row: (product[row], order[row]))
 
@@ -55,11 +56,12 @@ def test_history_lines_like_plain_python(lines: list[tuple[int, int, int, int, b
     purchase = np.array([line[4] for line in lines], dtype=np.bool_)
     quantity = np.array([line[5] for line in lines], dtype=np.float64)
     bits = key_bits(41)
-    ranked, owner, key = rank_lines(np.arange(len(lines), dtype=np.int64), customer, product + 1, order, 4, bits)
+    ranked, owner, key = rank_lines(np.ones(len(lines), dtype=np.bool_), customer, product, order, 4, bits)
 
     gathered = gather_lines(ranked, owner, key, kept[ranked], bits, 4, day, purchase, quantity, -quantity)
 
     chosen = [row for row in ranked.tolist() if kept[row]]
+    assert gathered.rows.tolist() == chosen
     groups = list(dict.fromkeys((lines[row][0], lines[row][1]) for row in chosen))
     assert list(zip(gathered.customer.tolist(), gathered.product.tolist(), strict=True)) == groups
     assert gathered.starts.tolist() == [next(i for i, row in enumerate(chosen) if lines[row][:2] == group)
@@ -79,9 +81,9 @@ def test_history_lines_like_plain_python(lines: list[tuple[int, int, int, int, b
 def test_a_customer_with_many_orders_counts_each_once() -> None:
     order = np.tile(np.arange(50, dtype=np.int64), 3)  # 150 purchases of 50 orders, over three products
     product = np.repeat(np.arange(3, dtype=np.int64), 50)
-    rows = np.arange(150, dtype=np.int64)
     bits = key_bits(50)
-    ranked, owner, key = rank_lines(rows, np.zeros(150, dtype=np.int64), product, order, 1, bits)
+    ranked, owner, key = rank_lines(np.ones(150, dtype=np.bool_), np.zeros(150, dtype=np.int64), product, order, 1,
+                                    bits)
 
     gathered = gather_lines(ranked, owner, key, np.ones(150, dtype=np.bool_), bits, 1, np.zeros(150, dtype=np.int64),
                             np.ones(150, dtype=np.bool_), np.ones(150), np.ones(150))
@@ -109,3 +111,18 @@ def test_order_codes_are_order_ids_else_days(rows: list[tuple[int, int, bool]], 
 
 def test_key_bits_hold_every_order_code() -> None:
     assert [key_bits(orders) for orders in (0, 1, 2, 3, 4, 5, 7, 8, 9, 2**40)] == [0, 0, 1, 2, 2, 3, 3, 3, 4, 40]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(-1, 3), st.integers(0, 5), st.booleans()), max_size=60))
+def test_lines_without_a_purchase_are_dropped_and_the_rest_counted(lines: list[tuple[int, int, int, bool]]) -> None:
+    customer, product, order = (np.array([line[i] for line in lines], dtype=np.int64) for i in range(3))
+    purchase = np.array([line[3] for line in lines], dtype=np.bool_)
+    bits = key_bits(6)
+    ranked, owner, key = rank_lines(np.ones(len(lines), dtype=np.bool_), customer, product, order, 4, bits)
+
+    kept, per_customer = keep_purchased(owner, key, bits, ranked, purchase, 4)
+
+    bought = {line[:2] for line in lines if line[3]}  # (customer, product) with a purchase
+    assert kept.tolist() == [lines[row][:2] in bought for row in ranked.tolist()]
+    assert per_customer.tolist() == [sum(1 for group in bought if group[0] == who) for who in range(4)]
