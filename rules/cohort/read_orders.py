@@ -8,7 +8,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from rules.cohort.columns import Columns
 from rules.cohort.dates import DateOrder, to_days
@@ -89,7 +88,8 @@ def read_order_file(
 
 def _order_ids(table: pa.Table, used: dict[str, str]) -> Codes:
     """Order id codes; their texts only when some id starts with a C (a possible cancellation, C536379)."""
-    column = table[used["order_id"]]
-    texts = (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and \
-        pc.any(pc.starts_with(column, "C", ignore_case=True)).as_py() is True
-    return encode_text(column, ids=True, texts=texts)[0]
+    return encode_text(table[used["order_id"]], ids=True, texts=_cancellation_prefix)[0]
+
+
+def _cancellation_prefix(prefixes: list[str]) -> bool:
+    return any(prefix[:1] in ("C", "c") for prefix in prefixes)

@@ -264,11 +264,14 @@ def encode(text: pa.Array) -> Codes:
     return _encode_plain(text)
 
 
-def encode_text(array: AnyArray, *, ids: bool = False, texts: bool = True) -> tuple[Codes, str | None]:
+def encode_text(
+    array: AnyArray, *, ids: bool = False, texts: bool | Callable[[list[str]], bool] = True,
+) -> tuple[Codes, str | None]:
     """Codes for a column read as text (`as_text`, or `id_text` for ids), and id_text's note.
 
-    With ``texts=False`` (ids that are only counted, like order ids) digit-only ids may come back without their
-    texts (``values`` empty, ``count`` set).
+    With ``texts=False`` (ids that are only counted, like order ids) ids that are a number after a prefix may
+    come back without their texts (``values`` empty, ``count`` set); ``texts`` may also decide from those ids'
+    distinct prefixes (the texts before their numbers).
 
     The raw values are encoded first and only the distinct values are cleaned, so trimming and blank checks
     cost per distinct value, not per row.
@@ -298,7 +301,7 @@ def encode_text(array: AnyArray, *, ids: bool = False, texts: bool = True) -> tu
     return Codes(codes.astype(np.int64), again.values), note
 
 
-def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
+def _numeric_ids(column: pa.Array, texts: bool | Callable[[list[str]], bool]) -> Codes | None:
     """Codes for ids that are digits after a few prefixes (``12345``, ``C0000042``, ``SO-106150``, ``RET-7``),
     without hashing every row: the code is the prefix's number × the numbers' range + the number − the smallest.
 
@@ -313,6 +316,8 @@ def _numeric_ids(column: pa.Array, texts: bool) -> Codes | None:
     split = split_numbered(column)
     if split is None:
         return None
+    if callable(texts):
+        texts = texts(split.prefixes)
     fixed_width = split.shortest == split.longest
     if not fixed_width and split.zero_led:
         return None

@@ -40,6 +40,18 @@ def test_sparse_order_ids_are_numbered_without_their_texts() -> None:
     assert len(codes) == 59999944
 
 
+def test_texts_may_be_decided_by_the_ids_prefixes() -> None:
+    def cancellation(prefixes: list[str]) -> bool:
+        return any(prefix.startswith("C") for prefix in prefixes)
+
+    plain, _ = encode_text(pa.array(["536365", "536366"]), ids=True, texts=cancellation)
+    cancelled, _ = encode_text(pa.array(["536365", "C536365", None]), ids=True, texts=cancellation)
+
+    assert len(plain.values) == 0 and len(plain) == 2
+    assert [cancelled.values[int(code)].as_py() for code in cancelled.codes[:2]] == ["536365", "C536365"]
+    assert cancelled.codes[2] == -1
+
+
 def test_flags_spread_by_codes_and_nulls_are_never_flagged() -> None:
     assert spread_flags([True, False], np.array([1, 0, -1, 0], dtype=np.int64)).tolist() == [False, True, False, True]
     assert spread_flags([], np.array([-1, -1], dtype=np.int64)).tolist() == [False, False]
