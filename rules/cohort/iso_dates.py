@@ -3,7 +3,7 @@ Arrow column's bytes.
 
 It either reads every non-null value of a column or gives up (returns None), and then the caller's general
 Arrow path reads the column instead; a date it accepts is read exactly as that path reads it, checked against
-the calendar. (Numbers are left to Arrow's own parser: a byte loop here was no faster.)
+the calendar. (`rules.cohort.plain_numbers` does the same for numbers.)
 """
 
 from __future__ import annotations

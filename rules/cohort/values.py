@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.numbered_ids import split_numbered
+from rules.cohort.plain_numbers import plain_decimals
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -174,8 +175,11 @@ def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
     elif pa.types.is_boolean(column.type) or not _is_text(column.type):
         values = np.full(len(column), np.nan)
     else:
-        quick = _cast_all(column) if mark == "." and pa.types.is_string(column.type) else None
-        if quick is not None:  # plain numbers without padding: Arrow parses them in one pass
+        quick = None
+        if mark == "." and pa.types.is_string(column.type):  # plain numbers without padding: read in one pass
+            quick = plain_decimals(column)
+            quick = _cast_all(column) if quick is None else quick
+        if quick is not None:
             values = quick
         else:
             text = as_text(column)

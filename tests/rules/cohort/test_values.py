@@ -47,7 +47,8 @@ def test_texts_may_be_decided_by_the_ids_prefixes() -> None:
     plain, _ = encode_text(pa.array(["536365", "536366"]), ids=True, texts=cancellation)
     cancelled, _ = encode_text(pa.array(["536365", "C536365", None]), ids=True, texts=cancellation)
 
-    assert len(plain.values) == 0 and len(plain) == 2
+    assert len(plain.values) == 0
+    assert len(plain) == 2
     assert [cancelled.values[int(code)].as_py() for code in cancelled.codes[:2]] == ["536365", "C536365"]
     assert cancelled.codes[2] == -1
 
