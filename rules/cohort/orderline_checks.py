@@ -9,13 +9,16 @@ replaces some forty whole-column numpy passes, each with a fresh temporary array
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from rules.cohort.compiled import inline_kernel, kernel
+from rules.cohort.pieces import row_pieces, run_pieces
 from rules.cohort.rejects import reason_code
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers
 
@@ -64,11 +67,13 @@ class CheckedRows:
     amount: FloatArray
 
 
-def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueFlags) -> CheckedRows:
+def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueFlags,
+               pool: Executor | None = None, workers: int = 1) -> CheckedRows:
     """Check every row of ``lines``, writing reason codes into ``log_codes`` (rows already rejected keep theirs).
 
     A row is an order line when it has a customer and any order data (a date, an order id, a product, a number);
     rows with a customer and nothing else (a customer list joined to its orders) are neither checked nor lines.
+    ``pool`` and ``workers``: threads to check the rows on, in up to ``workers`` pieces (`rules.cohort.pieces`).
     """
     size = len(log_codes)
     checked = CheckedRows(has_line=np.empty(size, dtype=np.bool_), purchase=np.empty(size, dtype=np.bool_),
@@ -81,12 +86,21 @@ def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueF
         return (_NO_NUMBERS, _NO_FLAGS) if column is None else (column.values, column.present)
 
     quantity, amount, unit_price = (numbers(column) for column in (lines.quantity, lines.amount, lines.unit_price))
-    _check(log_codes, _REASONS, lines.customer.codes, flags.long_customer, lines.days.ok, lines.days.present,
-           codes(lines.order), flags.cancelling_order, codes(lines.product), lines.product_is_id,
-           flags.long_product, flags.excluded_product, codes(lines.name), flags.excluded_name,
-           codes(lines.category), flags.long_category, quantity[0], quantity[1], amount[0], amount[1],
-           unit_price[0], unit_price[1], codes(lines.status), flags.cancelling_status,
-           checked.has_line, checked.purchase, checked.quantity, checked.amount)
+    per_row: list[Any] = [
+        lines.customer.codes, lines.days.ok, lines.days.present, codes(lines.order), codes(lines.product),
+        codes(lines.name), codes(lines.category), *quantity, *amount, *unit_price, codes(lines.status),
+        checked.has_line, checked.purchase, checked.quantity, checked.amount, log_codes]
+
+    def check(start: int, end: int) -> None:
+        (customer, day_ok, day_given, order, product, name, category, quantity, quantity_given, amount,
+         amount_given, unit_price, price_given, status, has_line, purchase, signed_quantity, signed_amount,
+         log) = (values[start:end] for values in per_row)  # an absent column stays empty
+        _check(log, _REASONS, customer, flags.long_customer, day_ok, day_given, order, flags.cancelling_order,
+               product, lines.product_is_id, flags.long_product, flags.excluded_product, name, flags.excluded_name,
+               category, flags.long_category, quantity, quantity_given, amount, amount_given, unit_price,
+               price_given, status, flags.cancelling_status, has_line, purchase, signed_quantity, signed_amount)
+
+    run_pieces(pool, [partial(check, start, end) for start, end in row_pieces(size, pool, workers)])
     return checked
 
 

@@ -9,11 +9,15 @@ the order a stable sort of all lines by (customer, product, order) gives, at a f
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
+from functools import partial
+from itertools import pairwise
 
 import numpy as np
 
 from rules.cohort.compiled import kernel
+from rules.cohort.pieces import customer_pieces, row_pieces, run_pieces
 from rules.cohort.values import BoolArray, FloatArray, IntArray
 
 # A customer with more lines than this has them sorted by numpy's merge sort instead of by insertion.
@@ -55,6 +59,7 @@ def key_bits(orders: int) -> int:
 
 def rank_lines(
     take: BoolArray, customer: IntArray, product: IntArray, order: IntArray, customers: int, bits: int,
+    pool: Executor | None = None, workers: int = 1,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """The rows where ``take`` is true in (customer, product, order) order, ties in file order, with their
     customers and keys.
@@ -66,43 +71,59 @@ def rank_lines(
         order: per row, the order code (below ``2**bits``).
         customers: how many customer codes there are.
         bits: `key_bits` of the order codes; ``(products + 1) << bits`` must stay below 2**62.
+        pool, workers: threads to run the passes on, in up to ``workers`` pieces (`rules.cohort.pieces`).
 
     Returns:
         The ranked rows, each one's customer code, and each one's key ``(product + 1) << bits | order`` (shifts
         and masks take it apart; a division per line was a third of the gathering's time).
     """
+    pieces = row_pieces(len(take), pool, workers)
+    counts = np.zeros((len(pieces), customers), dtype=np.int64)
+    run_pieces(pool, [partial(_count, take[start:end], customer[start:end], counts[piece])
+                      for piece, (start, end) in enumerate(pieces)])
     starts = np.zeros(customers + 1, dtype=np.int64)
-    _count(take, customer, starts)
+    np.cumsum(counts.sum(axis=0), out=starts[1:])
+    # Within each customer's slots, the lines of earlier pieces come first: the file order is kept.
+    slots = starts[:-1] + np.cumsum(counts, axis=0) - counts
     ranked = np.empty(starts[-1], dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
-    keys = np.empty(starts[-1], dtype=np.int64)
-    _rank(take, customer, product, order, bits, starts, ranked, keys)
-    owners = np.repeat(np.arange(customers, dtype=np.int64), np.diff(starts))
+    keys, owners = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    run_pieces(pool, [partial(_place, take[start:end], customer[start:end], product[start:end], order[start:end],
+                              start, bits, slots[piece], ranked, keys)
+                      for piece, (start, end) in enumerate(pieces)])
+    # Then each customer's few lines are sorted, the customers cut where the lines are halved.
+    cuts = [0, *(int(np.searchsorted(starts, len(ranked) * part // len(pieces), side="right")) - 1
+                 for part in range(1, len(pieces))), customers]
+    run_pieces(pool, [partial(_sort_customers, starts, low, high, ranked, keys, owners)
+                      for low, high in pairwise(cuts)])
     return ranked, owners, keys
 
 
 @kernel
-def _count(take: BoolArray, customer: IntArray, starts: IntArray) -> None:
-    """Lines per customer, summed up: customer c's lines go to ``starts[c]:starts[c + 1]``."""
+def _count(take: BoolArray, customer: IntArray, counts: IntArray) -> None:
     for row in range(len(take)):
         if take[row]:
-            starts[customer[row] + 1] += 1
-    for c in range(len(starts) - 1):
-        starts[c + 1] += starts[c]
+            counts[customer[row]] += 1
 
 
 @kernel
-def _rank(take: BoolArray, customer: IntArray, product: IntArray, order: IntArray, bits: int,
-          starts: IntArray, ranked: IntArray, keys: IntArray) -> None:
-    customers = len(starts) - 1
-    filled = starts[:-1].copy()
+def _place(take: BoolArray, customer: IntArray, product: IntArray, order: IntArray, first_row: int, bits: int,
+           slots: IntArray, ranked: IntArray, keys: IntArray) -> None:
+    """Put each taken row in its customer's next slot (``slots`` advances), with its key."""
     for row in range(len(take)):
         if take[row]:
-            at = filled[customer[row]]
-            filled[customer[row]] = at + 1
-            ranked[at] = row
+            at = slots[customer[row]]
+            slots[customer[row]] = at + 1
+            ranked[at] = first_row + row
             keys[at] = ((product[row] + 1) << bits) | order[row]
-    for c in range(customers):
+
+
+@kernel
+def _sort_customers(starts: IntArray, low: int, high: int, ranked: IntArray, keys: IntArray,
+                    owners: IntArray) -> None:
+    """Sort the lines of customers ``low..high-1`` by key (stable) and note their customer."""
+    for c in range(low, high):
         start, end = starts[c], starts[c + 1]
+        owners[start:end] = c
         if end - start <= _INSERTION_LIMIT:
             for i in range(start + 1, end):  # insertion sort: stable, and fastest for a few lines
                 key, row = keys[i], ranked[i]
@@ -120,7 +141,7 @@ def _rank(take: BoolArray, customer: IntArray, product: IntArray, order: IntArra
 
 
 def keep_purchased(owner: IntArray, key: IntArray, bits: int, ranked: IntArray, purchase: BoolArray,
-                   customers: int) -> tuple[BoolArray, IntArray]:
+                   customers: int, pool: Executor | None = None, workers: int = 1) -> tuple[BoolArray, IntArray]:
     """Which ranked lines belong to a customer × product with at least one purchase (returns alone have nothing
     to net against), and how many such customer × product lines each customer has.
 
@@ -129,10 +150,13 @@ def keep_purchased(owner: IntArray, key: IntArray, bits: int, ranked: IntArray, 
         bits: the ``bits`` given to `rank_lines`.
         purchase: per row, whether it is a purchase.
         customers: how many customer codes there are.
+        pool, workers: as for `rank_lines`.
     """
     kept = np.empty(len(ranked), dtype=np.bool_)
     lines = np.zeros(customers, dtype=np.int64)
-    _keep_purchased(owner, key, bits, ranked, purchase, kept, lines)
+    run_pieces(pool, [partial(_keep_purchased, owner[start:end], key[start:end], bits, ranked[start:end], purchase,
+                              kept[start:end], lines)
+                      for start, end in customer_pieces(owner, pool, workers)])
     return kept, lines
 
 
@@ -185,6 +209,7 @@ class Lines:
 def gather_lines(
     ranked: IntArray, owner: IntArray, key: IntArray, kept: BoolArray, bits: int, customers: int,
     day: IntArray, purchase: BoolArray, quantity: FloatArray, amount: FloatArray,
+    pool: Executor | None = None, workers: int = 1,
 ) -> Lines:
     """The kept ranked order lines as history lines.
 
@@ -195,11 +220,16 @@ def gather_lines(
         customers: how many customer codes there are.
         day, purchase, quantity, amount: per file row: the day, whether it is a purchase (not a return), and
             the signed quantity and amount.
+        pool, workers: as for `rank_lines`.
     """
     rows = ranked
     if not kept.all():  # most files keep every ranked line
         rows, owner, key = ranked[kept], owner[kept], key[kept]
-    groups = _count_groups(owner, key, bits)
+    pieces = customer_pieces(owner, pool, workers)
+    counted = run_pieces(pool, [partial(_count_groups, owner[start:end], key[start:end], bits)
+                                for start, end in pieces])
+    group_bounds = np.concatenate([[0], np.cumsum(counted)]).astype(np.int64)
+    groups = int(group_bounds[-1])
     lines = Lines(
         rows=rows, starts=np.empty(groups, dtype=np.int64), customer=np.empty(groups, dtype=np.int64),
         product=np.empty(groups, dtype=np.int64), quantity=np.empty(len(rows)), amount=np.empty(len(rows)),
@@ -207,11 +237,18 @@ def gather_lines(
         order_count=np.zeros(groups, dtype=np.int64), total_orders=np.zeros(customers, dtype=np.int64),
         bought=np.zeros(customers, dtype=np.bool_), fractional=False)
     line_day, line_purchase = np.empty(len(rows), dtype=np.int64), np.empty(len(rows), dtype=np.bool_)
-    _take(rows, day, purchase, quantity, amount, line_day, line_purchase, lines.quantity, lines.amount)
-    fractional = _gather(owner, key, bits, line_day, line_purchase, lines.quantity, lines.starts,
-                         lines.customer, lines.product, lines.first, lines.last, lines.order_count,
-                         lines.total_orders, lines.bought)
-    return replace(lines, fractional=bool(fractional))
+
+    def gather(piece: int) -> bool:
+        (start, end), low, high = pieces[piece], group_bounds[piece], group_bounds[piece + 1]
+        _take(rows[start:end], day, purchase, quantity, amount, line_day[start:end], line_purchase[start:end],
+              lines.quantity[start:end], lines.amount[start:end])
+        return bool(_gather(owner[start:end], key[start:end], bits, start, line_day[start:end],
+                            line_purchase[start:end], lines.quantity[start:end], lines.starts[low:high],
+                            lines.customer[low:high], lines.product[low:high], lines.first[low:high],
+                            lines.last[low:high], lines.order_count[low:high], lines.total_orders, lines.bought))
+
+    fractional = run_pieces(pool, [partial(gather, piece) for piece in range(len(pieces))])
+    return replace(lines, fractional=any(fractional))
 
 
 @kernel
@@ -239,9 +276,9 @@ def _count_groups(owner: IntArray, key: IntArray, bits: int) -> int:
 
 
 @kernel
-def _gather(owner: IntArray, key: IntArray, bits: int, day: IntArray, purchase: BoolArray, quantity: FloatArray,
-            starts: IntArray, line_customer: IntArray, line_product: IntArray, first: IntArray, last: IntArray,
-            order_count: IntArray, total_orders: IntArray, bought: BoolArray) -> bool:
+def _gather(owner: IntArray, key: IntArray, bits: int, first_line: int, day: IntArray, purchase: BoolArray,
+            quantity: FloatArray, starts: IntArray, line_customer: IntArray, line_product: IntArray, first: IntArray,
+            last: IntArray, order_count: IntArray, total_orders: IntArray, bought: BoolArray) -> bool:
     fractional = False
     mask = (1 << bits) - 1
     group, last_product, last_order = -1, -1, -1
@@ -256,7 +293,7 @@ def _gather(owner: IntArray, key: IntArray, bits: int, day: IntArray, purchase: 
                 bought[line_customer[group]] = True
                 collected = 0
             group += 1
-            starts[group], line_customer[group], line_product[group] = i, who, product - 1
+            starts[group], line_customer[group], line_product[group] = first_line + i, who, product - 1
             first[group], last[group] = _HIGH, _LOW
             last_product, last_order = product, -1
         fractional = fractional or quantity[i] != np.floor(quantity[i])

@@ -21,7 +21,9 @@ sorts each customer's few lines only (`rules.cohort.orderline_kernels`); nothing
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +40,7 @@ from rules.models.request import MAX_PRODUCT_LINES
 from rules.text import fold
 
 MAX_ID, MAX_CATEGORY = 128, 64
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 # Product codes and names of lines that are not products: postage and shipping, fees, manual adjustments,
 # discounts and vouchers (the Online Retail export's codes, and their usual Turkish counterparts). Matched
@@ -118,35 +121,38 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
         notes.append("no quantity column: each line counts as quantity 1")
     if lines.unit_price is not None and lines.amount is None:
         notes.append("amount = quantity × unit price")
-    checked = check_rows(lines, log.codes, _value_flags(lines, exclude, notes))
-    has_line, purchase = checked.has_line, checked.purchase
-    product = lines.product.codes if lines.product is not None else np.full(size, -1, dtype=np.int64)
+    # The compiled passes run in pieces on every core (`rules.cohort.pieces`).
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        checked = check_rows(lines, log.codes, _value_flags(lines, exclude, notes), pool, _WORKERS)
+        has_line, purchase = checked.has_line, checked.purchase
+        product = lines.product.codes if lines.product is not None else np.full(size, -1, dtype=np.int64)
 
-    # One ranking by customer, product and order. The checks that need neighbours (copies, returns without a
-    # purchase, crowded customers) run on the keys alone; the other columns are gathered once, for the lines
-    # that are kept.
-    day = lines.days.days
-    order, orders = order_codes(None if lines.order is None else lines.order.codes,
-                                0 if lines.order is None else len(lines.order), day, has_line)
-    products = len(lines.product) if lines.product is not None else 0
-    customers = len(lines.customer)
-    order, bits = _compact_orders(order, orders, products + 1)
-    ranked, owner, key = rank_lines(has_line & log.alive, customer, product, order, customers, bits)
-    copies = copies_among(ranked, [owner, key], table)
-    if copies.any():
-        log.reject(_flags(size, ranked[copies]), "duplicate_row")
-        ranked, owner, key = ranked[~copies], owner[~copies], key[~copies]
-    kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers)
-    log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
-    # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
-    # rest of the file still reads.
-    crowded = lines_per_customer > MAX_PRODUCT_LINES
-    if crowded.any():
-        too_many = crowded[owner] & kept
-        log.reject(_flags(size, ranked[too_many]), "too_many_products")
-        kept &= ~too_many
-    gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, checked.quantity,
-                            checked.amount)
+        # One ranking by customer, product and order. The checks that need neighbours (copies, returns without a
+        # purchase, crowded customers) run on the keys alone; the other columns are gathered once, for the lines
+        # that are kept.
+        day = lines.days.days
+        order, orders = order_codes(None if lines.order is None else lines.order.codes,
+                                    0 if lines.order is None else len(lines.order), day, has_line)
+        products = len(lines.product) if lines.product is not None else 0
+        customers = len(lines.customer)
+        order, bits = _compact_orders(order, orders, products + 1)
+        ranked, owner, key = rank_lines(has_line & log.alive, customer, product, order, customers, bits, pool,
+                                        _WORKERS)
+        copies = copies_among(ranked, [owner, key], table)
+        if copies.any():
+            log.reject(_flags(size, ranked[copies]), "duplicate_row")
+            ranked, owner, key = ranked[~copies], owner[~copies], key[~copies]
+        kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers, pool, _WORKERS)
+        log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
+        # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
+        # rest of the file still reads.
+        crowded = lines_per_customer > MAX_PRODUCT_LINES
+        if crowded.any():
+            too_many = crowded[owner] & kept
+            log.reject(_flags(size, ranked[too_many]), "too_many_products")
+            kept &= ~too_many
+        gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, checked.quantity,
+                                checked.amount, pool, _WORKERS)
     history = _aggregate(gathered, warnings)
     _describe_products(history, lines, gathered.rows, gathered.product)
     history.notes, history.warnings = notes, warnings + history.warnings

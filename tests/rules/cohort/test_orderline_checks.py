@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pyarrow as pa
+import pytest
 
+from rules.cohort import pieces
 from rules.cohort.dates import Days
 from rules.cohort.orderline_checks import ValueFlags, check_rows
 from rules.cohort.orderlines import OrderLines
@@ -99,3 +103,16 @@ def test_without_quantity_each_line_counts_one() -> None:
     assert checked.quantity.tolist() == [1.0, -1.0]
     assert checked.amount.tolist() == [4.0, -4.0]
     assert checked.purchase.tolist() == [True, False]
+
+
+def test_rows_checked_in_pieces_on_threads_are_checked_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pieces, "MIN_PIECE_ROWS", 2)
+    alone, split = RowLog.for_rows(len(ROWS)), RowLog.for_rows(len(ROWS))
+
+    expected = check_rows(_lines(), alone.codes, _flags())
+    with ThreadPoolExecutor(2) as pool:
+        checked = check_rows(_lines(), split.codes, _flags(), pool, 3)
+
+    assert split.codes.tolist() == alone.codes.tolist()
+    for name in ("has_line", "purchase", "quantity", "amount"):
+        np.testing.assert_array_equal(getattr(checked, name), getattr(expected, name))

@@ -3,10 +3,14 @@ Python."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rules.cohort import pieces
 from rules.cohort.orderline_kernels import gather_lines, keep_purchased, key_bits, order_codes, rank_lines
 
 # (customer, product, order): few distinct values, so ties and customers with more than 32 lines both occur.
@@ -126,3 +130,25 @@ def test_lines_without_a_purchase_are_dropped_and_the_rest_counted(lines: list[t
     bought = {line[:2] for line in lines if line[3]}  # (customer, product) with a purchase
     assert kept.tolist() == [lines[row][:2] in bought for row in ranked.tolist()]
     assert per_customer.tolist() == [sum(1 for group in bought if group[0] == who) for who in range(4)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ORDER_LINE, max_size=80))
+def test_pieces_on_threads_give_what_one_pass_gives(lines: list[tuple[int, int, int, int, bool, float]]) -> None:
+    customer, product, order, day = (np.array([line[i] for line in lines], dtype=np.int64) for i in range(4))
+    purchase = np.array([line[4] for line in lines], dtype=np.bool_)
+    quantity = np.array([line[5] for line in lines], dtype=np.float64)
+    take, bits = np.ones(len(lines), dtype=np.bool_), key_bits(41)
+
+    def run(pool: ThreadPoolExecutor | None) -> list[list[object]]:
+        ranked, owner, key = rank_lines(take, customer, product, order, 4, bits, pool, 3)
+        kept, per_customer = keep_purchased(owner, key, bits, ranked, purchase, 4, pool, 3)
+        gathered = gather_lines(ranked, owner, key, kept, bits, 4, day, purchase, quantity, -quantity, pool, 3)
+        return [values.tolist() for values in (ranked, owner, key, kept, per_customer, gathered.rows,
+                                               gathered.starts, gathered.customer, gathered.product,
+                                               gathered.quantity, gathered.first, gathered.last,
+                                               gathered.order_count, gathered.total_orders, gathered.bought)]
+
+    with pytest.MonkeyPatch.context() as patch, ThreadPoolExecutor(2) as pool:
+        patch.setattr(pieces, "MIN_PIECE_ROWS", 2)
+        assert run(pool) == run(None)
