@@ -45,7 +45,7 @@ def test_the_warm_up_compiles_what_a_real_export_uses() -> None:
     warmed = _compiled_after(_WARM_UP)
     used = _compiled_after(_REAL_USE)
 
-    assert "rules.cohort.orderline_kernels._rank" in used
+    assert "rules.cohort.orderline_kernels._place" in used
     assert "rules.cohort.columnar_render._write_rows" in used
     assert used <= warmed, f"compiled on first real use, not by the warm-up: {sorted(used - warmed)}"
 
