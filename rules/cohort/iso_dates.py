@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rules.cohort import pooled_arrays as pooled
 from rules.cohort.columnar_numbers import IntArray
 from rules.cohort.columnar_strings import Bytes, buffers, validity
 from rules.cohort.compiled import kernel
@@ -21,7 +22,7 @@ def iso_days(column: pa.Array) -> IntArray | None:
     """Days since 1970-01-01 of texts that start with a calendar date written YYYY-MM-DD (anything after its
     tenth character is ignored; 0 for nulls); None when some non-null text does not."""
     offsets, data = buffers(column)
-    days = np.empty(len(column), dtype=np.int64)
+    days = pooled.empty(len(column), np.int64)
     return days if _iso_days(offsets, data, validity(column), days) else None
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rules.cohort import pooled_arrays as pooled
 from rules.cohort.columnar_numbers import IntArray
 from rules.cohort.columnar_strings import Bytes, buffers, validity
 from rules.cohort.compiled import kernel
@@ -48,8 +49,7 @@ def split_numbered(column: pa.Array) -> NumberedIds | None:
     """Every non-null text as its prefix and its number; None when some text is not a prefix followed by 1 to
     18 ASCII digits, when a prefix has white space in it, or when there are more than 64 prefixes."""
     offsets, data = buffers(column)
-    prefix = np.empty(len(column), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
-    number = np.empty(len(column), dtype=np.int64)
+    prefix, number = pooled.empty(len(column), np.int64), pooled.empty(len(column), np.int64)
     first_rows = np.empty(MAX_PREFIXES, dtype=np.int64)
     found, shortest, longest, zero_led, low, high = _split(offsets, data, validity(column), prefix, number, first_rows)
     if found < 0:

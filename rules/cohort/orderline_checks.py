@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from rules.cohort import pooled_arrays as pooled
 from rules.cohort.compiled import inline_kernel, kernel
 from rules.cohort.pieces import row_pieces, run_pieces
 from rules.cohort.rejects import reason_code
@@ -76,8 +77,8 @@ def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueF
     ``pool`` and ``workers``: threads to check the rows on, in up to ``workers`` pieces (`rules.cohort.pieces`).
     """
     size = len(log_codes)
-    checked = CheckedRows(has_line=np.empty(size, dtype=np.bool_), purchase=np.empty(size, dtype=np.bool_),
-                          quantity=np.empty(size), amount=np.empty(size))  # by numpy: huge pages (`compiled`)
+    checked = CheckedRows(has_line=pooled.empty(size, np.bool_), purchase=pooled.empty(size, np.bool_),
+                          quantity=pooled.empty(size), amount=pooled.empty(size))
 
     def codes(column: Codes | None) -> IntArray:
         return _NO_CODES if column is None else column.codes

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from rules.cohort import pooled_arrays as pooled
 from rules.cohort.compiled import kernel
 from rules.cohort.pieces import customer_pieces, row_pieces, run_pieces
 from rules.cohort.values import BoolArray, FloatArray, IntArray
@@ -31,7 +32,7 @@ def order_codes(order: IntArray | None, known: int, day: IntArray, has_line: Boo
 
     Rows without a line (``has_line`` false) and no order id get code ``known``.
     """
-    codes = np.empty(len(day), dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
+    codes = pooled.empty(len(day), np.int64)
     days = _order_codes(np.zeros(0, dtype=np.int64) if order is None else order, known, day, has_line, codes)
     return codes, known + days
 
@@ -85,8 +86,7 @@ def rank_lines(
     np.cumsum(counts.sum(axis=0), out=starts[1:])
     # Within each customer's slots, the lines of earlier pieces come first: the file order is kept.
     slots = starts[:-1] + np.cumsum(counts, axis=0) - counts
-    ranked = np.empty(starts[-1], dtype=np.int64)  # by numpy: huge pages (see `rules.cohort.compiled`)
-    keys, owners = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=np.int64)
+    ranked, keys, owners = (pooled.empty(int(starts[-1]), np.int64) for _ in range(3))
     run_pieces(pool, [partial(_place, take[start:end], customer[start:end], product[start:end], order[start:end],
                               start, bits, slots[piece], ranked, keys)
                       for piece, (start, end) in enumerate(pieces)])
@@ -152,7 +152,7 @@ def keep_purchased(owner: IntArray, key: IntArray, bits: int, ranked: IntArray, 
         customers: how many customer codes there are.
         pool, workers: as for `rank_lines`.
     """
-    kept = np.empty(len(ranked), dtype=np.bool_)
+    kept = pooled.empty(len(ranked), np.bool_)
     lines = np.zeros(customers, dtype=np.int64)
     run_pieces(pool, [partial(_keep_purchased, owner[start:end], key[start:end], bits, ranked[start:end], purchase,
                               kept[start:end], lines)
@@ -231,12 +231,12 @@ def gather_lines(
     group_bounds = np.concatenate([[0], np.cumsum(counted)]).astype(np.int64)
     groups = int(group_bounds[-1])
     lines = Lines(
-        rows=rows, starts=np.empty(groups, dtype=np.int64), customer=np.empty(groups, dtype=np.int64),
-        product=np.empty(groups, dtype=np.int64), quantity=np.empty(len(rows)), amount=np.empty(len(rows)),
-        first=np.empty(groups, dtype=np.int64), last=np.empty(groups, dtype=np.int64),
-        order_count=np.zeros(groups, dtype=np.int64), total_orders=np.zeros(customers, dtype=np.int64),
-        bought=np.zeros(customers, dtype=np.bool_), fractional=False)
-    line_day, line_purchase = np.empty(len(rows), dtype=np.int64), np.empty(len(rows), dtype=np.bool_)
+        rows=rows, starts=pooled.empty(groups, np.int64), customer=pooled.empty(groups, np.int64),
+        product=pooled.empty(groups, np.int64), quantity=pooled.empty(len(rows)), amount=pooled.empty(len(rows)),
+        first=pooled.empty(groups, np.int64), last=pooled.empty(groups, np.int64),
+        order_count=pooled.zeros(groups, np.int64), total_orders=pooled.zeros(customers, np.int64),
+        bought=pooled.zeros(customers, np.bool_), fractional=False)
+    line_day, line_purchase = pooled.empty(len(rows), np.int64), pooled.empty(len(rows), np.bool_)
 
     def gather(piece: int) -> bool:
         (start, end), low, high = pieces[piece], group_bounds[piece], group_bounds[piece + 1]

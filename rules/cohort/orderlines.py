@@ -141,7 +141,8 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
         copies = copies_among(ranked, [owner, key], table)
         if copies.any():
             log.reject(_flags(size, ranked[copies]), "duplicate_row")
-            ranked, owner, key = ranked[~copies], owner[~copies], key[~copies]
+            unique = ~copies
+            ranked, owner, key = ranked[unique], owner[unique], key[unique]
         kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers, pool, _WORKERS)
         log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
         # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
@@ -153,9 +154,13 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
             kept &= ~too_many
         gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, checked.quantity,
                                 checked.amount, pool, _WORKERS)
-    history = _aggregate(gathered, warnings)
-    _describe_products(history, lines, gathered.rows, gathered.product)
-    history.notes, history.warnings = notes, warnings + history.warnings
+        describing = pool.submit(_describe_products, lines, gathered.rows, gathered.product)
+        history = _aggregate(gathered, warnings)
+        described = describing.result()
+    for name in ("product_id", "product_name", "category"):
+        if getattr(described, name) is not None:
+            setattr(history, name, getattr(described, name))
+    history.notes, history.warnings = notes, warnings + described.warnings
     return history
 
 
@@ -288,22 +293,32 @@ def _aggregate(lines: Lines, warnings: list[str]) -> History:
     )
 
 
-def _describe_products(history: History, lines: OrderLines, accepted: IntArray, line_product: IntArray) -> None:
+@dataclass
+class _Products:
+    """What `_describe_products` found for the history lines; None where the history keeps its nulls."""
+
+    product_id: pa.Array | None = None
+    product_name: pa.Array | None = None
+    category: pa.Array | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _describe_products(lines: OrderLines, accepted: IntArray, line_product: IntArray) -> _Products:
     """Product id, name and category of every history line (per product: its most frequent name and category).
 
     Args:
-        history: the history lines, described in place.
         lines: the file's columns.
         accepted: the positions of the order lines the history is made of.
         line_product: each history line's product code.
     """
-    if lines.product is None or not len(history.customer):
-        return
+    described = _Products()
+    if lines.product is None or not len(line_product):
+        return described
     values = _texts(lines.product.values, line_product)
     if not lines.product_is_id:
-        history.category = values
-        return
-    history.product_id = values
+        described.category = values
+        return described
+    described.product_id = values
     # In file order: the same rows as `accepted`, read front to back instead of gathered.
     in_file = _flags(len(lines.product.codes), accepted) & (lines.product.codes >= 0)
     for label, codes in (("product_name", lines.name), ("category", lines.category)):
@@ -312,12 +327,10 @@ def _describe_products(history: History, lines: OrderLines, accepted: IntArray, 
         chosen = resolve(lines.product.codes, codes.codes, in_file & (codes.codes >= 0), None,
                          len(lines.product), f"{label} of a product",
                          describer(codes.values),
-                         lines.product.values, history.warnings)
+                         lines.product.values, described.warnings)
         per_line = np.where(chosen.known[line_product], chosen.values[line_product], -1)
-        if label == "product_name":
-            history.product_name = _texts(codes.values, per_line)
-        else:
-            history.category = _texts(codes.values, per_line)
+        setattr(described, label, _texts(codes.values, per_line))
+    return described
 
 
 def _texts(values: pa.Array, codes: IntArray) -> pa.Array:

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from rules.cohort import pooled_arrays as pooled
 from rules.cohort.columnar_numbers import FloatArray, IntArray
 from rules.cohort.columnar_strings import Bytes, buffers, validity
 from rules.cohort.compiled import kernel
@@ -27,7 +28,7 @@ def plain_decimals(column: pa.Array) -> FloatArray | None:
     between digits (NaN for nulls); None when some non-null text is written otherwise or has more than 15
     digits."""
     offsets, data = buffers(column)
-    values = np.empty(len(column))  # by numpy: huge pages (see `rules.cohort.compiled`)
+    values = pooled.empty(len(column))
     return values if _plain_decimals(offsets, data, validity(column), _POWERS_OF_TEN, values) else None
 
 
