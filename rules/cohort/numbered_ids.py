@@ -60,6 +60,25 @@ def split_numbered(column: pa.Array) -> NumberedIds | None:
     return NumberedIds(prefixes, prefix, number, int(shortest), int(longest), bool(zero_led), int(low), int(high))
 
 
+def numbered_codes(ids: NumberedIds, span: int, count: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Each id's code, its prefix's position × ``span`` + its number − the smallest number (-1 for null rows),
+    and, for each of ``count`` codes (0: not wanted), whether some row has it."""
+    codes = pooled.empty(len(ids.prefix), np.int64)
+    used = np.zeros(count, dtype=np.bool_)
+    _codes(ids.prefix, ids.number, span, ids.low, codes, used)
+    return codes, used
+
+
+@kernel
+def _codes(prefix: IntArray, number: IntArray, span: int, low: int, codes: IntArray,
+           used: npt.NDArray[np.bool_]) -> None:
+    for row in range(len(prefix)):
+        code = prefix[row] * span + number[row] - low if prefix[row] >= 0 else -1
+        codes[row] = code
+        if len(used) and code >= 0:
+            used[code] = True
+
+
 def _prefix_text(offsets: IntArray, data: Bytes, row: int) -> str:
     start = digit = int(offsets[row])
     while not 48 <= data[digit] <= 57:

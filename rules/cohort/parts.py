@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,7 @@ class Part:
     column_mapping: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rejected: Future[pd.DataFrame] | None = None  # the rejected rows, when they are being taken already
 
 
 def collect_attributes(

@@ -72,11 +72,12 @@ def read_cohort(
     """
     loaded = load(source, name=name, sheet=sheet)
     main_label = name or _label(source, "input")
-    part = _read_main(loaded, mapping, exclude_products, date_order)
+    part = _read_main(loaded, mapping, exclude_products, date_order, main_label)
     warnings = list(part.warnings)
     customers_table = part.customers
     customers_report: CustomersFileReport | None = None
-    rejected = [part.log.rejected_frame(part.table, main_label)]
+    rejected = [part.rejected.result() if part.rejected is not None else
+                part.log.rejected_frame(part.table, main_label)]
     if customers is not None:
         extra = load(customers, name=customers_name)
         if extra.records is not None:
@@ -99,6 +100,7 @@ def read_cohort(
 
 def _read_main(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, exclude: Collection[str], date_order: DateOrder | None,
+    label: str,
 ) -> Part:
     if loaded.records is not None:
         part = read_seed_json(loaded)
@@ -111,7 +113,7 @@ def _read_main(
     if file_format == "purchase_history":
         part = read_history_file(loaded, columns, exclude, date_order)
     else:
-        part = read_order_file(loaded, columns, file_format, exclude, date_order)
+        part = read_order_file(loaded, columns, file_format, exclude, date_order, label)
     part.notes = [*columns.notes, *part.notes]
     if columns.unused:
         part.notes.append(f"columns not used: {', '.join(columns.unused)}")

@@ -21,9 +21,12 @@ from rules.cohort.values import Codes, decide_decimal_mark, encode_text, to_numb
 
 def read_order_file(
     loaded: Loaded, columns: Columns, file_format: CohortFormat, exclude: Collection[str],
-    date_order: DateOrder | None,
+    date_order: DateOrder | None, label: str,
 ) -> Part:
-    """Order lines (format c) or orders without products (format d) → customers, history and row accounting."""
+    """Order lines (format c) or orders without products (format d) → customers, history and row accounting.
+
+    ``label`` names the file in the rejected rows.
+    """
     table, log, used = loaded.table, loaded.log, columns.used
     notes: list[str] = list(loaded.notes)
     warnings: list[str] = list(loaded.warnings)
@@ -68,6 +71,11 @@ def read_order_file(
         category=category, quantity=values["quantity"], amount=values["amount"], unit_price=values["unit_price"],
         status=texts["status"])
     history = build_history(lines, log, table, exclude)
+    # Every row is accepted or rejected now: the rejected rows are taken from the table on another thread
+    # while the customers and the history frame are built here.
+    side = ThreadPoolExecutor(max_workers=1)
+    rejected = side.submit(log.rejected_frame, table, label)
+    side.shutdown(wait=False)
     notes += history.notes
     warnings += history.warnings
 
@@ -83,7 +91,7 @@ def read_order_file(
         first=history.first, first_known=np.ones(len(history.first), dtype=np.bool_), last=history.last,
         avg_days_between=history.avg_days_between))
     return Part(attributes.take(keep), frame, log, table, file_format, loaded.encoding, loaded.delimiter,
-                days.order, mark.mark, dict(used), notes, warnings)
+                days.order, mark.mark, dict(used), notes, warnings, rejected)
 
 
 def _order_ids(table: pa.Table, used: dict[str, str]) -> Codes:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.numbered_ids import split_numbered
+from rules.cohort.numbered_ids import numbered_codes, split_numbered
 from rules.cohort.plain_numbers import plain_decimals
 
 FloatArray = npt.NDArray[np.float64]
@@ -175,10 +175,10 @@ def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
     elif pa.types.is_boolean(column.type) or not _is_text(column.type):
         values = np.full(len(column), np.nan)
     else:
-        quick = None
-        if mark == "." and pa.types.is_string(column.type):  # plain numbers without padding: read in one pass
-            quick = plain_decimals(column)
-            quick = _cast_all(column) if quick is None else quick
+        plain = plain_decimals(column) if mark == "." and pa.types.is_string(column.type) else None
+        if plain is not None:  # plain numbers without padding: read in one pass, never infinite
+            return Numbers(plain, present)
+        quick = _cast_all(column) if mark == "." and pa.types.is_string(column.type) else None
         if quick is not None:
             values = quick
         else:
@@ -332,10 +332,7 @@ def _numeric_ids(column: pa.Array, texts: bool | Callable[[list[str]], bool]) ->
     # is sized by `count`, and sparse codes still tell the ids apart.
     if count >= (4 * size + 1024 if texts else 2**40):
         return None
-    codes = split.prefix * span + (split.number - low)
-    present = split.prefix >= 0
-    if column.null_count:
-        codes[~present] = -1
+    codes, used = numbered_codes(split, span, count if texts else 0)
     if not texts:
         return Codes(codes, pa.array([], pa.string()), count=count)
     written = pc.cast(pa.array(np.arange(low, high + 1, dtype=np.int64)), pa.string())
@@ -343,8 +340,6 @@ def _numeric_ids(column: pa.Array, texts: bool | Callable[[list[str]], bool]) ->
         written = pc.utf8_lpad(written, width=split.longest, padding="0")
     joined = pa.concat_arrays([pc.binary_join_element_wise(pa.scalar(prefix), written, "")
                                for prefix in split.prefixes])
-    used = np.zeros(count, dtype=np.bool_)
-    used[codes[present] if column.null_count else codes] = True
     return Codes(codes, pc.if_else(pa.array(used), joined, pa.scalar(None, pa.string())))
 
 
