@@ -138,12 +138,13 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
         order, bits = _compact_orders(order, orders, products + 1)
         ranked, owner, key = rank_lines(has_line & log.alive, customer, product, order, customers, bits, pool,
                                         _WORKERS)
+        # Copies are left among the ranked lines (they buy or return just as the row they copy): their group
+        # keeps or loses its purchase alike, and they are simply not kept.
         copies = copies_among(ranked, [owner, key], table)
+        kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers, pool, _WORKERS)
         if copies.any():
             log.reject(_flags(size, ranked[copies]), "duplicate_row")
-            unique = ~copies
-            ranked, owner, key = ranked[unique], owner[unique], key[unique]
-        kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers, pool, _WORKERS)
+            kept &= ~copies
         log.reject(_flags(size, ranked[~kept]), "return_without_purchase")
         # A shared guest account can buy more products than one request may hold: its rows are rejected, so the
         # rest of the file still reads.
