@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import MAX_TEXT, age_values, gender_codes, resolve, text_codes
 from rules.cohort.columns import Columns
+from rules.cohort.compiled import kernel
 from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
@@ -100,13 +101,21 @@ def _masked(values: pa.Array, known: BoolArray) -> pa.Array:
 
 def customers_kept(customer: Codes, accepted: BoolArray, warnings: list[str]) -> IntArray:
     """The customer codes with at least one accepted row; warns about customers whose every row was rejected."""
-    kept = np.zeros(len(customer), dtype=np.bool_)
-    kept[customer.codes[accepted]] = True
-    seen = np.zeros(len(customer), dtype=np.bool_)
-    seen[customer.codes[customer.codes >= 0]] = True
+    kept, seen = np.zeros(len(customer), dtype=np.bool_), np.zeros(len(customer), dtype=np.bool_)
+    _mark_customers(customer.codes, accepted, kept, seen)
     lost = np.flatnonzero(seen & ~kept)
     if len(lost):
         example = customer.values[int(lost[0])].as_py() if len(customer.values) else None
         warnings.append(f"{len(lost)} customer(s) have only rejected rows and are not in the cohort "
                         f"(e.g. {example})")
     return np.flatnonzero(kept)
+
+
+@kernel
+def _mark_customers(codes: IntArray, accepted: BoolArray, kept: BoolArray, seen: BoolArray) -> None:
+    """Mark the customers with a row (``seen``) and those with an accepted row (``kept``)."""
+    for row in range(len(codes)):
+        if codes[row] >= 0:
+            seen[codes[row]] = True
+            if accepted[row]:
+                kept[codes[row]] = True
