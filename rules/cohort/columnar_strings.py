@@ -100,7 +100,7 @@ def _same(offsets: IntArray, data: Bytes, a: int, other_offsets: IntArray, other
     other_start = other_offsets[b]
     if end - start != other_offsets[b + 1] - other_start:
         return False
-    return _same_bytes(data, start, other_data, other_start, end - start)
+    return same_bytes(data, start, other_data, other_start, end - start)
 
 
 @kernel
@@ -148,7 +148,7 @@ def _runs_disjoint(offsets: IntArray, data: Bytes, bounds: IntArray) -> bool:
 
 
 @kernel
-def _same_bytes(data: Bytes, a: int, other_data: Bytes, b: int, count: int) -> bool:
+def same_bytes(data: Bytes, a: int, other_data: Bytes, b: int, count: int) -> bool:
     """Whether ``data[a:a + count]`` and ``other_data[b:b + count]`` are equal, compared 8 bytes at a time."""
     index = 0
     while index + 8 <= count and a + index + 8 <= len(data) and b + index + 8 <= len(other_data):

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from rules.cohort import pooled_arrays as pooled
 from rules.cohort.columnar_numbers import IntArray
-from rules.cohort.columnar_strings import Bytes, buffers, validity
+from rules.cohort.columnar_strings import Bytes, buffers, same_bytes, validity
 from rules.cohort.compiled import kernel
 
 
@@ -28,12 +28,19 @@ def iso_days(column: pa.Array) -> IntArray | None:
 
 @kernel
 def _iso_days(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], days: IntArray) -> bool:
+    # Where the last date read starts, and its day: exports sorted by time repeat a day row after row.
+    previous, previous_day = -1, 0
     for row in range(len(days)):
         if not valid[row]:
             days[row] = 0
             continue
         at = offsets[row]
-        if offsets[row + 1] - at < 10 or data[at + 4] != 45 or data[at + 7] != 45:
+        if offsets[row + 1] - at < 10:
+            return False
+        if previous >= 0 and same_bytes(data, at, data, previous, 10):
+            days[row] = previous_day
+            continue
+        if data[at + 4] != 45 or data[at + 7] != 45:
             return False
         for position in (0, 1, 2, 3, 5, 6, 8, 9):
             if not 48 <= data[at + position] <= 57:
@@ -43,7 +50,8 @@ def _iso_days(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], days
         day = (data[at + 8] - 48) * 10 + data[at + 9] - 48
         if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_length(year, month):
             return False
-        days[row] = _days_from_civil(year, month, day)
+        days[row] = previous_day = _days_from_civil(year, month, day)
+        previous = at
     return True
 
 

@@ -66,3 +66,13 @@ def test_nulls_read_as_day_zero_and_a_slice_reads_its_own_rows() -> None:
     assert days is not None
     assert days.tolist() == [0, 1]
     assert np.issubdtype(days.dtype, np.int64)
+
+
+def test_a_day_repeated_row_after_row_is_read_once_and_alike() -> None:
+    texts = ["2024-02-11 09:00", "2024-02-11 10:30", None, "2024-02-11T23", "2024-02-12", "2024-02-11"]
+
+    days = iso_days(pa.array(texts, pa.string()))
+
+    assert days is not None
+    assert days.tolist() == [19764, 19764, 0, 19764, 19765, 19764]
+    assert iso_days(pa.array(["2024-02-11 09:00", "2024-02-11 10:30", "2024-02-1x"], pa.string())) is None
