@@ -8,7 +8,9 @@ run them side by side.
 
 Large results are allocated by numpy and passed in, not allocated inside a kernel: numpy asks Linux for
 transparent huge pages on large arrays, so filling 8 MB costs 4 page faults instead of 2,048 (numba's own
-allocator does not ask, and the faults showed as a quarter of a million-customer batch's time).
+allocator does not ask, and the faults showed as a quarter of a million-customer batch's time). The read
+path's row-sized arrays come from Arrow's pool instead (`rules.cohort.pooled_arrays`): a read frees and
+allocates them again, and Arrow keeps freed memory where numpy gives it back.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@ the whole file, and gathering them into history lines (first and last purchase, 
 
 Customer codes are small numbers (below a count of at most a few times the rows), so the lines are placed by
 customer with a counting sort (stable: lines keep their file order), and only each customer's few lines are
-then sorted by product and order. That is
-the order a stable sort of all lines by (customer, product, order) gives, at a fraction of its cost.
+then sorted by product and order. That is the order a stable sort of all lines by (customer, product, order)
+gives, at a fraction of its cost. Given a thread pool, each pass runs in pieces side by side
+(`rules.cohort.pieces`) and gives what it gives in one piece.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ sorts each customer's few lines only (`rules.cohort.orderline_kernels`); nothing
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,13 +33,13 @@ from rules.cohort.attributes import resolve
 from rules.cohort.dates import Days
 from rules.cohort.orderline_checks import ValueFlags, check_rows
 from rules.cohort.orderline_kernels import Lines, gather_lines, keep_purchased, key_bits, order_codes, rank_lines
+from rules.cohort.pieces import WORKERS
 from rules.cohort.rejects import RowLog, take_rows
 from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers, describer, long_values, spread_flags
 from rules.models.request import MAX_PRODUCT_LINES
 from rules.text import fold
 
 MAX_ID, MAX_CATEGORY = 128, 64
-_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 # Product codes and names of lines that are not products: postage and shipping, fees, manual adjustments,
 # discounts and vouchers (the Online Retail export's codes, and their usual Turkish counterparts). Matched
@@ -122,8 +121,8 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
     if lines.unit_price is not None and lines.amount is None:
         notes.append("amount = quantity × unit price")
     # The compiled passes run in pieces on every core (`rules.cohort.pieces`).
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        checked = check_rows(lines, log.codes, _value_flags(lines, exclude, notes), pool, _WORKERS)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        checked = check_rows(lines, log.codes, _value_flags(lines, exclude, notes), pool, WORKERS)
         has_line, purchase = checked.has_line, checked.purchase
         product = lines.product.codes if lines.product is not None else np.full(size, -1, dtype=np.int64)
 
@@ -137,11 +136,11 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
         customers = len(lines.customer)
         order, bits = _compact_orders(order, orders, products + 1)
         ranked, owner, key = rank_lines(has_line & log.alive, customer, product, order, customers, bits, pool,
-                                        _WORKERS)
+                                        WORKERS)
         # Copies are left among the ranked lines (they buy or return just as the row they copy): their group
         # keeps or loses its purchase alike, and they are simply not kept.
         copies = copies_among(ranked, [owner, key], table)
-        kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers, pool, _WORKERS)
+        kept, lines_per_customer = keep_purchased(owner, key, bits, ranked, purchase, customers, pool, WORKERS)
         if copies.any():
             log.reject(_flags(size, ranked[copies]), "duplicate_row")
             kept &= ~copies
@@ -154,7 +153,7 @@ def build_history(lines: OrderLines, log: RowLog, table: pa.Table, exclude: Coll
             log.reject(_flags(size, ranked[too_many]), "too_many_products")
             kept &= ~too_many
         gathered = gather_lines(ranked, owner, key, kept, bits, customers, day, purchase, checked.quantity,
-                                checked.amount, pool, _WORKERS)
+                                checked.amount, pool, WORKERS)
         describing = pool.submit(_describe_products, lines, gathered.rows, gathered.product)
         history = _aggregate(gathered, warnings)
         described = describing.result()

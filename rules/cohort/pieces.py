@@ -7,6 +7,7 @@ Small columns are not cut: handing a piece to a thread costs more than it saves.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor
 from itertools import pairwise
@@ -18,6 +19,8 @@ from rules.cohort.values import IntArray
 
 # Below this many rows a pass runs in one piece.
 MIN_PIECE_ROWS = 100_000
+# Threads for passes over a whole file (more than four gain nothing on these memory-bound passes).
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 _Result = TypeVar("_Result")
 

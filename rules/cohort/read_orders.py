@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -15,6 +14,7 @@ from rules.cohort.load import Loaded
 from rules.cohort.model import CohortFormat
 from rules.cohort.orderlines import OrderLines, build_history
 from rules.cohort.parts import Part, collect_attributes, customers_kept
+from rules.cohort.pieces import WORKERS
 from rules.cohort.tables import HistoryColumns, Known, history_frame
 from rules.cohort.values import Codes, decide_decimal_mark, encode_text, to_numbers
 
@@ -32,7 +32,7 @@ def read_order_file(
     warnings: list[str] = list(loaded.warnings)
     # The columns are independent and Arrow's kernels release the GIL: interpret them side by side. Jobs that
     # need no decimal mark start first; the mark is decided meanwhile.
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         def text_codes(name: str, as_id: bool = False) -> Future[Codes] | None:
             if name not in used:
                 return None
