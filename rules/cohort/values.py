@@ -175,10 +175,12 @@ def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
     elif pa.types.is_boolean(column.type) or not _is_text(column.type):
         values = np.full(len(column), np.nan)
     else:
-        plain = plain_decimals(column) if mark == "." and pa.types.is_string(column.type) else None
-        if plain is not None:  # plain numbers without padding: read in one pass, never infinite
-            return Numbers(plain, present)
-        quick = _cast_all(column) if mark == "." and pa.types.is_string(column.type) else None
+        quick = None
+        if mark == "." and pa.types.is_string(column.type):
+            plain = plain_decimals(column)
+            if plain is not None:  # plain numbers without padding: read in one pass, never infinite
+                return Numbers(plain, present)
+            quick = _cast_all(column)  # other numbers Arrow reads in one pass (1e3, +5, .5)
         if quick is not None:
             values = quick
         else:
