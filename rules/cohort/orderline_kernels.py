@@ -225,7 +225,7 @@ def gather_lines(
     """
     rows = ranked
     if not kept.all():  # most files keep every ranked line
-        rows, owner, key = ranked[kept], owner[kept], key[kept]
+        rows, owner, key = _compact_kept(kept, [ranked, owner, key], pool, workers)
     pieces = customer_pieces(owner, pool, workers)
     counted = run_pieces(pool, [partial(_count_groups, owner[start:end], key[start:end], bits)
                                 for start, end in pieces])
@@ -250,6 +250,31 @@ def gather_lines(
 
     fractional = run_pieces(pool, [partial(gather, piece) for piece in range(len(pieces))])
     return replace(lines, fractional=any(fractional))
+
+
+def _compact_kept(kept: BoolArray, arrays: list[IntArray], pool: Executor | None, workers: int
+                  ) -> list[IntArray]:
+    """``array[kept]`` for each of ``arrays``, compacted in pieces side by side."""
+    pieces = row_pieces(len(kept), pool, workers)
+    bounds = np.cumsum([0, *(int(np.count_nonzero(kept[start:end])) for start, end in pieces)])
+    compacted = [pooled.empty(int(bounds[-1]), np.int64) for _ in arrays]
+
+    def compact(piece: int) -> None:
+        (start, end), low, high = pieces[piece], bounds[piece], bounds[piece + 1]
+        for array, out in zip(arrays, compacted, strict=True):
+            _compact(kept[start:end], array[start:end], out[low:high])
+
+    run_pieces(pool, [partial(compact, piece) for piece in range(len(pieces))])
+    return compacted
+
+
+@kernel
+def _compact(kept: BoolArray, values: IntArray, out: IntArray) -> None:
+    at = 0
+    for i in range(len(kept)):
+        if kept[i]:
+            out[at] = values[i]
+            at += 1
 
 
 @kernel
