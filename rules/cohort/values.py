@@ -33,7 +33,21 @@ SAMPLE_VALUES = 5000
 # before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
 _COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$")
 _DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$")
-_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+# What a number cell may hold besides the number: a currency sign or code before or after it, a sign before
+# that, white space; "(3,00)" and "3,00-" are negatives. Digits may be grouped in threes by the thousands
+# separator, a space or an apostrophe. Anything else (letters, a formula, "1/2", "1,2,3") is not a number.
+_CURRENCY = r"(?:[₺$€£¥]|(?i:TL|TRY|USD|EUR|GBP))"
+_AFFIXES = rf"^\s*([+-]?)\s*{_CURRENCY}?\s*(.*?)\s*{_CURRENCY}?\s*$"
+_PARENTHESES = r"^\s*\((.*)\)\s*$"
+_TRAILING_MINUS = r"^(.*\d)\s*-$"
+_GROUP_SEPARATORS = {".": "[, \u00a0\u202f'’]", ",": "[. \u00a0\u202f'’]"}
+
+
+def _number_grammar(mark: DecimalMark) -> str:
+    groups, point = _GROUP_SEPARATORS[mark], re.escape(mark)
+    exponent = r"(?:[eE][+-]?\d+)?"
+    return (rf"^[+-]?(?:\d{{1,3}}(?:{groups}\d{{3}})+|\d+)(?:{point}\d*)?{exponent}$"
+            rf"|^[+-]?{point}\d+{exponent}$")
 
 
 def contiguous(array: AnyArray) -> pa.Array:
@@ -123,7 +137,8 @@ class MarkDecision:
             other = "." if self.mark == "," else ","
             return (f"numbers use both decimal marks ({self.comma_evidence} values look like 1,5 and "
                     f"{self.dot_evidence} like 1.5); read {self.mark!r} as the decimal mark, so values with "
-                    f"{other!r} as their decimal mark are read wrongly")
+                    f"{other!r} as their decimal mark are rejected, or read as thousands where they look like "
+                    f"them (1{other}234)")
         return None
 
 
@@ -162,11 +177,12 @@ class Numbers:
 
 
 def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
-    """Numbers from any column: thousands separators, currency signs, ``(12,50)`` and ``12,50-`` understood.
+    """Numbers from any column: thousands separators, currency signs, ``(12,50)`` and ``12,50-`` understood;
+    any other text is not a number (NaN), never a number made of its digits.
 
     Examples:
-        >>> to_numbers(pa.array(["1.234,50", "₺ 12,5", "(3,00)", "x", None]), ",").values.tolist()
-        [1234.5, 12.5, -3.0, nan, nan]
+        >>> to_numbers(pa.array(["1.234,50", "₺ 12,5", "(3,00)", "x", "abc12", "1,2,3", None]), ",").values.tolist()
+        [1234.5, 12.5, -3.0, nan, nan, nan, nan]
     """
     column = contiguous(array)
     present = column.is_valid().to_numpy(zero_copy_only=False)
@@ -197,16 +213,18 @@ def _parse_text_numbers(text: pa.Array, mark: DecimalMark) -> FloatArray:
         quick = _cast_all(plain)  # the common case: plain numbers, parsed by Arrow in one pass
         if quick is not None:
             return quick
-    thousands = "," if mark == "." else "."
-    negative = pc.or_(pc.match_substring_regex(text, r"^\(.*\)$"), pc.match_substring_regex(text, r"\d-$"))
-    cleaned = pc.replace_substring_regex(text, r"[^0-9,.eE+\-]", "")
-    cleaned = pc.replace_substring(cleaned, thousands, "")
+    text = pc.replace_substring(text, "\u2212", "-")  # the minus sign some locales export
+    in_parentheses = pc.match_substring_regex(text, _PARENTHESES)
+    body = pc.replace_substring_regex(text, _PARENTHESES, r"\1")
+    body = pc.replace_substring_regex(body, _AFFIXES, r"\1\2")
+    minus_after = pc.match_substring_regex(body, _TRAILING_MINUS)
+    body = pc.replace_substring_regex(body, _TRAILING_MINUS, r"\1")
+    valid = pc.match_substring_regex(body, _number_grammar(mark))
+    plain = pc.replace_substring_regex(body, _GROUP_SEPARATORS[mark], "")
     if mark == ",":
-        cleaned = pc.replace_substring(cleaned, ",", ".")
-    cleaned = pc.replace_substring_regex(cleaned, r"(\d)-$", r"\1")
-    valid = pc.match_substring_regex(cleaned, _PLAIN_NUMBER)
-    parsed = pc.cast(pc.if_else(valid, cleaned, _NULL_TEXT), pa.float64())
-    parsed = pc.if_else(negative, pc.negate(parsed), parsed)
+        plain = pc.replace_substring(plain, ",", ".")
+    parsed = pc.cast(pc.if_else(valid, plain, _NULL_TEXT), pa.float64())
+    parsed = pc.if_else(pc.or_(in_parentheses, minus_after), pc.negate(parsed), parsed)
     values: FloatArray = parsed.to_numpy(zero_copy_only=False)
     return values
 

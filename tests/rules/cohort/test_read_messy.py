@@ -104,6 +104,42 @@ def test_decimal_marks_and_thousands_separators(prices: list[str], mark: str, ex
     assert counts(cohort) == ({"return_without_purchase": 1} if min(expected) < 0 else {})
 
 
+@pytest.mark.parametrize("junk", ["abc12", "12abc", "=5", "@SUM(A1:A2)", "1/2", "1:2", "#1", "1 2", "1,2,3", "12,5",
+                                  "5 adet", "12%", "-2+3"])
+def test_text_in_a_number_cell_is_rejected_never_read_as_its_digits(junk: str) -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "amount"],
+                             ["A", "2026-01-05", "P1", "1", "1,234.50"],
+                             ["A", "2026-01-06", "P2", "1", junk],
+                             ["A", "2026-01-07", "P3", junk, "4.00"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"bad_amount": 1, "bad_quantity": 1}
+    rejected = cohort.report.rejected_by_reason
+    assert (rejected["bad_amount"].rows, rejected["bad_quantity"].rows) == ([2], [3])
+    assert (rejected["bad_amount"].examples[0]["amount"], rejected["bad_quantity"].examples[0]["quantity"]) == \
+        (junk, junk)
+    assert cohort.history["product_id"].tolist() == ["P1"]
+    assert cohort.history["total_spent"].tolist() == [1234.5]
+
+
+@pytest.mark.parametrize(("cell", "mark", "expected"), [
+    ("₺-12,50", ",", -12.5), ("-₺12,50", ",", -12.5), ("(1.234,50 TL)", ",", -1234.5), ("12,50- TL", ",", -12.5),
+    ("1\u00a0234,50", ",", 1234.5), ("\u22124,5", ",", -4.5), ("USD 1.000", ",", 1000.0),
+    ("$1,000", ".", 1000.0), ("1'234.5", ".", 1234.5), ("1 000.5", ".", 1000.5), ("+5", ".", 5.0), ("1e3", ".", 1000.0),
+])
+def test_currency_signs_groups_and_negative_forms(cell: str, mark: str, expected: float) -> None:
+    purchase = "5000,5" if mark == "," else "5000.5"  # also decides the file's decimal mark
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"],
+                             ["A", "2026-01-05", "P1", purchase], ["A", "2026-01-06", "P1", cell]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"), exclude_products=())
+
+    assert cohort.report.decimal_mark == mark
+    assert counts(cohort) == {}
+    assert cohort.history["total_spent"].tolist() == [5000.5 + expected]
+
+
 @pytest.mark.parametrize(("dates", "order", "expected"), [
     (["2026-01-05", "2026-01-20T10:30:00", "20260201"], "YMD", ["2026-01-05", "2026-01-20", "2026-02-01"]),
     (["05.01.2026", "20.01.2026 10:30", "01.02.2026"], "DMY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
