@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
 
 EXIT_OK, EXIT_INVALID = 0, 2
+SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -48,16 +50,43 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     try:
         payload = _read_json(args.request)
     except (OSError, json.JSONDecodeError) as error:
-        print(f"error: cannot read {args.request}: {error}", file=sys.stderr)
+        _say(f"cannot read {args.request}: {error}")
         return EXIT_INVALID
     try:
         analysis = analyze_request(payload, args.as_of)
     except InvalidInput as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(error)
         return EXIT_INVALID
     response = seed_response(analysis.model_dump(mode="json", by_alias=True))
     print(json.dumps(response, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def _say(error: InvalidInput | str) -> None:
+    """An error on standard error, its problem list cut to the first `SHOWN_PROBLEMS`."""
+    lines = str(error).splitlines()
+    if len(lines) > SHOWN_PROBLEMS + 2:
+        lines = [*lines[:SHOWN_PROBLEMS + 1], f"- … {len(lines) - SHOWN_PROBLEMS - 1} more lines not shown"]
+    print("error: " + "\n".join(lines), file=sys.stderr)
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def _unwritable(path: Path, option: str) -> str | None:
+    """Why ``path`` cannot take a file written by ``option``, or None. Checked before the work, not after."""
+    if path.is_dir():
+        return f"{option} {str(path)!r} is a directory; give a file name"
+    if not path.parent.is_dir():
+        return f"{option} {str(path)!r}: the directory {str(path.parent)!r} does not exist"
+    return None
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -74,33 +103,49 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
 
     out: Path | None = args.out
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        print(f"error: --out must end in .csv or .parquet, got {str(out)!r}", file=sys.stderr)
+        _say(f"--out must end in .csv or .parquet, got {str(out)!r}")
+        return EXIT_INVALID
+    outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
+    problems = [why for option, path in outputs.items() if path is not None and (why := _unwritable(path, option))]
+    mapped = [canonical for canonical, _ in args.map]
+    problems += [f"--map {name}= is given {mapped.count(name)} times; give each field once"
+                 for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
+    if problems:
+        _say("\n".join(problems))
         return EXIT_INVALID
     try:
         cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None)
         frame = segment_cohort(cohort, args.as_of)
     except OSError as error:
-        print(f"error: cannot read {error.filename or args.input}: {error.strerror or error}", file=sys.stderr)
+        _say(f"cannot read {error.filename or args.input}: {error.strerror or error}")
         return EXIT_INVALID
     except InvalidInput as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(error)
         return EXIT_INVALID
-    if args.report is not None:
-        args.report.write_text(cohort.report.model_dump_json(by_alias=True, indent=2) + "\n", encoding="utf-8")
-    if args.rejected is not None:
-        from rules.cohort.export import write_rejected
+    try:
+        _write_results(frame, out)
+        if args.report is not None:
+            args.report.write_text(cohort.report.model_dump_json(by_alias=True, indent=2) + "\n", encoding="utf-8")
+        if args.rejected is not None:
+            from rules.cohort.export import write_rejected
 
-        write_rejected(cohort, args.rejected)
+            write_rejected(cohort, args.rejected)
+    except OSError as error:
+        _say(f"cannot write {error.filename or out}: {error.strerror or error}")
+        return EXIT_INVALID
+    report = cohort.report
+    print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
+          f"rejected {report.rows_rejected}" + (f"; results in {out}" if out else ""), file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_results(frame: Any, out: Path | None) -> None:
     if out is None:
         _write_csv(frame, sys.stdout)
     elif out.suffix.lower() == ".parquet":
         _write_parquet(frame, out)
     else:
         _write_csv(frame, out)
-    report = cohort.report
-    print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
-          f"rejected {report.rows_rejected}" + (f"; results in {out}" if out else ""), file=sys.stderr)
-    return EXIT_OK
 
 
 def _write_csv(frame: Any, target: Path | Any) -> None:
@@ -129,7 +174,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
     if args.customers < 1:
         raise InvalidInput([Problem("--customers", "must be at least 1", args.customers)])
-    order_lines, customers = write(generate(args.customers, seed=args.seed, as_of=args.as_of), args.out)
+    if args.out.exists() and not args.out.is_dir():
+        _say(f"--out {str(args.out)!r} is a file; give a directory (it is created when missing)")
+        return EXIT_INVALID
+    try:
+        order_lines, customers = write(generate(args.customers, seed=args.seed, as_of=args.as_of), args.out)
+    except OSError as error:
+        _say(f"cannot write {error.filename or args.out}: {error.strerror or error}")
+        return EXIT_INVALID
     print(f"wrote {order_lines} and {customers}", file=sys.stderr)
     return EXIT_OK
 
@@ -150,9 +202,12 @@ def _add_cohort_commands(commands: Subparsers) -> None:
     cohort.set_defaults(handler=_cmd_cohort)
 
     generate = commands.add_parser("generate", help="write realistic order-line exports (seeded)")
-    generate.add_argument("--customers", type=int, required=True, metavar="N")
-    generate.add_argument("--out", type=Path, required=True, metavar="DIR")
-    generate.add_argument("--seed", type=int, default=0, metavar="S")
+    generate.add_argument("--customers", type=int, required=True, metavar="N",
+                          help="how many customers (about 10 order lines each)")
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR",
+                          help="the directory for order_lines.csv and customers.csv (created when missing)")
+    generate.add_argument("--seed", type=_non_negative, default=0, metavar="S",
+                          help="the random seed: the same seed writes the same files (default 0)")
     generate.add_argument("--as-of", type=_iso_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
                           help="the export day: no purchase is later (default 2026-02-12, so files are stable)")
     generate.set_defaults(handler=_cmd_generate)
@@ -182,8 +237,12 @@ def main(argv: Sequence[str] | None = None, extend: Callable[[Subparsers], None]
     try:
         return handler(args)
     except InvalidInput as error:
-        print(f"error: {error}", file=sys.stderr)
+        _say(error)
         return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away (`segment cohort x.csv | head`): nothing more to say, and nothing to flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

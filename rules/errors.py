@@ -48,7 +48,8 @@ class InvalidInput(ValueError):  # noqa: N818 - reads better at call sites than 
     def _summary(self) -> str:
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
-        lines += [f"- {p.loc or '(root)'}: {p.msg} (got {p.input!r})" for p in self.problems]
+        lines += [f"- {p.msg}" if not p.loc and p.input is None else f"- {p.loc or '(root)'}: {p.msg} (got {p.input!r})"
+                  for p in self.problems]
         return "\n".join(lines)
 
     @classmethod

@@ -121,6 +121,7 @@ class Problems:
     def __init__(self) -> None:
         self.found: list[Problem] = []
         self.more = 0
+        self.lead: Problem | None = None  # what explains the rest (a wrong as-of day): first, when there are any
 
     def add_rows(self, table: str, column: str, rows: IntArray, values: Any, message: str) -> None:
         room = max(0, MAX_PROBLEMS - len(self.found))
@@ -137,8 +138,9 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.found:
+            lead = [self.lead] if self.lead is not None else []
             extra = [Problem("", f"and {self.more} more problems", None)] if self.more else []
-            raise InvalidInput([*self.found, *extra])
+            raise InvalidInput([*lead, *self.found, *extra])
 
 
 def _plain(value: Any) -> Any:
@@ -250,6 +252,40 @@ def customer_columns(cohort: Cohort, as_of: int, problems: Problems, pool: Execu
                       total_orders, "must not be negative")
     return CustomerColumns(texts["customer_id"], texts["city"], texts["region"], texts["gender"], age, has_age,
                            registered, has_registered, total_orders, has_total_orders)
+
+
+def as_of_too_early(cohort: Cohort, as_of: int) -> Problem | None:
+    """One problem for the as-of day itself when purchases or signup dates in the cohort come after it.
+
+    A day chosen too early breaks every such row at once; naming the day and the latest date says more than the
+    rows one by one (which are still listed after it).
+    """
+    late: list[tuple[int, str, int, Any]] = []
+    for frame, column, what in ((cohort.history, "last_purchase", "purchase"),
+                                (cohort.customers, "registered_at", "signup date")):
+        series = frame.get(column)
+        if series is None or not (isinstance(series.dtype, pd.DatetimeTZDtype) or series.dtype.kind == "M"):
+            continue  # the column checks say what is wrong with it
+        latest = series.max()
+        if pd.isna(latest) or _day_of(latest) <= as_of:
+            continue
+        days, present = _day_column(frame, "", column)
+        after = present & (days > as_of)
+        row = int(np.argmax(np.where(after, days, np.iinfo(np.int64).min)))
+        late.append((int(after.sum()), what, int(days[row]), frame["customer_id"].iloc[row]))
+    if not late:
+        return None
+    counts = " and ".join(f"{count} {what}{'s' if count != 1 else ''}" for count, what, _, _ in late)
+    _, what, day, customer = max(late, key=lambda found: found[2])
+    written = str(np.datetime64(day, "D"))
+    return Problem("as_of", f"is before {counts} in the cohort; the latest, {written}, is a {what} of customer "
+                            f"{customer}: segment as of {written} or later", str(np.datetime64(as_of, "D")))
+
+
+def _day_of(moment: pd.Timestamp) -> int:
+    if moment.tzinfo is not None:
+        moment = moment.tz_localize(None)
+    return int(moment.value // 86_400_000_000_000)
 
 
 def _report_repeated(again: BoolArray, ids: pa.Array, problems: Problems) -> None:

@@ -188,5 +188,6 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
-        f"{', '.join(all_columns)}. Name it with mapping={{'customer_id': '<column>'}}",
+        f"{', '.join(all_columns)}. Name it with mapping={{'customer_id': '<column>'}} (on the command line: "
+        "--map customer_id=<column>)",
         list(all_columns))])

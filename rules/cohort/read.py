@@ -136,7 +136,8 @@ def detect_format(columns: Columns, all_columns: list[str]) -> CohortFormat:
         "columns",
         "the file is neither order lines (they need an order date and an amount or unit price column) nor a "
         f"purchase history (totalSpent, lastPurchase, …). Recognised: {found or 'nothing'}; the file's columns: "
-        f"{', '.join(all_columns)}. Name columns with mapping={{'order_date': '<column>', ...}}",
+        f"{', '.join(all_columns)}. Name columns with mapping={{'order_date': '<column>', ...}} (on the command "
+        "line: --map order_date=<column> ...)",
         list(all_columns))])
 
 

@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from rules.cohort.columnar_input import Encoded, LineCodes, Problems, customer_columns, line_columns
+from rules.cohort.columnar_input import (
+    Encoded,
+    LineCodes,
+    Problems,
+    as_of_too_early,
+    customer_columns,
+    line_columns,
+)
 from rules.cohort.columnar_memory import release_free_memory
 from rules.cohort.columnar_metrics import CustomerMetrics, category_metrics, customer_metrics, product_lines
 from rules.cohort.columnar_numbers import BoolArray, IntArray, money
@@ -111,6 +118,7 @@ class _Segmenter:
         self.as_of, self.rules = as_of, rules
         self.today = day_number(as_of)
         problems = Problems()
+        problems.lead = as_of_too_early(cohort, self.today)
         self.customers = customer_columns(cohort, self.today, problems, pool)
         problems.raise_if_any()
         regions, cities = (pool.submit(region_codes, names) for names in (self.customers.region,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -132,3 +133,65 @@ def test_bad_arguments_are_usage_errors(files: tuple[Path, Path], capsys: pytest
     assert "--out must end in .csv or .parquet" in capsys.readouterr().err
     assert main(["generate", "--customers", "0", "--out", "x"]) == 2
     assert "--customers: must be at least 1" in capsys.readouterr().err
+
+
+def test_output_paths_are_checked_before_the_work(files: tuple[Path, Path], tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+    missing = tmp_path / "missing"
+    (tmp_path / "taken.csv").mkdir()
+
+    for option, target in [("--out", missing / "r.csv"), ("--out", missing / "r.parquet"),
+                           ("--report", missing / "report.json"), ("--rejected", missing / "rejected.csv")]:
+        extra = [] if option == "--out" else ["--out", str(tmp_path / "results.csv")]
+        assert main(["cohort", str(order_lines), option, str(target), *extra]) == 2
+        assert capsys.readouterr().err == f"error: {option} {str(target)!r}: the directory {str(missing)!r} does " \
+                                          "not exist\n"
+    assert main(["cohort", str(order_lines), "--out", str(tmp_path / "taken.csv")]) == 2
+    assert "is a directory; give a file name" in capsys.readouterr().err
+    assert [path.name for path in tmp_path.iterdir()] == ["taken.csv"]  # no report, no rejected rows written
+
+
+def test_a_field_mapped_twice_is_refused(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+
+    assert main(["cohort", str(order_lines), "--map", "customer_id=order_id", "--map", "customer_id=customer_id"]) == 2
+    assert capsys.readouterr().err == "error: --map customer_id= is given 2 times; give each field once\n"
+
+
+def test_an_as_of_day_before_the_data_is_one_clear_error(files: tuple[Path, Path],
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+
+    assert main(["cohort", str(order_lines), "--as-of", "2020-01-01"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[1].startswith("- as_of: is before ")
+    assert "segment as of 2026-02-12 or later (got '2020-01-01')" in lines[1]
+    assert len(lines) == 22  # the count, 20 problems (the as-of day first) and how many more
+    assert lines[-1] == "- … 32 more lines not shown"
+
+
+def test_generate_refuses_bad_seeds_and_a_file_as_the_directory(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+
+    with pytest.raises(SystemExit) as exited:
+        main(["generate", "--customers", "5", "--out", str(tmp_path / "g"), "--seed", "-1"])
+    assert exited.value.code == 2
+    assert "argument --seed: must not be negative: -1" in capsys.readouterr().err
+    assert main(["generate", "--customers", "5", "--out", str(tmp_path / "file")]) == 2
+    assert "is a file; give a directory" in capsys.readouterr().err
+    assert main(["generate", "--customers", "5", "--out", str(tmp_path / "file" / "sub")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_quietly(files: tuple[Path, Path]) -> None:
+    order_lines, _ = files
+    exe = shutil.which("segment", path=str(Path(sys.executable).parent))
+    assert exe
+
+    done = subprocess.run(f"{shlex.quote(exe)} cohort {shlex.quote(str(order_lines))} --as-of {AS_OF} | head -1",
+                          shell=True, capture_output=True, text=True, timeout=120, check=True)
+
+    assert done.stdout.startswith("customerId,")
+    assert "Traceback" not in done.stderr

@@ -80,7 +80,8 @@ def test_a_file_without_a_customer_id_column_is_a_clear_error() -> None:
     assert problem.loc == "columns"
     assert problem.msg.startswith("the file has no customer id column (looked for CustomerID, Customer ID, ")
     assert problem.msg.endswith("its columns are: Name, Datum, Betrag. Name it with "
-                                "mapping={'customer_id': '<column>'}")
+                                "mapping={'customer_id': '<column>'} (on the command line: "
+                                "--map customer_id=<column>)")
 
 
 def test_a_file_that_is_neither_orders_nor_a_history_says_what_is_needed() -> None:
