@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import statistics
 from dataclasses import dataclass
 from typing import Literal
@@ -27,6 +28,7 @@ DELIMITERS = (",", ";", "\t", "|")
 # Bytes that are Turkish letters in Windows-1254 and ISO-8859-9 (Ğ İ Ş ğ ı ş) but Icelandic ones in Latin-1 and
 # Windows-1252 (Ð Ý Þ ð ý þ), which a Turkish or Western European shop export practically never holds.
 _TURKISH_ONLY_BYTES = bytes([0xD0, 0xDD, 0xDE, 0xF0, 0xFD, 0xFE])
+_WORD = re.compile(rb"[A-Za-z\x80-\xff]+")
 _CANDIDATES = ("cp1252", "cp1251", "cp1253", "cp1256")  # Western, Cyrillic, Greek, Arabic
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -118,10 +120,19 @@ def _other_script(data: bytes) -> str | None:
     """Windows-1251, -1253 or -1256 when charset-normalizer reads the text's non-ASCII lines as Cyrillic, Greek
     or Arabic better than as Western European; None otherwise."""
     lines = [line for line in _sample(data).splitlines() if any(byte >= 0x80 for byte in line)]
-    if not lines:
+    if not lines or _latin_words(lines):
         return None
     best = charset_normalizer.from_bytes(b"\n".join(lines[:2000]), cp_isolation=list(_CANDIDATES)).best()
     return None if best is None or best.encoding == "cp1252" else best.encoding
+
+
+def _latin_words(lines: list[bytes]) -> bool:
+    """Whether most words with non-ASCII bytes also have ASCII letters (Çörek, Söğüt, Größe), as in a Latin
+    script; Cyrillic, Greek and Arabic words are non-ASCII throughout. Short Turkish text fools
+    charset-normalizer (Çörek reads as Arabic), this does not."""
+    words = [word for line in lines for word in _WORD.findall(line) if any(byte >= 0x80 for byte in word)]
+    mixed = sum(1 for word in words if any(byte < 0x80 for byte in word))
+    return mixed * 2 >= len(words)
 
 
 def decode_sample(data: bytes, encoding: str) -> str:

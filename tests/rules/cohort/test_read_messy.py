@@ -61,6 +61,31 @@ def test_cyrillic_text_in_windows_1251() -> None:
     assert _names(cohort) == ["Крем для лица", "Санкт-Петербург"]
 
 
+@pytest.mark.parametrize("names", [["Çörek", "Üzüm"], ["Söğüt Şeker", "Kırmızı Çanta"], ["Ayakkabı ığüşöç", "Süt"]])
+def test_short_turkish_text_in_windows_1254_is_not_taken_for_another_script(names: list[str]) -> None:
+    rows = [["customer_id", "order_date", "product_name", "amount"]]
+    rows += [[f"00{i}", "2026-01-05", name, "10"] for i, name in enumerate(names)]
+
+    cohort = read_cohort(text_file(rows, encoding="cp1254"))
+
+    assert cohort.report.encoding in ("windows-1254", "latin-1")  # the same letters when no ğ, ı, ş, İ, Ğ or Ş
+    assert sorted(_names(cohort)) == sorted(names)
+
+
+@pytest.mark.parametrize(("encoding", "reported", "text"), [
+    ("cp1251", "windows-1251", "Крем для лица"), ("cp1253", "windows-1253", "Κρέμα προσώπου"),
+    ("cp1256", "windows-1256", "كريم للوجه"),
+])
+def test_other_scripts_keep_their_code_pages(encoding: str, reported: str, text: str) -> None:
+    rows = [["customer_id", "order_date", "product_name", "amount"], ["1", "2026-01-05", text, "10"],
+            ["2", "2026-01-06", f"{text} 2", "5"]]
+
+    cohort = read_cohort(text_file(rows, encoding=encoding))
+
+    assert cohort.report.encoding == reported
+    assert _names(cohort) == [text, f"{text} 2"]
+
+
 def test_utf8_sample_with_a_later_windows_1254_byte_is_read_as_windows_1254() -> None:
     head = text_file([["customer_id", "date", "product_id", "amount"]] +
                      [[f"C{i}", "2026-01-05", "P", "1"] for i in range(40_000)])
