@@ -138,6 +138,11 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
         encoding = bom_encoding(data) or single_byte_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
+    notes = []
+    if b"\r" in head and b"\n" not in head:  # lines ended by CR alone, as "CSV (Macintosh)" writes them
+        buffer = pa.py_buffer(buffer.to_pybytes().replace(b"\r", b"\n"))
+        head = head.replace(b"\r", b"\n")
+        notes.append("lines end in a carriage return alone (old Mac): read as lines")
     layout = detect_layout(decode_sample(head, "utf-8"), name)
     try:
         table, malformed = _parse(buffer, head, layout)
@@ -152,7 +157,6 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
             table, malformed = _parse(buffer, head, layout)
         except pa.ArrowInvalid as again:
             raise _parse_error(again, name) from None
-    notes = []
     if layout.header_row:
         notes.append(f"skipped {layout.header_row} line(s) above the header")
     log = _numbered(table.num_rows, malformed)

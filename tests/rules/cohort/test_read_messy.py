@@ -97,6 +97,20 @@ def test_utf8_sample_with_a_later_windows_1254_byte_is_read_as_windows_1254() ->
     assert cohort.customers["customer_id"].iloc[-1] == "CŞ"
 
 
+@pytest.mark.parametrize(("newline", "note"), [
+    ("\n", False), ("\r\n", False), ("\r", True),
+])
+def test_every_line_ending(newline: str, note: bool) -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["1", "2026-01-05", "P", "1,5"],
+                             ["2", "2026-01-06", "P", "3"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";", encoding="cp1254", newline=newline))
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 2)
+    assert cohort.history["total_spent"].tolist() == [1.5, 3.0]
+    assert ("lines end in a carriage return alone (old Mac): read as lines" in cohort.report.notes) is note
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_every_delimiter(delimiter: str) -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P,1", "1,5"],
