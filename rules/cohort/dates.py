@@ -27,6 +27,7 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 EXCEL_EPOCH_DAYS = -25569  # Excel's day 0 is 1899-12-30 (its serials count the non-existent 1900-02-29)
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 _SERIAL_RANGE = (10_000, 100_000)  # 1927 to 2173: five-digit serials only, so 20260212 is never one
+_BASIC_RANGE = (19_000_101, 21_001_231)  # YYYYMMDD from EARLIEST to LATEST
 
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -82,10 +83,12 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         return _typed_days(column)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-        return _serial_days(column, label)
+        return _numbered_days(column, label)
     sample = [value.strip() for value in sample_texts(column, 2000)]
     if sample and sum(1 for value in sample if _SERIAL.match(value)) * 10 >= len(sample) * 9:
-        return _serial_days(column, label)
+        serials = _numbered_days(column, label)
+        if not serials.bad.any():  # else some are dates in text among the serials: each distinct value is read
+            return serials
     quick = _iso_days(column, sample)
     if quick is not None:
         return quick
@@ -117,12 +120,22 @@ def _typed_days(column: pa.Array) -> Days:
     return Days(days, ok, present)
 
 
-def _serial_days(column: pa.Array, label: str) -> Days:
+def _numbered_days(column: pa.Array, label: str) -> Days:
+    """Days written as numbers: Excel serials (five digits), or YYYYMMDD (eight, as 20260212 in a number cell)."""
     numbers = to_numbers(column)
-    serial = np.floor(numbers.values)
-    ok = np.isfinite(serial) & (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1])
-    days = np.where(ok, serial, 0).astype(np.int64) + EXCEL_EPOCH_DAYS * ok
-    return Days(days.astype(np.int64), ok, numbers.present, None, [f"{label}: Excel serial day numbers"])
+    whole = np.floor(numbers.values)
+    serial = np.isfinite(whole) & (whole >= _SERIAL_RANGE[0]) & (whole < _SERIAL_RANGE[1])
+    days = np.where(serial, whole, 0).astype(np.int64) + EXCEL_EPOCH_DAYS * serial
+    ok = serial.copy()
+    basic = (numbers.values == whole) & (whole >= _BASIC_RANGE[0]) & (whole <= _BASIC_RANGE[1])
+    if basic.any():
+        distinct, codes = np.unique(whole[basic].astype(np.int64), return_inverse=True)
+        read = [_day_number(int(value) // 10_000, int(value) // 100 % 100, int(value) % 100) for value in distinct]
+        days[basic] = np.array([day for day, _ in read], dtype=np.int64)[codes]
+        ok[basic] = np.array([valid for _, valid in read], dtype=np.bool_)[codes]
+    notes = [f"{label}: {kind}" for kind, used in (("Excel serial day numbers", serial.any()),
+                                                   ("dates written as numbers YYYYMMDD", basic.any())) if used]
+    return Days(days, ok, numbers.present, None, notes or [f"{label}: Excel serial day numbers"])
 
 
 def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,7 +16,7 @@ from rules.cohort.model import Cohort
 from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
 from rules.cohort.read import read_cohort
 from rules.cohort.segment import segment_cohort
-from tests.rules.cohort.test_read_support import counts, customers, history, text_file
+from tests.rules.cohort.test_read_support import counts, customers, history, text_file, xlsx_bytes
 
 AS_OF = date(2026, 2, 12)
 TURKISH = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Ürün Adı", "Adet", "Birim Fiyat", "Şehir"],
@@ -198,6 +199,35 @@ def test_date_forms_and_the_day_month_order(dates: list[str], order: str | None,
         (expected[0], expected[-1])
     assert line["order_count"] == 3
     assert counts(cohort) == {}
+
+
+@pytest.mark.parametrize("container", ["parquet", "xlsx"])
+def test_dates_in_number_cells_as_yyyymmdd_or_excel_serials(container: str) -> None:
+    frame = pd.DataFrame({"customer_id": ["001", "002", "003"], "order_date": [20260105, 20260231, 46030],
+                          "product_id": ["P", "P", "P"], "amount": [10.0, 5.0, 7.0]})
+    if container == "parquet":
+        buffer = io.BytesIO()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
+        data = buffer.getvalue()
+    else:
+        data = xlsx_bytes(frame)
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"bad_date": 1}  # 31 February
+    assert cohort.report.rejected_by_reason["bad_date"].rows == [2]
+    assert [day.date().isoformat() for day in cohort.history["last_purchase"]] == ["2026-01-05", "2026-01-08"]
+    assert "order_date ('order_date'): dates written as numbers YYYYMMDD" in cohort.report.notes
+
+
+def test_a_text_date_among_excel_serials_is_read_too() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"]]
+    rows += [[str(i), "46030", "P", "1"] for i in range(20)] + [["99", "2026-01-05", "P", "1"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {}
+    assert cohort.history["last_purchase"].dt.date.astype(str).tolist() == ["2026-01-08"] * 20 + ["2026-01-05"]
 
 
 def test_ambiguous_day_month_order_is_day_first_with_a_warning_and_can_be_forced() -> None:
