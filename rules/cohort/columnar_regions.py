@@ -21,6 +21,7 @@ from rules.models.request import CUSTOMER_DATA
 from rules.reference import region_by_name
 from rules.regions import ResolvedRegion, resolve_region
 from rules.segments import num, unknown
+from rules.text import fold
 
 _SOURCE_WORDS = {"request": "the request", "reference": "the reference table",
                  "cohort": "this cohort's own median, as the region is not in the reference table"}
@@ -60,12 +61,15 @@ def cohort_medians(
     """Region code → the median avgBasket (rounded, as reported) of its customers with purchases.
 
     Only regions not in the reference table, and only positive medians (a median basket must be positive).
+    Spellings of one name ("Atlantis", "ATLANTIS") are one region, as they are for the reference regions.
     """
+    keys: dict[str, int] = {}
+    key_of = np.array([keys.setdefault(fold(name), len(keys)) for name in names] + [-1], dtype=np.int64)
     foreign = np.array([region_by_name(name) is None for name in names] + [False], dtype=np.bool_)
     chosen = np.flatnonzero(has_history & foreign[region_codes])
     if len(chosen) == 0:
         return {}
-    codes = region_codes[chosen]
+    codes = key_of[region_codes[chosen]]
     order = np.lexsort((avg_basket[chosen], codes))
     codes, values = codes[order], avg_basket[chosen][order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -73,7 +77,8 @@ def cohort_medians(
     low = values[starts + (sizes - 1) // 2]
     high = values[starts + sizes // 2]
     medians = (low + high) / 2.0
-    return {int(code): float(m) for code, m in zip(codes[starts], medians, strict=True) if m > 0}
+    by_key = {int(key): float(m) for key, m in zip(codes[starts], medians, strict=True) if m > 0}
+    return {code: by_key[int(key)] for code, key in enumerate(key_of[:-1]) if int(key) in by_key}
 
 
 def resolve_regions(

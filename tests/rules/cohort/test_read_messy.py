@@ -583,3 +583,14 @@ def test_a_customer_at_the_limit_is_kept() -> None:
 
     assert counts(cohort) == {}
     assert len(cohort.history) == 10_000
+
+
+def test_spellings_of_a_region_outside_the_reference_share_one_cohort_median() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "region"],
+                             ["1", "2026-01-05", "P", "10", "Atlantis"], ["2", "2026-01-05", "P", "30", "ATLANTIS"],
+                             ["3", "2026-01-05", "P", "100", " atlantis"]]
+
+    frame = segment_cohort(read_cohort(text_file(rows)), AS_OF)
+
+    assert frame["medianBasket"].tolist() == [30.0, 30.0, 30.0]
+    assert frame["medianBasketSource"].astype(str).tolist() == ["cohort"] * 3
