@@ -55,7 +55,8 @@ def read_history_file(
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     notes += [f"customer_id: {fixed}"] if fixed else []
     mark = decide_decimal_mark([table[used[c]] for c in ("total_quantity", "total_spent", "avg_days_between", "age",
-                                                         "total_orders") if c in used])
+                                                         "total_orders") if c in used],
+                               default="," if loaded.delimiter == ";" else ".")
     warnings += [mark.warning] if mark.warning else []
 
     def numbers(name: str) -> Numbers | None:

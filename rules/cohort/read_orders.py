@@ -45,7 +45,7 @@ def read_order_file(
         pending = {key: text_codes(key, as_id=key == "product_id") for key in ("product_id", "product_name",
                                                                                "category", "status")}
         mark = decide_decimal_mark([table[used[c]] for c in ("quantity", "amount", "unit_price", "age")
-                                    if c in used])
+                                    if c in used], default="," if loaded.delimiter == ";" else ".")
         warnings += [mark.warning] if mark.warning else []
         pending_numbers = {key: pool.submit(to_numbers, table[used[key]], mark.mark) if key in used else None
                            for key in ("quantity", "amount", "unit_price")}

@@ -31,8 +31,10 @@ SAMPLE_VALUES = 5000
 
 # Evidence for a decimal mark: one or two digits after it at the end (12,5 · 1.234,50), or a thousands group
 # before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
-_COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$")
-_DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$")
+# Two or more groups after the same mark (1.234.567) are thousands: evidence for the other mark.
+_COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$")
+_DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$|^[+-]?\d{1,3}(,\d{3}){2,}$")
+_EITHER_MARK = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")  # 1.250: 1.25 or 1250
 # What a number cell may hold besides the number: a currency sign or code before or after it, a sign before
 # that, white space; "(3,00)" and "3,00-" are negatives. Digits may be grouped in threes by the thousands
 # separator, a space or an apostrophe. Anything else (letters, a formula, "1/2", "1,2,3") is not a number.
@@ -130,9 +132,16 @@ class MarkDecision:
     mark: DecimalMark
     comma_evidence: int
     dot_evidence: int
+    undecided: str | None = None  # a value like 1.250 when nothing else tells which mark the file uses
 
     @property
     def warning(self) -> str | None:
+        if self.undecided is not None:
+            other = "." if self.mark == "," else ","
+            reading = "thousands" if self.undecided[-4] == other else "decimals"
+            return (f"no number tells which decimal mark the file uses, and values like {self.undecided} could be "
+                    f"either: {self.mark!r} was taken as the decimal mark ({self.undecided} read as {reading}"
+                    f"{', as ; separated files write numbers' if self.mark == ',' else ''})")
         if self.comma_evidence and self.dot_evidence:
             other = "." if self.mark == "," else ","
             return (f"numbers use both decimal marks ({self.comma_evidence} values look like 1,5 and "
@@ -142,8 +151,9 @@ class MarkDecision:
         return None
 
 
-def decide_decimal_mark(columns: list[AnyArray]) -> MarkDecision:
-    """The decimal mark of a file's number columns, from the evidence in their text (``.`` when there is none).
+def decide_decimal_mark(columns: list[AnyArray], default: DecimalMark = ".") -> MarkDecision:
+    """The decimal mark of a file's number columns, from the evidence in their text (``default`` when there is
+    none; a file separated by ``;`` usually writes decimal commas).
 
     Examples:
         >>> decide_decimal_mark([pa.array(["1.234,50", "12"])]).mark
@@ -152,6 +162,7 @@ def decide_decimal_mark(columns: list[AnyArray]) -> MarkDecision:
         '.'
     """
     comma = dot = 0
+    undecided: str | None = None
     for column in columns:
         if not _is_text(column.type):
             continue
@@ -159,6 +170,10 @@ def decide_decimal_mark(columns: list[AnyArray]) -> MarkDecision:
             value = text.strip()
             comma += bool(_COMMA_DECIMAL.search(value))
             dot += bool(_DOT_DECIMAL.search(value))
+            if undecided is None and _EITHER_MARK.match(value):
+                undecided = value
+    if comma == dot == 0:
+        return MarkDecision(default, 0, 0, undecided)
     return MarkDecision("," if comma > dot else ".", comma, dot)
 
 

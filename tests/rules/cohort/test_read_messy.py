@@ -144,6 +144,24 @@ def test_decimal_marks_and_thousands_separators(prices: list[str], mark: str, ex
     assert counts(cohort) == ({"return_without_purchase": 1} if min(expected) < 0 else {})
 
 
+@pytest.mark.parametrize(("delimiter", "amount", "mark", "spent", "warned"), [
+    (";", "1.250", ",", 1250.0, "(1.250 read as thousands, as ; separated files write numbers)"),
+    (",", "1.250", ".", 1.25, "(1.250 read as decimals)"),
+    (";", "1.234.567", ",", 1234567.0, None),
+    (",", "1,234,567", ".", 1234567.0, None),
+])
+def test_thousands_without_decimals(delimiter: str, amount: str, mark: str, spent: float, warned: str | None) -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["1", "05.01.2026", "P", amount],
+                             ["2", "13.01.2026", "P", "350"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=delimiter))
+
+    assert cohort.report.decimal_mark == mark
+    assert cohort.history["total_spent"].tolist() == [spent, 350.0]
+    undecided = [w for w in cohort.report.warnings if w.startswith("no number tells which decimal mark")]
+    assert [w.endswith(warned) for w in undecided] == ([True] if warned else [])
+
+
 @pytest.mark.parametrize("junk", ["abc12", "12abc", "=5", "@SUM(A1:A2)", "1/2", "1:2", "#1", "1 2", "1,2,3", "12,5",
                                   "5 adet", "12%", "-2+3"])
 def test_text_in_a_number_cell_is_rejected_never_read_as_its_digits(junk: str) -> None:
