@@ -35,7 +35,7 @@ class PerCustomer:
 
 def resolve(
     customer: IntArray, values: IntArray, present: BoolArray, rows: IntArray | None, customers: int,
-    label: str, describe: Callable[[int], str], customer_ids: pa.Array, warnings: list[str],
+    label: str, describe: Callable[[int], str], customer_ids: pa.Array, warnings: list[str], owner: str = "customer",
 ) -> PerCustomer:
     """One value per customer from per-row values.
 
@@ -50,6 +50,8 @@ def resolve(
         describe: a value as text, for warnings.
         customer_ids: customer code → id, for warnings.
         warnings: where the disagreement warning goes.
+        owner: what ``customer`` codes stand for, in the warning (the same resolution gives each product one
+            name).
     """
     low = np.full(customers, np.iinfo(np.int64).max)
     high = np.full(customers, np.iinfo(np.int64).min)
@@ -69,8 +71,8 @@ def resolve(
         example = int(winners["c"].iloc[0])
         others = tally.loc[(tally["c"] == example) & (tally["v"] != chosen[example]), "v"]
         warnings.append(
-            f"{label}: {int(disputed.sum())} customer(s) have more than one value; used the most frequent "
-            f"(on a tie, the last in the file), e.g. customer {customer_ids[example].as_py()}: "
+            f"{label}: {int(disputed.sum())} {owner}(s) have more than one value; used the most frequent "
+            f"(on a tie, the last in the file), e.g. {owner} {customer_ids[example].as_py()}: "
             f"{describe(int(chosen[example]))} over {', '.join(describe(int(v)) for v in others)}")
     return PerCustomer(chosen.astype(np.int64), known)
 

@@ -327,7 +327,7 @@ def _describe_products(lines: OrderLines, accepted: IntArray, line_product: IntA
         chosen = resolve(lines.product.codes, codes.codes, in_file & (codes.codes >= 0), None,
                          len(lines.product), f"{label} of a product",
                          describer(codes.values),
-                         lines.product.values, described.warnings)
+                         lines.product.values, described.warnings, owner="product")
         per_line = np.where(chosen.known[line_product], chosen.values[line_product], -1)
         setattr(described, label, _texts(codes.values, per_line))
     return described

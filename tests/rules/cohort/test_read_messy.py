@@ -612,3 +612,15 @@ def test_spellings_of_a_region_outside_the_reference_share_one_cohort_median() -
 
     assert frame["medianBasket"].tolist() == [30.0, 30.0, 30.0]
     assert frame["medianBasketSource"].astype(str).tolist() == ["cohort"] * 3
+
+
+def test_a_product_with_two_names_is_warned_about_as_a_product() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "product_name", "amount"],
+                             ["C1", "2026-01-05", "P1", "Krem", "10"], ["C2", "2026-01-06", "P1", "Krem", "10"],
+                             ["C3", "2026-01-07", "P1", "Cream", "10"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.history["product_name"].tolist() == ["Krem"] * 3
+    assert "product_name of a product: 1 product(s) have more than one value; used the most frequent (on a tie, the " \
+           "last in the file), e.g. product P1: 'Krem' over 'Cream'" in cohort.report.warnings
