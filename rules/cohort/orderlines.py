@@ -21,6 +21,7 @@ sorts each customer's few lines only (`rules.cohort.orderline_kernels`); nothing
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ DEFAULT_NON_PRODUCT_CODES: frozenset[str] = frozenset(fold(code) for code in (
     "HİZMET BEDELİ", "KAPIDA ÖDEME", "KAPIDA ÖDEME BEDELİ", "İNDİRİM", "İSKONTO", "KUPON", "KOMİSYON",
 ))
 CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
+# A status that says the cancellation did not happen ("İade Talebi Reddedildi", "Refund declined"), and the
+# words for what may be returned or not ("İadesiz Satış", "non-returnable") rather than what was.
+_NOT_CANCELLED_WORDS = ("redd", "reject", "declin", "denied", "fail")
+_WITHOUT = ("siz", "suz", "able", "lable")
 
 
 @dataclass(frozen=True)
@@ -248,8 +253,7 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
             notes.append("order ids like C536379 (C before a number) are cancellations of earlier purchases")
     cancelling_status = np.zeros(0, dtype=np.bool_)
     if lines.status is not None and len(lines.status):
-        words = [fold(str(value)) for value in lines.status.values.to_pylist()]
-        cancelling_status = np.array([any(word in text for word in CANCEL_WORDS) for text in words],
+        cancelling_status = np.array([cancelling(str(value)) for value in lines.status.values.to_pylist()],
                                      dtype=np.bool_)
     return ValueFlags(
         long_customer=long_values(lines.customer, MAX_ID), long_product=long_product,
@@ -257,6 +261,22 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
         np.zeros(0, dtype=np.bool_),
         excluded_product=excluded_product, excluded_name=excluded_name, cancelling_order=cancelling_order,
         cancelling_status=cancelling_status)
+
+
+def cancelling(status: str) -> bool:
+    """Whether an order status says the line was cancelled or returned: one of its words starts with a
+    `CANCEL_WORDS` stem (İptal Edildi, Returned, Cancelled), not as "without" or "-able" (İadesiz, Returnable),
+    and no word says the cancellation was refused.
+
+    Examples:
+        >>> [cancelling(s) for s in ("İade Edildi", "Cancelled", "İadesiz Satış", "Refund declined", "Returnable")]
+        [True, True, False, False, False]
+    """
+    words = re.findall(r"[a-z]+", fold(status))
+    if any(word.startswith(_NOT_CANCELLED_WORDS) for word in words):
+        return False
+    return any(word.startswith(stem) and not word[len(stem):].startswith(_WITHOUT)
+               for word in words for stem in CANCEL_WORDS)
 
 
 def _share(codes: IntArray, flags: np.ndarray) -> float:

@@ -341,6 +341,21 @@ def test_status_column_cancelled_lines_and_returned_lines() -> None:
     assert cohort.report.rejected_by_reason["cancelled_order"].rows == [2, 4]
 
 
+@pytest.mark.parametrize(("status", "cancelled"), [
+    ("İptal Edildi", True), ("İADE", True), ("Kısmi İade", True), ("Returned", True), ("Canceled by customer", True),
+    ("Refunded", True), ("Tamamlandı", False), ("İadesiz Satış", False), ("İade Talebi Reddedildi", False),
+    ("Refund declined", False), ("Non-returnable", False), ("Teslim Edildi", False),
+])
+def test_a_status_cancels_a_positive_line_only_when_it_says_so(status: str, cancelled: bool) -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "status"],
+                             ["A", "2026-01-05", "P1", "10", "Tamamlandı"], ["A", "2026-01-06", "P2", "5", status]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == ({"cancelled_order": 1} if cancelled else {})
+    assert cohort.history["product_id"].tolist() == (["P1"] if cancelled else ["P1", "P2"])
+
+
 def test_rows_without_customer_id_are_rejected_and_counted() -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P", "1"],
             [None, "2026-01-05", "P", "1"], ["  ", "2026-01-06", "P", "2"]]
