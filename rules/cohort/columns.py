@@ -107,6 +107,19 @@ class Columns:
         return canonical in self.used
 
 
+def header_index(rows: Sequence[Sequence[str]], width: int) -> int:
+    """Which of a file's first rows is the header: the one with the most recognised column names (two at
+    least), else the first with at least half of its ``width`` fields filled (a title line, or a
+    "Report date;12.02.2026;;" line, exported above the table has most of them empty)."""
+    recognised = [sum(1 for cell in row if name_key(cell) in _BY_KEY) for row in rows]
+    if recognised and max(recognised) >= 2:
+        return recognised.index(max(recognised))
+    for index, row in enumerate(rows):
+        if sum(1 for cell in row if cell.strip()) * 2 >= width:
+            return index
+    return 0
+
+
 def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None = None) -> Columns:
     """Which column is which: the explicit mapping first, the recognised header names for the rest.
 

@@ -14,6 +14,7 @@ from typing import Any
 import openpyxl
 import pyarrow as pa
 
+from rules.cohort.columns import header_index
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
 from rules.errors import InvalidInput, Problem
 
@@ -39,11 +40,11 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
     width = max(len(row) for row in rows)
-    header_index = _header_index(rows, width)
-    if header_index:
-        notes.append(f"skipped {header_index} row(s) above the header")
-    header = [_header_cell(v) for v in rows[header_index]] + [""] * (width - len(rows[header_index]))
-    body = rows[header_index + 1:]
+    first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width)
+    if first:
+        notes.append(f"skipped {first} row(s) above the header")
+    header = [_header_cell(v) for v in rows[first]] + [""] * (width - len(rows[first]))
+    body = rows[first + 1:]
     columns = [column_from_values([row[i] if i < len(row) else None for row in body]) for i in range(width)]
     return pa.table(columns, names=unique_names(header)), notes
 
@@ -76,13 +77,6 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
         return workbook[sheet]
     raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
                                 sheet)])
-
-
-def _header_index(rows: Sequence[Sequence[Any]], width: int) -> int:
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(1 for v in row if _filled(v)) * 2 >= width:
-            return index
-    return 0
 
 
 def _filled(value: Any) -> bool:

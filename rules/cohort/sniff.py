@@ -16,6 +16,7 @@ from typing import Literal
 
 import charset_normalizer
 
+from rules.cohort.columns import header_index
 from rules.errors import InvalidInput, Problem
 
 FileKind = Literal["delimited", "json", "xlsx", "parquet"]
@@ -164,12 +165,7 @@ def detect_layout(text: str, name: str | None = None) -> TextLayout:
     if best is None:
         raise InvalidInput([Problem("file", "the file has no rows", name)])
     usual = best[1]
-    header_row = 0
-    for index, row in enumerate(chosen_rows[:HEADER_SEARCH_ROWS]):
-        # A title line exported from a spreadsheet may have the usual number of fields, but most of them empty.
-        if sum(1 for cell in row if cell.strip()) * 2 >= usual:
-            header_row = index
-            break
+    header_row = header_index(chosen_rows[:HEADER_SEARCH_ROWS], usual)
     quoted_newlines = any("\n" in cell or "\r" in cell for row in chosen_rows for cell in row)
     return TextLayout(chosen, header_row, chosen_rows[header_row], chosen_ends[header_row], quoted_newlines)
 

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -456,6 +457,34 @@ def test_conflicting_attributes_take_the_most_frequent_then_the_last_and_warn() 
         "e.g. customer A: 'Bursa' over 'İzmir'",
         "age: 2 customer(s) have more than one value; used the most frequent (on a tie, the last in the file), "
         "e.g. customer A: 31 over 30"]
+
+
+@pytest.mark.parametrize("above", ["Rapor Tarihi;12.02.2026;;\n", "Satış Raporu;Ocak;2026;Şube 4\n\n",
+                                   "Şube;Kadıköy;Kasa;3\nTarih aralığı;01.01.2026;31.01.2026;\n"])
+def test_lines_above_the_header_with_filled_cells(above: str) -> None:
+    data = (above + "Müşteri No;Tarih;Ürün Kodu;Tutar\nA;05.01.2026;P;10\nB;06.01.2026;P;5\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_rejected) == (2, 0)
+    assert cohort.report.notes[0] == f"skipped {above.count(chr(10))} line(s) above the header"
+    assert cohort.history["total_spent"].tolist() == [10.0, 5.0]
+
+
+def test_a_report_line_above_the_header_of_a_sheet() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in [["Rapor Tarihi", "12.02.2026"], ["customer_id", "order_date", "product_id", "amount"],
+                ["A", "05.01.2026", "P", 10]]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert cohort.report.notes[0] == "skipped 1 row(s) above the header"
+    assert cohort.history["total_spent"].tolist() == [10.0]
 
 
 def test_title_lines_above_the_header_and_rows_with_the_wrong_number_of_fields() -> None:
