@@ -369,5 +369,6 @@ def _trend_reason(region: ResolvedRegion) -> Reason:
 
 def _region_warnings(region: ResolvedRegion) -> tuple[str, ...]:
     if region.median_basket is None:
-        return (f"region unresolved or without a median basket ({region.how}): valueSegment is unknown",)
+        # Regular customers' valueSegment is then unknown; new customers' is the seed default anyway.
+        return (f"region unresolved or without a median basket ({region.how}): no median for valueSegment",)
     return ()

@@ -136,6 +136,6 @@ def _table(group: IntArray, resolved: list[ResolvedRegion]) -> RegionTable:
             for r in resolved
         ]),
         warning=texts([None if r.median_basket is not None else
-                       f"region unresolved or without a median basket ({r.how}): valueSegment is unknown"
+                       f"region unresolved or without a median basket ({r.how}): no median for valueSegment"
                        for r in resolved]),
     )

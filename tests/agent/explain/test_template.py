@@ -127,7 +127,7 @@ def test_undecided_segments_overdue_regulars_and_warnings_en() -> None:
         "- Remind them of their overdue regulars: VFX Pro Camera Ready Foundation (P-1001).",
         "",
         "### Data warnings",
-        "- region unresolved or without a median basket (region object of the request): valueSegment is unknown",
+        "- region unresolved or without a median basket (region object of the request): no median for valueSegment",
     ]
 
 

@@ -426,7 +426,7 @@ def test_customers_without_age_gender_or_signup_are_unknown_and_the_engine_says_
     assert (analysis.age_segment, analysis.reasons["ageSegment"].basis) == (None, "unknown")
     assert analysis.warnings == (
         "region unresolved or without a median basket (no region object, region name or known city): "
-        "valueSegment is unknown",
+        "no median for valueSegment",
         "registeredAt is missing: membership counted from the first purchase 2026-01-05")
 
 

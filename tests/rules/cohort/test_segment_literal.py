@@ -401,7 +401,7 @@ EXPECTED = [
         "medianBasketSource": None,
         "warnings": [
             "region unresolved or without a median basket (no region object, region name or known city): "
-            "valueSegment is unknown"
+            "no median for valueSegment"
         ],
         "ageSegmentReason": "Yetişkin: age 40 in 36–50",
         "ageSegmentBasis": "rule",
