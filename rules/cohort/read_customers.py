@@ -95,6 +95,8 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     if disagreements:
         warnings.append("the customers file and the main file disagree on " + ", ".join(disagreements) +
                         " customer(s); the customers file's values are used")
+    if len(main_ids) and len(extra_ids) and not matched.any():
+        warnings.append(_no_id_in_common(main_ids, extra_ids))
     seen = np.zeros(len(extra_ids), dtype=np.bool_)
     seen[position[matched]] = True
     newcomers = np.flatnonzero(~seen)
@@ -102,6 +104,18 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
         warnings.append(f"{len(newcomers)} customer(s) of the customers file have no rows in the main file; "
                         "they are in the cohort as customers without purchases")
     return _concat(merged, extra.take(newcomers))
+
+
+def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
+    """Why no customer got the customers file's attributes: the ids differ, and how (leading zeros, say)."""
+    said = (f"no customer id of the main file is in the customers file (the main file has ids like "
+            f"{main_ids[0].as_py()!r}, the customers file like {extra_ids[0].as_py()!r}), so no customer got its "
+            "attributes")
+    unpadded = pc.utf8_ltrim(extra_ids.cast(pa.string()), "0")
+    if pc.any(pc.is_in(pc.utf8_ltrim(main_ids.cast(pa.string()), "0"), value_set=unpadded)).as_py():
+        said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "
+                 "spreadsheet reads such ids as numbers)")
+    return said
 
 
 def _concat(first: CustomerColumns, second: CustomerColumns) -> CustomerColumns:

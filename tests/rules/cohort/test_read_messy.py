@@ -668,3 +668,21 @@ def test_a_product_with_two_names_is_warned_about_as_a_product() -> None:
     assert cohort.history["product_name"].tolist() == ["Krem"] * 3
     assert "product_name of a product: 1 product(s) have more than one value; used the most frequent (on a tie, the " \
            "last in the file), e.g. product P1: 'Krem' over 'Cream'" in cohort.report.warnings
+
+
+@pytest.mark.parametrize(("ids", "zeros"), [(["1", "2"], True), (["K1", "K2"], False)])
+def test_a_customers_file_whose_ids_match_none_is_a_warning_that_says_how_they_differ(ids: list[str],
+                                                                                     zeros: bool) -> None:
+    orders = text_file([["customer_id", "order_date", "product_id", "amount"], ["001", "2026-01-05", "P", "1"],
+                        ["002", "2026-01-06", "P", "3"]])
+    attributes = text_file([["customer_id", "age"], [ids[0], "30"], [ids[1], "40"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    said = (f"no customer id of the main file is in the customers file (the main file has ids like '001', the "
+            f"customers file like {ids[0]!r}), so no customer got its attributes")
+    if zeros:
+        said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "
+                 "spreadsheet reads such ids as numbers)")
+    assert said in cohort.report.warnings
+    assert cohort.customers["age"].isna()[:2].all()
