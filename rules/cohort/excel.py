@@ -7,6 +7,7 @@ Whole-number cells become integers, date cells become timestamps, and a column m
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -30,7 +31,8 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         worksheet = _sheet(workbook, sheet)
-        rows = [row for row in worksheet.iter_rows(values_only=True) if any(_filled(v) for v in row)]
+        padded = _zero_padded(worksheet)
+        rows = [_padded(row, padded) for row in worksheet.iter_rows(values_only=True) if any(_filled(v) for v in row)]
         names = list(workbook.sheetnames)
     finally:
         workbook.close()
@@ -44,6 +46,8 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     if first:
         notes.append(f"skipped {first} row(s) above the header")
     header = [_header_cell(v) for v in rows[first]] + [""] * (width - len(rows[first]))
+    notes += [f"{header[index] or f'column {index + 1}'}: numbers shown with leading zeros ({'0' * size}) are read "
+              "as shown" for index, size in sorted(padded.items()) if index < width]
     body = rows[first + 1:]
     columns = [column_from_values([row[i] if i < len(row) else None for row in body]) for i in range(width)]
     return pa.table(columns, names=unique_names(header)), notes
@@ -67,6 +71,9 @@ def column_from_values(values: Sequence[Any]) -> pa.Array:
     return pa.array([_as_text(v) for v in cleaned], pa.string())
 
 
+_ZEROS = re.compile(r"0{2,}")
+
+
 def _sheet(workbook: Any, sheet: str | int | None) -> Any:
     names = list(workbook.sheetnames)
     if sheet is None:
@@ -77,6 +84,26 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
         return workbook[sheet]
     raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
                                 sheet)])
+
+
+def _zero_padded(worksheet: Any) -> dict[int, int]:
+    """Columns whose whole numbers are shown with leading zeros (number format ``00000``, as ERPs export
+    customer numbers): column index → width, from the cells of the first rows."""
+    widths: dict[int, int] = {}
+    for row in worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS + 50):
+        for index, cell in enumerate(row):
+            number_format = getattr(cell, "number_format", None)
+            if isinstance(cell.value, int) and isinstance(number_format, str) and _ZEROS.fullmatch(number_format):
+                widths[index] = len(number_format)
+    return widths
+
+
+def _padded(row: Sequence[Any], widths: dict[int, int]) -> Sequence[Any]:
+    """The row with its zero-padded numbers as the text the sheet shows (``12`` as ``00012``)."""
+    if not widths:
+        return row
+    return tuple(str(value).zfill(widths[index]) if index in widths and isinstance(value, int)
+                 and not isinstance(value, bool) and value >= 0 else value for index, value in enumerate(row))
 
 
 def _filled(value: Any) -> bool:

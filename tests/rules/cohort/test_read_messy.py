@@ -686,3 +686,21 @@ def test_a_customers_file_whose_ids_match_none_is_a_warning_that_says_how_they_d
                  "spreadsheet reads such ids as numbers)")
     assert said in cohort.report.warnings
     assert cohort.customers["age"].isna()[:2].all()
+
+
+def test_numbers_a_sheet_shows_with_leading_zeros_keep_them() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Müşteri No", "Tarih", "Ürün Kodu", "Tutar"])
+    for number, amount in [(12, 10), (7, 5), (12, 1)]:
+        sheet.append([number, "05.01.2026", "P", amount])
+        sheet.cell(row=sheet.max_row, column=1).number_format = "00000"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert cohort.customers["customer_id"].tolist() == ["00007", "00012"]
+    assert "Müşteri No: numbers shown with leading zeros (00000) are read as shown" in cohort.report.notes
+    assert cohort.history["total_spent"].tolist() == [5.0, 11.0]
