@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.compiled import kernel
-from rules.cohort.values import AnyArray, BoolArray, Codes, IntArray, Numbers, encode, encode_text
+from rules.cohort.values import AnyArray, BoolArray, Codes, IntArray, Numbers, encode, encode_text, shown
 from rules.text import fold
 
 MAX_AGE = 120
@@ -72,7 +72,7 @@ def resolve(
         others = tally.loc[(tally["c"] == example) & (tally["v"] != chosen[example]), "v"]
         warnings.append(
             f"{label}: {int(disputed.sum())} {owner}(s) have more than one value; used the most frequent "
-            f"(on a tie, the last in the file), e.g. {owner} {customer_ids[example].as_py()}: "
+            f"(on a tie, the last in the file), e.g. {owner} {shown(customer_ids[example].as_py())}: "
             f"{describe(int(chosen[example]))} over {', '.join(describe(int(v)) for v in others)}")
     return PerCustomer(chosen.astype(np.int64), known)
 

@@ -120,18 +120,22 @@ def header_index(rows: Sequence[Sequence[str]], width: int) -> int:
     return 0
 
 
-def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None = None) -> Columns:
+def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None = None, *,
+              allowed: Sequence[str] = CANONICAL, label: str = "mapping", file_label: str = "the file") -> Columns:
     """Which column is which: the explicit mapping first, the recognised header names for the rest.
 
     Args:
         columns: the file's column names.
         mapping: canonical name → column name. A column given as None or "" turns that canonical name off
             (e.g. ``{"region": None}`` keeps a ``Country`` column from being read as the region).
+        allowed, label, file_label: the canonical names the mapping may use, and how problems name the
+            mapping and the file (a customers file takes its id and the attributes only).
 
     Raises:
-        InvalidInput: the mapping names an unknown canonical name or a column the file does not have.
+        InvalidInput: the mapping names an unknown canonical name, the same column twice, or a column the file
+            does not have.
     """
-    explicit = resolve_mapping(columns, mapping or {})
+    explicit = resolve_mapping(columns, mapping or {}, allowed=allowed, label=label, file_label=file_label)
     taken = {column for column in explicit.values() if column is not None}
     best: dict[str, tuple[int, int, str]] = {}
     notes: list[str] = []
@@ -156,13 +160,16 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
     return Columns(ordered, unused, notes)
 
 
-def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None]) -> dict[str, str | None]:
+def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *,
+                    allowed: Sequence[str] = CANONICAL, label: str = "mapping", file_label: str = "the file",
+                    ) -> dict[str, str | None]:
     """An explicit mapping checked against the file: canonical name → the file's exact column name (or None).
 
     A mapped name matches the file's column exactly, else by `name_key` when that is unambiguous.
 
     Raises:
-        InvalidInput: every unknown canonical name and every column the file does not have, each located.
+        InvalidInput: every unknown canonical name, every column the file does not have and every column
+            mapped twice, each located.
     """
     problems: list[Problem] = []
     resolved: dict[str, str | None] = {}
@@ -170,11 +177,12 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None]) -
     for column in columns:
         by_key.setdefault(name_key(column), []).append(column)
     for canonical, wanted in mapping.items():
-        if canonical not in SYNONYMS:
-            problems.append(Problem(f"mapping.{canonical}", f"unknown name; the names are: {', '.join(CANONICAL)}",
+        if canonical not in allowed:
+            problems.append(Problem(f"{label}.{canonical}", f"unknown name; the names are: {', '.join(allowed)}",
                                     canonical))
-            continue
-        if wanted is None or wanted == "":
+        elif wanted is not None and not isinstance(wanted, str):
+            problems.append(Problem(f"{label}.{canonical}", "must be a column name or None", repr(wanted)))
+        elif wanted is None or wanted == "":
             resolved[canonical] = None
         elif wanted in columns:
             resolved[canonical] = wanted
@@ -182,14 +190,20 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None]) -
             resolved[canonical] = by_key[name_key(wanted)][0]
         else:
             problems.append(Problem(
-                f"mapping.{canonical}",
-                f"column {wanted!r} is not in the file; its columns are: {', '.join(columns)}", wanted))
+                f"{label}.{canonical}",
+                f"column {wanted!r} is not in {file_label}; its columns are: {', '.join(columns)}", wanted))
+    for column in {c for c in resolved.values() if c is not None}:
+        names = [canonical for canonical, chosen in resolved.items() if chosen == column]
+        if len(names) > 1:
+            problems.append(Problem(f"{label}.{names[1]}", f"column {column!r} is already mapped to {names[0]}",
+                                    column))
     if problems:
         raise InvalidInput(problems)
     return resolved
 
 
-def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label: str = "the file") -> str:
+def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label: str = "the file",
+                        mapping_name: str = "mapping") -> str:
     """The customer id column.
 
     Raises:
@@ -201,6 +215,6 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
-        f"{', '.join(all_columns)}. Name it with mapping={{'customer_id': '<column>'}} (on the command line: "
+        f"{', '.join(all_columns)}. Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: "
         "--map customer_id=<column>)",
         list(all_columns))])

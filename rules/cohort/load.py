@@ -44,6 +44,7 @@ Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 
 NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
 BLOCK_BYTES = 8 << 20
+_RECORD_TEXT_LIMIT = 2000  # of a malformed JSON record kept as its text
 FEW_VALUES = ("product_id", "product_name", "category", "city", "region", "gender", "status")
 _UTF8 = ("utf-8", "utf-8-sig")
 _ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp1254": "windows-1254", "cp1252": "windows-1252",
@@ -124,7 +125,9 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
             table = pq.read_table(pa.BufferReader(buffer))
         except (pa.ArrowInvalid, OSError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
-        return Loaded(table, RowLog.for_rows(table.num_rows), kind)
+        dropped: list[str] = []
+        table = _without_nested(table, dropped)
+        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=dropped)
     if kind == "json":
         return _load_json(buffer.to_pybytes(), name)
     return _load_delimited(buffer, head, name)
@@ -224,29 +227,76 @@ def _parse_error(error: pa.ArrowInvalid, name: str | None) -> InvalidInput:
 
 def _load_json(data: bytes, name: str | None) -> Loaded:
     encoding = bom_encoding(data) or detect_encoding(data)
+    encoding_name = _ENCODING_NAMES.get(encoding, encoding)
     text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
+    malformed: list[Malformed] = []
     try:
         content = json.loads(text)
     except json.JSONDecodeError as error:
         if error.msg != "Extra data":
             raise InvalidInput([Problem("file", f"not valid JSON: {error.msg} at line {error.lineno} "
                                                 f"column {error.colno}", name)]) from None
-        table = pjson.read_json(pa.BufferReader(text.encode("utf-8")))  # JSON Lines: one record per line
-        return Loaded(table, RowLog.for_rows(table.num_rows), "json", _ENCODING_NAMES.get(encoding, encoding))
+        quick = _json_lines_table(text)  # JSON Lines: one record per line
+        if quick is not None:
+            notes: list[str] = []
+            table = _without_nested(quick, notes)
+            return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name, notes=notes)
+        content, malformed = _json_lines(text)
     wrapped = isinstance(content, dict) and isinstance(content.get("customers"), list)
     if wrapped:
         content = content["customers"]
     if not isinstance(content, list):
         raise InvalidInput([Problem("file", "JSON must be a list of customers or records, or "
                                             '{"customers": [...]}', type(content).__name__)])
-    encoding_name = _ENCODING_NAMES.get(encoding, encoding)
-    if wrapped or not content or any(isinstance(item, dict) and "productHistory" in item for item in content) or \
-            not all(isinstance(item, dict) for item in content):
-        return Loaded(pa.table({}), RowLog.for_rows(len(content)), "json", encoding_name, records=content)
+    if wrapped or not content or any(isinstance(item, dict) and "productHistory" in item for item in content):
+        return Loaded(pa.table({}), _numbered(len(content), malformed), "json", encoding_name, records=content)
+    # Records of order lines (or customers): an item that is not an object is a malformed row.
+    records: list[dict[str, Any]] = []
+    for number, item in enumerate(content, start=1):
+        if isinstance(item, dict):
+            records.append(item)
+        else:
+            malformed.append(Malformed(number, json.dumps(item, ensure_ascii=False)[:_RECORD_TEXT_LIMIT]))
     names: dict[str, None] = {}
-    for record in content:
+    for record in records:
         names.update(dict.fromkeys(record))
-    table = pa.table({key: column_from_values([record.get(key) for record in content]) for key in names})
+    table = pa.table({key: column_from_values([record.get(key) for record in records]) for key in names})
     if not names:
-        table = pa.table({"customer_id": pa.nulls(len(content), pa.string())})
-    return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name)
+        table = pa.table({"customer_id": pa.nulls(len(records), pa.string())})
+    malformed.sort(key=lambda row: row.row)
+    return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name)
+
+
+def _json_lines_table(text: str) -> pa.Table | None:
+    """Order-line records read by Arrow's JSON reader; None when Arrow cannot read them (a broken line, a value
+    whose type changes from line to line) or when they are the seed's customers (with productHistory)."""
+    first = text.lstrip().split("\n", 1)[0]
+    try:
+        if "productHistory" in json.loads(first):
+            return None
+        return pjson.read_json(pa.BufferReader(text.encode("utf-8")))
+    except (json.JSONDecodeError, TypeError, pa.ArrowInvalid):
+        return None
+
+
+def _json_lines(text: str) -> tuple[list[Any], list[Malformed]]:
+    """JSON Lines read line by line: the records, and the lines that are not JSON (numbered among the records;
+    blank lines are not rows)."""
+    records: list[Any] = []
+    malformed: list[Malformed] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            malformed.append(Malformed(len(records) + len(malformed) + 1, line[:_RECORD_TEXT_LIMIT]))
+    return records, malformed
+
+
+def _without_nested(table: pa.Table, notes: list[str]) -> pa.Table:
+    """The table without its nested columns (lists, records, maps): no canonical field is one, and a rejected
+    row's original values must be writable as text."""
+    nested = [field for field in table.schema if pa.types.is_nested(field.type)]
+    notes += [f"column {field.name!r} holds lists or records ({field.type}): not read" for field in nested]
+    return table.drop_columns([field.name for field in nested]) if nested else table

@@ -18,7 +18,7 @@ from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, Codes, DecimalMark, IntArray, describer, to_numbers
+from rules.cohort.values import BoolArray, Codes, DecimalMark, IntArray, describer, shown, to_numbers
 
 
 @dataclass
@@ -105,7 +105,7 @@ def customers_kept(customer: Codes, accepted: BoolArray, warnings: list[str]) ->
     _mark_customers(customer.codes, accepted, kept, seen)
     lost = np.flatnonzero(seen & ~kept)
     if len(lost):
-        example = customer.values[int(lost[0])].as_py() if len(customer.values) else None
+        example = shown(customer.values[int(lost[0])].as_py()) if len(customer.values) else None
         warnings.append(f"{len(lost)} customer(s) have only rejected rows and are not in the cohort "
                         f"(e.g. {example})")
     return np.flatnonzero(kept)

@@ -21,7 +21,7 @@ from rules.cohort.orderlines import MAX_ID, reject_duplicates
 from rules.cohort.parts import collect_attributes
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, decide_decimal_mark, encode_text, longer_than
+from rules.cohort.values import BoolArray, decide_decimal_mark, encode_text, longer_than, shown
 
 
 def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -40,8 +40,9 @@ def read_customers_file(
         InvalidInput: the file has no customer id column, or the mapping names a column it does not have.
     """
     table, log = loaded.table, loaded.log
-    columns = recognise(table.column_names, mapping)
-    require_customer_id(columns, table.column_names, "the customers file")
+    columns = recognise(table.column_names, mapping, allowed=("customer_id", *ATTRIBUTES),
+                        label="customers_mapping", file_label="the customers file")
+    require_customer_id(columns, table.column_names, "the customers file", "customers_mapping")
     used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
     warnings = list(loaded.warnings)
@@ -69,6 +70,9 @@ def read_customers_file(
 def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: list[str]) -> CustomerColumns:
     """The main file's customers with the customers file's attributes; the file's other customers appended."""
     main_ids, extra_ids = main.customer_id, extra.customer_id
+    if len(extra_ids) == 0:
+        warnings.append("the customers file has no accepted rows: no customer got attributes from it")
+        return main
     where = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(zero_copy_only=False)
     matched: BoolArray = where >= 0
     position = np.maximum(where, 0).astype(np.int64)
@@ -109,8 +113,8 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
 def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
     """Why no customer got the customers file's attributes: the ids differ, and how (leading zeros, say)."""
     said = (f"no customer id of the main file is in the customers file (the main file has ids like "
-            f"{main_ids[0].as_py()!r}, the customers file like {extra_ids[0].as_py()!r}), so no customer got its "
-            "attributes")
+            f"{shown(main_ids[0].as_py())!r}, the customers file like {shown(extra_ids[0].as_py())!r}), so no "
+            "customer got its attributes")
     unpadded = pc.utf8_ltrim(extra_ids.cast(pa.string()), "0")
     if pc.any(pc.is_in(pc.utf8_ltrim(main_ids.cast(pa.string()), "0"), value_set=unpadded)).as_py():
         said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "

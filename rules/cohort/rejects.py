@@ -28,7 +28,8 @@ EXAMPLES = 3
 
 # Reason code → what it means, for the report and the README. The order is the order checks run in.
 REASONS: dict[str, str] = {
-    "malformed_row": "the row has a different number of fields than the header",
+    "malformed_row": "the row cannot be read: a different number of fields than the header, or a JSON line that is "
+                     "not a record",
     "missing_customer_id": "the row has no customer id",
     "bad_customer_id": "the customer id is longer than 128 characters",
     "invalid_customer": "the customer object breaks the request contract",

@@ -388,6 +388,21 @@ def describer(texts: pa.Array) -> Callable[[int], str]:
     """A function that shows the text of a code, for warnings."""
 
     def describe(code: int) -> str:
-        return repr(texts[code].as_py())
+        return repr(shown(texts[code].as_py()))
 
     return describe
+
+
+SHOWN_CHARACTERS = 60
+
+
+def shown(value: object) -> object:
+    """A value as a message quotes it: text cut to `SHOWN_CHARACTERS` (an id may be a pasted paragraph).
+
+    Examples:
+        >>> shown("C-1"), shown("x" * 100)[-3:], shown(7)
+        ('C-1', 'xx…', 7)
+    """
+    if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
+        return value[:SHOWN_CHARACTERS - 1] + "…"
+    return value

@@ -104,3 +104,25 @@ def test_unreadable_files_are_clear_errors() -> None:
         read_cohort(b'[{"customerId": ')
     with pytest.raises(InvalidInput, match="cannot read the file"):
         read_cohort("/nonexistent/orders.csv")
+
+
+@pytest.mark.parametrize(("mapping", "customers_mapping", "problem"), [
+    ({"customer_id": 5}, None, ("mapping.customer_id", "must be a column name or None", "5")),
+    ({"amount": "Betrag", "unit_price": "Betrag"}, None,
+     ("mapping.unit_price", "column 'Betrag' is already mapped to amount", "Betrag")),
+    (None, {"amount": "Yaş"}, ("customers_mapping.amount", "unknown name; the names are: customer_id, city, region, "
+                                                            "age, gender, registered_at", "amount")),
+    (None, {"customer_id": "Nope"}, ("customers_mapping.customer_id", "column 'Nope' is not in the customers file; "
+                                                                      "its columns are: Kod, Yaş", "Nope")),
+])
+def test_mappings_that_cannot_be_followed_are_refused(mapping: Any, customers_mapping: Any,
+                                                      problem: tuple[str, str, str]) -> None:
+    orders = text_file([["customer_id", "order_date", "amount", "product_id", "Betrag"],
+                        ["C1", "2025-06-01", "5", "P1", "5"]])
+    attributes = text_file([["Kod", "Yaş"], ["C1", "30"]])
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(orders, mapping=mapping, customers=attributes, customers_mapping=customers_mapping)
+
+    found = raised.value.problems[0]
+    assert (found.loc, found.msg, found.input) == problem

@@ -298,3 +298,52 @@ def test_an_export_of_nobody_is_an_empty_cohort(data: bytes, file_format: str) -
 
     assert (cohort.report.format, cohort.report.rows_read, cohort.report.customers) == (file_format, 0, 0)
     assert_tables(cohort, customers([]), history([]))
+
+
+LINE = {"customer_id": "C1", "order_date": "2025-06-01", "amount": 5, "product_id": "P1"}
+
+
+def test_nested_columns_of_parquet_and_json_lines_are_left_out_with_a_note() -> None:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"customer_id": ["C1"], "order_date": [date(2025, 6, 1)], "amount": [5.0],
+                             "product_id": ["P1"], "tags": [[1, 2]]}), buffer)
+    lines = "\n".join(json.dumps(LINE | {"customer_id": who, "extra": {"a": 1}}) for who in ("C1", "C2"))
+
+    for data, kind in [(buffer.getvalue(), "list<element: int64>"), (lines.encode(), "struct<a: int64>")]:
+        cohort = read_cohort(data)
+        name = "tags" if kind.startswith("list") else "extra"
+        assert f"column {name!r} holds lists or records ({kind}): not read" in cohort.report.notes
+        assert cohort.report.rows_rejected == 0
+        assert cohort.history["total_spent"].sum() > 0
+
+
+def test_json_lines_with_a_broken_line_or_changing_types_are_read_line_by_line() -> None:
+    broken = json.dumps(LINE) + "\n{oops\n" + json.dumps(LINE | {"customer_id": "C2"}) + "\n"
+    changing = json.dumps(LINE) + "\n" + json.dumps(LINE | {"customer_id": 2}) + "\n"
+
+    cohort = read_cohort(broken.encode())
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (3, 2)
+    assert cohort.report.rejected_by_reason["malformed_row"].model_dump(include={"rows", "examples"}) == {
+        "rows": [2], "examples": [{"text": "{oops"}]}
+    assert read_cohort(changing.encode()).customers["customer_id"].tolist() == ["C1", "2"]
+
+
+def test_the_seed_customers_as_json_lines() -> None:
+    seed = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))
+
+    cohort = read_cohort("\n".join(json.dumps(customer) for customer in seed).encode())
+
+    assert cohort.report.format == "seed_json"
+    assert cohort.report.rows_accepted == len(seed)
+
+
+def test_an_item_that_is_not_a_record_in_a_json_array_is_a_malformed_row() -> None:
+    rows = [LINE, LINE | {"customer_id": "C2", "amount": 12}, None, [1]]
+
+    cohort = read_cohort(json.dumps(rows).encode())
+
+    assert cohort.report.format == "order_lines"
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (4, 2)
+    assert cohort.report.rejected_by_reason["malformed_row"].model_dump(include={"rows", "examples"}) == {
+        "rows": [3, 4], "examples": [{"text": "null"}, {"text": "[1]"}]}
+    assert cohort.history["total_spent"].tolist() == [5.0, 12.0]

@@ -497,7 +497,8 @@ def test_title_lines_above_the_header_and_rows_with_the_wrong_number_of_fields()
     assert counts(cohort) == {"malformed_row": 2}
     assert cohort.report.rejected_by_reason["malformed_row"].model_dump() == {
         "count": 2, "rows": [2, 3], "examples": [{"text": "A;06.01.2026;P"}, {"text": "B;07.01.2026;P;5;extra"}],
-        "description": "the row has a different number of fields than the header"}
+        "description": "the row cannot be read: a different number of fields than the header, or a JSON line that "
+                       "is not a record"}
     assert cohort.report.notes[0] == "skipped 2 line(s) above the header"
     assert cohort.rejected[["row", "reason", "text"]].astype(object).to_dict("records") == [
         {"row": 2, "reason": "malformed_row", "text": "A;06.01.2026;P"},
@@ -704,3 +705,26 @@ def test_numbers_a_sheet_shows_with_leading_zeros_keep_them() -> None:
     assert cohort.customers["customer_id"].tolist() == ["00007", "00012"]
     assert "Müşteri No: numbers shown with leading zeros (00000) are read as shown" in cohort.report.notes
     assert cohort.history["total_spent"].tolist() == [5.0, 11.0]
+
+
+@pytest.mark.parametrize("attributes", ["customer_id,age\n", "customer_id,age\n,30\n"])
+def test_a_customers_file_with_no_accepted_rows_adds_nothing_and_says_so(attributes: str) -> None:
+    orders = text_file([["customer_id", "order_date", "product_id", "amount"], ["C1", "2026-01-05", "P", "5"]])
+
+    cohort = read_cohort(orders, customers=attributes.encode())
+
+    assert cohort.customers["customer_id"].tolist() == ["C1"]
+    assert "the customers file has no accepted rows: no customer got attributes from it" in cohort.report.warnings
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.rows_accepted == 0
+
+
+def test_a_long_id_is_cut_in_warnings() -> None:
+    long_id = "X" * 100
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], [long_id, "bad", "P", "5"],
+                             ["C1", "2026-01-05", "P", "5"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    lost = [w for w in cohort.report.warnings if "only rejected rows" in w]
+    assert lost == [f"1 customer(s) have only rejected rows and are not in the cohort (e.g. {'X' * 59}…)"]
