@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
 from rules.cohort.values import BoolArray, Codes, DecimalMark, IntArray, describer, shown, to_numbers
+from rules.models.dates import today_utc
 
 
 @dataclass
@@ -90,7 +92,14 @@ def collect_attributes(
         bad = int(days.bad[positions].sum())
         if bad:
             warnings.append(f"registered_at: {bad} value(s) are not dates and are left unknown")
-        attributes.registered_at = per_customer(days.days, days.ok, "registered_at",
+        # A signup after today is a typo; kept, it would stop the whole cohort being segmented.
+        future = days.ok & (days.days > (today_utc() - date(1970, 1, 1)).days)
+        ahead = int(future[positions].sum())
+        if ahead:
+            first = int(days.days[positions[future[positions]][0]])
+            warnings.append(f"registered_at: {ahead} value(s) are after today (e.g. {np.datetime64(first, 'D')}) "
+                            "and are left unknown")
+        attributes.registered_at = per_customer(days.days, days.ok & ~future, "registered_at",
                                                 lambda day: str(np.datetime64(day, "D")))
     return attributes
 

@@ -728,3 +728,14 @@ def test_a_long_id_is_cut_in_warnings() -> None:
 
     lost = [w for w in cohort.report.warnings if "only rejected rows" in w]
     assert lost == [f"1 customer(s) have only rejected rows and are not in the cohort (e.g. {'X' * 59}…)"]
+
+
+def test_a_signup_date_after_today_is_left_unknown_with_a_warning() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "Kayıt Tarihi"],
+                             ["C1", "2026-01-05", "P", "5", "2099-01-01"], ["C2", "2026-01-05", "P", "5", "2025-01-01"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.customers["registered_at"].isna().tolist() == [True, False]
+    assert "registered_at: 1 value(s) are after today (e.g. 2099-01-01) and are left unknown" in cohort.report.warnings
+    assert len(segment_cohort(cohort, AS_OF)) == 2  # the typo does not stop the cohort
