@@ -79,11 +79,17 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     merged = CustomerColumns(main_ids, main.city, main.region, main.gender, main.age, main.registered_at,
                              main.total_orders)
     disagreements: list[str] = []
+    taken = {name: getattr(extra, name).take(pa.array(position)) for name in ("city", "region", "gender")}
+    given = {name: column.is_valid().to_numpy(zero_copy_only=False) for name, column in taken.items()}
+    # City and region are one place: a customer moved to another city by the customers file does not keep the
+    # main file's region (it is resolved from the new city, unless the customers file gives one).
+    moved = matched & given["city"] & ~pc.fill_null(pc.equal(main.city, taken["city"]), False).to_numpy(
+        zero_copy_only=False)
     for name in ("city", "region", "gender"):
-        ours, theirs = getattr(main, name), getattr(extra, name).take(pa.array(position))
-        use_theirs = matched & theirs.is_valid().to_numpy(zero_copy_only=False)
+        ours, theirs = getattr(main, name), taken[name]
+        use_theirs = matched & (given[name] | moved if name == "region" else given[name])
         differ = use_theirs & ours.is_valid().to_numpy(zero_copy_only=False) & \
-            ~pc.fill_null(pc.equal(ours, theirs), True).to_numpy(zero_copy_only=False)
+            ~pc.fill_null(pc.equal(ours, theirs), False).to_numpy(zero_copy_only=False)
         if differ.any():
             disagreements.append(f"{name} ({int(differ.sum())})")
         setattr(merged, name, pc.if_else(pa.array(use_theirs), theirs, ours))

@@ -739,3 +739,16 @@ def test_a_signup_date_after_today_is_left_unknown_with_a_warning() -> None:
     assert cohort.customers["registered_at"].isna().tolist() == [True, False]
     assert "registered_at: 1 value(s) are after today (e.g. 2099-01-01) and are left unknown" in cohort.report.warnings
     assert len(segment_cohort(cohort, AS_OF)) == 2  # the typo does not stop the cohort
+
+
+def test_a_customer_moved_to_another_city_by_the_customers_file_leaves_the_old_region() -> None:
+    orders = text_file([["customer_id", "order_date", "product_id", "amount", "city", "region"],
+                        ["C1", "2026-01-05", "P", "5", "Istanbul", "Marmara"],
+                        ["C2", "2026-01-05", "P", "5", "Izmir", "Ege"], ["C3", "2026-01-05", "P", "5", "Izmir", "Ege"]])
+    attributes = text_file([["customer_id", "city"], ["C1", "Ankara"], ["C2", None], ["C3", "Izmir"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["city", "region"]].to_dict("records") == [
+        {"city": "Ankara", "region": None}, {"city": "Izmir", "region": "Ege"}, {"city": "Izmir", "region": "Ege"}]
+    assert segment_cohort(cohort, AS_OF)["region"].astype(str).tolist() == ["İç Anadolu", "Ege", "Ege"]
