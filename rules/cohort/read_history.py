@@ -110,7 +110,7 @@ def read_history_file(
         log.reject(too_many, "too_many_products")
         rows = np.flatnonzero(has_line & log.alive)
     rows = rows[np.argsort(customer.codes[rows], kind="stable")]
-    avg_values = _averages(rows, average, orders, first, last, notes)
+    avg_values = _averages(rows, average, orders, first, last, notes, warnings)
     history = history_frame(HistoryColumns(
         customer_id=customer.values.take(pa.array(customer.codes[rows])),
         product_id=_texts(product, rows), product_name=_texts(name, rows), category=_texts(category, rows),
@@ -168,16 +168,28 @@ def _reject_copies(log: RowLog, table: pa.Table, has_line: BoolArray, customer: 
 
 def _averages(
     rows: IntArray, average: Numbers | None, orders: Numbers, first: Days | None, last: Days, notes: list[str],
+    warnings: list[str],
 ) -> np.ndarray:
-    """avgDaysBetween as given; where it is not given, (last − first) / (orderCount − 1) when both days are known."""
+    """avgDaysBetween as given; where it is not given, (last − first) / (orderCount − 1) when both days are known.
+    Lines whose numbers disagree with their days are kept as given, with a warning."""
     given = average.values[rows] if average is not None else np.full(len(rows), np.nan)
     if first is None:
         return given
     count = orders.values[rows]
-    derivable = ~np.isfinite(given) & first.ok[rows] & (count > 1)
+    span = (last.days[rows] - first.days[rows]).astype(np.float64)
+    dated = first.ok[rows]
+    once = int((dated & (count == 1) & (span != 0)).sum())
+    if once:
+        warnings.append(f"{once} line(s) have orderCount 1 but a firstPurchase before their lastPurchase; kept as "
+                        "given")
+    computed = span / np.where(count > 1, count - 1, 1)
+    differ = int((dated & (count > 1) & np.isfinite(given) & (np.abs(given - computed) > 1)).sum())
+    if differ:
+        warnings.append(f"{differ} line(s) give an avgDaysBetween more than a day away from (lastPurchase − "
+                        "firstPurchase) / (orderCount − 1); the given values are used")
+    derivable = ~np.isfinite(given) & dated & (count > 1)
     if derivable.any():
-        span = (last.days[rows] - first.days[rows]).astype(np.float64)
-        given = np.where(derivable, span / np.where(count > 1, count - 1, 1), given)
+        given = np.where(derivable, computed, given)
         notes.append(f"avgDaysBetween computed from firstPurchase, lastPurchase and orderCount for "
                      f"{int(derivable.sum())} line(s) that did not give it")
     return given

@@ -347,3 +347,18 @@ def test_an_item_that_is_not_a_record_in_a_json_array_is_a_malformed_row() -> No
     assert cohort.report.rejected_by_reason["malformed_row"].model_dump(include={"rows", "examples"}) == {
         "rows": [3, 4], "examples": [{"text": "null"}, {"text": "[1]"}]}
     assert cohort.history["total_spent"].tolist() == [5.0, 12.0]
+
+
+def test_purchase_history_lines_whose_numbers_disagree_with_their_days_are_warned_about() -> None:
+    data = (b"customerId,productId,totalQuantity,totalSpent,orderCount,firstPurchase,lastPurchase,avgDaysBetween\n"
+            b"C1,P1,2,20,1,2025-01-01,2025-03-01,\nC2,P1,3,20,3,2025-01-01,2025-07-01,5\n"
+            b"C3,P1,3,20,3,2025-01-01,2025-07-01,\nC4,P1,3,20,3,2025-01-01,2025-07-01,91\n")
+
+    cohort = read_cohort(data)
+
+    assert cohort.report.warnings == [
+        "1 line(s) have orderCount 1 but a firstPurchase before their lastPurchase; kept as given",
+        "1 line(s) give an avgDaysBetween more than a day away from (lastPurchase − firstPurchase) / (orderCount − 1); "
+        "the given values are used"]
+    assert cohort.history["avg_days_between"].tolist()[1:] == [5.0, 90.5, 91.0]
+    assert counts(cohort) == {}
