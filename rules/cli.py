@@ -130,6 +130,8 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
             from rules.cohort.export import write_rejected
 
             write_rejected(cohort, args.rejected)
+    except BrokenPipeError:
+        raise  # the reader of standard output went away: `main` ends quietly
     except OSError as error:
         _say(f"cannot write {error.filename or out}: {error.strerror or error}")
         return EXIT_INVALID

@@ -261,8 +261,8 @@ def as_of_too_early(cohort: Cohort, as_of: int) -> Problem | None:
     rows one by one (which are still listed after it).
     """
     late: list[tuple[int, str, int, Any]] = []
-    for frame, column, what in ((cohort.history, "last_purchase", "purchase"),
-                                (cohort.customers, "registered_at", "signup date")):
+    for frame, column, what in ((cohort.history, "last_purchase", "purchases"),
+                                (cohort.customers, "registered_at", "signup dates")):
         series = frame.get(column)
         if series is None or not (isinstance(series.dtype, pd.DatetimeTZDtype) or series.dtype.kind == "M"):
             continue  # the column checks say what is wrong with it
@@ -272,13 +272,15 @@ def as_of_too_early(cohort: Cohort, as_of: int) -> Problem | None:
         days, present = _day_column(frame, "", column)
         after = present & (days > as_of)
         row = int(np.argmax(np.where(after, days, np.iinfo(np.int64).min)))
-        late.append((int(after.sum()), what, int(days[row]), frame["customer_id"].iloc[row]))
+        customers = int(frame["customer_id"][after].nunique())
+        late.append((customers, what, int(days[row]), frame["customer_id"].iloc[row]))
     if not late:
         return None
-    counts = " and ".join(f"{count} {what}{'s' if count != 1 else ''}" for count, what, _, _ in late)
+    counts = " and ".join(f"the {what} of {count} customer{'s' if count != 1 else ''}" for count, what, _, _ in late)
     _, what, day, customer = max(late, key=lambda found: found[2])
     written = str(np.datetime64(day, "D"))
-    return Problem("as_of", f"is before {counts} in the cohort; the latest, {written}, is a {what} of customer "
+    latest = "a purchase" if what == "purchases" else "the signup date"
+    return Problem("as_of", f"is before {counts} in the cohort; the latest, {written}, is {latest} of customer "
                             f"{customer}: segment as of {written} or later", str(np.datetime64(as_of, "D")))
 
 

@@ -87,8 +87,21 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
     sample = [value.strip() for value in sample_texts(column, 2000)]
     if sample and sum(1 for value in sample if _SERIAL.match(value)) * 10 >= len(sample) * 9:
         serials = _numbered_days(column, label)
-        if not serials.bad.any():  # else some are dates in text among the serials: each distinct value is read
+        if not serials.bad.any():
             return serials
+        # Some are dates in text among the serials (or junk): only those rows are read as text dates.
+        rest = np.flatnonzero(serials.bad)
+        subset = column.take(pa.array(rest))
+        others = _text_days(subset, [value.strip() for value in sample_texts(subset, 2000)], label, hint, order)
+        days, ok = serials.days.copy(), serials.ok.copy()
+        days[rest], ok[rest] = others.days, others.ok
+        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings)
+    return _text_days(column, sample, label, hint, order)
+
+
+def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder | None,
+               order: DateOrder | None) -> Days:
+    """Days from dates written as text: ISO in one pass when the sample says so, else each distinct value."""
     quick = _iso_days(column, sample)
     if quick is not None:
         return quick

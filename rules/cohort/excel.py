@@ -32,7 +32,10 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     try:
         worksheet = _sheet(workbook, sheet)
         padded = _zero_padded(worksheet)
-        rows = [_padded(row, padded) for row in worksheet.iter_rows(values_only=True) if any(_filled(v) for v in row)]
+        # Cells are read with their formats only when some show zero-padded numbers: it is slower.
+        read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
+            worksheet.iter_rows(values_only=True)
+        rows = [row for row in read if any(_filled(v) for v in row)]
         names = list(workbook.sheetnames)
     finally:
         workbook.close()
@@ -98,12 +101,14 @@ def _zero_padded(worksheet: Any) -> dict[int, int]:
     return widths
 
 
-def _padded(row: Sequence[Any], widths: dict[int, int]) -> Sequence[Any]:
-    """The row with its zero-padded numbers as the text the sheet shows (``12`` as ``00012``)."""
-    if not widths:
-        return row
-    return tuple(str(value).zfill(widths[index]) if index in widths and isinstance(value, int)
-                 and not isinstance(value, bool) and value >= 0 else value for index, value in enumerate(row))
+def _as_shown(cell: Any) -> Any:
+    """A cell's value; a whole number formatted ``00000`` as the text the sheet shows (``12`` as ``00012``)."""
+    value = cell.value
+    number_format = getattr(cell, "number_format", None)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0 and isinstance(number_format, str) \
+            and _ZEROS.fullmatch(number_format):
+        return str(value).zfill(len(number_format))
+    return value
 
 
 def _filled(value: Any) -> bool:

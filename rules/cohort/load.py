@@ -230,10 +230,11 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     encoding_name = _ENCODING_NAMES.get(encoding, encoding)
     text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
     malformed: list[Malformed] = []
+    numbers: list[int] | None = None  # each item's row number, when some lines were not JSON
     try:
         content = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.msg != "Extra data":
+        if error.msg != "Extra data" and not _json_lines_like(text):
             raise InvalidInput([Problem("file", f"not valid JSON: {error.msg} at line {error.lineno} "
                                                 f"column {error.colno}", name)]) from None
         quick = _json_lines_table(text)  # JSON Lines: one record per line
@@ -241,7 +242,7 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
             notes: list[str] = []
             table = _without_nested(quick, notes)
             return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name, notes=notes)
-        content, malformed = _json_lines(text)
+        content, numbers, malformed = _json_lines(text)
     wrapped = isinstance(content, dict) and isinstance(content.get("customers"), list)
     if wrapped:
         content = content["customers"]
@@ -252,19 +253,36 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
         return Loaded(pa.table({}), _numbered(len(content), malformed), "json", encoding_name, records=content)
     # Records of order lines (or customers): an item that is not an object is a malformed row.
     records: list[dict[str, Any]] = []
-    for number, item in enumerate(content, start=1):
+    for position, item in enumerate(content):
         if isinstance(item, dict):
             records.append(item)
         else:
+            number = numbers[position] if numbers is not None else position + 1
             malformed.append(Malformed(number, json.dumps(item, ensure_ascii=False)[:_RECORD_TEXT_LIMIT]))
     names: dict[str, None] = {}
     for record in records:
         names.update(dict.fromkeys(record))
-    table = pa.table({key: column_from_values([record.get(key) for record in records]) for key in names})
-    if not names:
+    notes = []
+    nested = [key for key in names if any(isinstance(record.get(key), dict | list) for record in records)]
+    notes += [f"column {key!r} holds lists or records: not read" for key in nested]
+    table = pa.table({key: column_from_values([record.get(key) for record in records]) for key in names
+                      if key not in nested})
+    if table.num_columns == 0:
         table = pa.table({"customer_id": pa.nulls(len(records), pa.string())})
     malformed.sort(key=lambda row: row.row)
-    return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name)
+    return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name, notes=notes)
+
+
+def _json_lines_like(text: str) -> bool:
+    """Several lines, one of the first of them a JSON object: JSON Lines whose first line may be broken."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    for line in lines[1:] if len(lines) > 1 else []:
+        try:
+            if isinstance(json.loads(line), dict):
+                return True
+        except json.JSONDecodeError:
+            continue
+    return False
 
 
 def _json_lines_table(text: str) -> pa.Table | None:
@@ -279,19 +297,20 @@ def _json_lines_table(text: str) -> pa.Table | None:
         return None
 
 
-def _json_lines(text: str) -> tuple[list[Any], list[Malformed]]:
-    """JSON Lines read line by line: the records, and the lines that are not JSON (numbered among the records;
-    blank lines are not rows)."""
-    records: list[Any] = []
+def _json_lines(text: str) -> tuple[list[Any], list[int], list[Malformed]]:
+    """JSON Lines read line by line: the items, each one's row number, and the lines that are not JSON (rows are
+    the non-blank lines, numbered from 1)."""
+    items: list[Any] = []
+    numbers: list[int] = []
     malformed: list[Malformed] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
+    for line in (line for line in text.splitlines() if line.strip()):
+        number = len(items) + len(malformed) + 1
         try:
-            records.append(json.loads(line))
+            items.append(json.loads(line))
+            numbers.append(number)
         except json.JSONDecodeError:
-            malformed.append(Malformed(len(records) + len(malformed) + 1, line[:_RECORD_TEXT_LIMIT]))
-    return records, malformed
+            malformed.append(Malformed(number, line[:_RECORD_TEXT_LIMIT]))
+    return items, numbers, malformed
 
 
 def _without_nested(table: pa.Table, notes: list[str]) -> pa.Table:

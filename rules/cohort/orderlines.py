@@ -55,7 +55,7 @@ DEFAULT_NON_PRODUCT_CODES: frozenset[str] = frozenset(fold(code) for code in (
 CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
 # A status that says the cancellation did not happen ("İade Talebi Reddedildi", "Refund declined"), and the
 # words for what may be returned or not ("İadesiz Satış", "non-returnable") rather than what was.
-_NOT_CANCELLED_WORDS = ("redd", "reject", "declin", "denied", "fail")
+_NOT_CANCELLED_WORDS = ("redd", "reject", "declin", "denied")
 _WITHOUT = ("siz", "suz", "able", "lable")
 
 

@@ -21,7 +21,8 @@ from rules.cohort.orderlines import MAX_ID, reject_duplicates
 from rules.cohort.parts import collect_attributes
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
-from rules.cohort.values import BoolArray, decide_decimal_mark, encode_text, longer_than, shown
+from rules.cohort.values import BoolArray, IntArray, decide_decimal_mark, encode_text, longer_than, shown
+from rules.text import fold
 
 
 def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -83,8 +84,7 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     given = {name: column.is_valid().to_numpy(zero_copy_only=False) for name, column in taken.items()}
     # City and region are one place: a customer moved to another city by the customers file does not keep the
     # main file's region (it is resolved from the new city, unless the customers file gives one).
-    moved = matched & given["city"] & ~pc.fill_null(pc.equal(main.city, taken["city"]), False).to_numpy(
-        zero_copy_only=False)
+    moved = matched & given["city"] & ~_same_text(main.city, taken["city"])
     for name in ("city", "region", "gender"):
         ours, theirs = getattr(main, name), taken[name]
         use_theirs = matched & (given[name] | moved if name == "region" else given[name])
@@ -114,6 +114,23 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
         warnings.append(f"{len(newcomers)} customer(s) of the customers file have no rows in the main file; "
                         "they are in the cohort as customers without purchases")
     return _concat(merged, extra.take(newcomers))
+
+
+def _same_text(ours: pa.Array, theirs: pa.Array) -> BoolArray:
+    """Row by row, whether two text columns hold the same name however it is spelled (`fold`: İzmir = IZMIR);
+    the few distinct names are folded, not the rows."""
+    keys: dict[str, int] = {}
+
+    def folded(column: pa.Array) -> IntArray:
+        encoded = column.cast(pa.string()).dictionary_encode()
+        table = np.array([keys.setdefault(fold(str(text)), len(keys)) for text in encoded.dictionary.to_pylist()]
+                         + [-1], dtype=np.int64)
+        codes: IntArray = table[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+        return codes
+
+    a, b = folded(ours), folded(theirs)
+    same: BoolArray = (a == b) & (a >= 0)
+    return same
 
 
 def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:

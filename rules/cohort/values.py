@@ -32,9 +32,12 @@ SAMPLE_VALUES = 5000
 # Evidence for a decimal mark: one or two digits after it at the end (12,5 · 1.234,50), or a thousands group
 # before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
 # Two or more groups after the same mark (1.234.567) are thousands: evidence for the other mark.
-_COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$")
-_DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$|^[+-]?\d{1,3}(,\d{3}){2,}$")
-_EITHER_MARK = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")  # 1.250: 1.25 or 1250
+# A leading 0 before the mark (0,250) or an exponent (1.5e3) is evidence too: neither is a thousands group.
+_COMMA_DECIMAL = re.compile(r"\d,(\d{1,2}|\d{4,})$|\.\d{3},\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$|^[+-]?0,\d+$"
+                            r"|\d,\d+[eE][+-]?\d+$")
+_DOT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})$|,\d{3}\.\d+$|^[+-]?\d{1,3}(,\d{3}){2,}$|^[+-]?0\.\d+$"
+                          r"|\d\.\d+[eE][+-]?\d+$")
+_EITHER_MARK = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")  # 1.250: 1.25 or 1250
 # What a number cell may hold besides the number: a currency sign or code before or after it, a sign before
 # that, white space; "(3,00)" and "3,00-" are negatives. Digits may be grouped in threes by the thousands
 # separator, a space or an apostrophe. Anything else (letters, a formula, "1/2", "1,2,3") is not a number.
@@ -48,7 +51,7 @@ _GROUP_SEPARATORS = {".": "[, \u00a0\u202f'’]", ",": "[. \u00a0\u202f'’]"}
 def _number_grammar(mark: DecimalMark) -> str:
     groups, point = _GROUP_SEPARATORS[mark], re.escape(mark)
     exponent = r"(?:[eE][+-]?\d+)?"
-    return (rf"^[+-]?(?:\d{{1,3}}(?:{groups}\d{{3}})+|\d+)(?:{point}\d*)?{exponent}$"
+    return (rf"^[+-]?(?:[1-9]\d{{0,2}}(?:{groups}\d{{3}})+|\d+)(?:{point}\d*)?{exponent}$"
             rf"|^[+-]?{point}\d+{exponent}$")
 
 

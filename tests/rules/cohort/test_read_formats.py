@@ -362,3 +362,24 @@ def test_purchase_history_lines_whose_numbers_disagree_with_their_days_are_warne
         "the given values are used"]
     assert cohort.history["avg_days_between"].tolist()[1:] == [5.0, 90.5, 91.0]
     assert counts(cohort) == {}
+
+
+def test_json_lines_row_numbers_count_every_line_and_a_broken_first_line_is_one_row() -> None:
+    lines = [json.dumps(LINE | {"order_date": "bad"}), '{"customer_id": "B"', "5",
+             json.dumps(LINE | {"customer_id": "C", "order_date": "bad"}), json.dumps(LINE | {"customer_id": "D"})]
+
+    cohort = read_cohort("\n".join(lines).encode())
+    broken_first = read_cohort(("{oops\n" + json.dumps(LINE)).encode())
+
+    assert {reason: found.rows for reason, found in cohort.report.rejected_by_reason.items()} == {
+        "malformed_row": [2, 3], "bad_date": [1, 4]}
+    assert (broken_first.report.rows_read, broken_first.report.rows_accepted) == (2, 1)
+    assert broken_first.report.rejected_by_reason["malformed_row"].rows == [1]
+
+
+def test_nested_values_in_a_json_array_are_left_out_with_a_note() -> None:
+    cohort = read_cohort(json.dumps([LINE | {"tags": [1, 2]}, LINE | {"customer_id": "C2"}]).encode())
+
+    assert "column 'tags' holds lists or records: not read" in cohort.report.notes
+    assert "tags" not in cohort.rejected.columns
+    assert cohort.report.rows_accepted == 2

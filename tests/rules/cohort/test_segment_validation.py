@@ -37,8 +37,8 @@ def test_customer_fields_out_of_range_are_located() -> None:
         [])
 
     assert _problems(cohort) == [
-        Problem("as_of", "is before 1 signup date in the cohort; the latest, 2026-03-01, is a signup date of customer "
-                         "C-2: segment as of 2026-03-01 or later", "2026-02-12"),
+        Problem("as_of", "is before the signup dates of 1 customer in the cohort; the latest, 2026-03-01, is the "
+                         "signup date of customer C-2: segment as of 2026-03-01 or later", "2026-02-12"),
         Problem("customers[2].city", "must not be empty", ""),
         Problem("customers[0].age", "must be between 0 and 120", 150),
         Problem("customers[1].registered_at", "is after the as-of day", "2026-03-01T00:00:00"),
@@ -53,8 +53,8 @@ def test_history_rows_breaking_the_rules_are_located() -> None:
          _line(first_purchase=T("2026-02-05")), _line(avg_days_between=float("inf")), _line("C-9")])
 
     assert _problems(cohort) == [
-        Problem("as_of", "is before 1 purchase in the cohort; the latest, 2026-02-13, is a purchase of customer C-1: "
-                         "segment as of 2026-02-13 or later", "2026-02-12"),
+        Problem("as_of", "is before the purchases of 1 customer in the cohort; the latest, 2026-02-13, is a purchase "
+                         "of customer C-1: segment as of 2026-02-13 or later", "2026-02-12"),
         Problem("history[5].customer_id", "is not in the customers table", "C-9"),
         Problem("history[0].total_spent", "must be a finite amount, not negative", -5.0),
         Problem("history[1].order_count", "must be at least 1", 0),
@@ -73,8 +73,9 @@ def test_an_as_of_day_before_the_data_is_named_first_with_the_latest_date() -> N
     with pytest.raises(InvalidInput) as raised:
         segment_cohort(make_cohort(customers, lines), date(2026, 2, 1))
     problems = raised.value.problems
-    assert problems[0] == Problem("as_of", "is before 60 purchases in the cohort; the latest, 2026-02-25, is a "
-                                           "purchase of customer C-59: segment as of 2026-02-25 or later", "2026-02-01")
+    assert problems[0] == Problem("as_of", "is before the purchases of 60 customers in the cohort; the latest, "
+                                           "2026-02-25, is a purchase of customer C-59: segment as of 2026-02-25 or "
+                                           "later", "2026-02-01")
     assert problems[1] == Problem("history[0].last_purchase", "is after the as-of day", "2026-02-20T00:00:00")
     assert problems[-1] == Problem("", "and 10 more problems", None)  # 60 rows, 50 listed after the as-of day
     assert str(raised.value).splitlines()[-1] == "- and 10 more problems"
@@ -82,8 +83,8 @@ def test_an_as_of_day_before_the_data_is_named_first_with_the_latest_date() -> N
     with pytest.raises(InvalidInput) as raised:
         segment_cohort(make_cohort(late_signup, lines), date(2026, 2, 1))
     assert raised.value.problems[0].msg == (
-        "is before 60 purchases and 1 signup date in the cohort; the latest, 2026-03-02, is a signup date of "
-        "customer NEW: segment as of 2026-03-02 or later")
+        "is before the purchases of 60 customers and the signup dates of 1 customer in the cohort; the latest, "
+        "2026-03-02, is the signup date of customer NEW: segment as of 2026-03-02 or later")
     assert len(segment_cohort(make_cohort(late_signup, lines), date(2026, 3, 2))) == 61
 
 
