@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from agent.logging import configure_logging, uvicorn_log_config
+from rules.cli import at_least
 
 if TYPE_CHECKING:
     from bedrock_agentcore import BedrockAgentCoreApp
@@ -66,18 +67,11 @@ def app_from_env() -> BedrockAgentCoreApp:
     return create_app()
 
 
+_positive = at_least(1)
+
+
 def _port(text: str) -> int:
     value = _positive(text)
     if value > 65535:
         raise argparse.ArgumentTypeError(f"not a port: {text!r}")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
     return value

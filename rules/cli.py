@@ -70,14 +70,19 @@ def _say(error: InvalidInput | str) -> None:
     print("error: " + "\n".join(lines), file=sys.stderr)
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
-    return value
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {text!r}")
+        return value
+
+    return whole_number
 
 
 def _unwritable(path: Path, option: str) -> str | None:
@@ -208,7 +213,7 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                           help="how many customers (about 10 order lines each)")
     generate.add_argument("--out", type=Path, required=True, metavar="DIR",
                           help="the directory for order_lines.csv and customers.csv (created when missing)")
-    generate.add_argument("--seed", type=_non_negative, default=0, metavar="S",
+    generate.add_argument("--seed", type=at_least(0), default=0, metavar="S",
                           help="the random seed: the same seed writes the same files (default 0)")
     generate.add_argument("--as-of", type=_iso_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
                           help="the export day: no purchase is later (default 2026-02-12, so files are stable)")

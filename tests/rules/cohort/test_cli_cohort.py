@@ -178,7 +178,7 @@ def test_generate_refuses_bad_seeds_and_a_file_as_the_directory(tmp_path: Path,
     with pytest.raises(SystemExit) as exited:
         main(["generate", "--customers", "5", "--out", str(tmp_path / "g"), "--seed", "-1"])
     assert exited.value.code == 2
-    assert "argument --seed: must not be negative: -1" in capsys.readouterr().err
+    assert "argument --seed: must be at least 0: '-1'" in capsys.readouterr().err
     assert main(["generate", "--customers", "5", "--out", str(tmp_path / "file")]) == 2
     assert "is a file; give a directory" in capsys.readouterr().err
     assert main(["generate", "--customers", "5", "--out", str(tmp_path / "file" / "sub")]) == 2
