@@ -212,9 +212,13 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     if "customer_id" in columns.used:
         return columns.used["customer_id"]
     looked_for = ", ".join(SYNONYMS["customer_id"][1:9])
+    role_of = {column: role for role, column in columns.used.items()}
+    taken = [f"; {column!r} would be the customer id, but the mapping gives it to {role_of[column]}"
+             for column in all_columns if _BY_KEY.get(name_key(column), ("",))[0] == "customer_id"
+             and column in role_of]
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
-        f"{', '.join(all_columns)}. Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: "
-        "--map customer_id=<column>)",
+        f"{', '.join(all_columns)}{''.join(taken[:1])}. Name it with {mapping_name}={{'customer_id': '<column>'}} "
+        "(on the command line: --map customer_id=<column>)",
         list(all_columns))])

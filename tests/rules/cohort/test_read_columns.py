@@ -126,3 +126,13 @@ def test_mappings_that_cannot_be_followed_are_refused(mapping: Any, customers_ma
 
     found = raised.value.problems[0]
     assert (found.loc, found.msg, found.input) == problem
+
+
+def test_a_customer_id_column_the_mapping_gives_to_another_field_is_named() -> None:
+    rows: list[list[Any]] = [["Customer ID", "order_date", "amount", "product_id"], ["C1", "2025-06-01", "5", "P1"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows), mapping={"product_id": "Customer ID"})
+
+    assert "; 'Customer ID' would be the customer id, but the mapping gives it to product_id. Name it with " \
+           "mapping=" in raised.value.problems[0].msg
