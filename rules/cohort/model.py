@@ -46,6 +46,7 @@ HISTORY_COLUMNS: dict[str, str] = {
 }
 
 CohortFormat = Literal["seed_json", "purchase_history", "order_lines", "orders"]
+FileType = Literal["delimited", "json", "xlsx", "parquet"]  # delimited: CSV, TSV, … (see delimiter)
 
 
 class Rejection(BaseModel):
@@ -69,6 +70,7 @@ class CustomersFileReport(BaseModel):
     rows_rejected: int = Field(alias="rowsRejected", ge=0)
     rejected_by_reason: dict[str, Rejection] = Field(default_factory=dict, alias="rejectedByReason")
     customers: int = Field(ge=0, description="distinct customers in this file")
+    file_type: FileType | None = Field(default=None, alias="fileType")
     encoding: str | None = None
     delimiter: str | None = None
     date_order: Literal["YMD", "DMY", "MDY"] | None = Field(default=None, alias="dateOrder")
@@ -92,6 +94,7 @@ class IngestReport(BaseModel):
     rejected_by_reason: dict[str, Rejection] = Field(default_factory=dict, alias="rejectedByReason")
     customers: int = Field(ge=0)
     format: CohortFormat
+    file_type: FileType | None = Field(default=None, alias="fileType", description="what the file was")
     encoding: str | None = None
     delimiter: str | None = None
     date_order: Literal["YMD", "DMY", "MDY"] | None = Field(default=None, alias="dateOrder")

@@ -92,7 +92,7 @@ def read_cohort(
     report = IngestReport(
         rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
         rejected_by_reason=log.rejections(part.table), customers=len(frame), format=part.format,
-        encoding=part.encoding, delimiter=part.delimiter, date_order=part.date_order,
+        file_type=loaded.kind, encoding=part.encoding, delimiter=part.delimiter, date_order=part.date_order,
         column_mapping=part.column_mapping, warnings=warnings, decimal_mark=part.decimal_mark, notes=part.notes,
         customers_file=customers_report)
     return Cohort(frame, part.history, report, combine_rejected(rejected))

@@ -12,14 +12,14 @@ import io
 import re
 import statistics
 from dataclasses import dataclass
-from typing import Literal
 
 import charset_normalizer
 
 from rules.cohort.columns import header_index
+from rules.cohort.model import FileType
 from rules.errors import InvalidInput, Problem
 
-FileKind = Literal["delimited", "json", "xlsx", "parquet"]
+FileKind = FileType  # what the report calls fileType
 
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 200

@@ -383,3 +383,18 @@ def test_nested_values_in_a_json_array_are_left_out_with_a_note() -> None:
     assert "column 'tags' holds lists or records: not read" in cohort.report.notes
     assert "tags" not in cohort.rejected.columns
     assert cohort.report.rows_accepted == 2
+
+
+def test_the_report_says_what_kind_of_file_was_read() -> None:
+    frame = pd.DataFrame({"customer_id": ["C1"], "order_date": ["2026-01-05"], "amount": [5.0], "product_id": ["P"]})
+    parquet = io.BytesIO()
+    frame.to_parquet(parquet, index=False)
+    files = {"delimited": text_file([list(frame.columns), ["C1", "2026-01-05", "5", "P"]]),
+             "xlsx": xlsx_bytes(frame), "parquet": parquet.getvalue(),
+             "json": json.dumps(frame.to_dict("records")).encode()}
+
+    for kind, data in files.items():
+        cohort = read_cohort(data, customers=data)
+        assert cohort.report.file_type == kind
+        assert cohort.report.customers_file is not None
+        assert cohort.report.customers_file.file_type == kind

@@ -30,7 +30,7 @@ def test_the_whole_report_of_a_messy_file() -> None:
 
     assert cohort.report.model_dump(mode="json", by_alias=True) == {
         "rowsRead": 7, "rowsAccepted": 1, "rowsRejected": 6, "customers": 1, "format": "order_lines",
-        "encoding": "windows-1254", "delimiter": ";", "dateOrder": "DMY", "decimalMark": ",",
+        "fileType": "delimited", "encoding": "windows-1254", "delimiter": ";", "dateOrder": "DMY", "decimalMark": ",",
         "columnMapping": {"customer_id": "Müşteri No", "order_id": "Sipariş No", "order_date": "Tarih",
                           "product_id": "Ürün Kodu", "product_name": "Ürün Adı", "quantity": "Adet",
                           "unit_price": "Birim Fiyat", "city": "Şehir"},
