@@ -171,6 +171,8 @@ def decide_decimal_mark(columns: list[AnyArray], default: DecimalMark = ".") -> 
             continue
         for text in sample_texts(column):
             value = text.strip()
+            if value.isdigit():  # most quantities: no mark at all
+                continue
             comma += bool(_COMMA_DECIMAL.search(value))
             dot += bool(_DOT_DECIMAL.search(value))
             if undecided is None and _EITHER_MARK.match(value):
