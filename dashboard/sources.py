@@ -23,7 +23,7 @@ from rules.cohort.read import read_cohort
 from rules.cohort.sniff import decode_sample, detect_encoding, detect_kind, detect_layout, unique_names
 
 SAMPLE_DIR = Path(__file__).with_name("sample")
-UPLOAD_TYPES: tuple[str, ...] = ("csv", "tsv", "txt", "xlsx", "json", "parquet")
+UPLOAD_TYPES: tuple[str, ...] = ("csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz")
 
 
 @dataclass(frozen=True, slots=True)

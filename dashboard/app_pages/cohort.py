@@ -41,7 +41,8 @@ except Exception as error:  # any unreadable file: say why, keep the app usable,
 cohort_sections.import_summary(file, cohort.report)
 cohort_sections.mapping_editor(file, cohort.report.column_mapping, expanded=False)
 if cohort.report.customers == 0:
-    st.warning("No customer is left after reading the file: every row was rejected. The import report says why.",
+    st.warning("The file has no data rows: there is nobody to segment." if cohort.report.rows_read == 0 else
+               "No customer is left after reading the file: every row was rejected. The import report says why.",
                icon=":material/warning:")
     cohort_sections.import_report(file, cohort.report, cohort.rejected)
     st.stop()

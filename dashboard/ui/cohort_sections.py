@@ -30,10 +30,6 @@ FIELD_LABELS: dict[str, str] = {
     "total_spent": "Total spent", "order_count": "Order count", "first_purchase": "First purchase",
     "last_purchase": "Last purchase", "avg_days_between": "Days between orders", "total_orders": "Total orders",
 }
-ORDER_LINE_FIELDS: tuple[str, ...] = (
-    "customer_id", "order_id", "order_date", "product_id", "product_name", "category", "quantity", "amount",
-    "unit_price", "status", "age", "gender", "city", "region", "registered_at",
-)
 FORMAT_NAMES: dict[str, str] = {
     "seed_json": "seed JSON (customers with productHistory)",
     "purchase_history": "purchase history (customer × product)",
@@ -111,7 +107,7 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
             del st.session_state[key]
         st.session_state[MAPPING_EDITOR_KEY] = file.digest
     chosen = {**detected, **cohort_state.mapping(file)}
-    fields = list(ORDER_LINE_FIELDS) + [f for f in detected if f not in ORDER_LINE_FIELDS and f in FIELD_LABELS]
+    fields = list(FIELD_LABELS)
     options = [NOT_USED, *columns]
     with st.expander("Column mapping", expanded=expanded, icon=":material/table_view:"):
         st.caption("The columns the reader recognised, by name (English and Turkish). Correct any of them and "
@@ -156,6 +152,7 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
     columns[1].metric("Accepted", f"{report.rows_accepted:,}")
     columns[2].metric("Rejected", f"{report.rows_rejected:,}")
     columns[3].metric("Customers", f"{report.customers:,}")
+    extra = report.customers_file
     if report.rejected_by_reason:
         reasons = pd.DataFrame([
             {"reason": reason, "meaning": r.description or "", "rows": r.count,
@@ -163,14 +160,16 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
             for reason, r in sorted(report.rejected_by_reason.items(), key=lambda item: -item[1].count)
         ])
         st.dataframe(reasons, hide_index=True, width="stretch")
+    elif report.rows_read == 0:
+        st.info("The file has a header but no data rows.", icon=":material/info:")
+    elif extra is None or extra.rows_rejected == 0:
+        st.success("Every row was accepted.", icon=":material/check_circle:")
+    if len(rejected):  # of either file
         st.download_button(
             "Download the rejected rows (CSV)", data=functools.partial(export.to_csv_bytes, rejected),
             file_name=f"{PurePath(file.name).stem}-rejected.csv", mime=export.CSV_MIME, key="download_rejected",
             icon=":material/download:", on_click="ignore",
         )
-    else:
-        st.success("Every row was accepted.", icon=":material/check_circle:")
-    extra = report.customers_file
     if extra is not None:
         st.markdown(f"**Customer attributes file:** {extra.rows_read:,} rows read, {extra.rows_accepted:,} accepted, "
                     f"{extra.rows_rejected:,} rejected, {extra.customers:,} customers.")
@@ -178,6 +177,8 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
             st.caption(f"{reason}: {rejection.count:,} rows ({rejection.description or ''})")
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
+    for warning in extra.warnings if extra is not None else []:
+        st.warning(f"Customer attributes file: {warning}", icon=":material/warning:")
     for note in report.notes:
         st.caption(note)
 

@@ -246,6 +246,8 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     wrapped = isinstance(content, dict) and isinstance(content.get("customers"), list)
     if wrapped:
         content = content["customers"]
+    elif isinstance(content, dict):  # one record (JSON Lines of one line), or one seed customer
+        content = [content]
     if not isinstance(content, list):
         raise InvalidInput([Problem("file", "JSON must be a list of customers or records, or "
                                             '{"customers": [...]}', type(content).__name__)])

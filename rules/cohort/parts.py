@@ -115,8 +115,8 @@ def customers_kept(customer: Codes, accepted: BoolArray, warnings: list[str]) ->
     lost = np.flatnonzero(seen & ~kept)
     if len(lost):
         example = shown(customer.values[int(lost[0])].as_py()) if len(customer.values) else None
-        warnings.append(f"{len(lost)} customer(s) have only rejected rows and are not in the cohort "
-                        f"(e.g. {example})")
+        warnings.append(f"{len(lost)} customer(s) have only rejected rows and are not in the cohort, unless a "
+                        f"customers file lists them (e.g. {example})")
     return np.flatnonzero(kept)
 
 

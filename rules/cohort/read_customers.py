@@ -26,10 +26,12 @@ from rules.text import fold
 
 
 def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
-    """The part of a mapping that applies to the customers file: its id and attributes, where the file has them."""
+    """The part of a mapping that applies to the customers file: its id and attributes, where the file has the
+    column named. A field the mapping turns off (None or "") is turned off in the main file only: the customers
+    file is read for what it has."""
     names = set(loaded.table.column_names)
     wanted = ("customer_id", *ATTRIBUTES)
-    return {k: v for k, v in (mapping or {}).items() if k in wanted and (v is None or v == "" or v in names)}
+    return {k: v for k, v in (mapping or {}).items() if k in wanted and v and v in names}
 
 
 def read_customers_file(
@@ -111,7 +113,7 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     seen[position[matched]] = True
     newcomers = np.flatnonzero(~seen)
     if len(newcomers):
-        warnings.append(f"{len(newcomers)} customer(s) of the customers file have no rows in the main file; "
+        warnings.append(f"{len(newcomers)} customer(s) of the customers file have no accepted rows in the main file; "
                         "they are in the cohort as customers without purchases")
     return _concat(merged, extra.take(newcomers))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 
 import pandas as pd
@@ -270,3 +271,62 @@ def test_customer_attributes_may_come_in_a_second_file() -> None:
     age = {t["name"]: values(t["x"])[0] for t in plotly_figures(at)["chart_ageSegment"]["data"]}
     without_age = int(expected.customers["age"].isna().sum())
     assert age.get("Unknown — data missing", 0) == without_age < expected.report.customers
+
+
+def _upload_with_people(lines: bytes, people: bytes) -> AppTest:
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(("orders.csv", lines, "text/csv"))
+    at.file_uploader(key="attributes_upload").set_value(("people.csv", people, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+def test_re_reading_with_the_mapping_keeps_the_customers_files_attributes() -> None:
+    generated = generate(60, seed=5)
+    at = _upload_with_people(generated.order_lines.to_csv(index=False).encode(),
+                             generated.customers.to_csv(index=False).encode())
+    before = plotly_figures(at)["chart_ageSegment"]["data"]
+
+    at.button(key="apply_mapping").click().run()  # the boxes as detected: fields left "(not used)" are sent too
+
+    assert not at.exception
+    assert plotly_figures(at)["chart_ageSegment"]["data"] == before
+
+
+def test_the_customers_files_warnings_and_rejected_rows_are_shown() -> None:
+    lines = b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\nC2,2026-01-06,P,20\n"
+    people = b"customer_id,age\nC1,130\n,40\nC2,30\n"
+
+    at = _upload_with_people(lines, people)
+
+    assert "Customer attributes file: age: 1 value(s) are not a whole number of years from 0 to 120 and are left " \
+           "unknown" in texts(at, "warning")
+    assert "Every row was accepted." not in texts(at, "success")
+    assert at.get("download_button") is not None
+    assert any(button.proto.label == "Download the rejected rows (CSV)" for button in at.get("download_button"))
+
+
+def test_a_file_with_a_header_and_no_rows_says_so_once() -> None:
+    at = open_app()
+
+    at.file_uploader(key="cohort_upload").set_value(("empty.csv", b"customer_id,order_date,amount\n", "text/csv")).run()
+
+    assert not at.exception
+    assert texts(at, "warning") == ["The file has no data rows: there is nobody to segment."]
+    assert texts(at, "info") == ["The file has a header but no data rows."]
+    assert texts(at, "success") == []
+
+
+def test_json_lines_and_gzipped_files_can_be_uploaded() -> None:
+    record = b'{"customer_id": "C1", "order_date": "2026-01-05", "product_id": "P", "amount": 5}\n'
+    for name, content in [("orders.jsonl", record), ("orders.csv.gz", gzip.compress(
+            b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,5\n"))]:
+        at = open_app()
+        at.session_state["as_of"] = date(2026, 2, 12)
+
+        at.file_uploader(key="cohort_upload").set_value((name, content, "application/octet-stream")).run()
+
+        assert not at.exception
+        assert not at.error
+        assert _metric(at, "Customers") == "1"

@@ -177,7 +177,8 @@ def test_customer_attributes_from_a_second_file() -> None:
     assert cohort.report.warnings == [
         "the customers file and the main file disagree on age (1), registered_at (1) customer(s); the customers "
         "file's values are used",
-        "1 customer(s) of the customers file have no rows in the main file; they are in the cohort as customers "
+        "1 customer(s) of the customers file have no accepted rows in the main file; they are in the cohort as "
+        "customers "
         "without purchases"]
     file_report = cohort.report.customers_file
     assert file_report is not None
@@ -398,3 +399,11 @@ def test_the_report_says_what_kind_of_file_was_read() -> None:
         assert cohort.report.file_type == kind
         assert cohort.report.customers_file is not None
         assert cohort.report.customers_file.file_type == kind
+
+
+def test_one_json_object_is_one_record() -> None:
+    seed = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))
+
+    assert read_cohort(json.dumps(LINE).encode()).report.rows_accepted == 1
+    one_customer = read_cohort(json.dumps(seed[0]).encode())
+    assert (one_customer.report.format, one_customer.report.customers) == ("seed_json", 1)

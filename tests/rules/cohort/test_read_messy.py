@@ -732,7 +732,8 @@ def test_a_long_id_is_cut_in_warnings() -> None:
     cohort = read_cohort(text_file(rows))
 
     lost = [w for w in cohort.report.warnings if "only rejected rows" in w]
-    assert lost == [f"1 customer(s) have only rejected rows and are not in the cohort (e.g. {'X' * 59}…)"]
+    assert lost == ["1 customer(s) have only rejected rows and are not in the cohort, unless a customers file lists "
+                    f"them (e.g. {'X' * 59}…)"]
 
 
 def test_a_signup_date_after_today_is_left_unknown_with_a_warning() -> None:
@@ -757,3 +758,12 @@ def test_a_customer_moved_to_another_city_by_the_customers_file_leaves_the_old_r
     assert cohort.customers[["city", "region"]].to_dict("records") == [
         {"city": "Ankara", "region": None}, {"city": "Izmir", "region": "Ege"}, {"city": "IZMIR", "region": "Ege"}]
     assert segment_cohort(cohort, AS_OF)["region"].astype(str).tolist() == ["İç Anadolu", "Ege", "Ege"]
+
+
+def test_fields_the_main_mapping_turns_off_are_still_read_from_the_customers_file() -> None:
+    orders = text_file([["customer_id", "order_date", "product_id", "amount"], ["C1", "2026-01-05", "P", "5"]])
+    attributes = text_file([["customer_id", "age", "city"], ["C1", "30", "Ankara"]])
+
+    cohort = read_cohort(orders, customers=attributes, mapping={"age": "", "city": None, "region": ""})
+
+    assert cohort.customers[["age", "city"]].to_dict("records") == [{"age": 30, "city": "Ankara"}]

@@ -54,7 +54,8 @@ def test_the_whole_report_of_a_messy_file() -> None:
                                "net against",
                 "examples": [dict(zip(HEADER, rows[6], strict=True))]},
         },
-        "warnings": ["1 customer(s) have only rejected rows and are not in the cohort (e.g. 0099)"],
+        "warnings": ["1 customer(s) have only rejected rows and are not in the cohort, unless a customers file "
+                     "lists them (e.g. 0099)"],
         "notes": ["order_date ('Tarih'): day first (DD/MM/YYYY), as in '15.01.2026'",
                   "amount = quantity × unit price"],
         "customersFile": None,
