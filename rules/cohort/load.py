@@ -24,10 +24,10 @@ import pyarrow.parquet as pq
 
 from rules.cohort.columns import recognise
 from rules.cohort.excel import column_from_values, read_xlsx
+from rules.cohort.model import FileType
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
     SAMPLE_BYTES,
-    FileKind,
     TextLayout,
     bom_encoding,
     data_offset,
@@ -67,7 +67,7 @@ class Loaded:
 
     table: pa.Table
     log: RowLog
-    kind: FileKind
+    kind: FileType
     encoding: str | None = None
     delimiter: str | None = None
     records: list[Any] | None = None

@@ -19,8 +19,6 @@ from rules.cohort.columns import header_index
 from rules.cohort.model import FileType
 from rules.errors import InvalidInput, Problem
 
-FileKind = FileType  # what the report calls fileType
-
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 200
 HEADER_SEARCH_ROWS = 20
@@ -54,7 +52,7 @@ class TextLayout:
     quoted_newlines: bool
 
 
-def detect_kind(data: bytes, name: str | None = None) -> FileKind:
+def detect_kind(data: bytes, name: str | None = None) -> FileType:
     """The kind of file, from its first bytes (the name is only used to word errors).
 
     Raises:
