@@ -14,6 +14,8 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bedrock_agentcore.runtime.context import BedrockAgentCoreContext
+
 # Fields a log call may add through `extra=`; anything else is dropped.
 FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSource", "customers", "event",
           "errorType")
@@ -38,6 +40,12 @@ class JsonFormatter(logging.Formatter):
             value = record.__dict__.get(name)
             if value is not None:
                 entry[name] = value
+        if "requestId" not in entry:
+            # A line logged while a request is served (AgentCore's own, "Invocation returned HTTP 400") carries
+            # the id the runtime set for it; our handler uses the same id.
+            request_id = BedrockAgentCoreContext.get_request_id()
+            if request_id:
+                entry["requestId"] = request_id
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             entry["errorType"] = type(error).__name__

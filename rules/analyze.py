@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from rules.errors import InvalidInput, Problem
 from rules.models.analysis import Analysis, MissingRegular, Reason, TopProduct
-from rules.models.dates import parse_day, today_utc
+from rules.models.dates import AsOf, as_of_day, parse_day
 from rules.models.request import CUSTOMER_DATA, Customer, CustomerData, ProductLine
 from rules.models.trusted import trusted
 from rules.reference import product_catalog
@@ -34,13 +34,14 @@ def parse_customer_data(customer_data: Any, as_of: date) -> CustomerData:
 
 
 def analyze_customer(
-    customer_data: dict[str, Any], as_of: date | None = None, *, rulebook: Rulebook | None = None
+    customer_data: dict[str, Any], as_of: AsOf = None, *, rulebook: Rulebook | None = None
 ) -> Analysis:
     """Segment one customer, or profile one region when no customer is given.
 
     Args:
         customer_data: the seed's `customerData` object (customerId, city, customer, region).
-        as_of: the day the analysis is for; today in UTC when None. Same input and day, same answer.
+        as_of: the day the analysis is for (a date, datetime, Timestamp or ISO text; see
+            `rules.models.dates.as_of_day`); today in UTC when None. Same input and day, same answer.
         rulebook: thresholds and codes; the bundled rulebook when None.
 
     Returns:
@@ -49,7 +50,7 @@ def analyze_customer(
     Raises:
         InvalidInput: the input breaks one or more rules; every problem is listed with its location.
     """
-    day = as_of or today_utc()
+    day = as_of_day(as_of)
     data = parse_customer_data(customer_data, day)
     return analyze_parsed(data, day, rulebook or default_rulebook())
 

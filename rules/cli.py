@@ -94,6 +94,25 @@ def _unwritable(path: Path, option: str) -> str | None:
     return None
 
 
+def _clashes(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> list[str]:
+    """Outputs that would overwrite an input or each other: refused before anything is read or written."""
+    problems: list[str] = []
+    seen: dict[Path, str] = {}
+    for option, path in [*inputs.items(), *outputs.items()]:
+        if path is None:
+            continue
+        same = path.resolve()
+        if same in seen and option in outputs:
+            what = f"overwrite {seen[same]}" if seen[same] in inputs else f"write where {seen[same]} writes"
+            problems.append(f"{option} {str(path)!r} would {what}; give another file name")
+        seen.setdefault(same, option)
+    return problems
+
+
+def _sheet(text: str) -> str | int:
+    return int(text) if text.isdigit() else text
+
+
 def _mapping(text: str) -> tuple[str, str]:
     canonical, sep, column = text.partition("=")
     if not sep or not canonical.strip() or not column.strip():
@@ -112,6 +131,8 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
     problems = [why for option, path in outputs.items() if path is not None and (why := _unwritable(path, option))]
+    problems += _clashes(outputs, {"INPUT": Path(args.input),
+                                   "--customers": None if args.customers is None else Path(args.customers)})
     mapped = [canonical for canonical, _ in args.map]
     problems += [f"--map {name}= is given {mapped.count(name)} times; give each field once"
                  for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
@@ -119,7 +140,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         _say("\n".join(problems))
         return EXIT_INVALID
     try:
-        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None)
+        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None, sheet=args.sheet)
         frame = segment_cohort(cohort, args.as_of)
     except OSError as error:
         _say(f"cannot read {error.filename or args.input}: {error.strerror or error}")
@@ -177,10 +198,10 @@ def _write_parquet(frame: Any, path: Path) -> None:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from rules.cohort.generate import generate, write
+    from rules.cohort.generate import MAX_CUSTOMERS, generate, write
 
-    if args.customers < 1:
-        raise InvalidInput([Problem("--customers", "must be at least 1", args.customers)])
+    if not 1 <= args.customers <= MAX_CUSTOMERS:
+        raise InvalidInput([Problem("--customers", f"must be from 1 to {MAX_CUSTOMERS:,}", args.customers)])
     if args.out.exists() and not args.out.is_dir():
         _say(f"--out {str(args.out)!r} is a file; give a directory (it is created when missing)")
         return EXIT_INVALID
@@ -188,6 +209,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         order_lines, customers = write(generate(args.customers, seed=args.seed, as_of=args.as_of), args.out)
     except OSError as error:
         _say(f"cannot write {error.filename or args.out}: {error.strerror or error}")
+        return EXIT_INVALID
+    except MemoryError:
+        _say(f"not enough memory to generate {args.customers:,} customers; ask for fewer")
         return EXIT_INVALID
     print(f"wrote {order_lines} and {customers}", file=sys.stderr)
     return EXIT_OK
@@ -203,6 +227,8 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                         help="the day to analyse for (default: today in UTC)")
     cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
                         help="where the results go (default: CSV on standard output)")
+    cohort.add_argument("--sheet", type=_sheet, default=None, metavar="NAME|INDEX",
+                        help="the Excel sheet to read: its name, or its place counting from 0 (default: the first)")
     cohort.add_argument("--report", type=Path, default=None, metavar="report.json", help="write the ingest report")
     cohort.add_argument("--rejected", type=Path, default=None, metavar="rejected.csv",
                         help="write the rejected rows, each with its reason")

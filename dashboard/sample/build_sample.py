@@ -2,10 +2,9 @@
 
 It is the project's own generator (`segment generate`: 300 customers, seed 2026, as of 2026-02-12) with the
 customer attributes joined onto the order lines, written the way a Turkish shop's Excel export looks:
-Turkish column names, semicolons, decimal commas and DD.MM.YYYY dates. Product prices are scaled to a quarter
-(still ending in ,90) so that baskets sit around the reference regions' median baskets and the value segment
-splits the cohort, as it would in a real shop. The messy rows the generator adds (returns, shipping lines,
-guest checkouts, duplicates, missing ages) stay in, so the import report has something to report.
+Turkish column names, semicolons, decimal commas and DD.MM.YYYY dates. The messy rows the generator adds
+(returns, shipping lines, guest checkouts, duplicates, missing ages) stay in, so the import report has something
+to report.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ HERE = Path(__file__).parent
 FILE = "siparis_satirlari.csv"
 CUSTOMERS = 300
 SEED = 2026
-PRICE_SCALE = 0.25
 TURKISH_HEADERS = {
     "order_id": "Sipariş No", "order_date": "Tarih", "customer_id": "Müşteri No", "product_id": "Ürün Kodu",
     "product_name": "Ürün Adı", "category": "Kategori", "quantity": "Adet", "unit_price": "Birim Fiyat",
@@ -33,9 +31,6 @@ def build() -> Path:
     """Write the sample and its description; returns the sample's path."""
     generated = generate(CUSTOMERS, seed=SEED, as_of=DEFAULT_AS_OF)
     lines = generated.order_lines.merge(generated.customers, on="customer_id", how="left")
-    products = ~lines["product_id"].isin(["KARGO", "POST"])
-    lines.loc[products, "unit_price"] = (lines.loc[products, "unit_price"] * PRICE_SCALE).round() - 0.1
-    lines["amount"] = (lines["quantity"] * lines["unit_price"]).round(2)
     lines["order_date"] = lines["order_date"].str.slice(0, 16)
     for column in ("order_date", "registered_at"):
         day = lines[column].str.slice(0, 10)

@@ -40,7 +40,8 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     finally:
         workbook.close()
     if not rows:
-        raise InvalidInput([Problem("sheet", "the sheet has no rows", worksheet.title)])
+        others = f"; the workbook's sheets: {', '.join(names)} (choose one with sheet=)" if len(names) > 1 else ""
+        raise InvalidInput([Problem("sheet", f"the sheet has no rows{others}", worksheet.title)])
     notes = []
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")

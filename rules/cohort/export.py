@@ -1,22 +1,24 @@
 """Writing tables for spreadsheets safely: text cells that a spreadsheet would run as a formula are defused.
 
-A cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some spreadsheets skip
-before one of those) is a formula to Excel and LibreOffice, and a customer name like ``=HYPERLINK(...)`` in an
-export would run when opened. Such cells get a leading apostrophe, which spreadsheets show as text. Plain numbers
-(``-12,50``, a return's quantity) are not formulas and stay as they are.
+A cell starting with ``=``, ``+``, ``-`` or ``@`` (also after spaces, or after a tab or carriage return, which
+some spreadsheets skip) is a formula to Excel and LibreOffice, and a customer name like ``=HYPERLINK(...)`` in an
+export would run when opened. Such cells get a leading apostrophe, which spreadsheets show as text; so do column
+names, which come from the uploaded file in the rejected rows. Plain numbers (``-12,50``, a return's quantity)
+are not formulas and stay as they are.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from typing import BinaryIO
 
 import pandas as pd
 
 from rules.cohort.model import Cohort
 
-_FORMULA_START = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+-]?\d[\d.,]*$"
+_FORMULA_START = r"^\s*[=+\-@]|^[\t\r]"
+_PLAIN_NUMBER = r"^ *[+-]?\d[\d.,]*$"
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -27,6 +29,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         ["'=1+1", '-2', "'@x", 'ok']
     """
     safe = frame.copy()
+    safe.columns = pd.Index([_defused(name) for name in safe.columns])
     for column in safe.columns:
         values = safe[column]
         if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
@@ -39,6 +42,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             if values.dtype != object:
                 safe[column] = safe[column].astype(values.dtype)
     return safe
+
+
+def _defused(name: object) -> object:
+    """A column name that cannot run as a formula either."""
+    if isinstance(name, str) and re.match(_FORMULA_START, name) and not re.fullmatch(_PLAIN_NUMBER, name):
+        return "'" + name
+    return name
 
 
 def write_rejected(cohort: Cohort, path: str | os.PathLike[str] | BinaryIO) -> int:

@@ -35,6 +35,9 @@ CUSTOMERS_FILE = "customers.csv"
 HISTORY_DAYS = 2 * 365
 MAX_REPEATS = 8
 GENERATED_PRODUCTS_PER_CATEGORY = 12
+# About 10 order lines (860 bytes of CSV) per customer: ten million customers make an 8 GiB file.
+MAX_CUSTOMERS = 10_000_000
+TYPICAL_PRICE = 40.0  # the median price of the generated products (the catalog's own median is 59.90)
 # Customers of the Turkish Republic of Northern Cyprus: a region outside the reference table.
 FOREIGN_REGION, FOREIGN_CITIES = "Kıbrıs", ("Lefkoşa", "Girne", "Gazimağusa")
 BIG_CITIES = {"İstanbul": 18.0, "Ankara": 6.0, "İzmir": 5.0, "Bursa": 3.5, "Antalya": 3.0, "Konya": 2.5,
@@ -69,6 +72,7 @@ def _catalog(rng: np.random.Generator) -> pd.DataFrame:
     known = pd.DataFrame({
         "product_id": list(catalog), "product_name": [p.product_name for p in catalog.values()],
         "category": [p.category for p in catalog.values()],
+        "unit_price": [p.unit_price for p in catalog.values()],
     })
     per_category = range(GENERATED_PRODUCTS_PER_CATEGORY)
     categories = sorted(SEASONS)
@@ -77,10 +81,11 @@ def _catalog(rng: np.random.Generator) -> pd.DataFrame:
         "product_name": [f"{c.title()} Ürün {i + 1}" for c in categories for i in per_category],
         "category": [c for c in categories for _ in per_category],
     })
-    products = pd.concat([known, made], ignore_index=True)
-    # Prices end in .90, as Turkish shops price them.
-    products["unit_price"] = rng.integers(2, 40, len(products)) * 10 - 0.1
-    return products
+    # Prices around the catalog's, so that baskets sit around the reference regions' median baskets and the value
+    # segment splits the cohort as in a real shop; they end in .90, as Turkish shops price them.
+    typical = np.exp(rng.normal(np.log(TYPICAL_PRICE), 0.5, len(made)))
+    made["unit_price"] = np.maximum(np.round(typical / 5) * 5, 10) - 0.1
+    return pd.concat([known, made], ignore_index=True)
 
 
 def _customers(rng: np.random.Generator, count: int, as_of: date) -> tuple[pd.DataFrame, IntArray]:
@@ -141,8 +146,8 @@ def generate(customers: int, *, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> G
         seed: the random seed; the same seed gives the same tables.
         as_of: the day the export is taken; no purchase is later.
     """
-    if customers < 1:
-        raise ValueError(f"customers must be at least 1, got {customers}")
+    if not 1 <= customers <= MAX_CUSTOMERS:
+        raise ValueError(f"customers must be from 1 to {MAX_CUSTOMERS:,}, got {customers:,}")
     rng = np.random.default_rng(seed)
     products = _catalog(rng)
     people, member_days = _customers(rng, customers, as_of)

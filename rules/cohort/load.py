@@ -11,7 +11,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -86,20 +88,32 @@ def source_buffer(source: Source, name: str | None = None) -> tuple[pa.Buffer, s
     elif isinstance(source, str | os.PathLike):
         path = Path(source)
         try:
-            buffer = pa.memory_map(str(path)).read_buffer() if path.stat().st_size else pa.py_buffer(b"")
+            if not stat.S_ISREG(path.stat().st_mode):  # a pipe (/dev/stdin, <(…), a FIFO): no size to map
+                buffer = pa.py_buffer(path.read_bytes())
+            elif path.stat().st_size:
+                buffer = pa.memory_map(str(path)).read_buffer()
+            else:
+                buffer = pa.py_buffer(b"")
         except OSError as error:
             raise InvalidInput([Problem("file", f"cannot read the file: {error.strerror or error}", str(path))]) \
                 from None
         name = name or path.name
     else:
+        position = source.tell() if source.seekable() else 0
         content = source.read()
         if not isinstance(content, bytes | bytearray):
             raise InvalidInput([Problem("file", "open the file in binary mode ('rb')", type(content).__name__)])
-        buffer = pa.py_buffer(bytes(content))
         given = getattr(source, "name", None)
         name = name or (Path(given).name if isinstance(given, str) else None)
+        if not content and position:
+            raise InvalidInput([Problem("file", f"the file object is at its end (position {position:,}): it was "
+                                                "read before; seek(0) before passing it", name)])
+        buffer = pa.py_buffer(bytes(content))
     if buffer.size >= 2 and buffer.slice(0, 2).to_pybytes() == b"\x1f\x8b":
-        buffer = pa.py_buffer(gzip.decompress(buffer.to_pybytes()))
+        try:
+            buffer = pa.py_buffer(gzip.decompress(buffer.to_pybytes()))
+        except (EOFError, OSError, zlib.error) as error:  # an upload cut short, a damaged archive
+            raise InvalidInput([Problem("file", f"cannot unpack the gzip file: {error}", name)]) from None
         name = name.removesuffix(".gz") if name else name
     return buffer, name
 
@@ -116,7 +130,11 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     if kind == "xlsx":
         try:
             table, notes = read_xlsx(buffer.to_pybytes(), sheet)
-        except (zipfile.BadZipFile, KeyError, OSError) as error:  # what openpyxl raises for a damaged workbook
+        except InvalidInput:
+            raise  # a missing or empty sheet: said already
+        # What openpyxl raises for a damaged workbook: a bad zip, missing parts, XML cut short (a SyntaxError),
+        # a cell whose stored value is not of its type.
+        except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
                                         name)]) from None
         return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes)
@@ -126,7 +144,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
         except (pa.ArrowInvalid, OSError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
         dropped: list[str] = []
-        table = _without_nested(table, dropped)
+        table = _binary_as_text(_without_nested(table, dropped), dropped)
         return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=dropped)
     if kind == "json":
         return _load_json(buffer.to_pybytes(), name)
@@ -233,6 +251,9 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     numbers: list[int] | None = None  # each item's row number, when some lines were not JSON
     try:
         content = json.loads(text)
+    except RecursionError:
+        raise InvalidInput([Problem("file", "the JSON is nested too deeply to be customers or records", name)]) \
+            from None
     except json.JSONDecodeError as error:
         if error.msg != "Extra data" and not _json_lines_like(text):
             raise InvalidInput([Problem("file", f"not valid JSON: {error.msg} at line {error.lineno} "
@@ -270,7 +291,9 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     table = pa.table({key: column_from_values([record.get(key) for record in records]) for key in names
                       if key not in nested})
     if table.num_columns == 0:
-        table = pa.table({"customer_id": pa.nulls(len(records), pa.string())})
+        why = f"only lists or records in {', '.join(map(repr, nested))}" if nested else \
+            "its items are empty objects or not objects"
+        raise InvalidInput([Problem("file", f"the JSON has no records with fields to read ({why})", name)])
     malformed.sort(key=lambda row: row.row)
     return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name, notes=notes)
 
@@ -321,3 +344,23 @@ def _without_nested(table: pa.Table, notes: list[str]) -> pa.Table:
     nested = [field for field in table.schema if pa.types.is_nested(field.type)]
     notes += [f"column {field.name!r} holds lists or records ({field.type}): not read" for field in nested]
     return table.drop_columns([field.name for field in nested]) if nested else table
+
+
+def _binary_as_text(table: pa.Table, notes: list[str]) -> pa.Table:
+    """The table with its binary columns (text some writers store without saying it is UTF-8) as text: UTF-8
+    where it is, else decoded in the single-byte encoding the bytes look like (Windows-1254 for Turkish)."""
+    for index, column_field in enumerate(table.schema):
+        if not (pa.types.is_binary(column_field.type) or pa.types.is_large_binary(column_field.type)):
+            continue
+        column = table.column(index)
+        try:
+            text = column.cast(pa.string())
+        except pa.ArrowInvalid:  # not UTF-8
+            values = column.to_pylist()
+            encoding = single_byte_encoding(b"\n".join(value for value in values if value))
+            text = pa.chunked_array([pa.array([None if value is None else value.decode(encoding, errors="replace")
+                                               for value in values], pa.string())])
+            notes.append(f"column {column_field.name!r} holds bytes, not UTF-8 text: read as "
+                         f"{_ENCODING_NAMES.get(encoding, encoding)}")
+        table = table.set_column(index, pa.field(column_field.name, pa.string()), text)
+    return table

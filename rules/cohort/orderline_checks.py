@@ -21,7 +21,7 @@ from rules.cohort import pooled_arrays as pooled
 from rules.cohort.compiled import inline_kernel, kernel
 from rules.cohort.pieces import row_pieces, run_pieces
 from rules.cohort.rejects import reason_code
-from rules.cohort.values import BoolArray, Codes, FloatArray, IntArray, Numbers
+from rules.cohort.values import MAX_LINE_AMOUNT, MAX_LINE_QUANTITY, BoolArray, Codes, FloatArray, IntArray, Numbers
 
 if TYPE_CHECKING:
     from rules.cohort.orderlines import OrderLines
@@ -147,9 +147,9 @@ def _check(log: npt.NDArray[np.int8], reason: npt.NDArray[np.int8], customer: In
         if line:
             if not day_ok[row]:
                 code = reason[2]
-            elif has_quantity and not np.isfinite(q):
+            elif has_quantity and not abs(q) < MAX_LINE_QUANTITY:  # also NaN: not a number
                 code = reason[3]
-            elif not np.isfinite(a):
+            elif not abs(a) < MAX_LINE_AMOUNT:
                 code = reason[4]
             elif _flag(long_product, p):
                 code = reason[5]

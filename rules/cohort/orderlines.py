@@ -41,6 +41,7 @@ from rules.models.request import MAX_PRODUCT_LINES
 from rules.text import fold
 
 MAX_ID, MAX_CATEGORY = 128, 64
+_EXACT_MICROS = 2**53 / 10**6
 
 # Product codes and names of lines that are not products: postage and shipping, fees, manual adjustments,
 # discounts and vouchers (the Online Retail export's codes, and their usual Turkish counterparts). Matched
@@ -292,7 +293,9 @@ def _aggregate(lines: Lines, warnings: list[str]) -> History:
     total_quantity = np.add.reduceat(lines.quantity, starts) if groups else np.zeros(0)
     total_spent = np.add.reduceat(lines.amount, starts) if groups else np.zeros(0)
     # Sums of cents carry binary noise (6 × 2.55 + ... = 17.849999999999998); no currency has 6 decimals.
-    total_spent = np.round(total_spent, 6)
+    # Beyond 2**53 / 10**6 rounding would add noise of its own (x × 10**6 is no longer exact), and there is
+    # none below the float's own resolution to take away.
+    total_spent = np.where(np.abs(total_spent) < _EXACT_MICROS, np.round(total_spent, 6), total_spent)
     rounded = np.round(total_quantity)
     if lines.fractional:
         warnings.append("some quantities have decimals; each product's total is rounded to whole units")

@@ -14,6 +14,7 @@ rejected for; the report counts them all, and ``cohort.rejected`` holds the rows
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 
 from rules.cohort.columns import Columns, recognise, require_customer_id
@@ -32,6 +33,8 @@ from rules.errors import InvalidInput, Problem
 
 __all__ = ["DEFAULT_NON_PRODUCT_CODES", "read_cohort"]
 
+_SOURCE_TYPES = (str, os.PathLike, bytes, bytearray, memoryview)
+
 
 def read_cohort(
     source: Source,
@@ -44,6 +47,7 @@ def read_cohort(
     customers_name: str | None = None,
     date_order: DateOrder | None = None,
     sheet: str | int | None = None,
+    customers_sheet: str | int | None = None,
 ) -> Cohort:
     """Read a customer export into a cohort: customers, per-product history, ingest report, rejected rows.
 
@@ -57,11 +61,12 @@ def read_cohort(
         customers_mapping: the same for the customers file; by default the main mapping's entries for the id
             and the attributes, where the customers file has those columns.
         exclude_products: product ids and names of lines that are not products (postage, fees, adjustments);
-            matched however they are spelled. Pass an empty set to keep every line.
+            matched however they are spelled. Pass an empty set to keep every line; one text is one code.
         name: the file's name, used in messages (taken from the path or file object when not given).
         customers_name: the same for the customers file.
         date_order: force how dates like 03/04/2025 are read ("DMY" or "MDY"); decided from the data otherwise.
         sheet: the Excel sheet to read (name or 0-based index); the first sheet by default.
+        customers_sheet: the same for the customers file.
 
     Returns:
         The cohort. ``cohort.report`` says what was read and rejected; ``cohort.rejected`` holds rejected rows.
@@ -70,23 +75,32 @@ def read_cohort(
         InvalidInput: the file cannot be read as a cohort (unknown type, no customer id column, a mapping that
             names a missing column, …); the message says which and lists what the file has.
     """
-    loaded = load(source, name=name, sheet=sheet)
+    exclude_products = _checked_arguments(source, customers, mapping, customers_mapping, exclude_products,
+                                          date_order)
     main_label = name or _label(source, "input")
+    loaded = load(source, name=main_label, sheet=sheet)
     part = _read_main(loaded, mapping, exclude_products, date_order, main_label)
     warnings = list(part.warnings)
+    if sheet is not None and loaded.kind != "xlsx":
+        warnings.append(f"sheet={sheet!r} is not used: the file is not an Excel workbook")
     customers_table = part.customers
     customers_report: CustomersFileReport | None = None
     rejected = [part.rejected.result() if part.rejected is not None else
                 part.log.rejected_frame(part.table, main_label)]
     if customers is not None:
-        extra = load(customers, name=customers_name)
+        customers_label = customers_name or _label(customers, "customers")
+        try:
+            extra = load(customers, name=customers_label, sheet=customers_sheet)
+        except InvalidInput as error:  # say which of the two files it is
+            raise InvalidInput([Problem("customers" if p.loc == "file" else p.loc, p.msg, p.input)
+                                for p in error.problems]) from None
         if extra.records is not None:
             raise InvalidInput([Problem("customers", "the customers file must be a table (CSV, Excel, Parquet or "
                                                      "JSON records), not the seed's customer JSON", customers_name)])
         chosen = customers_mapping if customers_mapping is not None else mapping_for_customers_file(extra, mapping)
         attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order)
         customers_table = merge_customers(customers_table, attributes, warnings)
-        rejected.append(log.rejected_frame(extra.table, customers_name or _label(customers, "customers")))
+        rejected.append(log.rejected_frame(extra.table, customers_label))
     frame = customers_frame(customers_table)
     log = part.log
     report = IngestReport(
@@ -96,6 +110,38 @@ def read_cohort(
         column_mapping=part.column_mapping, warnings=warnings, decimal_mark=part.decimal_mark, notes=part.notes,
         customers_file=customers_report)
     return Cohort(frame, part.history, report, combine_rejected(rejected))
+
+
+def _checked_arguments(
+    source: object, customers: object, mapping: object, customers_mapping: object, exclude: object,
+    date_order: object,
+) -> Collection[str]:
+    """Refuse arguments of the wrong kind with a problem naming the argument (not a traceback from deep inside);
+    the exclusion list as a collection of codes.
+
+    Raises:
+        InvalidInput: every argument of the wrong kind.
+    """
+    problems = []
+    for argument, given in (("source", source), ("customers", customers)):
+        if given is not None and not isinstance(given, _SOURCE_TYPES) and not callable(getattr(given, "read", None)):
+            problems.append(Problem(argument, "expected a path, bytes or a binary file object", type(given).__name__))
+    if source is None:
+        problems.append(Problem("source", "expected a path, bytes or a binary file object", None))
+    for argument, given in (("mapping", mapping), ("customers_mapping", customers_mapping)):
+        if given is not None and not isinstance(given, Mapping):
+            problems.append(Problem(argument, "expected a dict of canonical name → column name",
+                                    type(given).__name__))
+    codes: Collection[str] = (exclude,) if isinstance(exclude, str) else exclude  # type: ignore[assignment]
+    if not isinstance(codes, Collection) or not all(isinstance(code, str) for code in codes):
+        problems.append(Problem("exclude_products", "expected a collection of product codes and names (an empty "
+                                                    "set keeps every line)", type(exclude).__name__))
+    if date_order is not None and date_order not in ("DMY", "MDY"):
+        problems.append(Problem("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)",
+                                date_order))
+    if problems:
+        raise InvalidInput(problems)
+    return codes
 
 
 def _read_main(
@@ -108,8 +154,17 @@ def _read_main(
             part.warnings.append("the mapping is not used: the seed's JSON names its fields itself")
         return part
     columns = recognise(loaded.table.column_names, mapping)
-    require_customer_id(columns, loaded.table.column_names)
-    file_format = detect_format(columns, loaded.table.column_names)
+    try:
+        require_customer_id(columns, loaded.table.column_names)
+        file_format = detect_format(columns, loaded.table.column_names)
+    except InvalidInput as error:
+        sheets = [note for note in loaded.notes if note.startswith("read sheet ")]
+        if not sheets:
+            raise
+        # The columns may well be on another sheet of the workbook.
+        raise InvalidInput([Problem(p.loc, f"{p.msg}. The workbook has more sheets ({sheets[0]}); choose another "
+                                           "with sheet= (on the command line: --sheet)", p.input)
+                            for p in error.problems]) from None
     if file_format == "purchase_history":
         part = read_history_file(loaded, columns, exclude, date_order)
     else:

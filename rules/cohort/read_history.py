@@ -33,8 +33,11 @@ from rules.cohort.values import (
 )
 from rules.cohort.values import to_numbers as numbers_of
 from rules.errors import InvalidInput, Problem
+from rules.models.request import MAX_COUNT
 
 REQUIRED = ("total_quantity", "total_spent", "order_count", "last_purchase")
+# A history line's total spend beyond this is a broken cell: a customer's lines then still sum to a finite amount.
+MAX_TOTAL_SPENT = 1e15
 
 
 def read_history_file(
@@ -87,7 +90,7 @@ def read_history_file(
     bad_date = ~last.ok | (first.bad if first is not None else False)
     log.reject(has_line & bad_date, "bad_date")
     log.reject(has_line & ~_whole(quantity, 0), "bad_quantity")
-    log.reject(has_line & ~(np.isfinite(spent.values) & (spent.values >= 0)), "bad_amount")
+    log.reject(has_line & ~((spent.values >= 0) & (spent.values < MAX_TOTAL_SPENT)), "bad_amount")
     log.reject(has_line & ~_whole(orders, 1), "bad_order_count")
     if first is not None:
         log.reject(has_line & first.ok & (first.days > last.days), "dates_out_of_order")
@@ -148,7 +151,7 @@ def _has_history(
 
 def _whole(numbers: Numbers, least: int) -> BoolArray:
     values = numbers.values
-    whole: BoolArray = np.isfinite(values) & (values == np.round(values)) & (values >= least) & (values < 2**62)
+    whole: BoolArray = np.isfinite(values) & (values == np.round(values)) & (values >= least) & (values < MAX_COUNT)
     return whole
 
 

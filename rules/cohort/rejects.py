@@ -7,7 +7,7 @@ fields (a wrong number of fields) never reach the table; they are added as "malf
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ IntArray = npt.NDArray[np.int64]
 
 FIRST_ROWS = 20
 EXAMPLES = 3
+_OWN_COLUMNS = ("file", "row", "reason", "text")
 
 # Reason code → what it means, for the report and the README. The order is the order checks run in.
 REASONS: dict[str, str] = {
@@ -35,8 +36,10 @@ REASONS: dict[str, str] = {
     "invalid_customer": "the customer object breaks the request contract",
     "duplicate_customer": "a second customer object with the same customerId",
     "bad_date": "a date is missing or is not a date",
-    "bad_quantity": "the quantity is missing or not a number",
-    "bad_amount": "the amount (or unit price) is missing or not a number",
+    "bad_quantity": "the quantity is missing, not a number, or beyond any real order (a billion units; a purchase "
+                    "history's totalQuantity: 2**53)",
+    "bad_amount": "the amount (or unit price) is missing, not a number, or beyond any real order (10**12 for an "
+                  "order line, 10**15 for a purchase history's totalSpent)",
     "bad_order_count": "orderCount is missing or not a whole number of at least 1",
     "bad_avg_days_between": "avgDaysBetween is not a number of at least 0",
     "dates_out_of_order": "firstPurchase is after lastPurchase",
@@ -169,7 +172,7 @@ class RowLog:
             column = taken[name]
             kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
             text = column if pa.types.is_string(kind) else pc.cast(column, pa.string())
-            columns[name if name not in columns else f"{name} (original)"] = pc.cast(text, pa.string())
+            columns[_own_name(name, columns)] = pc.cast(text, pa.string())
         frame = pa.table(columns).to_pandas(types_mapper=_as_text_type)
         if self.malformed:
             broken = pd.DataFrame({
@@ -181,6 +184,14 @@ class RowLog:
             frame = pd.concat([broken, frame], ignore_index=True).sort_values("row", kind="stable")
         rejected: pd.DataFrame = frame.reset_index(drop=True)
         return rejected
+
+
+def _own_name(name: str, taken: Collection[str]) -> str:
+    """The file's column ``name`` as a rejected-rows column: renamed when it is one of the frame's own columns
+    (file, row, reason, and text for malformed rows) or already taken."""
+    while name in taken or name in _OWN_COLUMNS:
+        name = f"{name} (original)"
+    return name
 
 
 def combine_rejected(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -60,7 +60,8 @@ from rules.cohort.columnar_text import (
     texts_where,
 )
 from rules.cohort.model import Cohort
-from rules.models.dates import today_utc
+from rules.errors import InvalidInput, Problem
+from rules.models.dates import AsOf, as_of_day
 from rules.rulebook import Rulebook, default_rulebook
 from rules.segments import default, unknown
 
@@ -78,12 +79,13 @@ _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _NEW_WHY = "new customer, no purchase history yet (seed default)"
 
 
-def segment_cohort(cohort: Cohort, as_of: date | None = None, *, rulebook: Rulebook | None = None) -> pd.DataFrame:
+def segment_cohort(cohort: Cohort, as_of: AsOf = None, *, rulebook: Rulebook | None = None) -> pd.DataFrame:
     """Segment every customer of a cohort.
 
     Args:
         cohort: customers and their per-product history (see `rules.cohort.model`).
-        as_of: the day the analysis is for; today in UTC when None.
+        as_of: the day the analysis is for (a date, datetime, Timestamp or ISO text; see
+            `rules.models.dates.as_of_day`); today in UTC when None.
         rulebook: thresholds and codes; the bundled rulebook when None.
 
     Returns:
@@ -97,17 +99,19 @@ def segment_cohort(cohort: Cohort, as_of: date | None = None, *, rulebook: Ruleb
         InvalidInput: the cohort breaks a rule of the request model (each problem located by table, row and
             column), or its tables lack a contract column.
     """
+    if not isinstance(cohort, Cohort):
+        raise InvalidInput([Problem("cohort", "expected a Cohort, as read_cohort returns", type(cohort).__name__)])
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        return _Segmenter(cohort, as_of or today_utc(), rulebook or default_rulebook(), pool).frame(pool)
+        return _Segmenter(cohort, as_of_day(as_of), rulebook or default_rulebook(), pool).frame(pool)
 
 
-def cohort_region_medians(cohort: Cohort, as_of: date | None = None) -> dict[str, float]:
+def cohort_region_medians(cohort: Cohort, as_of: AsOf = None) -> dict[str, float]:
     """The median baskets `segment_cohort` uses for regions outside the reference table.
 
     Pass them to `Cohort.customer_data` to get the single-customer request that matches a row.
     """
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        return _Segmenter(cohort, as_of or today_utc(), default_rulebook(), pool, encode=False).medians
+        return _Segmenter(cohort, as_of_day(as_of), default_rulebook(), pool, encode=False).medians
 
 
 class _Segmenter:

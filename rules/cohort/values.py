@@ -28,6 +28,10 @@ DecimalMark = Literal[".", ","]
 
 _NULL_TEXT = pa.scalar(None, pa.string())
 SAMPLE_VALUES = 5000
+# The largest quantity and amount an order line may have (by magnitude). No real line comes near them, and they
+# keep the sums over millions of lines exact and finite: a value beyond them is a broken cell, not an order.
+MAX_LINE_QUANTITY = 1e9
+MAX_LINE_AMOUNT = 1e12
 
 # Evidence for a decimal mark: one or two digits after it at the end (12,5 · 1.234,50), or a thousands group
 # before it (1,234.5). Exactly three digits after a single mark ("1.234") is no evidence either way.
@@ -207,7 +211,8 @@ def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
     column = contiguous(array)
     present = column.is_valid().to_numpy(zero_copy_only=False)
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_decimal(column.type):
-        values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+        # Unsafe: an integer beyond 2**53 (9223372036854775807 for "no value") is rounded, then found too large.
+        values = pc.cast(column, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     elif pa.types.is_boolean(column.type) or not _is_text(column.type):
         values = np.full(len(column), np.nan)
     else:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from rules.errors import InvalidInput, Problem
 
 DAY_ERROR = "expected an ISO date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SS)"
 
@@ -37,6 +40,30 @@ def parse_day(value: Any) -> date:
 
 def _day_of(moment: datetime) -> date:
     return moment.astimezone(UTC).date() if moment.tzinfo is not None else moment.date()
+
+
+AsOf = date | str | np.datetime64 | None
+"""What an API caller may give as the as-of day (`as_of_day`); a datetime or pandas Timestamp is a date."""
+
+
+def as_of_day(value: object, field: str = "as_of") -> date:
+    """The as-of day an API caller gives: None (today in UTC), a date, a datetime or pandas Timestamp (its day;
+    aware ones in UTC, as for the JSON contract), a numpy datetime64, or an ISO date text.
+
+    Raises:
+        InvalidInput: the value is none of these; the problem names ``field`` and the value.
+    """
+    if value is None:
+        return today_utc()
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        value = value.astype("datetime64[D]").item()
+    try:
+        day = parse_day(value)
+    except (ValueError, OverflowError):
+        day = None
+    if day is None or day != day:  # pandas' NaT is a datetime too, and not equal to itself
+        raise InvalidInput([Problem(field, DAY_ERROR, value)])
+    return day
 
 
 def today_utc() -> date:

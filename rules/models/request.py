@@ -30,6 +30,8 @@ from rules.models.dates import Day
 MAX_PRODUCT_LINES = 10_000
 MAX_CITIES = 200
 MAX_SEASON_ITEMS = 100
+# Counts stay below 2**53 so that they are exact in the float64 columns of the batch path (`segment_cohort`).
+MAX_COUNT = 2**53
 
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -57,9 +59,9 @@ class ProductLine(TypedDict):
     productId: NotRequired[Id | None]
     productName: NotRequired[Name | None]
     category: NotRequired[Label | None]
-    totalQuantity: Annotated[int, Field(ge=0)]
+    totalQuantity: Annotated[int, Field(ge=0, lt=MAX_COUNT)]
     totalSpent: Money
-    orderCount: Annotated[int, Field(ge=1)]
+    orderCount: Annotated[int, Field(ge=1, lt=MAX_COUNT)]
     firstPurchase: NotRequired[Day | None]
     lastPurchase: Day
     avgDaysBetween: NotRequired[Annotated[float, Field(ge=0, allow_inf_nan=False)] | None]
@@ -121,7 +123,7 @@ class Customer(TypedDict):
     age: NotRequired[Annotated[int, Field(ge=0, le=120)] | None]
     gender: NotRequired[Annotated[str, Field(max_length=32)] | None]
     registeredAt: NotRequired[Annotated[Day, AfterValidator(_not_after_as_of)] | None]
-    totalOrders: NotRequired[Annotated[int, Field(ge=0)] | None]
+    totalOrders: NotRequired[Annotated[int, Field(ge=0, lt=MAX_COUNT)] | None]
     productHistory: NotRequired[
         Annotated[list[ProductLine], Field(max_length=MAX_PRODUCT_LINES), WrapValidator(_history_in_order)]
     ]

@@ -12,13 +12,14 @@ _DATA = Path(__file__).with_name("data") / "products.json"
 
 
 class Product(BaseModel):
-    """A catalog entry; only the fields the analysis uses are kept."""
+    """A catalog entry; only the fields the analysis (and the generator: the price) uses are kept."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     product_id: str = Field(alias="productId")
     product_name: str = Field(alias="productName")
     category: str
+    unit_price: float | None = Field(alias="unitPrice", default=None)
 
 
 @cache

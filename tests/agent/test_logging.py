@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from bedrock_agentcore.runtime.context import BedrockAgentCoreContext
 from starlette.testclient import TestClient
 
 from agent.app import create_app
@@ -58,6 +60,20 @@ def test_the_formatter_keeps_whitelisted_fields_only() -> None:
     assert {k: v for k, v in entry.items() if k != "timestamp"} == {
         "level": "INFO", "logger": "agent.handler", "message": "invocation customer ok", "requestId": "r-1",
         "mode": "customer", "durationMs": 1.5}
+
+
+def test_a_line_logged_while_a_request_is_served_carries_its_id() -> None:
+    def logged_with(request_id: str | None) -> dict[str, Any]:
+        if request_id is not None:
+            BedrockAgentCoreContext.set_request_context(request_id)
+        record = logging.LogRecord("bedrock_agentcore.app", logging.WARNING, __file__, 1, "Invocation returned HTTP "
+                                   "400", (), None)
+        entry: dict[str, Any] = json.loads(JsonFormatter().format(record))
+        return entry
+
+    # Each in a context of its own, as each request is served in one.
+    assert contextvars.copy_context().run(logged_with, "req-42")["requestId"] == "req-42"
+    assert "requestId" not in contextvars.copy_context().run(logged_with, None)
 
 
 def test_exceptions_are_logged_as_type_and_frames_without_their_message() -> None:

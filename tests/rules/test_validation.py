@@ -177,3 +177,14 @@ def test_error_message_lists_every_problem() -> None:
     text = str(caught.value)
     assert text.startswith("2 problems in the input:")
     assert "- customer.age: Input should be less than or equal to 120 (got 130)" in text
+
+
+def test_counts_beyond_what_a_float_holds_exactly_are_refused() -> None:
+    bad = line()
+    bad["totalQuantity"], bad["orderCount"] = 2**53, 10**30
+
+    found = problems(customer([bad], totalOrders=2**70))
+
+    assert found["customer.productHistory[0].totalQuantity"] == ("Input should be less than 9007199254740992", 2**53)
+    assert found["customer.productHistory[0].orderCount"] == ("Input should be less than 9007199254740992", 10**30)
+    assert found["customer.totalOrders"] == ("Input should be less than 9007199254740992", 2**70)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
 import shutil
@@ -26,10 +27,14 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return write(generate(120, seed=21), tmp_path_factory.mktemp("cohort"))
 
 
-def segment(*args: str) -> subprocess.CompletedProcess[str]:
+def _console_script() -> str:
     exe = shutil.which("segment", path=str(Path(sys.executable).parent))
     assert exe, "the console script is installed with the project"
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120, check=False)
+    return exe
+
+
+def segment(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([_console_script(), *args], capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_generate_then_segment_through_the_console_script(tmp_path: Path) -> None:
@@ -131,8 +136,9 @@ def test_bad_arguments_are_usage_errors(files: tuple[Path, Path], capsys: pytest
     assert "expected canonical=column" in capsys.readouterr().err
     assert main(["cohort", str(order_lines), "--out", "results.txt"]) == 2
     assert "--out must end in .csv or .parquet" in capsys.readouterr().err
-    assert main(["generate", "--customers", "0", "--out", "x"]) == 2
-    assert "--customers: must be at least 1" in capsys.readouterr().err
+    for customers in ("0", "10000001"):
+        assert main(["generate", "--customers", customers, "--out", "x"]) == 2
+        assert f"--customers: must be from 1 to 10,000,000 (got {customers})" in capsys.readouterr().err
 
 
 def test_output_paths_are_checked_before_the_work(files: tuple[Path, Path], tmp_path: Path,
@@ -150,6 +156,49 @@ def test_output_paths_are_checked_before_the_work(files: tuple[Path, Path], tmp_
     assert main(["cohort", str(order_lines), "--out", str(tmp_path / "taken.csv")]) == 2
     assert "is a directory; give a file name" in capsys.readouterr().err
     assert [path.name for path in tmp_path.iterdir()] == ["taken.csv"]  # no report, no rejected rows written
+
+
+def test_an_output_that_would_overwrite_an_input_or_another_output_is_refused(
+        files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, customers = files
+    export = tmp_path / "export.csv"
+    export.write_bytes(order_lines.read_bytes())
+    (tmp_path / "link.csv").symlink_to(customers)
+
+    assert main(["cohort", str(export), "--out", str(export)]) == 2
+    assert capsys.readouterr().err == f"error: --out {str(export)!r} would overwrite INPUT; give another file name\n"
+    assert main(["cohort", str(export), "--customers", str(customers), "--rejected", str(tmp_path / "link.csv")]) == 2
+    assert capsys.readouterr().err == (f"error: --rejected {str(tmp_path / 'link.csv')!r} would overwrite "
+                                       "--customers; give another file name\n")
+    both = tmp_path / "both.csv"
+    assert main(["cohort", str(export), "--out", str(both), "--report", str(both)]) == 2
+    assert capsys.readouterr().err == f"error: --report {str(both)!r} would write where --out writes; give another " \
+                                      "file name\n"
+    assert export.read_bytes() == order_lines.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.csv", "link.csv"]
+
+
+def test_input_from_a_pipe_and_a_sheet_of_a_workbook(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+    workbook = tmp_path / "orders.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"note": ["exported 2026-02-12"]}).to_excel(writer, sheet_name="About", index=False)
+        pd.read_csv(order_lines, dtype=str).head(299).to_excel(writer, sheet_name="Orders", index=False)
+
+    piped = subprocess.run(f"head -300 {shlex.quote(str(order_lines))} | {shlex.quote(_console_script())} cohort "
+                           f"/dev/stdin --as-of {AS_OF}", shell=True, capture_output=True, text=True, timeout=120,
+                           check=False)
+    first = segment("cohort", str(workbook), "--as-of", AS_OF)
+    chosen = segment("cohort", str(workbook), "--sheet", "Orders", "--as-of", AS_OF)
+    by_place = segment("cohort", str(workbook), "--sheet", "1", "--as-of", AS_OF)
+
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr.startswith(f"{len(pd.read_csv(io.StringIO(piped.stdout)))} customers segmented; rows read "
+                                   "299")
+    assert first.returncode == 2
+    assert "choose another with sheet= (on the command line: --sheet)" in first.stderr
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout == by_place.stdout == piped.stdout
 
 
 def test_a_field_mapped_twice_is_refused(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

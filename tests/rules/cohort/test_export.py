@@ -48,3 +48,25 @@ def test_rejected_rows_are_written_with_their_reason_and_original_values(tmp_pat
         "file,row,reason,CustomerID,InvoiceDate,StockCode,Description,Amount",
         "input,2,missing_customer_id,,2026-01-05,P1,'=cmd|' /C calc'!A0,10",
         "input,3,bad_date,B,someday,P2,Ruj,-5"]
+
+
+def test_cells_with_a_formula_after_spaces_and_formula_column_names_are_neutralised() -> None:
+    frame = pd.DataFrame({"=HYPERLINK(\"http://x\")": [" =1+2", "  -5", " +90 555", "ok"], "-3": ["a", "b", "c", "d"]})
+
+    safe = neutralise_formulas(frame)
+
+    expected = pd.DataFrame({"'=HYPERLINK(\"http://x\")": ["' =1+2", "  -5", "' +90 555", "ok"],
+                             "-3": ["a", "b", "c", "d"]})
+    pd.testing.assert_frame_equal(safe, expected)
+
+
+def test_a_formula_in_the_uploaded_files_header_cannot_run_from_the_rejected_rows(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["CustomerID", "InvoiceDate", "Amount", "@SUM(A1:A9)"],
+                             [None, "2026-01-05", "10", "x"]]
+    cohort = read_cohort(text_file(rows))
+    path = tmp_path / "rejected.csv"
+
+    write_rejected(cohort, path)
+
+    assert path.read_text(encoding="utf-8").splitlines()[0] == \
+        "file,row,reason,CustomerID,InvoiceDate,Amount,'@SUM(A1:A9)"

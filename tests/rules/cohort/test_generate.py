@@ -7,8 +7,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rules.cohort.generate import CUSTOMER_FILE_COLUMNS, ORDER_LINE_COLUMNS, generate, write
-from rules.reference import provinces, reference_regions
+from rules.cohort.generate import (
+    CUSTOMER_FILE_COLUMNS,
+    DEFAULT_AS_OF,
+    MAX_CUSTOMERS,
+    ORDER_LINE_COLUMNS,
+    generate,
+    write,
+)
+from rules.cohort.read import read_cohort
+from rules.cohort.segment import segment_cohort
+from rules.reference import product_catalog, provinces, reference_regions
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +78,29 @@ def test_demand_follows_the_seasons(generated: tuple[pd.DataFrame, pd.DataFrame]
     assert by_month["12"] > 1.3 * by_month["01"]  # gifts in December, quiet January (SEASONS)
 
 
-def test_needs_at_least_one_customer() -> None:
-    with pytest.raises(ValueError, match="customers must be at least 1, got 0"):
-        generate(0)
+@pytest.mark.parametrize("customers", [0, MAX_CUSTOMERS + 1])
+def test_needs_at_least_one_customer_and_at_most_the_limit(customers: int) -> None:
+    with pytest.raises(ValueError, match=f"customers must be from 1 to 10,000,000, got {customers:,}"):
+        generate(customers)
+
+
+def test_catalog_products_keep_their_prices_and_the_value_segment_splits_the_cohort(
+    generated: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    lines, customers = generated
+    catalog = {product_id: product.unit_price for product_id, product in product_catalog().items()}
+    sold = lines[lines["product_id"].isin(list(catalog))].groupby("product_id")["unit_price"].unique()
+
+    assert len(sold) > 10
+    assert {product_id: list(prices) for product_id, prices in sold.items()} == \
+        {product_id: [catalog[product_id]] for product_id in sold.index}
+    results = segment_cohort(read_cohort(_csv(lines), customers=_csv(customers)), DEFAULT_AS_OF)
+    high_value = (results["valueSegment"] == "HighValue").mean()
+    assert 0.3 < high_value < 0.7  # baskets around the reference regions' median baskets, as in a real shop
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
 
 
 def test_values_with_commas_quotes_and_line_breaks_round_trip(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -136,3 +137,53 @@ def test_a_customer_id_column_the_mapping_gives_to_another_field_is_named() -> N
 
     assert "; 'Customer ID' would be the customer id, but the mapping gives it to product_id. Name it with " \
            "mapping=" in raised.value.problems[0].msg
+
+
+@pytest.mark.parametrize(("arguments", "problem"), [
+    ({"source": None}, ("source", "expected a path, bytes or a binary file object", None)),
+    ({"source": 3}, ("source", "expected a path, bytes or a binary file object", "int")),
+    ({"customers": 3.5}, ("customers", "expected a path, bytes or a binary file object", "float")),
+    ({"mapping": [("customer_id", "Kod")]}, ("mapping", "expected a dict of canonical name → column name", "list")),
+    ({"customers_mapping": "Kod"}, ("customers_mapping", "expected a dict of canonical name → column name", "str")),
+    ({"exclude_products": None}, ("exclude_products", "expected a collection of product codes and names (an empty "
+                                                      "set keeps every line)", "NoneType")),
+    ({"exclude_products": ["POST", 5]}, ("exclude_products", "expected a collection of product codes and names "
+                                                             "(an empty set keeps every line)", "list")),
+    ({"date_order": "dmy"}, ("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)", "dmy")),
+    ({"date_order": "YMD"}, ("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)", "YMD")),
+])
+def test_arguments_of_the_wrong_kind_are_refused_by_name(arguments: dict[str, Any],
+                                                        problem: tuple[str, str, Any]) -> None:
+    given: dict[str, Any] = {"source": text_file([["customer_id", "order_date", "amount"], ["C1", "2025-06-01", "5"]]),
+                             **arguments}
+    source = given.pop("source")
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(source, **given)
+
+    assert [(p.loc, p.msg, p.input) for p in raised.value.problems] == [problem]
+
+
+def test_one_text_to_exclude_is_one_code_not_its_letters() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "amount", "product_id"],
+                             ["C1", "2025-06-01", "5", "P"], ["C1", "2025-06-01", "3", "POST"],
+                             ["C1", "2025-06-01", "4", "T"]]
+
+    cohort = read_cohort(text_file(rows), exclude_products="POST")
+
+    assert cohort.history["product_id"].tolist() == ["P", "T"]
+    assert cohort.rejected[["row", "reason"]].astype(object).to_dict("records") == [
+        {"row": 2, "reason": "non_product_line"}]
+
+
+@pytest.mark.parametrize(("customers", "message"), [
+    (b"", "the file is empty"),
+    (io.StringIO("customer_id,age\nC1,30\n"), "open the file in binary mode ('rb')"),
+])
+def test_a_customers_file_that_cannot_be_read_is_named_as_the_customers_file(customers: Any, message: str) -> None:
+    orders = text_file([["customer_id", "order_date", "amount"], ["C1", "2025-06-01", "5"]])
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(orders, customers=customers)
+
+    assert [(p.loc, p.msg) for p in raised.value.problems] == [("customers", message)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rules import analyze_customer
+from rules import InvalidInput, analyze_customer
 from rules.cohort.read import read_cohort
 from tests.rules.cohort.test_read_support import assert_tables, counts, customers, history, text_file, xlsx_bytes
 
@@ -97,6 +99,19 @@ def test_seed_json_wrapped_in_an_object_and_an_invalid_customer() -> None:
     assert counts(cohort) == {"missing_customer_id": 1, "invalid_customer": 1}
     assert cohort.report.rejected_by_reason["invalid_customer"].rows == [3]
     assert "age: Input should be less than or equal to 120" in \
+        cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
+
+
+def test_a_seed_customer_with_a_number_too_large_for_the_engine_is_an_invalid_customer() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))[:2]
+    huge = {**raw[1], "productHistory": [{**raw[1]["productHistory"][0], "totalQuantity": 10**23}]}
+    data = json.dumps([raw[0], huge]).encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.customers["customer_id"].tolist() == ["C-1001"]
+    assert counts(cohort) == {"invalid_customer": 1}
+    assert "productHistory[0].totalQuantity: Input should be less than 9007199254740992" in \
         cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
 
 
@@ -407,3 +422,63 @@ def test_one_json_object_is_one_record() -> None:
     assert read_cohort(json.dumps(LINE).encode()).report.rows_accepted == 1
     one_customer = read_cohort(json.dumps(seed[0]).encode())
     assert (one_customer.report.format, one_customer.report.customers) == ("seed_json", 1)
+
+
+def test_a_pipe_is_read_as_a_stream(tmp_path: Path) -> None:
+    fifo = tmp_path / "orders.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(order_csv(),))  # a pipe has no size to map
+    writer.start()
+
+    cohort = read_cohort(fifo)
+
+    writer.join()
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+
+
+def test_a_file_object_read_to_its_end_is_named_not_taken_for_an_empty_file() -> None:
+    stream = io.BytesIO(order_csv())
+    stream.read()
+
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(stream)
+
+    assert [(p.loc, p.msg) for p in caught.value.problems] == [
+        ("file", f"the file object is at its end (position {len(order_csv()):,}): it was read before; seek(0) "
+                 "before passing it")]
+
+
+def test_parquet_text_stored_as_bytes_is_decoded() -> None:
+    frame = pd.DataFrame(ORDER_ROWS, columns=ORDER_HEADER)
+    frame["UnitPrice"] = frame["UnitPrice"].astype(float)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    as_bytes = {"CustomerID": pa.array([v.encode() for v in frame["CustomerID"]], pa.binary()),  # UTF-8
+                "City": pa.array([v.encode("cp1254") for v in frame["City"]], pa.binary())}  # Windows-1254
+    for name, column in as_bytes.items():
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+    assert "column 'City' holds bytes, not UTF-8 text: read as windows-1254" in cohort.report.notes
+    assert not any("CustomerID" in note for note in cohort.report.notes)
+
+
+def test_a_workbook_whose_first_sheet_is_not_the_data_says_which_sheets_it_has() -> None:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"exported": ["2026-02-01"]}).to_excel(writer, sheet_name="Notes", index=False)
+        pd.DataFrame(ORDER_ROWS, columns=ORDER_HEADER).to_excel(writer, sheet_name="Orders", index=False)
+
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(buffer.getvalue())
+
+    [problem] = caught.value.problems
+    assert problem.loc == "columns"
+    assert problem.msg.endswith("The workbook has more sheets (read sheet 'Notes' of 2 (Notes, Orders)); choose "
+                                "another with sheet= (on the command line: --sheet)")
+    assert_tables(read_cohort(buffer.getvalue(), sheet=1), ORDER_CUSTOMERS, ORDER_HISTORY)
+    assert read_cohort(order_csv(), sheet="Orders").report.warnings == [
+        "sheet='Orders' is not used: the file is not an Excel workbook"]

@@ -508,6 +508,20 @@ def test_title_lines_above_the_header_and_rows_with_the_wrong_number_of_fields()
         {"row": 3, "reason": "malformed_row", "text": "B;07.01.2026;P;5;extra"}]
 
 
+def test_the_files_own_columns_named_like_the_rejected_rows_columns_keep_their_values_apart() -> None:
+    data = (b"CustomerID,InvoiceDate,Amount,text,reason\nA,someday,10,a note,late\n"
+            b"A,2026-01-05,10,x,y,EXTRA\nB,2026-01-06,5,z,w\n")
+
+    cohort = read_cohort(data)
+
+    assert cohort.rejected.astype(object).where(cohort.rejected.notna(), None).to_dict("records") == [
+        {"file": "input", "row": 1, "reason": "bad_date", "text": None, "CustomerID": "A",
+         "InvoiceDate": "someday", "Amount": "10", "text (original)": "a note", "reason (original)": "late"},
+        {"file": "input", "row": 2, "reason": "malformed_row", "text": "A,2026-01-05,10,x,y,EXTRA",
+         "CustomerID": None, "InvoiceDate": None, "Amount": None, "text (original)": None,
+         "reason (original)": None}]
+
+
 def test_a_customer_list_joined_to_orders_keeps_customers_without_orders() -> None:
     rows: list[list[Any]] = [["customer_id", "city", "order_id", "order_date", "product_id", "amount"],
             ["A", "Bursa", "1", "2026-01-05", "P", "10"], ["B", "İzmir", None, None, None, None]]
@@ -531,6 +545,47 @@ def test_quantities_and_amounts_that_are_not_numbers_are_rejected() -> None:
     assert history([{"customer_id": "A", "product_id": "P", "total_quantity": 2, "total_spent": 10.0,
                      "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"}]).equals(
         cohort.history)
+
+
+@pytest.mark.parametrize("container", ["csv", "parquet"])
+def test_numbers_beyond_any_real_order_are_rejected_not_summed_into_the_cohort(container: str) -> None:
+    rows: list[list[Any]] = [["customer_id", "order_id", "order_date", "product_id", "quantity", "amount"],
+                             ["A", "1", "2026-01-05", "P", 2, 10.0],
+                             ["A", "2", "2026-01-06", "P", 9223372036854775807, 1.0],  # "no value" of a database
+                             ["A", "3", "2026-01-07", "P", 1, 1e308], ["A", "4", "2026-01-08", "P", 1, 1e308],
+                             ["B", "5", "2026-01-08", "P", -1_000_000_000, 5.0], ["B", "6", "2026-01-09", "P", 1, 1e12],
+                             ["B", "7", "2026-01-09", "P", 999_999_999, 999_999_999_999.0]]
+    if container == "csv":
+        data = text_file(rows)
+    else:
+        buffer = io.BytesIO()
+        pq.write_table(pa.table({name: [row[i] for row in rows[1:]] for i, name in enumerate(rows[0])}), buffer)
+        data = buffer.getvalue()
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"bad_quantity": 2, "bad_amount": 3}
+    assert cohort.rejected["row"].tolist() == [2, 3, 4, 5, 6]
+    assert history([
+        {"customer_id": "A", "product_id": "P", "total_quantity": 2, "total_spent": 10.0, "order_count": 1,
+         "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"},
+        {"customer_id": "B", "product_id": "P", "total_quantity": 999_999_999, "total_spent": 999_999_999_999.0,
+         "order_count": 1, "first_purchase": "2026-01-09", "last_purchase": "2026-01-09"}]).equals(cohort.history)
+    assert segment_cohort(cohort, date(2026, 2, 12))["totalSpent"].tolist() == [10.0, 999_999_999_999.0]
+
+
+def test_a_purchase_history_line_beyond_any_real_total_is_rejected() -> None:
+    rows: list[list[Any]] = [
+        ["customerId", "productId", "totalQuantity", "totalSpent", "orderCount", "lastPurchase"],
+        ["A", "P1", "4", "40", "3", "2026-01-21"],
+        ["A", "P2", str(2**53), "10", "1", "2026-01-15"],
+        ["A", "P3", "1", "1e15", "1", "2026-01-15"],
+        ["A", "P4", "1", "10", str(2**53), "2026-01-15"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"bad_quantity": 1, "bad_amount": 1, "bad_order_count": 1}
+    assert cohort.history["product_id"].tolist() == ["P1"]
 
 
 def test_numeric_and_prefixed_ids_are_told_apart_without_losing_their_text() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from rules import analyze_customer
 from rules.cohort.model import Cohort
 from rules.cohort.segment import segment_cohort
 from rules.errors import InvalidInput, Problem
@@ -133,3 +135,32 @@ def test_the_as_of_day_defaults_to_today_in_utc() -> None:
     frame = segment_cohort(make_cohort([{"customer_id": "C-1"}], []))
 
     assert frame.loc[0, "asOf"] == today_utc().isoformat()
+
+
+@pytest.mark.parametrize("as_of", [datetime(2026, 2, 12, 18, 30), pd.Timestamp("2026-02-12"), "2026-02-12",
+                                   np.datetime64("2026-02-12")], ids=["datetime", "Timestamp", "text", "datetime64"])
+def test_an_as_of_datetime_timestamp_or_text_is_its_day(as_of: Any) -> None:
+    cohort = make_cohort([{"customer_id": "C-1", "age": 30}],
+                         [{"customer_id": "C-1", "product_id": "P-1", "total_quantity": 1, "total_spent": 10.0,
+                           "order_count": 1, "last_purchase": pd.Timestamp("2026-01-12")}])
+    payload = {"customerId": "C-1", "customer": {"customerId": "C-1", "age": 30, "productHistory": [
+        {"productId": "P-1", "totalQuantity": 1, "totalSpent": 10.0, "orderCount": 1, "lastPurchase": "2026-01-12"}]}}
+
+    frame = segment_cohort(cohort, as_of)
+
+    pd.testing.assert_frame_equal(frame, segment_cohort(cohort, AS_OF))
+    assert frame.loc[0, "lastPurchaseDaysAgo"] == 31
+    assert analyze_customer(payload, as_of) == analyze_customer(payload, AS_OF)
+
+
+def test_what_is_not_a_cohort_or_a_day_is_refused_by_name() -> None:
+    cohort = make_cohort([{"customer_id": "C-1"}], [])
+
+    with pytest.raises(InvalidInput) as not_a_cohort:
+        segment_cohort(pd.DataFrame({"customer_id": ["C-1"]}), AS_OF)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput) as not_a_day:
+        segment_cohort(cohort, "12.02.2026")
+
+    assert list(not_a_cohort.value.problems) == [Problem("cohort", "expected a Cohort, as read_cohort returns",
+                                                         "DataFrame")]
+    assert [(p.loc, p.input) for p in not_a_day.value.problems] == [("as_of", "12.02.2026")]

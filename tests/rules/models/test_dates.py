@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from rules.models.dates import DAY_ERROR, Day, parse_day
+from rules.errors import InvalidInput
+from rules.models.dates import DAY_ERROR, Day, as_of_day, parse_day
 from rules.models.request import ProductLine
 
 DAY = TypeAdapter(Day)
@@ -50,3 +53,30 @@ def test_json_schema_still_says_a_date_string() -> None:
     schema = TypeAdapter(ProductLine).json_schema(by_alias=True)["properties"]["lastPurchase"]
 
     assert {k: schema[k] for k in ("type", "format")} == {"type": "string", "format": "date"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [date(2026, 2, 12), datetime(2026, 2, 12, 9, 30), datetime(2026, 2, 12, 23, 30, tzinfo=timezone(timedelta(hours=-2))
+                                                                ) - timedelta(hours=2),
+     pd.Timestamp("2026-02-12 18:00"), np.datetime64("2026-02-12"), np.datetime64("2026-02-12T07:00"), "2026-02-12",
+     " 2026-02-12T10:00:00 "],
+    ids=["date", "datetime", "aware datetime", "Timestamp", "datetime64 day", "datetime64 minute", "ISO text",
+         "ISO datetime text"],
+)
+def test_an_as_of_day_may_be_any_common_form_of_a_day(value: Any) -> None:
+    assert as_of_day(value) == date(2026, 2, 12)
+
+
+def test_no_as_of_day_is_today_in_utc() -> None:
+    assert as_of_day(None) == datetime.now(UTC).date()
+
+
+@pytest.mark.parametrize("value", ["12.02.2026", "yesterday", 20260212, np.datetime64("NaT"), pd.NaT, [2026, 2, 12]])
+def test_anything_else_as_the_as_of_day_is_a_problem_naming_it(value: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        as_of_day(value, "asOf")
+
+    [problem] = caught.value.problems
+    assert (problem.loc, problem.msg) == ("asOf", DAY_ERROR)
+    assert problem.input is value
