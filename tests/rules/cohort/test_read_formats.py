@@ -427,12 +427,14 @@ def test_one_json_object_is_one_record() -> None:
 def test_a_pipe_is_read_as_a_stream(tmp_path: Path) -> None:
     fifo = tmp_path / "orders.fifo"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=fifo.write_bytes, args=(order_csv(),))  # a pipe has no size to map
+    # A pipe has no size to map. Daemon: a writer left waiting for a reader must not keep the tests from ending.
+    writer = threading.Thread(target=fifo.write_bytes, args=(order_csv(),), daemon=True)
     writer.start()
 
     cohort = read_cohort(fifo)
 
-    writer.join()
+    writer.join(timeout=10)
+    assert not writer.is_alive()
     assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
 
 
