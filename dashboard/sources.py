@@ -63,24 +63,42 @@ def sample() -> Sample:
                   str(meta["description"]))
 
 
-def read(file: CohortFile, mapping: Mapping[str, str] | None = None, *, customers: CohortFile | None = None) -> Cohort:
+def read(file: CohortFile, mapping: Mapping[str, str] | None = None, *, customers: CohortFile | None = None,
+         sheet: str | None = None) -> Cohort:
     """Read a cohort file with the rule engine's reader (format detected from the content and the name).
 
     Args:
         file: the file.
         mapping: canonical field → column, overriding the reader's detection.
         customers: an optional second file of customer attributes (its values win over the main file's).
+        sheet: the sheet of an Excel workbook to read (the first when None).
 
     Raises:
         InvalidInput: the file cannot be read as a cohort; every problem is located.
     """
     return read_cohort(file.content, name=file.name, mapping=dict(mapping) if mapping else None,
                        customers=customers.content if customers else None,
-                       customers_name=customers.name if customers else None)
+                       customers_name=customers.name if customers else None, sheet=sheet)
 
 
-def file_columns(file: CohortFile) -> list[str]:
-    """The column names of a tabular file, for the mapping editor (a JSON file has none: it names its fields).
+def workbook_sheets(file: CohortFile) -> list[str]:
+    """The sheet names of an Excel workbook, in order; empty for any other file or a workbook that cannot be
+    opened (reading it says why)."""
+    if detect_kind(file.content, file.name) != "xlsx":
+        return []
+    try:
+        book = load_workbook(io.BytesIO(file.content), read_only=True)
+    except Exception:  # a damaged workbook: the reader's error says what is wrong with it
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
+    """The column names of a tabular file (of ``sheet`` in a workbook, else its first sheet), for the mapping
+    editor (a JSON file has none: it names its fields).
 
     Raises:
         Whatever the reader's sniffing raises for an empty or unreadable file.
@@ -94,7 +112,7 @@ def file_columns(file: CohortFile) -> list[str]:
     if kind == "xlsx":
         book = load_workbook(io.BytesIO(file.content), read_only=True, data_only=True)
         try:
-            for row in book.worksheets[0].iter_rows(values_only=True):
+            for row in (book[sheet] if sheet in book.sheetnames else book.worksheets[0]).iter_rows(values_only=True):
                 if sum(1 for cell in row if cell not in (None, "")) * 2 >= len(row):
                     return unique_names(["" if cell is None else str(cell) for cell in row])
         finally:

@@ -31,6 +31,7 @@ if file is None:
     )
     st.stop()
 
+cohort_sections.sheet_picker(file)
 try:
     cohort = cohort_state.read(file)
 except Exception as error:  # any unreadable file: say why, keep the app usable, offer the mapping

@@ -48,37 +48,53 @@ FILTER_COLUMNS: tuple[str, ...] = (
 
 
 def source_picker() -> None:
-    """The uploader and the sample button; a new upload or the sample becomes the session's cohort."""
+    """The uploader and the sample button; a new upload or the sample becomes the session's cohort (the uploaders'
+    callbacks adopt what the user uploads or clears)."""
     limit = st.get_option("server.maxUploadSize")
     sample = sources.sample()
     with st.container(border=True):
         left, right = st.columns([3, 1.2], vertical_alignment="center", gap="large")
         with left:
-            uploaded = st.file_uploader(
+            st.file_uploader(
                 "Upload a cohort", type=list(sources.UPLOAD_TYPES), key=cohort_state.UPLOAD_KEY,
+                on_change=cohort_state.upload_changed,
                 help=f"CSV or TSV (any common encoding and delimiter), Excel (.xlsx), the seed's JSON, or Parquet. "
                      f"Order lines, purchase histories and order-level exports all work. Up to {limit} MB.",
             )
+            loaded = cohort_state.current_file()
+            if loaded is not None and st.session_state.get(cohort_state.UPLOAD_KEY) is None and \
+                    cohort_state.uploaded_earlier(loaded):
+                st.caption(f"Showing **{loaded.name}**, uploaded earlier; upload another file to replace it.")
         with right:
             st.button("Load the sample cohort", on_click=cohort_state.load_sample, icon=":material/science:",
                       key="load_sample", width="stretch", type="primary")
             st.caption(sample.description)
         with st.expander("Customer attributes in a second file (optional)", icon=":material/badge:"):
-            attributes = st.file_uploader(
+            st.file_uploader(
                 "Customer attributes", type=list(sources.UPLOAD_TYPES), key=cohort_state.ATTRIBUTES_UPLOAD_KEY,
+                on_change=cohort_state.attributes_changed,
                 help="A table with a customer id and any of age, gender, city, region and signup date (e.g. the "
                      "customers.csv of `segment generate`). Its values win over the order file's.",
             )
+            attributes = cohort_state.attributes_file()
+            if st.session_state.get(cohort_state.ATTRIBUTES_UPLOAD_KEY) is None and attributes is not None:
+                st.caption(f"Using **{attributes.name}**, uploaded earlier.")
+                st.button("Stop using it", key="forget_attributes", on_click=cohort_state.forget_attributes,
+                          icon=":material/close:")
         st.caption(f"CSV · TSV · XLSX · JSON · Parquet — up to **{limit} MB** per file. Files stay in your "
                    "session; nothing is shared with other users.")
-    if uploaded is not None:
-        cohort_state.adopt_upload(uploaded.name, uploaded.file_id, uploaded.getvalue())
-    else:
-        cohort_state.forget_upload()
-    if attributes is not None:
-        cohort_state.adopt_attributes(attributes.name, attributes.file_id, attributes.getvalue())
-    else:
-        cohort_state.forget_attributes()
+
+
+def sheet_picker(file: CohortFile) -> None:
+    """Which sheet of an Excel workbook to read, when it has more than one."""
+    sheets = sources.workbook_sheets(file)
+    if len(sheets) < 2:
+        return
+    chosen = cohort_state.sheet(file) or sheets[0]
+    key = f"sheet_{file.digest[:16]}"
+    st.selectbox("Sheet", sheets, index=sheets.index(chosen) if chosen in sheets else 0, key=key,
+                 help="The workbook has several sheets; the data is read from this one.",
+                 on_change=lambda: cohort_state.set_sheet(file, str(st.session_state[key])))
 
 
 def show_read_error(file: CohortFile, error: Exception) -> None:
@@ -96,7 +112,7 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
 def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
     """Which column feeds which field, as selectboxes; "Re-read" reads the file again with the choices."""
     try:
-        columns = sources.file_columns(file)
+        columns = sources.file_columns(file, cohort_state.sheet(file))
     except Exception:  # an unreadable file: the error above already says why; there is nothing to map
         return
     if not columns:

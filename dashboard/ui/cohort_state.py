@@ -31,6 +31,7 @@ ATTRIBUTES_UPLOAD_KEY = "attributes_upload"
 ATTRIBUTES_KEY = "attributes_file"
 ADOPTED_ATTRIBUTES_KEY = "attributes_adopted_upload"
 MAPPINGS_KEY = "cohort_mappings"
+SHEETS_KEY = "cohort_sheets"
 RESULTS_KEY = "cohort_results"
 MEDIANS_KEY = "cohort_region_medians"
 KEPT_RESULTS = 3  # segment tables kept per session (a 100k-customer table is tens of MB)
@@ -41,6 +42,7 @@ class ResultKey:
     """What a segment table depends on."""
 
     digest: str
+    sheet: str | None
     mapping: tuple[tuple[str, str], ...]
     attributes_digest: str | None
     as_of: date
@@ -50,11 +52,11 @@ class ResultKey:
 
 @st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner="Reading the file…")
 def _read(
-    digest: str, name: str, mapping: tuple[tuple[str, str], ...], attributes_digest: str | None,
+    digest: str, name: str, sheet: str | None, mapping: tuple[tuple[str, str], ...], attributes_digest: str | None,
     _file: CohortFile, _attributes: CohortFile | None,
 ) -> Cohort:
-    # The digests (and the mapping) key the cache; the files carry the bytes and are not hashed again.
-    return sources.read(_file, dict(mapping), customers=_attributes)
+    # The digests (with the sheet and the mapping) key the cache; the files carry the bytes, not hashed again.
+    return sources.read(_file, dict(mapping), customers=_attributes, sheet=sheet)
 
 
 def attributes_file() -> CohortFile | None:
@@ -95,12 +97,39 @@ def load_sample() -> None:
     st.session_state[session.AS_OF_KEY] = sample.as_of
 
 
+def upload_changed() -> None:
+    """The cohort uploader's callback: the user uploaded a file or cleared it.
+
+    Only the user's own changes count: a page left and come back to finds its uploader empty (Streamlit drops
+    the state of widgets a page run does not show), and the loaded cohort must stay.
+    """
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is None:
+        forget_upload()
+    else:
+        adopt_upload(uploaded.name, uploaded.file_id, uploaded.getvalue())
+
+
+def attributes_changed() -> None:
+    """The customer-attributes uploader's callback, as `upload_changed`."""
+    uploaded = st.session_state.get(ATTRIBUTES_UPLOAD_KEY)
+    if uploaded is None:
+        forget_attributes()
+    else:
+        adopt_attributes(uploaded.name, uploaded.file_id, uploaded.getvalue())
+
+
 def adopt_upload(name: str, file_id: str, content: bytes) -> None:
     """Make a newly uploaded file the loaded cohort (once per upload, so "Load sample" can replace it)."""
     if st.session_state.get(ADOPTED_UPLOAD_KEY) == file_id:
         return
     st.session_state[ADOPTED_UPLOAD_KEY] = file_id
     st.session_state[FILE_KEY] = CohortFile.from_bytes(name, content)
+
+
+def uploaded_earlier(file: CohortFile) -> bool:
+    """Whether the loaded cohort ``file`` came from the uploader (not the sample)."""
+    return st.session_state.get(ADOPTED_UPLOAD_KEY) is not None and file.digest != sources.sample().file.digest
 
 
 def forget_upload() -> None:
@@ -124,6 +153,22 @@ def set_mapping(file: CohortFile, chosen: Mapping[str, str]) -> None:
     st.session_state[MAPPINGS_KEY] = mappings
 
 
+def sheet(file: CohortFile) -> str | None:
+    """The workbook sheet the user chose for this file (None: the first sheet, or not a workbook)."""
+    sheets: dict[str, str] = st.session_state.get(SHEETS_KEY, {})
+    return sheets.get(file.digest)
+
+
+def set_sheet(file: CohortFile, name: str) -> None:
+    """Read this workbook's sheet ``name`` from now on; a mapping made for the other sheet's columns is dropped."""
+    sheets: dict[str, str] = dict(st.session_state.get(SHEETS_KEY, {}))
+    sheets[file.digest] = name
+    st.session_state[SHEETS_KEY] = sheets
+    mappings: dict[str, dict[str, str]] = dict(st.session_state.get(MAPPINGS_KEY, {}))
+    mappings.pop(file.digest, None)
+    st.session_state[MAPPINGS_KEY] = mappings
+
+
 def read(file: CohortFile) -> Cohort:
     """The cohort in the file (with the attributes file, if any), read with the session's mapping; cached by
     content hash.
@@ -132,14 +177,14 @@ def read(file: CohortFile) -> Cohort:
         Whatever the reader raises for a file it cannot read.
     """
     attributes = _attributes_for(file)
-    return _read(file.digest, file.name, tuple(sorted(mapping(file).items())),
+    return _read(file.digest, file.name, sheet(file), tuple(sorted(mapping(file).items())),
                  attributes.digest if attributes else None, file, attributes)
 
 
 def region_medians(file: CohortFile, cohort: Cohort) -> dict[str, float]:
     """The cohort's median baskets for regions outside the reference table (what its segments used), once per
     file, mapping and as-of day."""
-    key = (file.digest, tuple(sorted(mapping(file).items())), session.as_of())
+    key = (file.digest, sheet(file), tuple(sorted(mapping(file).items())), session.as_of())
     known: dict[tuple[Any, ...], dict[str, float]] = st.session_state.setdefault(MEDIANS_KEY, {})
     if key not in known:
         known.clear()
@@ -151,8 +196,8 @@ def result_key(file: CohortFile, config: Settings, client: AgentClient) -> Resul
     """The key of this file's segments for the session's as-of day and the configured backend."""
     del config  # the client's kind and target identify the backend
     attributes = _attributes_for(file)
-    return ResultKey(file.digest, tuple(sorted(mapping(file).items())), attributes.digest if attributes else None,
-                     session.as_of(), client.kind, client.target)
+    return ResultKey(file.digest, sheet(file), tuple(sorted(mapping(file).items())),
+                     attributes.digest if attributes else None, session.as_of(), client.kind, client.target)
 
 
 def cached_segments(key: ResultKey) -> SegmentedCohort | None:

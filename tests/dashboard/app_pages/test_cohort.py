@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 from datetime import date
 
 import pandas as pd
@@ -330,3 +331,59 @@ def test_json_lines_and_gzipped_files_can_be_uploaded() -> None:
         assert not at.exception
         assert not at.error
         assert _metric(at, "Customers") == "1"
+
+
+def test_a_workbook_with_its_data_on_another_sheet_can_be_read_from_that_sheet() -> None:
+    generated = generate(40, seed=8)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"note": ["exported 2026-02-12"]}).to_excel(writer, sheet_name="About", index=False)
+        generated.order_lines.to_excel(writer, sheet_name="Orders", index=False)
+    workbook = sources.CohortFile.from_bytes("orders.xlsx", buffer.getvalue())
+    expected = sources.read(workbook, sheet="Orders")
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+
+    at.file_uploader(key="cohort_upload").set_value(("orders.xlsx", workbook.content,
+                                                      "application/octet-stream")).run()
+    assert texts(at, "error")[0].startswith("**orders.xlsx could not be read**")
+    picker = at.selectbox(key=f"sheet_{workbook.digest[:16]}")
+    assert (picker.label, picker.options, picker.value) == ("Sheet", ["About", "Orders"], "About")
+
+    picker.set_value("Orders").run()
+
+    assert not at.exception
+    assert not at.error
+    assert _metric(at, "Customers") == f"{expected.report.customers:,}"
+    assert "read sheet 'Orders' of 2 (About, Orders)" in expected.report.notes
+    go_to(at, "about")
+    go_to(at, "cohort")
+    assert at.selectbox(key=f"sheet_{workbook.digest[:16]}").value == "Orders"  # kept across pages
+    assert _metric(at, "Customers") == f"{expected.report.customers:,}"
+
+
+def test_an_uploaded_cohort_and_its_attributes_stay_loaded_across_pages_until_cleared() -> None:
+    generated = generate(60, seed=5)
+    at = _upload_with_people(generated.order_lines.to_csv(index=False).encode(),
+                             generated.customers.to_csv(index=False).encode())
+    customers = _metric(at, "Customers")
+    ages = plotly_figures(at)["chart_ageSegment"]["data"]
+
+    go_to(at, "customer")
+    go_to(at, "cohort")  # the uploaders come back empty: Streamlit drops the state of widgets a run does not show
+
+    assert not at.error
+    assert _metric(at, "Customers") == customers
+    assert plotly_figures(at)["chart_ageSegment"]["data"] == ages
+    assert "Showing **orders.csv**, uploaded earlier; upload another file to replace it." in texts(at, "caption")
+    assert "Using **people.csv**, uploaded earlier." in texts(at, "caption")
+
+    at.button(key="forget_attributes").click().run()
+
+    assert "Using **people.csv**, uploaded earlier." not in texts(at, "caption")
+    assert plotly_figures(at)["chart_ageSegment"]["data"] != ages  # the order lines alone have no ages
+
+    at.file_uploader(key="cohort_upload").set_value(("orders.csv", b"x", "text/csv")).run()
+    at.file_uploader(key="cohort_upload").clear().run()  # the user clears the uploader: the cohort is unloaded
+
+    assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))
