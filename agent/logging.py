@@ -14,8 +14,6 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bedrock_agentcore.runtime.context import BedrockAgentCoreContext
-
 # Fields a log call may add through `extra=`; anything else is dropped.
 FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSource", "customers", "event",
           "errorType")
@@ -41,9 +39,7 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 entry[name] = value
         if "requestId" not in entry:
-            # A line logged while a request is served (AgentCore's own, "Invocation returned HTTP 400") carries
-            # the id the runtime set for it; our handler uses the same id.
-            request_id = BedrockAgentCoreContext.get_request_id()
+            request_id = _served_request_id()
             if request_id:
                 entry["requestId"] = request_id
         if record.exc_info and record.exc_info[1] is not None:
@@ -52,6 +48,17 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = [f"{frame.filename}:{frame.lineno} in {frame.name}"
                               for frame in traceback.extract_tb(error.__traceback__)]
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def _served_request_id() -> str | None:
+    """The id of the request being served, which AgentCore's runtime sets; our handler uses the same id. So a
+    line logged while serving it (AgentCore's own "Invocation returned HTTP 400") carries it too.
+
+    Looked up only when the runtime is loaded: the command line stays light, and without it nothing is served.
+    """
+    context = sys.modules.get("bedrock_agentcore.runtime.context")
+    request_id = context.BedrockAgentCoreContext.get_request_id() if context is not None else None
+    return request_id if isinstance(request_id, str) else None
 
 
 def configure_logging(level: str | None = None, stream: TextIO | None = None) -> None:

@@ -18,9 +18,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
+from rules.cohort.load import load, source_buffer
 from rules.cohort.model import Cohort
 from rules.cohort.read import read_cohort
-from rules.cohort.sniff import decode_sample, detect_encoding, detect_kind, detect_layout, unique_names
+from rules.cohort.sniff import SAMPLE_BYTES, decode_sample, detect_encoding, detect_kind, detect_layout, unique_names
 
 SAMPLE_DIR = Path(__file__).with_name("sample")
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz")
@@ -81,14 +82,26 @@ def read(file: CohortFile, mapping: Mapping[str, str] | None = None, *, customer
                        customers_name=customers.name if customers else None, sheet=sheet)
 
 
+def _unpacked(file: CohortFile) -> tuple[bytes, str | None, str]:
+    """The file's bytes as the reader sees them (gzip undone), its name without .gz, and what kind it is.
+
+    Raises:
+        InvalidInput: the file is empty, or damaged so that it cannot be told what it is.
+    """
+    buffer, name = source_buffer(file.content, file.name)
+    content = buffer.to_pybytes()
+    return content, name, detect_kind(content[:SAMPLE_BYTES], name)
+
+
 def workbook_sheets(file: CohortFile) -> list[str]:
-    """The sheet names of an Excel workbook, in order; empty for any other file or a workbook that cannot be
-    opened (reading it says why)."""
-    if detect_kind(file.content, file.name) != "xlsx":
-        return []
+    """The sheet names of an Excel workbook (also gzipped), in order; empty for any other file and for a file
+    that cannot be opened (reading it says why)."""
     try:
-        book = load_workbook(io.BytesIO(file.content), read_only=True)
-    except Exception:  # a damaged workbook: the reader's error says what is wrong with it
+        content, _, kind = _unpacked(file)
+        if kind != "xlsx":
+            return []
+        book = load_workbook(io.BytesIO(content), read_only=True)
+    except Exception:  # an empty or damaged file: the reader's error says what is wrong with it
         return []
     try:
         return list(book.sheetnames)
@@ -103,14 +116,16 @@ def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
     Raises:
         Whatever the reader's sniffing raises for an empty or unreadable file.
     """
-    kind = detect_kind(file.content, file.name)
+    content, name, kind = _unpacked(file)
     if kind == "delimited":
-        encoding = detect_encoding(file.content)
-        return unique_names(detect_layout(decode_sample(file.content, encoding), file.name).header)
+        encoding = detect_encoding(content)
+        return unique_names(detect_layout(decode_sample(content, encoding), name).header)
     if kind == "parquet":
-        return [str(name) for name in pq.read_schema(io.BytesIO(file.content)).names]
+        return [str(column) for column in pq.read_schema(io.BytesIO(content)).names]
+    if kind == "json":  # records name their fields; the seed's customers have none to map
+        return [str(column) for column in load(content, name=name).table.column_names]
     if kind == "xlsx":
-        book = load_workbook(io.BytesIO(file.content), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             for row in (book[sheet] if sheet in book.sheetnames else book.worksheets[0]).iter_rows(values_only=True):
                 if sum(1 for cell in row if cell not in (None, "")) * 2 >= len(row):

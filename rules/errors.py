@@ -17,11 +17,14 @@ class Problem:
         loc: where it is, e.g. ``customer.productHistory[2].totalSpent``.
         msg: what is wrong, in words.
         input: the offending value.
+        hint: how to fix it with the API's arguments or the command line's options, when there is a way; kept
+            apart from the message so that a user interface can point to its own controls instead.
     """
 
     loc: str
     msg: str
     input: Any
+    hint: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"loc": self.loc, "msg": self.msg, "input": self.input}
@@ -48,8 +51,10 @@ class InvalidInput(ValueError):  # noqa: N818 - reads better at call sites than 
     def _summary(self) -> str:
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
-        lines += [f"- {p.msg}" if not p.loc and p.input is None else f"- {p.loc or '(root)'}: {p.msg} (got {p.input!r})"
-                  for p in self.problems]
+        for p in self.problems:
+            line = f"- {p.loc or '(root)'}: {p.msg} (got {p.input!r})" if p.loc or p.input is not None else \
+                f"- {p.msg}"
+            lines.append(f"{line}. {p.hint}" if p.hint else line)
         return "\n".join(lines)
 
     @classmethod

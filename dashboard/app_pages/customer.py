@@ -31,6 +31,7 @@ from dashboard.ui.layout import (
     show_agent_error,
     show_settings_error,
 )
+from rules.errors import InvalidInput
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
@@ -74,7 +75,13 @@ def _from_cohort() -> None:
             st.warning(f"No customer with id **{wanted}** in {file.name}.", icon=":material/person_off:")
         else:
             # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
-            _request(cohort.customer_data(wanted, cohort_state.region_medians(file, cohort)), file.name)
+            try:
+                medians = cohort_state.region_medians(file, cohort)
+            except InvalidInput as error:  # e.g. an as-of day before the cohort's purchases
+                st.error(f"**{file.name} cannot be segmented as of {session.as_of()}:** {error.problems[0].msg}",
+                         icon=":material/error:")
+                return
+            _request(cohort.customer_data(wanted, medians), file.name)
 
 
 def _from_form() -> None:

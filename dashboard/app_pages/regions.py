@@ -80,13 +80,19 @@ if file is not None:
         st.error(f"The loaded cohort ({file.name}) could not be read: {error}", icon=":material/error:")
 if segmented is None:
     empty_state("Load a cohort on the **Cohort** page (it is segmented there) to compare its median basket and "
-                "segment mix per region with the reference.", icon=":material/groups:")
+                "segment mix per region with the reference." if file is None else
+                f"**{file.name}** is not segmented as of {as_of} with this backend yet: open the **Cohort** page "
+                "to segment it (it says there if that fails).", icon=":material/groups:")
     st.stop()
 
 frame: pd.DataFrame = segmented.frame
 baskets = region_baskets(frame, reference_medians(reference))
 st.plotly_chart(charts.region_baskets_chart(baskets), key="chart_region_baskets", config={"displayModeBar": False})
 st.caption(charts.CAPTIONS["regionBaskets"])
+unlocated = int(frame["region"].isna().sum())
+if unlocated:
+    st.caption(f"{unlocated:,} of {len(frame):,} customers have no known region (no city or region the reference "
+               "table knows) and are not in this table or the chart below.")
 st.dataframe(
     baskets.rename(columns={"region": "Region", "customers": "Customers", "actualMedianBasket": "Cohort median",
                             "referenceMedianBasket": "Reference median", "difference": "Difference"}),

@@ -65,6 +65,8 @@ def source_picker() -> None:
             if loaded is not None and st.session_state.get(cohort_state.UPLOAD_KEY) is None and \
                     cohort_state.uploaded_earlier(loaded):
                 st.caption(f"Showing **{loaded.name}**, uploaded earlier; upload another file to replace it.")
+                st.button("Unload it", key="unload_cohort", on_click=cohort_state.forget_upload,
+                          icon=":material/close:")
         with right:
             st.button("Load the sample cohort", on_click=cohort_state.load_sample, icon=":material/science:",
                       key="load_sample", width="stretch", type="primary")
@@ -97,16 +99,36 @@ def sheet_picker(file: CohortFile) -> None:
                  on_change=lambda: cohort_state.set_sheet(file, str(st.session_state[key])))
 
 
+def attributes_at_fault(error: Exception) -> bool:
+    """Whether every problem of a failed read is in the customer attributes file (the reader locates them
+    under ``customers``), so that the main file's mapping cannot help."""
+    return isinstance(error, InvalidInput) and cohort_state.attributes_file() is not None and \
+        all(problem.loc.startswith("customers") for problem in error.problems)
+
+
 def show_read_error(file: CohortFile, error: Exception) -> None:
-    """A file the reader refused: what it said, located, and that the mapping below may fix it."""
-    if isinstance(error, InvalidInput):
-        count = len(error.problems)
-        st.error(f"**{file.name} could not be read** — {count} problem{'s' * (count != 1)}. Check the column "
-                 "mapping below, or fix the file and upload it again.", icon=":material/error:")
-        st.dataframe(pd.DataFrame([{"where": p.loc, "problem": p.msg, "value": str(p.input)} for p in error.problems]),
-                     hide_index=True, width="stretch")
-    else:
+    """A file the reader refused: which file, what it said (located), and what on this page may fix it.
+
+    The problems' hints (the API's arguments, the command line's options) are left out: here the sheet box,
+    the mapping editor and the uploaders are the way.
+    """
+    if not isinstance(error, InvalidInput):
         st.error(f"**{file.name} could not be read:** {type(error).__name__}: {error}", icon=":material/error:")
+        return
+    count = f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)}"
+    attributes = cohort_state.attributes_file()
+    if attributes is not None and attributes_at_fault(error):
+        st.error(f"**The customer attributes file {attributes.name} could not be read** — {count}. Fix it and "
+                 "upload it again, or stop using it.", icon=":material/error:")
+        st.button("Stop using the attributes file", key="drop_attributes", on_click=cohort_state.forget_attributes,
+                  icon=":material/close:")
+    else:
+        where = "the sheet above and the column mapping below" if len(sources.workbook_sheets(file)) > 1 else \
+            "the column mapping below"
+        st.error(f"**{file.name} could not be read** — {count}. Check {where}, or fix the file and upload it "
+                 "again.", icon=":material/error:")
+    st.dataframe(pd.DataFrame([{"where": p.loc, "problem": p.msg, "value": str(p.input)} for p in error.problems]),
+                 hide_index=True, width="stretch")
 
 
 def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
@@ -177,7 +199,8 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
         ])
         st.dataframe(reasons, hide_index=True, width="stretch")
     elif report.rows_read == 0:
-        st.info("The file has a header but no data rows.", icon=":material/info:")
+        st.info("The file has no records." if report.file_type == "json" else "The file has a header but no data rows.",
+                icon=":material/info:")
     elif extra is None or extra.rows_rejected == 0:
         st.success("Every row was accepted.", icon=":material/check_circle:")
     if len(rejected):  # of either file

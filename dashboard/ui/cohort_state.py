@@ -184,7 +184,9 @@ def read(file: CohortFile) -> Cohort:
 def region_medians(file: CohortFile, cohort: Cohort) -> dict[str, float]:
     """The cohort's median baskets for regions outside the reference table (what its segments used), once per
     file, mapping and as-of day."""
-    key = (file.digest, sheet(file), tuple(sorted(mapping(file).items())), session.as_of())
+    attributes = _attributes_for(file)
+    key = (file.digest, sheet(file), tuple(sorted(mapping(file).items())),
+           attributes.digest if attributes else None, session.as_of())
     known: dict[tuple[Any, ...], dict[str, float]] = st.session_state.setdefault(MEDIANS_KEY, {})
     if key not in known:
         known.clear()

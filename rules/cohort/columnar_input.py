@@ -22,7 +22,7 @@ from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
 from rules.cohort.columnar_strings import TEXT, ends_in, equal_to_previous, follow_keys, owners_in_order, repeated
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
-from rules.models.request import MAX_PRODUCT_LINES
+from rules.models.request import MAX_COUNT, MAX_PRODUCT_LINES
 
 MAX_PROBLEMS = 50
 
@@ -37,6 +37,7 @@ _TEXT_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
     ("history", "category"): (1, 64),
 }
 
+_SAFE_SPENT = np.finfo(np.float64).max / (MAX_PRODUCT_LINES + 1)  # below it no customer total overflows
 
 @dataclass(frozen=True)
 class CustomerColumns:
@@ -250,6 +251,8 @@ def customer_columns(cohort: Cohort, as_of: int, problems: Problems, pool: Execu
     total_orders, has_total_orders = _int_column(frame, "total_orders")
     problems.add_rows("customers", "total_orders", np.flatnonzero(has_total_orders & (total_orders < 0)),
                       total_orders, "must not be negative")
+    problems.add_rows("customers", "total_orders", np.flatnonzero(has_total_orders & (total_orders >= MAX_COUNT)),
+                      total_orders, f"must be less than {MAX_COUNT}")
     return CustomerColumns(texts["customer_id"], texts["city"], texts["region"], texts["gender"], age, has_age,
                            registered, has_registered, total_orders, has_total_orders)
 
@@ -364,6 +367,11 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     crowded = np.flatnonzero(np.diff(starts) > MAX_PRODUCT_LINES)
     problems.add_rows("customers", "customer_id", crowded, customers.customer_id,
                       f"has more than {MAX_PRODUCT_LINES} history rows")
+    if len(spent) and spent.max() > _SAFE_SPENT:  # only then can a customer's total overflow
+        with np.errstate(over="ignore"):
+            totals = np.bincount(customer, weights=spent, minlength=len(customers))
+        problems.add_rows("customers", "customer_id", np.flatnonzero(~np.isfinite(totals)), customers.customer_id,
+                          "has history rows whose total_spent add up to more than a float holds")
     problems.raise_if_any()
     return LineColumns(customer, starts, texts["product_id"], texts["product_name"], texts["category"], quantity,
                        spent, orders, first, has_first, last, gap)
@@ -384,8 +392,10 @@ def _line_numbers(frame: pd.DataFrame, as_of: int) -> tuple[_LineNumbers, Proble
     day_text = frame["last_purchase"]
     checks: list[tuple[str, BoolArray, Any, str]] = [
         ("total_quantity", quantity < 0, quantity, "must not be negative"),
+        ("total_quantity", quantity >= MAX_COUNT, quantity, f"must be less than {MAX_COUNT}"),
         ("total_spent", ~(spent >= 0) | ~np.isfinite(spent), spent, "must be a finite amount, not negative"),
         ("order_count", orders < 1, orders, "must be at least 1"),
+        ("order_count", orders >= MAX_COUNT, orders, f"must be less than {MAX_COUNT}"),
         ("last_purchase", ~has_last, day_text, "is missing"),
         ("last_purchase", has_last & (last > as_of), day_text, "is after the as-of day"),
         ("last_purchase", has_last & has_first & (last < first), day_text, "is before first_purchase"),

@@ -43,14 +43,16 @@ def num_text(values: FloatArray) -> pa.Array:
     whole = values == np.floor(values)
     wholes = int_text(np.where(whole & (np.abs(values) < EXACT_LIMIT), values, 0.0).astype(np.int64))
     if whole.all():
-        return wholes
-    cents = np.abs(exact_cents(np.where(whole, 0.0, values))).astype(np.int64)
-    units = int_text(cents // 100)
-    hundredths = pc.utf8_lpad(int_text(cents % 100), width=2, padding="0")
-    negative = np.signbit(values) & ~whole
-    sign = pc.if_else(pa.array(negative), pa.scalar("-", TEXT), pa.scalar("", TEXT)) if negative.any() else ""
-    decimals = join(sign, units, ".", hundredths)
-    texts = pc.if_else(pa.array(whole), wholes, decimals)
+        texts = wholes
+    else:
+        cents = np.abs(exact_cents(np.where(whole, 0.0, values))).astype(np.int64)
+        units = int_text(cents // 100)
+        hundredths = pc.utf8_lpad(int_text(cents % 100), width=2, padding="0")
+        negative = np.signbit(values) & ~whole
+        sign = pc.if_else(pa.array(negative), pa.scalar("-", TEXT), pa.scalar("", TEXT)) if negative.any() else ""
+        decimals = join(sign, units, ".", hundredths)
+        texts = pc.if_else(pa.array(whole), wholes, decimals)
+    # Values beyond the exact range (written as 0 above, whole or not) are written by Python, one by one.
     oversized = huge(values)
     if len(oversized):
         mask = np.zeros(len(values), dtype=np.bool_)

@@ -219,6 +219,7 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
-        f"{', '.join(all_columns)}{''.join(taken[:1])}. Name it with {mapping_name}={{'customer_id': '<column>'}} "
-        "(on the command line: --map customer_id=<column>)",
-        list(all_columns))])
+        f"{', '.join(all_columns)}{''.join(taken[:1])}",
+        list(all_columns),
+        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: --map "
+             "customer_id=<column>)")])

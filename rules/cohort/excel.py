@@ -40,8 +40,10 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     finally:
         workbook.close()
     if not rows:
-        others = f"; the workbook's sheets: {', '.join(names)} (choose one with sheet=)" if len(names) > 1 else ""
-        raise InvalidInput([Problem("sheet", f"the sheet has no rows{others}", worksheet.title)])
+        several = len(names) > 1
+        raise InvalidInput([Problem("sheet", "the sheet has no rows" + (f"; the workbook's sheets: {', '.join(names)}"
+                                                                        if several else ""), worksheet.title,
+                                    hint="choose one with sheet= (on the command line: --sheet)" if several else None)])
     notes = []
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")

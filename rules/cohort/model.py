@@ -176,7 +176,7 @@ class Cohort:
                 "productHistory": lines_by_customer.get(customer_id, []),
             }
             data: dict[str, Any] = {"customerId": customer_id, "city": customer["city"], "customer": customer}
-            region = customer["region"]
+            region = customer["region"].strip() if customer["region"] is not None else None  # as the model trims
             if region is not None and region_medians and region in region_medians:
                 data["region"] = {"name": region, "medianBasket": region_medians[region],
                                   "medianBasketSource": "cohort"}

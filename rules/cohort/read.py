@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 
 from rules.cohort.columns import Columns, recognise, require_customer_id
 from rules.cohort.dates import DateOrder
@@ -34,6 +35,7 @@ from rules.errors import InvalidInput, Problem
 __all__ = ["DEFAULT_NON_PRODUCT_CODES", "read_cohort"]
 
 _SOURCE_TYPES = (str, os.PathLike, bytes, bytearray, memoryview)
+_SHEET_HINT = "choose another sheet with sheet= (on the command line: --sheet)"
 
 
 def read_cohort(
@@ -92,13 +94,15 @@ def read_cohort(
         try:
             extra = load(customers, name=customers_label, sheet=customers_sheet)
         except InvalidInput as error:  # say which of the two files it is
-            raise InvalidInput([Problem("customers" if p.loc == "file" else p.loc, p.msg, p.input)
-                                for p in error.problems]) from None
+            raise _in_customers_file(error) from None
         if extra.records is not None:
             raise InvalidInput([Problem("customers", "the customers file must be a table (CSV, Excel, Parquet or "
                                                      "JSON records), not the seed's customer JSON", customers_name)])
         chosen = customers_mapping if customers_mapping is not None else mapping_for_customers_file(extra, mapping)
-        attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order)
+        try:
+            attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order)
+        except InvalidInput as error:
+            raise _in_customers_file(error) from None
         customers_table = merge_customers(customers_table, attributes, warnings)
         rejected.append(log.rejected_frame(extra.table, customers_label))
     frame = customers_frame(customers_table)
@@ -110,6 +114,14 @@ def read_cohort(
         column_mapping=part.column_mapping, warnings=warnings, decimal_mark=part.decimal_mark, notes=part.notes,
         customers_file=customers_report)
     return Cohort(frame, part.history, report, combine_rejected(rejected))
+
+
+def _in_customers_file(error: InvalidInput) -> InvalidInput:
+    """The customers file's problems, located in it (``customers``, ``customers.columns``), so that a caller can
+    tell them from the main file's."""
+    return InvalidInput([p if p.loc.startswith("customers") else
+                         replace(p, loc="customers" if p.loc == "file" else f"customers.{p.loc}")
+                         for p in error.problems])
 
 
 def _checked_arguments(
@@ -162,8 +174,8 @@ def _read_main(
         if not sheets:
             raise
         # The columns may well be on another sheet of the workbook.
-        raise InvalidInput([Problem(p.loc, f"{p.msg}. The workbook has more sheets ({sheets[0]}); choose another "
-                                           "with sheet= (on the command line: --sheet)", p.input)
+        raise InvalidInput([replace(p, msg=f"{p.msg}. The workbook has more sheets ({sheets[0]})",
+                                    hint="; or ".join(filter(None, [p.hint, _SHEET_HINT])))
                             for p in error.problems]) from None
     if file_format == "purchase_history":
         part = read_history_file(loaded, columns, exclude, date_order)
@@ -191,9 +203,10 @@ def detect_format(columns: Columns, all_columns: list[str]) -> CohortFormat:
         "columns",
         "the file is neither order lines (they need an order date and an amount or unit price column) nor a "
         f"purchase history (totalSpent, lastPurchase, …). Recognised: {found or 'nothing'}; the file's columns: "
-        f"{', '.join(all_columns)}. Name columns with mapping={{'order_date': '<column>', ...}} (on the command "
-        "line: --map order_date=<column> ...)",
-        list(all_columns))])
+        f"{', '.join(all_columns)}",
+        list(all_columns),
+        hint="Name columns with mapping={'order_date': '<column>', ...} (on the command line: --map "
+             "order_date=<column> ...)")])
 
 
 def _label(source: object, default: str) -> str:

@@ -9,6 +9,7 @@ the validators; `rules.analyze.parse_customer_data` turns their errors into `Inv
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Annotated, Any, Literal, NotRequired
 
@@ -143,7 +144,15 @@ def _total_orders_consistent(customer: Customer) -> Customer:
     return customer
 
 
-CheckedCustomer = Annotated[Customer, AfterValidator(_total_orders_consistent)]
+def _total_spend_finite(customer: Customer) -> Customer:
+    # Each line's totalSpent is finite; their sum, the customer's spend, must be too.
+    lines = customer.get("productHistory") or []
+    if not math.isfinite(sum(line["totalSpent"] for line in lines)):
+        raise ValueError("the productHistory's totalSpent add up to more than a float holds")
+    return customer
+
+
+CheckedCustomer = Annotated[Customer, AfterValidator(_total_orders_consistent), AfterValidator(_total_spend_finite)]
 
 
 @with_config(_CONFIG)

@@ -387,3 +387,105 @@ def test_an_uploaded_cohort_and_its_attributes_stay_loaded_across_pages_until_cl
     at.file_uploader(key="cohort_upload").clear().run()  # the user clears the uploader: the cohort is unloaded
 
     assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))
+
+
+@pytest.mark.parametrize(("name", "content"), [("zero.csv", b""), ("blank.csv", b"\n\n  \n"), ("zero.xlsx", b""),
+                                               ("none.json", b"[]")])
+def test_an_empty_upload_is_a_message_not_a_crash(name: str, content: bytes) -> None:
+    at = open_app()
+
+    at.file_uploader(key="cohort_upload").set_value((name, content, "application/octet-stream")).run()
+
+    assert not at.exception
+    if content == b"[]":
+        assert "The file has no records." in texts(at, "info")
+    else:
+        assert texts(at, "error") == [f"**{name} could not be read** — 1 problem. Check the column mapping below, or "
+                                      "fix the file and upload it again."]
+        assert at.dataframe[0].value.to_dict("records") == [
+            {"where": "file", "problem": "the file is empty", "value": name}]
+
+
+def test_read_errors_point_to_the_pages_own_controls_not_to_code_or_the_command_line() -> None:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="About", index=False)
+        pd.DataFrame({"Kunde": ["K1"]}).to_excel(writer, sheet_name="Data", index=False)
+    at = open_app()
+
+    at.file_uploader(key="cohort_upload").set_value(("book.xlsx", buffer.getvalue(), "application/octet-stream")).run()
+
+    [error] = texts(at, "error")
+    assert error == ("**book.xlsx could not be read** — 1 problem. Check the sheet above and the column mapping "
+                     "below, or fix the file and upload it again.")
+    [problem] = at.dataframe[0].value["problem"]
+    assert problem.endswith("The workbook has more sheets (read sheet 'About' of 2 (About, Data))")
+    for code_or_command_line in ("mapping=", "sheet=", "--"):
+        assert code_or_command_line not in problem
+
+
+def test_a_bad_attributes_file_is_named_and_can_be_dropped() -> None:
+    at = _upload_with_people(b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n",
+                             b"Name,Yas\nAyse,30\n")
+
+    [error] = texts(at, "error")
+    assert error == ("**The customer attributes file people.csv could not be read** — 1 problem. Fix it and upload "
+                     "it again, or stop using it.")
+    assert at.dataframe[0].value["where"].tolist() == ["customers.columns"]
+    assert not [box for box in at.selectbox if str(box.key).startswith("map_")]  # the main file's mapping cannot help
+
+    at.button(key="drop_attributes").click().run()
+
+    assert not at.error
+    assert _metric(at, "Customers") == "1"
+
+
+@pytest.mark.parametrize("name", ["kunden.csv.gz", "kunden.json", "kunden.jsonl"])
+def test_gzipped_and_json_files_get_the_mapping_editor(name: str) -> None:
+    lines = pd.DataFrame({"Kunde": ["K1", "K2"], "Datum": ["2026-01-05", "2026-02-01"], "Betrag": [59.9, 10.0]})
+    content = {"kunden.csv.gz": gzip.compress(lines.to_csv(index=False).encode()),
+               "kunden.json": lines.to_json(orient="records").encode(),
+               "kunden.jsonl": lines.to_json(orient="records", lines=True).encode()}[name]
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value((name, content, "application/octet-stream")).run()
+    assert texts(at, "error")[0].startswith(f"**{name} could not be read**")
+
+    at.selectbox(key="map_customer_id").set_value("Kunde")
+    at.selectbox(key="map_order_date").set_value("Datum")
+    at.selectbox(key="map_amount").set_value("Betrag")
+    at.button(key="apply_mapping").click().run()
+
+    assert not at.exception
+    assert not at.error
+    assert _metric(at, "Customers") == "2"
+
+
+def test_a_gzipped_workbook_gets_the_sheet_picker() -> None:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="About", index=False)
+        generate(20, seed=3).order_lines.to_excel(writer, sheet_name="Orders", index=False)
+    workbook = sources.CohortFile.from_bytes("book.xlsx.gz", gzip.compress(buffer.getvalue()))
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value((workbook.name, workbook.content, "application/gzip")).run()
+
+    at.selectbox(key=f"sheet_{workbook.digest[:16]}").set_value("Orders").run()
+
+    assert not at.error
+    assert _metric(at, "Customers") == f"{sources.read(workbook, sheet='Orders').report.customers:,}"
+
+
+def test_an_upload_kept_across_pages_can_be_unloaded() -> None:
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(
+        ("orders.csv", b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n", "text/csv")).run()
+    go_to(at, "about")
+    go_to(at, "cohort")
+    assert _metric(at, "Customers") == "1"
+
+    at.button(key="unload_cohort").click().run()
+
+    assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))

@@ -139,3 +139,48 @@ def test_a_customer_outside_the_reference_regions_is_valued_against_the_cohorts_
     row = results.loc[results["customerId"] == foreign].iloc[0]
     assert row["valueSegment"] in value
     assert row["valueSegmentReason"].replace("'", "&#x27;") in value
+
+
+def _upload(at: AppTest, key: str, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key=key).set_value((name, content, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+ORDERS = (b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P1,100\nC1,2026-01-20,P1,100\n"
+          b"C2,2026-01-06,P2,10\nC3,2026-01-07,P3,20\nC4,2026-01-08,P3,30\n")
+
+
+def test_a_lookup_as_of_a_day_before_the_cohorts_purchases_is_an_error_not_a_crash() -> None:
+    at = open_app()
+    at.session_state["as_of"] = date(2020, 1, 1)
+    _upload(at, "cohort_upload", "orders.csv", ORDERS)
+    go_to(at, "customer")
+
+    at.text_input(key="lookup_id").set_value("C1")
+    at.button(key="lookup_button").click().run()
+
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert error.startswith("**orders.csv cannot be segmented as of 2020-01-01:** is before the purchases of 4 "
+                            "customers in the cohort")
+    assert _cards(at) == []
+
+
+def test_the_lookup_uses_the_cohorts_medians_of_the_current_attributes_file() -> None:
+    people = b"customer_id,city,region\n" + b"".join(f"C{i},Atlantis City,Atlantis\n".encode() for i in range(1, 5))
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    _upload(at, "cohort_upload", "orders.csv", ORDERS)
+    go_to(at, "customer")
+    at.text_input(key="lookup_id").set_value("C1")
+    at.button(key="lookup_button").click().run()  # medians of the cohort without regions: none
+    go_to(at, "cohort")
+    _upload(at, "attributes_upload", "people.csv", people)
+    go_to(at, "customer")
+
+    at.text_input(key="lookup_id").set_value("C1")
+    at.button(key="lookup_button").click().run()
+
+    value = next(card for card in _cards(at) if "VALUE" in card.upper().split("</DIV>")[0])
+    assert "median basket 25 of Atlantis, from this cohort&#x27;s own median" in value

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from dashboard import sources
 from dashboard.cohort_view import region_baskets
 from dashboard.ui import cohort_state
 from tests.dashboard.apptest import go_to, load_sample, open_app, plotly_figures, texts
@@ -60,3 +63,27 @@ def test_backend_down_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not at.exception
     [error] = texts(at, "error")
     assert error.startswith("**Profiling the regions failed** — Agent runtime URL")
+
+
+def test_customers_without_a_known_region_are_counted_not_dropped_silently() -> None:
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    orders = (b"customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P,10,Izmir\nC2,2026-01-06,P,20,Ankara\n"
+              b"C3,2026-01-07,P,30,\nC4,2026-01-08,P,40,Nowhere\n")
+    at.file_uploader(key="cohort_upload").set_value(("orders.csv", orders, "text/csv")).run()
+
+    go_to(at, "regions")
+
+    assert at.dataframe[1].value["Customers"].sum() == 2
+    assert "2 of 4 customers have no known region (no city or region the reference table knows) and are not in this " \
+           "table or the chart below." in texts(at, "caption")
+
+
+def test_a_cohort_not_yet_segmented_for_the_day_is_named() -> None:
+    at = load_sample(open_app())
+
+    at.session_state["as_of"] = date(2026, 3, 1)
+    go_to(at, "regions")
+
+    assert any(i.startswith(f"**{sources.sample().file.name}** is not segmented as of 2026-03-01 with this "
+                            "backend yet") for i in texts(at, "info"))

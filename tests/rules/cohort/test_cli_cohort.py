@@ -196,7 +196,7 @@ def test_input_from_a_pipe_and_a_sheet_of_a_workbook(files: tuple[Path, Path], t
     assert piped.stderr.startswith(f"{len(pd.read_csv(io.StringIO(piped.stdout)))} customers segmented; rows read "
                                    "299")
     assert first.returncode == 2
-    assert "choose another with sheet= (on the command line: --sheet)" in first.stderr
+    assert "; or choose another sheet with sheet= (on the command line: --sheet)\n" in first.stderr
     assert chosen.returncode == 0, chosen.stderr
     assert chosen.stdout == by_place.stdout == piped.stdout
 

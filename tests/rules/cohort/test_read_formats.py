@@ -479,8 +479,9 @@ def test_a_workbook_whose_first_sheet_is_not_the_data_says_which_sheets_it_has()
 
     [problem] = caught.value.problems
     assert problem.loc == "columns"
-    assert problem.msg.endswith("The workbook has more sheets (read sheet 'Notes' of 2 (Notes, Orders)); choose "
-                                "another with sheet= (on the command line: --sheet)")
+    assert problem.msg.endswith("The workbook has more sheets (read sheet 'Notes' of 2 (Notes, Orders))")
+    assert problem.hint == ("Name it with mapping={'customer_id': '<column>'} (on the command line: --map "
+                            "customer_id=<column>); or choose another sheet with sheet= (on the command line: --sheet)")
     assert_tables(read_cohort(buffer.getvalue(), sheet=1), ORDER_CUSTOMERS, ORDER_HISTORY)
     assert read_cohort(order_csv(), sheet="Orders").report.warnings == [
         "sheet='Orders' is not used: the file is not an Excel workbook"]

@@ -51,3 +51,10 @@ def test_money_outside_the_exact_range_is_pythons_round() -> None:
     rounded = money(np.array(values)).tolist()
 
     assert str(rounded) == str([round(v, 2) for v in values])  # as text: nan == nan there
+
+
+def test_whole_amounts_too_large_for_the_fast_path_print_like_python_when_every_value_is_whole() -> None:
+    values = np.array([3e11, 5.0, 2.0**53, 9e15])
+
+    assert render(*number_pieces(values)).to_pylist() == _python_num(values) == [
+        "300000000000", "5", "9007199254740992", "9000000000000000"]

@@ -164,3 +164,33 @@ def test_what_is_not_a_cohort_or_a_day_is_refused_by_name() -> None:
     assert list(not_a_cohort.value.problems) == [Problem("cohort", "expected a Cohort, as read_cohort returns",
                                                          "DataFrame")]
     assert [(p.loc, p.input) for p in not_a_day.value.problems] == [("as_of", "12.02.2026")]
+
+
+def test_counts_and_totals_the_single_engine_refuses_are_refused_in_the_batch_too() -> None:
+    too_many_orders = make_cohort([{"customer_id": "C-1", "total_orders": 2**53}], [_line()])
+    too_large = make_cohort([{"customer_id": "C-1"}],
+                            [_line(total_quantity=2**53), _line(order_count=2**53, product_id="P-2")])
+    overflowing = make_cohort([{"customer_id": "C-1"}, {"customer_id": "C-2"}],
+                              [_line(), _line("C-2", total_spent=1.7e308),
+                               _line("C-2", total_spent=1.7e308, product_id="P-2")])
+
+    assert _problems(too_many_orders) == [Problem("customers[0].total_orders", f"must be less than {2**53}", 2**53)]
+    assert _problems(too_large) == [Problem("history[0].total_quantity", f"must be less than {2**53}", 2**53),
+                                    Problem("history[1].order_count", f"must be less than {2**53}", 2**53)]
+    assert _problems(overflowing) == [Problem(
+        "customers[1].customer_id", "has history rows whose total_spent add up to more than a float holds", "C-2")]
+    single = overflowing.customer_data("C-2")
+    with pytest.raises(InvalidInput) as raised:
+        analyze_customer(single, AS_OF)
+    assert [(p.loc, p.msg) for p in raised.value.problems] == [
+        ("customer", "the productHistory's totalSpent add up to more than a float holds")]
+
+
+def test_a_region_with_spaces_outside_the_reference_gets_the_cohorts_median_in_both_engines() -> None:
+    cohort = make_cohort([{"customer_id": "C-1", "region": "Mars"}, {"customer_id": "C-2", "region": " Mars "}],
+                         [_line(total_spent=10.0), _line("C-2", total_spent=30.0)])
+
+    frame = segment_cohort(cohort, AS_OF)
+
+    assert frame["medianBasketSource"].tolist() == ["cohort", "cohort"]
+    assert [row_json(frame, i) for i in range(2)] == [expected_json(cohort, c, AS_OF) for c in ("C-1", "C-2")]
