@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -42,7 +42,16 @@ from rules.cohort.sniff import (
 )
 from rules.errors import InvalidInput, Problem
 
-Source = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+class Readable(Protocol):
+    """A binary file object, or anything with a ``read()`` that gives bytes (an upload)."""
+
+    def read(self) -> bytes:
+        """The content from where the object stands."""
+        ...
+
+
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview | Readable
 
 NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
 BLOCK_BYTES = 8 << 20
@@ -99,7 +108,8 @@ def source_buffer(source: Source, name: str | None = None) -> tuple[pa.Buffer, s
                 from None
         name = name or path.name
     else:
-        position = source.tell() if source.seekable() else 0
+        seekable, tell = getattr(source, "seekable", None), getattr(source, "tell", None)
+        position = tell() if callable(seekable) and seekable() and callable(tell) else 0
         content = source.read()
         if not isinstance(content, bytes | bytearray):
             raise InvalidInput([Problem("file", "open the file in binary mode ('rb')", type(content).__name__)])

@@ -97,7 +97,7 @@ def read_cohort(
             raise _in_customers_file(error) from None
         if extra.records is not None:
             raise InvalidInput([Problem("customers", "the customers file must be a table (CSV, Excel, Parquet or "
-                                                     "JSON records), not the seed's customer JSON", customers_name)])
+                                                     "JSON records), not the seed's customer JSON", customers_label)])
         chosen = customers_mapping if customers_mapping is not None else mapping_for_customers_file(extra, mapping)
         try:
             attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order)

@@ -485,3 +485,11 @@ def test_a_workbook_whose_first_sheet_is_not_the_data_says_which_sheets_it_has()
     assert_tables(read_cohort(buffer.getvalue(), sheet=1), ORDER_CUSTOMERS, ORDER_HISTORY)
     assert read_cohort(order_csv(), sheet="Orders").report.warnings == [
         "sheet='Orders' is not used: the file is not an Excel workbook"]
+
+
+def test_an_object_with_only_a_read_method_is_a_source() -> None:
+    class Upload:
+        def read(self) -> bytes:
+            return order_csv()
+
+    assert_tables(read_cohort(Upload()), ORDER_CUSTOMERS, ORDER_HISTORY)
