@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
+from rules.cohort.excel import sheet_names
 from rules.cohort.load import load, source_buffer
 from rules.cohort.model import Cohort
 from rules.cohort.read import read_cohort
@@ -104,7 +105,7 @@ def workbook_sheets(file: CohortFile) -> list[str]:
     except Exception:  # an empty or damaged file: the reader's error says what is wrong with it
         return []
     try:
-        return list(book.sheetnames)
+        return sheet_names(book)
     finally:
         book.close()
 
@@ -127,7 +128,9 @@ def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
     if kind == "xlsx":
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            for row in (book[sheet] if sheet in book.sheetnames else book.worksheets[0]).iter_rows(values_only=True):
+            names = sheet_names(book)
+            chosen = book.worksheets[names.index(sheet)] if sheet in names else book.worksheets[0]
+            for row in chosen.iter_rows(values_only=True):
                 if sum(1 for cell in row if cell not in (None, "")) * 2 >= len(row):
                     return unique_names(["" if cell is None else str(cell) for cell in row])
         finally:

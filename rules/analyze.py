@@ -69,12 +69,12 @@ def analyze_parsed(data: CustomerData, as_of: date, rules: Rulebook) -> Analysis
     return _regular(data, customer, customer_id, region, as_of, rules)
 
 
-def analyze_request(payload: Any, as_of: date | None = None) -> Analysis:
+def analyze_request(payload: Any, as_of: AsOf = None) -> Analysis:
     """Analyse a whole request: ``{"customerData": {...}, "asOf": "YYYY-MM-DD"}``.
 
     Args:
         payload: the request envelope.
-        as_of: overrides the payload's `asOf` when given.
+        as_of: overrides the payload's `asOf` when given (any form `analyze_customer` takes).
 
     Raises:
         InvalidInput: the envelope or the customer data is invalid.
@@ -84,7 +84,7 @@ def analyze_request(payload: Any, as_of: date | None = None) -> Analysis:
     problems = []
     if "customerData" not in payload:
         problems.append(Problem("customerData", "field required", None))
-    day = as_of
+    day = as_of_day(as_of) if as_of is not None else None  # a bad one is named as the argument, not the payload
     if day is None and payload.get("asOf") is not None:
         try:
             day = parse_day(payload["asOf"])

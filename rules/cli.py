@@ -109,10 +109,6 @@ def _clashes(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) ->
     return problems
 
 
-def _sheet(text: str) -> str | int:
-    return int(text) if text.isdigit() else text
-
-
 def _mapping(text: str) -> tuple[str, str]:
     canonical, sep, column = text.partition("=")
     if not sep or not canonical.strip() or not column.strip():
@@ -227,8 +223,9 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                         help="the day to analyse for (default: today in UTC)")
     cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
                         help="where the results go (default: CSV on standard output)")
-    cohort.add_argument("--sheet", type=_sheet, default=None, metavar="NAME|INDEX",
-                        help="the Excel sheet to read: its name, or its place counting from 0 (default: the first)")
+    cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
+                        help="the Excel sheet to read: its name, or its place counting from 0 (a sheet named like "
+                             "the number wins; default: the first)")
     cohort.add_argument("--report", type=Path, default=None, metavar="report.json", help="write the ingest report")
     cohort.add_argument("--rejected", type=Path, default=None, metavar="rejected.csv",
                         help="write the rejected rows, each with its reason")

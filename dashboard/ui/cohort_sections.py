@@ -119,9 +119,8 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
     attributes = cohort_state.attributes_file()
     if attributes is not None and attributes_at_fault(error):
         st.error(f"**The customer attributes file {attributes.name} could not be read** — {count}. Fix it and "
-                 "upload it again, or stop using it.", icon=":material/error:")
-        st.button("Stop using the attributes file", key="drop_attributes", on_click=cohort_state.forget_attributes,
-                  icon=":material/close:")
+                 "upload it again, or remove it from the attributes uploader above (its ×) to read the cohort "
+                 "without it.", icon=":material/error:")
     else:
         where = "the sheet above and the column mapping below" if len(sources.workbook_sheets(file)) > 1 else \
             "the column mapping below"

@@ -210,11 +210,27 @@ def _trimmed(array: pa.Array) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(mask), pa.array([stripped[i] for i in changed], TEXT))
 
 
-def _int_column(frame: pd.DataFrame, column: str) -> tuple[IntArray, BoolArray]:
+def _int_column(frame: pd.DataFrame, column: str) -> tuple[IntArray, BoolArray, FloatArray]:
+    """The column as whole numbers, where it has a value, and its values as given (for the problems)."""
     series = frame[column]
     present = ~series.isna().to_numpy()
-    values = series.to_numpy(dtype=np.float64, na_value=0.0)
-    return values.astype(np.int64), present
+    given = series.to_numpy(dtype=np.float64, na_value=0.0)
+    return _clipped(given), present, given
+
+
+def _counts(series: pd.Series) -> tuple[IntArray, npt.NDArray[np.int64] | FloatArray]:
+    """A count column as int64, and its values as given (for the problems): floats (a cohort built by hand) are
+    clipped first, so that a value beyond int64 stays too large instead of wrapping to a negative one."""
+    if series.dtype.kind in "iu":
+        values = series.to_numpy(dtype=np.int64)
+        return values, values
+    given = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    return _clipped(given), given
+
+
+def _clipped(values: FloatArray) -> IntArray:
+    clipped: IntArray = np.clip(np.nan_to_num(values), -(2.0**62), 2.0**62).astype(np.int64)
+    return clipped
 
 
 def _day_column(frame: pd.DataFrame, table: str, column: str) -> tuple[IntArray, BoolArray]:
@@ -242,17 +258,17 @@ def customer_columns(cohort: Cohort, as_of: int, problems: Problems, pool: Execu
         problems.add_rows("customers", "customer_id", np.flatnonzero(texts["customer_id"].is_null()
                                                                        .to_numpy(zero_copy_only=False)),
                           texts["customer_id"], "is missing")
-    age, has_age = _int_column(frame, "age")
+    age, has_age, age_given = _int_column(frame, "age")
     bad_age = has_age & ((age < 0) | (age > 120))
-    problems.add_rows("customers", "age", np.flatnonzero(bad_age), age, "must be between 0 and 120")
+    problems.add_rows("customers", "age", np.flatnonzero(bad_age), age_given, "must be between 0 and 120")
     registered, has_registered = _day_column(frame, "customers", "registered_at")
     problems.add_rows("customers", "registered_at", np.flatnonzero(has_registered & (registered > as_of)),
                       frame["registered_at"], "is after the as-of day")
-    total_orders, has_total_orders = _int_column(frame, "total_orders")
+    total_orders, has_total_orders, orders_given = _int_column(frame, "total_orders")
     problems.add_rows("customers", "total_orders", np.flatnonzero(has_total_orders & (total_orders < 0)),
-                      total_orders, "must not be negative")
+                      orders_given, "must not be negative")
     problems.add_rows("customers", "total_orders", np.flatnonzero(has_total_orders & (total_orders >= MAX_COUNT)),
-                      total_orders, f"must be less than {MAX_COUNT}")
+                      orders_given, f"must be less than {MAX_COUNT}")
     return CustomerColumns(texts["customer_id"], texts["city"], texts["region"], texts["gender"], age, has_age,
                            registered, has_registered, total_orders, has_total_orders)
 
@@ -383,19 +399,19 @@ _LineNumbers = tuple[IntArray, FloatArray, IntArray, IntArray, BoolArray, IntArr
 def _line_numbers(frame: pd.DataFrame, as_of: int) -> tuple[_LineNumbers, Problems]:
     """The history's numbers and days (quantity, spent, orders, first, has first, last, gap), checked."""
     found = Problems()
-    quantity = frame["total_quantity"].to_numpy(dtype=np.int64)
+    quantity, quantity_given = _counts(frame["total_quantity"])
     spent = frame["total_spent"].to_numpy(dtype=np.float64)
-    orders = frame["order_count"].to_numpy(dtype=np.int64)
+    orders, orders_given = _counts(frame["order_count"])
     first, has_first = _day_column(frame, "history", "first_purchase")
     last, has_last = _day_column(frame, "history", "last_purchase")
     gap = frame["avg_days_between"].to_numpy(dtype=np.float64, na_value=np.nan)
     day_text = frame["last_purchase"]
     checks: list[tuple[str, BoolArray, Any, str]] = [
-        ("total_quantity", quantity < 0, quantity, "must not be negative"),
-        ("total_quantity", quantity >= MAX_COUNT, quantity, f"must be less than {MAX_COUNT}"),
+        ("total_quantity", quantity < 0, quantity_given, "must not be negative"),
+        ("total_quantity", quantity >= MAX_COUNT, quantity_given, f"must be less than {MAX_COUNT}"),
         ("total_spent", ~(spent >= 0) | ~np.isfinite(spent), spent, "must be a finite amount, not negative"),
-        ("order_count", orders < 1, orders, "must be at least 1"),
-        ("order_count", orders >= MAX_COUNT, orders, f"must be less than {MAX_COUNT}"),
+        ("order_count", orders < 1, orders_given, "must be at least 1"),
+        ("order_count", orders >= MAX_COUNT, orders_given, f"must be less than {MAX_COUNT}"),
         ("last_purchase", ~has_last, day_text, "is missing"),
         ("last_purchase", has_last & (last > as_of), day_text, "is after the as-of day"),
         ("last_purchase", has_last & has_first & (last < first), day_text, "is before first_purchase"),

@@ -7,6 +7,7 @@ Whole-number cells become integers, date cells become timestamps, and a column m
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
@@ -36,7 +37,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
         read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
             worksheet.iter_rows(values_only=True)
         rows = [row for row in read if any(_filled(v) for v in row)]
-        names = list(workbook.sheetnames)
+        names = sheet_names(workbook)
     finally:
         workbook.close()
     if not rows:
@@ -71,23 +72,47 @@ def column_from_values(values: Sequence[Any]) -> pa.Array:
         if all(isinstance(v, int) or float(v).is_integer() for v in present) and \
                 all(abs(v) < 2**53 for v in present):
             return pa.array([None if v is None else int(v) for v in cleaned], pa.int64())
-        return pa.array([None if v is None else float(v) for v in cleaned], pa.float64())
+        return pa.array([None if v is None else _as_float(v) for v in cleaned], pa.float64())
     if all(isinstance(v, datetime | date) for v in present):
         return pa.array([_as_datetime(v) for v in cleaned], pa.timestamp("us"))
     return pa.array([_as_text(v) for v in cleaned], pa.string())
 
 
+def _as_float(value: int | float) -> float:
+    """The number as a float; an integer too large for one (a JSON 1 followed by 400 zeros) is infinite, which
+    the readers reject as not a number."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 _ZEROS = re.compile(r"0{2,}")
 
 
+def sheet_names(workbook: Any) -> list[str]:
+    """The names of a workbook's sheets of cells, in order (chart sheets hold no data and are left out)."""
+    return [worksheet.title for worksheet in workbook.worksheets]
+
+
 def _sheet(workbook: Any, sheet: str | int | None) -> Any:
-    names = list(workbook.sheetnames)
+    """The sheet by name, or by its place among the sheets of cells (also given as text, "2": a sheet named "2"
+    wins); the first when None.
+
+    Raises:
+        InvalidInput: there is no such sheet (the message lists the sheets).
+        ValueError: the workbook has no sheet of cells at all.
+    """
+    names = sheet_names(workbook)
     if sheet is None:
+        if not names:  # `load` says which file: this one cannot be read as a workbook of cells
+            raise ValueError("it has no sheet of cells (only charts, or its sheets are missing)")
         return workbook.worksheets[0]
-    if isinstance(sheet, int) and 0 <= sheet < len(names):
-        return workbook.worksheets[sheet]
     if isinstance(sheet, str) and sheet in names:
-        return workbook[sheet]
+        return workbook.worksheets[names.index(sheet)]
+    place = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+    if isinstance(place, int) and 0 <= place < len(names):
+        return workbook.worksheets[place]
     raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
                                 sheet)])
 

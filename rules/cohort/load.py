@@ -56,6 +56,8 @@ Source = str | os.PathLike[str] | bytes | bytearray | memoryview | Readable
 NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
 BLOCK_BYTES = 8 << 20
 _RECORD_TEXT_LIMIT = 2000  # of a malformed JSON record kept as its text
+_MAX_JSON_DEPTH = 64  # deeper than any record of customers or orders
+_OPENERS, _CLOSERS = np.frombuffer(b"[{", dtype=np.uint8), np.frombuffer(b"]}", dtype=np.uint8)
 FEW_VALUES = ("product_id", "product_name", "category", "city", "region", "gender", "status")
 _UTF8 = ("utf-8", "utf-8-sig")
 _ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp1254": "windows-1254", "cp1252": "windows-1252",
@@ -274,6 +276,8 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
             table = _without_nested(quick, notes)
             return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name, notes=notes)
         content, numbers, malformed = _json_lines(text)
+    except ValueError as error:  # a number of more than 4,300 digits, which Python refuses to read
+        raise InvalidInput([Problem("file", f"cannot read the JSON: {error}", name)]) from None
     wrapped = isinstance(content, dict) and isinstance(content.get("customers"), list)
     if wrapped:
         content = content["customers"]
@@ -315,21 +319,31 @@ def _json_lines_like(text: str) -> bool:
         try:
             if isinstance(json.loads(line), dict):
                 return True
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, or not JSON Python reads (too deep, too many digits)
             continue
     return False
 
 
 def _json_lines_table(text: str) -> pa.Table | None:
     """Order-line records read by Arrow's JSON reader; None when Arrow cannot read them (a broken line, a value
-    whose type changes from line to line) or when they are the seed's customers (with productHistory)."""
+    whose type changes from line to line, nesting deeper than records have) or when they are the seed's customers
+    (with productHistory)."""
+    if _nesting_depth(text) > _MAX_JSON_DEPTH:  # Arrow's reader crashes the process on very deep nesting
+        return None
     first = text.lstrip().split("\n", 1)[0]
     try:
         if "productHistory" in json.loads(first):
             return None
         return pjson.read_json(pa.BufferReader(text.encode("utf-8")))
-    except (json.JSONDecodeError, TypeError, pa.ArrowInvalid):
+    except (json.JSONDecodeError, TypeError, ValueError, RecursionError, pa.ArrowInvalid):
         return None
+
+
+def _nesting_depth(text: str) -> int:
+    """How deep brackets and braces nest, at most (those inside strings counted too: an overestimate)."""
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    steps = (np.isin(data, _OPENERS).astype(np.int32) - np.isin(data, _CLOSERS).astype(np.int32))
+    return int(np.cumsum(steps).max()) if len(steps) else 0
 
 
 def _json_lines(text: str) -> tuple[list[Any], list[int], list[Malformed]]:
@@ -343,7 +357,7 @@ def _json_lines(text: str) -> tuple[list[Any], list[int], list[Malformed]]:
         try:
             items.append(json.loads(line))
             numbers.append(number)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError, ValueError):  # also nested too deeply, a 5,000-digit number
             malformed.append(Malformed(number, line[:_RECORD_TEXT_LIMIT]))
     return items, numbers, malformed
 

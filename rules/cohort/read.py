@@ -15,7 +15,7 @@ rejected for; the report counts them all, and ``cohort.rejected`` holds the rows
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 
 from rules.cohort.columns import Columns, recognise, require_customer_id
@@ -44,7 +44,7 @@ def read_cohort(
     customers: Source | None = None,
     mapping: Mapping[str, str | None] | None = None,
     customers_mapping: Mapping[str, str | None] | None = None,
-    exclude_products: Collection[str] = DEFAULT_NON_PRODUCT_CODES,
+    exclude_products: Iterable[str] = DEFAULT_NON_PRODUCT_CODES,
     name: str | None = None,
     customers_name: str | None = None,
     date_order: DateOrder | None = None,
@@ -103,6 +103,9 @@ def read_cohort(
             attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order)
         except InvalidInput as error:
             raise _in_customers_file(error) from None
+        if customers_sheet is not None and extra.kind != "xlsx":
+            warnings.append(f"customers_sheet={customers_sheet!r} is not used: the customers file is not an Excel "
+                            "workbook")
         customers_table = merge_customers(customers_table, attributes, warnings)
         rejected.append(log.rejected_frame(extra.table, customers_label))
     frame = customers_frame(customers_table)
@@ -118,9 +121,11 @@ def read_cohort(
 
 def _in_customers_file(error: InvalidInput) -> InvalidInput:
     """The customers file's problems, located in it (``customers``, ``customers.columns``), so that a caller can
-    tell them from the main file's."""
+    tell them from the main file's; a sheet is chosen with ``customers_sheet=`` (the command line has no option
+    for it)."""
     return InvalidInput([p if p.loc.startswith("customers") else
-                         replace(p, loc="customers" if p.loc == "file" else f"customers.{p.loc}")
+                         replace(p, loc="customers" if p.loc == "file" else f"customers.{p.loc}",
+                                 hint="choose one with customers_sheet=" if p.loc == "sheet" and p.hint else p.hint)
                          for p in error.problems])
 
 
@@ -144,8 +149,9 @@ def _checked_arguments(
         if given is not None and not isinstance(given, Mapping):
             problems.append(Problem(argument, "expected a dict of canonical name → column name",
                                     type(given).__name__))
-    codes: Collection[str] = (exclude,) if isinstance(exclude, str) else exclude  # type: ignore[assignment]
-    if not isinstance(codes, Collection) or not all(isinstance(code, str) for code in codes):
+    codes: tuple[object, ...] = (exclude,) if isinstance(exclude, str) else \
+        tuple(exclude) if isinstance(exclude, Iterable) else (None,)  # any iterable, read once
+    if not all(isinstance(code, str) for code in codes):
         problems.append(Problem("exclude_products", "expected a collection of product codes and names (an empty "
                                                     "set keeps every line)", type(exclude).__name__))
     if date_order is not None and date_order not in ("DMY", "MDY"):
@@ -153,7 +159,7 @@ def _checked_arguments(
                                 date_order))
     if problems:
         raise InvalidInput(problems)
-    return codes
+    return frozenset(str(code) for code in codes)
 
 
 def _read_main(

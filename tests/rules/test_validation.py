@@ -168,6 +168,11 @@ def test_request_envelope_errors_are_prefixed_and_combined() -> None:
     with pytest.raises(InvalidInput) as caught:
         analyze_request({"customerData": customer(age=200)}, AS_OF)
     assert [p.loc for p in caught.value.problems] == ["customerData.customer.age"]
+    with pytest.raises(InvalidInput) as caught:
+        analyze_request({"customerData": customer()}, "12.02.2026")  # the argument, not the payload
+    assert [p.loc for p in caught.value.problems] == ["as_of"]
+    assert analyze_request({"customerData": customer()}, "2026-02-12") == analyze_request(
+        {"customerData": customer()}, AS_OF)
 
 
 def test_error_message_lists_every_problem() -> None:

@@ -424,17 +424,17 @@ def test_read_errors_point_to_the_pages_own_controls_not_to_code_or_the_command_
         assert code_or_command_line not in problem
 
 
-def test_a_bad_attributes_file_is_named_and_can_be_dropped() -> None:
+def test_a_bad_attributes_file_is_named_and_can_be_removed() -> None:
     at = _upload_with_people(b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n",
                              b"Name,Yas\nAyse,30\n")
 
     [error] = texts(at, "error")
     assert error == ("**The customer attributes file people.csv could not be read** — 1 problem. Fix it and upload "
-                     "it again, or stop using it.")
+                     "it again, or remove it from the attributes uploader above (its ×) to read the cohort without it.")
     assert at.dataframe[0].value["where"].tolist() == ["customers.columns"]
     assert not [box for box in at.selectbox if str(box.key).startswith("map_")]  # the main file's mapping cannot help
 
-    at.button(key="drop_attributes").click().run()
+    at.file_uploader(key="attributes_upload").clear().run()
 
     assert not at.error
     assert _metric(at, "Customers") == "1"

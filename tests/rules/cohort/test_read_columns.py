@@ -174,6 +174,7 @@ def test_one_text_to_exclude_is_one_code_not_its_letters() -> None:
 
     cohort = read_cohort(text_file(rows), exclude_products="POST")
 
+    assert read_cohort(text_file(rows), exclude_products=iter(["POST"])).history.equals(cohort.history)
     assert cohort.history["product_id"].tolist() == ["P", "T"]
     assert cohort.rejected[["row", "reason"]].astype(object).to_dict("records") == [
         {"row": 2, "reason": "non_product_line"}]

@@ -11,10 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from openpyxl.chart import BarChart, Reference
 
 from rules import InvalidInput, analyze_customer
 from rules.cohort.read import read_cohort
@@ -493,3 +495,76 @@ def test_an_object_with_only_a_read_method_is_a_source() -> None:
             return order_csv()
 
     assert_tables(read_cohort(Upload()), ORDER_CUSTOMERS, ORDER_HISTORY)
+
+
+def test_sheets_are_chosen_by_name_before_place_and_chart_sheets_do_not_count() -> None:
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes.append(["exported 2026-02-12"])
+    orders = workbook.create_sheet("2024")
+    for row in [ORDER_HEADER, *ORDER_ROWS]:
+        orders.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(orders, min_col=5, min_row=1, max_row=3))
+    workbook.create_chartsheet("Chart", 0).add_chart(chart)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    for sheet in ("2024", 1, "1"):  # its name; its place among the sheets of cells, also as text
+        cohort = read_cohort(buffer.getvalue(), sheet=sheet)
+        assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
+        assert cohort.report.notes[0] == "read sheet '2024' of 2 (Notes, 2024)"
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(buffer.getvalue(), sheet="Chart")
+    assert [(p.loc, p.msg) for p in caught.value.problems] == [
+        ("sheet", "the workbook has no sheet 'Chart'; its sheets are: Notes, 2024")]
+
+
+def test_the_customers_files_sheet_is_its_own() -> None:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Empty", index=False)
+        pd.DataFrame({"customer_id": ["C1"], "age": [41]}).to_excel(writer, sheet_name="People", index=False)
+
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(order_csv(), customers=buffer.getvalue())
+    cohort = read_cohort(order_csv(), customers=buffer.getvalue(), customers_sheet="People")
+    on_csv = read_cohort(order_csv(), customers=order_csv(), customers_sheet="People")
+
+    [problem] = caught.value.problems
+    assert (problem.loc, problem.msg, problem.hint) == (
+        "customers.sheet", "the sheet has no rows; the workbook's sheets: Empty, People",
+        "choose one with customers_sheet=")
+    assert cohort.customers.loc[cohort.customers["customer_id"] == "C1", "age"].tolist() == [41]
+    assert "customers_sheet='People' is not used: the customers file is not an Excel workbook" in \
+        on_csv.report.warnings
+
+
+_TOO_BIG = "1" + "0" * 400  # a JSON integer beyond any float
+_DEEP = "[" * 20000 + "]" * 20000
+
+
+@pytest.mark.parametrize(("data", "rejected", "kept"), [
+    ('[{"CustomerID": "C1", "InvoiceDate": "2026-01-05", "Amount": ' + _TOO_BIG + '}, '
+     '{"CustomerID": "C2", "InvoiceDate": "2026-01-05", "Amount": 5}]', {"bad_amount": [1]}, ["C2"]),
+    ('{"CustomerID": "C1", "InvoiceDate": "2026-01-05", "Amount": ' + _TOO_BIG + '}\n'
+     '{"CustomerID": "C2", "InvoiceDate": "2026-01-05", "Amount": 5}\n', {"bad_amount": [1]}, ["C2"]),
+    ('{"CustomerID": "C1", "InvoiceDate": "2026-01-05", "Amount": 5}\n'
+     '{"CustomerID": "C2", "Note": ' + _DEEP + '}\n', {"malformed_row": [2]}, ["C1"]),
+], ids=["json 10**400", "json lines 10**400", "json lines nested 20,000 deep"])
+def test_json_numbers_beyond_a_float_and_lines_nested_too_deeply_are_rejected_rows(
+        data: str, rejected: dict[str, list[int]], kept: list[str]) -> None:
+    cohort = read_cohort(data.encode(), name="orders.json")
+
+    assert {reason: r.rows for reason, r in cohort.report.rejected_by_reason.items()} == rejected
+    assert cohort.customers["customer_id"].tolist() == kept
+
+
+def test_a_json_number_of_more_digits_than_python_reads_is_a_clear_error() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(('[{"CustomerID": "C1", "Amount": 1' + "0" * 5000 + "}]").encode(), name="orders.json")
+
+    [problem] = caught.value.problems
+    assert (problem.loc, problem.input) == ("file", "orders.json")
+    assert problem.msg.startswith("cannot read the JSON: Exceeds the limit (4300 digits)")

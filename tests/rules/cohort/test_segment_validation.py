@@ -175,6 +175,9 @@ def test_counts_and_totals_the_single_engine_refuses_are_refused_in_the_batch_to
                                _line("C-2", total_spent=1.7e308, product_id="P-2")])
 
     assert _problems(too_many_orders) == [Problem("customers[0].total_orders", f"must be less than {2**53}", 2**53)]
+    by_hand = make_cohort([{"customer_id": "C-1"}], [_line()])  # floats beyond int64 must not wrap to negatives
+    by_hand.history["total_quantity"] = by_hand.history["total_quantity"].astype("float64") * 1e19
+    assert _problems(by_hand) == [Problem("history[0].total_quantity", f"must be less than {2**53}", 1e19)]
     assert _problems(too_large) == [Problem("history[0].total_quantity", f"must be less than {2**53}", 2**53),
                                     Problem("history[1].order_count", f"must be less than {2**53}", 2**53)]
     assert _problems(overflowing) == [Problem(
