@@ -53,6 +53,8 @@ def as_of_day(value: object, field: str = "as_of") -> date:
     Raises:
         InvalidInput: the value is none of these; the problem names ``field`` and the value.
     """
+    if type(value) is date:  # the common case first: analyze_customer runs once per customer
+        return value
     if value is None:
         return today_utc()
     if isinstance(value, np.datetime64) and not np.isnat(value):
