@@ -8,8 +8,10 @@ a log line. Valid bodies pass through unchanged.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
+from typing import Any
 
 from bedrock_agentcore.runtime.models import REQUEST_ID_HEADER, SESSION_HEADER
 from starlette.datastructures import Headers
@@ -18,6 +20,44 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.runtime import Runtime
 from agent.telemetry import invocation_span
+
+# An escaped UTF-16 surrogate (\ud800): a pair decodes to one character, a lone one to text no reply can encode.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def strict_json(body: bytes) -> Any:
+    """The body as JSON, if it is JSON as RFC 8259 has it: UTF-8, no NaN or Infinity, no lone surrogates, and
+    nested no deeper than Python's parser goes.
+
+    Raises:
+        ValueError: the body is not such JSON; the message says why (it never quotes the body).
+    """
+    text = body.decode("utf-8-sig")  # strict: UTF-16 and UTF-32 bodies, and encoded surrogates, are refused
+    try:
+        payload = json.loads(text, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    try:
+        lone = bool(_ESCAPED_SURROGATE.search(body)) and _has_lone_surrogate(payload)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    if lone:
+        raise ValueError("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text")
+    return payload
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= character <= "\udfff" for character in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 class MalformedJsonGuard:
@@ -44,8 +84,8 @@ class MalformedJsonGuard:
                 break
         body = b"".join(chunks)
         try:
-            json.loads(body)
-        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+            strict_json(body)
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError and what strict_json refuses
             headers = Headers(scope=scope)
             request_id = headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
             with invocation_span(session_id=headers.get(SESSION_HEADER)):

@@ -13,6 +13,7 @@ from typing import Any
 from agent.payloads import Language
 
 DATA_OPEN, DATA_CLOSE = "<data>", "</data>"
+ESCAPED_LT = "\\u003c"  # "<" as a JSON escape: the same text to a JSON reader, and no tag to the model
 
 _LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "tr": "Turkish"}
 
@@ -35,7 +36,7 @@ def system_prompt(language: Language) -> str:
 
 def data_block(data: Any) -> str:
     """`data` as a JSON block that no value inside it can break out of."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", ESCAPED_LT)
     return f"{DATA_OPEN}\n{text}\n{DATA_CLOSE}"
 
 

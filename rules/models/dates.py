@@ -39,7 +39,10 @@ def parse_day(value: Any) -> date:
 
 
 def _day_of(moment: datetime) -> date:
-    return moment.astimezone(UTC).date() if moment.tzinfo is not None else moment.date()
+    try:
+        return moment.astimezone(UTC).date() if moment.tzinfo is not None else moment.date()
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is a day before year 1 in UTC
+        raise ValueError(DAY_ERROR + ", whose day in UTC is within years 1 to 9999") from None
 
 
 AsOf = date | str | np.datetime64 | None

@@ -14,9 +14,11 @@ from agent.app import create_app
 from agent.explain import TemplateExplainer
 from agent.handler import handle
 from agent.runtime import Runtime
+from rules.models.dates import DAY_ERROR
 from tests.agent.conftest import ListRecorder
 from tests.agent.payloads import FailingExplainer, seed_payload, third_customer
 from tests.agent.servers import threaded_server
+from tests.conftest import seed_example
 
 REQUEST_ID = "X-Amzn-Bedrock-AgentCore-Runtime-Request-Id"
 
@@ -76,6 +78,16 @@ def test_invalid_input_is_400_with_every_problem(client: TestClient) -> None:
     (b"{'single': 'quotes'}", "the request body is not valid JSON: Expecting property name enclosed in double "
                               "quotes: line 1 column 2 (char 1)"),
     (b"\x80\x81", "the request body is not UTF-8 JSON (invalid start byte at byte 0)"),
+    ('{"customerData": {}}'.encode("utf-16"), "the request body is not UTF-8 JSON (invalid start byte at byte 0)"),
+    (b'{"customerData": {"customer": {"city": "\xed\xa0\x80"}}}',  # an encoded surrogate is not UTF-8
+     "the request body is not UTF-8 JSON (invalid continuation byte at byte 40)"),
+    (b'{"customerData": {"customer": {"age": NaN}}}', "the request body is not valid JSON: NaN is not a JSON number"),
+    (b'{"asOf": Infinity}', "the request body is not valid JSON: Infinity is not a JSON number"),
+    (b'{"customerData": {"customerId": "C-1\\ud800"}}',
+     "the request body is not valid JSON: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not "
+     "text"),
+    (b'{"customerData": ' + b"[" * 1000 + b"]" * 1000 + b"}", "the request body is not valid JSON: the JSON is "
+                                                              "nested too deeply"),
 ])
 def test_malformed_json_is_400_in_the_error_shape(client: TestClient, recorder: ListRecorder, body: bytes,
                                                   message: str) -> None:
@@ -179,3 +191,19 @@ def test_concurrent_requests_share_no_state(recorder: ListRecorder) -> None:
     assert [(a["customerId"], a["age"]) for a in answers] == [(f"C-{i}", 20 + i) for i in range(24)]
     assert len({r.json()["requestId"] for r in responses}) == 24
     assert len(recorder.records) == 24
+
+
+def test_a_surrogate_pair_is_text_and_a_zoned_day_outside_the_calendar_is_a_located_problem(
+        client: TestClient) -> None:
+    payload = seed_example("example-request")
+    payload["customerData"]["customer"]["productHistory"][0]["productName"] = "Krem \U0001f600"
+    body = json.dumps(payload).encode()  # ASCII, the emoji as an escaped surrogate pair
+    assert b"\\ud83d\\ude00" in body
+
+    ok = client.post("/invocations", content=body, headers={"content-type": "application/json"})
+    early = client.post("/invocations", json={**seed_example("example-request"), "asOf": "0001-01-01T00:00:00+01:00"})
+
+    assert ok.status_code == 200
+    assert early.status_code == 400
+    [problem] = early.json()["error"]["details"]
+    assert problem == {"loc": "asOf", "msg": DAY_ERROR, "input": "0001-01-01T00:00:00+01:00"}

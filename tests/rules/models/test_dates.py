@@ -80,3 +80,12 @@ def test_anything_else_as_the_as_of_day_is_a_problem_naming_it(value: Any) -> No
     [problem] = caught.value.problems
     assert (problem.loc, problem.msg) == ("asOf", DAY_ERROR)
     assert problem.input is value
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00",
+                                   datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))])
+def test_a_zoned_moment_whose_utc_day_is_outside_the_calendar_is_not_a_day(value: Any) -> None:
+    with pytest.raises(ValueError, match=r"^expected an ISO date"):
+        parse_day(value)
+    with pytest.raises(ValidationError):
+        DAY.validate_python(value)
