@@ -175,9 +175,10 @@ def _write_results(frame: Any, out: Path | None) -> None:
 def _write_csv(frame: Any, target: Path | Any) -> None:
     """CSV with list columns as readable text and formula-like cells neutralised."""
     from rules.cohort.columnar_export import flat_frame
-    from rules.cohort.export import neutralise_formulas
+    from rules.cohort.export import csv_quoting, neutralise_formulas
 
-    neutralise_formulas(flat_frame(frame)).to_csv(target, index=False, lineterminator="\n")
+    safe = neutralise_formulas(flat_frame(frame))
+    safe.to_csv(target, index=False, lineterminator="\n", quoting=csv_quoting(safe))
 
 
 def _write_parquet(frame: Any, path: Path) -> None:

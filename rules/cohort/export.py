@@ -9,9 +9,10 @@ are not formulas and stay as they are.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import pandas as pd
 
@@ -51,8 +52,19 @@ def _defused(name: object) -> object:
     return name
 
 
+def csv_quoting(frame: pd.DataFrame) -> Literal[0, 2]:
+    """How to quote ``frame``'s CSV: minimally, or every text cell when one holds a bare carriage return (with
+    "\\n" line ends the csv module quotes cells holding "\\n" only, and a reader would split the row at "\\r")."""
+    for column in frame.columns:
+        values = frame[column]
+        if (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object) and \
+                bool(values.astype("string").str.contains("\r", regex=False).fillna(False).any()):
+            return csv.QUOTE_NONNUMERIC
+    return csv.QUOTE_MINIMAL
+
+
 def write_rejected(cohort: Cohort, path: str | os.PathLike[str] | BinaryIO) -> int:
     """Write the cohort's rejected rows as UTF-8 CSV (formulas neutralised); returns how many rows were written."""
     rows = neutralise_formulas(cohort.rejected)
-    rows.to_csv(path, index=False, encoding="utf-8")
+    rows.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=csv_quoting(rows))
     return len(rows)

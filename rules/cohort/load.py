@@ -37,6 +37,7 @@ from rules.cohort.sniff import (
     detect_encoding,
     detect_kind,
     detect_layout,
+    mostly_utf8,
     single_byte_encoding,
     unique_names,
 )
@@ -168,7 +169,7 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
     warnings: list[str] = []
     if encoding not in _UTF8:
         data = buffer.to_pybytes()
-        encoding = bom_encoding(data) or single_byte_encoding(data)
+        encoding = bom_encoding(data) or _not_utf8_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
     notes = []
@@ -182,9 +183,10 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
     except pa.ArrowInvalid as error:
         if encoding not in _UTF8 or "UTF8" not in str(error):
             raise _parse_error(error, name) from None
-        # The sample was UTF-8 but a later part is not: the whole file is in a single-byte encoding.
+        # The sample was UTF-8 but a later part is not: the whole file is in a single-byte encoding, or UTF-8
+        # with a few stray bytes.
         data = buffer.to_pybytes()
-        encoding = single_byte_encoding(data)
+        encoding = _not_utf8_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         try:
             table, malformed = _parse(buffer, head, layout)
@@ -230,6 +232,12 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
     if any(number is None for number, _ in broken):
         table = read(threads=False)  # only a single-threaded read knows where the broken rows are
     return table, [Malformed(int(number or 0), text) for number, text in broken]
+
+
+def _not_utf8_encoding(data: bytes) -> str:
+    """The encoding of text that does not decode as UTF-8: still UTF-8 when only a few bytes are stray (they are
+    read as � and counted in a warning), else the single-byte encoding it looks like."""
+    return "utf-8" if mostly_utf8(data) else single_byte_encoding(data)
 
 
 def _numbered(rows: int, malformed: list[Malformed]) -> RowLog:

@@ -108,7 +108,9 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
         warnings.append("the customers file and the main file disagree on " + ", ".join(disagreements) +
                         " customer(s); the customers file's values are used")
     if len(main_ids) and len(extra_ids) and not matched.any():
+        # Ids in two forms, not a list of new customers: adding them all would double the cohort.
         warnings.append(_no_id_in_common(main_ids, extra_ids))
+        return merged
     seen = np.zeros(len(extra_ids), dtype=np.bool_)
     seen[position[matched]] = True
     newcomers = np.flatnonzero(~seen)
@@ -139,7 +141,7 @@ def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
     """Why no customer got the customers file's attributes: the ids differ, and how (leading zeros, say)."""
     said = (f"no customer id of the main file is in the customers file (the main file has ids like "
             f"{shown(main_ids[0].as_py())!r}, the customers file like {shown(extra_ids[0].as_py())!r}), so no "
-            "customer got its attributes")
+            f"customer got its attributes and its {len(extra_ids):,} customer(s) are left out of the cohort")
     unpadded = pc.utf8_ltrim(extra_ids.cast(pa.string()), "0")
     if pc.any(pc.is_in(pc.utf8_ltrim(main_ids.cast(pa.string()), "0"), value_set=unpadded)).as_py():
         said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "

@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 import charset_normalizer
+import numpy as np
 
 from rules.cohort.columns import header_index
 from rules.cohort.model import FileType
@@ -95,6 +96,16 @@ def detect_encoding(data: bytes) -> str:
     except UnicodeDecodeError:
         return single_byte_encoding(data)
     return "utf-8"
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether text that is not valid UTF-8 is UTF-8 all the same, with a few stray bytes (a character pasted
+    from another encoding): its valid multi-byte characters outnumber the stray bytes fifty to one. A file in
+    a single-byte encoding has nearly every byte above 0x7F invalid as UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - data.count("\ufffd".encode())
+    high = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) >= 0x80))
+    return stray > 0 and high - stray >= 50 * stray
 
 
 def single_byte_encoding(data: bytes) -> str:

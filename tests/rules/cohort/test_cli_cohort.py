@@ -245,3 +245,16 @@ def test_a_closed_pipe_ends_quietly(files: tuple[Path, Path]) -> None:
 
     assert done.stdout.startswith("customerId,")
     assert done.stderr == "exit 1\n"  # nothing said; 1, as Python's own handling of a closed pipe
+
+
+def test_results_csv_keeps_a_row_whole_when_a_cell_holds_a_carriage_return(tmp_path: Path) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_bytes(b'customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P,10,"Ist\ranbul"\n'
+                       b"C2,2026-01-06,P,20,Ankara\n")
+    out = tmp_path / "results.csv"
+
+    assert main(["cohort", str(source), "--as-of", AS_OF, "--out", str(out)]) == 0
+
+    back = pd.read_csv(out, dtype=str)
+    assert back["customerId"].tolist() == ["C1", "C2"]
+    assert back["city"].tolist() == ["Ist\ranbul", "Ankara"]

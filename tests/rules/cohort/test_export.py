@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rules.cohort.export import neutralise_formulas, write_rejected
+from rules.cohort.export import csv_quoting, neutralise_formulas, write_rejected
 from rules.cohort.read import read_cohort
 from tests.rules.cohort.test_read_support import text_file
 
@@ -70,3 +71,14 @@ def test_a_formula_in_the_uploaded_files_header_cannot_run_from_the_rejected_row
 
     assert path.read_text(encoding="utf-8").splitlines()[0] == \
         "file,row,reason,CustomerID,InvoiceDate,Amount,'@SUM(A1:A9)"
+
+
+def test_a_bare_carriage_return_in_a_cell_keeps_its_row_whole(tmp_path: Path) -> None:
+    cohort = read_cohort(b'CustomerID,InvoiceDate,Amount,Note\n,2026-01-05,10,"a\rb"\nB,someday,5,c\n')
+    path = tmp_path / "rejected.csv"
+
+    write_rejected(cohort, path)
+
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back[["row", "Note"]].to_dict("records") == [{"row": "1", "Note": "a\rb"}, {"row": "2", "Note": "c"}]
+    assert csv_quoting(pd.DataFrame({"a": ["x", None], "n": [1, 2]})) == csv.QUOTE_MINIMAL

@@ -568,3 +568,14 @@ def test_a_json_number_of_more_digits_than_python_reads_is_a_clear_error() -> No
     [problem] = caught.value.problems
     assert (problem.loc, problem.input) == ("file", "orders.json")
     assert problem.msg.startswith("cannot read the JSON: Exceeds the limit (4300 digits)")
+
+
+def test_a_second_seed_customer_with_the_same_id_is_a_duplicate_customer_even_as_an_exact_copy() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))[:2]
+    older = {**raw[0], "age": 55}
+
+    cohort = read_cohort(json.dumps([raw[0], raw[1], raw[0], older]).encode())
+
+    assert cohort.customers["customer_id"].tolist() == ["C-1001", "C-1002"]
+    assert {reason: r.rows for reason, r in cohort.report.rejected_by_reason.items()} == {
+        "duplicate_customer": [3, 4]}

@@ -739,12 +739,29 @@ def test_a_customers_file_whose_ids_match_none_is_a_warning_that_says_how_they_d
     cohort = read_cohort(orders, customers=attributes)
 
     said = (f"no customer id of the main file is in the customers file (the main file has ids like '001', the "
-            f"customers file like {ids[0]!r}), so no customer got its attributes")
+            f"customers file like {ids[0]!r}), so no customer got its attributes and its 2 customer(s) are left out "
+            "of the cohort")
     if zeros:
         said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "
                  "spreadsheet reads such ids as numbers)")
     assert said in cohort.report.warnings
-    assert cohort.customers["age"].isna()[:2].all()
+    assert cohort.customers["customer_id"].tolist() == ["001", "002"]  # ids in another form are no new customers
+    assert cohort.customers["age"].isna().all()
+
+
+@pytest.mark.parametrize("where", ["early", "late"])
+def test_a_utf8_file_with_a_stray_byte_stays_utf8_and_the_byte_is_counted(where: str) -> None:
+    rows = [f"C{i};2026-01-05;Çay ürün {i};2;10".encode() for i in range(40_000 if where == "late" else 40)]
+    stray = 3 if where == "early" else 39_990  # within the first megabyte, or past the sample
+    rows[stray] = rows[stray].replace("Çay".encode(), b"\xc7ay")  # one Windows-1254 Ç in a UTF-8 file
+    data = b"customer_id;order_date;product_name;quantity;amount\n" + b"\n".join(rows) + b"\n"
+
+    cohort = read_cohort(data)
+
+    assert cohort.report.encoding == "utf-8"
+    assert "1 byte(s) are not utf-8 and were read as \ufffd" in cohort.report.warnings
+    names = cohort.history.set_index("customer_id")["product_name"]
+    assert (names["C0"], names[f"C{stray}"]) == ("Çay ürün 0", f"\ufffday ürün {stray}")
 
 
 def test_numbers_a_sheet_shows_with_leading_zeros_keep_them() -> None:
