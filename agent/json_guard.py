@@ -37,27 +37,16 @@ def strict_json(body: bytes) -> Any:
         payload = json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
-    try:
-        lone = bool(_ESCAPED_SURROGATE.search(body)) and _has_lone_surrogate(payload)
-    except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
-    if lone:
-        raise ValueError("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text")
+    if _ESCAPED_SURROGATE.search(body):  # a pair is text; a lone one cannot be encoded, so no reply could echo it
+        try:
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text") from None
     return payload
 
 
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return any("\ud800" <= character <= "\udfff" for character in value)
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(item) for item in value)
-    return False
 
 
 class MalformedJsonGuard:

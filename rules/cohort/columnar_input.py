@@ -229,7 +229,8 @@ def _counts(series: pd.Series) -> tuple[IntArray, npt.NDArray[np.int64] | FloatA
 
 
 def _clipped(values: FloatArray) -> IntArray:
-    clipped: IntArray = np.clip(np.nan_to_num(values), -(2.0**62), 2.0**62).astype(np.int64)
+    # A missing count (NaN) becomes -1, which the checks refuse: it is no count of 0.
+    clipped: IntArray = np.clip(np.nan_to_num(values, nan=-1.0), -(2.0**62), 2.0**62).astype(np.int64)
     return clipped
 
 
@@ -417,6 +418,9 @@ def _line_numbers(frame: pd.DataFrame, as_of: int) -> tuple[_LineNumbers, Proble
         ("last_purchase", has_last & has_first & (last < first), day_text, "is before first_purchase"),
         ("avg_days_between", np.isinf(gap) | (gap < 0), gap, "must be a finite number of days, not negative"),
     ]
+    for column, given in (("total_quantity", quantity_given), ("order_count", orders_given)):
+        if given.dtype.kind == "f":  # a cohort built by hand: 2.5 is no count (the request model refuses it too)
+            checks.append((column, np.isfinite(given) & (given != np.floor(given)), given, "must be a whole number"))
     for column, bad, values, message in checks:
         if bad.any():
             found.add_rows("history", column, np.flatnonzero(bad), values, message)

@@ -110,7 +110,7 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
         return workbook.worksheets[0]
     if isinstance(sheet, str) and sheet in names:
         return workbook.worksheets[names.index(sheet)]
-    place = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+    place = int(sheet) if isinstance(sheet, str) and sheet.isascii() and sheet.isdigit() else sheet
     if isinstance(place, int) and 0 <= place < len(names):
         return workbook.worksheets[place]
     raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",

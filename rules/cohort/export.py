@@ -57,8 +57,9 @@ def csv_quoting(frame: pd.DataFrame) -> Literal[0, 2]:
     "\\n" line ends the csv module quotes cells holding "\\n" only, and a reader would split the row at "\\r")."""
     for column in frame.columns:
         values = frame[column]
-        if (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object) and \
-                bool(values.astype("string").str.contains("\r", regex=False).fillna(False).any()):
+        if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+            continue  # numbers and dates hold no carriage return; text, categoricals and Arrow columns may
+        if bool(values.astype("string").str.contains("\r", regex=False).fillna(False).any()):
             return csv.QUOTE_NONNUMERIC
     return csv.QUOTE_MINIMAL
 

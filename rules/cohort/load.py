@@ -252,11 +252,16 @@ def _numbered(rows: int, malformed: list[Malformed]) -> RowLog:
 
 
 def _transcode(data: bytes, encoding: str, warnings: list[str]) -> bytes:
+    return _decoded(data, encoding, warnings).removeprefix("\ufeff").encode("utf-8")
+
+
+def _decoded(data: bytes, encoding: str, warnings: list[str]) -> str:
+    """The text, undecodable bytes read as � and counted in a warning."""
     text = data.decode(encoding, errors="replace")
     replaced = text.count("\ufffd") - data.count("\ufffd".encode())
     if replaced > 0:
         warnings.append(f"{replaced} byte(s) are not {_ENCODING_NAMES.get(encoding, encoding)} and were read as �")
-    return text.removeprefix("\ufeff").encode("utf-8")
+    return text
 
 
 def _parse_error(error: pa.ArrowInvalid, name: str | None) -> InvalidInput:
@@ -265,8 +270,14 @@ def _parse_error(error: pa.ArrowInvalid, name: str | None) -> InvalidInput:
 
 def _load_json(data: bytes, name: str | None) -> Loaded:
     encoding = bom_encoding(data) or detect_encoding(data)
+    if encoding in _UTF8:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:  # the sample is UTF-8 but a later part is not
+            encoding = _not_utf8_encoding(data)
     encoding_name = _ENCODING_NAMES.get(encoding, encoding)
-    text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
+    warnings: list[str] = []
+    text = _decoded(data, encoding, warnings).removeprefix("\ufeff")
     malformed: list[Malformed] = []
     numbers: list[int] | None = None  # each item's row number, when some lines were not JSON
     try:
@@ -282,7 +293,8 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
         if quick is not None:
             notes: list[str] = []
             table = _without_nested(quick, notes)
-            return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name, notes=notes)
+            return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name, notes=notes,
+                          warnings=warnings)
         content, numbers, malformed = _json_lines(text)
     except ValueError as error:  # a number of more than 4,300 digits, which Python refuses to read
         raise InvalidInput([Problem("file", f"cannot read the JSON: {error}", name)]) from None
@@ -295,7 +307,8 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
         raise InvalidInput([Problem("file", "JSON must be a list of customers or records, or "
                                             '{"customers": [...]}', type(content).__name__)])
     if wrapped or not content or any(isinstance(item, dict) and "productHistory" in item for item in content):
-        return Loaded(pa.table({}), _numbered(len(content), malformed), "json", encoding_name, records=content)
+        return Loaded(pa.table({}), _numbered(len(content), malformed), "json", encoding_name, records=content,
+                      warnings=warnings)
     # Records of order lines (or customers): an item that is not an object is a malformed row.
     records: list[dict[str, Any]] = []
     for position, item in enumerate(content):
@@ -317,7 +330,8 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
             "its items are empty objects or not objects"
         raise InvalidInput([Problem("file", f"the JSON has no records with fields to read ({why})", name)])
     malformed.sort(key=lambda row: row.row)
-    return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name, notes=notes)
+    return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name, notes=notes,
+                  warnings=warnings)
 
 
 def _json_lines_like(text: str) -> bool:

@@ -201,6 +201,10 @@ def test_a_surrogate_pair_is_text_and_a_zoned_day_outside_the_calendar_is_a_loca
     assert b"\\ud83d\\ude00" in body
 
     ok = client.post("/invocations", content=body, headers={"content-type": "application/json"})
+    deep = {**payload, "meta": json.loads("[" * 400 + '"\\ud83d\\ude00"' + "]" * 400)}
+    nested = client.post("/invocations", content=json.dumps(deep).encode(),
+                         headers={"content-type": "application/json"})
+    assert nested.status_code == 200  # a pair deep inside is text, as plain text is
     early = client.post("/invocations", json={**seed_example("example-request"), "asOf": "0001-01-01T00:00:00+01:00"})
 
     assert ok.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 
@@ -47,6 +48,10 @@ def _parquet() -> bytes:
     ("a.csv", TABLE.to_csv(index=False, sep=";").encode("cp1254")),
     ("a.xlsx", _xlsx()),
     ("a.parquet", _parquet()),
+    ("a.csv.gz", gzip.compress(TABLE.to_csv(index=False).encode())),
+    ("a.json", TABLE.to_json(orient="records", force_ascii=False).encode()),
+    # UTF-8 with one stray Windows-1254 byte: the reader keeps it UTF-8, so the editor must too
+    ("a.csv", TABLE.to_csv(index=False, sep=";").encode().replace(b"\n", b"\n\xc7", 1)),
 ])
 def test_the_mapping_editor_offers_the_files_columns(name: str, content: bytes) -> None:
     assert file_columns(CohortFile.from_bytes(name, content)) == ["Müşteri No", "Tarih", "Tutar"]

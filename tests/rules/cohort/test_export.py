@@ -82,3 +82,5 @@ def test_a_bare_carriage_return_in_a_cell_keeps_its_row_whole(tmp_path: Path) ->
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert back[["row", "Note"]].to_dict("records") == [{"row": "1", "Note": "a\rb"}, {"row": "2", "Note": "c"}]
     assert csv_quoting(pd.DataFrame({"a": ["x", None], "n": [1, 2]})) == csv.QUOTE_MINIMAL
+    for text in (pd.Series(["a\rb", "c"], dtype="category"), pd.Series(["a\rb", "c"], dtype="string[pyarrow]")):
+        assert csv_quoting(pd.DataFrame({"x": text, "n": [1, 2]})) == csv.QUOTE_NONNUMERIC

@@ -579,3 +579,28 @@ def test_a_second_seed_customer_with_the_same_id_is_a_duplicate_customer_even_as
     assert cohort.customers["customer_id"].tolist() == ["C-1001", "C-1002"]
     assert {reason: r.rows for reason, r in cohort.report.rejected_by_reason.items()} == {
         "duplicate_customer": [3, 4]}
+
+
+@pytest.mark.parametrize("where", ["early", "late"])
+def test_json_in_utf8_with_a_few_stray_bytes_stays_utf8_and_they_are_counted(where: str) -> None:
+    records = [{"CustomerID": f"C{i}", "InvoiceDate": "2026-01-05", "Description": f"Şampuan ürün {i}",
+                "Amount": 5} for i in range(30_000 if where == "late" else 30)]
+    lines = [json.dumps(record, ensure_ascii=False).encode() for record in records]
+    stray = 3 if where == "early" else 29_990
+    lines[stray] = lines[stray].replace("Şampuan".encode(), "Şampuan".encode("cp1254"))
+    data = b"\n".join(lines) + b"\n"
+
+    cohort = read_cohort(data, name="orders.jsonl")
+
+    assert cohort.report.encoding == "utf-8"
+    assert "1 byte(s) are not utf-8 and were read as \ufffd" in cohort.report.warnings
+    names = cohort.history.set_index("customer_id")["product_name"]
+    assert (names["C0"], names[f"C{stray}"]) == ("Şampuan ürün 0", f"\ufffdampuan ürün {stray}")
+
+
+def test_a_sheet_given_as_other_digits_is_no_sheet() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(xlsx_bytes(pd.DataFrame(ORDER_ROWS, columns=ORDER_HEADER)), sheet="²")
+
+    [problem] = caught.value.problems
+    assert (problem.loc, problem.input) == ("sheet", "²")

@@ -749,10 +749,11 @@ def test_a_customers_file_whose_ids_match_none_is_a_warning_that_says_how_they_d
     assert cohort.customers["age"].isna().all()
 
 
-@pytest.mark.parametrize("where", ["early", "late"])
+@pytest.mark.parametrize("where", ["early", "late", "small"])
 def test_a_utf8_file_with_a_stray_byte_stays_utf8_and_the_byte_is_counted(where: str) -> None:
-    rows = [f"C{i};2026-01-05;Çay ürün {i};2;10".encode() for i in range(40_000 if where == "late" else 40)]
-    stray = 3 if where == "early" else 39_990  # within the first megabyte, or past the sample
+    count = {"early": 40, "late": 40_000, "small": 5}[where]
+    rows = [f"C{i};2026-01-05;Çay ürün {i};2;10".encode() for i in range(count)]
+    stray = {"early": 3, "late": 39_990, "small": 1}[where]  # within the first megabyte, or past the sample
     rows[stray] = rows[stray].replace("Çay".encode(), b"\xc7ay")  # one Windows-1254 Ç in a UTF-8 file
     data = b"customer_id;order_date;product_name;quantity;amount\n" + b"\n".join(rows) + b"\n"
 

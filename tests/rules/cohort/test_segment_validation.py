@@ -178,6 +178,10 @@ def test_counts_and_totals_the_single_engine_refuses_are_refused_in_the_batch_to
     by_hand = make_cohort([{"customer_id": "C-1"}], [_line()])  # floats beyond int64 must not wrap to negatives
     by_hand.history["total_quantity"] = by_hand.history["total_quantity"].astype("float64") * 1e19
     assert _problems(by_hand) == [Problem("history[0].total_quantity", f"must be less than {2**53}", 1e19)]
+    by_hand.history["total_quantity"] = [float("nan")]  # missing is no count of 0
+    assert [p.loc for p in _problems(by_hand)] == ["history[0].total_quantity"]
+    by_hand.history["total_quantity"] = [2.5]
+    assert _problems(by_hand) == [Problem("history[0].total_quantity", "must be a whole number", 2.5)]
     assert _problems(too_large) == [Problem("history[0].total_quantity", f"must be less than {2**53}", 2**53),
                                     Problem("history[1].order_count", f"must be less than {2**53}", 2**53)]
     assert _problems(overflowing) == [Problem(
