@@ -97,6 +97,8 @@ def _unpacked(file: CohortFile) -> tuple[bytes, str | None, str]:
 def workbook_sheets(file: CohortFile) -> list[str]:
     """The sheet names of an Excel workbook (also gzipped), in order; empty for any other file and for a file
     that cannot be opened (reading it says why)."""
+    if not file.content.startswith((b"PK\x03\x04", b"\x1f\x8b")):  # neither a zip (xlsx) nor gzip: on every rerun
+        return []
     try:
         content, _, kind = _unpacked(file)
         if kind != "xlsx":

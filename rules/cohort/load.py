@@ -169,7 +169,8 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
     warnings: list[str] = []
     if encoding not in _UTF8:
         data = buffer.to_pybytes()
-        encoding = bom_encoding(data) or _not_utf8_encoding(data)
+        # `detect_encoding` has already kept a sample that is UTF-8 but for stray bytes as UTF-8.
+        encoding = bom_encoding(data) or single_byte_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
     notes = []
