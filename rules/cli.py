@@ -136,7 +136,8 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         _say("\n".join(problems))
         return EXIT_INVALID
     try:
-        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None, sheet=args.sheet)
+        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None, sheet=args.sheet,
+                             date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
     except OSError as error:
         _say(f"cannot read {error.filename or args.input}: {error.strerror or error}")
@@ -227,6 +228,9 @@ def _add_cohort_commands(commands: Subparsers) -> None:
     cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
                         help="the Excel sheet to read: its name, or its place counting from 0 (a sheet named like "
                              "the number wins; default: the first)")
+    cohort.add_argument("--date-order", choices=("DMY", "MDY"), type=str.upper, default=None,
+                        help="read dates like 03/04/2025 day first (DMY) or month first (MDY), in both files "
+                             "(default: decided from the data; ISO dates are always year first)")
     cohort.add_argument("--report", type=Path, default=None, metavar="report.json", help="write the ingest report")
     cohort.add_argument("--rejected", type=Path, default=None, metavar="rejected.csv",
                         help="write the rejected rows, each with its reason")

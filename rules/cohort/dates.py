@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.iso_dates import iso_days
 from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
+from rules.models.dates import today_utc
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 
@@ -34,6 +35,7 @@ _BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
+_TIME = re.compile(r"[ T]")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder 
     return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings)
 
 
+def today_number() -> int:
+    """Today in UTC as days since 1970-01-01: no purchase or signup of a file read today is later."""
+    return today_utc().toordinal() - EPOCH_ORDINAL
+
+
 def days_to_datetimes(days: IntArray, ok: BoolArray) -> np.ndarray:
     """Midnight datetime64[ns] values (NaT where not ok)."""
     values = days.astype("datetime64[D]").astype("datetime64[ns]")
@@ -168,14 +175,20 @@ def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
 
 
 def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
-    """The text before any time of day ("2026-02-12T10:30" → "2026-02-12", "1/2/2010 8:26" → "1/2/2010")."""
-    heads = [re.split(r"[ T]", value, maxsplit=1)[0] for value in sample]
+    """The text before any time of day ("2026-02-12T10:30" → "2026-02-12", "1/2/2010 8:26" → "1/2/2010").
+
+    The sample only chooses how: when it shows no times, the text is kept whole (`_parse_distinct` cuts the
+    times of the few distinct values that have one); a cut at one place is checked on every row first.
+    """
+    heads = [_TIME.split(value, maxsplit=1)[0] for value in sample]
     if not any(len(head) != len(value) for head, value in zip(heads, sample, strict=True)):
         return text
     widths = {len(head) for head in heads}
-    lengths = pc.min_max(pc.utf8_length(text))
-    if len(widths) == 1 and lengths["min"].as_py() == lengths["max"].as_py() == len(sample[0]):
-        return pc.utf8_slice_codeunits(text, 0, widths.pop())  # fixed width: every row cuts at the same place
+    if len(widths) == 1:
+        width = widths.pop()
+        after = pc.utf8_slice_codeunits(text, width, width + 1)
+        if pc.all(pc.is_in(after, value_set=pa.array([" ", "T"]))).as_py() is not False:
+            return pc.utf8_slice_codeunits(text, 0, width)  # fixed width: every row cuts at the same place
     return pc.replace_substring_regex(text, r"[ T].*$", "", max_replacements=1)
 
 
@@ -193,7 +206,8 @@ def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced
     year_first: dict[int, tuple[int, int, int]] = {}
     ambiguous: dict[int, tuple[int, int, int]] = {}
     serials: dict[int, float] = {}
-    for index, value in enumerate(texts):
+    for index, written in enumerate(texts):
+        value = _TIME.split(written, maxsplit=1)[0]
         if match := _YEAR_FIRST.match(value) or _BASIC.match(value):
             year_first[index] = (int(match[1]), int(match[2]), int(match[3]))
         elif match := _DAY_OR_MONTH_FIRST.match(value):
@@ -236,8 +250,10 @@ def _decide_order(
                         f"({texts[month_first[0]]!r}); read them as {chosen}, so dates that only fit the other "
                         "order are rejected as bad_date")
         return chosen
-    chosen = hint or "DMY"
-    why = "as the file's other dates" if hint else "the Turkish and European convention"
+    # Only another column's day/month order tells; ISO dates elsewhere in the file say nothing about it.
+    told = hint in ("DMY", "MDY")
+    chosen = hint if told and hint is not None else "DMY"
+    why = "as the file's other dates" if told else "the Turkish and European convention"
     warnings.append(f"{label}: no date tells whether it is day or month first (no number above 12); "
                     f"read as {chosen} ({why})")
     return chosen

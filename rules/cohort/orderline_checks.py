@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from rules.cohort import pooled_arrays as pooled
 from rules.cohort.compiled import inline_kernel, kernel
+from rules.cohort.dates import today_number
 from rules.cohort.pieces import row_pieces, run_pieces
 from rules.cohort.rejects import reason_code
 from rules.cohort.values import MAX_LINE_AMOUNT, MAX_LINE_QUANTITY, BoolArray, Codes, FloatArray, IntArray, Numbers
@@ -31,8 +32,9 @@ _NO_CODES = np.zeros(0, dtype=np.int64)
 _NO_NUMBERS = np.zeros(0, dtype=np.float64)
 # The reasons this pass gives, in the order it checks them.
 _REASONS = np.array([reason_code(reason) for reason in (
-    "missing_customer_id", "bad_customer_id", "bad_date", "bad_quantity", "bad_amount", "bad_product",
-    "missing_product", "non_product_line", "cancelled_order", "zero_quantity", "zero_price")], dtype=np.int8)
+    "missing_customer_id", "bad_customer_id", "bad_date", "future_date", "bad_quantity", "bad_amount",
+    "bad_product", "missing_product", "non_product_line", "cancelled_order", "zero_quantity", "zero_price")],
+    dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,15 @@ class CheckedRows:
 
 
 def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueFlags,
-               pool: Executor | None = None, workers: int = 1) -> CheckedRows:
+               pool: Executor | None = None, workers: int = 1, *, latest_day: int | None = None) -> CheckedRows:
     """Check every row of ``lines``, writing reason codes into ``log_codes`` (rows already rejected keep theirs).
 
     A row is an order line when it has a customer and any order data (a date, an order id, a product, a number);
     rows with a customer and nothing else (a customer list joined to its orders) are neither checked nor lines.
     ``pool`` and ``workers``: threads to check the rows on, in up to ``workers`` pieces (`rules.cohort.pieces`).
+    ``latest_day``: the last day a purchase may have (days since 1970-01-01; today by default).
     """
+    latest = today_number() if latest_day is None else latest_day
     size = len(log_codes)
     checked = CheckedRows(has_line=pooled.empty(size, np.bool_), purchase=pooled.empty(size, np.bool_),
                           quantity=pooled.empty(size), amount=pooled.empty(size))
@@ -88,15 +92,17 @@ def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueF
 
     quantity, amount, unit_price = (numbers(column) for column in (lines.quantity, lines.amount, lines.unit_price))
     per_row: list[Any] = [
-        lines.customer.codes, lines.days.ok, lines.days.present, codes(lines.order), codes(lines.product),
+        lines.customer.codes, lines.days.ok, lines.days.present, lines.days.days, codes(lines.order),
+        codes(lines.product),
         codes(lines.name), codes(lines.category), *quantity, *amount, *unit_price, codes(lines.status),
         checked.has_line, checked.purchase, checked.quantity, checked.amount, log_codes]
 
     def check(start: int, end: int) -> None:
-        (customer, day_ok, day_given, order, product, name, category, quantity, quantity_given, amount,
+        (customer, day_ok, day_given, day, order, product, name, category, quantity, quantity_given, amount,
          amount_given, unit_price, price_given, status, has_line, purchase, signed_quantity, signed_amount,
          log) = (values[start:end] for values in per_row)  # an absent column stays empty
-        _check(log, _REASONS, customer, flags.long_customer, day_ok, day_given, order, flags.cancelling_order,
+        _check(log, _REASONS, customer, flags.long_customer, day_ok, day_given, day, latest, order,
+               flags.cancelling_order,
                product, lines.product_is_id, flags.long_product, flags.excluded_product, name, flags.excluded_name,
                category, flags.long_category, quantity, quantity_given, amount, amount_given, unit_price,
                price_given, status, flags.cancelling_status, has_line, purchase, signed_quantity, signed_amount)
@@ -112,7 +118,8 @@ def _flag(flags: BoolArray, code: int) -> bool:
 
 @kernel
 def _check(log: npt.NDArray[np.int8], reason: npt.NDArray[np.int8], customer: IntArray, long_customer: BoolArray,
-           day_ok: BoolArray, day_given: BoolArray, order: IntArray, cancelling_order: BoolArray,
+           day_ok: BoolArray, day_given: BoolArray, day: IntArray, latest: int, order: IntArray,
+           cancelling_order: BoolArray,
            product: IntArray, product_is_id: bool, long_product: BoolArray, excluded_product: BoolArray,
            name: IntArray, excluded_name: BoolArray, category: IntArray, long_category: BoolArray,
            quantity: FloatArray, quantity_given: BoolArray, amount: FloatArray, amount_given: BoolArray,
@@ -147,22 +154,24 @@ def _check(log: npt.NDArray[np.int8], reason: npt.NDArray[np.int8], customer: In
         if line:
             if not day_ok[row]:
                 code = reason[2]
-            elif has_quantity and not abs(q) < MAX_LINE_QUANTITY:  # also NaN: not a number
+            elif day[row] > latest:
                 code = reason[3]
-            elif not abs(a) < MAX_LINE_AMOUNT:
+            elif has_quantity and not abs(q) < MAX_LINE_QUANTITY:  # also NaN: not a number
                 code = reason[4]
+            elif not abs(a) < MAX_LINE_AMOUNT:
+                code = reason[5]
             elif _flag(long_product, p):
-                code = reason[5]
-            elif product_is_id and has_product and p < 0:
                 code = reason[6]
-            elif has_category and _flag(long_category, category[row]):
-                code = reason[5]
-            elif _flag(excluded_product, p) or (has_name and _flag(excluded_name, name[row])):
+            elif product_is_id and has_product and p < 0:
                 code = reason[7]
-            elif by_status and not negative:
+            elif has_category and _flag(long_category, category[row]):
+                code = reason[6]
+            elif _flag(excluded_product, p) or (has_name and _flag(excluded_name, name[row])):
                 code = reason[8]
-            elif not reversal and q == 0:
+            elif by_status and not negative:
                 code = reason[9]
-            elif a == 0:
+            elif not reversal and q == 0:
                 code = reason[10]
+            elif a == 0:
+                code = reason[11]
         log[row] = code

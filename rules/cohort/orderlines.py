@@ -5,7 +5,8 @@ order is its order id, or the customer's day when the file has no order ids), fi
 (of purchases), and avgDaysBetween = (last − first) / (orderCount − 1) days, NaN when bought once.
 
 Row checks run in this order, each rejected row counted once under the first reason that applies (see
-`rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, bad quantity, bad amount, product too
+`rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, date after today, bad quantity, bad
+amount, product too
 long or missing, non-product line, cancelled (status), zero quantity, zero price, exact duplicate, a return
 with no purchase of that product by that customer to net against, and a customer with more product lines than
 the engine takes.

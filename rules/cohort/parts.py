@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -15,12 +14,11 @@ import pyarrow.compute as pc
 from rules.cohort.attributes import MAX_TEXT, age_values, gender_codes, resolve, text_codes
 from rules.cohort.columns import Columns
 from rules.cohort.compiled import kernel
-from rules.cohort.dates import DateOrder, to_days
+from rules.cohort.dates import DateOrder, to_days, today_number
 from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
 from rules.cohort.values import BoolArray, Codes, DecimalMark, IntArray, describer, shown, to_numbers
-from rules.models.dates import today_utc
 
 
 @dataclass
@@ -45,6 +43,7 @@ class Part:
 def collect_attributes(
     table: pa.Table, columns: Columns, customer: IntArray, rows: BoolArray, ids: pa.Array,
     mark: DecimalMark, hint: DateOrder | None, warnings: list[str], date_orders: list[DateOrder] | None = None,
+    order: DateOrder | None = None,
 ) -> CustomerColumns:
     """Each customer's city, region, gender, age and signup day from the given rows (one value per customer).
 
@@ -58,6 +57,7 @@ def collect_attributes(
         hint: the day/month order of the file's other dates.
         warnings: where warnings go.
         date_orders: where the signup column's day/month order goes, when it has one.
+        order: the day/month order the caller forces (``date_order=``), if any.
     """
     size = len(ids)
     attributes = CustomerColumns.only_ids(ids)
@@ -85,7 +85,7 @@ def collect_attributes(
         attributes.age = per_customer(ages, whole, "age", str)
     if "registered_at" in columns.used:
         label = f"registered_at ({columns.used['registered_at']!r})"
-        days = to_days(table[columns.used["registered_at"]], label, hint=hint)
+        days = to_days(table[columns.used["registered_at"]], label, hint=hint, order=order)
         warnings.extend(days.warnings)
         if date_orders is not None and days.order is not None:
             date_orders.append(days.order)
@@ -93,7 +93,7 @@ def collect_attributes(
         if bad:
             warnings.append(f"registered_at: {bad} value(s) are not dates and are left unknown")
         # A signup after today is a typo; kept, it would stop the whole cohort being segmented.
-        future = days.ok & (days.days > (today_utc() - date(1970, 1, 1)).days)
+        future = days.ok & (days.days > today_number())
         ahead = int(future[positions].sum())
         if ahead:
             first = int(days.days[positions[future[positions]][0]])

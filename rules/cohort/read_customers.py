@@ -36,8 +36,12 @@ def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None]
 
 def read_customers_file(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
+    order: DateOrder | None = None,
 ) -> tuple[CustomerColumns, RowLog, CustomersFileReport, Columns]:
     """The customers file → one row of attributes per customer, its row accounting and its report.
+
+    ``hint`` is the main file's day/month order (used when the signup dates do not tell); ``order`` forces one
+    (``date_order=``).
 
     Raises:
         InvalidInput: the file has no customer id column, or the mapping names a column it does not have.
@@ -58,7 +62,7 @@ def read_customers_file(
     mark = decide_decimal_mark([table[used["age"]]] if "age" in used else [])
     date_orders: list[DateOrder] = []
     attributes = collect_attributes(table, columns, customer.codes, log.alive, customer.values, mark.mark, hint,
-                                    warnings, date_orders)
+                                    warnings, date_orders, order=order)
     present = np.zeros(len(customer), dtype=np.bool_)
     present[customer.codes[log.alive]] = True
     keep = np.flatnonzero(present)

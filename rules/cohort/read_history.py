@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.columns import Columns
-from rules.cohort.dates import DateOrder, Days, to_days
+from rules.cohort.dates import DateOrder, Days, to_days, today_number
 from rules.cohort.load import Loaded
 from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_duplicates, reject_non_products
 from rules.cohort.parts import Part, collect_attributes, customers_kept
@@ -89,6 +89,9 @@ def read_history_file(
     has_line = log.alive & _has_history(size, quantity, spent, orders, average, last, first, product)
     bad_date = ~last.ok | (first.bad if first is not None else False)
     log.reject(has_line & bad_date, "bad_date")
+    today = today_number()
+    log.reject(has_line & ((last.days > today) | (first.ok & (first.days > today) if first is not None else False)),
+               "future_date")
     log.reject(has_line & ~_whole(quantity, 0), "bad_quantity")
     log.reject(has_line & ~((spent.values >= 0) & (spent.values < MAX_TOTAL_SPENT)), "bad_amount")
     log.reject(has_line & ~_whole(orders, 1), "bad_order_count")
@@ -125,7 +128,7 @@ def read_history_file(
 
     accepted = log.alive
     attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
-                                    last.order, warnings)
+                                    last.order, warnings, order=date_order)
     if "total_orders" in used:
         attributes.total_orders = _total_orders(table, used["total_orders"], mark.mark, customer, accepted, rows,
                                                 orders, warnings)

@@ -81,7 +81,7 @@ def read_order_file(
 
     accepted = log.alive
     attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
-                                    days.order, warnings)
+                                    days.order, warnings, order=date_order)
     attributes.total_orders = Known(history.total_orders, history.has_total_orders)
     keep = customers_kept(customer, accepted, warnings)
     frame = history_frame(HistoryColumns(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from rules.cohort.load import Loaded
 from rules.cohort.parts import Part
 from rules.cohort.tables import CustomerColumns, HistoryColumns, Known, history_frame
 from rules.errors import InvalidInput
+from rules.models.dates import today_utc
 from rules.models.request import CUSTOMER, Customer, ProductLine
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
@@ -36,11 +37,17 @@ def read_seed_json(loaded: Loaded) -> Part:
     valid: list[Customer] = []
     seen: set[str] = set()
     reasons: dict[str, list[int]] = {}
+    today = today_utc()
+    late_signups: list[date] = []
     for position, record in enumerate(records):
         raw_id = record.get("customerId") if isinstance(record, dict) else None
         ids.append(None if raw_id is None else str(raw_id))
-        reason, problem, customer = _check(record)
+        reason, problem, customer = _check(record, today)
         problems.append(problem)
+        if customer is not None and (signup := customer.get("registeredAt")) is not None and signup > today:
+            # A signup after today is a typo; kept, it would stop the whole cohort being segmented.
+            late_signups.append(signup)
+            customer = cast(Customer, {k: v for k, v in customer.items() if k != "registeredAt"})
         if customer is not None:
             key = customer.get("customerId") or ""
             if key in seen:  # an exact copy too: duplicate_customer comes first in the order of reasons
@@ -59,11 +66,15 @@ def read_seed_json(loaded: Loaded) -> Part:
         "problems": pa.array(problems, pa.string()),
         "record": pa.array([json.dumps(r, ensure_ascii=False)[:RECORD_TEXT_LIMIT] for r in records], pa.string()),
     })
+    warnings = list(loaded.warnings)
+    if late_signups:
+        warnings.append(f"registeredAt: {len(late_signups)} value(s) are after today (e.g. {late_signups[0]}) and "
+                        "are left unknown")
     return Part(_customers(valid), _history(valid), log, table, "seed_json", loaded.encoding, None, "YMD", None,
-                {"customer_id": "customerId"}, list(loaded.notes), list(loaded.warnings))
+                {"customer_id": "customerId"}, list(loaded.notes), warnings)
 
 
-def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
+def _check(record: Any, today: date) -> tuple[str | None, str | None, Customer | None]:
     """(reason, problems, customer): the reason is None for a valid customer."""
     if not isinstance(record, dict):
         return "invalid_customer", f"a customer must be a JSON object, got {type(record).__name__}", None
@@ -74,6 +85,11 @@ def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
         customer = CUSTOMER.validate_python(record)
     except ValidationError as error:
         return "invalid_customer", str(InvalidInput.from_validation_error(error)), None
+    for index, line in enumerate(customer.get("productHistory", ())):
+        for field in ("lastPurchase", "firstPurchase"):
+            day = line.get(field)
+            if isinstance(day, date) and day > today:
+                return "future_date", f"productHistory.{index}.{field}: {day} is after today ({today})", None
     return None, None, customer
 
 

@@ -124,7 +124,9 @@ def sample_texts(array: AnyArray, limit: int = SAMPLE_VALUES) -> list[str]:
     if size > 4 * limit:  # look at evenly spread rows first; a mostly empty column is searched whole
         spread = pc.drop_null(array.take(pa.array(np.linspace(0, size - 1, 2 * limit).astype(np.int64))))
         if len(spread) >= limit // 4:
-            return [str(value) for value in spread.to_pylist()[:limit]]
+            if len(spread) > limit:  # every part of the column, not its first half
+                spread = spread.take(pa.array(np.linspace(0, len(spread) - 1, limit).astype(np.int64)))
+            return [str(value) for value in spread.to_pylist()]
     present = pc.drop_null(contiguous(array))
     if len(present) > limit:
         present = present.take(pa.array(np.linspace(0, len(present) - 1, limit).astype(np.int64)))

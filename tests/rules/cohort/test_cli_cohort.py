@@ -258,3 +258,22 @@ def test_results_csv_keeps_a_row_whole_when_a_cell_holds_a_carriage_return(tmp_p
     back = pd.read_csv(out, dtype=str)
     assert back["customerId"].tolist() == ["C1", "C2"]
     assert back["city"].tolist() == ["Ist\ranbul", "Ankara"]
+
+
+def test_the_day_month_order_can_be_forced(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("customer_id,order_date,product_id,amount,signup\nC1,03/04/2025,P,5,02/01/2024\n",
+                      encoding="utf-8")
+    decided, forced = tmp_path / "decided.json", tmp_path / "forced.json"
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "a.csv"), "--report",
+                 str(decided)]) == 0
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "b.csv"), "--report",
+                 str(forced), "--date-order", "mdy"]) == 0
+
+    assert json.loads(decided.read_text())["dateOrder"] == "DMY"
+    assert json.loads(forced.read_text())["dateOrder"] == "MDY"
+    assert pd.read_csv(tmp_path / "a.csv")["lastPurchaseDaysAgo"].tolist() == [(date(2026, 2, 12) -
+                                                                                date(2025, 4, 3)).days]
+    assert pd.read_csv(tmp_path / "b.csv")["membershipDays"].tolist() == [(date(2026, 2, 12) -
+                                                                          date(2024, 2, 1)).days]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from rules.cohort.model import Cohort
 from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
 from rules.cohort.read import read_cohort
 from rules.cohort.segment import segment_cohort
+from rules.models.dates import today_utc
 from tests.rules.cohort.test_read_support import counts, customers, history, text_file, xlsx_bytes
 
 AS_OF = date(2026, 2, 12)
@@ -263,6 +265,111 @@ def test_ambiguous_day_month_order_is_day_first_with_a_warning_and_can_be_forced
         "DMY (the Turkish and European convention)"]
     assert forced.history["last_purchase"].iloc[0].date() == date(2025, 3, 4)
     assert forced.report.date_order == "MDY"
+
+
+def test_iso_order_dates_say_nothing_about_the_day_month_order_of_signup_dates() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "Kayıt Tarihi"],
+                             ["C1", "2026-01-05", "P", "5", "03.04.2024"], ["C2", "2026-01-06", "P", "5", "05.01.2024"]]
+    signups = text_file([["customer_id", "Kayıt Tarihi"], ["C1", "03.04.2024"], ["C2", "05.01.2024"]])
+
+    in_main = read_cohort(text_file(rows))
+    in_customers_file = read_cohort(text_file([row[:4] for row in rows]), customers=signups)
+
+    for cohort in (in_main, in_customers_file):
+        assert cohort.customers["registered_at"].dt.date.astype(str).tolist() == ["2024-04-03", "2024-01-05"]
+    assert in_main.report.date_order == "YMD"
+    assert in_main.report.warnings == [
+        "registered_at ('Kayıt Tarihi'): no date tells whether it is day or month first (no number above 12); read "
+        "as DMY (the Turkish and European convention)"]
+    assert in_customers_file.report.customers_file is not None
+    assert in_customers_file.report.customers_file.date_order == "DMY"
+
+
+def test_iso_last_purchases_say_nothing_about_the_day_month_order_of_first_purchases() -> None:
+    rows: list[list[Any]] = [["customer_id", "product_id", "totalQuantity", "totalSpent", "orderCount",
+                              "firstPurchase", "lastPurchase"],
+                             ["C1", "P1", "2", "10", "2", "03.04.2024", "2025-06-10"],
+                             ["C2", "P1", "2", "10", "2", "05.01.2024", "2025-06-11"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.history["first_purchase"].dt.date.astype(str).tolist() == ["2024-04-03", "2024-01-05"]
+
+
+def test_a_forced_date_order_is_also_the_order_of_signup_dates() -> None:
+    orders = pd.DataFrame({"customer_id": ["C1", "C2"], "order_date": [date(2026, 1, 5), date(2026, 1, 6)],
+                           "product_id": ["P", "P"], "amount": [5.0, 5.0], "Signup Date": ["03/04/2024", "05/01/2024"]})
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(orders, preserve_index=False), buffer)
+    signups = text_file([["customer_id", "Signup Date"], ["C1", "03/04/2024"], ["C2", "13/01/2024"]])
+
+    in_main = read_cohort(buffer.getvalue(), date_order="MDY")
+    in_customers_file = read_cohort(buffer.getvalue(), customers=signups, date_order="MDY")
+
+    assert in_main.customers["registered_at"].dt.date.astype(str).tolist() == ["2024-03-04", "2024-05-01"]
+    assert not [w for w in in_main.report.warnings if "day or month first" in w]
+    # 13/01 is no month-first date: forced, it is unknown (the main file's signup stays), not read day first.
+    assert in_customers_file.customers["registered_at"].dt.date.astype(str).tolist() == ["2024-03-04",
+                                                                                        "2024-05-01"]
+    assert in_customers_file.report.customers_file is not None
+    assert in_customers_file.report.customers_file.date_order == "MDY"
+
+
+def test_times_on_rows_the_sample_does_not_show_are_cut_too() -> None:
+    header = ["customer_id", "order_date", "product_id", "amount"]
+    second_half = [header] + [[f"C{i}", "03.01.2025" + (" 14:05" if i >= 5000 else ""), "P", "5"]
+                              for i in range(10_000)]
+    one_row = [header] + [[f"C{i}", "03.01.2025" + (" 14:05" if i == 1 else ""), "P", "5"] for i in range(5000)]
+    # Every value is 14 characters long, but the date ends at another place on row 2.
+    other_width = [header] + [[f"C{i}", "12/3/2025 1:05" if i == 1 else "4/3/2025 14:05", "P", "5"]
+                              for i in range(5000)]
+
+    for rows in (second_half, one_row):
+        cohort = read_cohort(text_file(rows))
+        assert counts(cohort) == {}
+        assert set(cohort.history["last_purchase"].dt.date.astype(str)) == {"2025-01-03"}
+    cohort = read_cohort(text_file(other_width), date_order="MDY")
+    assert counts(cohort) == {}
+    assert cohort.history["last_purchase"].dt.date.astype(str).tolist()[:3] == ["2025-04-03", "2025-12-03",
+                                                                               "2025-04-03"]
+
+
+def test_purchases_after_today_are_rejected_and_the_rest_of_the_cohort_segments() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["C1", "13.01.2025", "P1", "5"],
+                             ["C1", "03.04.2052", "P1", "5"], ["C2", "14.01.2025", "P1", "5"],
+                             [None, "03.04.2052", "P1", "5"]]
+    history_rows: list[list[Any]] = [["customer_id", "product_id", "totalQuantity", "totalSpent", "orderCount",
+                                      "lastPurchase"], ["C1", "P1", "1", "5", "1", "2025-01-13"],
+                                     ["C2", "P1", "1", "5", "1", "2052-04-03"]]
+
+    orders = read_cohort(text_file(rows))
+    histories = read_cohort(text_file(history_rows))
+
+    assert counts(orders) == {"future_date": 1, "missing_customer_id": 1}  # the first reason that applies
+    assert orders.report.rejected_by_reason["future_date"].rows == [2]
+    assert orders.history["last_purchase"].dt.date.astype(str).tolist() == ["2025-01-13", "2025-01-14"]
+    assert counts(histories) == {"future_date": 1}
+    assert histories.history["customer_id"].tolist() == ["C1"]
+    for cohort in (orders, histories):
+        assert len(segment_cohort(cohort)) == len(cohort.customers)  # as of today: nothing is after it
+
+
+def test_seed_customers_with_a_purchase_after_today_are_rejected_and_late_signups_left_unknown() -> None:
+    def customer(customer_id: str, last: str, registered: str) -> dict[str, Any]:
+        return {"customerId": customer_id, "registeredAt": registered, "productHistory": [
+            {"productId": "P1", "totalQuantity": 1, "totalSpent": 5.0, "orderCount": 1, "lastPurchase": last}]}
+    records = [customer("C1", "2025-01-13", "2024-01-01"), customer("C2", "2052-04-03", "2024-01-01"),
+               customer("C3", "2025-01-13", "2099-01-01")]
+
+    cohort = read_cohort(json.dumps(records).encode())
+
+    assert counts(cohort) == {"future_date": 1}
+    assert cohort.rejected["problems"].tolist() == [
+        f"productHistory.0.lastPurchase: 2052-04-03 is after today ({today_utc().isoformat()})"]
+    assert cohort.customers["customer_id"].tolist() == ["C1", "C3"]
+    assert cohort.customers["registered_at"].isna().tolist() == [False, True]
+    assert "registeredAt: 1 value(s) are after today (e.g. 2099-01-01) and are left unknown" in cohort.report.warnings
+    assert len(segment_cohort(cohort)) == 2
 
 
 def test_unreadable_dates_are_rejected_not_guessed() -> None:

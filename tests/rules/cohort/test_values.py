@@ -8,7 +8,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.values import encode_text, longer_than, spread_flags
+from rules.cohort.values import encode_text, longer_than, sample_texts, spread_flags
 
 # Order ids of very different widths (50 … 59999993): far too sparse for a table of texts, fine for codes.
 ORDER_ID = st.one_of(st.none(), st.integers(0, 10**7).map(lambda n: f"5{n}"), st.sampled_from(["SO-7", "SO-70"]))
@@ -62,3 +62,14 @@ def test_longer_than_counts_characters_not_bytes() -> None:
     codes, _ = encode_text(pa.array(["ŞŞŞ", "abcd", None, "ŞŞŞ"], pa.string()))
 
     assert longer_than(codes, 3).tolist() == [False, True, False, False]
+
+
+def test_a_sample_of_a_long_column_comes_from_all_of_it() -> None:
+    column = pa.array([str(row) if row % 3 else None for row in range(100_000)])
+
+    sample = [int(text) for text in sample_texts(column, 2000)]
+
+    assert len(sample) == 2000
+    assert min(sample) < 100
+    assert max(sample) > 99_900
+    assert sample == sorted(sample)
