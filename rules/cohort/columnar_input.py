@@ -210,12 +210,12 @@ def _trimmed(array: pa.Array) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(mask), pa.array([stripped[i] for i in changed], TEXT))
 
 
-def _int_column(frame: pd.DataFrame, column: str) -> tuple[IntArray, BoolArray, FloatArray]:
-    """The column as whole numbers, where it has a value, and its values as given (for the problems)."""
+def _int_column(frame: pd.DataFrame, column: str) -> tuple[IntArray, BoolArray, pd.Series]:
+    """The column as whole numbers, where it has a value, and its values as given (for the problems: an age of
+    150 is shown as 150, not 150.0)."""
     series = frame[column]
     present = ~series.isna().to_numpy()
-    given = series.to_numpy(dtype=np.float64, na_value=0.0)
-    return _clipped(given), present, given
+    return _clipped(series.to_numpy(dtype=np.float64, na_value=0.0)), present, series
 
 
 def _counts(series: pd.Series) -> tuple[IntArray, npt.NDArray[np.int64] | FloatArray]:

@@ -58,6 +58,12 @@ CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
 # A status that says the cancellation did not happen ("İade Talebi Reddedildi", "Refund declined"), and the
 # words for what may be returned or not ("İadesiz Satış", "non-returnable") rather than what was.
 _NOT_CANCELLED_WORDS = ("redd", "reject", "declin", "denied")
+# A word that says it did not happen ("Not returned", "İade Edilmedi": Turkish negates with -me/-ma), and a
+# request still open ("İade Talebi", "Return requested", "Refund pending") unless a word says it was granted.
+_NEGATIONS = ("not", "no", "never", "non")
+_NEGATED_ENDINGS = ("medi", "madi", "memis", "mamis", "meyecek", "mayacak")
+_PENDING_WORDS = ("talep", "talebi", "request", "pending", "bekl", "await")
+_GRANTED_WORDS = ("onay", "approv", "accept", "kabul", "grant", "complet", "tamam")
 _WITHOUT = ("siz", "suz", "able", "lable")
 
 
@@ -250,9 +256,13 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
         marked = np.asarray(pc.match_substring_regex(ids, r"^[Cc]\d+$").to_numpy(zero_copy_only=False),
                             dtype=np.bool_)
         numeric = pc.match_substring_regex(ids, r"^\d+$").to_numpy(zero_copy_only=False)
-        if marked.any() and numeric.any() and _share(lines.order.codes, marked) < 0.5:
+        if marked.any() and numeric.any() and _share(lines.order.codes, marked) <= 0.5:
             cancelling_order = marked
             notes.append("order ids like C536379 (C before a number) are cancellations of earlier purchases")
+        elif marked.any() and numeric.any():
+            # Most rows have them: C is how this shop numbers its orders, not a cancellation mark.
+            notes.append("order ids like C536379 (C before a number) are on most rows: read as ordinary orders, "
+                         "not cancellations")
     cancelling_status = np.zeros(0, dtype=np.bool_)
     if lines.status is not None and len(lines.status):
         cancelling_status = np.array([cancelling(str(value)) for value in lines.status.values.to_pylist()],
@@ -268,14 +278,20 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
 def cancelling(status: str) -> bool:
     """Whether an order status says the line was cancelled or returned: one of its words starts with a
     `CANCEL_WORDS` stem (İptal Edildi, Returned, Cancelled), not as "without" or "-able" (İadesiz, Returnable),
-    and no word says the cancellation was refused.
+    no word says the cancellation was refused or did not happen, and it is not a request still open.
 
     Examples:
         >>> [cancelling(s) for s in ("İade Edildi", "Cancelled", "İadesiz Satış", "Refund declined", "Returnable")]
         [True, True, False, False, False]
+        >>> [cancelling(s) for s in ("İade Edilmedi", "Not returned", "İade Talebi", "İade Talebi Onaylandı")]
+        [False, False, False, True]
     """
     words = re.findall(r"[a-z]+", fold(status))
-    if any(word.startswith(_NOT_CANCELLED_WORDS) for word in words):
+    if any(word.startswith(_NOT_CANCELLED_WORDS) or word in _NEGATIONS or word.endswith(_NEGATED_ENDINGS)
+           for word in words):
+        return False
+    if any(word.startswith(_PENDING_WORDS) for word in words) and \
+            not any(word.startswith(_GRANTED_WORDS) for word in words):
         return False
     return any(word.startswith(stem) and not word[len(stem):].startswith(_WITHOUT)
                for word in words for stem in CANCEL_WORDS)
@@ -311,7 +327,9 @@ def _aggregate(lines: Lines, warnings: list[str]) -> History:
         customer=lines.customer,
         product_id=pa.nulls(groups, pa.string()), product_name=pa.nulls(groups, pa.string()),
         category=pa.nulls(groups, pa.string()),
-        total_quantity=np.maximum(rounded, 0).astype(np.int64), total_spent=np.maximum(total_spent, 0.0),
+        # More returned than bought, in units or in money: both totals are 0, never units without spend.
+        total_quantity=np.where(over_returned, 0, rounded).astype(np.int64),
+        total_spent=np.where(over_returned, 0.0, total_spent),
         order_count=lines.order_count, first=lines.first, last=lines.last, avg_days_between=average,
         total_orders=lines.total_orders, has_total_orders=lines.bought,
     )

@@ -423,16 +423,38 @@ def test_returns_and_cancellations_are_netted_against_the_purchases() -> None:
     assert (analysis.order_count, analysis.total_spent) == (3, 40.0)
 
 
+@pytest.mark.parametrize(("order_ids", "cancelled"), [
+    (["536365", "C536379"], True),  # half the rows: a purchase and its cancellation
+    (["C536365", "C536379", "536380"], False),  # most rows: C is how the shop numbers its orders
+])
+def test_c_order_ids_are_cancellations_unless_most_rows_have_them(order_ids: list[str], cancelled: bool) -> None:
+    rows: list[list[Any]] = [RETURNS_HEADER] + [[order, "P1", "2", f"2025-12-0{day + 1}", "5", "A"]
+                                                for day, order in enumerate(order_ids)]
+
+    cohort = read_cohort(text_file(rows))
+
+    bought = len(order_ids) - 1 if cancelled else len(order_ids)
+    assert cohort.history[["total_quantity", "total_spent", "order_count"]].to_dict("records") == [
+        {"total_quantity": 2 * bought - 2 * cancelled, "total_spent": 10.0 * bought - 10.0 * cancelled,
+         "order_count": bought}]
+    note = ("order ids like C536379 (C before a number) are cancellations of earlier purchases" if cancelled else
+            "order ids like C536379 (C before a number) are on most rows: read as ordinary orders, not cancellations")
+    assert note in cohort.report.notes
+
+
 def test_more_returned_than_bought_nets_to_zero_with_a_warning() -> None:
     rows: list[list[Any]] = [RETURNS_HEADER, ["1", "P1", "1", "2026-01-05", "10", "A"],
-                             ["2", "P1", "-3", "2026-01-06", "10", "A"]]
+                             ["2", "P1", "-3", "2026-01-06", "10", "A"],
+                             # more units back than bought, for less money; fewer units back, for more money
+                             ["3", "P2", "5", "2026-01-05", "10", "B"], ["4", "P2", "-6", "2026-01-10", "5", "B"],
+                             ["5", "P3", "2", "2026-01-05", "5", "C"], ["6", "P3", "-1", "2026-01-10", "15", "C"]]
 
     cohort = read_cohort(text_file(rows))
 
     assert cohort.history[["total_quantity", "total_spent", "order_count"]].to_dict("records") == [
-        {"total_quantity": 0, "total_spent": 0.0, "order_count": 1}]
+        {"total_quantity": 0, "total_spent": 0.0, "order_count": 1}] * 3
     assert cohort.report.warnings == [
-        "1 customer × product line(s) have more returned than bought in this file (the purchases are probably "
+        "3 customer × product line(s) have more returned than bought in this file (the purchases are probably "
         "older than the export); their totals are 0"]
 
 
@@ -456,6 +478,9 @@ def test_status_column_cancelled_lines_and_returned_lines() -> None:
     ("Refunded", True), ("Failed - Cancelled", True), ("Tamamlandı", False), ("İadesiz Satış", False),
     ("İade Talebi Reddedildi", False),
     ("Refund declined", False), ("Non-returnable", False), ("Teslim Edildi", False),
+    ("İade Edilmedi", False), ("Not returned", False), ("İade Talebi", False), ("Return requested", False),
+    ("Refund pending", False), ("İADE BEKLİYOR", False), ("İade Talebi Onaylandı", True),
+    ("Return request approved", True), ("Refund completed", True),
 ])
 def test_a_status_cancels_a_positive_line_only_when_it_says_so(status: str, cancelled: bool) -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "status"],

@@ -48,6 +48,16 @@ def test_customer_fields_out_of_range_are_located() -> None:
     ]
 
 
+def test_whole_numbers_are_shown_as_written_in_the_message() -> None:
+    cohort = make_cohort([{"customer_id": "C-1", "age": 150}, {"customer_id": "C-2", "total_orders": -1}], [])
+
+    with pytest.raises(InvalidInput) as raised:
+        segment_cohort(cohort, AS_OF)
+
+    assert str(raised.value).splitlines()[1:] == ["- customers[0].age: must be between 0 and 120 (got 150)",
+                                                  "- customers[1].total_orders: must not be negative (got -1)"]
+
+
 def test_history_rows_breaking_the_rules_are_located() -> None:
     cohort = make_cohort(
         [{"customer_id": "C-1"}],
