@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -165,3 +166,26 @@ def missing_regulars_frame(analysis: Mapping[str, Any]) -> pd.DataFrame:
 def _product(item: Mapping[str, Any]) -> str:
     name = item.get("productName")
     return f"{name} ({item.get('productId')})" if name else str(item.get("productId"))
+
+
+def find_customer(ids: pd.Series, typed: str) -> str | None:
+    """The cohort's id that ``typed`` names: the id written exactly so, else the one id that reads the same once
+    both are normalised (Unicode NFKC, so ``Ş`` written as S + cedilla and a non-breaking space match what a
+    keyboard types); None when there is none, or more than one.
+    """
+    wanted = typed.strip()
+    if not wanted:
+        return None
+    if (ids == wanted).any():
+        return wanted
+    key = unicodedata.normalize("NFKC", wanted)
+    matches = ids[ids.map(lambda text: unicodedata.normalize("NFKC", str(text))) == key].unique()
+    return str(matches[0]) if len(matches) == 1 else None
+
+
+def no_products_note(analysis: Mapping[str, Any]) -> str:
+    """What to say when a customer has no top products: never bought, or bought without product detail (an
+    order-level export: its lines carry no product ids)."""
+    if analysis.get("isNewCustomer") or not analysis.get("orderCount"):
+        return "No purchases yet."
+    return "No product detail: the file's purchases carry no product ids (orders without products)."

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
+from rules.cohort.dates import DateOrder
 from rules.cohort.excel import sheet_names
 from rules.cohort.load import load, source_buffer
 from rules.cohort.model import Cohort
@@ -66,7 +67,7 @@ def sample() -> Sample:
 
 
 def read(file: CohortFile, mapping: Mapping[str, str] | None = None, *, customers: CohortFile | None = None,
-         sheet: str | None = None) -> Cohort:
+         sheet: str | None = None, date_order: DateOrder | None = None) -> Cohort:
     """Read a cohort file with the rule engine's reader (format detected from the content and the name).
 
     Args:
@@ -74,13 +75,14 @@ def read(file: CohortFile, mapping: Mapping[str, str] | None = None, *, customer
         mapping: canonical field → column, overriding the reader's detection.
         customers: an optional second file of customer attributes (its values win over the main file's).
         sheet: the sheet of an Excel workbook to read (the first when None).
+        date_order: how dates like 03/04/2025 are read (``"DMY"`` or ``"MDY"``); decided from the data when None.
 
     Raises:
         InvalidInput: the file cannot be read as a cohort; every problem is located.
     """
     return read_cohort(file.content, name=file.name, mapping=dict(mapping) if mapping else None,
                        customers=customers.content if customers else None,
-                       customers_name=customers.name if customers else None, sheet=sheet)
+                       customers_name=customers.name if customers else None, sheet=sheet, date_order=date_order)
 
 
 def _unpacked(file: CohortFile) -> tuple[bytes, str | None, str]:

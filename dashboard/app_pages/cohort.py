@@ -77,7 +77,7 @@ else:
     with customers_tab:
         cohort_sections.customer_table(filtered, file)
     with win_back_tab:
-        cohort_sections.win_back(filtered)
+        cohort_sections.win_back(filtered, cohort.report)
     with explain_tab:
         st.markdown("A narrative of the customers selected above (the whole cohort without filters), written by "
                     "the agent for stakeholders.")

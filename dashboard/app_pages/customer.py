@@ -15,7 +15,9 @@ from dashboard.customer_view import (
     PRODUCT_LINE_COLUMNS,
     CustomerInputError,
     customer_from_form,
+    find_customer,
     missing_regulars_frame,
+    no_products_note,
     parse_customer_json,
     segment_cards,
     top_products_frame,
@@ -31,6 +33,7 @@ from dashboard.ui.layout import (
     show_agent_error,
     show_settings_error,
 )
+from dashboard.wording import counted
 from rules.errors import InvalidInput
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
@@ -44,8 +47,28 @@ EXAMPLE_JSON = json.dumps({"customerData": {"customerId": "C-9001", "city": "Izm
          "firstPurchase": "2025-02-01", "lastPurchase": "2025-11-20", "avgDaysBetween": 40}]}}}, indent=2)
 
 
-def _request(customer_data: dict[str, Any], origin: str) -> None:
-    st.session_state[REQUEST_KEY] = (customer_data, origin)
+def _request(customer_data: dict[str, Any], origin: str, source: cohort_state.SourceKey | None = None) -> None:
+    """Show this customer; ``source`` is the cohort it was looked up in (it goes when that cohort does)."""
+    st.session_state[REQUEST_KEY] = (customer_data, origin, source)
+
+
+def _forget_request() -> None:
+    st.session_state.pop(REQUEST_KEY, None)
+
+
+def _current_request() -> tuple[dict[str, Any], str] | None:
+    """The customer to show, unless it was looked up in a cohort that is no longer loaded as it was (another
+    file, sheet, mapping or attributes file, or none)."""
+    request = st.session_state.get(REQUEST_KEY)
+    if request is None:
+        return None
+    customer_data, origin, source = request
+    if source is not None:
+        file = cohort_state.current_file()
+        if file is None or cohort_state.source_key(file) != source:
+            _forget_request()
+            return None
+    return customer_data, origin
 
 
 def _from_cohort() -> None:
@@ -60,7 +83,8 @@ def _from_cohort() -> None:
         st.error(f"The loaded cohort ({file.name}) could not be read: {error}", icon=":material/error:")
         return
     ids = cohort.customers["customer_id"].astype(str)
-    st.caption(f"{len(ids):,} customers in **{file.name}**.")
+    listed = f"; the list holds the first {LOOKUP_LIMIT:,}, type any id" if len(ids) > LOOKUP_LIMIT else ""
+    st.caption(f"{counted(len(ids), 'customer')} in **{file.name}**{listed}.")
     left, right = st.columns([2, 2], vertical_alignment="bottom")
     with left:
         typed = st.text_input("Customer id", key="lookup_id", placeholder=str(ids.iloc[0]) if len(ids) else "")
@@ -68,20 +92,24 @@ def _from_cohort() -> None:
         picked = st.selectbox("…or pick one", list(ids.head(LOOKUP_LIMIT)), index=None, key="lookup_pick",
                               placeholder="Choose a customer")
     if st.button("Look up", key="lookup_button", icon=":material/search:", type="primary"):
-        wanted = (typed or "").strip() or picked
-        if not wanted:
+        asked = (typed or "").strip() or picked
+        wanted = find_customer(ids, asked) if asked else None
+        if wanted is None:
+            _forget_request()  # the previous customer must not stay under this answer
+        if not asked:
             st.warning("Type a customer id, or pick one.", icon=":material/info:")
-        elif not (ids == wanted).any():
-            st.warning(f"No customer with id **{wanted}** in {file.name}.", icon=":material/person_off:")
+        elif wanted is None:
+            st.warning(f"No customer with id **{asked}** in {file.name}.", icon=":material/person_off:")
         else:
             # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
             try:
                 medians = cohort_state.region_medians(file, cohort)
             except InvalidInput as error:  # e.g. an as-of day before the cohort's purchases
+                _forget_request()
                 st.error(f"**{file.name} cannot be segmented as of {session.as_of()}:** {error.problems[0].msg}",
                          icon=":material/error:")
                 return
-            _request(cohort.customer_data(wanted, medians), file.name)
+            _request(cohort.customer_data(wanted, medians), file.name, cohort_state.source_key(file))
 
 
 def _from_form() -> None:
@@ -171,7 +199,7 @@ def _show(answer: Answer, origin: str) -> None:
         st.markdown("**Top products**")
         top = top_products_frame(analysis)
         if top.empty:
-            st.caption("No purchases yet.")
+            st.caption(no_products_note(analysis))
         else:
             st.dataframe(top, hide_index=True, width="stretch", column_config={
                 "product": "Product", "category": "Category", "quantity": "Quantity", "lastBought": "Last bought",
@@ -180,7 +208,8 @@ def _show(answer: Answer, origin: str) -> None:
         st.markdown("**Missing regulars** — overdue products they usually rebuy")
         missing = missing_regulars_frame(analysis)
         if missing.empty:
-            st.caption("Nothing overdue.")
+            st.caption("Nothing overdue." if not top.empty or analysis.get("isNewCustomer") else
+                       "Cannot tell without product detail.")
         else:
             st.dataframe(missing, hide_index=True, width="stretch", column_config={
                 "product": "Product", "category": "Category", "lastBought": "Last bought",
@@ -222,7 +251,7 @@ with form_tab:
 with json_tab:
     _from_json()
 
-request = st.session_state.get(REQUEST_KEY)
+request = _current_request()
 if request is None:
     empty_state("Pick a customer above to see their segment cards, metrics, products and the agent's explanation.",
                 icon=":material/person_search:")

@@ -15,6 +15,7 @@ from dashboard.regions_view import reference_frame, reference_medians
 from dashboard.settings import SettingsError
 from dashboard.ui import cohort_state, session
 from dashboard.ui.layout import demote_headings, empty_state, page_header, show_agent_error, show_settings_error
+from dashboard.wording import counted
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
@@ -78,6 +79,11 @@ if file is not None:
         segmented = cohort_state.cached_segments(cohort_state.result_key(file, config, client))
     except Exception as error:  # the Cohort page shows the details
         st.error(f"The loaded cohort ({file.name}) could not be read: {error}", icon=":material/error:")
+    else:
+        if cohort.report.customers == 0:
+            empty_state(f"**{file.name}** has no customers: every row was rejected, or it has none. The **Cohort** "
+                        "page's import report says why.", icon=":material/groups:")
+            st.stop()
 if segmented is None:
     empty_state("Load a cohort on the **Cohort** page (it is segmented there) to compare its median basket and "
                 "segment mix per region with the reference." if file is None else
@@ -91,8 +97,10 @@ st.plotly_chart(charts.region_baskets_chart(baskets), key="chart_region_baskets"
 st.caption(charts.CAPTIONS["regionBaskets"])
 unlocated = int(frame["region"].isna().sum())
 if unlocated:
-    st.caption(f"{unlocated:,} of {len(frame):,} customers have no known region (no city or region the reference "
-               "table knows) and are not in this table or the chart below.")
+    one = unlocated == 1
+    st.caption(f"{unlocated:,} of {counted(len(frame), 'customer')} {'has' if one else 'have'} no known region (no "
+               f"city or region the reference table knows) and {'is' if one else 'are'} not in this table or the "
+               "chart below.")
 st.dataframe(
     baskets.rename(columns={"region": "Region", "customers": "Customers", "actualMedianBasket": "Cohort median",
                             "referenceMedianBasket": "Reference median", "difference": "Difference"}),

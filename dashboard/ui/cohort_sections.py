@@ -13,11 +13,14 @@ from dashboard import charts, export, sources
 from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_values
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
+from dashboard.wording import counted, share
 from rules import InvalidInput
 from rules.cohort.model import IngestReport
 from rules.rulebook import default_rulebook
 
 NOT_USED = "(not used)"
+DATE_ORDERS: dict[str, str] = {"": "Decide from the data", "DMY": "Day first (DD/MM/YYYY)",
+                               "MDY": "Month first (MM/DD/YYYY)"}
 MAPPING_EDITOR_KEY = "mapping_editor_digest"
 TABLE_ROWS = 10_000
 
@@ -131,7 +134,8 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
 
 
 def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
-    """Which column feeds which field, as selectboxes; "Re-read" reads the file again with the choices."""
+    """Which column feeds which field, and how dates like 03/04/2025 are read, as selectboxes; "Re-read" reads
+    the file again with the choices."""
     try:
         columns = sources.file_columns(file, cohort_state.sheet(file))
     except Exception:  # an unreadable file: the error above already says why; there is nothing to map
@@ -140,7 +144,7 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
         return
     if st.session_state.get(MAPPING_EDITOR_KEY) != file.digest:
         # Another file: drop the previous file's choices so the boxes show this file's detection.
-        for key in [k for k in st.session_state if str(k).startswith("map_")]:
+        for key in [k for k in st.session_state if str(k).startswith("map_") or k == "date_order_choice"]:
             del st.session_state[key]
         st.session_state[MAPPING_EDITOR_KEY] = file.digest
     chosen = {**detected, **cohort_state.mapping(file)}
@@ -155,6 +159,12 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
             with grid[index % 3]:
                 st.selectbox(FIELD_LABELS[field], options, index=options.index(current) if current in options else 0,
                              key=f"map_{field}")
+        orders = list(DATE_ORDERS)
+        st.selectbox("Dates like 03/04/2025", orders, index=orders.index(cohort_state.date_order(file) or ""),
+                     format_func=DATE_ORDERS.__getitem__, key="date_order_choice",
+                     help="Whether the first number is the day (Turkish and European exports) or the month (US "
+                          "exports). By default a number above 12 decides, else day first, with a warning. ISO "
+                          "dates (2026-02-12) are always year first.")
         st.button("Re-read with this mapping", key="apply_mapping", icon=":material/refresh:",
                   on_click=_apply_mapping, args=(file, tuple(fields)))
 
@@ -165,6 +175,8 @@ def _apply_mapping(file: CohortFile, fields: Sequence[str]) -> None:
         value = st.session_state.get(f"map_{field}", NOT_USED)
         chosen[field] = "" if value == NOT_USED else str(value)
     cohort_state.set_mapping(file, chosen)
+    order = st.session_state.get("date_order_choice")
+    cohort_state.set_date_order(file, order if order in ("DMY", "MDY") else None)
 
 
 def import_summary(file: CohortFile, report: IngestReport) -> None:
@@ -177,8 +189,8 @@ def import_summary(file: CohortFile, report: IngestReport) -> None:
             report.delimiter, repr(report.delimiter)))
     if report.date_order:
         parts.append(f"dates {report.date_order}")
-    parts.append(f"{report.rows_read:,} rows read, {report.rows_accepted:,} accepted, {report.rows_rejected:,} "
-                 f"rejected → {report.customers:,} customers")
+    parts.append(f"{counted(report.rows_read, 'row')} read, {report.rows_accepted:,} accepted, "
+                 f"{report.rows_rejected:,} rejected → {counted(report.customers, 'customer')}")
     st.markdown(" · ".join(parts))
 
 
@@ -209,10 +221,10 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
             icon=":material/download:", on_click="ignore",
         )
     if extra is not None:
-        st.markdown(f"**Customer attributes file:** {extra.rows_read:,} rows read, {extra.rows_accepted:,} accepted, "
-                    f"{extra.rows_rejected:,} rejected, {extra.customers:,} customers.")
+        st.markdown(f"**Customer attributes file:** {counted(extra.rows_read, 'row')} read, {extra.rows_accepted:,} "
+                    f"accepted, {extra.rows_rejected:,} rejected, {counted(extra.customers, 'customer')}.")
         for reason, rejection in extra.rejected_by_reason.items():
-            st.caption(f"{reason}: {rejection.count:,} rows ({rejection.description or ''})")
+            st.caption(f"{reason}: {counted(rejection.count, 'row')} ({rejection.description or ''})")
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
     for warning in extra.warnings if extra is not None else []:
@@ -252,14 +264,14 @@ def kpi_cards(filtered: pd.DataFrame, total: int) -> None:
     rules = default_rulebook()
     numbers = kpis(filtered, rules)
     columns = st.columns(4)
-    share = f"{numbers.customers / total:.0%} of the cohort" if total and numbers.customers != total else None
-    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share, delta_color="off", delta_arrow="off",
+    share_of = f"{share(numbers.customers, total)} of the cohort" if total and numbers.customers != total else None
+    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share_of, delta_color="off", delta_arrow="off",
                       border=True, help="Customers that match the filters.")
     columns[1].metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
                       help="Total spend of these customers in the file.")
     columns[2].metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
                       help="Revenue per order.")
-    columns[3].metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=f"{numbers.at_risk:,} customers",
+    columns[3].metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=counted(numbers.at_risk, "customer"),
                       delta_color="off", delta_arrow="off", border=True,
                       help="Customers who have not bought for more than 60 days (new customers included).")
 
@@ -281,7 +293,7 @@ def segment_charts(filtered: pd.DataFrame) -> None:
 def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
     """The filtered customers with their segments, and CSV and Excel downloads of all of them."""
     rules = default_rulebook()
-    st.caption(f"{len(filtered):,} customers match the filters.")
+    st.caption(f"{counted(len(filtered), 'customer')} match{'es' if len(filtered) == 1 else ''} the filters.")
     shown = filtered.head(TABLE_ROWS)[list(TABLE_COLUMNS)].copy()
     for column in FILTER_COLUMNS:
         shown[column] = shown[column].map(lambda code: segment_label(code, rules) if isinstance(code, str) else None)
@@ -306,10 +318,15 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
                "spreadsheet formula (= + - @) are neutralised.")
 
 
-def win_back(filtered: pd.DataFrame) -> None:
+def win_back(filtered: pd.DataFrame, report: IngestReport) -> None:
     """Overdue regular products: a chart of the top ones and the full list."""
     rules = default_rulebook()
     found = missing_regular_opportunities(filtered)
+    if found.empty and report.format == "orders":
+        st.info("The file has no product detail (orders without products), so there are no regular products to "
+                "be overdue for. Upload order lines with product ids to see win-back opportunities.",
+                icon=":material/info:")
+        return
     if found.empty:
         st.info("No customer in this selection is overdue for a regular product.", icon=":material/check_circle:")
         return

@@ -21,6 +21,7 @@ from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
 from dashboard.sources import CohortFile
 from dashboard.ui import session
+from rules.cohort.dates import DateOrder
 from rules.cohort.model import Cohort
 from rules.cohort.segment import cohort_region_medians
 
@@ -32,6 +33,7 @@ ATTRIBUTES_KEY = "attributes_file"
 ADOPTED_ATTRIBUTES_KEY = "attributes_adopted_upload"
 MAPPINGS_KEY = "cohort_mappings"
 SHEETS_KEY = "cohort_sheets"
+DATE_ORDERS_KEY = "cohort_date_orders"
 RESULTS_KEY = "cohort_results"
 MEDIANS_KEY = "cohort_region_medians"
 KEPT_RESULTS = 3  # segment tables kept per session (a 100k-customer table is tens of MB)
@@ -44,6 +46,7 @@ class ResultKey:
     digest: str
     sheet: str | None
     mapping: tuple[tuple[str, str], ...]
+    date_order: DateOrder | None
     attributes_digest: str | None
     as_of: date
     backend: str
@@ -52,11 +55,12 @@ class ResultKey:
 
 @st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner="Reading the file…")
 def _read(
-    digest: str, name: str, sheet: str | None, mapping: tuple[tuple[str, str], ...], attributes_digest: str | None,
-    _file: CohortFile, _attributes: CohortFile | None,
+    digest: str, name: str, sheet: str | None, mapping: tuple[tuple[str, str], ...], date_order: DateOrder | None,
+    attributes_digest: str | None, _file: CohortFile, _attributes: CohortFile | None,
 ) -> Cohort:
-    # The digests (with the sheet and the mapping) key the cache; the files carry the bytes, not hashed again.
-    return sources.read(_file, dict(mapping), customers=_attributes, sheet=sheet)
+    # The digests (with the sheet, mapping and date order) key the cache; the files carry the bytes, not hashed
+    # again.
+    return sources.read(_file, dict(mapping), customers=_attributes, sheet=sheet, date_order=date_order)
 
 
 def attributes_file() -> CohortFile | None:
@@ -159,6 +163,22 @@ def sheet(file: CohortFile) -> str | None:
     return sheets.get(file.digest)
 
 
+def date_order(file: CohortFile) -> DateOrder | None:
+    """How the user said this file writes dates like 03/04/2025 (None: decided from the data)."""
+    orders: dict[str, DateOrder] = st.session_state.get(DATE_ORDERS_KEY, {})
+    return orders.get(file.digest)
+
+
+def set_date_order(file: CohortFile, order: DateOrder | None) -> None:
+    """Read this file's dates like 03/04/2025 day first (DMY) or month first (MDY); None: decide from the data."""
+    orders: dict[str, DateOrder] = dict(st.session_state.get(DATE_ORDERS_KEY, {}))
+    if order is None:
+        orders.pop(file.digest, None)
+    else:
+        orders[file.digest] = order
+    st.session_state[DATE_ORDERS_KEY] = orders
+
+
 def set_sheet(file: CohortFile, name: str) -> None:
     """Read this workbook's sheet ``name`` from now on; a mapping made for the other sheet's columns is dropped."""
     sheets: dict[str, str] = dict(st.session_state.get(SHEETS_KEY, {}))
@@ -177,16 +197,25 @@ def read(file: CohortFile) -> Cohort:
         Whatever the reader raises for a file it cannot read.
     """
     attributes = _attributes_for(file)
-    return _read(file.digest, file.name, sheet(file), tuple(sorted(mapping(file).items())),
+    return _read(file.digest, file.name, sheet(file), tuple(sorted(mapping(file).items())), date_order(file),
                  attributes.digest if attributes else None, file, attributes)
+
+
+SourceKey = tuple[str, str | None, tuple[tuple[str, str], ...], DateOrder | None, str | None]
+
+
+def source_key(file: CohortFile) -> SourceKey:
+    """What the cohort read from this file depends on: its content, sheet, mapping, date order and attributes
+    file."""
+    attributes = _attributes_for(file)
+    return (file.digest, sheet(file), tuple(sorted(mapping(file).items())), date_order(file),
+            attributes.digest if attributes else None)
 
 
 def region_medians(file: CohortFile, cohort: Cohort) -> dict[str, float]:
     """The cohort's median baskets for regions outside the reference table (what its segments used), once per
     file, mapping and as-of day."""
-    attributes = _attributes_for(file)
-    key = (file.digest, sheet(file), tuple(sorted(mapping(file).items())),
-           attributes.digest if attributes else None, session.as_of())
+    key = (*source_key(file), session.as_of())
     known: dict[tuple[Any, ...], dict[str, float]] = st.session_state.setdefault(MEDIANS_KEY, {})
     if key not in known:
         known.clear()
@@ -197,9 +226,7 @@ def region_medians(file: CohortFile, cohort: Cohort) -> dict[str, float]:
 def result_key(file: CohortFile, config: Settings, client: AgentClient) -> ResultKey:
     """The key of this file's segments for the session's as-of day and the configured backend."""
     del config  # the client's kind and target identify the backend
-    attributes = _attributes_for(file)
-    return ResultKey(file.digest, sheet(file), tuple(sorted(mapping(file).items())),
-                     attributes.digest if attributes else None, session.as_of(), client.kind, client.target)
+    return ResultKey(*source_key(file), session.as_of(), client.kind, client.target)
 
 
 def cached_segments(key: ResultKey) -> SegmentedCohort | None:

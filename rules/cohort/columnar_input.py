@@ -137,8 +137,9 @@ class Problems:
         self.found += other.found[:room]
         self.more += max(0, len(other.found) - room) + other.more
 
-    def raise_if_any(self) -> None:
-        if self.found:
+    def raise_if_any(self, *, checked_all: bool = False) -> None:
+        """Raise the problems found; the lead alone too once ``checked_all`` the single-row checks."""
+        if self.found or (checked_all and self.lead is not None):
             lead = [self.lead] if self.lead is not None else []
             extra = [Problem("", f"and {self.more} more problems", None)] if self.more else []
             raise InvalidInput([*lead, *self.found, *extra])
@@ -263,8 +264,9 @@ def customer_columns(cohort: Cohort, as_of: int, problems: Problems, pool: Execu
     bad_age = has_age & ((age < 0) | (age > 120))
     problems.add_rows("customers", "age", np.flatnonzero(bad_age), age_given, "must be between 0 and 120")
     registered, has_registered = _day_column(frame, "customers", "registered_at")
-    problems.add_rows("customers", "registered_at", np.flatnonzero(has_registered & (registered > as_of)),
-                      frame["registered_at"], "is after the as-of day")
+    if problems.lead is None:  # else the lead says it once, for every customer
+        problems.add_rows("customers", "registered_at", np.flatnonzero(has_registered & (registered > as_of)),
+                          frame["registered_at"], "is after the as-of day")
     total_orders, has_total_orders, orders_given = _int_column(frame, "total_orders")
     problems.add_rows("customers", "total_orders", np.flatnonzero(has_total_orders & (total_orders < 0)),
                       orders_given, "must not be negative")
@@ -349,7 +351,8 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     """
     frame = cohort.history
     _require_columns(frame, "history", HISTORY_COLUMNS)
-    numbers_job = pool.submit(_line_numbers, frame, as_of)  # the longest job first
+    # The longest job first. A wrong as-of day is explained once, by the problems' lead, not row by row.
+    numbers_job = pool.submit(_line_numbers, frame, as_of, problems.lead is not None)
     repeats = pool.submit(repeated, customers.customer_id)
     text_jobs = {c: pool.submit(_checked_text_column, frame, "history", c)
                  for c in ("product_id", "product_name", "category")}
@@ -369,7 +372,7 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
         problems.extend(found)
     numbers, found = numbers_job.result()
     problems.extend(found)
-    problems.raise_if_any()
+    problems.raise_if_any(checked_all=True)
     quantity, spent, orders, first, has_first, last, gap = numbers
 
     if len(customer) > 1 and (np.diff(customer) < 0).any():
@@ -397,8 +400,9 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
 _LineNumbers = tuple[IntArray, FloatArray, IntArray, IntArray, BoolArray, IntArray, FloatArray]
 
 
-def _line_numbers(frame: pd.DataFrame, as_of: int) -> tuple[_LineNumbers, Problems]:
-    """The history's numbers and days (quantity, spent, orders, first, has first, last, gap), checked."""
+def _line_numbers(frame: pd.DataFrame, as_of: int, as_of_explained: bool) -> tuple[_LineNumbers, Problems]:
+    """The history's numbers and days (quantity, spent, orders, first, has first, last, gap), checked; purchases
+    after the as-of day only when no lead problem explains them already (``as_of_explained``)."""
     found = Problems()
     quantity, quantity_given = _counts(frame["total_quantity"])
     spent = frame["total_spent"].to_numpy(dtype=np.float64)
@@ -414,7 +418,7 @@ def _line_numbers(frame: pd.DataFrame, as_of: int) -> tuple[_LineNumbers, Proble
         ("order_count", orders < 1, orders_given, "must be at least 1"),
         ("order_count", orders >= MAX_COUNT, orders_given, f"must be less than {MAX_COUNT}"),
         ("last_purchase", ~has_last, day_text, "is missing"),
-        ("last_purchase", has_last & (last > as_of), day_text, "is after the as-of day"),
+        ("last_purchase", has_last & (last > as_of) & (not as_of_explained), day_text, "is after the as-of day"),
         ("last_purchase", has_last & has_first & (last < first), day_text, "is before first_purchase"),
         ("avg_days_between", np.isinf(gap) | (gap < 0), gap, "must be a finite number of days, not negative"),
     ]

@@ -13,7 +13,9 @@ from dashboard.customer_view import (
     CustomerInputError,
     SegmentCard,
     customer_from_form,
+    find_customer,
     missing_regulars_frame,
+    no_products_note,
     parse_customer_json,
     segment_cards,
     top_products_frame,
@@ -92,3 +94,26 @@ def test_product_tables_name_the_products() -> None:
     assert missing_regulars_frame(analysis).to_dict("records") == [
         {"product": "P-1002", "category": "MAKEUP", "usualGapDays": 30.0, "daysSinceLastPurchase": 50,
          "daysOverdue": 20.0, "lastBought": "2025-12-24"}]
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("C-1", "C-1"), ("  C-1 ", "C-1"),  # as written, spaces around ignored
+    ("ŞUBE-001", "S\u0327UBE-001"),  # the file wrote Ş decomposed, the keyboard types it composed
+    ("KOD 7", "KOD\u00a07"),  # a non-breaking space in the file
+    ("c-1", None), ("C-9", None), ("", None), ("   ", None),
+])
+def test_a_typed_id_finds_the_id_it_reads_as(typed: str, found: str | None) -> None:
+    ids = pd.Series(["C-1", "S\u0327UBE-001", "KOD\u00a07", "C-2"])
+
+    assert find_customer(ids, typed) == found
+
+
+def test_a_typed_id_that_reads_as_two_ids_finds_none() -> None:
+    assert find_customer(pd.Series(["S\u0327-1", "\u015e-1"]), "Ş-1") == "\u015e-1"  # the exact one first
+    assert find_customer(pd.Series(["A\u00a01", "A\u20071"]), "A 1") is None  # two ids read as "A 1"
+
+
+def test_a_customer_without_top_products_never_bought_or_bought_without_product_detail() -> None:
+    assert no_products_note({"isNewCustomer": True, "orderCount": 0}) == "No purchases yet."
+    assert no_products_note({"isNewCustomer": False, "orderCount": 5, "topProducts": []}).startswith(
+        "No product detail")

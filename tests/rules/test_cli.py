@@ -54,3 +54,21 @@ def test_bad_as_of_is_a_usage_error() -> None:
 
     assert result.returncode == 2
     assert "not a YYYY-MM-DD date" in result.stderr
+
+
+def test_a_long_error_list_is_cut_with_a_count_of_the_rest(tmp_path: Path) -> None:
+    request = json.loads((SEED / "examples" / "example-request.json").read_text(encoding="utf-8"))
+    line = request["customerData"]["customer"]["productHistory"][0]
+    request["customerData"]["customer"]["productHistory"] = [
+        {**line, "productId": f"P-{i}", "totalSpent": -1} for i in range(30)]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(request), encoding="utf-8")
+
+    result = segment("analyze", str(path), "--as-of", "2026-02-12")
+
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2
+    assert lines[0] == "error: 30 problems in the input:"
+    assert lines[1:21] == [f"- customerData.customer.productHistory[{i}].totalSpent: " + lines[1].split(": ", 1)[1]
+                           for i in range(20)]
+    assert lines[21:] == ["- … 10 more lines not shown"]

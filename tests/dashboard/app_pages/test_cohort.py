@@ -14,9 +14,20 @@ from dashboard import sources
 from dashboard.client import make_client
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
+from dashboard.wording import counted
 from rules.cohort.generate import generate
 from tests.dashboard.agentcore_shim import AgentCoreShim
-from tests.dashboard.apptest import ENTRY, TIMEOUT_S, go_to, load_sample, open_app, plotly_figures, texts, values
+from tests.dashboard.apptest import (
+    ENTRY,
+    TIMEOUT_S,
+    go_to,
+    load_sample,
+    open_app,
+    plotly_figures,
+    table_with,
+    texts,
+    values,
+)
 from tests.dashboard.conftest import RUNTIME_ARN
 from tests.dashboard.servers import free_port
 
@@ -148,6 +159,26 @@ def _map_and_read_again(at: AppTest, chosen: dict[str, str]) -> None:
     assert not at.error
 
 
+def test_dates_day_or_month_first_can_be_chosen_and_read_again() -> None:
+    content = b"customer_id,order_date,product_id,amount\nC1,03/04/2025,P,10\nC2,02/01/2026,P,20\n"
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(("us.csv", content, "text/csv")).run()
+    assert any("dates DMY" in m for m in texts(at, "markdown"))
+    assert any("read as DMY (the Turkish and European convention)" in w for w in texts(at, "warning"))
+    assert at.selectbox(key="date_order_choice").value == ""
+
+    at.selectbox(key="date_order_choice").set_value("MDY")
+    at.button(key="apply_mapping").click().run()
+
+    assert not at.exception
+    assert any("dates MDY" in m for m in texts(at, "markdown"))
+    assert not any("day or month first" in w for w in texts(at, "warning"))
+    since = table_with(at, "Days since purchase")["Days since purchase"].tolist()
+    assert since == [(date(2026, 2, 12) - date(2025, 3, 4)).days, (date(2026, 2, 12) - date(2026, 2, 1)).days]
+    assert at.selectbox(key="date_order_choice").value == "MDY"  # kept for this file
+
+
 def test_filters_narrow_every_number_and_chart(sample_segments: SegmentedCohort) -> None:
     frame = sample_segments.frame
     at = load_sample(open_app())
@@ -171,6 +202,22 @@ def test_filters_narrow_every_number_and_chart(sample_segments: SegmentedCohort)
 
     at.button(key="clear_filters").click().run()
     assert _metric(at, "Customers") == f"{len(frame):,}"
+
+
+def test_a_selection_of_a_few_customers_is_never_shown_as_0_percent(sample_segments: SegmentedCohort) -> None:
+    frame = sample_segments.frame
+    region = frame["region"].value_counts().index[-1]  # the smallest region
+    chosen = frame.loc[frame["region"] == region]
+    at = load_sample(open_app())
+
+    at.multiselect(key="filter_region").set_value([region]).run()
+
+    customers = next(m for m in at.metric if m.label == "Customers")
+    assert 0 < len(chosen) < len(frame) / 100  # the sample's smallest region: under 1% of its customers
+    assert customers.value == f"{len(chosen):,}"
+    assert customers.proto.delta == "<1% of the cohort"
+    assert f"{counted(len(chosen), 'customer')} match{'es' if len(chosen) == 1 else ''} the filters." in \
+        texts(at, "caption")
 
 
 def test_explain_this_cohort_shows_the_agents_narrative() -> None:

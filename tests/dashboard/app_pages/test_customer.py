@@ -184,3 +184,67 @@ def test_the_lookup_uses_the_cohorts_medians_of_the_current_attributes_file() ->
 
     value = next(card for card in _cards(at) if "VALUE" in card.upper().split("</DIV>")[0])
     assert "median basket 25 of Atlantis, from this cohort&#x27;s own median" in value
+
+
+def _orders_file(at: AppTest, content: bytes) -> AppTest:
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(("orders.csv", content, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _look_up(at: AppTest, customer_id: str) -> AppTest:
+    at.text_input(key="lookup_id").set_value(customer_id)
+    at.button(key="lookup_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+SPENT_ORDERS = "customer_id,order_date,product_id,amount\nA-1,2026-01-05,P,{spent}\nB-1,2026-01-06,P,10\n"
+
+
+def test_a_customer_goes_when_another_lookup_fails_or_the_cohort_changes_or_goes() -> None:
+    at = go_to(_orders_file(open_app(), SPENT_ORDERS.format(spent=200).encode()), "customer")
+
+    _look_up(at, "A-1")
+    assert _metric(at, "Total spent") == "200.00 TRY"
+    _look_up(at, "A-2")
+    assert texts(at, "warning") == ["No customer with id **A-2** in orders.csv."]
+    assert _cards(at) == []  # not A-1's cards under the answer about A-2
+
+    _look_up(at, "A-1")
+    # The same file name with new content: the customer looked up in the old one goes.
+    go_to(_orders_file(go_to(at, "cohort"), SPENT_ORDERS.format(spent=40).encode()), "customer")
+    assert _cards(at) == []
+    _look_up(at, "A-1")
+    assert _metric(at, "Total spent") == "40.00 TRY"
+
+    go_to(at, "cohort").button(key="unload_cohort").click().run()
+    go_to(at, "customer")
+    assert any("No cohort is loaded" in i for i in texts(at, "info"))
+    assert _cards(at) == []
+
+
+def test_orders_without_products_say_so_instead_of_no_purchases() -> None:
+    orders = (b"customer_id,order_id,order_date,amount\nA-1,O1,2026-01-05,100\nA-1,O2,2026-01-20,70.40\n"
+              b"B-1,O3,2026-01-06,10\n")
+    at = _orders_file(open_app(), orders)  # the Win-back tab is drawn with the page
+    assert any(i.startswith("The file has no product detail (orders without products)") for i in texts(at, "info"))
+
+    _look_up(go_to(at, "customer"), "A-1")
+
+    assert _metric(at, "Orders") == "2"
+    captions = texts(at, "caption")
+    assert "No product detail: the file's purchases carry no product ids (orders without products)." in captions
+    assert "Cannot tell without product detail." in captions
+    assert "No purchases yet." not in captions
+
+
+def test_a_long_cohort_says_the_pick_list_is_cut_and_any_id_can_be_typed() -> None:
+    rows = "".join(f"C{i:05d},2026-01-05,P,10\n" for i in range(1200))
+    at = go_to(_orders_file(open_app(), f"customer_id,order_date,product_id,amount\n{rows}".encode()), "customer")
+
+    assert "1,200 customers in **orders.csv**; the list holds the first 1,000, type any id." in texts(at, "caption")
+    assert len(at.selectbox(key="lookup_pick").options) == 1000
+    _look_up(at, "C01100")
+    assert at.subheader[0].value.startswith("C01100 · ")

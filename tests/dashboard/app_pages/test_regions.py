@@ -87,3 +87,16 @@ def test_a_cohort_not_yet_segmented_for_the_day_is_named() -> None:
 
     assert any(i.startswith(f"**{sources.sample().file.name}** is not segmented as of 2026-03-01 with this "
                             "backend yet") for i in texts(at, "info"))
+
+
+def test_a_cohort_whose_every_row_was_rejected_says_it_has_no_customers() -> None:
+    at = open_app()
+    at.file_uploader(key="cohort_upload").set_value(
+        ("allbad.csv", b"customer_id,order_date,product_id,amount\nC1,someday,P,10\nC2,31.02.2026,P,5\n",
+         "text/csv")).run()
+
+    go_to(at, "regions")
+
+    assert any(i.startswith("**allbad.csv** has no customers: every row was rejected, or it has none.")
+               for i in texts(at, "info"))
+    assert not any("is not segmented" in i for i in texts(at, "info"))

@@ -1,0 +1,30 @@
+"""Numbers in words for the pages: counts with their noun in the right number, shares that never round away."""
+
+from __future__ import annotations
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """The count with its noun: ``1 customer``, ``2,500 customers`` (``plural`` for irregular nouns).
+
+    Examples:
+        >>> counted(1, "customer"), counted(2500, "row"), counted(0, "entry", "entries")
+        ('1 customer', '2,500 rows', '0 entries')
+    """
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a whole percentage, never shown as 0% or 100% when it is neither.
+
+    Examples:
+        >>> share(1, 291), share(145, 291), share(290, 291), share(0, 291)
+        ('<1%', '50%', '>99%', '0%')
+    """
+    if not whole:
+        return "0%"
+    fraction = part / whole
+    if 0 < fraction < 0.01:
+        return "<1%"
+    if 0.99 < fraction < 1:
+        return ">99%"
+    return f"{fraction:.0%}"

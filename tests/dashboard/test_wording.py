@@ -1,0 +1,25 @@
+"""Counts and shares in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.wording import counted, share
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 customers"), (1, "1 customer"), (2, "2 customers"),
+                                                 (12500, "12,500 customers")])
+def test_a_count_takes_its_noun_in_the_right_number(count: int, expected: str) -> None:
+    assert counted(count, "customer") == expected
+
+
+def test_an_irregular_plural_is_given() -> None:
+    assert [counted(n, "entry", "entries") for n in (1, 3)] == ["1 entry", "3 entries"]
+
+
+@pytest.mark.parametrize(("part", "whole", "expected"), [
+    (1, 291, "<1%"), (2, 291, "<1%"), (3, 291, "1%"), (145, 291, "50%"), (290, 291, ">99%"), (291, 291, "100%"),
+    (0, 291, "0%"), (0, 0, "0%"),
+])
+def test_a_share_never_rounds_to_none_or_all_of_it(part: int, whole: int, expected: str) -> None:
+    assert share(part, whole) == expected
