@@ -163,8 +163,8 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
         st.selectbox("Dates like 03/04/2025", orders, index=orders.index(cohort_state.date_order(file) or ""),
                      format_func=DATE_ORDERS.__getitem__, key="date_order_choice",
                      help="Whether the first number is the day (Turkish and European exports) or the month (US "
-                          "exports). By default a number above 12 decides, else day first, with a warning. ISO "
-                          "dates (2026-02-12) are always year first.")
+                          "exports). By default a number above 12 decides, else the file's other dates, else day "
+                          "first, with a warning. ISO dates (2026-02-12) are always year first.")
         st.button("Re-read with this mapping", key="apply_mapping", icon=":material/refresh:",
                   on_click=_apply_mapping, args=(file, tuple(fields)))
 

@@ -118,9 +118,11 @@ def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder 
     return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings)
 
 
-def today_number() -> int:
-    """Today in UTC as days since 1970-01-01: no purchase or signup of a file read today is later."""
-    return today_utc().toordinal() - EPOCH_ORDINAL
+def latest_day() -> int:
+    """The last day a purchase or signup of a file read now can have, as days since 1970-01-01: tomorrow in UTC,
+    since dates are written in the shop's own time zone, up to 14 hours ahead of UTC (an order placed at 01:00
+    in Istanbul is dated a day after UTC's)."""
+    return today_utc().toordinal() - EPOCH_ORDINAL + 1
 
 
 def days_to_datetimes(days: IntArray, ok: BoolArray) -> np.ndarray:

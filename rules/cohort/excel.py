@@ -6,23 +6,28 @@ Whole-number cells become integers, date cells become timestamps, and a column m
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import re
+import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pyarrow as pa
 
 from rules.cohort.columns import header_index
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
+from rules.cohort.values import decide_decimal_mark
 from rules.errors import InvalidInput, Problem
 
 
-def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, list[str]]:
-    """The sheet's rows under its header as a table, and notes (preamble rows skipped, other sheets ignored).
+def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, list[str], list[str]]:
+    """The sheet's rows under its header as a table, notes (preamble rows skipped, other sheets ignored) and
+    warnings (formulas never calculated).
 
     Fully empty rows are not data and are skipped (spreadsheets often keep formatted empty rows at the end).
 
@@ -33,9 +38,12 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     try:
         worksheet = _sheet(workbook, sheet)
         padded = _zero_padded(worksheet)
+        formulas = _uncalculated_formulas(data, getattr(worksheet, "_worksheet_path", ""))
         # Cells are read with their formats only when some show zero-padded numbers: it is slower.
         read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
             worksheet.iter_rows(values_only=True)
+        if formulas:
+            read = (_with_formulas(row, number, formulas) for number, row in enumerate(read, start=1))
         rows = [row for row in read if any(_filled(v) for v in row)]
         names = sheet_names(workbook)
     finally:
@@ -45,9 +53,13 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
         raise InvalidInput([Problem("sheet", "the sheet has no rows" + (f"; the workbook's sheets: {', '.join(names)}"
                                                                         if several else ""), worksheet.title,
                                     hint="choose one with sheet= (on the command line: --sheet)" if several else None)])
-    notes = []
+    notes, warnings = [], []
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
+    if formulas:
+        warnings.append(f"{len(formulas)} formula cell(s) have no stored result (the workbook was saved without "
+                     "calculating them, as programs that write workbooks do): they are read as their formula text, "
+                     "so their rows are rejected; open and save the workbook in Excel to store the results")
     width = max(len(row) for row in rows)
     first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width)
     if first:
@@ -56,12 +68,26 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     notes += [f"{header[index] or f'column {index + 1}'}: numbers shown with leading zeros ({'0' * size}) are read "
               "as shown" for index, size in sorted(padded.items()) if index < width]
     body = rows[first + 1:]
-    columns = [column_from_values([row[i] if i < len(row) else None for row in body]) for i in range(width)]
-    return pa.table(columns, names=unique_names(header)), notes
+    columns = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(width)])
+    return pa.table(columns, names=unique_names(header)), notes, warnings
 
 
-def column_from_values(values: Sequence[Any]) -> pa.Array:
-    """An Arrow column from cell values: integers, floats, timestamps or text, whichever fits them all."""
+def columns_from_values(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:
+    """Arrow columns from cell values (see `column_from_values`).
+
+    A column mixing number cells with text becomes text; its numbers are then written with the decimal mark the
+    text cells of such columns use (7.125 as ``7,125`` beside ``1.234,50``), so that reading the column's text
+    later gives every number cell its own value back (``7.125`` would be read as 7125 in a decimal-comma file).
+    """
+    texts = [value for values in columns if _mixes_numbers_and_text(values) for value in values
+             if isinstance(value, str)]
+    mark = decide_decimal_mark([pa.array(texts, pa.string())]).mark if texts else "."
+    return [column_from_values(values, mark) for values in columns]
+
+
+def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Array:
+    """An Arrow column from cell values: integers, floats, timestamps or text, whichever fits them all (numbers
+    in text written with ``number_mark``)."""
     present = [v for v in values if _filled(v)]
     cleaned = [v if _filled(v) else None for v in values]
     if not present:
@@ -75,7 +101,47 @@ def column_from_values(values: Sequence[Any]) -> pa.Array:
         return pa.array([None if v is None else _as_float(v) for v in cleaned], pa.float64())
     if all(isinstance(v, datetime | date) for v in present):
         return pa.array([_as_datetime(v) for v in cleaned], pa.timestamp("us"))
-    return pa.array([_as_text(v) for v in cleaned], pa.string())
+    return pa.array([_as_text(v, number_mark) for v in cleaned], pa.string())
+
+
+def _mixes_numbers_and_text(values: Sequence[Any]) -> bool:
+    return any(isinstance(v, str) for v in values) and \
+        any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+# A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all).
+_UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>'
+                           rb'(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+
+
+def _uncalculated_formulas(data: bytes, path: str) -> dict[tuple[int, int], str]:
+    """(row, column) → the formula text (``=2*5``) of the sheet's formula cells without a stored result, which
+    openpyxl reads as empty; 1-based, as the sheet counts them."""
+    try:
+        xml = zipfile.ZipFile(io.BytesIO(data)).read(path.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    if b"<f" not in xml:
+        return {}
+    found = {}
+    for match in _UNCALCULATED.finditer(xml):
+        column = 0
+        for letter in match[1].decode():
+            column = column * 26 + ord(letter) - ord("A") + 1
+        formula = html.unescape(match[3].decode("utf-8", "replace")) if match[3] else "(shared formula)"
+        found[(int(match[2]), column)] = f"={formula}"
+    return found
+
+
+def _with_formulas(row: tuple[Any, ...], number: int, formulas: dict[tuple[int, int], str]) -> tuple[Any, ...]:
+    """The row with its uncalculated formula cells as their formula text."""
+    cells = [(number, column) for column in range(1, len(row) + 1) if (number, column) in formulas]
+    if not cells:
+        return row
+    patched = list(row)
+    for _, column in cells:
+        patched[column - 1] = formulas[(number, column)]
+    return tuple(patched)
 
 
 def _as_float(value: int | float) -> float:
@@ -153,11 +219,13 @@ def _as_datetime(value: Any) -> datetime | None:
     return datetime(value.year, value.month, value.day)
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: Any, number_mark: str = ".") -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):  # never 1e-05: the number readers take plain decimals
+        return np.format_float_positional(value, trim="-").replace(".", number_mark)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date | time):

@@ -25,7 +25,7 @@ import pyarrow.json as pjson
 import pyarrow.parquet as pq
 
 from rules.cohort.columns import recognise
-from rules.cohort.excel import column_from_values, read_xlsx
+from rules.cohort.excel import columns_from_values, read_xlsx
 from rules.cohort.model import FileType
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
@@ -142,7 +142,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     kind = detect_kind(head, name)
     if kind == "xlsx":
         try:
-            table, notes = read_xlsx(buffer.to_pybytes(), sheet)
+            table, notes, warnings = read_xlsx(buffer.to_pybytes(), sheet)
         except InvalidInput:
             raise  # a missing or empty sheet: said already
         # What openpyxl raises for a damaged workbook: a bad zip, missing parts, XML cut short (a SyntaxError),
@@ -150,7 +150,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
         except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
                                         name)]) from None
-        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes)
+        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes, warnings=warnings)
     if kind == "parquet":
         try:
             table = pq.read_table(pa.BufferReader(buffer))
@@ -324,8 +324,9 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     notes = []
     nested = [key for key in names if any(isinstance(record.get(key), dict | list) for record in records)]
     notes += [f"column {key!r} holds lists or records: not read" for key in nested]
-    table = pa.table({key: column_from_values([record.get(key) for record in records]) for key in names
-                      if key not in nested})
+    kept = [key for key in names if key not in nested]
+    table = pa.table(dict(zip(kept, columns_from_values([[record.get(key) for record in records] for key in kept]),
+                              strict=True)))
     if table.num_columns == 0:
         why = f"only lists or records in {', '.join(map(repr, nested))}" if nested else \
             "its items are empty objects or not objects"

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from rules.cohort import dates
 from rules.cohort import pooled_arrays as pooled
 from rules.cohort.compiled import inline_kernel, kernel
-from rules.cohort.dates import today_number
 from rules.cohort.pieces import row_pieces, run_pieces
 from rules.cohort.rejects import reason_code
 from rules.cohort.values import MAX_LINE_AMOUNT, MAX_LINE_QUANTITY, BoolArray, Codes, FloatArray, IntArray, Numbers
@@ -71,15 +71,16 @@ class CheckedRows:
 
 
 def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueFlags,
-               pool: Executor | None = None, workers: int = 1, *, latest_day: int | None = None) -> CheckedRows:
+               pool: Executor | None = None, workers: int = 1, *, latest: int | None = None) -> CheckedRows:
     """Check every row of ``lines``, writing reason codes into ``log_codes`` (rows already rejected keep theirs).
 
     A row is an order line when it has a customer and any order data (a date, an order id, a product, a number);
     rows with a customer and nothing else (a customer list joined to its orders) are neither checked nor lines.
     ``pool`` and ``workers``: threads to check the rows on, in up to ``workers`` pieces (`rules.cohort.pieces`).
-    ``latest_day``: the last day a purchase may have (days since 1970-01-01; today by default).
+    ``latest``: the last day a purchase may have (days since 1970-01-01; `rules.cohort.dates.latest_day` by
+    default).
     """
-    latest = today_number() if latest_day is None else latest_day
+    last_day = dates.latest_day() if latest is None else latest
     size = len(log_codes)
     checked = CheckedRows(has_line=pooled.empty(size, np.bool_), purchase=pooled.empty(size, np.bool_),
                           quantity=pooled.empty(size), amount=pooled.empty(size))
@@ -101,7 +102,7 @@ def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueF
         (customer, day_ok, day_given, day, order, product, name, category, quantity, quantity_given, amount,
          amount_given, unit_price, price_given, status, has_line, purchase, signed_quantity, signed_amount,
          log) = (values[start:end] for values in per_row)  # an absent column stays empty
-        _check(log, _REASONS, customer, flags.long_customer, day_ok, day_given, day, latest, order,
+        _check(log, _REASONS, customer, flags.long_customer, day_ok, day_given, day, last_day, order,
                flags.cancelling_order,
                product, lines.product_is_id, flags.long_product, flags.excluded_product, name, flags.excluded_name,
                category, flags.long_category, quantity, quantity_given, amount, amount_given, unit_price,

@@ -58,10 +58,12 @@ CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
 # A status that says the cancellation did not happen ("İade Talebi Reddedildi", "Refund declined"), and the
 # words for what may be returned or not ("İadesiz Satış", "non-returnable") rather than what was.
 _NOT_CANCELLED_WORDS = ("redd", "reject", "declin", "denied")
-# A word that says it did not happen ("Not returned", "İade Edilmedi": Turkish negates with -me/-ma), and a
-# request still open ("İade Talebi", "Return requested", "Refund pending") unless a word says it was granted.
+# Around a cancel word: a negation before it ("Not returned"), a negated verb after it ("İade Edilmedi",
+# "İade edilmiyor": Turkish negates with -me/-ma), or a request still open after it ("İade Talebi", "Return
+# requested", "Refund pending") unless some word says it was granted. Words elsewhere in the status do not count
+# ("Cancelled - no stock", "Müşteri talebiyle iptal edildi").
 _NEGATIONS = ("not", "no", "never", "non")
-_NEGATED_ENDINGS = ("medi", "madi", "memis", "mamis", "meyecek", "mayacak")
+_NEGATED_VERB = re.compile(r"m[ae](?:di|mis|yecek|yacak)|m[iu]yor")
 _PENDING_WORDS = ("talep", "talebi", "request", "pending", "bekl", "await")
 _GRANTED_WORDS = ("onay", "approv", "accept", "kabul", "grant", "complet", "tamam")
 _WITHOUT = ("siz", "suz", "able", "lable")
@@ -278,23 +280,30 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
 def cancelling(status: str) -> bool:
     """Whether an order status says the line was cancelled or returned: one of its words starts with a
     `CANCEL_WORDS` stem (İptal Edildi, Returned, Cancelled), not as "without" or "-able" (İadesiz, Returnable),
-    no word says the cancellation was refused or did not happen, and it is not a request still open.
+    is neither negated nor a request still open (see `_NEGATIONS`), and no word says the cancellation was refused.
 
     Examples:
         >>> [cancelling(s) for s in ("İade Edildi", "Cancelled", "İadesiz Satış", "Refund declined", "Returnable")]
         [True, True, False, False, False]
         >>> [cancelling(s) for s in ("İade Edilmedi", "Not returned", "İade Talebi", "İade Talebi Onaylandı")]
         [False, False, False, True]
+        >>> [cancelling(s) for s in ("Cancelled - no stock", "Müşteri talebiyle iptal edildi", "İade No: 4512")]
+        [True, True, True]
     """
     words = re.findall(r"[a-z]+", fold(status))
-    if any(word.startswith(_NOT_CANCELLED_WORDS) or word in _NEGATIONS or word.endswith(_NEGATED_ENDINGS)
-           for word in words):
+    if any(word.startswith(_NOT_CANCELLED_WORDS) for word in words):
         return False
-    if any(word.startswith(_PENDING_WORDS) for word in words) and \
-            not any(word.startswith(_GRANTED_WORDS) for word in words):
-        return False
-    return any(word.startswith(stem) and not word[len(stem):].startswith(_WITHOUT)
-               for word in words for stem in CANCEL_WORDS)
+    granted = any(word.startswith(_GRANTED_WORDS) for word in words)
+    for place, word in enumerate(words):
+        if not any(word.startswith(stem) and not word[len(stem):].startswith(_WITHOUT) for stem in CANCEL_WORDS):
+            continue
+        before = words[place - 1] if place else ""
+        after = words[place + 1] if place + 1 < len(words) else ""
+        negated = before in _NEGATIONS or bool(_NEGATED_VERB.search(after))
+        pending = after.startswith(_PENDING_WORDS) and not granted
+        if not negated and not pending:
+            return True
+    return False
 
 
 def _share(codes: IntArray, flags: np.ndarray) -> float:
@@ -329,7 +338,7 @@ def _aggregate(lines: Lines, warnings: list[str]) -> History:
         category=pa.nulls(groups, pa.string()),
         # More returned than bought, in units or in money: both totals are 0, never units without spend.
         total_quantity=np.where(over_returned, 0, rounded).astype(np.int64),
-        total_spent=np.where(over_returned, 0.0, total_spent),
+        total_spent=np.where(over_returned, 0.0, np.maximum(total_spent, 0.0)),  # half a cent over: 0 too
         order_count=lines.order_count, first=lines.first, last=lines.last, avg_days_between=average,
         total_orders=lines.total_orders, has_total_orders=lines.bought,
     )

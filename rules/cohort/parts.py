@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from rules.cohort.attributes import MAX_TEXT, age_values, gender_codes, resolve, text_codes
 from rules.cohort.columns import Columns
 from rules.cohort.compiled import kernel
-from rules.cohort.dates import DateOrder, to_days, today_number
+from rules.cohort.dates import DateOrder, latest_day, to_days
 from rules.cohort.model import CohortFormat
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
@@ -92,12 +92,12 @@ def collect_attributes(
         bad = int(days.bad[positions].sum())
         if bad:
             warnings.append(f"registered_at: {bad} value(s) are not dates and are left unknown")
-        # A signup after today is a typo; kept, it would stop the whole cohort being segmented.
-        future = days.ok & (days.days > today_number())
+        # A signup in the future is a typo; kept, it would stop the whole cohort being segmented.
+        future = days.ok & (days.days > latest_day())
         ahead = int(future[positions].sum())
         if ahead:
             first = int(days.days[positions[future[positions]][0]])
-            warnings.append(f"registered_at: {ahead} value(s) are after today (e.g. {np.datetime64(first, 'D')}) "
+            warnings.append(f"registered_at: {ahead} value(s) are in the future (e.g. {np.datetime64(first, 'D')}) "
                             "and are left unknown")
         attributes.registered_at = per_customer(days.days, days.ok & ~future, "registered_at",
                                                 lambda day: str(np.datetime64(day, "D")))

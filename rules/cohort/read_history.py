@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
 from rules.cohort.columns import Columns
-from rules.cohort.dates import DateOrder, Days, to_days, today_number
+from rules.cohort.dates import DateOrder, Days, latest_day, to_days
 from rules.cohort.load import Loaded
 from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_duplicates, reject_non_products
 from rules.cohort.parts import Part, collect_attributes, customers_kept
@@ -53,7 +53,9 @@ def read_history_file(
     if missing:
         raise InvalidInput([Problem("columns", "a purchase history needs the columns totalQuantity, totalSpent, "
                                                f"orderCount and lastPurchase; missing: {', '.join(missing)}",
-                                    list(table.column_names))])
+                                    list(table.column_names),
+                                    hint=f"Name columns with mapping={{'{missing[0]}': '<column>', ...}} (on the "
+                                         f"command line: --map {missing[0]}=<column> ...)")])
     notes, warnings = list(loaded.notes), list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     notes += [f"customer_id: {fixed}"] if fixed else []
@@ -82,6 +84,9 @@ def read_history_file(
     orders = numbers_of(table[used["order_count"]], mark.mark)
     average = numbers("avg_days_between")
     product, name, category = codes("product_id", as_id=True), codes("product_name"), codes("category")
+    if product is None and name is not None:
+        product = name  # as order lines do: the name is what tells products apart
+        notes.append("no product id column: products are told apart by their name")
 
     size = len(log.codes)
     log.reject(customer.codes < 0, "missing_customer_id")
@@ -89,8 +94,8 @@ def read_history_file(
     has_line = log.alive & _has_history(size, quantity, spent, orders, average, last, first, product)
     bad_date = ~last.ok | (first.bad if first is not None else False)
     log.reject(has_line & bad_date, "bad_date")
-    today = today_number()
-    log.reject(has_line & ((last.days > today) | (first.ok & (first.days > today) if first is not None else False)),
+    latest = latest_day()
+    log.reject(has_line & ((last.days > latest) | (first.ok & (first.days > latest) if first is not None else False)),
                "future_date")
     log.reject(has_line & ~_whole(quantity, 0), "bad_quantity")
     log.reject(has_line & ~((spent.values >= 0) & (spent.values < MAX_TOTAL_SPENT)), "bad_amount")
@@ -102,6 +107,8 @@ def read_history_file(
     for codes_of, limit in ((product, MAX_ID), (category, MAX_CATEGORY)):
         if codes_of is not None:
             log.reject(has_line & longer_than(codes_of, limit), "bad_product")
+    if product is not None:
+        log.reject(has_line & (product.codes < 0), "missing_product")
     if exclude and (product is not None or name is not None):
         reject_non_products(OrderLines(customer=customer, days=last, product=product, name=name), exclude, log,
                             has_line)
@@ -217,6 +224,10 @@ def _total_orders(
     values = numbers_of(table[column], mark)
     whole = _whole(values, 0)
     positions = np.flatnonzero(accepted)
+    unreadable = int((values.present & ~whole)[positions].sum())
+    if unreadable:
+        warnings.append(f"total_orders: {unreadable} value(s) are not whole numbers of at least 0 and are left "
+                        "unknown")
     count = len(customer)
     as_int = np.where(whole, values.values, 0).astype(np.int64)
     chosen = resolve(customer.codes[positions], as_int[positions], whole[positions], positions, count,

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import ValidationError
 
+from rules.cohort.dates import latest_day
 from rules.cohort.load import Loaded
 from rules.cohort.parts import Part
 from rules.cohort.tables import CustomerColumns, HistoryColumns, Known, history_frame
@@ -37,24 +38,26 @@ def read_seed_json(loaded: Loaded) -> Part:
     valid: list[Customer] = []
     seen: set[str] = set()
     reasons: dict[str, list[int]] = {}
-    today = today_utc()
+    latest = date.fromordinal(latest_day() + EPOCH_ORDINAL)
     late_signups: list[date] = []
     for position, record in enumerate(records):
         raw_id = record.get("customerId") if isinstance(record, dict) else None
         ids.append(None if raw_id is None else str(raw_id))
-        reason, problem, customer = _check(record, today)
-        problems.append(problem)
-        if customer is not None and (signup := customer.get("registeredAt")) is not None and signup > today:
-            # A signup after today is a typo; kept, it would stop the whole cohort being segmented.
+        reason, problem, customer = _check(record)
+        if customer is not None and (signup := customer.get("registeredAt")) is not None and signup > latest:
+            # A signup in the future is a typo; kept, it would stop the whole cohort being segmented.
             late_signups.append(signup)
             customer = cast(Customer, {k: v for k, v in customer.items() if k != "registeredAt"})
         if customer is not None:
             key = customer.get("customerId") or ""
             if key in seen:  # an exact copy too: duplicate_customer comes first in the order of reasons
                 reason = "duplicate_customer"
+            elif (late := _late_purchase(customer, latest)) is not None:
+                reason, problem = "future_date", late
             else:
                 seen.add(key)
                 valid.append(customer)
+        problems.append(problem)
         if reason:
             reasons.setdefault(reason, []).append(position)
     for reason, positions in reasons.items():
@@ -68,13 +71,13 @@ def read_seed_json(loaded: Loaded) -> Part:
     })
     warnings = list(loaded.warnings)
     if late_signups:
-        warnings.append(f"registeredAt: {len(late_signups)} value(s) are after today (e.g. {late_signups[0]}) and "
-                        "are left unknown")
+        warnings.append(f"registeredAt: {len(late_signups)} value(s) are in the future (e.g. {late_signups[0]}) "
+                        "and are left unknown")
     return Part(_customers(valid), _history(valid), log, table, "seed_json", loaded.encoding, None, "YMD", None,
                 {"customer_id": "customerId"}, list(loaded.notes), warnings)
 
 
-def _check(record: Any, today: date) -> tuple[str | None, str | None, Customer | None]:
+def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
     """(reason, problems, customer): the reason is None for a valid customer."""
     if not isinstance(record, dict):
         return "invalid_customer", f"a customer must be a JSON object, got {type(record).__name__}", None
@@ -85,12 +88,17 @@ def _check(record: Any, today: date) -> tuple[str | None, str | None, Customer |
         customer = CUSTOMER.validate_python(record)
     except ValidationError as error:
         return "invalid_customer", str(InvalidInput.from_validation_error(error)), None
+    return None, None, customer
+
+
+def _late_purchase(customer: Customer, latest: date) -> str | None:
+    """The problem of a purchase dated after ``latest`` (`rules.cohort.dates.latest_day`), if there is one."""
     for index, line in enumerate(customer.get("productHistory", ())):
         for field in ("lastPurchase", "firstPurchase"):
             day = line.get(field)
-            if isinstance(day, date) and day > today:
-                return "future_date", f"productHistory.{index}.{field}: {day} is after today ({today})", None
-    return None, None, customer
+            if isinstance(day, date) and day > latest:
+                return f"productHistory.{index}.{field}: {day} is in the future (read on {today_utc()}, UTC)"
+    return None
 
 
 def _customers(customers: list[Customer]) -> CustomerColumns:

@@ -36,8 +36,8 @@ REASONS: dict[str, str] = {
     "invalid_customer": "the customer object breaks the request contract",
     "duplicate_customer": "a second customer object with the same customerId",
     "bad_date": "a date is missing or is not a date",
-    "future_date": "a purchase date after today (the day the file is read): a typo, which kept would stop the whole "
-                   "cohort being segmented",
+    "future_date": "a purchase date in the future (after tomorrow in UTC, when the file is read): a typo, which "
+                   "kept would stop the whole cohort being segmented",
     "bad_quantity": "the quantity is missing, not a number, or beyond any real order (a billion units; a purchase "
                     "history's totalQuantity: 2**53)",
     "bad_amount": "the amount (or unit price) is missing, not a number, or beyond any real order (10**12 for an "

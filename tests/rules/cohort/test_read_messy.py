@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import openpyxl
@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rules import analyze_customer
+from rules import InvalidInput, analyze_customer
 from rules.cohort.model import Cohort
 from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
 from rules.cohort.read import read_cohort
@@ -354,6 +354,21 @@ def test_purchases_after_today_are_rejected_and_the_rest_of_the_cohort_segments(
         assert len(segment_cohort(cohort)) == len(cohort.customers)  # as of today: nothing is after it
 
 
+def test_a_purchase_dated_tomorrow_in_utc_is_kept_as_a_shop_east_of_utc_dates_it() -> None:
+    today = today_utc()
+    tomorrow, after = today + timedelta(days=1), today + timedelta(days=2)
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"],
+                             ["C1", f"{tomorrow.isoformat()}T01:00:00+03:00", "P1", "5"],
+                             ["C2", after.isoformat(), "P1", "5"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"future_date": 1}
+    assert cohort.report.rejected_by_reason["future_date"].rows == [2]
+    assert cohort.history["last_purchase"].dt.date.tolist() == [tomorrow]
+    assert len(segment_cohort(cohort, tomorrow)) == 1
+
+
 def test_seed_customers_with_a_purchase_after_today_are_rejected_and_late_signups_left_unknown() -> None:
     def customer(customer_id: str, last: str, registered: str) -> dict[str, Any]:
         return {"customerId": customer_id, "registeredAt": registered, "productHistory": [
@@ -365,10 +380,11 @@ def test_seed_customers_with_a_purchase_after_today_are_rejected_and_late_signup
 
     assert counts(cohort) == {"future_date": 1}
     assert cohort.rejected["problems"].tolist() == [
-        f"productHistory.0.lastPurchase: 2052-04-03 is after today ({today_utc().isoformat()})"]
+        f"productHistory.0.lastPurchase: 2052-04-03 is in the future (read on {today_utc().isoformat()}, UTC)"]
     assert cohort.customers["customer_id"].tolist() == ["C1", "C3"]
     assert cohort.customers["registered_at"].isna().tolist() == [False, True]
-    assert "registeredAt: 1 value(s) are after today (e.g. 2099-01-01) and are left unknown" in cohort.report.warnings
+    assert "registeredAt: 1 value(s) are in the future (e.g. 2099-01-01) and are left unknown" in \
+        cohort.report.warnings
     assert len(segment_cohort(cohort)) == 2
 
 
@@ -480,7 +496,12 @@ def test_status_column_cancelled_lines_and_returned_lines() -> None:
     ("Refund declined", False), ("Non-returnable", False), ("Teslim Edildi", False),
     ("İade Edilmedi", False), ("Not returned", False), ("İade Talebi", False), ("Return requested", False),
     ("Refund pending", False), ("İADE BEKLİYOR", False), ("İade Talebi Onaylandı", True),
-    ("Return request approved", True), ("Refund completed", True),
+    ("Return request approved", True), ("Refund completed", True), ("İade edilmemiştir", False),
+    ("İade edilmiyor", False),
+    # words elsewhere in the status neither negate nor make a request of the cancellation
+    ("Cancelled - no stock", True), ("Cancelled (not shipped)", True), ("Order cancelled at customer request", True),
+    ("Müşteri talebiyle iptal edildi", True), ("İptal (müşteri talebi)", True), ("Cancelled, refund pending", True),
+    ("İptal Edildi - İade Bekleniyor", True), ("Returned - item not as described", True), ("İade No: 4512", True),
 ])
 def test_a_status_cancels_a_positive_line_only_when_it_says_so(status: str, cancelled: bool) -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "status"],
@@ -948,7 +969,8 @@ def test_a_signup_date_after_today_is_left_unknown_with_a_warning() -> None:
     cohort = read_cohort(text_file(rows))
 
     assert cohort.customers["registered_at"].isna().tolist() == [True, False]
-    assert "registered_at: 1 value(s) are after today (e.g. 2099-01-01) and are left unknown" in cohort.report.warnings
+    assert "registered_at: 1 value(s) are in the future (e.g. 2099-01-01) and are left unknown" in \
+        cohort.report.warnings
     assert len(segment_cohort(cohort, AS_OF)) == 2  # the typo does not stop the cohort
 
 
@@ -972,3 +994,124 @@ def test_fields_the_main_mapping_turns_off_are_still_read_from_the_customers_fil
     cohort = read_cohort(orders, customers=attributes, mapping={"age": "", "city": None, "region": ""})
 
     assert cohort.customers[["age", "city"]].to_dict("records") == [{"age": 30, "city": "Ankara"}]
+
+
+HISTORY_HEADER = ["customerId", "productId", "productName", "category", "totalQuantity", "totalSpent", "orderCount",
+                  "lastPurchase"]
+
+
+def test_a_purchase_history_without_product_ids_tells_products_apart_by_name() -> None:
+    rows: list[list[Any]] = [HISTORY_HEADER[:1] + HISTORY_HEADER[2:],
+                             ["A", "Kahve", "Gida", "2", "250", "2", "2025-05-01"],
+                             ["A", "Kahve", "Gida", "2", "150", "1", "2025-04-01"],
+                             ["A", "Gomlek", "Giyim", "1", "500", "1", "2025-03-01"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"duplicate_product_line": 1}
+    assert cohort.report.rejected_by_reason["duplicate_product_line"].rows == [2]
+    assert cohort.history[["product_id", "product_name", "order_count"]].to_dict("records") == [
+        {"product_id": "Kahve", "product_name": "Kahve", "order_count": 2},
+        {"product_id": "Gomlek", "product_name": "Gomlek", "order_count": 1}]
+    assert "no product id column: products are told apart by their name" in cohort.report.notes
+    row = segment_cohort(cohort, AS_OF).iloc[0]
+    assert (row["orderCount"], row["diversityProfile"]) == (3, "Dengeli")
+
+
+def test_a_purchase_history_line_without_its_product_id_is_missing_product() -> None:
+    rows: list[list[Any]] = [HISTORY_HEADER, ["A", "P1", "Kahve", "Gida", "4", "400", "3", "2025-05-01"],
+                             ["A", None, "Gomlek", "Giyim", "1", "500", "1", "2025-03-01"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"missing_product": 1}
+    assert cohort.history["product_id"].tolist() == ["P1"]
+
+
+def test_a_total_orders_that_is_no_count_is_left_unknown_with_a_warning() -> None:
+    rows: list[list[Any]] = [[*HISTORY_HEADER, "totalOrders"],
+                             ["A", "P1", "Kahve", "Gida", "4", "400", "3", "2025-05-01", "-3"],
+                             ["B", "P1", "Kahve", "Gida", "4", "400", "3", "2025-05-01", "abc"],
+                             ["C", "P1", "Kahve", "Gida", "4", "400", "3", "2025-05-01", "3"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.customers["total_orders"].tolist()[2] == 3
+    assert cohort.customers["total_orders"].isna().tolist() == [True, True, False]
+    assert "total_orders: 2 value(s) are not whole numbers of at least 0 and are left unknown" in \
+        cohort.report.warnings
+
+
+def test_turkish_purchase_history_headers() -> None:
+    header = ["Müşteri No", "Ürün Kodu", "Toplam Adet", "Toplam Harcama", "Sipariş Sayısı", "İlk Alışveriş Tarihi",
+              "Son Alışveriş Tarihi", "Ortalama Gün Aralığı"]
+    rows: list[list[Any]] = [header, ["A", "P1", "3", "300", "3", "01.01.2025", "21.03.2025", "40"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"))
+    without_last = [[cell for index, cell in enumerate(row) if index != 6] for row in rows]
+
+    assert set(cohort.report.column_mapping) == {"customer_id", "product_id", "total_quantity", "total_spent",
+                                                 "order_count", "first_purchase", "last_purchase",
+                                                 "avg_days_between"}
+    assert cohort.history["avg_days_between"].tolist() == [40.0]
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(without_last, delimiter=";"))
+    assert raised.value.problems[0].hint == ("Name columns with mapping={'last_purchase': '<column>', ...} (on the "
+                                             "command line: --map last_purchase=<column> ...)")
+
+
+@pytest.mark.parametrize("container", ["xlsx", "json"])
+def test_number_cells_beside_decimal_comma_text_keep_their_values(container: str) -> None:
+    frame = pd.DataFrame({"customer_id": ["C1", "C2", "C3", "C4", "C5"],
+                          "order_date": ["2026-01-05"] * 5, "product_id": ["P"] * 5,
+                          "amount": ["1.234,50", 99.9, 50.75, 7.125, 0.00001]}, dtype=object)
+    data = xlsx_bytes(frame) if container == "xlsx" else frame.to_json(orient="records").encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.report.decimal_mark == ","
+    assert counts(cohort) == {}
+    assert cohort.history["total_spent"].tolist() == [1234.5, 99.9, 50.75, 7.125, 0.00001]
+
+
+def test_a_seed_copy_with_a_purchase_in_the_future_is_a_duplicate_customer_first() -> None:
+    line = {"productId": "P1", "totalQuantity": 1, "totalSpent": 5.0, "orderCount": 1}
+    records = [{"customerId": "C1", "productHistory": [{**line, "lastPurchase": "2025-01-13"}]},
+               {"customerId": "C1", "productHistory": [{**line, "lastPurchase": "2052-04-03"}]},
+               {"customerId": "C2", "productHistory": [{**line, "lastPurchase": "2052-04-03"}]},
+               {"customerId": "C2", "productHistory": [{**line, "lastPurchase": "2025-01-13"}]}]
+
+    cohort = read_cohort(json.dumps(records).encode())
+
+    assert counts(cohort) == {"duplicate_customer": 1, "future_date": 1}
+    assert cohort.report.rejected_by_reason["duplicate_customer"].rows == [2]
+    assert cohort.customers["customer_id"].tolist() == ["C1", "C2"]  # the second C2 is the only valid one
+
+
+def test_a_refund_a_fraction_of_a_cent_above_the_purchase_nets_to_zero() -> None:
+    rows: list[list[Any]] = [["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "Amount", "CustomerID"],
+                             ["1", "P1", "1", "2026-01-05", "10.000", "A"],
+                             ["2", "P1", "-1", "2026-01-06", "-10.004", "A"]]
+
+    cohort = read_cohort(text_file(rows))
+
+    assert cohort.history[["total_quantity", "total_spent"]].to_dict("records") == [
+        {"total_quantity": 0, "total_spent": 0.0}]
+    assert len(segment_cohort(cohort, AS_OF)) == 1
+
+
+def test_formula_cells_a_workbook_never_calculated_are_their_formula_not_empty() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["customer_id", "order_date", "product_id", "quantity", "amount"])
+    sheet.append(["C1", "2026-01-05", "P1", 2, 20])
+    sheet.append(["C2", "2026-01-06", "P1", "=D2", "=E2*2"])  # written by a program: no stored results
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert counts(cohort) == {"bad_quantity": 1}
+    assert cohort.report.rejected_by_reason["bad_quantity"].examples[0]["amount"] == "=E2*2"
+    assert cohort.customers["customer_id"].tolist() == ["C1"]  # C2 is no customer without purchases
+    assert cohort.report.warnings[0].startswith("2 formula cell(s) have no stored result")
