@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pyarrow as pa
+from openpyxl.utils import column_index_from_string
 
 from rules.cohort.columns import header_index
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
@@ -43,7 +44,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
         read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
             worksheet.iter_rows(values_only=True)
         if formulas:
-            read = (_with_formulas(row, number, formulas) for number, row in enumerate(read, start=1))
+            read = (_with_formulas(row, formulas.get(number, {})) for number, row in enumerate(read, start=1))
         rows = [row for row in read if any(_filled(v) for v in row)]
         names = sheet_names(workbook)
     finally:
@@ -57,9 +58,10 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
     if formulas:
-        warnings.append(f"{len(formulas)} formula cell(s) have no stored result (the workbook was saved without "
-                     "calculating them, as programs that write workbooks do): they are read as their formula text, "
-                     "so their rows are rejected; open and save the workbook in Excel to store the results")
+        warnings.append(f"{sum(map(len, formulas.values()))} formula cell(s) have no stored result (the workbook "
+                        "was saved without calculating them, as programs that write workbooks do): they are read as "
+                        "their formula text, so their rows are rejected; open and save the workbook in Excel to "
+                        "store the results")
     width = max(len(row) for row in rows)
     first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width)
     if first:
@@ -114,8 +116,8 @@ _UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>'
                            rb'(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
 
 
-def _uncalculated_formulas(data: bytes, path: str) -> dict[tuple[int, int], str]:
-    """(row, column) → the formula text (``=2*5``) of the sheet's formula cells without a stored result, which
+def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
+    """Row → column → the formula text (``=2*5``) of the sheet's formula cells without a stored result, which
     openpyxl reads as empty; 1-based, as the sheet counts them."""
     try:
         xml = zipfile.ZipFile(io.BytesIO(data)).read(path.lstrip("/"))
@@ -123,25 +125,18 @@ def _uncalculated_formulas(data: bytes, path: str) -> dict[tuple[int, int], str]
         return {}
     if b"<f" not in xml:
         return {}
-    found = {}
+    found: dict[int, dict[int, str]] = {}
     for match in _UNCALCULATED.finditer(xml):
-        column = 0
-        for letter in match[1].decode():
-            column = column * 26 + ord(letter) - ord("A") + 1
         formula = html.unescape(match[3].decode("utf-8", "replace")) if match[3] else "(shared formula)"
-        found[(int(match[2]), column)] = f"={formula}"
+        found.setdefault(int(match[2]), {})[column_index_from_string(match[1].decode())] = f"={formula}"
     return found
 
 
-def _with_formulas(row: tuple[Any, ...], number: int, formulas: dict[tuple[int, int], str]) -> tuple[Any, ...]:
-    """The row with its uncalculated formula cells as their formula text."""
-    cells = [(number, column) for column in range(1, len(row) + 1) if (number, column) in formulas]
-    if not cells:
+def _with_formulas(row: tuple[Any, ...], formulas: dict[int, str]) -> tuple[Any, ...]:
+    """The row with its uncalculated formula cells (column → formula text) as their formula text."""
+    if not formulas:
         return row
-    patched = list(row)
-    for _, column in cells:
-        patched[column - 1] = formulas[(number, column)]
-    return tuple(patched)
+    return tuple(formulas.get(column, value) for column, value in enumerate(row, start=1))
 
 
 def _as_float(value: int | float) -> float:

@@ -71,16 +71,15 @@ class CheckedRows:
 
 
 def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueFlags,
-               pool: Executor | None = None, workers: int = 1, *, latest: int | None = None) -> CheckedRows:
+               pool: Executor | None = None, workers: int = 1) -> CheckedRows:
     """Check every row of ``lines``, writing reason codes into ``log_codes`` (rows already rejected keep theirs).
 
     A row is an order line when it has a customer and any order data (a date, an order id, a product, a number);
     rows with a customer and nothing else (a customer list joined to its orders) are neither checked nor lines.
     ``pool`` and ``workers``: threads to check the rows on, in up to ``workers`` pieces (`rules.cohort.pieces`).
-    ``latest``: the last day a purchase may have (days since 1970-01-01; `rules.cohort.dates.latest_day` by
-    default).
+    A purchase after `rules.cohort.dates.latest_day` is a ``future_date``.
     """
-    last_day = dates.latest_day() if latest is None else latest
+    last_day = dates.latest_day()
     size = len(log_codes)
     checked = CheckedRows(has_line=pooled.empty(size, np.bool_), purchase=pooled.empty(size, np.bool_),
                           quantity=pooled.empty(size), amount=pooled.empty(size))
@@ -94,8 +93,8 @@ def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueF
     quantity, amount, unit_price = (numbers(column) for column in (lines.quantity, lines.amount, lines.unit_price))
     per_row: list[Any] = [
         lines.customer.codes, lines.days.ok, lines.days.present, lines.days.days, codes(lines.order),
-        codes(lines.product),
-        codes(lines.name), codes(lines.category), *quantity, *amount, *unit_price, codes(lines.status),
+        codes(lines.product), codes(lines.name), codes(lines.category), *quantity, *amount, *unit_price,
+        codes(lines.status),
         checked.has_line, checked.purchase, checked.quantity, checked.amount, log_codes]
 
     def check(start: int, end: int) -> None:
@@ -103,10 +102,10 @@ def check_rows(lines: OrderLines, log_codes: npt.NDArray[np.int8], flags: ValueF
          amount_given, unit_price, price_given, status, has_line, purchase, signed_quantity, signed_amount,
          log) = (values[start:end] for values in per_row)  # an absent column stays empty
         _check(log, _REASONS, customer, flags.long_customer, day_ok, day_given, day, last_day, order,
-               flags.cancelling_order,
-               product, lines.product_is_id, flags.long_product, flags.excluded_product, name, flags.excluded_name,
-               category, flags.long_category, quantity, quantity_given, amount, amount_given, unit_price,
-               price_given, status, flags.cancelling_status, has_line, purchase, signed_quantity, signed_amount)
+               flags.cancelling_order, product, lines.product_is_id, flags.long_product, flags.excluded_product,
+               name, flags.excluded_name, category, flags.long_category, quantity, quantity_given, amount,
+               amount_given, unit_price, price_given, status, flags.cancelling_status, has_line, purchase,
+               signed_quantity, signed_amount)
 
     run_pieces(pool, [partial(check, start, end) for start, end in row_pieces(size, pool, workers)])
     return checked

@@ -5,11 +5,10 @@ order is its order id, or the customer's day when the file has no order ids), fi
 (of purchases), and avgDaysBetween = (last − first) / (orderCount − 1) days, NaN when bought once.
 
 Row checks run in this order, each rejected row counted once under the first reason that applies (see
-`rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, date after today, bad quantity, bad
-amount, product too
-long or missing, non-product line, cancelled (status), zero quantity, zero price, exact duplicate, a return
-with no purchase of that product by that customer to net against, and a customer with more product lines than
-the engine takes.
+`rules.cohort.rejects.REASONS`): no customer id, id too long, bad date, date in the future, bad quantity,
+bad amount, product too long or missing, non-product line, cancelled (status), zero quantity, zero price, exact
+duplicate, a return with no purchase of that product by that customer to net against, and a customer with more
+product lines than the engine takes.
 
 Returns and cancellations (negative quantity or amount, an order id like C536379 in a file of numeric order ids,
 or a cancelled/returned status on a negative line) are netted against the same customer's purchases of the same
