@@ -22,6 +22,7 @@ NOT_USED = "(not used)"
 DATE_ORDERS: dict[str, str] = {"": "Decide from the data", "DMY": "Day first (DD/MM/YYYY)",
                                "MDY": "Month first (MM/DD/YYYY)"}
 MAPPING_EDITOR_KEY = "mapping_editor_digest"
+DATE_ORDER_CHOICE_KEY = "date_order_choice"
 TABLE_ROWS = 10_000
 
 # Canonical fields offered in the mapping editor, with what they mean to people.
@@ -144,7 +145,7 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
         return
     if st.session_state.get(MAPPING_EDITOR_KEY) != file.digest:
         # Another file: drop the previous file's choices so the boxes show this file's detection.
-        for key in [k for k in st.session_state if str(k).startswith("map_") or k == "date_order_choice"]:
+        for key in [k for k in st.session_state if str(k).startswith("map_") or k == DATE_ORDER_CHOICE_KEY]:
             del st.session_state[key]
         st.session_state[MAPPING_EDITOR_KEY] = file.digest
     chosen = {**detected, **cohort_state.mapping(file)}
@@ -161,7 +162,7 @@ def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: b
                              key=f"map_{field}")
         orders = list(DATE_ORDERS)
         st.selectbox("Dates like 03/04/2025", orders, index=orders.index(cohort_state.date_order(file) or ""),
-                     format_func=DATE_ORDERS.__getitem__, key="date_order_choice",
+                     format_func=DATE_ORDERS.__getitem__, key=DATE_ORDER_CHOICE_KEY,
                      help="Whether the first number is the day (Turkish and European exports) or the month (US "
                           "exports). By default a number above 12 decides, else the file's other dates, else day "
                           "first, with a warning. ISO dates (2026-02-12) are always year first.")
@@ -175,7 +176,7 @@ def _apply_mapping(file: CohortFile, fields: Sequence[str]) -> None:
         value = st.session_state.get(f"map_{field}", NOT_USED)
         chosen[field] = "" if value == NOT_USED else str(value)
     cohort_state.set_mapping(file, chosen)
-    order = st.session_state.get("date_order_choice")
+    order = st.session_state.get(DATE_ORDER_CHOICE_KEY)
     cohort_state.set_date_order(file, order if order in ("DMY", "MDY") else None)
 
 
