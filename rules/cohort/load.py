@@ -11,9 +11,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import stat
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +43,13 @@ from rules.cohort.sniff import (
     single_byte_encoding,
     unique_names,
 )
+from rules.cohort.unclosed_quotes import (
+    BrokenLines,
+    count_line_ends,
+    find_broken_lines,
+    may_have_lost_rows,
+    without_lines,
+)
 from rules.errors import InvalidInput, Problem
 
 
@@ -61,6 +70,7 @@ _MAX_JSON_DEPTH = 64  # deeper than any record of customers or orders
 _OPENERS, _CLOSERS = np.frombuffer(b"[{", dtype=np.uint8), np.frombuffer(b"]}", dtype=np.uint8)
 FEW_VALUES = ("product_id", "product_name", "category", "city", "region", "gender", "status")
 _UTF8 = ("utf-8", "utf-8-sig")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _ENCODING_NAMES = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp1254": "windows-1254", "cp1252": "windows-1252",
                    "cp1251": "windows-1251", "cp1253": "windows-1253", "cp1256": "windows-1256",
                    "latin-1": "latin-1", "utf-16": "utf-16", "utf-32": "utf-32"}
@@ -174,13 +184,14 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
     notes = []
-    if b"\r" in head and b"\n" not in head:  # lines ended by CR alone, as "CSV (Macintosh)" writes them
-        buffer = pa.py_buffer(buffer.to_pybytes().replace(b"\r", b"\n"))
-        head = head.replace(b"\r", b"\n")
+    if _lone_carriage_returns(head) > head.count(b"\n"):  # lines end in CR alone, as "CSV (Macintosh)" has it
+        # (a line feed there is a line break inside a cell: Alt+Enter)
+        buffer = pa.py_buffer(_LONE_CR.sub(b"\n", buffer.to_pybytes()))
+        head = _LONE_CR.sub(b"\n", head)
         notes.append("lines end in a carriage return alone (old Mac): read as lines")
     layout = detect_layout(decode_sample(head, "utf-8"), name)
     try:
-        table, malformed = _parse(buffer, head, layout)
+        table, malformed, unclosed = _parse(buffer, head, layout)
     except pa.ArrowInvalid as error:
         if encoding not in _UTF8 or "UTF8" not in str(error):
             raise _parse_error(error, name) from None
@@ -190,17 +201,17 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
         encoding = _not_utf8_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         try:
-            table, malformed = _parse(buffer, head, layout)
+            table, malformed, unclosed = _parse(buffer, head, layout)
         except pa.ArrowInvalid as again:
             raise _parse_error(again, name) from None
     if layout.header_row:
         notes.append(f"skipped {layout.header_row} line(s) above the header")
     log = _numbered(table.num_rows, malformed)
     return Loaded(table, log, "delimited", _ENCODING_NAMES.get(encoding, encoding), layout.delimiter,
-                  notes=notes, warnings=warnings)
+                  notes=notes, warnings=warnings + unclosed)
 
 
-def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed]]:
+def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed], list[str]]:
     names = unique_names(layout.header)
     types = dict.fromkeys(names, pa.string())
     # Columns with few distinct values (products, categories, places) are dictionary-encoded while parsing:
@@ -210,29 +221,73 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
             types[column] = pa.dictionary(pa.int32(), pa.string())
     start = data_offset(head, layout.header_lines)
     body = buffer.slice(start, buffer.size - start)
-    broken: list[tuple[int | None, str]] = []
 
-    def keep_aside(row: Any) -> str:
-        broken.append((row.number, row.text))
-        return "skip"
+    def read(data: pa.Buffer, threads: bool, newlines: bool) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+        broken: list[tuple[int | None, str]] = []
 
-    def read(threads: bool) -> pa.Table:
-        broken.clear()
-        return pcsv.read_csv(
-            pa.BufferReader(body),
+        def keep_aside(row: Any) -> str:
+            broken.append((row.number, row.text))
+            return "skip"
+
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
             read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
-            parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=layout.quoted_newlines,
+            parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=newlines,
                                             invalid_row_handler=keep_aside),
             convert_options=pcsv.ConvertOptions(column_types=types,
                                                 null_values=NULL_TEXTS, strings_can_be_null=True,
                                                 quoted_strings_can_be_null=True))
+        return table, broken
 
     if body.size < 4096 and not body.to_pybytes().strip():  # a header without rows: an export of nobody
-        return pa.table({name: pa.array([], types[name]) for name in names}), []
-    table = read(threads=True)
-    if any(number is None for number, _ in broken):
-        table = read(threads=False)  # only a single-threaded read knows where the broken rows are
-    return table, [Malformed(int(number or 0), text) for number, text in broken]
+        return pa.table({name: pa.array([], types[name]) for name in names}), [], []
+    # A quote that never closes would take the rows after it along (`rules.cohort.unclosed_quotes`): where values
+    # span lines (the sample shows it) its line is cut out first; elsewhere a line count beside the parse shows
+    # when rows went missing (the threaded reader drops them silently when quoted line ends are off).
+    newlines = layout.quoted_newlines
+    broken_lines = find_broken_lines(body, layout.delimiter) if newlines else None
+    kept = without_lines(body, broken_lines) if broken_lines else body
+    with ThreadPoolExecutor(max_workers=1) as side:
+        counting = None if newlines else side.submit(count_line_ends, body)
+        try:
+            table, broken = read(kept, threads=True, newlines=newlines)
+            lost = counting is not None and may_have_lost_rows(body, counting.result(), table.num_rows + len(broken))
+        except pa.ArrowInvalid as error:
+            if "newlines_in_values" not in str(error):
+                raise
+            lost = True  # a quoted line end after the sample, where the reader cut a block
+    if lost:
+        newlines = True
+        broken_lines = find_broken_lines(body, layout.delimiter)
+        kept = without_lines(body, broken_lines) if broken_lines else body
+        table, broken = read(kept, threads=True, newlines=True)
+    if any(number is None for number, _ in broken):  # only a single-threaded read knows where they are
+        table, broken = read(kept, threads=False, newlines=newlines)
+    malformed = [Malformed(int(number or 0), text) for number, text in broken]
+    if not broken_lines:
+        return table, malformed, []
+    return table, _with_broken_lines(malformed, broken_lines, body), [_unclosed_warning(broken_lines)]
+
+
+def _with_broken_lines(malformed: list[Malformed], lines: BrokenLines, body: pa.Buffer) -> list[Malformed]:
+    """The malformed rows of a read without ``lines``, numbered as rows of the whole body, and the lines."""
+    cut = np.asarray(lines.rows, dtype=np.int64)
+    # As in `_numbered`: the k-th row of the read is the k-th row number that is not a cut line.
+    free_before = cut - np.arange(1, len(cut) + 1)
+    shifted = [Malformed(m.row + int(np.searchsorted(free_before, m.row - 1, side="right")), m.text)
+               for m in malformed]
+    return sorted(shifted + [Malformed(int(row), text) for row, text in zip(cut, lines.texts(body), strict=True)],
+                  key=lambda m: m.row)
+
+
+def _unclosed_warning(lines: BrokenLines) -> str:
+    shown = ", ".join(f"{int(row):,}" for row in lines.rows[:5]) + (", …" if len(lines) > 5 else "")
+    return (f"{len(lines):,} row(s) open a quoted value that never closes (row{'s' * (len(lines) > 1)} {shown}): "
+            "each is a malformed_row by itself, and the lines after it are read as the rows they are")
+
+
+def _lone_carriage_returns(data: bytes) -> int:
+    return data.count(b"\r") - data.count(b"\r\n")
 
 
 def _not_utf8_encoding(data: bytes) -> str:

@@ -115,6 +115,20 @@ def test_every_line_ending(newline: str, note: bool) -> None:
     assert ("lines end in a carriage return alone (old Mac): read as lines" in cohort.report.notes) is note
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_lines_ending_in_a_carriage_return_with_a_line_break_inside_a_cell(encoding: str) -> None:
+    # Excel for Mac's "CSV (Macintosh)": rows end in CR; Alt+Enter in a cell is a line feed inside quotes.
+    data = ('customer_id;order_date;product_name;amount\r1;12.01.2026;"Kazak\nMavi";5,00\r'
+            "2;13.01.2026;B;7,50\r3;13.01.2026;B;7,50\r").encode(encoding)
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (3, 3)
+    assert cohort.history[["customer_id", "product_name", "total_spent"]].values.tolist() == [
+        ["1", "Kazak\nMavi", 5.0], ["2", "B", 7.5], ["3", "B", 7.5]]
+    assert "lines end in a carriage return alone (old Mac): read as lines" in cohort.report.notes
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_every_delimiter(delimiter: str) -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "2026-01-05", "P,1", "1,5"],
