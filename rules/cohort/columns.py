@@ -111,11 +111,16 @@ class Columns:
         return canonical in self.used
 
 
+def recognised_names(row: Sequence[str]) -> int:
+    """How many cells of a row are column names this reader knows (CustomerID, Müşteri No, Tarih, …)."""
+    return sum(1 for cell in row if name_key(cell) in _BY_KEY)
+
+
 def header_index(rows: Sequence[Sequence[str]], width: int) -> int:
     """Which of a file's first rows is the header: the one with the most recognised column names (two at
     least), else the first with at least half of its ``width`` fields filled (a title line, or a
     "Report date;12.02.2026;;" line, exported above the table has most of them empty)."""
-    recognised = [sum(1 for cell in row if name_key(cell) in _BY_KEY) for row in rows]
+    recognised = [recognised_names(row) for row in rows]
     if recognised and max(recognised) >= 2:
         return recognised.index(max(recognised))
     for index, row in enumerate(rows):

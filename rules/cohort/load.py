@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from rules.cohort.columns import recognise
 from rules.cohort.excel import columns_from_values, read_xlsx
 from rules.cohort.model import FileType
+from rules.cohort.ragged_rows import read_ragged_rows
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
     SAMPLE_BYTES,
@@ -206,13 +207,21 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
             raise _parse_error(again, name) from None
     if layout.header_row:
         notes.append(f"skipped {layout.header_row} line(s) above the header")
-    log = _numbered(table.num_rows, malformed)
+    ragged = read_ragged_rows(table, _numbered(table.num_rows, malformed), layout.delimiter, set(NULL_TEXTS))
+    table, log = ragged.table, ragged.log
+    if ragged.short:
+        notes.append(f"{ragged.short:,} row(s) have fewer fields than the header: the fields left out at the end "
+                     "are read as empty")
+    if ragged.long:
+        notes.append(f"{ragged.long:,} row(s) end in empty fields the header has no name for: they are ignored")
+    if layout.trailing_delimiter:
+        notes.append("the rows end in a delimiter after their last field: the empty field it makes is ignored")
     return Loaded(table, log, "delimited", _ENCODING_NAMES.get(encoding, encoding), layout.delimiter,
                   notes=notes, warnings=warnings + unclosed)
 
 
 def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table, list[Malformed], list[str]]:
-    names = unique_names(layout.header)
+    names = unique_names(layout.header + [""] * layout.trailing_delimiter)
     types = dict.fromkeys(names, pa.string())
     # Columns with few distinct values (products, categories, places) are dictionary-encoded while parsing:
     # less memory, and no hashing later.
@@ -264,6 +273,8 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
     if any(number is None for number, _ in broken):  # only a single-threaded read knows where they are
         table, broken = read(kept, threads=False, newlines=newlines)
     malformed = [Malformed(int(number or 0), text) for number, text in broken]
+    if layout.trailing_delimiter and table[names[-1]].null_count == table.num_rows:
+        table = table.drop_columns([names[-1]])  # the empty field after the last delimiter
     if not broken_lines:
         return table, malformed, []
     return table, _with_broken_lines(malformed, broken_lines, body), [_unclosed_warning(broken_lines)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import charset_normalizer
 import numpy as np
 
-from rules.cohort.columns import header_index
+from rules.cohort.columns import header_index, recognised_names
 from rules.cohort.model import FileType
 from rules.errors import InvalidInput, Problem
 
@@ -44,6 +44,7 @@ class TextLayout:
         header: the header's cells.
         header_lines: physical lines up to and including the header (where the data starts).
         quoted_newlines: some quoted values span lines.
+        trailing_delimiter: most data rows end in a delimiter the header does not (one empty field more).
     """
 
     delimiter: str
@@ -51,6 +52,7 @@ class TextLayout:
     header: list[str]
     header_lines: int
     quoted_newlines: bool
+    trailing_delimiter: bool = False
 
 
 def detect_kind(data: bytes, name: str | None = None) -> FileType:
@@ -152,12 +154,13 @@ def decode_sample(data: bytes, encoding: str) -> str:
 
 
 def detect_layout(text: str, name: str | None = None) -> TextLayout:
-    """The delimiter (the one that splits the sample's rows into the most consistent field count) and header.
+    """The delimiter and header: the delimiter whose header row has the most recognised column names, then the
+    one that splits the sample's rows into the most consistent field count.
 
     Raises:
         InvalidInput: the sample has no rows.
     """
-    best: tuple[float, int, int] | None = None
+    best: tuple[int, float, int, int] | None = None
     chosen = ","
     chosen_rows: list[list[str]] = []
     chosen_ends: list[int] = []
@@ -168,15 +171,23 @@ def detect_layout(text: str, name: str | None = None) -> TextLayout:
             continue
         usual = statistics.mode(counts)
         share = counts.count(usual) / len(counts)
-        score = (share if usual > 1 else 0.0, usual, -preference)
+        # Rows of a ';' export with decimal commas split by ',' just as consistently; its header does not.
+        named = max(recognised_names(row) for row in rows[:HEADER_SEARCH_ROWS])
+        score = (named if named >= 2 else 0, share if usual > 1 else 0.0, usual, -preference)
         if best is None or score > best:
             best, chosen, chosen_rows, chosen_ends = score, delimiter, rows, ends
     if best is None:
         raise InvalidInput([Problem("file", "the file has no rows", name)])
-    usual = best[1]
+    usual = best[2]
     header_row = header_index(chosen_rows[:HEADER_SEARCH_ROWS], usual)
+    header = chosen_rows[header_row]
     quoted_newlines = any("\n" in cell or "\r" in cell for row in chosen_rows for cell in row)
-    return TextLayout(chosen, header_row, chosen_rows[header_row], chosen_ends[header_row], quoted_newlines)
+    data = [row for row in chosen_rows[header_row + 1:] if any(cell.strip() for cell in row)]
+    # A delimiter after the last field of every row ("1001;A1;2;", as some ERPs and SQL tools write them):
+    # an empty field the header has no name for.
+    trailing = bool(data) and header[-1:] != [""] and \
+        sum(len(row) == len(header) + 1 and not row[-1].strip() for row in data) * 2 > len(data)
+    return TextLayout(chosen, header_row, header, chosen_ends[header_row], quoted_newlines, trailing)
 
 
 def unique_names(header: list[str]) -> list[str]:

@@ -658,21 +658,54 @@ def test_a_report_line_above_the_header_of_a_sheet() -> None:
 
 
 def test_title_lines_above_the_header_and_rows_with_the_wrong_number_of_fields() -> None:
-    data = ("Sipariş Raporu;;;\n;;;\nMüşteri No;Tarih;Ürün Kodu;Tutar\nA;05.01.2026;P;10\nA;06.01.2026;P\n"
-            "B;07.01.2026;P;5;extra\nB;08.01.2026;P;5\n").encode()
+    data = ("Sipariş Raporu;;;\n;;;\nMüşteri No;Tarih;Ürün Kodu;Tutar\nA;05.01.2026;P;10\nA;06.01.2026;P;10;extra\n"
+            "B;07.01.2026;P;5;x;y\nB;08.01.2026;P;5\n").encode()
 
     cohort = read_cohort(data)
 
     assert cohort.report.rows_read == 4
     assert counts(cohort) == {"malformed_row": 2}
     assert cohort.report.rejected_by_reason["malformed_row"].model_dump() == {
-        "count": 2, "rows": [2, 3], "examples": [{"text": "A;06.01.2026;P"}, {"text": "B;07.01.2026;P;5;extra"}],
+        "count": 2, "rows": [2, 3], "examples": [{"text": "A;06.01.2026;P;10;extra"}, {"text": "B;07.01.2026;P;5;x;y"}],
         "description": "the row cannot be read: a different number of fields than the header, or a JSON line that "
                        "is not a record"}
     assert cohort.report.notes[0] == "skipped 2 line(s) above the header"
     assert cohort.rejected[["row", "reason", "text"]].astype(object).to_dict("records") == [
-        {"row": 2, "reason": "malformed_row", "text": "A;06.01.2026;P"},
-        {"row": 3, "reason": "malformed_row", "text": "B;07.01.2026;P;5;extra"}]
+        {"row": 2, "reason": "malformed_row", "text": "A;06.01.2026;P;10;extra"},
+        {"row": 3, "reason": "malformed_row", "text": "B;07.01.2026;P;5;x;y"}]
+
+
+def test_rows_short_of_empty_trailing_fields_or_past_them_are_read_in_file_order() -> None:
+    # An optional last column (Not) left out where it is empty, one row ending in a delimiter, and a ';' file
+    # whose decimal commas split the rows as consistently as its semicolons.
+    data = ("Müşteri No;Tarih;Ürün Kodu;Adet;Tutar;Not\n1;12.01.2026;A;1;10,50;hediye\n2;12.01.2026;A;1;20,50\n"
+            "3;12.01.2026;A;1;30,50\n4;12.01.2026;A;1;40,50;;\n5;12.01.2026;A;1;50,50;\n6;12.01.2026;A;1\n"
+            "7;12.01.2026;A;1;70,50;;x\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.report.delimiter == ";"
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (7, 5)
+    assert cohort.report.rejected_by_reason["bad_amount"].rows == [6]
+    assert cohort.report.rejected_by_reason["malformed_row"].rows == [7]
+    assert cohort.history[["customer_id", "total_spent"]].values.tolist() == [
+        ["1", 10.5], ["2", 20.5], ["3", 30.5], ["4", 40.5], ["5", 50.5]]
+    assert "3 row(s) have fewer fields than the header: the fields left out at the end are read as empty" in \
+        cohort.report.notes
+    assert "1 row(s) end in empty fields the header has no name for: they are ignored" in cohort.report.notes
+
+
+@pytest.mark.parametrize("header_end", ["", ";"])
+def test_a_delimiter_after_the_last_field_of_every_row(header_end: str) -> None:
+    data = (f"Müşteri No;Tarih;Ürün Kodu;Adet;Tutar{header_end}\n1001;12.01.2026;A1;2;1.234,50;\n"
+            "1002;13.01.2026;B2;1;10,00;\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 2)
+    assert cohort.history["total_spent"].tolist() == [1234.5, 10.0]
+    assert ("the rows end in a delimiter after their last field: the empty field it makes is ignored" in
+            cohort.report.notes) is (header_end == "")
 
 
 def test_the_files_own_columns_named_like_the_rejected_rows_columns_keep_their_values_apart() -> None:
