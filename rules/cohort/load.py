@@ -152,6 +152,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
     kind = detect_kind(head, name)
     if kind == "xlsx":
+        _require_workbook(buffer, name)
         try:
             table, notes, warnings = read_xlsx(buffer.to_pybytes(), sheet)
         except InvalidInput:
@@ -173,6 +174,18 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     if kind == "json":
         return _load_json(buffer.to_pybytes(), name)
     return _load_delimited(buffer, head, name)
+
+
+def _require_workbook(buffer: pa.Buffer, name: str | None) -> None:
+    """A zip archive is read only when it is an Excel workbook; another one (a zipped CSV) is named as such."""
+    try:
+        members = zipfile.ZipFile(pa.BufferReader(buffer)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # damaged: the workbook reader says how
+    if "[Content_Types].xml" not in members:
+        shown = ", ".join(members[:3]) + (", …" if len(members) > 3 else "") or "no files"
+        raise InvalidInput([Problem("file", f"this is a zip archive, not an Excel workbook (it holds {shown}): unzip "
+                                            "it and read the file inside", name)])
 
 
 def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:

@@ -21,6 +21,7 @@ from rules.cohort.orderlines import MAX_ID, reject_duplicates
 from rules.cohort.parts import collect_attributes
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
+from rules.cohort.total_rows import total_rows
 from rules.cohort.values import BoolArray, IntArray, decide_decimal_mark, encode_text, longer_than, shown
 from rules.text import fold
 
@@ -55,6 +56,7 @@ def read_customers_file(
     warnings = list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
+    log.reject(total_rows(customer), "total_row")
     log.reject(longer_than(customer, MAX_ID), "bad_customer_id")
     rows = np.flatnonzero(log.alive)
     ranked = rows[np.argsort(customer.codes[rows], kind="stable")]

@@ -8,6 +8,7 @@ so that everything accepted is something `analyze_customer` accepts too.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +22,7 @@ from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_dup
 from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.rejects import RowLog, over_line_limit
 from rules.cohort.tables import HistoryColumns, Known, history_frame
+from rules.cohort.total_rows import total_rows
 from rules.cohort.values import (
     BoolArray,
     Codes,
@@ -90,6 +92,8 @@ def read_history_file(
 
     size = len(log.codes)
     log.reject(customer.codes < 0, "missing_customer_id")
+    totals = total_rows(customer)
+    log.reject(totals, "total_row")
     log.reject(longer_than(customer, MAX_ID), "bad_customer_id")
     has_line = log.alive & _has_history(size, quantity, spent, orders, average, last, first, product)
     bad_date = ~last.ok | (first.bad if first is not None else False)
@@ -139,7 +143,8 @@ def read_history_file(
     if "total_orders" in used:
         attributes.total_orders = _total_orders(table, used["total_orders"], mark.mark, customer, accepted, rows,
                                                 orders, warnings)
-    keep = customers_kept(customer, accepted, warnings)
+    keep = customers_kept(replace(customer, codes=np.where(totals, -1, customer.codes)) if totals.any() else customer,
+                          accepted, warnings)  # a total row's "customer" is none
     return Part(attributes.take(keep), history, log, table, "purchase_history",
                 loaded.encoding, loaded.delimiter, last.order, mark.mark, dict(used), notes, warnings)
 

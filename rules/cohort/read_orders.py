@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +17,7 @@ from rules.cohort.orderlines import OrderLines, build_history
 from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.pieces import WORKERS
 from rules.cohort.tables import HistoryColumns, Known, history_frame
+from rules.cohort.total_rows import total_rows
 from rules.cohort.values import Codes, decide_decimal_mark, encode_text, to_numbers
 
 
@@ -70,6 +72,8 @@ def read_order_file(
         customer=customer, days=days, order=order, product=product, product_is_id=product_is_id, name=name,
         category=category, quantity=values["quantity"], amount=values["amount"], unit_price=values["unit_price"],
         status=texts["status"])
+    totals = total_rows(customer)
+    log.reject(totals, "total_row")  # before the row checks: it is no order line at all
     history = build_history(lines, log, table, exclude)
     # Every row is accepted or rejected now: the rejected rows are taken from the table on another thread
     # while the customers and the history frame are built here.
@@ -83,7 +87,9 @@ def read_order_file(
     attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
                                     days.order, warnings, order=date_order)
     attributes.total_orders = Known(history.total_orders, history.has_total_orders)
-    keep = customers_kept(customer, accepted, warnings)
+    # A total row's "customer" is no customer whose rows were all rejected.
+    keep = customers_kept(replace(customer, codes=np.where(totals, -1, customer.codes)) if totals.any() else customer,
+                          accepted, warnings)
     frame = history_frame(HistoryColumns(
         customer_id=customer.values.take(pa.array(history.customer, pa.int64())),
         product_id=history.product_id, product_name=history.product_name, category=history.category,

@@ -30,6 +30,14 @@ DELIMITERS = (",", ";", "\t", "|")
 _TURKISH_ONLY_BYTES = bytes([0xD0, 0xDD, 0xDE, 0xF0, 0xFD, 0xFE])
 _WORD = re.compile(rb"[A-Za-z\x80-\xff]+")
 _CANDIDATES = ("cp1252", "cp1251", "cp1253", "cp1256")  # Western, Cyrillic, Greek, Arabic
+_JSON_START = re.compile(rb'[\[{]\s*(?:[\[{"\]}\-0-9]|true|false|null|$)')
+_MAGIC = ((b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"), (b"GIF8", "a GIF image"),
+          (b"\xff\xd8\xff", "a JPEG image"), (b"PK\x05\x06", "an empty zip archive"),
+          (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"), (b"\x7fELF", "a program"),
+          (b"MZ", "a Windows program"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
+          (b"(\xb5/\xfd", "a zstd archive"), (b"\x1f\x8b", "a gzip archive packed twice"))
+# Bytes that text never holds (tab, line feed and carriage return aside).
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -76,7 +84,33 @@ def detect_kind(data: bytes, name: str | None = None) -> FileType:
     start = head.lstrip()
     if not start:
         raise InvalidInput([Problem("file", "the file is empty", name)])
-    return "json" if start[:1] in (b"[", b"{") else "delimited"
+    binary = _binary_kind(data[:4096])
+    if binary is not None:
+        raise InvalidInput([Problem("file", f"the file is {binary}, not a table: CSV or TSV text, Excel workbooks "
+                                            "(.xlsx), Parquet and JSON are read", name)])
+    # JSON opens an array or an object (JSON Lines one per line, though the first may be broken); a report title
+    # such as "[Satış Raporu - Ocak 2026]" does not.
+    lines = start.splitlines()[:5]
+    return "json" if start[:1] in (b"[", b"{") and any(_JSON_START.match(line.lstrip()) for line in lines) \
+        else "delimited"
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that is not text is, from its first bytes: a known format's name, or None for text."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if not head or bom_encoding(head) or _looks_utf16(head):
+        return None
+    control = sum(head.count(bytes([byte])) for byte in _CONTROL_BYTES)
+    return "a binary file" if control * 10 > len(head) else None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 text without a byte order mark: a zero byte in every other place."""
+    sample = head[:512]
+    return len(sample) >= 4 and (sample[1::2].count(0) * 4 > len(sample) * 3 // 2 or
+                                 sample[0::2].count(0) * 4 > len(sample) * 3 // 2)
 
 
 def bom_encoding(data: bytes) -> str | None:

@@ -104,3 +104,37 @@ def test_json_without_records_to_read_is_a_clear_error(data: bytes, why: str) ->
         read_cohort(data, name="orders.json")
 
     assert [(p.loc, p.msg, p.input) for p in caught.value.problems] == [("file", why, "orders.json")]
+
+
+def _zip_of_a_csv() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("orders.csv", "CustomerID,InvoiceDate,Amount\n1,2026-01-01,10\n")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "the file is a PNG image, not a table"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "the file is a PDF document, not a table"),
+    (bytes(range(256)) * 8, "the file is a binary file, not a table"),
+    (gzip.compress(gzip.compress(b"CustomerID,Amount\n1,2\n")), "the file is a gzip archive packed twice"),
+    (_zip_of_a_csv(), "this is a zip archive, not an Excel workbook (it holds orders.csv): unzip it and read the file "
+                      "inside"),
+])
+def test_files_that_are_no_table_are_named_for_what_they_are(data: bytes, message: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(data, name="upload")
+
+    [problem] = caught.value.problems
+    assert (problem.loc, problem.input) == ("file", "upload")
+    assert problem.msg.startswith(message)
+
+
+@pytest.mark.parametrize("title", ["[Satış Raporu - Ocak 2026]", "{Rapor: Satışlar}", "[Veri]"])
+def test_a_title_in_brackets_above_a_delimited_table_is_no_json(title: str) -> None:
+    data = f"{title}\nMüşteri No;Tarih;Ürün Kodu;Adet;Tutar\n1001;12.01.2026;A1;2;1.234,50\n".encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.file_type, cohort.report.rows_accepted) == ("delimited", 1)
+    assert cohort.history["total_spent"].tolist() == [1234.5]

@@ -1162,3 +1162,24 @@ def test_formula_cells_a_workbook_never_calculated_are_their_formula_not_empty()
     assert cohort.report.rejected_by_reason["bad_quantity"].examples[0]["amount"] == "=E2*2"
     assert cohort.customers["customer_id"].tolist() == ["C1"]  # C2 is no customer without purchases
     assert cohort.report.warnings[0].startswith("2 formula cell(s) have no stored result")
+
+
+def test_total_rows_below_the_table_are_no_customers() -> None:
+    orders = ("Müşteri No;Sipariş No;Tarih;Tutar\n1001;S1;12.01.2026;100,00\n1002;S2;12.01.2026;50,00\n"
+              "Toplam;;12.02.2026;150,00\nGENEL TOPLAM:;;;150,00\n").encode()
+    history = (b"customerId,productId,totalQuantity,totalSpent,orderCount,firstPurchase,lastPurchase\n"
+               b"A,P,1,10,1,2026-01-05,2026-01-05\nGrand Total,,1,10,1,2026-01-05,2026-01-05\n")
+    crm = "Müşteri No;Yaş\n1001;34\nToplam;\n".encode()
+
+    cohort = read_cohort(orders, customers=crm)
+    from_history = read_cohort(history)
+
+    assert counts(cohort) == {"total_row": 2}
+    assert cohort.report.rejected_by_reason["total_row"].rows == [3, 4]
+    assert cohort.customers["customer_id"].tolist() == ["1001", "1002"]
+    assert cohort.customers["age"].astype(object).where(cohort.customers["age"].notna(), None).tolist() == [34, None]
+    assert not [w for w in cohort.report.warnings if "only rejected rows" in w]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.rejected_by_reason["total_row"].rows == [2]
+    assert counts(from_history) == {"total_row": 1}
+    assert from_history.customers["customer_id"].tolist() == ["A"]

@@ -1,0 +1,29 @@
+"""Total rows: the "Toplam;;;;1.234,50" line an export adds below its table, told apart by its customer id cell.
+
+A total row has a customer id, often a date and always a number, so it would pass as a customer whose one
+purchase is the whole file (and raise the cohort's median basket). Its id cell holds a word for a total instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.values import BoolArray, Codes, spread_flags
+
+# Lower case, as `pc.utf8_lower` gives them ("GENEL TOPLAM:" → "genel toplam").
+TOTAL_WORDS = ("toplam", "genel toplam", "ara toplam", "toplam tutar", "total", "totals", "grand total",
+               "sub total", "subtotal", "sub-total", "sum", "summe", "gesamt", "totaal", "somme", "totale")
+
+
+def total_rows(customer: Codes) -> BoolArray:
+    """Per row: whether its customer id cell is a word for a total ("Toplam", "GENEL TOPLAM:", "Grand Total")."""
+    if customer.count is not None or not len(customer.values) or \
+            (not pa.types.is_string(customer.values.type) and not pa.types.is_large_string(customer.values.type)):
+        return np.zeros(len(customer.codes), dtype=np.bool_)  # ids that are all numbers: no words
+    words = pc.utf8_rtrim(pc.utf8_trim_whitespace(pc.utf8_lower(customer.values)), ":").cast(pa.string())
+    per_value = pc.is_in(pc.utf8_trim_whitespace(words), value_set=pa.array(TOTAL_WORDS)).to_numpy(
+        zero_copy_only=False)
+    return spread_flags(per_value, customer.codes) if per_value.any() else \
+        np.zeros(len(customer.codes), dtype=np.bool_)
