@@ -8,7 +8,7 @@ purpose, the more specific name wins (``Region`` over ``Country``); an explicit 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rules.errors import InvalidInput, Problem
@@ -111,15 +111,22 @@ class Columns:
         return canonical in self.used
 
 
-def recognised_names(row: Sequence[str]) -> int:
-    """How many cells of a row are column names this reader knows (CustomerID, Müşteri No, Tarih, …)."""
-    return sum(1 for cell in row if name_key(cell) in _BY_KEY)
+def recognised_names(row: Sequence[str], named: Collection[str] = ()) -> int:
+    """How many cells of a row are column names this reader knows (CustomerID, Müşteri No, Tarih, …) or a
+    mapping names (``named``: their `name_key`)."""
+    return sum(1 for cell in row if name_key(cell) in _BY_KEY or name_key(cell) in named)
 
 
-def header_index(rows: Sequence[Sequence[str]], width: int) -> int:
-    """Which of a file's first rows is the header: the one with the most recognised column names (two at
+def header_index(rows: Sequence[Sequence[str]], width: int, named: Collection[str] = ()) -> int:
+    """Which of a file's first rows is the header: among rows holding a column a mapping names (``named``: their
+    `name_key`), the one with the most known names; else the one with the most recognised column names (two at
     least), else the first with at least half of its ``width`` fields filled (a title line, or a
     "Report date;12.02.2026;;" line, exported above the table has most of them empty)."""
+    if named:
+        mapped = [sum(1 for cell in row if name_key(cell) in named) for row in rows]
+        if any(mapped):
+            best = max(recognised_names(row, named) for row, m in zip(rows, mapped, strict=True) if m)
+            return next(i for i, row in enumerate(rows) if mapped[i] and recognised_names(row, named) == best)
     recognised = [recognised_names(row) for row in rows]
     if recognised and max(recognised) >= 2:
         return recognised.index(max(recognised))

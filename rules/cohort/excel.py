@@ -11,7 +11,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -26,7 +26,8 @@ from rules.cohort.values import decide_decimal_mark
 from rules.errors import InvalidInput, Problem
 
 
-def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, list[str], list[str]]:
+def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str] = ()
+              ) -> tuple[pa.Table, list[str], list[str]]:
     """The sheet's rows under its header as a table, notes (preamble rows skipped, other sheets ignored) and
     warnings (formulas never calculated).
 
@@ -63,7 +64,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None) -> tuple[pa.Table, li
                         "their formula text, so their rows are rejected; open and save the workbook in Excel to "
                         "store the results")
     width = max(len(row) for row in rows)
-    first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width)
+    first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width, named)
     if first:
         notes.append(f"skipped {first} row(s) above the header")
     header = [_header_cell(v) for v in rows[first]] + [""] * (width - len(rows[first]))

@@ -15,6 +15,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ import pyarrow.csv as pcsv
 import pyarrow.json as pjson
 import pyarrow.parquet as pq
 
-from rules.cohort.columns import recognise
+from rules.cohort.columns import name_key, recognise
 from rules.cohort.excel import columns_from_values, read_xlsx
 from rules.cohort.model import FileType
 from rules.cohort.ragged_rows import read_ragged_rows
@@ -142,8 +143,11 @@ def source_buffer(source: Source, name: str | None = None) -> tuple[pa.Buffer, s
     return buffer, name
 
 
-def load(source: Source, *, name: str | None = None, sheet: str | int | None = None) -> Loaded:
+def load(source: Source, *, name: str | None = None, sheet: str | int | None = None,
+         header_names: Collection[str] = ()) -> Loaded:
     """Read any supported file into a `Loaded` table (kind decided from the content).
+
+    ``header_names`` are the columns a mapping names: the header is the row that holds them, whatever is above.
 
     Raises:
         InvalidInput: the file cannot be read; the message says why.
@@ -154,7 +158,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     if kind == "xlsx":
         _require_workbook(buffer, name)
         try:
-            table, notes, warnings = read_xlsx(buffer.to_pybytes(), sheet)
+            table, notes, warnings = read_xlsx(buffer.to_pybytes(), sheet, {name_key(n) for n in header_names})
         except InvalidInput:
             raise  # a missing or empty sheet: said already
         # What openpyxl raises for a damaged workbook: a bad zip, missing parts, XML cut short (a SyntaxError),
@@ -173,7 +177,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
         return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=dropped)
     if kind == "json":
         return _load_json(buffer.to_pybytes(), name)
-    return _load_delimited(buffer, head, name)
+    return _load_delimited(buffer, head, name, header_names)
 
 
 def _require_workbook(buffer: pa.Buffer, name: str | None) -> None:
@@ -188,7 +192,7 @@ def _require_workbook(buffer: pa.Buffer, name: str | None) -> None:
                                             "it and read the file inside", name)])
 
 
-def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
+def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None, header_names: Collection[str]) -> Loaded:
     encoding = detect_encoding(head)
     warnings: list[str] = []
     if encoding not in _UTF8:
@@ -203,7 +207,7 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None) -> Loaded:
         buffer = pa.py_buffer(_LONE_CR.sub(b"\n", buffer.to_pybytes()))
         head = _LONE_CR.sub(b"\n", head)
         notes.append("lines end in a carriage return alone (old Mac): read as lines")
-    layout = detect_layout(decode_sample(head, "utf-8"), name)
+    layout = detect_layout(decode_sample(head, "utf-8"), name, {name_key(n) for n in header_names})
     try:
         table, malformed, unclosed = _parse(buffer, head, layout)
     except pa.ArrowInvalid as error:

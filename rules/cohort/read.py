@@ -80,7 +80,7 @@ def read_cohort(
     exclude_products = _checked_arguments(source, customers, mapping, customers_mapping, exclude_products,
                                           date_order)
     main_label = name or _label(source, "input")
-    loaded = load(source, name=main_label, sheet=sheet)
+    loaded = load(source, name=main_label, sheet=sheet, header_names=_named(mapping))
     part = _read_main(loaded, mapping, exclude_products, date_order, main_label)
     warnings = list(part.warnings)
     if sheet is not None and loaded.kind != "xlsx":
@@ -92,7 +92,8 @@ def read_cohort(
     if customers is not None:
         customers_label = customers_name or _label(customers, "customers")
         try:
-            extra = load(customers, name=customers_label, sheet=customers_sheet)
+            extra = load(customers, name=customers_label, sheet=customers_sheet,
+                         header_names=_named(customers_mapping if customers_mapping is not None else mapping))
         except InvalidInput as error:  # say which of the two files it is
             raise _in_customers_file(error) from None
         if extra.records is not None:
@@ -161,6 +162,11 @@ def _checked_arguments(
     if problems:
         raise InvalidInput(problems)
     return frozenset(str(code) for code in codes)
+
+
+def _named(mapping: Mapping[str, str | None] | None) -> list[str]:
+    """The column names a mapping gives (where the header is, when the reader does not know them)."""
+    return [column for column in (mapping or {}).values() if isinstance(column, str) and column]
 
 
 def _read_main(

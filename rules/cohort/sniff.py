@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -187,9 +188,11 @@ def decode_sample(data: bytes, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def detect_layout(text: str, name: str | None = None) -> TextLayout:
+def detect_layout(text: str, name: str | None = None, named: Collection[str] = ()) -> TextLayout:
     """The delimiter and header: the delimiter whose header row has the most recognised column names, then the
     one that splits the sample's rows into the most consistent field count.
+
+    ``named``: the `name_key` of the columns a mapping names (a header the reader does not know).
 
     Raises:
         InvalidInput: the sample has no rows.
@@ -206,14 +209,14 @@ def detect_layout(text: str, name: str | None = None) -> TextLayout:
         usual = statistics.mode(counts)
         share = counts.count(usual) / len(counts)
         # Rows of a ';' export with decimal commas split by ',' just as consistently; its header does not.
-        named = max(recognised_names(row) for row in rows[:HEADER_SEARCH_ROWS])
-        score = (named if named >= 2 else 0, share if usual > 1 else 0.0, usual, -preference)
+        known = max(recognised_names(row, named) for row in rows[:HEADER_SEARCH_ROWS])
+        score = (known if known >= 2 or named else 0, share if usual > 1 else 0.0, usual, -preference)
         if best is None or score > best:
             best, chosen, chosen_rows, chosen_ends = score, delimiter, rows, ends
     if best is None:
         raise InvalidInput([Problem("file", "the file has no rows", name)])
     usual = best[2]
-    header_row = header_index(chosen_rows[:HEADER_SEARCH_ROWS], usual)
+    header_row = header_index(chosen_rows[:HEADER_SEARCH_ROWS], usual, named)
     header = chosen_rows[header_row]
     quoted_newlines = any("\n" in cell or "\r" in cell for row in chosen_rows for cell in row)
     data = [row for row in chosen_rows[header_row + 1:] if any(cell.strip() for cell in row)]

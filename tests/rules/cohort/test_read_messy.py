@@ -1183,3 +1183,17 @@ def test_total_rows_below_the_table_are_no_customers() -> None:
     assert cohort.report.customers_file.rejected_by_reason["total_row"].rows == [2]
     assert counts(from_history) == {"total_row": 1}
     assert from_history.customers["customer_id"].tolist() == ["A"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_header_is_the_row_holding_the_mapped_columns(kind: str) -> None:
+    rows: list[list[Any]] = [["Firma", "ABC Ltd", "Şube", "Merkez", "admin"],
+                             ["Kunde", "Datum", "Artikel", "Menge", "Betrag"],
+                             ["K1", "2026-01-05", "A", "2", "10.5"], ["K2", "2026-01-06", "B", "1", "3"]]
+    data = xlsx_bytes(pd.DataFrame(rows[1:], columns=rows[0])) if kind == "xlsx" else text_file(rows, delimiter=";")
+
+    cohort = read_cohort(data, mapping={"customer_id": "Kunde", "order_date": "Datum", "amount": "Betrag"})
+
+    assert cohort.report.rows_read == 2
+    assert cohort.customers["customer_id"].tolist() == ["K1", "K2"]
+    assert cohort.history["total_spent"].tolist() == [10.5, 3.0]
