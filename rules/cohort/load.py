@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.json as pjson
 import pyarrow.parquet as pq
@@ -168,13 +170,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
                                         name)]) from None
         return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes, warnings=warnings)
     if kind == "parquet":
-        try:
-            table = pq.read_table(pa.BufferReader(buffer))
-        except (pa.ArrowInvalid, OSError) as error:
-            raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
-        dropped: list[str] = []
-        table = _binary_as_text(_without_nested(table, dropped), dropped)
-        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=dropped)
+        return _load_parquet(buffer, name)
     if kind == "json":
         return _load_json(buffer.to_pybytes(), name)
     return _load_delimited(buffer, head, name, header_names)
@@ -376,7 +372,7 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
         quick = _json_lines_table(text)  # JSON Lines: one record per line
         if quick is not None:
             notes: list[str] = []
-            table = _without_nested(quick, notes)
+            table = _plain_columns(quick, notes, warnings)
             return Loaded(table, RowLog.for_rows(table.num_rows), "json", encoding_name, notes=notes,
                           warnings=warnings)
         content, numbers, malformed = _json_lines(text)
@@ -469,6 +465,72 @@ def _json_lines(text: str) -> tuple[list[Any], list[int], list[Malformed]]:
     return items, numbers, malformed
 
 
+def _load_parquet(buffer: pa.Buffer, name: str | None) -> Loaded:
+    """The Parquet file's table, two columns of one name (a join's city from both sides) told apart as a CSV's
+    are (city, city.1): the dataset reader `pq.read_table` refuses such a file."""
+    try:
+        table = pq.ParquetFile(pa.BufferReader(buffer)).read()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
+        raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
+    notes: list[str] = []
+    warnings: list[str] = []
+    table = _plain_columns(table.rename_columns(unique_names(table.column_names)), notes, warnings)
+    return Loaded(table, RowLog.for_rows(table.num_rows), "parquet", notes=notes, warnings=warnings)
+
+
+def _plain_columns(table: pa.Table, notes: list[str], warnings: list[str]) -> pa.Table:
+    """A typed file's columns in the types the cohort readers take: UUIDs as their canonical text, pandas periods
+    as the day they start, other extension types as their storage, view types as plain text and bytes; nested
+    columns left out; bytes as text."""
+    plain = pa.table([_plain_column(column) for column in table.columns], names=table.column_names)
+    return _binary_as_text(_without_nested(plain, notes), notes, warnings)
+
+
+_VIEW_TYPES = {"string_view": pa.string(), "binary_view": pa.binary()}  # by name: pyarrow 15 has neither
+
+
+def _plain_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    kind = column.type
+    if isinstance(kind, pa.BaseExtensionType):
+        if kind.extension_name == "arrow.uuid":  # in pieces: 36 characters each must fit a piece's 2 GiB of text
+            return pa.chunked_array([_uuid_text(chunk.storage.slice(start, _UUIDS_PER_PIECE))
+                                     for chunk in column.chunks for start in range(0, len(chunk), _UUIDS_PER_PIECE)],
+                                    pa.string())
+        if kind.extension_name == "pandas.period":  # days since 1970 for a daily period: no Excel serials
+            return pa.chunked_array([_period_days(chunk) for chunk in column.chunks], pa.date32())
+        return _plain_column(pa.chunked_array([chunk.storage for chunk in column.chunks], kind.storage_type))
+    if str(kind) in _VIEW_TYPES:  # Arrow's take and several kernels have no view-type variant
+        return column.cast(_VIEW_TYPES[str(kind)])
+    if pa.types.is_fixed_size_binary(kind):
+        return column.cast(pa.binary())
+    return column
+
+
+_UUIDS_PER_PIECE = 1 << 24
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_UUID_DASHES = [8, 12, 16, 20]  # the hex digits before which the canonical text has a dash
+
+
+def _uuid_text(storage: pa.Array) -> pa.Array:
+    """UUIDs (16 bytes each) as their canonical text, 9f1c6f0e-5b7a-4c1e-8f3e-2d9a7b6c5e4f, as Postgres and
+    DuckDB write them."""
+    size = len(storage)
+    start = storage.offset * 16
+    pairs = np.frombuffer(storage.buffers()[1], dtype=np.uint8)[start:start + size * 16].reshape(size, 16)
+    digits = np.empty((size, 32), dtype=np.uint8)
+    digits[:, 0::2], digits[:, 1::2] = _HEX_DIGITS[pairs >> 4], _HEX_DIGITS[pairs & 0x0F]
+    text = np.insert(digits, _UUID_DASHES, ord("-"), axis=1)
+    offsets = np.arange(0, text.size + 1, text.shape[1], dtype=np.int32)
+    texts = pa.Array.from_buffers(pa.string(), size, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())])
+    return pc.if_else(storage.is_valid(), texts, pa.scalar(None, pa.string())) if storage.null_count else texts
+
+
+def _period_days(periods: pa.ExtensionArray) -> pa.Array:
+    """Pandas periods (stored as counts of their frequency since 1970) as the days they start."""
+    days = pd.PeriodIndex(periods.to_pandas()).asfreq("D", how="S").asi8
+    return pa.array(days.astype(np.int32), pa.date32(), mask=periods.is_null().to_numpy(zero_copy_only=False))
+
+
 def _without_nested(table: pa.Table, notes: list[str]) -> pa.Table:
     """The table without its nested columns (lists, records, maps): no canonical field is one, and a rejected
     row's original values must be writable as text."""
@@ -477,9 +539,10 @@ def _without_nested(table: pa.Table, notes: list[str]) -> pa.Table:
     return table.drop_columns([field.name for field in nested]) if nested else table
 
 
-def _binary_as_text(table: pa.Table, notes: list[str]) -> pa.Table:
+def _binary_as_text(table: pa.Table, notes: list[str], warnings: list[str]) -> pa.Table:
     """The table with its binary columns (text some writers store without saying it is UTF-8) as text: UTF-8
-    where it is, else decoded in the single-byte encoding the bytes look like (Windows-1254 for Turkish)."""
+    where it is, or where only a few bytes are stray (read as �, counted in a warning), as a delimited file is;
+    else decoded in the single-byte encoding the bytes look like (Windows-1254 for Turkish)."""
     for index, column_field in enumerate(table.schema):
         if not (pa.types.is_binary(column_field.type) or pa.types.is_large_binary(column_field.type)):
             continue
@@ -487,11 +550,25 @@ def _binary_as_text(table: pa.Table, notes: list[str]) -> pa.Table:
         try:
             text = column.cast(pa.string())
         except pa.ArrowInvalid:  # not UTF-8
-            values = column.to_pylist()
-            encoding = single_byte_encoding(b"\n".join(value for value in values if value))
-            text = pa.chunked_array([pa.array([None if value is None else value.decode(encoding, errors="replace")
-                                               for value in values], pa.string())])
-            notes.append(f"column {column_field.name!r} holds bytes, not UTF-8 text: read as "
-                         f"{_ENCODING_NAMES.get(encoding, encoding)}")
+            values = pc.drop_null(column).combine_chunks().cast(pa.large_binary())
+            whole = pa.LargeListArray.from_arrays([0, len(values)], values)
+            data = pc.binary_join(whole, pa.scalar(b"\n", pa.large_binary()))[0].as_py()
+            if mostly_utf8(data):
+                encoding = "utf-8"
+                stray = data.decode(encoding, errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+                warnings.append(f"column {column_field.name!r}: {stray} byte(s) are not UTF-8 and were read as �")
+            else:
+                encoding = single_byte_encoding(data)
+                notes.append(f"column {column_field.name!r} holds bytes, not UTF-8 text: read as "
+                             f"{_ENCODING_NAMES.get(encoding, encoding)}")
+            text = _decoded_values(column, encoding)
         table = table.set_column(index, pa.field(column_field.name, pa.string()), text)
     return table
+
+
+def _decoded_values(column: pa.ChunkedArray, encoding: str) -> pa.Array:
+    """Bytes as text in ``encoding``, undecodable bytes as �: each distinct value decoded once."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    texts = pa.array([value.decode(encoding, errors="replace") for value in encoded.dictionary.to_pylist()],
+                     pa.string())
+    return texts.take(encoded.indices)

@@ -62,7 +62,7 @@ class ValueFlags:
 @dataclass(frozen=True)
 class CheckedRows:
     """Per row: whether it is an order line at all, whether it is a purchase (not a return), and its signed
-    quantity and amount (amount = quantity × unit price where the file gives no amount; returns negative)."""
+    quantity and amount (amount = quantity × unit price where the row gives no amount; returns negative)."""
 
     has_line: BoolArray
     purchase: BoolArray
@@ -132,7 +132,7 @@ def _check(log: npt.NDArray[np.int8], reason: npt.NDArray[np.int8], customer: In
     for row in range(len(log)):
         q = quantity[row] if has_quantity else 1.0
         a = amount[row] if has_amount else np.nan
-        if has_price and not np.isfinite(a):
+        if has_price and not (has_amount and amount_given[row]):  # an unreadable amount stays one: bad_amount
             a = q * unit_price[row]
         negative = q < 0 or a < 0
         by_status = has_status and _flag(cancelling_status, status[row])

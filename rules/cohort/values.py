@@ -71,13 +71,14 @@ def contiguous(array: AnyArray) -> pa.Array:
 
 
 def as_text(array: AnyArray) -> pa.Array:
-    """Trimmed text with blanks as null; numbers as decimal text (whole floats without ``.0``), dates as ISO.
+    """Trimmed text with blanks as null; numbers as decimal text (whole floats without ``.0``, NaN as null),
+    dates as ISO.
 
     Examples:
         >>> as_text(pa.array([" 007 ", "", None, "x"])).to_pylist()
         ['007', None, None, 'x']
-        >>> as_text(pa.array([12345.0, 1.5, None])).to_pylist()
-        ['12345', '1.5', None]
+        >>> as_text(pa.array([12345.0, 1.5, None, float("nan")])).to_pylist()
+        ['12345', '1.5', None, None]
     """
     values = contiguous(array)
     kind = values.type
@@ -94,14 +95,17 @@ def as_text(array: AnyArray) -> pa.Array:
 
 def _float_text(values: pa.Array) -> pa.Array:
     numbers = values.to_numpy(zero_copy_only=False)
-    whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2.0**53)
+    # Every digit of a whole float, never 1.2345678901234568e+16 (an id written as a float).
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2.0**63)
     ints = pc.cast(pa.array(np.where(whole, numbers, 0).astype(np.int64)), pa.string())
-    texts = pc.cast(values, pa.string())
-    return pc.if_else(pa.array(whole), ints, texts)
+    texts = pc.if_else(pa.array(whole), ints, pc.cast(values, pa.string()))
+    # NaN, which Polars, Spark and NumPy keep apart from null, is no value, as a "NaN" cell of a CSV is.
+    return pc.if_else(pa.array(np.isnan(numbers)), _NULL_TEXT, texts)
 
 
 def id_text(array: AnyArray) -> tuple[pa.Array, str | None]:
-    """Ids as text, leading zeros kept; returns a note when ids written as floats (``17850.0``) were fixed.
+    """Ids as text, leading zeros kept; returns a note when ids written as floats (``17850.0``) were fixed, or
+    when ids stored as floats are too large to be exact.
 
     Examples:
         >>> id_text(pa.array(["0012", " 0012", None]))[0].to_pylist()
@@ -110,6 +114,12 @@ def id_text(array: AnyArray) -> tuple[pa.Array, str | None]:
         'ids written as 17850.0 were read as 17850'
     """
     text = as_text(array)
+    if pa.types.is_floating(array.type):
+        inexact = pc.drop_null(pc.filter(text, pc.greater_equal(pc.abs(contiguous(array)), 2.0**53)))
+        if len(inexact):  # the writer rounded them: 12345678901234567 and …568 are one float
+            return text, (f"ids stored as floating-point numbers of 2**53 or more (e.g. {inexact[0].as_py()}) "
+                          "keep only 15 to 17 digits: ids that differed in their last digits may have become one; "
+                          "export the ids as text or whole numbers")
     present = pc.drop_null(text)
     if len(present) and pc.all(pc.ends_with(present, ".0")).as_py() and \
             pc.all(pc.match_substring_regex(present, r"^\d+\.0$")).as_py():
@@ -190,7 +200,8 @@ def decide_decimal_mark(columns: list[AnyArray], default: DecimalMark = ".") -> 
 
 @dataclass(frozen=True)
 class Numbers:
-    """A column of numbers: ``values`` (NaN where absent or unreadable) and where a value was given at all."""
+    """A column of numbers: ``values`` (NaN where absent or unreadable) and where a value was given at all (a NaN
+    of a number column is no value given, as null is)."""
 
     values: FloatArray
     present: BoolArray
@@ -215,6 +226,8 @@ def to_numbers(array: AnyArray, mark: DecimalMark = ".") -> Numbers:
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_decimal(column.type):
         # Unsafe: an integer beyond 2**53 (9223372036854775807 for "no value") is rounded, then found too large.
         values = pc.cast(column, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        if pa.types.is_floating(column.type):  # NaN, which Polars and Spark keep apart from null, is no value
+            present = present & ~np.isnan(values)
     elif pa.types.is_boolean(column.type) or not _is_text(column.type):
         values = np.full(len(column), np.nan)
     else:

@@ -37,7 +37,9 @@ ROWS = [
     (0, True, True, 1, 0, 0, 0, 2.0, 6.0, NAN, None, True, False, -2.0, -6.0),  # order C536379: a return
     (0, True, True, 0, 0, 0, 0, 2.0, NAN, 2.5, None, True, True, 2.0, 5.0),  # amount = quantity × unit price
     (0, True, True, -1, 0, 0, 0, 3.0, 9.0, NAN, None, True, True, 3.0, 9.0),
+    (0, True, True, 0, 0, 0, 0, 2.0, NAN, 2.5, "bad_amount", True, True, 2.0, NAN),  # unreadable beside a price
 ]
+UNREADABLE = (4, 17)  # rows whose NaN numbers were given but are not numbers (abc12)
 
 
 def _lines() -> OrderLines:
@@ -46,7 +48,7 @@ def _lines() -> OrderLines:
 
     def numbers(index: int) -> Numbers:
         values = np.array([row[index] for row in ROWS], dtype=np.float64)
-        return Numbers(values, ~np.isnan(values) | (np.arange(len(ROWS)) == 4))  # row 4: given but unreadable
+        return Numbers(values, ~np.isnan(values) | np.isin(np.arange(len(ROWS)), UNREADABLE))
 
     day_given = np.array([row[1] for row in ROWS], dtype=np.bool_)
     return OrderLines(

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import threading
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -468,6 +469,82 @@ def test_parquet_text_stored_as_bytes_is_decoded() -> None:
     assert_tables(cohort, ORDER_CUSTOMERS, ORDER_HISTORY)
     assert "column 'City' holds bytes, not UTF-8 text: read as windows-1254" in cohort.report.notes
     assert not any("CustomerID" in note for note in cohort.report.notes)
+
+
+def _parquet(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def test_parquet_bytes_that_are_utf8_but_for_a_stray_byte_stay_utf8_as_a_csv_does() -> None:
+    names = ["Müşteri Ürünü Şampuan"] * 9 + ["Şampuan"]
+    table = pa.table({"customer_id": [f"C{i}" for i in range(10)], "order_date": [date(2025, 6, 1)] * 10,
+                      "product_name": pa.array([n.encode() for n in names[:-1]] + [names[-1].encode("cp1254")]),
+                      "amount": [10.0] * 10})
+
+    cohort = read_cohort(_parquet(table))
+
+    assert cohort.history["product_name"].unique().tolist() == ["Müşteri Ürünü Şampuan", "\ufffdampuan"]
+    assert "column 'product_name': 1 byte(s) are not UTF-8 and were read as \ufffd" in cohort.report.warnings
+    assert not any("windows-1254" in note for note in cohort.report.notes)
+
+
+def test_parquet_uuids_are_their_canonical_text_also_in_the_rejected_rows() -> None:
+    # As DuckDB and Postgres exports store them: 16 bytes, extension type arrow.uuid.
+    first, second, session = (uuid.UUID("9f1c6f0e-5b7a-4c1e-8f3e-2d9a7b6c5e4f"), uuid.UUID(int=1),
+                              uuid.UUID("f47ac10b-58cc-4372-a567-0e02b2c3d479"))
+    table = pa.table({"customer_id": pa.array([first.bytes, first.bytes, second.bytes, None], pa.uuid()),
+                      "order_date": [date(2025, 6, day) for day in range(1, 5)], "product_id": ["P1"] * 4,
+                      "amount": [10.0] * 4, "session_id": pa.array([session.bytes] * 4, pa.uuid())})
+
+    cohort = read_cohort(_parquet(table), name="orders.parquet")
+
+    assert cohort.customers["customer_id"].tolist() == [str(first), str(second)]
+    assert cohort.rejected.astype(object).to_dict("records") == [
+        {"file": "orders.parquet", "row": 4, "reason": "missing_customer_id", "customer_id": None,
+         "order_date": "2025-06-04", "product_id": "P1", "amount": "10", "session_id": str(session)}]
+
+
+def test_parquet_view_types_are_read_as_text_and_bytes() -> None:
+    table = pa.table({"customer_id": pa.array(["C1", None, "C2"], pa.string_view()),
+                      "order_date": [date(2025, 6, 1)] * 3,
+                      "product_name": pa.array([b"Krem", b"Ruj", b"Krem"], pa.binary_view()),
+                      "quantity": pa.array(["2", "1", "3"], pa.string_view()),
+                      "amount": pa.array(["5.00", "7.50", "12.50"], pa.string_view()),
+                      "unit_price": [99.0] * 3})  # never used: each row has its amount
+
+    cohort = read_cohort(_parquet(table), name="orders.parquet")
+
+    assert cohort.history[["customer_id", "product_name", "total_quantity", "total_spent"]].to_dict("records") == [
+        {"customer_id": "C1", "product_name": "Krem", "total_quantity": 2, "total_spent": 5.0},
+        {"customer_id": "C2", "product_name": "Krem", "total_quantity": 3, "total_spent": 12.5}]
+    assert cohort.rejected[["row", "reason", "product_name", "amount"]].astype(object).to_dict("records") == [
+        {"row": 2, "reason": "missing_customer_id", "product_name": "Ruj", "amount": "7.50"}]
+
+
+def test_parquet_columns_of_one_name_are_told_apart_as_a_csvs_are() -> None:
+    table = pa.table([pa.array(["C1", "C2"]), pa.array([date(2025, 6, 1)] * 2), pa.array(["P1", "P1"]),
+                      pa.array([10.0, 12.0]), pa.array(["a", "b"]), pa.array(["c", "d"])],
+                     names=["customer_id", "order_date", "product_id", "amount", "note", "note"])
+
+    cohort = read_cohort(_parquet(table))
+
+    assert (cohort.report.rows_accepted, cohort.customers["customer_id"].tolist()) == (2, ["C1", "C2"])
+    assert "columns not used: note, note.1" in cohort.report.notes
+
+
+def test_pandas_daily_periods_in_parquet_are_dates_not_excel_serials() -> None:
+    frame = pd.DataFrame({"customer_id": ["C1", "C1"], "product_id": ["P1", "P1"], "amount": [10.0, 10.0],
+                          "order_date": pd.PeriodIndex(["2025-06-01", "2025-09-01"], freq="D")})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert cohort.history[["first_purchase", "last_purchase"]].astype(str).to_dict("records") == [
+        {"first_purchase": "2025-06-01", "last_purchase": "2025-09-01"}]
+    assert not any("Excel serial" in note for note in cohort.report.notes)
 
 
 def test_a_workbook_whose_first_sheet_is_not_the_data_says_which_sheets_it_has() -> None:

@@ -200,6 +200,33 @@ def test_text_in_a_number_cell_is_rejected_never_read_as_its_digits(junk: str) -
     assert cohort.history["total_spent"].tolist() == [1234.5]
 
 
+@pytest.mark.parametrize("junk", ["abc12", "=5"])
+def test_text_in_an_amount_cell_beside_a_unit_price_is_rejected_not_replaced_by_quantity_times_price(
+        junk: str) -> None:
+    rows: list[list[Any]] = [["customer_id", "order_id", "order_date", "product_id", "quantity", "unit_price",
+                              "amount"],
+                             ["C1", "1", "2025-06-01", "P1", "2", "10.00", junk],
+                             ["C1", "2", "2025-07-01", "P1", "2", "10.00", "15.00"],
+                             ["C1", "3", "2025-08-01", "P1", "3", "10.00", ""]]  # no amount: 3 × 10.00
+
+    cohort = read_cohort(text_file(rows))
+
+    assert counts(cohort) == {"bad_amount": 1}
+    assert cohort.report.rejected_by_reason["bad_amount"].rows == [1]
+    assert cohort.history["total_spent"].tolist() == [45.0]
+
+
+def test_a_typed_amount_that_is_no_number_beside_a_unit_price_is_rejected() -> None:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"customer_id": ["C1", "C1"], "order_date": [date(2025, 6, 1), date(2025, 7, 1)],
+                             "product_id": ["P1", "P1"], "quantity": [2, 2], "unit_price": [10.0, 10.0],
+                             "amount": [True, False]}), buffer)
+
+    cohort = read_cohort(buffer.getvalue())
+
+    assert counts(cohort) == {"bad_amount": 2}
+
+
 @pytest.mark.parametrize(("cell", "mark", "expected"), [
     ("₺-12,50", ",", -12.5), ("-₺12,50", ",", -12.5), ("(1.234,50 TL)", ",", -1234.5), ("12,50- TL", ",", -12.5),
     ("1\u00a0234,50", ",", 1234.5), ("\u22124,5", ",", -4.5), ("USD 1.000", ",", 1000.0),
@@ -822,6 +849,57 @@ def test_typed_columns_from_parquet_ids_as_numbers_and_excel_serial_dates() -> N
         {"customer_id": "13047", "product_id": "71053", "total_spent": 20.0, "order_count": 1}]
     assert cohort.history["last_purchase"].dt.date.tolist() == [date(2026, 2, 1), date(2026, 1, 20)]
     assert "order_date ('InvoiceDate'): Excel serial day numbers" in cohort.report.notes
+
+
+def _parquet(columns: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns), buffer)
+    return buffer.getvalue()
+
+
+def test_nan_in_float_id_and_number_columns_is_no_value_as_null_is() -> None:
+    # Polars, Spark and NumPy keep NaN apart from null (pandas writes null): either way it is no value.
+    nan = float("nan")
+    orders = _parquet({"customer_id": [17850.0, nan, 13047.0, 13047.0], "order_date": [date(2026, 1, 5)] * 4,
+                       "product_id": [1.0, 2.0, nan, 1.0], "quantity": [1, 2, 3, 4], "unit_price": [10.0] * 4,
+                       "amount": [10.0, 20.0, 30.0, nan]})
+    crm = _parquet({"customer_id": [13047.0, nan], "age": [30.0, 40.0]})
+
+    cohort = read_cohort(orders, customers=crm)
+    from_json = read_cohort(b'[{"customer_id": NaN, "order_date": "2026-01-05", "product_id": "P1", "amount": 5},'
+                            b' {"customer_id": 7, "order_date": "2026-01-05", "product_id": "P1", "amount": 5}]')
+
+    assert counts(cohort) == {"missing_customer_id": 1, "missing_product": 1}
+    assert cohort.history[["customer_id", "product_id", "total_spent"]].to_dict("records") == [
+        {"customer_id": "17850", "product_id": "1", "total_spent": 10.0},
+        {"customer_id": "13047", "product_id": "1", "total_spent": 40.0}]  # no amount: 4 × 10.0
+    assert cohort.report.customers_file is not None
+    assert {reason: found.rows for reason, found in cohort.report.customers_file.rejected_by_reason.items()} == {
+        "missing_customer_id": [2]}
+    assert cohort.customers[["customer_id", "age"]].astype(object).to_dict("records") == [
+        {"customer_id": "17850", "age": None}, {"customer_id": "13047", "age": 30}]
+    assert (counts(from_json), from_json.customers["customer_id"].tolist()) == ({"missing_customer_id": 1}, ["7"])
+
+
+def test_nan_in_a_typed_purchase_history_is_a_value_not_given() -> None:
+    # Polars computes avgDaysBetween as 0/0 = NaN for a product bought once.
+    nan = float("nan")
+    history_file = _parquet({
+        "customerId": ["C1", "C1", "C2", "C3", "C4"], "productId": ["P1", "P2", "P1", "P1", "P1"],
+        "totalQuantity": [3.0, 1.0, nan, 1.0, 1.0], "totalSpent": [30.0, 9.5, 7.0, nan, 7.0],
+        "orderCount": [3.0, 1.0, 1.0, 1.0, nan], "firstPurchase": [date(2025, 10, 1), date(2025, 11, 1)] + [None] * 3,
+        "lastPurchase": [date(2025, 12, 1), date(2025, 11, 1)] + [date(2025, 12, 1)] * 3,
+        "avgDaysBetween": [nan, nan, 5.0, 5.0, 5.0]})
+
+    cohort = read_cohort(history_file)
+
+    assert {reason: found.rows for reason, found in cohort.report.rejected_by_reason.items()} == {
+        "bad_quantity": [3], "bad_amount": [4], "bad_order_count": [5]}
+    assert history([
+        {"customer_id": "C1", "product_id": "P1", "total_quantity": 3, "total_spent": 30.0, "order_count": 3,
+         "first_purchase": "2025-10-01", "last_purchase": "2025-12-01", "avg_days_between": 30.5},
+        {"customer_id": "C1", "product_id": "P2", "total_quantity": 1, "total_spent": 9.5, "order_count": 1,
+         "first_purchase": "2025-11-01", "last_purchase": "2025-11-01"}]).equals(cohort.history)
 
 
 def test_purchase_history_rows_that_break_the_contract_are_rejected_with_their_reason() -> None:

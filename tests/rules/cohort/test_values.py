@@ -8,9 +8,10 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.values import encode_text, longer_than, sample_texts, spread_flags
+from rules.cohort.values import as_text, encode_text, id_text, longer_than, sample_texts, spread_flags, to_numbers
 
 # Order ids of very different widths (50 … 59999993): far too sparse for a table of texts, fine for codes.
+NAN, INF = float("nan"), float("inf")
 ORDER_ID = st.one_of(st.none(), st.integers(0, 10**7).map(lambda n: f"5{n}"), st.sampled_from(["SO-7", "SO-70"]))
 
 
@@ -73,3 +74,26 @@ def test_a_sample_of_a_long_column_comes_from_all_of_it() -> None:
     assert min(sample) < 100
     assert max(sample) > 99_900
     assert sample == sorted(sample)
+
+
+def test_nan_in_a_float_column_is_no_value_as_null_is() -> None:
+    # Polars, Spark and NumPy keep NaN apart from null; a CSV's "NaN" cell is null.
+    floats = pa.array([17850.0, NAN, None, 1.5, INF])
+
+    numbers = to_numbers(floats)
+    codes, _ = encode_text(floats, ids=True)
+
+    assert as_text(floats).to_pylist() == ["17850", None, None, "1.5", "inf"]
+    assert numbers.present.tolist() == [True, False, False, True, True]
+    assert numbers.bad.tolist() == [False, False, False, False, True]  # infinity is given, and no number
+    assert codes.codes.tolist() == [0, -1, -1, 1, 2]
+
+
+def test_ids_stored_as_floats_keep_every_digit_and_those_too_large_to_be_exact_are_noted() -> None:
+    text, note = id_text(pa.array([12345678901234568.0, 17850.0, None]))
+
+    assert text.to_pylist() == ["12345678901234568", "17850", None]
+    assert note == ("ids stored as floating-point numbers of 2**53 or more (e.g. 12345678901234568) keep only 15 to "
+                    "17 digits: ids that differed in their last digits may have become one; export the ids as text "
+                    "or whole numbers")
+    assert id_text(pa.array([9007199254740991.0]))[1] is None  # 2**53 - 1: still exact
