@@ -15,6 +15,7 @@ allocates them again, and Arrow keeps freed memory where numpy gives it back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -27,16 +28,34 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
+logger = logging.getLogger(__name__)
 
 
 def kernel(function: _Function) -> _Function:
     """Compile `function` in numba's nopython mode, cached on disk and without the GIL."""
-    return cast(_Function, numba.njit(cache=True, nogil=True)(function))
+    return _compiled(function, nogil=True)
 
 
 def inline_kernel(function: _Function) -> _Function:
     """A small `kernel` that numba copies into every kernel that calls it (a comparison in a sort's loop)."""
-    return cast(_Function, numba.njit(cache=True, nogil=True, inline="always")(function))
+    return _compiled(function, nogil=True, inline="always")
+
+
+def _compiled(function: _Function, **options: Any) -> _Function:
+    try:
+        return cast(_Function, numba.njit(cache=True, **options)(function))
+    except RuntimeError:
+        # No folder to cache in: a read-only install run by a user without a writable home (a service account,
+        # a read-only container). The kernels are then compiled in memory, in every process, once.
+        global _WARNED
+        if not _WARNED:
+            _WARNED = True
+            logger.warning("no writable folder for numba's cache (set NUMBA_CACHE_DIR): compiling in memory, "
+                           "which makes each process's first read slower")
+        return cast(_Function, numba.njit(**options)(function))
+
+
+_WARNED = False
 
 
 def _copy_bytes_intrinsic(typing_context: Any, target: Any, at: Any, source: Any, start: Any, count: Any
