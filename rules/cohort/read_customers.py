@@ -36,19 +36,19 @@ def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None]
 
 def read_customers_file(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
-    order: DateOrder | None = None,
+    order: DateOrder | None = None, *, city_elsewhere: bool = False,
 ) -> tuple[CustomerColumns, RowLog, CustomersFileReport, Columns]:
     """The customers file → one row of attributes per customer, its row accounting and its report.
 
     ``hint`` is the main file's day/month order (used when the signup dates do not tell); ``order`` forces one
-    (``date_order=``).
+    (``date_order=``); ``city_elsewhere``: the main file has cities (a ``Country`` column is then no region).
 
     Raises:
         InvalidInput: the file has no customer id column, or the mapping names a column it does not have.
     """
     table, log = loaded.table, loaded.log
     columns = recognise(table.column_names, mapping, allowed=("customer_id", *ATTRIBUTES),
-                        label="customers_mapping", file_label="the customers file")
+                        label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
     require_customer_id(columns, table.column_names, "the customers file", "customers_mapping")
     used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
