@@ -7,7 +7,7 @@ as customers without history (new customers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +22,7 @@ from rules.cohort.parts import collect_attributes
 from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
 from rules.cohort.values import BoolArray, IntArray, decide_decimal_mark, encode_text, longer_than, shown
+from rules.reference import province_region, region_by_name
 from rules.text import fold
 
 
@@ -87,18 +88,17 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
                              main.total_orders)
     disagreements: list[str] = []
     taken = {name: getattr(extra, name).take(pa.array(position)) for name in ("city", "region", "gender")}
-    given = {name: column.is_valid().to_numpy(zero_copy_only=False) for name, column in taken.items()}
-    # City and region are one place: a customer moved to another city by the customers file does not keep the
-    # main file's region (it is resolved from the new city, unless the customers file gives one).
-    moved = matched & given["city"] & ~_same_text(main.city, taken["city"])
+    given = {name: matched & column.is_valid().to_numpy(zero_copy_only=False) for name, column in taken.items()}
+    dropped = _regions_left_behind(main, taken["city"], given["city"] & ~given["region"], warnings)
     for name in ("city", "region", "gender"):
         ours, theirs = getattr(main, name), taken[name]
-        use_theirs = matched & (given[name] | moved if name == "region" else given[name])
-        differ = use_theirs & ours.is_valid().to_numpy(zero_copy_only=False) & \
-            ~pc.fill_null(pc.equal(ours, theirs), False).to_numpy(zero_copy_only=False)
+        # Another spelling of the same name (IZMIR, Ege Bölgesi for Ege) is no disagreement.
+        same = _same_text(ours, theirs, _region_identity if name == "region" else fold)
+        differ = given[name] & ours.is_valid().to_numpy(zero_copy_only=False) & ~same
         if differ.any():
             disagreements.append(f"{name} ({int(differ.sum())})")
-        setattr(merged, name, pc.if_else(pa.array(use_theirs), theirs, ours))
+        kept = pc.if_else(pa.array(dropped), pa.scalar(None, pa.string()), ours) if name == "region" else ours
+        setattr(merged, name, pc.if_else(pa.array(given[name]), theirs, kept))
     for name in ("age", "registered_at"):
         ours_known: Known = getattr(main, name)
         theirs_known = getattr(extra, name).take(position)
@@ -124,21 +124,79 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     return _concat(merged, extra.take(newcomers))
 
 
-def _same_text(ours: pa.Array, theirs: pa.Array) -> BoolArray:
-    """Row by row, whether two text columns hold the same name however it is spelled (`fold`: İzmir = IZMIR);
-    the few distinct names are folded, not the rows."""
-    keys: dict[str, int] = {}
+def _regions_left_behind(main: CustomerColumns, city: pa.Array, city_only: BoolArray,
+                         warnings: list[str]) -> BoolArray:
+    """The customers whose main-file region no longer holds: the customers file gives them another city (and no
+    region) that lies in another region, or that is no province while the main file had a different city (the
+    customer moved to a place the reference does not know). Another spelling of the same city, a district or a
+    city in the same region keeps the region; so does an unknown place where the main file had no city. Warns
+    about each kind.
 
-    def folded(column: pa.Array) -> IntArray:
+    Args:
+        main: the main file's customers.
+        city: the customers file's city of each of them (null where it gives none).
+        city_only: the customers file gives a city and no region.
+        warnings: where the warnings go.
+    """
+    old_city, new_city = _text_keys([main.city, city], fold)
+    moved: BoolArray = city_only & (old_city != new_city) & main.region.is_valid().to_numpy(zero_copy_only=False)
+    if not moved.any():
+        return moved
+    old_region, new_region = _text_keys([main.region, city], _region_identity, _province_identity)
+    elsewhere = moved & (new_region >= 0) & (new_region != old_region)
+    nowhere = moved & (new_region < 0) & (old_city >= 0)
+    ids = main.customer_id
+    if elsewhere.any():
+        first = int(np.flatnonzero(elsewhere)[0])
+        warnings.append(
+            f"the customers file gives {int(elsewhere.sum())} customer(s) a city in another region than the main "
+            f"file's and no region (e.g. customer {shown(ids[first].as_py())}: {shown(city[first].as_py())!r}, "
+            f"not {shown(main.region[first].as_py())!r}); their region is their city's")
+    if nowhere.any():
+        first = int(np.flatnonzero(nowhere)[0])
+        warnings.append(
+            f"the customers file moves {int(nowhere.sum())} customer(s) to a place that is no province and gives no "
+            f"region (e.g. customer {shown(ids[first].as_py())}: {shown(main.city[first].as_py())!r} → "
+            f"{shown(city[first].as_py())!r}); the main file's region ({shown(main.region[first].as_py())!r}) is "
+            "not kept, so their region is unknown")
+    dropped: BoolArray = elsewhere | nowhere
+    return dropped
+
+
+def _region_identity(name: str) -> Hashable:
+    """One key for the names of one region: a reference region by any of its names, another however spelled."""
+    found = region_by_name(name)
+    return ("reference", found.name) if found is not None else fold(name)
+
+
+def _province_identity(city: str) -> Hashable | None:
+    """The key (`_region_identity`) of the region of a city that is a province; None for any other place."""
+    region = province_region(city)
+    return None if region is None else _region_identity(region)
+
+
+def _same_text(ours: pa.Array, theirs: pa.Array, key: Callable[[str], Hashable] = fold) -> BoolArray:
+    """Row by row, whether two text columns hold the same name however it is spelled (`fold`: İzmir = IZMIR,
+    or the given ``key``)."""
+    a, b = _text_keys([ours, theirs], key)
+    same: BoolArray = (a == b) & (a >= 0)
+    return same
+
+
+def _text_keys(columns: list[pa.Array], *keys: Callable[[str], Hashable | None]) -> list[IntArray]:
+    """Each row's text as a number, equal where the key of the text is: one key for all columns, or one per
+    column; -1 where the text is null or its key None. The few distinct texts are keyed, not the rows."""
+    numbers: dict[Hashable, int] = {}
+
+    def keyed(column: pa.Array, key: Callable[[str], Hashable | None]) -> IntArray:
         encoded = column.cast(pa.string()).dictionary_encode()
-        table = np.array([keys.setdefault(fold(str(text)), len(keys)) for text in encoded.dictionary.to_pylist()]
-                         + [-1], dtype=np.int64)
+        found = (key(str(text)) for text in encoded.dictionary.to_pylist())
+        table = np.array([-1 if k is None else numbers.setdefault(k, len(numbers)) for k in found] + [-1],
+                         dtype=np.int64)
         codes: IntArray = table[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
         return codes
 
-    a, b = folded(ours), folded(theirs)
-    same: BoolArray = (a == b) & (a >= 0)
-    return same
+    return [keyed(column, keys[min(index, len(keys) - 1)]) for index, column in enumerate(columns)]
 
 
 def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:

@@ -1,0 +1,80 @@
+"""The customers file (``customers=``): its attributes merged into the main file's customers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rules.cohort.read import read_cohort
+from rules.cohort.segment import segment_cohort
+from tests.rules.cohort.test_read_support import text_file
+
+AS_OF = date(2026, 2, 12)
+ORDER_HEADER = ["customer_id", "order_date", "product_id", "amount"]
+
+
+def _orders(extra_header: list[str], rows: list[list[Any]]) -> bytes:
+    return text_file([ORDER_HEADER + extra_header,
+                      *[[customer, "2026-01-05", "P", "5", *cells] for customer, *cells in rows]])
+
+
+def _attribute_warnings(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if "customers file" in w]
+
+
+def test_a_city_without_a_region_keeps_the_main_files_region_unless_the_city_says_otherwise() -> None:
+    orders = _orders(["region"], [["C1", "Marmara"], ["C2", "Ege"], ["C3", "Karadeniz"], ["C4", "Marmara"],
+                                  ["C5", "Marmara Bölgesi"]])
+    attributes = text_file([["customer_id", "city"], ["C1", "Kadıköy"], ["C2", "Istanbul (Avrupa)"],
+                            ["C3", "Trabzon"], ["C4", "Ankara"], ["C5", "Bursa"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    # A district or another spelling says nothing against the region; a province in another region does.
+    assert cohort.customers[["customer_id", "city", "region"]].to_dict("records") == [
+        {"customer_id": "C1", "city": "Kadıköy", "region": "Marmara"},
+        {"customer_id": "C2", "city": "Istanbul (Avrupa)", "region": "Ege"},
+        {"customer_id": "C3", "city": "Trabzon", "region": "Karadeniz"},
+        {"customer_id": "C4", "city": "Ankara", "region": None},
+        {"customer_id": "C5", "city": "Bursa", "region": "Marmara Bölgesi"}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "the customers file gives 1 customer(s) a city in another region than the main file's and no region (e.g. "
+        "customer C4: 'Ankara', not 'Marmara'); their region is their city's"]
+    assert segment_cohort(cohort, AS_OF)["region"].astype(str).tolist() == [
+        "Marmara", "Ege", "Karadeniz", "İç Anadolu", "Marmara"]
+
+
+def test_a_move_to_a_place_that_is_no_province_leaves_the_region_unknown() -> None:
+    orders = _orders(["city", "region"], [["C1", "İstanbul", "Marmara"], ["C2", "Istanbul", "Marmara"],
+                                          ["C3", "Izmir", "Ege"]])
+    attributes = text_file([["customer_id", "city"], ["C1", "İstanbul (Avrupa)"], ["C2", "ISTANBUL"],
+                            ["C3", "Muğla"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "city", "region"]].to_dict("records") == [
+        {"customer_id": "C1", "city": "İstanbul (Avrupa)", "region": None},
+        {"customer_id": "C2", "city": "ISTANBUL", "region": "Marmara"},
+        {"customer_id": "C3", "city": "Muğla", "region": "Ege"}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "the customers file moves 1 customer(s) to a place that is no province and gives no region (e.g. customer "
+        "C1: 'İstanbul' → 'İstanbul (Avrupa)'); the main file's region ('Marmara') is not kept, so their region is "
+        "unknown",
+        "the customers file and the main file disagree on city (2) customer(s); the customers file's values are used"]
+
+
+def test_other_spellings_of_a_value_are_no_disagreement() -> None:
+    orders = _orders(["city", "region", "gender"], [["C1", "İzmir", "Ege", "Kadın"], ["C2", "Van", "Doğu Anadolu", "M"],
+                                                    ["C3", "Van", "Doğu Anadolu", "M"]])
+    attributes = text_file([["customer_id", "city", "region", "gender"], ["C1", "IZMIR", "Aegean", "F"],
+                            ["C2", "van", "Dogu Anadolu Bölgesi", "Erkek"], ["C3", "Kars", "Karadeniz", "F"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["city", "region", "gender"]].to_dict("records") == [
+        {"city": "IZMIR", "region": "Aegean", "gender": "F"},
+        {"city": "van", "region": "Dogu Anadolu Bölgesi", "gender": "M"},
+        {"city": "Kars", "region": "Karadeniz", "gender": "F"}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "the customers file and the main file disagree on city (1), region (1), gender (1) customer(s); the "
+        "customers file's values are used"]
