@@ -81,7 +81,7 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     if len(extra_ids) == 0:
         warnings.append("the customers file has no accepted rows: no customer got attributes from it")
         return main
-    where = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(zero_copy_only=False)
+    where = _positions_in(main_ids, extra_ids, warnings)
     matched: BoolArray = where >= 0
     position = np.maximum(where, 0).astype(np.int64)
     merged = CustomerColumns(main_ids, main.city, main.region, main.gender, main.age, main.registered_at,
@@ -122,6 +122,45 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
         warnings.append(f"{len(newcomers)} customer(s) of the customers file have no accepted rows in the main file; "
                         "they are in the cohort as customers without purchases")
     return _concat(merged, extra.take(newcomers))
+
+
+def _positions_in(main_ids: pa.Array, extra_ids: pa.Array, warnings: list[str]) -> IntArray:
+    """Where each main-file customer is in the customers file (-1: not there): the same id, else the one id of
+    digits that is the same once leading zeros are left out (a spreadsheet read 01234 as the number 1234), when
+    that pairs one id with one id; warns about those."""
+    where: IntArray = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    seen = np.zeros(len(extra_ids), dtype=np.bool_)
+    seen[where[where >= 0]] = True
+    digits = pc.fill_null(pc.match_substring_regex(extra_ids, r"^[0-9]+$"), False).to_numpy(zero_copy_only=False)
+    open_main, open_extra = np.flatnonzero(where < 0), np.flatnonzero(~seen & digits)
+    if len(open_main) == 0 or len(open_extra) == 0:
+        return where
+    main_keys, extra_keys = (pc.utf8_ltrim(ids.take(pa.array(rows)).cast(pa.string()), "0")
+                             for ids, rows in ((main_ids, open_main), (extra_ids, open_extra)))
+    main_once, extra_once = _once(main_keys), _once(extra_keys)  # 01 and 001 both there: neither is 1
+    open_main, open_extra = open_main[main_once], open_extra[extra_once]
+    found = pc.fill_null(pc.index_in(main_keys.filter(pa.array(main_once)),
+                                     value_set=extra_keys.filter(pa.array(extra_once))), -1).to_numpy(
+        zero_copy_only=False)
+    paired = found >= 0
+    if paired.any():
+        where[open_main[paired]] = open_extra[found[paired]]
+        first = int(open_main[paired][0])
+        warnings.append(
+            f"{int(paired.sum())} customer id(s) of the customers file match an id of the main file only once "
+            f"leading zeros are left out (e.g. {shown(extra_ids[int(where[first])].as_py())} → "
+            f"{shown(main_ids[first].as_py())}), and are read as that customer: the customers file has probably "
+            "lost the zeros (a spreadsheet reads such ids as numbers)")
+    return where
+
+
+def _once(keys: pa.Array) -> BoolArray:
+    """Whether each key occurs only once."""
+    counted = pc.value_counts(keys)
+    single = counted.field("values").filter(pc.equal(counted.field("counts"), 1))
+    once: BoolArray = pc.is_in(keys, value_set=single).to_numpy(zero_copy_only=False)
+    return once
 
 
 def _regions_left_behind(main: CustomerColumns, city: pa.Array, city_only: BoolArray,
@@ -206,8 +245,8 @@ def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
             f"customer got its attributes and its {len(extra_ids):,} customer(s) are left out of the cohort")
     unpadded = pc.utf8_ltrim(extra_ids.cast(pa.string()), "0")
     if pc.any(pc.is_in(pc.utf8_ltrim(main_ids.cast(pa.string()), "0"), value_set=unpadded)).as_py():
-        said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "
-                 "spreadsheet reads such ids as numbers)")
+        said += ("; some match once leading zeros are left out, but not one id with one id (as 01 and 001 would "
+                 "both be 1), so they are not matched")
     return said
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from rules.cohort.read import read_cohort
 from rules.cohort.segment import segment_cohort
@@ -78,3 +82,38 @@ def test_other_spellings_of_a_value_are_no_disagreement() -> None:
     assert _attribute_warnings(cohort.report.warnings) == [
         "the customers file and the main file disagree on city (1), region (1), gender (1) customer(s); the "
         "customers file's values are used"]
+
+
+def test_ids_that_lost_their_leading_zeros_find_their_customer() -> None:
+    orders = _orders([], [["01234"], ["09999"], ["12345"], ["00777"]])
+    attributes = text_file([["customer_id", "age"], ["1234", "34"], ["9999", "40"], ["12345", "50"], ["555", "60"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "age", "total_orders"]].to_dict("records") == [
+        {"customer_id": "01234", "age": 34, "total_orders": 1}, {"customer_id": "09999", "age": 40, "total_orders": 1},
+        {"customer_id": "12345", "age": 50, "total_orders": 1}, {"customer_id": "00777", "age": None,
+                                                                 "total_orders": 1},
+        {"customer_id": "555", "age": 60, "total_orders": None}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "2 customer id(s) of the customers file match an id of the main file only once leading zeros are left out "
+        "(e.g. 1234 → 01234), and are read as that customer: the customers file has probably lost the zeros (a "
+        "spreadsheet reads such ids as numbers)",
+        "1 customer(s) of the customers file have no accepted rows in the main file; they are in the cohort as "
+        "customers without purchases"]
+
+
+def test_a_customers_file_that_lost_every_leading_zero_matches_every_customer() -> None:
+    orders = _orders([], [["001"], ["002"]])
+    attributes = pa.table({"customer_id": pa.array([2, 1], pa.int64()), "age": pa.array([40, 30], pa.int64())})
+    buffer = io.BytesIO()
+    pq.write_table(attributes, buffer)
+
+    cohort = read_cohort(orders, customers=buffer.getvalue())
+
+    assert cohort.customers[["customer_id", "age"]].to_dict("records") == [{"customer_id": "001", "age": 30},
+                                                                           {"customer_id": "002", "age": 40}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "2 customer id(s) of the customers file match an id of the main file only once leading zeros are left out "
+        "(e.g. 1 → 001), and are read as that customer: the customers file has probably lost the zeros (a "
+        "spreadsheet reads such ids as numbers)"]
