@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -117,3 +118,19 @@ def test_a_customers_file_that_lost_every_leading_zero_matches_every_customer() 
         "2 customer id(s) of the customers file match an id of the main file only once leading zeros are left out "
         "(e.g. 1 → 001), and are read as that customer: the customers file has probably lost the zeros (a "
         "spreadsheet reads such ids as numbers)"]
+
+
+def test_ids_that_print_alike_in_the_two_files_are_one_customer() -> None:
+    nfc = "MÜŞ-001"
+    orders = _orders([], [[nfc], ["C2\u00a0"], ["C3"]])
+    attributes = text_file([["customer_id", "age"], [unicodedata.normalize("NFD", nfc), "34"], ["C2", "40"],
+                            ["\u200bC3", "29"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "age"]].to_dict("records") == [
+        {"customer_id": nfc, "age": 34}, {"customer_id": "C2", "age": 40}, {"customer_id": "C3", "age": 29}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "customer_id: 2 id(s) written in another Unicode form or with an invisible character at an end were read as "
+        "written plainly (e.g. 'MÜŞ-001')"]
