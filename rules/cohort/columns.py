@@ -221,8 +221,9 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *
 
 
 def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label: str = "the file",
-                        mapping_name: str = "mapping") -> str:
-    """The customer id column.
+                        mapping_name: str = "mapping", option: str = "--map") -> str:
+    """The customer id column; ``mapping_name`` and ``option`` are the argument and the command-line option the
+    hint names.
 
     Raises:
         InvalidInput: none was recognised; the message lists the names looked for and the file's columns.
@@ -239,5 +240,5 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
         f"{', '.join(all_columns)}{''.join(taken[:1])}",
         list(all_columns),
-        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: --map "
+        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} "
              "customer_id=<column>)")])

@@ -50,7 +50,7 @@ def read_customers_file(
     table, log = loaded.table, loaded.log
     columns = recognise(table.column_names, mapping, allowed=("customer_id", *ATTRIBUTES),
                         label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
-    require_customer_id(columns, table.column_names, "the customers file", "customers_mapping")
+    require_customer_id(columns, table.column_names, "the customers file", "customers_mapping", "--customers-map")
     used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
     warnings = list(loaded.warnings)
