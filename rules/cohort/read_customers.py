@@ -38,7 +38,7 @@ def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None]
 def read_customers_file(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
     order: DateOrder | None = None, *, city_elsewhere: bool = False,
-) -> tuple[CustomerColumns, RowLog, CustomersFileReport, Columns]:
+) -> tuple[CustomerColumns, RowLog, CustomersFileReport]:
     """The customers file → one row of attributes per customer, its row accounting and its report.
 
     ``hint`` is the main file's day/month order (used when the signup dates do not tell); ``order`` forces one
@@ -52,7 +52,8 @@ def read_customers_file(
                         label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
     require_customer_id(columns, table.column_names, "the customers file", "customers_mapping", "--customers-map")
     used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
-    columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
+    columns = Columns(used, [c for c in table.column_names if c not in used.values()],
+                      [note for note in columns.notes if note.split(":", 1)[0] in used])
     warnings = list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
@@ -71,8 +72,10 @@ def read_customers_file(
         rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
         rejected_by_reason=log.rejections(table), customers=len(keep), file_type=loaded.kind, encoding=loaded.encoding,
         delimiter=loaded.delimiter, date_order=date_orders[0] if date_orders else None, column_mapping=used,
-        warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])])
-    return attributes.take(keep), log, report, columns
+        warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])],
+        notes=[*columns.notes, *loaded.notes, *([f"columns not used: {', '.join(columns.unused)}"]
+                                                if columns.unused else [])])
+    return attributes.take(keep), log, report
 
 
 def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: list[str]) -> CustomerColumns:

@@ -134,3 +134,47 @@ def test_ids_that_print_alike_in_the_two_files_are_one_customer() -> None:
     assert cohort.report.customers_file.warnings == [
         "customer_id: 2 id(s) written in another Unicode form or with an invisible character at an end were read as "
         "written plainly (e.g. 'MÜŞ-001')"]
+
+
+def test_the_customers_file_report_says_how_the_file_was_read() -> None:
+    orders = _orders([], [["C1"]])
+    attributes = "Customer list\n\ncustomer_id;age;Yaş;Notiz\nC1;30;31;vip\n".encode()
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.notes == ["age: used column 'age', not 'Yaş'",
+                                                  "skipped 2 line(s) above the header", "columns not used: Yaş, Notiz"]
+
+
+def test_signup_dates_of_both_orders_are_left_unknown_not_rejected() -> None:
+    orders = _orders([], [["C1"], ["C2"]])
+    attributes = text_file([["customer_id", "registered_at"], ["C1", "13/01/2020"], ["C2", "01/14/2021"],
+                            ["C3", "15/02/2022"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.rejected_by_reason == {}
+    assert cohort.report.customers_file.warnings == [
+        "registered_at ('registered_at'): some dates are day first ('13/01/2020') and some month first "
+        "('01/14/2021'); read them as DMY, so dates that only fit the other order are left unknown",
+        "registered_at: 1 value(s) are not dates and are left unknown"]
+    assert cohort.customers["registered_at"].isna().tolist() == [False, True, False]
+
+
+def test_a_placeholder_for_an_unknown_value_does_not_override_a_known_one() -> None:
+    orders = _orders(["Cinsiyet", "city"], [["C1", "Kadın", "Van"], ["C2", "Erkek", "Van"], ["C3", "Erkek", "Van"],
+                                            ["C4", "Kadın", "Van"]])
+    attributes = text_file([["customer_id", "gender", "city"], ["C1", "Belirtilmemiş", "-"], ["C2", "?", "Bilinmiyor"],
+                            ["C3", "unknown", "Kars"], ["C4", "Diğer", "N/A"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "gender", "city"]].to_dict("records") == [
+        {"customer_id": "C1", "gender": "F", "city": "Van"}, {"customer_id": "C2", "gender": "M", "city": "Van"},
+        {"customer_id": "C3", "gender": "M", "city": "Kars"}, {"customer_id": "C4", "gender": "Diğer", "city": "Van"}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "city: 2 value(s) that say it is unknown (e.g. '-') are left unknown",
+        "gender: 3 value(s) that say it is unknown (e.g. 'Belirtilmemiş') are left unknown"]
