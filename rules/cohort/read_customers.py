@@ -51,9 +51,10 @@ def read_customers_file(
     columns = recognise(table.column_names, mapping, allowed=("customer_id", *ATTRIBUTES),
                         label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
     require_customer_id(columns, table.column_names, "the customers file", "customers_mapping", "--customers-map")
-    used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
+    wanted = ("customer_id", *ATTRIBUTES)
+    used = {k: v for k, v in columns.used.items() if k in wanted}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()],
-                      [note for note in columns.notes if note.split(":", 1)[0] in used])
+                      [note for note in columns.notes if note.split(":", 1)[0] in wanted])
     warnings = list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")

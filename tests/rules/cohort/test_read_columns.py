@@ -50,6 +50,9 @@ def test_a_country_column_is_not_the_region_of_a_file_with_cities() -> None:
     assert cohort.customers["region"].isna().all()  # the cities give each customer its region
     assert cohort.report.customers_file is not None
     assert cohort.report.customers_file.column_mapping == {"customer_id": "customer_id", "age": "age"}
+    assert cohort.report.customers_file.notes == [
+        "region: column 'Ülke' is a country, not read as the region (the cities give it); map it with "
+        "customers_mapping={'region': 'Ülke'} to read it", "columns not used: Ülke"]
     assert recognise(["Country", "Şehir"], {"region": "Country"}).used == {"city": "Şehir", "region": "Country"}
     assert recognise(["Country"]).used == {"region": "Country"}  # without cities, it is all there is
 
