@@ -129,14 +129,18 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     problems = [why for option, path in outputs.items() if path is not None and (why := _unwritable(path, option))]
     problems += _clashes(outputs, {"INPUT": Path(args.input),
                                    "--customers": None if args.customers is None else Path(args.customers)})
-    mapped = [canonical for canonical, _ in args.map]
-    problems += [f"--map {name}= is given {mapped.count(name)} times; give each field once"
-                 for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
+    for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
+        mapped = [canonical for canonical, _ in pairs]
+        problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
+                     for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
+    if args.customers_map and args.customers is None:
+        problems.append("--customers-map maps the columns of the customers file; give the file with --customers")
     if problems:
         _say("\n".join(problems))
         return EXIT_INVALID
     try:
-        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None, sheet=args.sheet,
+        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None,
+                             customers_mapping=dict(args.customers_map) or None, sheet=args.sheet,
                              date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
     except OSError as error:
@@ -158,9 +162,12 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     except OSError as error:
         _say(f"cannot write {error.filename or out}: {error.strerror or error}")
         return EXIT_INVALID
-    report = cohort.report
+    report, extra = cohort.report, cohort.report.customers_file
     print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
-          f"rejected {report.rows_rejected}" + (f"; results in {out}" if out else ""), file=sys.stderr)
+          f"rejected {report.rows_rejected}"
+          + (f"; customers file: rows read {extra.rows_read}, accepted {extra.rows_accepted}, rejected "
+             f"{extra.rows_rejected}" if extra is not None else "")
+          + (f"; results in {out}" if out else ""), file=sys.stderr)
     return EXIT_OK
 
 
@@ -221,6 +228,9 @@ def _add_cohort_commands(commands: Subparsers) -> None:
     cohort.add_argument("--customers", metavar="FILE", default=None, help="customer attributes in a second file")
     cohort.add_argument("--map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="use this file column for a canonical field (repeatable), e.g. customer_id=Kod")
+    cohort.add_argument("--customers-map", metavar="canonical=column", type=_mapping, action="append", default=[],
+                        help="the same for the customers file (repeatable), e.g. customer_id=Kunde; by default the "
+                             "--map entries naming one of its columns")
     cohort.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
                         help="the day to analyse for (default: today in UTC)")
     cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",

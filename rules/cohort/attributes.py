@@ -23,6 +23,8 @@ MAX_AGE = 120
 MAX_TEXT = {"city": 200, "region": 200, "gender": 32}
 _FEMALE = {"f", "female", "woman", "w", "k", "kadin", "bayan", "kiz"}
 _MALE = {"m", "male", "man", "e", "erkek", "bay"}
+_UNKNOWN = {"unknown", "not known", "not specified", "unspecified", "not given", "n/a", "na", "none", "null", "nan",
+            "#n/a", "bilinmiyor", "bilinmeyen", "belirtilmemis", "belirtilmedi", "belirsiz"}
 
 
 @dataclass(frozen=True)
@@ -88,14 +90,28 @@ def _value_range(customer: IntArray, values: IntArray, present: BoolArray, low: 
 
 
 def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) -> Codes:
-    """Codes for a text attribute; values longer than the engine accepts become unknown, with a warning."""
+    """Codes for a text attribute; values that say the value is unknown (``-``, ``Belirtilmemiş``) and values
+    longer than the engine accepts become unknown, with a warning."""
     codes = encode_text(column)[0]
+    texts = [str(text) for text in codes.values.to_pylist()]  # the distinct values, not the rows
+    said_unknown = np.array([_says_unknown(text) for text in texts], dtype=np.bool_)
+    if said_unknown.any():
+        dropped = np.isin(codes.codes, np.flatnonzero(said_unknown))
+        warnings.append(f"{label}: {int(dropped.sum())} value(s) that say it is unknown (e.g. "
+                        f"{shown(texts[int(np.flatnonzero(said_unknown)[0])])!r}) are left unknown")
+        codes = Codes(np.where(dropped, -1, codes.codes), codes.values)
     too_long = pc.fill_null(pc.greater(pc.utf8_length(codes.values), limit), False).to_numpy(zero_copy_only=False)
     if too_long.any():
         dropped = np.isin(codes.codes, np.flatnonzero(too_long))
         warnings.append(f"{label}: {int(dropped.sum())} value(s) longer than {limit} characters are left unknown")
         codes = Codes(np.where(dropped, -1, codes.codes), codes.values)
     return codes
+
+
+def _says_unknown(text: str) -> bool:
+    """A placeholder for a value nobody gave: punctuation only (``-``, ``?``) or a word for unknown. Kept, it
+    would be a city or gender that overrides the one the other file knows."""
+    return not any(character.isalnum() for character in text) or fold(text) in _UNKNOWN
 
 
 def gender_codes(column: AnyArray, warnings: list[str]) -> Codes:

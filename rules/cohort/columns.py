@@ -2,7 +2,8 @@
 
 Names match however they are spelled: case, Turkish letters, accents, spaces and punctuation do not matter
 (``Müşteri No``, ``MUSTERI_NO`` and ``musteri-no`` are the same key). When several columns could serve one
-purpose, the more specific name wins (``Region`` over ``Country``); an explicit mapping always wins.
+purpose, the more specific name wins (``Region`` over ``Country``), and a ``Country`` column is not the region
+of a file with cities; an explicit mapping always wins.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ for _canonical, _names in SYNONYMS.items():
         _BY_KEY.setdefault(_key, (_canonical, _rank))
 
 
+_COUNTRY_KEYS = frozenset(name_key(name) for name in ("Country", "Ülke"))
+
+
 @dataclass(frozen=True)
 class Columns:
     """The columns a file's rows are read from.
@@ -137,7 +141,8 @@ def header_index(rows: Sequence[Sequence[str]], width: int, named: Collection[st
 
 
 def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None = None, *,
-              allowed: Sequence[str] = CANONICAL, label: str = "mapping", file_label: str = "the file") -> Columns:
+              allowed: Sequence[str] = CANONICAL, label: str = "mapping", file_label: str = "the file",
+              city_elsewhere: bool = False) -> Columns:
     """Which column is which: the explicit mapping first, the recognised header names for the rest.
 
     Args:
@@ -146,6 +151,8 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
             (e.g. ``{"region": None}`` keeps a ``Country`` column from being read as the region).
         allowed, label, file_label: the canonical names the mapping may use, and how problems name the
             mapping and the file (a customers file takes its id and the attributes only).
+        city_elsewhere: the cohort's other file has cities. A ``Country`` column is not read as the region
+            when there are cities (unless the mapping names it): a country would override their regions.
 
     Raises:
         InvalidInput: the mapping names an unknown canonical name, the same column twice, or a column the file
@@ -170,6 +177,13 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
         else:
             best[canonical] = candidate
     used = {c: column for c, column in explicit.items() if column is not None}
+    region = best.get("region")
+    if region is not None and name_key(region[2]) in _COUNTRY_KEYS and (city_elsewhere or "city" in best
+                                                                       or explicit.get("city")):
+        # One country for every customer would override the region each customer's city gives.
+        notes.append(f"region: column {region[2]!r} is a country, not read as the region (the cities give it); "
+                     f"map it with {label}={{'region': {region[2]!r}}} to read it")
+        del best["region"]
     used.update({canonical: choice[2] for canonical, choice in best.items()})
     ordered = {c: used[c] for c in CANONICAL if c in used}
     unused = [c for c in columns if c not in set(ordered.values())]
@@ -219,8 +233,9 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *
 
 
 def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label: str = "the file",
-                        mapping_name: str = "mapping") -> str:
-    """The customer id column.
+                        mapping_name: str = "mapping", option: str = "--map") -> str:
+    """The customer id column; ``mapping_name`` and ``option`` are the argument and the command-line option the
+    hint names.
 
     Raises:
         InvalidInput: none was recognised; the message lists the names looked for and the file's columns.
@@ -237,5 +252,5 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
         f"{', '.join(all_columns)}{''.join(taken[:1])}",
         list(all_columns),
-        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: --map "
+        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} "
              "customer_id=<column>)")])

@@ -65,7 +65,8 @@ class Days:
         return bad
 
 
-def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order: DateOrder | None = None) -> Days:
+def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order: DateOrder | None = None,
+            unreadable: str = "rejected as bad_date") -> Days:
     """Calendar days from any column: text dates (with or without times), typed dates, Excel serial numbers.
 
     Args:
@@ -73,6 +74,7 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         label: how notes and warnings name the column, e.g. ``"order_date ('Tarih')"``.
         hint: the day/month order to assume when this column's values do not tell.
         order: force the day/month order of dates written as 03/04/2025 (``"DMY"`` or ``"MDY"``).
+        unreadable: what becomes of a date that cannot be read, for warnings ("left unknown" for a signup day).
 
     Examples:
         >>> to_days(pa.array(["13.02.2026", "01.02.2026 10:30", None]), "d").days.tolist()
@@ -94,15 +96,16 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         # Some are dates in text among the serials (or junk): only those rows are read as text dates.
         rest = np.flatnonzero(serials.bad)
         subset = column.take(pa.array(rest))
-        others = _text_days(subset, [value.strip() for value in sample_texts(subset, 2000)], label, hint, order)
+        others = _text_days(subset, [value.strip() for value in sample_texts(subset, 2000)], label, hint, order,
+                            unreadable)
         days, ok = serials.days.copy(), serials.ok.copy()
         days[rest], ok[rest] = others.days, others.ok
         return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings)
-    return _text_days(column, sample, label, hint, order)
+    return _text_days(column, sample, label, hint, order, unreadable)
 
 
 def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder | None,
-               order: DateOrder | None) -> Days:
+               order: DateOrder | None, unreadable: str) -> Days:
     """Days from dates written as text: ISO in one pass when the sample says so, else each distinct value."""
     quick = _iso_days(column, sample)
     if quick is not None:
@@ -110,7 +113,7 @@ def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder 
     text = as_text(column)
     present = text.is_valid().to_numpy(zero_copy_only=False)
     codes = encode(_date_part(text, sample))
-    parsed = _parse_distinct([str(v) for v in codes.values.to_pylist()], label, hint, order)
+    parsed = _parse_distinct([str(v) for v in codes.values.to_pylist()], label, hint, order, unreadable)
     valid_code = codes.codes >= 0
     safe = np.where(valid_code, codes.codes, 0)
     days = np.where(valid_code, parsed.days[safe] if len(parsed.days) else 0, 0).astype(np.int64)
@@ -203,7 +206,8 @@ class _Parsed:
     warnings: list[str]
 
 
-def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced: DateOrder | None) -> _Parsed:
+def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced: DateOrder | None,
+                    unreadable: str) -> _Parsed:
     """Parse each distinct date text once (the column's distinct days, not its rows)."""
     year_first: dict[int, tuple[int, int, int]] = {}
     ambiguous: dict[int, tuple[int, int, int]] = {}
@@ -224,7 +228,7 @@ def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced
     for index, (year, month, day) in year_first.items():
         days[index], ok[index] = _day_number(year, month, day)
     if ambiguous:
-        order = forced or _decide_order(ambiguous, texts, label, hint, notes, warnings)
+        order = forced or _decide_order(ambiguous, texts, label, hint, notes, warnings, unreadable)
         for index, (first, second, year) in ambiguous.items():
             day, month = (first, second) if order == "DMY" else (second, first)
             days[index], ok[index] = _day_number(year, month, day)
@@ -236,7 +240,7 @@ def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced
 
 def _decide_order(
     values: dict[int, tuple[int, int, int]], texts: list[str], label: str, hint: DateOrder | None,
-    notes: list[str], warnings: list[str],
+    notes: list[str], warnings: list[str], unreadable: str,
 ) -> DateOrder:
     day_first = [i for i, (first, _, _) in values.items() if first > 12]
     month_first = [i for i, (_, second, _) in values.items() if second > 12]
@@ -250,7 +254,7 @@ def _decide_order(
         chosen: DateOrder = "DMY" if len(day_first) >= len(month_first) else "MDY"
         warnings.append(f"{label}: some dates are day first ({texts[day_first[0]]!r}) and some month first "
                         f"({texts[month_first[0]]!r}); read them as {chosen}, so dates that only fit the other "
-                        "order are rejected as bad_date")
+                        f"order are {unreadable}")
         return chosen
     # Only another column's day/month order tells; ISO dates elsewhere in the file say nothing about it.
     told = hint in ("DMY", "MDY")

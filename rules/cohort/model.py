@@ -76,6 +76,7 @@ class CustomersFileReport(BaseModel):
     date_order: Literal["YMD", "DMY", "MDY"] | None = Field(default=None, alias="dateOrder")
     column_mapping: dict[str, str] = Field(default_factory=dict, alias="columnMapping")
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="how the file was read (not problems)")
 
     @model_validator(mode="after")
     def _rows_add_up(self) -> Self:

@@ -85,7 +85,7 @@ def collect_attributes(
         attributes.age = per_customer(ages, whole, "age", str)
     if "registered_at" in columns.used:
         label = f"registered_at ({columns.used['registered_at']!r})"
-        days = to_days(table[columns.used["registered_at"]], label, hint=hint, order=order)
+        days = to_days(table[columns.used["registered_at"]], label, hint=hint, order=order, unreadable="left unknown")
         warnings.extend(days.warnings)
         if date_orders is not None and days.order is not None:
             date_orders.append(days.order)

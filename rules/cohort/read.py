@@ -101,8 +101,9 @@ def read_cohort(
                                                      "JSON records), not the seed's customer JSON", customers_label)])
         chosen = customers_mapping if customers_mapping is not None else mapping_for_customers_file(extra, mapping)
         try:
-            attributes, log, customers_report, _ = read_customers_file(extra, chosen, part.date_order,
-                                                                       date_order)
+            has_city = part.customers.city.null_count < len(part.customers.city)
+            attributes, log, customers_report = read_customers_file(extra, chosen, part.date_order, date_order,
+                                                                    city_elsewhere=has_city)
         except InvalidInput as error:
             raise _in_customers_file(error) from None
         if customers_sheet is not None and extra.kind != "xlsx":

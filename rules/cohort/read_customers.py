@@ -7,7 +7,7 @@ as customers without history (new customers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +23,7 @@ from rules.cohort.rejects import RowLog
 from rules.cohort.tables import CustomerColumns, Known
 from rules.cohort.total_rows import total_rows
 from rules.cohort.values import BoolArray, IntArray, decide_decimal_mark, encode_text, longer_than, shown
+from rules.reference import province_region, region_by_name
 from rules.text import fold
 
 
@@ -37,22 +38,24 @@ def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None]
 
 def read_customers_file(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
-    order: DateOrder | None = None,
-) -> tuple[CustomerColumns, RowLog, CustomersFileReport, Columns]:
+    order: DateOrder | None = None, *, city_elsewhere: bool = False,
+) -> tuple[CustomerColumns, RowLog, CustomersFileReport]:
     """The customers file → one row of attributes per customer, its row accounting and its report.
 
     ``hint`` is the main file's day/month order (used when the signup dates do not tell); ``order`` forces one
-    (``date_order=``).
+    (``date_order=``); ``city_elsewhere``: the main file has cities (a ``Country`` column is then no region).
 
     Raises:
         InvalidInput: the file has no customer id column, or the mapping names a column it does not have.
     """
     table, log = loaded.table, loaded.log
     columns = recognise(table.column_names, mapping, allowed=("customer_id", *ATTRIBUTES),
-                        label="customers_mapping", file_label="the customers file")
-    require_customer_id(columns, table.column_names, "the customers file", "customers_mapping")
-    used = {k: v for k, v in columns.used.items() if k in ("customer_id", *ATTRIBUTES)}
-    columns = Columns(used, [c for c in table.column_names if c not in used.values()], columns.notes)
+                        label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
+    require_customer_id(columns, table.column_names, "the customers file", "customers_mapping", "--customers-map")
+    wanted = ("customer_id", *ATTRIBUTES)
+    used = {k: v for k, v in columns.used.items() if k in wanted}
+    columns = Columns(used, [c for c in table.column_names if c not in used.values()],
+                      [note for note in columns.notes if note.split(":", 1)[0] in wanted])
     warnings = list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
@@ -72,8 +75,10 @@ def read_customers_file(
         rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
         rejected_by_reason=log.rejections(table), customers=len(keep), file_type=loaded.kind, encoding=loaded.encoding,
         delimiter=loaded.delimiter, date_order=date_orders[0] if date_orders else None, column_mapping=used,
-        warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])])
-    return attributes.take(keep), log, report, columns
+        warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])],
+        notes=[*columns.notes, *loaded.notes, *([f"columns not used: {', '.join(columns.unused)}"]
+                                                if columns.unused else [])])
+    return attributes.take(keep), log, report
 
 
 def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: list[str]) -> CustomerColumns:
@@ -82,25 +87,24 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     if len(extra_ids) == 0:
         warnings.append("the customers file has no accepted rows: no customer got attributes from it")
         return main
-    where = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(zero_copy_only=False)
+    where = _positions_in(main_ids, extra_ids, warnings)
     matched: BoolArray = where >= 0
     position = np.maximum(where, 0).astype(np.int64)
     merged = CustomerColumns(main_ids, main.city, main.region, main.gender, main.age, main.registered_at,
                              main.total_orders)
     disagreements: list[str] = []
     taken = {name: getattr(extra, name).take(pa.array(position)) for name in ("city", "region", "gender")}
-    given = {name: column.is_valid().to_numpy(zero_copy_only=False) for name, column in taken.items()}
-    # City and region are one place: a customer moved to another city by the customers file does not keep the
-    # main file's region (it is resolved from the new city, unless the customers file gives one).
-    moved = matched & given["city"] & ~_same_text(main.city, taken["city"])
+    given = {name: matched & column.is_valid().to_numpy(zero_copy_only=False) for name, column in taken.items()}
+    dropped = _regions_left_behind(main, taken["city"], given["city"] & ~given["region"], warnings)
     for name in ("city", "region", "gender"):
         ours, theirs = getattr(main, name), taken[name]
-        use_theirs = matched & (given[name] | moved if name == "region" else given[name])
-        differ = use_theirs & ours.is_valid().to_numpy(zero_copy_only=False) & \
-            ~pc.fill_null(pc.equal(ours, theirs), False).to_numpy(zero_copy_only=False)
+        # Another spelling of the same name (IZMIR, Ege Bölgesi for Ege) is no disagreement.
+        same = _same_text(ours, theirs, _region_identity if name == "region" else fold)
+        differ = given[name] & ours.is_valid().to_numpy(zero_copy_only=False) & ~same
         if differ.any():
             disagreements.append(f"{name} ({int(differ.sum())})")
-        setattr(merged, name, pc.if_else(pa.array(use_theirs), theirs, ours))
+        kept = pc.if_else(pa.array(dropped), pa.scalar(None, pa.string()), ours) if name == "region" else ours
+        setattr(merged, name, pc.if_else(pa.array(given[name]), theirs, kept))
     for name in ("age", "registered_at"):
         ours_known: Known = getattr(main, name)
         theirs_known = getattr(extra, name).take(position)
@@ -126,21 +130,118 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
     return _concat(merged, extra.take(newcomers))
 
 
-def _same_text(ours: pa.Array, theirs: pa.Array) -> BoolArray:
-    """Row by row, whether two text columns hold the same name however it is spelled (`fold`: İzmir = IZMIR);
-    the few distinct names are folded, not the rows."""
-    keys: dict[str, int] = {}
+def _positions_in(main_ids: pa.Array, extra_ids: pa.Array, warnings: list[str]) -> IntArray:
+    """Where each main-file customer is in the customers file (-1: not there): the same id, else the one id of
+    digits that is the same once leading zeros are left out (a spreadsheet read 01234 as the number 1234), when
+    that pairs one id with one id; warns about those."""
+    where: IntArray = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    seen = np.zeros(len(extra_ids), dtype=np.bool_)
+    seen[where[where >= 0]] = True
+    digits = pc.fill_null(pc.match_substring_regex(extra_ids, r"^[0-9]+$"), False).to_numpy(zero_copy_only=False)
+    open_main, open_extra = np.flatnonzero(where < 0), np.flatnonzero(~seen & digits)
+    if len(open_main) == 0 or len(open_extra) == 0:
+        return where
+    main_keys, extra_keys = (pc.utf8_ltrim(ids.take(pa.array(rows)).cast(pa.string()), "0")
+                             for ids, rows in ((main_ids, open_main), (extra_ids, open_extra)))
+    main_once, extra_once = _once(main_keys), _once(extra_keys)  # 01 and 001 both there: neither is 1
+    open_main, open_extra = open_main[main_once], open_extra[extra_once]
+    found = pc.fill_null(pc.index_in(main_keys.filter(pa.array(main_once)),
+                                     value_set=extra_keys.filter(pa.array(extra_once))), -1).to_numpy(
+        zero_copy_only=False)
+    paired = found >= 0
+    if paired.any():
+        where[open_main[paired]] = open_extra[found[paired]]
+        first = int(open_main[paired][0])
+        warnings.append(
+            f"{int(paired.sum())} customer id(s) of the customers file match an id of the main file only once "
+            f"leading zeros are left out (e.g. {shown(extra_ids[int(where[first])].as_py())} → "
+            f"{shown(main_ids[first].as_py())}), and are read as that customer: the customers file has probably "
+            "lost the zeros (a spreadsheet reads such ids as numbers)")
+    return where
 
-    def folded(column: pa.Array) -> IntArray:
+
+def _once(keys: pa.Array) -> BoolArray:
+    """Whether each key occurs only once."""
+    counted = pc.value_counts(keys)
+    single = counted.field("values").filter(pc.equal(counted.field("counts"), 1))
+    once: BoolArray = pc.is_in(keys, value_set=single).to_numpy(zero_copy_only=False)
+    return once
+
+
+def _regions_left_behind(main: CustomerColumns, city: pa.Array, city_only: BoolArray,
+                         warnings: list[str]) -> BoolArray:
+    """The customers whose main-file region no longer holds: the customers file gives them another city (and no
+    region) that lies in another region, or that is no province while the main file had a different city (the
+    customer moved to a place the reference does not know). Another spelling of the same city, a district or a
+    city in the same region keeps the region; so does an unknown place where the main file had no city. Warns
+    about each kind.
+
+    Args:
+        main: the main file's customers.
+        city: the customers file's city of each of them (null where it gives none).
+        city_only: the customers file gives a city and no region.
+        warnings: where the warnings go.
+    """
+    old_city, new_city = _text_keys([main.city, city], fold)
+    moved: BoolArray = city_only & (old_city != new_city) & main.region.is_valid().to_numpy(zero_copy_only=False)
+    if not moved.any():
+        return moved
+    old_region, new_region = _text_keys([main.region, city], _region_identity, _province_identity)
+    elsewhere = moved & (new_region >= 0) & (new_region != old_region)
+    nowhere = moved & (new_region < 0) & (old_city >= 0)
+    ids = main.customer_id
+    if elsewhere.any():
+        first = int(np.flatnonzero(elsewhere)[0])
+        warnings.append(
+            f"the customers file gives {int(elsewhere.sum())} customer(s) a city in another region than the main "
+            f"file's and no region (e.g. customer {shown(ids[first].as_py())}: {shown(city[first].as_py())!r}, "
+            f"not {shown(main.region[first].as_py())!r}); their region is their city's")
+    if nowhere.any():
+        first = int(np.flatnonzero(nowhere)[0])
+        warnings.append(
+            f"the customers file moves {int(nowhere.sum())} customer(s) to a place that is no province and gives no "
+            f"region (e.g. customer {shown(ids[first].as_py())}: {shown(main.city[first].as_py())!r} → "
+            f"{shown(city[first].as_py())!r}); the main file's region ({shown(main.region[first].as_py())!r}) is "
+            "not kept, so their region is unknown")
+    dropped: BoolArray = elsewhere | nowhere
+    return dropped
+
+
+def _region_identity(name: str) -> Hashable:
+    """One key for the names of one region: a reference region by any of its names, another however spelled."""
+    found = region_by_name(name)
+    return ("reference", found.name) if found is not None else fold(name)
+
+
+def _province_identity(city: str) -> Hashable | None:
+    """The key (`_region_identity`) of the region of a city that is a province; None for any other place."""
+    region = province_region(city)
+    return None if region is None else _region_identity(region)
+
+
+def _same_text(ours: pa.Array, theirs: pa.Array, key: Callable[[str], Hashable] = fold) -> BoolArray:
+    """Row by row, whether two text columns hold the same name however it is spelled (`fold`: İzmir = IZMIR,
+    or the given ``key``)."""
+    a, b = _text_keys([ours, theirs], key)
+    same: BoolArray = (a == b) & (a >= 0)
+    return same
+
+
+def _text_keys(columns: list[pa.Array], *keys: Callable[[str], Hashable | None]) -> list[IntArray]:
+    """Each row's text as a number, equal where the key of the text is: one key for all columns, or one per
+    column; -1 where the text is null or its key None. The few distinct texts are keyed, not the rows."""
+    numbers: dict[Hashable, int] = {}
+
+    def keyed(column: pa.Array, key: Callable[[str], Hashable | None]) -> IntArray:
         encoded = column.cast(pa.string()).dictionary_encode()
-        table = np.array([keys.setdefault(fold(str(text)), len(keys)) for text in encoded.dictionary.to_pylist()]
-                         + [-1], dtype=np.int64)
+        found = (key(str(text)) for text in encoded.dictionary.to_pylist())
+        table = np.array([-1 if k is None else numbers.setdefault(k, len(numbers)) for k in found] + [-1],
+                         dtype=np.int64)
         codes: IntArray = table[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
         return codes
 
-    a, b = folded(ours), folded(theirs)
-    same: BoolArray = (a == b) & (a >= 0)
-    return same
+    return [keyed(column, keys[min(index, len(keys) - 1)]) for index, column in enumerate(columns)]
 
 
 def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
@@ -150,8 +251,8 @@ def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
             f"customer got its attributes and its {len(extra_ids):,} customer(s) are left out of the cohort")
     unpadded = pc.utf8_ltrim(extra_ids.cast(pa.string()), "0")
     if pc.any(pc.is_in(pc.utf8_ltrim(main_ids.cast(pa.string()), "0"), value_set=unpadded)).as_py():
-        said += ("; they match once leading zeros are left out: the customers file has probably lost them (a "
-                 "spreadsheet reads such ids as numbers)")
+        said += ("; some match once leading zeros are left out, but not one id with one id (as 01 and 001 would "
+                 "both be 1), so they are not matched")
     return said
 
 

@@ -340,11 +340,44 @@ def encode_text(
     The raw values are encoded first and only the distinct values are cleaned, so trimming and blank checks
     cost per distinct value, not per row.
 
+    Ids written in another Unicode form (a decomposed Ü) or with an invisible character at an end (a zero-width
+    space, a byte-order mark) are the same id, NFC-normalised and cut (noted as well).
+
     Examples:
         >>> codes, _ = encode_text(pa.array(["a ", "b", " a", "", None]))
         >>> codes.codes.tolist(), codes.values.to_pylist()
         ([0, 1, 0, -1, -1], ['a', 'b'])
     """
+    codes, note = _encode_column(array, ids, texts)
+    return _one_form(codes, note) if ids else (codes, note)
+
+
+# Characters no one sees that an id may carry at an end: zero-width spaces and joiners, word joiner, byte-order
+# mark, soft hyphen, and direction marks.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _one_form(codes: Codes, note: str | None) -> tuple[Codes, str | None]:
+    """Ids that print alike as one id: NFC, invisible characters at the ends cut, codes merged where ids become
+    equal; done on the distinct ids (none of them is touched when all are ASCII). Adds to the id note."""
+    values = codes.values
+    if codes.count is not None or pc.all(pc.string_is_ascii(values)).as_py() is not False:
+        return codes, note
+    cut = pc.utf8_trim_whitespace(pc.utf8_trim(pc.utf8_normalize(values, "NFC"), _INVISIBLE))
+    cleaned = pc.if_else(pc.equal(pc.utf8_length(cut), 0), _NULL_TEXT, cut)
+    blank = pc.and_(pc.is_null(cleaned), pc.is_valid(values))  # only invisible characters: no id at all
+    changed = pc.or_(pc.fill_null(pc.not_equal(cleaned, values), False), blank).to_numpy(zero_copy_only=False)
+    if not changed.any():
+        return codes, note
+    again = _encode_plain(cleaned)
+    merged = np.where(codes.codes >= 0, again.codes[np.maximum(codes.codes, 0)], -1).astype(np.int64)
+    example = next((text for text in pc.filter(cleaned, pa.array(changed)).to_pylist() if text is not None), "")
+    said = (f"{int(changed.sum())} id(s) written in another Unicode form or with an invisible character at an end "
+            f"were read as written plainly (e.g. {shown(example)!r})")
+    return Codes(merged, again.values), "; ".join(filter(None, [note, said]))
+
+
+def _encode_column(array: AnyArray, ids: bool, texts: bool | Callable[[list[str]], bool]) -> tuple[Codes, str | None]:
     column = contiguous(array)
     if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
         raw = Codes(pc.fill_null(column.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64),

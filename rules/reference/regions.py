@@ -1,10 +1,12 @@
-"""The seed's seven regions, with their reference median baskets (TRY)."""
+"""The seed's seven regions, with their reference median baskets (TRY), found by any of their names."""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,17 +29,46 @@ class ReferenceRegion(BaseModel):
 
 
 @cache
+def _raw() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return raw
+
+
+@cache
 def reference_regions() -> tuple[ReferenceRegion, ...]:
     """The reference regions, in the seed's order."""
-    raw = json.loads(_DATA.read_text(encoding="utf-8"))
-    return tuple(ReferenceRegion.model_validate(r) for r in raw["regions"])
+    return tuple(ReferenceRegion.model_validate(r) for r in _raw()["regions"])
+
+
+def region_key(name: str) -> str:
+    """The key a region name is looked up by: folded, without a trailing "Bölgesi" or "Region", with only its
+    letters and digits (so "Güney Doğu Anadolu Bölgesi" and "Güneydoğu Anadolu" are one key).
+
+    Examples:
+        >>> region_key("Güney Doğu Anadolu Bölgesi") == region_key("GUNEYDOGU ANADOLU") == "guneydoguanadolu"
+        True
+    """
+    words = fold(name).split()
+    if len(words) > 1 and words[-1] in _suffixes():
+        words = words[:-1]
+    return re.sub(r"[^a-z0-9]", "", "".join(words))
+
+
+@cache
+def _suffixes() -> frozenset[str]:
+    return frozenset(fold(suffix) for suffix in _raw()["nameSuffixes"])
 
 
 @cache
 def _by_key() -> dict[str, ReferenceRegion]:
-    return {fold(r.name): r for r in reference_regions()}
+    regions = {r.name: r for r in reference_regions()}
+    keys = {region_key(alias): regions[official] for alias, official in _raw()["aliases"].items()}
+    keys.update({region_key(r.name): r for r in reference_regions()})
+    return keys
 
 
 def region_by_name(name: str) -> ReferenceRegion | None:
-    """Find a reference region by name, whatever its spelling ("Ic Anadolu" finds "İç Anadolu")."""
-    return _by_key().get(fold(name))
+    """Find a reference region by name, whatever its spelling or spacing, also by its English name or with
+    "Bölgesi" / "Region" after it ("Ic Anadolu", "Central Anatolia" and "İç Anadolu Bölgesi" find "İç Anadolu").
+    """
+    return _by_key().get(region_key(name))

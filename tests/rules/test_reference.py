@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from rules import analyze_customer
-from rules.reference import product_catalog, province_region, provinces, reference_regions
+from rules.reference import product_catalog, province_region, provinces, reference_regions, region_by_name
+from rules.reference.regions import region_key
 from tests.conftest import SEED
 from tests.rules.payloads import AS_OF, customer, line
 
@@ -35,6 +37,38 @@ def test_81_provinces_in_7_regions() -> None:
 )
 def test_province_spellings(city: str, region: str) -> None:
     assert province_region(city) == region
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [("Marmara Bölgesi", "Marmara"), ("MARMARA REGION", "Marmara"), ("Aegean", "Ege"), ("Ege Bölgesi", "Ege"),
+     ("Central Anatolia", "İç Anadolu"), ("Iç Anadolu Bölgesi", "İç Anadolu"), ("Mediterranean", "Akdeniz"),
+     ("Black Sea Region", "Karadeniz"), ("Eastern Anatolia", "Doğu Anadolu"),
+     ("Güney Doğu Anadolu", "Güneydoğu Anadolu"),
+     ("Southeastern Anatolia", "Güneydoğu Anadolu"), ("Güneydoğu-Anadolu", "Güneydoğu Anadolu"), ("Turkey", None),
+     ("Bölgesi", None), ("Region", None)],
+)
+def test_regions_are_found_by_their_other_names(name: str, region: str | None) -> None:
+    found = region_by_name(name)
+
+    assert (found.name if found else None) == region
+
+
+def test_no_two_regions_share_a_key() -> None:
+    regions = json.loads((Path(__file__).parents[2] / "rules" / "reference" / "data" / "regions.json").read_text(
+        encoding="utf-8"))
+    keys = {region_key(r.name) for r in reference_regions()} | {region_key(a) for a in regions["aliases"]}
+
+    assert len(keys) == len(reference_regions()) + len(regions["aliases"])
+
+
+def test_an_english_region_name_gives_the_analysis_of_the_region() -> None:
+    payload = customer([line(spent=70.0)])
+    del payload["region"]
+    payload["customer"]["region"] = "Aegean Region"
+
+    analysis = analyze_customer(payload, AS_OF)
+    assert (analysis.region, analysis.median_basket, analysis.median_basket_source) == ("Ege", 65.0, "reference")
 
 
 def test_catalog_has_the_seed_products() -> None:

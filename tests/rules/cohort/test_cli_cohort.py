@@ -276,3 +276,24 @@ def test_the_day_month_order_can_be_forced(tmp_path: Path) -> None:
                                                                                 date(2025, 4, 3)).days]
     assert pd.read_csv(tmp_path / "b.csv")["membershipDays"].tolist() == [(date(2026, 2, 12) -
                                                                           date(2024, 2, 1)).days]
+
+
+def test_the_customers_files_columns_are_mapped_with_customers_map(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    orders, crm = tmp_path / "orders.csv", tmp_path / "crm.csv"
+    orders.write_text("CustomerID,InvoiceNo,InvoiceDate,StockCode,Quantity,Amount\nC1,1,2026-01-05,P1,1,100\n",
+                      encoding="utf-8")
+    crm.write_text("Kunde,Jahre\nC1,34\nC2,40\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+
+    assert main(["cohort", str(orders), "--customers", str(crm), "--as-of", AS_OF]) == 2
+    assert "(on the command line: --customers-map customer_id=<column>)" in capsys.readouterr().err
+    assert main(["cohort", str(orders), "--customers", str(crm), "--customers-map", "customer_id=Kunde",
+                 "--customers-map", "age=Jahre", "--as-of", AS_OF, "--out", str(out)]) == 0
+    assert capsys.readouterr().err == ("2 customers segmented; rows read 1, accepted 1, rejected 0; customers file: "
+                                       f"rows read 2, accepted 2, rejected 0; results in {out}\n")
+    assert pd.read_csv(out)[["customerId", "age"]].to_dict("records") == [{"customerId": "C1", "age": 34},
+                                                                          {"customerId": "C2", "age": 40}]
+    assert main(["cohort", str(orders), "--customers-map", "customer_id=Kunde"]) == 2
+    assert capsys.readouterr().err == ("error: --customers-map maps the columns of the customers file; give the file "
+                                       "with --customers\n")

@@ -35,6 +35,28 @@ def test_the_more_specific_name_wins_and_the_choice_is_noted() -> None:
     assert columns.notes == ["region: used column 'Region', not 'Country'", "amount: used column 'Tutar', not 'Total'"]
 
 
+def test_a_country_column_is_not_the_region_of_a_file_with_cities() -> None:
+    orders = text_file([["CustomerID", "InvoiceDate", "StockCode", "Amount", "City", "Country"],
+                        ["C1", "2026-01-05", "P1", "100", "İstanbul", "Turkey"],
+                        ["C2", "2026-01-06", "P1", "70", "Van", "Türkiye"]])
+    attributes = text_file([["customer_id", "age", "Ülke"], ["C1", "30", "Turkey"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.report.column_mapping == {"customer_id": "CustomerID", "order_date": "InvoiceDate",
+                                            "product_id": "StockCode", "amount": "Amount", "city": "City"}
+    assert cohort.report.notes[:1] == ["region: column 'Country' is a country, not read as the region (the cities "
+                                       "give it); map it with mapping={'region': 'Country'} to read it"]
+    assert cohort.customers["region"].isna().all()  # the cities give each customer its region
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.column_mapping == {"customer_id": "customer_id", "age": "age"}
+    assert cohort.report.customers_file.notes == [
+        "region: column 'Ülke' is a country, not read as the region (the cities give it); map it with "
+        "customers_mapping={'region': 'Ülke'} to read it", "columns not used: Ülke"]
+    assert recognise(["Country", "Şehir"], {"region": "Country"}).used == {"city": "Şehir", "region": "Country"}
+    assert recognise(["Country"]).used == {"region": "Country"}  # without cities, it is all there is
+
+
 def test_no_header_name_is_listed_for_two_purposes() -> None:
     keys = [(name_key(name), canonical) for canonical, names in SYNONYMS.items() for name in names]
     owners: dict[str, set[str]] = {}

@@ -66,7 +66,7 @@ def cohorts(draw: st.DrawFn) -> Cohort:
             "customer_id": customer_id,
             "city": draw(st.sampled_from([None, "Istanbul", "İzmir", "Sanliurfa", "Van", "Atlantis"])),
             "region": draw(st.sampled_from([None, None, "Marmara", "ic anadolu", "Mars", "MARS", "mars",
-                                            "Atlantis Bölgesi"])),
+                                            "Atlantis Bölgesi", "Aegean", "Ege Bölgesi", "Güney Doğu Anadolu"])),
             "age": draw(st.none() | st.sampled_from([0, 25, 26, 35, 36, 50, 51, 120])
                         | st.integers(min_value=0, max_value=120)),
             "gender": draw(st.sampled_from([None, "F", "M", ""])),

@@ -3,8 +3,11 @@ the rows."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +55,29 @@ def test_texts_may_be_decided_by_the_ids_prefixes() -> None:
     assert len(plain) == 2
     assert [cancelled.values[int(code)].as_py() for code in cancelled.codes[:2]] == ["536365", "C536365"]
     assert cancelled.codes[2] == -1
+
+
+@pytest.mark.parametrize("kind", ["text", "dictionary"])
+def test_ids_that_print_alike_are_one_id(kind: str) -> None:
+    nfc = "MÜŞ-001"
+    written = [nfc, unicodedata.normalize("NFD", nfc), "\u200bC3", "C3", "C4\ufeff", "C4", "\u200b", "C5", None]
+    column = pa.array(written, pa.string())
+
+    codes, note = encode_text(column.dictionary_encode() if kind == "dictionary" else column, ids=True)
+
+    assert [codes.values[int(code)].as_py() if code >= 0 else None for code in codes.codes] == [
+        nfc, nfc, "C3", "C3", "C4", "C4", None, "C5", None]
+    assert codes.codes.tolist() == [0, 0, 1, 1, 2, 2, -1, 3, -1]
+    assert note == ("4 id(s) written in another Unicode form or with an invisible character at an end were read as "
+                    "written plainly (e.g. 'MÜŞ-001')")
+
+
+def test_numbered_ids_with_an_invisible_prefix_are_one_id() -> None:
+    codes, note = encode_text(pa.array(["C1", "\ufeffC1", "C2"], pa.string()), ids=True)
+
+    assert [codes.values[int(code)].as_py() for code in codes.codes] == ["C1", "C1", "C2"]
+    assert codes.codes[0] == codes.codes[1] != codes.codes[2]
+    assert note is not None
 
 
 def test_flags_spread_by_codes_and_nulls_are_never_flagged() -> None:

@@ -1,0 +1,180 @@
+"""The customers file (``customers=``): its attributes merged into the main file's customers."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rules.cohort.read import read_cohort
+from rules.cohort.segment import segment_cohort
+from tests.rules.cohort.test_read_support import text_file
+
+AS_OF = date(2026, 2, 12)
+ORDER_HEADER = ["customer_id", "order_date", "product_id", "amount"]
+
+
+def _orders(extra_header: list[str], rows: list[list[Any]]) -> bytes:
+    return text_file([ORDER_HEADER + extra_header,
+                      *[[customer, "2026-01-05", "P", "5", *cells] for customer, *cells in rows]])
+
+
+def _attribute_warnings(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if "customers file" in w]
+
+
+def test_a_city_without_a_region_keeps_the_main_files_region_unless_the_city_says_otherwise() -> None:
+    orders = _orders(["region"], [["C1", "Marmara"], ["C2", "Ege"], ["C3", "Karadeniz"], ["C4", "Marmara"],
+                                  ["C5", "Marmara Bölgesi"]])
+    attributes = text_file([["customer_id", "city"], ["C1", "Kadıköy"], ["C2", "Istanbul (Avrupa)"],
+                            ["C3", "Trabzon"], ["C4", "Ankara"], ["C5", "Bursa"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    # A district or another spelling says nothing against the region; a province in another region does.
+    assert cohort.customers[["customer_id", "city", "region"]].to_dict("records") == [
+        {"customer_id": "C1", "city": "Kadıköy", "region": "Marmara"},
+        {"customer_id": "C2", "city": "Istanbul (Avrupa)", "region": "Ege"},
+        {"customer_id": "C3", "city": "Trabzon", "region": "Karadeniz"},
+        {"customer_id": "C4", "city": "Ankara", "region": None},
+        {"customer_id": "C5", "city": "Bursa", "region": "Marmara Bölgesi"}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "the customers file gives 1 customer(s) a city in another region than the main file's and no region (e.g. "
+        "customer C4: 'Ankara', not 'Marmara'); their region is their city's"]
+    assert segment_cohort(cohort, AS_OF)["region"].astype(str).tolist() == [
+        "Marmara", "Ege", "Karadeniz", "İç Anadolu", "Marmara"]
+
+
+def test_a_move_to_a_place_that_is_no_province_leaves_the_region_unknown() -> None:
+    orders = _orders(["city", "region"], [["C1", "İstanbul", "Marmara"], ["C2", "Istanbul", "Marmara"],
+                                          ["C3", "Izmir", "Ege"]])
+    attributes = text_file([["customer_id", "city"], ["C1", "İstanbul (Avrupa)"], ["C2", "ISTANBUL"],
+                            ["C3", "Muğla"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "city", "region"]].to_dict("records") == [
+        {"customer_id": "C1", "city": "İstanbul (Avrupa)", "region": None},
+        {"customer_id": "C2", "city": "ISTANBUL", "region": "Marmara"},
+        {"customer_id": "C3", "city": "Muğla", "region": "Ege"}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "the customers file moves 1 customer(s) to a place that is no province and gives no region (e.g. customer "
+        "C1: 'İstanbul' → 'İstanbul (Avrupa)'); the main file's region ('Marmara') is not kept, so their region is "
+        "unknown",
+        "the customers file and the main file disagree on city (2) customer(s); the customers file's values are used"]
+
+
+def test_other_spellings_of_a_value_are_no_disagreement() -> None:
+    orders = _orders(["city", "region", "gender"], [["C1", "İzmir", "Ege", "Kadın"], ["C2", "Van", "Doğu Anadolu", "M"],
+                                                    ["C3", "Van", "Doğu Anadolu", "M"]])
+    attributes = text_file([["customer_id", "city", "region", "gender"], ["C1", "IZMIR", "Aegean", "F"],
+                            ["C2", "van", "Dogu Anadolu Bölgesi", "Erkek"], ["C3", "Kars", "Karadeniz", "F"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["city", "region", "gender"]].to_dict("records") == [
+        {"city": "IZMIR", "region": "Aegean", "gender": "F"},
+        {"city": "van", "region": "Dogu Anadolu Bölgesi", "gender": "M"},
+        {"city": "Kars", "region": "Karadeniz", "gender": "F"}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "the customers file and the main file disagree on city (1), region (1), gender (1) customer(s); the "
+        "customers file's values are used"]
+
+
+def test_ids_that_lost_their_leading_zeros_find_their_customer() -> None:
+    orders = _orders([], [["01234"], ["09999"], ["12345"], ["00777"]])
+    attributes = text_file([["customer_id", "age"], ["1234", "34"], ["9999", "40"], ["12345", "50"], ["555", "60"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "age", "total_orders"]].to_dict("records") == [
+        {"customer_id": "01234", "age": 34, "total_orders": 1}, {"customer_id": "09999", "age": 40, "total_orders": 1},
+        {"customer_id": "12345", "age": 50, "total_orders": 1}, {"customer_id": "00777", "age": None,
+                                                                 "total_orders": 1},
+        {"customer_id": "555", "age": 60, "total_orders": None}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "2 customer id(s) of the customers file match an id of the main file only once leading zeros are left out "
+        "(e.g. 1234 → 01234), and are read as that customer: the customers file has probably lost the zeros (a "
+        "spreadsheet reads such ids as numbers)",
+        "1 customer(s) of the customers file have no accepted rows in the main file; they are in the cohort as "
+        "customers without purchases"]
+
+
+def test_a_customers_file_that_lost_every_leading_zero_matches_every_customer() -> None:
+    orders = _orders([], [["001"], ["002"]])
+    attributes = pa.table({"customer_id": pa.array([2, 1], pa.int64()), "age": pa.array([40, 30], pa.int64())})
+    buffer = io.BytesIO()
+    pq.write_table(attributes, buffer)
+
+    cohort = read_cohort(orders, customers=buffer.getvalue())
+
+    assert cohort.customers[["customer_id", "age"]].to_dict("records") == [{"customer_id": "001", "age": 30},
+                                                                           {"customer_id": "002", "age": 40}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "2 customer id(s) of the customers file match an id of the main file only once leading zeros are left out "
+        "(e.g. 1 → 001), and are read as that customer: the customers file has probably lost the zeros (a "
+        "spreadsheet reads such ids as numbers)"]
+
+
+def test_ids_that_print_alike_in_the_two_files_are_one_customer() -> None:
+    nfc = "MÜŞ-001"
+    orders = _orders([], [[nfc], ["C2\u00a0"], ["C3"]])
+    attributes = text_file([["customer_id", "age"], [unicodedata.normalize("NFD", nfc), "34"], ["C2", "40"],
+                            ["\u200bC3", "29"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "age"]].to_dict("records") == [
+        {"customer_id": nfc, "age": 34}, {"customer_id": "C2", "age": 40}, {"customer_id": "C3", "age": 29}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "customer_id: 2 id(s) written in another Unicode form or with an invisible character at an end were read as "
+        "written plainly (e.g. 'MÜŞ-001')"]
+
+
+def test_the_customers_file_report_says_how_the_file_was_read() -> None:
+    orders = _orders([], [["C1"]])
+    attributes = "Customer list\n\ncustomer_id;age;Yaş;Notiz\nC1;30;31;vip\n".encode()
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.notes == ["age: used column 'age', not 'Yaş'",
+                                                  "skipped 2 line(s) above the header", "columns not used: Yaş, Notiz"]
+
+
+def test_signup_dates_of_both_orders_are_left_unknown_not_rejected() -> None:
+    orders = _orders([], [["C1"], ["C2"]])
+    attributes = text_file([["customer_id", "registered_at"], ["C1", "13/01/2020"], ["C2", "01/14/2021"],
+                            ["C3", "15/02/2022"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.rejected_by_reason == {}
+    assert cohort.report.customers_file.warnings == [
+        "registered_at ('registered_at'): some dates are day first ('13/01/2020') and some month first "
+        "('01/14/2021'); read them as DMY, so dates that only fit the other order are left unknown",
+        "registered_at: 1 value(s) are not dates and are left unknown"]
+    assert cohort.customers["registered_at"].isna().tolist() == [False, True, False]
+
+
+def test_a_placeholder_for_an_unknown_value_does_not_override_a_known_one() -> None:
+    orders = _orders(["Cinsiyet", "city"], [["C1", "Kadın", "Van"], ["C2", "Erkek", "Van"], ["C3", "Erkek", "Van"],
+                                            ["C4", "Kadın", "Van"]])
+    attributes = text_file([["customer_id", "gender", "city"], ["C1", "Belirtilmemiş", "-"], ["C2", "?", "Bilinmiyor"],
+                            ["C3", "unknown", "Kars"], ["C4", "Diğer", "N/A"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "gender", "city"]].to_dict("records") == [
+        {"customer_id": "C1", "gender": "F", "city": "Van"}, {"customer_id": "C2", "gender": "M", "city": "Van"},
+        {"customer_id": "C3", "gender": "M", "city": "Kars"}, {"customer_id": "C4", "gender": "Diğer", "city": "Van"}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "city: 2 value(s) that say it is unknown (e.g. '-') are left unknown",
+        "gender: 3 value(s) that say it is unknown (e.g. 'Belirtilmemiş') are left unknown"]
