@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime
 from typing import Any
 
@@ -204,6 +205,23 @@ def test_an_invalid_as_of_is_listed_with_the_problems_that_do_not_depend_on_it()
         ("asOf", "expected an ISO date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SS)", "12/02/2026"),
         ("customerData.customer.age", "Input should be greater than or equal to 0", -1),
     ]
+
+
+def test_inputs_json_has_no_number_for_are_echoed_as_text() -> None:
+    payload = seed_payload()
+    customer = payload["customerData"]["customer"]
+    customer["age"] = float("inf")
+    customer["productHistory"][0]["totalSpent"] = float("-inf")
+    customer["productHistory"][1]["totalSpent"] = float("nan")
+
+    reply = handle(payload)
+
+    assert details(reply) == [
+        ("customerData.customer.age", "Input should be a finite number", "<inf>"),
+        ("customerData.customer.productHistory[0].totalSpent", "Input should be a finite number", "<-inf>"),
+        ("customerData.customer.productHistory[1].totalSpent", "Input should be a finite number", "<nan>"),
+    ]
+    json.dumps(reply.body, allow_nan=False)  # raises if the body is not JSON
 
 
 def test_customer_data_that_is_not_an_object() -> None:
