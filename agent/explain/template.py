@@ -124,7 +124,7 @@ class _AnalysisWriter:
         a, p = self.a, self.p
         if a.mode == "region":
             return [p.region_facts.format(
-                climate=_text(a.climate_type) or "?", basket=self._money(a.avg_basket),
+                climate=_text(a.climate_type) or p.not_given, basket=self._money(a.avg_basket),
                 budget=self._money(a.estimated_budget), monthly=self._money(a.avg_monthly_spend),
             )]
         lines = [p.purchases_heading]
@@ -132,7 +132,8 @@ class _AnalysisWriter:
             lines.append(p.new_customer_purchases.format(
                 member_days=a.membership_days, basket=self._money(a.avg_basket),
                 budget=self._money(a.estimated_budget),
-            ))
+            ) if a.avg_basket is not None else p.new_customer_purchases_without_basket.format(
+                member_days=a.membership_days))
             return lines
         lines.append(p.purchases.format(
             orders=a.order_count, spent=self._money(a.total_spent), basket=self._money(a.avg_basket),
@@ -155,15 +156,17 @@ class _AnalysisWriter:
 
     def _actions(self) -> list[str]:
         a, p = self.a, self.p
-        category = _text(a.affinity_category) or "?"
+        # Without a category (a region or customer the reference does not know) no category campaign is made up.
+        category = _text(a.affinity_category)
         if a.mode == "region":
-            return [p.action_region.format(category=category)]
+            return [p.action_region.format(category=category) if category else p.action_without_trend]
         if a.mode == "new_customer":
-            return [p.action_new_customer.format(category=category),
+            return [p.action_new_customer.format(category=category) if category else p.action_without_trend,
                     p.action_new_customer_first_purchase.format(code=a.churn_segment)]
         actions = []
-        if a.churn_segment in p.action_churn:
-            actions.append(p.action_churn[a.churn_segment].format(category=category, days=a.last_purchase_days_ago))
+        churn_action = p.action_churn.get(a.churn_segment or "")
+        if churn_action and (category or "{category}" not in churn_action):
+            actions.append(churn_action.format(category=category, days=a.last_purchase_days_ago))
         if a.value_segment == self.rules.value.bands[0].code:
             actions.append(p.action_high_value)
         tiers = [t.code for t in self.rules.loyalty.tiers]

@@ -295,6 +295,15 @@ def test_cohort_with_an_invalid_as_of_lists_the_customers_problems_too() -> None
 
 @pytest.mark.parametrize(("payload", "expected"), [
     ({"region": 5}, [("region", 'expected a region object {"name": ...} or a region name', 5)]),
+    ({"region": "Akdniz", "city": "Antalya"}, [("region", "not one of the seven regions (Marmara, Ege, Akdeniz, İç "
+                                                          "Anadolu, Karadeniz, Doğu Anadolu, Güneydoğu Anadolu); a "
+                                                          "region profile of another region needs a region object "
+                                                          "with its own medianBasket", "Akdniz")]),
+    ({"customerData": {"region": {"name": "Atlantis"}}}, [("customerData.region", "not one of the seven regions "
+                                                          "(Marmara, Ege, Akdeniz, İç Anadolu, Karadeniz, Doğu "
+                                                          "Anadolu, Güneydoğu Anadolu); a region profile of another "
+                                                          "region needs a region object with its own medianBasket",
+                                                          "Atlantis")]),
     ({"region": {"climateType": "x"}}, [("region.name", "Field required", {"<object with keys>": ["climateType"]})]),
     ({"prompt": "  "}, [("prompt", "expected a non-empty question", "  ")]),
     ({"prompt": "x" * 20_001}, [("prompt", "at most 20000 characters", "<20001 characters>")]),

@@ -237,3 +237,24 @@ def test_region_and_cohort_texts_show_customer_text_as_text() -> None:
         "TRY.",
         "- Plan regional campaigns around \\[MAKEUP\\](https\\://evil.example), the region's trend."]
     assert cohort[6] == "- **Top category**: \\_MAKEUP\\_ \\# x 1 (100%)"
+
+
+def test_facts_a_region_outside_the_reference_does_not_give_are_said_to_be_unknown() -> None:
+    profile = analyze_customer({"region": {"name": "Kıbrıs", "medianBasket": 70.0}}, AS_OF)
+    newcomer = analyze_customer(customer([], city="Atlantis") | {"region": None, "city": "Atlantis"}, AS_OF)
+
+    english = TemplateExplainer().explain_analysis(profile, "en").text.splitlines()
+    turkish = TemplateExplainer().explain_analysis(profile, "tr").text.splitlines()
+    welcome = TemplateExplainer().explain_analysis(newcomer, "en").text.splitlines()
+
+    assert english[-4:] == [
+        "Climate: not given. Median basket 70.00 TRY; estimated budget 84.00 TRY; typical monthly spend 140.00 TRY.",
+        "", "### Suggested actions",
+        "- The region's trend category is not known, so no category campaign is suggested."]
+    assert turkish[-4:] == [
+        "İklim: belirtilmedi. Medyan sepet 70,00 TL; tahmini bütçe 84,00 TL; tipik aylık harcama 140,00 TL.",
+        "", "### Önerilen aksiyonlar",
+        "- Bölgenin trend kategorisi bilinmiyor; bu yüzden kategori kampanyası önerilmiyor."]
+    assert welcome[12:17] == [
+        "### Purchases", "No purchases yet; registered 400 days ago. The region's average basket is not known.", "",
+        "### Suggested actions", "- The region's trend category is not known, so no category campaign is suggested."]
