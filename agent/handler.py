@@ -103,7 +103,7 @@ def respond(
         reply = Reply(400, error_body("invalid_input", f"the request has {count} problem{'s' * (count != 1)}; "
                                       "see details", error.problems, request_id))
     except ModelUnavailable as error:
-        outcome = "internal_error"
+        outcome = "model_unavailable"
         reply = Reply(503, error_body("model_unavailable", str(error), (), request_id))
     except Exception:
         outcome = "internal_error"

@@ -390,7 +390,7 @@ def test_a_region_profile_records_no_customer_segments(recorder: ListRecorder) -
     ({"cohort": []}, "cohort", "invalid_input"),
     ({"nothing": 1}, "invalid", "invalid_input"),
     ([], "invalid", "invalid_input"),
-    ({"prompt": "hi"}, "prompt", "internal_error"),
+    ({"prompt": "hi"}, "prompt", "model_unavailable"),
 ])
 def test_failed_invocations_record_their_outcome(
     recorder: ListRecorder, monkeypatch: pytest.MonkeyPatch, payload: Any, mode: str, outcome: str,
