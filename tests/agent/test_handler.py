@@ -224,6 +224,11 @@ def test_inputs_json_has_no_number_for_are_echoed_as_text() -> None:
     json.dumps(reply.body, allow_nan=False)  # raises if the body is not JSON
 
 
+def test_an_as_of_day_that_does_not_exist_is_named_as_such() -> None:
+    assert details(handle(seed_payload(asOf="2026-02-30"))) == [
+        ("asOf", "2026-02-30 is no day: February 2026 has 28 days", "2026-02-30")]
+
+
 def test_customer_data_that_is_not_an_object() -> None:
     reply = handle({"customerData": "C-1001"})
 
