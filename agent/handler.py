@@ -15,6 +15,7 @@ same bodies. See `agent.payloads` for the payload kinds.
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from collections.abc import Iterable
@@ -102,7 +103,7 @@ def respond(
         reply = Reply(400, error_body("invalid_input", f"the request has {count} problem{'s' * (count != 1)}; "
                                       "see details", error.problems, request_id))
     except ModelUnavailable as error:
-        outcome = "internal_error"
+        outcome = "model_unavailable"
         reply = Reply(503, error_body("model_unavailable", str(error), (), request_id))
     except Exception:
         outcome = "internal_error"
@@ -149,8 +150,16 @@ def malformed_json(error: ValueError, *, request_id: str, started: float, record
 
 def error_body(code: str, message: str, problems: Iterable[Problem], request_id: str) -> dict[str, Any]:
     """The error shape every failure answers with."""
-    return {"error": {"code": code, "message": message, "details": [p.as_dict() for p in problems]},
-            "requestId": request_id}
+    details = [{**p.as_dict(), "input": _json_safe(p.input)} for p in problems]
+    return {"error": {"code": code, "message": message, "details": details}, "requestId": request_id}
+
+
+def _json_safe(value: Any) -> Any:
+    """An echoed input that JSON can hold: an in-process caller may pass inf or nan, which JSON has no number for,
+    so they are echoed as text in the "<...>" form of summarised inputs."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"<{value}>"
+    return value
 
 
 def _internal_error(request_id: str) -> Reply:

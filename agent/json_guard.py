@@ -8,6 +8,7 @@ a log line. Valid bodies pass through unchanged.
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 import uuid
@@ -24,19 +25,27 @@ from agent.telemetry import invocation_span
 # An escaped UTF-16 surrogate (\ud800): a pair decodes to one character, a lone one to text no reply can encode.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
+# No payload nests deeper than about six levels (cohort.customers[i].productHistory[j].field). The limit sits far
+# below Python's parser limit, because the SDK parses the body again deeper in the stack, where ~960 levels
+# already overflow it (a plain-text 500 that also broke the next keep-alive request).
+MAX_DEPTH = 64
+_TOO_DEEP = f"the JSON is nested deeper than {MAX_DEPTH} levels"
+
 
 def strict_json(body: bytes) -> Any:
-    """The body as JSON, if it is JSON as RFC 8259 has it: UTF-8, no NaN or Infinity, no lone surrogates, and
-    nested no deeper than Python's parser goes.
+    """The body as JSON, if it is JSON as RFC 8259 has it and a reply can echo it: UTF-8, no NaN or Infinity, no
+    number beyond a double's range (1e400), no lone surrogates, and nested no deeper than `MAX_DEPTH` levels.
 
     Raises:
         ValueError: the body is not such JSON; the message says why (it never quotes the body).
     """
     text = body.decode("utf-8-sig")  # strict: UTF-16 and UTF-32 bodies, and encoded surrogates, are refused
     try:
-        payload = json.loads(text, parse_constant=_not_json)
+        payload = json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
     except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
+        raise ValueError(_TOO_DEEP) from None
+    if _nests_deeper(payload, MAX_DEPTH):
+        raise ValueError(_TOO_DEEP)
     if _ESCAPED_SURROGATE.search(body):  # a pair is text; a lone one cannot be encoded, so no reply could echo it
         try:
             json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -47,6 +56,29 @@ def strict_json(body: bytes) -> Any:
 
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(literal: str) -> float:
+    # Python reads 1e400 as inf, which no JSON reply can hold (and which no amount is).
+    value = float(literal)
+    if math.isinf(value):
+        raise ValueError("a number is out of range (beyond ±1.8e308, the largest a 64-bit float holds)")
+    return value
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether `value` holds containers more than `limit` levels deep (the value itself is level 1)."""
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(limit):
+        if not level:
+            return False
+        # Level by level, without recursion; comprehensions keep a thousand-customer cohort at a few milliseconds.
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if type(node) is dict else node
+            below += [child for child in children if type(child) is dict or type(child) is list]
+        level = below
+    return bool(level)
 
 
 class MalformedJsonGuard:

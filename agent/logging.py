@@ -1,7 +1,9 @@
 """Structured logs: one JSON object per line, with the request's id, mode, duration and outcome.
 
 Only whitelisted fields reach a log line, and exceptions are logged as their type and stack frames
-without their message, because messages can carry customer data.
+without their message, because messages can carry customer data. For the same reason a third-party library's
+line keeps its message template and number arguments only: Strands, for one, logs a model's cut-off tool input,
+which is customer data, as a text argument.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import logging
 import os
 import sys
 import traceback
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 # Fields a log call may add through `extra=`; anything else is dropped.
 FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSource", "customers", "event",
           "errorType")
+
+# Loggers whose text arguments are shown: ours never log customer data, and uvicorn's are addresses and signals
+# (its access log, which would show paths, is off). Any other logger's text arguments are left out.
+_TRUSTED = frozenset({"agent", "rules", "dashboard", "uvicorn"})
 
 # Third-party loggers that are chatty at INFO or may log message contents at DEBUG.
 _QUIET = {name: logging.WARNING for name in ("strands", "bedrock_agentcore", "botocore", "boto3", "urllib3", "openai",
@@ -32,7 +39,7 @@ class JsonFormatter(logging.Formatter):
             "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _message(record),
         }
         for name in FIELDS:
             value = record.__dict__.get(name)
@@ -48,6 +55,25 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = [f"{frame.filename}:{frame.lineno} in {frame.name}"
                               for frame in traceback.extract_tb(error.__traceback__)]
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def _message(record: logging.LogRecord) -> str:
+    """The record's message; a third-party record's with every argument but a number replaced by its type."""
+    if record.name.partition(".")[0] in _TRUSTED or not record.args:
+        return record.getMessage()
+    args = record.args
+    shown: tuple[object, ...] | dict[str, object] = (
+        {key: _number_or_type(value) for key, value in args.items()} if isinstance(args, Mapping)
+        else tuple(_number_or_type(value) for value in args))
+    try:
+        return str(record.msg) % shown
+    except (TypeError, ValueError, KeyError):  # e.g. "%d" given "<str>": the template alone still says what happened
+        return str(record.msg)
+
+
+def _number_or_type(value: object) -> object:
+    # A status code, a duration or a count says what happened; text may be a customer's data.
+    return value if isinstance(value, int | float) else f"<{type(value).__name__}>"
 
 
 def _served_request_id() -> str | None:

@@ -8,6 +8,7 @@ after.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from concurrent.futures import Future, wait
 from typing import TYPE_CHECKING
@@ -44,7 +45,9 @@ def invoke_bounded(agent: Agent, prompt: str, timeout_s: float) -> str:
         except BaseException as error:
             answer.set_exception(error)
 
-    threading.Thread(target=run, name="segment-model-call", daemon=True).start()
+    # In a copy of the caller's context, so that what Strands logs carries the request's id (a context variable).
+    call_context = contextvars.copy_context()
+    threading.Thread(target=call_context.run, args=(run,), name="segment-model-call", daemon=True).start()
     done, _ = wait([answer], timeout=timeout_s)
     if not done:
         agent.cancel()

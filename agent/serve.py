@@ -40,16 +40,18 @@ def serve(host: str, port: int, workers: int = 1) -> int:
     Each worker process builds its own app from the environment (`app_from_env`); they share nothing.
 
     Returns:
-        The exit code: 0 after a graceful shutdown, 2 when the model configuration is invalid.
+        The exit code: 0 after a graceful shutdown, 2 when the model or metrics configuration is invalid.
     """
     import uvicorn
 
     from agent.model_settings import ModelConfigError, settings_from_env
+    from agent.telemetry.config import MetricsConfigError, load_metrics_config
 
     configure_logging()
-    try:
-        settings_from_env()  # fail here, once, rather than in every worker
-    except ModelConfigError as error:
+    try:  # fail here, once, rather than with a traceback in every worker
+        settings_from_env()
+        load_metrics_config(os.environ)
+    except (ModelConfigError, MetricsConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     uvicorn.run(

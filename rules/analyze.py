@@ -13,7 +13,7 @@ from rules.models.analysis import Analysis, MissingRegular, Reason, TopProduct
 from rules.models.dates import AsOf, as_of_day, parse_day
 from rules.models.request import CUSTOMER_DATA, Customer, CustomerData, ProductLine
 from rules.models.trusted import trusted
-from rules.reference import product_catalog
+from rules.reference import product_catalog, reference_regions
 from rules.regions import ResolvedRegion, resolve_region
 from rules.rulebook import Rulebook, default_rulebook
 from rules.segments import Classifiers, classifiers, default, num, reason, unknown
@@ -113,6 +113,10 @@ def _type_name(value: Any) -> str:
 def _region_profile(data: CustomerData, region: ResolvedRegion, as_of: date, rules: Rulebook) -> Analysis:
     if region.name is None:
         raise InvalidInput([Problem("region", f"region mode needs a region: {region.how}", data.get("city"))])
+    if region.median_basket is None:  # a name outside the reference, and no figures of its own to profile
+        seven = ", ".join(r.name for r in reference_regions())
+        raise InvalidInput([Problem("region", f"not one of the seven regions ({seven}); a region profile of "
+                                    "another region needs a region object with its own medianBasket", region.name)])
     d = rules.region_profile
     median = region.median_basket
     why = f"regional default (region mode, {region.name})"

@@ -47,7 +47,9 @@ class Phrases:
     overdue: str
     overdue_item: str
     new_customer_purchases: str
+    new_customer_purchases_without_basket: str
     region_facts: str
+    not_given: str
     actions_heading: str
     action_churn: Mapping[str, str]
     action_high_value: str
@@ -56,6 +58,7 @@ class Phrases:
     action_new_customer: str
     action_new_customer_first_purchase: str
     action_region: str
+    action_without_trend: str
     warnings_heading: str
     cohort_heading: str
     cohort_highlights: str
@@ -99,8 +102,11 @@ _ENGLISH = Phrases(
     overdue_item="{product}, usually every {every} days, now {since} days since the last purchase",
     new_customer_purchases="No purchases yet; registered {member_days} days ago. The region's average basket "
                            "is {basket} (estimated budget {budget}).",
+    new_customer_purchases_without_basket="No purchases yet; registered {member_days} days ago. The region's "
+                                          "average basket is not known.",
     region_facts="Climate: {climate}. Median basket {basket}; estimated budget {budget}; typical monthly "
                  "spend {monthly}.",
+    not_given="not given",
     actions_heading="### Suggested actions",
     action_churn=MappingProxyType({
         "Aktif": "Keep them engaged: recommend {category} products they have not bought yet.",
@@ -116,6 +122,7 @@ _ENGLISH = Phrases(
     action_new_customer_first_purchase="Aim for a first purchase within 30 days: until then a new customer "
                                        "counts as at risk ({code}).",
     action_region="Plan regional campaigns around {category}, the region's trend.",
+    action_without_trend="The region's trend category is not known, so no category campaign is suggested.",
     warnings_heading="### Data warnings",
     cohort_heading="## Cohort of {customers} customers (as of {as_of})",
     cohort_highlights="### Highlights",
@@ -173,7 +180,10 @@ _TURKISH = Phrases(
     overdue_item="{product}, genellikle {every} günde bir, son alışverişten bu yana {since} gün",
     new_customer_purchases="Henüz alışveriş yok; {member_days} gün önce kayıt oldu. Bölgenin ortalama sepeti "
                            "{basket} (tahmini bütçe {budget}).",
+    new_customer_purchases_without_basket="Henüz alışveriş yok; {member_days} gün önce kayıt oldu. Bölgenin "
+                                          "ortalama sepeti bilinmiyor.",
     region_facts="İklim: {climate}. Medyan sepet {basket}; tahmini bütçe {budget}; tipik aylık harcama {monthly}.",
+    not_given="belirtilmedi",
     actions_heading="### Önerilen aksiyonlar",
     action_churn=MappingProxyType({
         "Aktif": "İlgisini sıcak tutun: henüz almadığı {category} ürünlerini önerin.",
@@ -189,6 +199,7 @@ _TURKISH = Phrases(
     action_new_customer_first_purchase="İlk alışverişi 30 gün içinde hedefleyin: o zamana kadar yeni müşteri "
                                        "riskli ({code}) sayılır.",
     action_region="Bölgesel kampanyaları bölgenin trendi {category} etrafında planlayın.",
+    action_without_trend="Bölgenin trend kategorisi bilinmiyor; bu yüzden kategori kampanyası önerilmiyor.",
     warnings_heading="### Veri uyarıları",
     cohort_heading="## {customers} müşterilik kohort ({as_of} itibarıyla)",
     cohort_highlights="### Öne çıkanlar",

@@ -1,7 +1,9 @@
 """The deterministic explainer: Markdown written from the analysis and its reasons, in English or Turkish.
 
 It answers when no model is configured, when the model fails and when the model is too slow. The same
-analysis and language always give the same text.
+analysis and language always give the same text. Every customer text in it (ids, cities, regions, categories,
+product names, and the engine's reasons and warnings that quote them) goes through `markdown_text`, so that it
+shows as text and never as Markdown.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Iterable
 
 from agent.cohort import SEGMENT_FIELDS, CohortSummary, SegmentCount
 from agent.explain.base import Explanation
+from agent.explain.markdown import markdown_text
 from agent.explain.phrases import PHRASES, Phrases
 from agent.payloads import Language
 from rules import Analysis, Reason
@@ -55,17 +58,18 @@ class _AnalysisWriter:
         sections += ["", *self._facts(), "", p.actions_heading]
         sections += [f"- {action}" for action in self._actions()]
         if a.warnings:
-            sections += ["", p.warnings_heading, *(f"- {warning}" for warning in a.warnings)]
+            sections += ["", p.warnings_heading, *(f"- {markdown_text(warning)}" for warning in a.warnings)]
         return "\n".join(sections)
 
     def _heading(self) -> str:
         a, p = self.a, self.p
-        place = ", ".join(part for part in (a.city, a.region) if part) or "?"
+        city, region = _text(a.city), _text(a.region)
+        place = ", ".join(part for part in (city, region) if part) or "?"
         if a.mode == "region":
-            place = f"{a.region} ({a.city})" if a.city and a.region else (a.region or a.city or "?")
+            place = f"{region} ({city})" if city and region else (region or city or "?")
             return p.region_heading.format(place=place)
         heading = p.new_customer_heading if a.mode == "new_customer" else p.customer_heading
-        return heading.format(customer=a.customer_id or p.unnamed_customer, place=place)
+        return heading.format(customer=_text(a.customer_id) or p.unnamed_customer, place=place)
 
     def _segment_line(self, field: str) -> str:
         reason = self.a.reasons.get(field)
@@ -74,7 +78,8 @@ class _AnalysisWriter:
         if code is None:
             return f"- **{label}: {self.p.unknown_code}**: {self._why(field, reason)}"
         meaning = self._meaning(code)
-        shown = f"**{label}: {code}** ({meaning})" if meaning else f"**{label}: {code}**"
+        shown = f"**{label}: {markdown_text(code)}**"  # a category is customer text
+        shown = f"{shown} ({meaning})" if meaning else shown
         return f"- {shown}: {self._why(field, reason)}"
 
     def _meaning(self, code: str) -> str | None:
@@ -87,14 +92,14 @@ class _AnalysisWriter:
             return p.why_unknown
         if p.engine_reasons:
             prefix = f"{reason.code}: " if reason.code is not None else "unknown: "
-            return reason.text.removeprefix(prefix)
+            return markdown_text(reason.text.removeprefix(prefix))
         if reason.basis == "unknown":
             return p.why_unknown
         if reason.basis == "default":
             if field == "affinityCategory":
-                return p.why_region_trend.format(region=self.a.region)
+                return p.why_region_trend.format(region=_text(self.a.region))
             if self.a.mode == "region":
-                return p.why_region_default.format(region=self.a.region)
+                return p.why_region_default.format(region=_text(self.a.region))
             return p.why_new_customer_default
         if field == "affinityCategory":
             return p.why_top_spend
@@ -119,7 +124,7 @@ class _AnalysisWriter:
         a, p = self.a, self.p
         if a.mode == "region":
             return [p.region_facts.format(
-                climate=a.climate_type or "?", basket=self._money(a.avg_basket),
+                climate=_text(a.climate_type) or p.not_given, basket=self._money(a.avg_basket),
                 budget=self._money(a.estimated_budget), monthly=self._money(a.avg_monthly_spend),
             )]
         lines = [p.purchases_heading]
@@ -127,7 +132,8 @@ class _AnalysisWriter:
             lines.append(p.new_customer_purchases.format(
                 member_days=a.membership_days, basket=self._money(a.avg_basket),
                 budget=self._money(a.estimated_budget),
-            ))
+            ) if a.avg_basket is not None else p.new_customer_purchases_without_basket.format(
+                member_days=a.membership_days))
             return lines
         lines.append(p.purchases.format(
             orders=a.order_count, spent=self._money(a.total_spent), basket=self._money(a.avg_basket),
@@ -150,15 +156,17 @@ class _AnalysisWriter:
 
     def _actions(self) -> list[str]:
         a, p = self.a, self.p
-        category = a.affinity_category or "?"
+        # Without a category (a region or customer the reference does not know) no category campaign is made up.
+        category = _text(a.affinity_category)
         if a.mode == "region":
-            return [p.action_region.format(category=category)]
+            return [p.action_region.format(category=category) if category else p.action_without_trend]
         if a.mode == "new_customer":
-            return [p.action_new_customer.format(category=category),
+            return [p.action_new_customer.format(category=category) if category else p.action_without_trend,
                     p.action_new_customer_first_purchase.format(code=a.churn_segment)]
         actions = []
-        if a.churn_segment in p.action_churn:
-            actions.append(p.action_churn[a.churn_segment].format(category=category, days=a.last_purchase_days_ago))
+        churn_action = p.action_churn.get(a.churn_segment or "")
+        if churn_action and (category or "{category}" not in churn_action):
+            actions.append(churn_action.format(category=category, days=a.last_purchase_days_ago))
         if a.value_segment == self.rules.value.bands[0].code:
             actions.append(p.action_high_value)
         tiers = [t.code for t in self.rules.loyalty.tiers]
@@ -171,13 +179,13 @@ class _AnalysisWriter:
         return actions
 
     def _product(self, product_id: str, name: str | None) -> str:
-        return f"{name} ({product_id})" if name else product_id
+        return f"{markdown_text(name)} ({markdown_text(product_id)})" if name else markdown_text(product_id)
 
     def _number(self, value: float | int | str | None) -> str:
         if value is None:
             return "?"
         if isinstance(value, str):
-            return value
+            return markdown_text(value)
         return num(value).replace(".", self.p.decimal_point)
 
     def _money(self, amount: float | None) -> str:
@@ -209,9 +217,14 @@ def _cohort_text(summary: CohortSummary, p: Phrases, rules: Rulebook) -> str:
 
 
 def _share(count: SegmentCount, total: int, p: Phrases) -> str:
-    return p.cohort_share.format(code=count.code or p.unknown_code, count=count.count,
+    return p.cohort_share.format(code=_text(count.code) or p.unknown_code, count=count.count,
                                  percent=_percent(count.count, total))
 
 
 def _percent(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
+
+
+def _text(value: str | None) -> str | None:
+    """Customer text as Markdown text (None stays None)."""
+    return None if value is None else markdown_text(value)

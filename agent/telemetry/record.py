@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 Mode = Literal["customer", "cohort", "region", "prompt", "invalid"]
-Outcome = Literal["ok", "invalid_input", "malformed_json", "internal_error"]
+# model_unavailable: a free question the runtime could not answer without a working model (its 503).
+Outcome = Literal["ok", "invalid_input", "malformed_json", "model_unavailable", "internal_error"]
 ExplanationSource = Literal["model", "template", "none"]
 
 

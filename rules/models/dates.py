@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -17,13 +19,15 @@ DAY_ERROR = "expected an ISO date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SS)
 # The seed writes days as "2026-01-20" or as naive midnight datetimes "2026-01-20T00:00:00". For exactly these
 # forms pydantic-core's own date parser gives the same day as `parse_day`, without a call into Python.
 _PLAIN_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T00:00:00)?$"
+_ISO_SHAPED = re.compile(r"(?P<date>(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2}))(?:$|[T ])")
 
 
 def parse_day(value: Any) -> date:
     """The calendar day of an ISO date or datetime (aware datetimes are taken in UTC).
 
     Raises:
-        ValueError: the value is not an ISO date or datetime.
+        ValueError: the value is not an ISO date or datetime; for one shaped like it whose day is not in the
+            calendar (2026-02-30), the message says so.
     """
     if isinstance(value, datetime):
         return _day_of(value)
@@ -34,8 +38,22 @@ def parse_day(value: Any) -> date:
         try:
             return date.fromisoformat(text) if len(text) == 10 else _day_of(datetime.fromisoformat(text))
         except ValueError:
-            pass
+            raise ValueError(_no_such_day(text) or DAY_ERROR) from None
     raise ValueError(DAY_ERROR)
+
+
+def _no_such_day(text: str) -> str:
+    """Why an ISO-shaped day such as 2026-02-30 is none ("" when the text is not ISO-shaped or the day exists)."""
+    shaped = _ISO_SHAPED.match(text)
+    if shaped is None or int(shaped["year"]) < 1:
+        return ""
+    year, month, day = int(shaped["year"]), int(shaped["month"]), int(shaped["day"])
+    if not 1 <= month <= 12:
+        return f"{shaped['date']} is no day: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{shaped['date']} is no day: {calendar.month_name[month]} {year} has {days} days"
+    return ""
 
 
 def _day_of(moment: datetime) -> date:

@@ -4,6 +4,7 @@ Each `stream` call takes the next scripted step:
 
 - a `str`: the model answers with that text;
 - ``{"tool": name, "input": {...}}``: the model calls a tool (its result comes back in the next call);
+  ``{"tool": name, "raw_input": "..."}`` streams that text as the arguments, e.g. JSON cut off as models do;
 - an `Exception` instance: the model call raises it.
 
 `delay_s` makes every call wait that long first (for timeouts). `calls` records what each call received
@@ -73,7 +74,8 @@ class ScriptedModel(Model):
         else:
             tool_id = step.get("id", f"tooluse_{len(self.calls)}")
             yield {"contentBlockStart": {"start": {"toolUse": {"toolUseId": tool_id, "name": step["tool"]}}}}
-            yield {"contentBlockDelta": {"delta": {"toolUse": {"input": json.dumps(step["input"])}}}}
+            raw_input = step["raw_input"] if "raw_input" in step else json.dumps(step["input"])
+            yield {"contentBlockDelta": {"delta": {"toolUse": {"input": raw_input}}}}
             yield {"contentBlockStop": {}}
             stop = "tool_use"
         yield {"messageStop": {"stopReason": stop}}

@@ -86,8 +86,14 @@ def test_invalid_input_is_400_with_every_problem(client: TestClient) -> None:
     (b'{"customerData": {"customerId": "C-1\\ud800"}}',
      "the request body is not valid JSON: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not "
      "text"),
-    (b'{"customerData": ' + b"[" * 1000 + b"]" * 1000 + b"}", "the request body is not valid JSON: the JSON is "
-                                                              "nested too deeply"),
+    (b'{"customerData": {"customer": {"age": 1e400}}}', "the request body is not valid JSON: a number is out of "
+                                                        "range (beyond ±1.8e308, the largest a 64-bit float holds)"),
+    (b'{"cohort": {"customers": [-1E+999]}}', "the request body is not valid JSON: a number is out of range (beyond "
+                                              "±1.8e308, the largest a 64-bit float holds)"),
+    # Python's parser refuses 1000 levels; ~965 pass it, and used to overflow the SDK's second parse (a plain 500).
+    *[(b'{"customerData": ' + b"[" * depth + b"]" * depth + b"}", "the request body is not valid JSON: the JSON "
+                                                                  "is nested deeper than 64 levels")
+      for depth in (64, 965, 1000)],
 ])
 def test_malformed_json_is_400_in_the_error_shape(client: TestClient, recorder: ListRecorder, body: bytes,
                                                   message: str) -> None:
@@ -201,10 +207,11 @@ def test_a_surrogate_pair_is_text_and_a_zoned_day_outside_the_calendar_is_a_loca
     assert b"\\ud83d\\ude00" in body
 
     ok = client.post("/invocations", content=body, headers={"content-type": "application/json"})
-    deep = {**payload, "meta": json.loads("[" * 400 + '"\\ud83d\\ude00"' + "]" * 400)}
+    # 1 + 63 levels: as deep as a body may nest (MAX_DEPTH)
+    deep = {**payload, "meta": json.loads("[" * 63 + '"\\ud83d\\ude00"' + "]" * 63)}
     nested = client.post("/invocations", content=json.dumps(deep).encode(),
                          headers={"content-type": "application/json"})
-    assert nested.status_code == 200  # a pair deep inside is text, as plain text is
+    assert nested.status_code == 200  # a pair deep inside is text, as plain text is, and 64 levels are allowed
     early = client.post("/invocations", json={**seed_example("example-request"), "asOf": "0001-01-01T00:00:00+01:00"})
 
     assert ok.status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -47,6 +48,31 @@ def test_a_question_is_answered_with_a_tool(recorder: ListRecorder) -> None:
         seed_example("example-request"), AS_OF).model_dump(mode="json", by_alias=True)
     [record] = recorder.records
     assert (record.mode, record.outcome, record.explanation_source) == ("prompt", "ok", "model")
+
+
+@pytest.mark.parametrize("as_of", [{}, {"as_of": None}])
+def test_a_tool_called_without_a_day_uses_the_questions_as_of(as_of: dict[str, Any]) -> None:
+    model = ScriptedModel([{"tool": "analyze_customer", "input": {"customer_data": customer_data(), **as_of}},
+                           {"tool": "profile_region", "input": {"region": "Ege"}}, "done"])
+
+    reply = handle({"prompt": "How is C-1001 doing?", "asOf": "2026-03-01"}, assistant=Assistant(lambda: model, 5))
+
+    assert reply.status == 200
+    customer, region = (json.loads(call["messages"][-1]["content"][0]["toolResult"]["content"][0]["text"]
+                                   .removeprefix("<data>").removesuffix("</data>")) for call in model.calls[1:])
+    assert customer == analyze_request(seed_example("example-request"), date(2026, 3, 1)).model_dump(
+        mode="json", by_alias=True)
+    assert region == analyze_customer({"region": {"name": "Ege"}}, date(2026, 3, 1)).model_dump(
+        mode="json", by_alias=True)
+
+
+def test_a_day_the_model_gives_is_kept() -> None:
+    model = ScriptedModel([{"tool": "profile_region", "input": {"region": "Ege", "as_of": "2025-06-30"}}, "done"])
+
+    handle({"prompt": "And in June?", "asOf": "2026-03-01"}, assistant=Assistant(lambda: model, 5))
+
+    text = model.calls[1]["messages"][-1]["content"][0]["toolResult"]["content"][0]["text"]
+    assert json.loads(text.removeprefix("<data>").removesuffix("</data>"))["asOf"] == "2025-06-30"
 
 
 def test_the_answer_language_follows_the_option() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime
 from typing import Any
 
@@ -206,6 +207,28 @@ def test_an_invalid_as_of_is_listed_with_the_problems_that_do_not_depend_on_it()
     ]
 
 
+def test_inputs_json_has_no_number_for_are_echoed_as_text() -> None:
+    payload = seed_payload()
+    customer = payload["customerData"]["customer"]
+    customer["age"] = float("inf")
+    customer["productHistory"][0]["totalSpent"] = float("-inf")
+    customer["productHistory"][1]["totalSpent"] = float("nan")
+
+    reply = handle(payload)
+
+    assert details(reply) == [
+        ("customerData.customer.age", "Input should be a finite number", "<inf>"),
+        ("customerData.customer.productHistory[0].totalSpent", "Input should be a finite number", "<-inf>"),
+        ("customerData.customer.productHistory[1].totalSpent", "Input should be a finite number", "<nan>"),
+    ]
+    json.dumps(reply.body, allow_nan=False)  # raises if the body is not JSON
+
+
+def test_an_as_of_day_that_does_not_exist_is_named_as_such() -> None:
+    assert details(handle(seed_payload(asOf="2026-02-30"))) == [
+        ("asOf", "2026-02-30 is no day: February 2026 has 28 days", "2026-02-30")]
+
+
 def test_customer_data_that_is_not_an_object() -> None:
     reply = handle({"customerData": "C-1001"})
 
@@ -277,6 +300,15 @@ def test_cohort_with_an_invalid_as_of_lists_the_customers_problems_too() -> None
 
 @pytest.mark.parametrize(("payload", "expected"), [
     ({"region": 5}, [("region", 'expected a region object {"name": ...} or a region name', 5)]),
+    ({"region": "Akdniz", "city": "Antalya"}, [("region", "not one of the seven regions (Marmara, Ege, Akdeniz, İç "
+                                                          "Anadolu, Karadeniz, Doğu Anadolu, Güneydoğu Anadolu); a "
+                                                          "region profile of another region needs a region object "
+                                                          "with its own medianBasket", "Akdniz")]),
+    ({"customerData": {"region": {"name": "Atlantis"}}}, [("customerData.region", "not one of the seven regions "
+                                                          "(Marmara, Ege, Akdeniz, İç Anadolu, Karadeniz, Doğu "
+                                                          "Anadolu, Güneydoğu Anadolu); a region profile of another "
+                                                          "region needs a region object with its own medianBasket",
+                                                          "Atlantis")]),
     ({"region": {"climateType": "x"}}, [("region.name", "Field required", {"<object with keys>": ["climateType"]})]),
     ({"prompt": "  "}, [("prompt", "expected a non-empty question", "  ")]),
     ({"prompt": "x" * 20_001}, [("prompt", "at most 20000 characters", "<20001 characters>")]),
@@ -363,7 +395,7 @@ def test_a_region_profile_records_no_customer_segments(recorder: ListRecorder) -
     ({"cohort": []}, "cohort", "invalid_input"),
     ({"nothing": 1}, "invalid", "invalid_input"),
     ([], "invalid", "invalid_input"),
-    ({"prompt": "hi"}, "prompt", "internal_error"),
+    ({"prompt": "hi"}, "prompt", "model_unavailable"),
 ])
 def test_failed_invocations_record_their_outcome(
     recorder: ListRecorder, monkeypatch: pytest.MonkeyPatch, payload: Any, mode: str, outcome: str,

@@ -62,6 +62,25 @@ def test_the_formatter_keeps_whitelisted_fields_only() -> None:
         "mode": "customer", "durationMs": 1.5}
 
 
+@pytest.mark.parametrize(("name", "template", "args", "message"), [
+    ("strands.event_loop.streaming", "tool_name=<%s>, raw_input=<%s> | failed to parse tool input json",
+     ("analyze_customer", f'{{"customer_data": {{"customerId": "{SECRET_ID}'),
+     "tool_name=<<str>>, raw_input=<<str>> | failed to parse tool input json"),
+    ("bedrock_agentcore.app", "Invocation returned HTTP %d (%.3fs)", (400, 0.0123), "Invocation returned HTTP 400 "
+                                                                                    "(0.012s)"),
+    ("httpx", "%(method)s %(status)d", {"method": SECRET_CITY, "status": 503}, "<str> 503"),
+    ("openai", "retrying in %d s", (SECRET_ID,), "retrying in %d s"),  # the template alone, when "<str>" won't fit
+    ("agent.handler", "invocation %s %s", ("customer", "ok"), "invocation customer ok"),
+    ("uvicorn.error", "Uvicorn running on %s://%s:%d", ("http", "127.0.0.1", 8080), "Uvicorn running on "
+                                                                                   "http://127.0.0.1:8080"),
+])
+def test_a_third_party_line_keeps_its_template_and_numbers_only(name: str, template: str, args: Any,
+                                                                message: str) -> None:
+    record = logging.LogRecord(name, logging.WARNING, __file__, 1, template, args, None)
+
+    assert json.loads(JsonFormatter().format(record))["message"] == message
+
+
 def test_a_line_logged_while_a_request_is_served_carries_its_id() -> None:
     def logged_with(request_id: str | None) -> dict[str, Any]:
         if request_id is not None:
@@ -133,3 +152,19 @@ def test_no_customer_data_reaches_the_logs(json_logs: Any) -> None:
     assert (failure["errorType"], failure["requestId"]) == ("RuntimeError", failed.json()["requestId"])
     assert [e["message"] for e in entries if e.get("event") == "model_fallback"] == [
         "model explanation failed, the template answers: the model call failed (RuntimeError)"]
+
+
+def test_a_cut_off_tool_input_is_logged_without_it_and_with_the_request_id(json_logs: Any) -> None:
+    cut_off = json.dumps({"customer_data": secret_payload()["customerData"]})[:120]
+    assistant = Assistant(lambda: ScriptedModel([{"tool": "analyze_customer", "raw_input": cut_off}, "sorry"]),
+                          timeout_s=5)
+    with TestClient(create_app(Runtime(ModelExplainer(lambda: ScriptedModel([]), 5), assistant, ListRecorder()))) \
+            as client:
+        reply = client.post("/invocations", json={"prompt": f"Analyse {SECRET_ID}", "asOf": "2026-02-12"},
+                            headers={"X-Amzn-Bedrock-AgentCore-Runtime-Request-Id": "req-cut"})
+
+    assert reply.status_code == 200
+    [warning] = [e for e in json_logs() if e["logger"] == "strands.event_loop.streaming"]
+    assert {k: v for k, v in warning.items() if k != "timestamp"} == {
+        "level": "WARNING", "logger": "strands.event_loop.streaming", "requestId": "req-cut",
+        "message": "tool_name=<<str>>, raw_input=<<str>> | failed to parse tool input json, defaulting to empty dict"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import time
 
 import pytest
@@ -62,3 +63,25 @@ def test_a_model_looping_on_tools_stops_at_the_turn_limit() -> None:
 
     assert str(raised.value) == "the model stopped without a usable answer (stop reason limit_turns)"
     assert len(model.calls) == 8
+
+
+def test_the_agent_runs_in_the_callers_context() -> None:
+    # AgentCore keeps the request's id in a context variable; lines Strands logs carry it only if the call sees it.
+    from strands import tool
+
+    request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+    seen: list[str | None] = []
+
+    @tool
+    def whoami() -> str:
+        """Say which request this is."""
+        seen.append(request_id.get())
+        return "ok"
+
+    def call() -> str:
+        request_id.set("req-7")
+        model = ScriptedModel([{"tool": "whoami", "input": {}}, "done"])
+        return invoke_bounded(Agent(model=model, tools=[whoami], callback_handler=None), "hi", timeout_s=5)
+
+    assert contextvars.copy_context().run(call) == "done"
+    assert seen == ["req-7"]

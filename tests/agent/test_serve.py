@@ -125,3 +125,14 @@ def test_an_invalid_model_configuration_stops_the_start(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "error: SEGMENT_MODEL_ID is required when SEGMENT_MODEL_PROVIDER is 'bedrock'" in result.stderr
+
+
+def test_an_invalid_metrics_configuration_stops_the_start() -> None:
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "agent", "--port", str(free_port())], capture_output=True, text=True,
+        timeout=60, env={**os.environ, "SEGMENT_METRICS": "none"}, check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "error: SEGMENT_METRICS must be 'cloudwatch' or 'off', got 'none'"
+    assert "Traceback" not in result.stderr

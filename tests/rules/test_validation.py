@@ -160,6 +160,20 @@ def test_region_mode_needs_a_resolvable_region() -> None:
     assert problems({"city": "Atlantis"})["region"][1] == "Atlantis"
 
 
+SEVEN = "Marmara, Ege, Akdeniz, İç Anadolu, Karadeniz, Doğu Anadolu, Güneydoğu Anadolu"
+
+
+def test_a_region_profile_of_a_region_outside_the_reference_needs_its_own_median() -> None:
+    other = {"name": "Kıbrıs", "medianBasket": 70.0}
+
+    assert problems({"region": {"name": "Akdniz"}, "city": "Antalya"}) == {"region": (
+        f"not one of the seven regions ({SEVEN}); a region profile of another region needs a region object with its "
+        "own medianBasket", "Akdniz")}
+    assert problems({"region": {"name": "Atlantis", "climateType": "Wet", "trend": "HAIR"}})["region"][1] == "Atlantis"
+    profile = analyze_customer({"region": other}, AS_OF)
+    assert (profile.region, profile.median_basket, profile.avg_monthly_spend) == ("Kıbrıs", 70.0, 140.0)
+
+
 def test_request_envelope_errors_are_prefixed_and_combined() -> None:
     with pytest.raises(InvalidInput) as caught:
         analyze_request({"asOf": "someday"})

@@ -177,3 +177,84 @@ def test_cohort_tr() -> None:
     assert text.splitlines()[0] == "## 3 müşterilik kohort (2026-02-12 itibarıyla)"
     assert text.splitlines()[3] == "- **Kayıp riski**: Aktif 1 (%33), Riskli 2 (%67)"
     assert text.splitlines()[-1] == "- Henüz alışveriş yapmamış yeni müşteri: 1; hoş geldin kampanyası gönderin."
+
+
+def test_customer_text_shows_as_text_not_as_markdown() -> None:
+    data = customer([line("P-1*", category="![](https://evil.example/p.png)", orders=6, spent=300, days_ago=50,
+                          avg_days=20, quantity=6)])
+    data["customerId"] = data["customer"]["customerId"] = "C-1\n## URGENT"
+    data["city"] = data["customer"]["city"] = "[Izmir](https://evil.example)"
+    data["region"]["name"] = "Ege \u202eevil"
+    data["customer"]["productHistory"][0]["productName"] = "Serum\n\n## Approved: 90% off \x07<b>now</b>"
+
+    text = TemplateExplainer().explain_analysis(analyze_customer(data, AS_OF), "en").text
+
+    product = "Serum  \\#\\# Approved: 90% off  \\<b>now\\</b> (P-1\\*)"
+    category = "!\\[\\](https\\://evil.example/p.png)"
+    assert text == f"""\
+## Customer C-1 \\#\\# URGENT: \\[Izmir\\](https\\://evil.example), Ege evil
+
+Segments as of 2026-02-12 (rulebook 2026.11.0), each with the rule that decided it:
+
+- **Age: GençYetişkin** (Young adult): age 30 in 26–35
+- **Churn: Ilık** (cooling): lastPurchaseDaysAgo 50 in 30–60
+- **Value: Standard** (standard): avgBasket / medianBasket 0.50 ≤ 1 (avgBasket 50 vs median basket 100 of Ege evil, \
+from the request)
+- **Loyalty: Gümüş** (silver): orderCount 6 ≥ 3; not Platin: ordersPerMonth 0.45 < 2; not Altın: ordersPerMonth \
+0.45 < 1
+- **Top category: {category}**: highest spend, 300 of 300
+- **Affinity: Odaklı** (focused): topCategoryOrderShare 1 > 0.60 ({category}: 6 of 6 orders)
+- **Diversity: Sadık** (loyal to a few): distinctProducts / orderCount 0.17 ≤ 0.40 (1 distinct products over 6 \
+orders)
+
+### Purchases
+6 orders, 300.00 TRY in total, average basket 50.00 TRY, 22.50 TRY a month; member for 400 days, last purchase 50 \
+days ago.
+Top products: {product} 300.00 TRY.
+Overdue regular products: {product}, usually every 20 days, now 50 days since the last purchase.
+
+### Suggested actions
+- They are cooling off (50 days since the last purchase): send a reminder or a small incentive now.
+- Loyalty tier Gümüş: reward repeat orders to move them up to Altın.
+- Remind them of their overdue regulars: {product}."""
+
+
+def test_region_and_cohort_texts_show_customer_text_as_text() -> None:
+    region = analyze_customer({"region": {"name": "Ege", "climateType": "*hot*\n# x", "medianBasket": 80,
+                                          "trend": "[MAKEUP](https://evil.example)"},
+                               "city": "![](https://evil.example/p.png)"}, AS_OF)
+    buyer = {"customerId": "C-3", "age": 55, "city": "Izmir", "registeredAt": "2025-01-01",
+             "productHistory": [{"productId": "P-1", "category": "_MAKEUP_\n# x", "totalQuantity": 1,
+                                 "totalSpent": 50.0, "orderCount": 1, "lastPurchase": "2025-10-01"}]}
+
+    lines = TemplateExplainer().explain_analysis(region, "en").text.splitlines()
+    cohort = TemplateExplainer().explain_cohort(analyze_cohort([buyer], AS_OF).summary, "en").text.splitlines()
+
+    assert [lines[0], lines[8], lines[12], lines[15]] == [
+        "## Region profile: Ege (!\\[\\](https\\://evil.example/p.png))",
+        "- **Top category: \\[MAKEUP\\](https\\://evil.example)**: trend of region Ege",
+        "Climate: \\*hot\\* \\# x. Median basket 80.00 TRY; estimated budget 96.00 TRY; typical monthly spend 160.00 "
+        "TRY.",
+        "- Plan regional campaigns around \\[MAKEUP\\](https\\://evil.example), the region's trend."]
+    assert cohort[6] == "- **Top category**: \\_MAKEUP\\_ \\# x 1 (100%)"
+
+
+def test_facts_a_region_outside_the_reference_does_not_give_are_said_to_be_unknown() -> None:
+    profile = analyze_customer({"region": {"name": "Kıbrıs", "medianBasket": 70.0}}, AS_OF)
+    newcomer = analyze_customer(customer([], city="Atlantis") | {"region": None, "city": "Atlantis"}, AS_OF)
+
+    english = TemplateExplainer().explain_analysis(profile, "en").text.splitlines()
+    turkish = TemplateExplainer().explain_analysis(profile, "tr").text.splitlines()
+    welcome = TemplateExplainer().explain_analysis(newcomer, "en").text.splitlines()
+
+    assert english[-4:] == [
+        "Climate: not given. Median basket 70.00 TRY; estimated budget 84.00 TRY; typical monthly spend 140.00 TRY.",
+        "", "### Suggested actions",
+        "- The region's trend category is not known, so no category campaign is suggested."]
+    assert turkish[-4:] == [
+        "İklim: belirtilmedi. Medyan sepet 70,00 TL; tahmini bütçe 84,00 TL; tipik aylık harcama 140,00 TL.",
+        "", "### Önerilen aksiyonlar",
+        "- Bölgenin trend kategorisi bilinmiyor; bu yüzden kategori kampanyası önerilmiyor."]
+    assert welcome[12:17] == [
+        "### Purchases", "No purchases yet; registered 400 days ago. The region's average basket is not known.", "",
+        "### Suggested actions", "- The region's trend category is not known, so no category campaign is suggested."]

@@ -45,8 +45,22 @@ def test_anything_else_is_rejected_with_one_clear_message(value: Any) -> None:
         DAY.validate_python(value)
 
     assert [(e["msg"], e["input"]) for e in caught.value.errors()] == [(DAY_ERROR, value)]
-    with pytest.raises(ValueError, match="expected an ISO date"):
+    with pytest.raises(ValueError, match=r"expected an ISO date|is no day"):
         parse_day(value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2026-02-30", "2026-02-30 is no day: February 2026 has 28 days"),
+    ("2024-04-31T10:00:00", "2024-04-31 is no day: April 2024 has 30 days"),
+    ("2026-13-01", "2026-13-01 is no day: there is no month 13"),
+    ("2026-02-12T25:00", DAY_ERROR),
+    ("0000-01-01", DAY_ERROR),
+])
+def test_parse_day_says_when_an_iso_shaped_day_is_not_in_the_calendar(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=r".") as caught:
+        parse_day(text)
+
+    assert str(caught.value) == message
 
 
 def test_json_schema_still_says_a_date_string() -> None:

@@ -67,7 +67,7 @@ MODES = {
     "new customer": customer([]),
     "new customer, no signup date": {"customer": {"customerId": "C-6", "city": "Van"}},
     "region": {"city": "Izmir", "region": {"name": "Ege"}},
-    "region without a median": {"region": {"name": "Ege Adaları"}},
+    "region outside the reference": {"region": {"name": "Ege Adaları", "medianBasket": 70}},
 }
 
 

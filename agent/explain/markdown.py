@@ -1,0 +1,37 @@
+"""Customer text made safe to place inside a line of Markdown: it shows as the text it is, never as Markdown.
+
+Product names, ids, cities and categories come from shop exports. Inserted verbatim into an explanation, which
+the dashboard renders as Markdown, a name could start a heading, show a link or load an image from anywhere, or
+reverse the reading order of the text after it. No well-kept Python library escapes Markdown (markdown-it-py,
+mistune and Python-Markdown render it), so this module does, for CommonMark with GitHub's extensions and
+Streamlit's additions.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Line breaks and other control characters would let text start a block of its own (a heading, a list, a code
+# block): each becomes a space. Bidirectional controls (U+202E and others) would reorder what follows: dropped.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_LINE_BREAKING = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]  # Unicode's Cc, Zl and Zp
+_FLATTENED: dict[int, str | None] = {**dict.fromkeys(_LINE_BREAKING, " "), **dict.fromkeys(map(ord, _BIDI_CONTROLS))}
+
+# What Markdown reads inside a line, each backslash-escaped: escapes, code, emphasis, strike-through, links and
+# images ([ ]), tables (|), headings' closing #, Streamlit's math ($), autolinks and HTML (< before a letter, /, !
+# or ?), entities (& before a letter or #; one could spell a bidi control), and the literal autolinks of http://,
+# www. and e-mail addresses. Other punctuation means something only at the start of a line, where customer text
+# never stands once its line breaks are gone; so "0.73 < 2" and "Dolce & Gabbana" stay as they are.
+_SPECIAL = re.compile(r"[\\`*_~\[\]|#$@]|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|:(?=//)|(?<=[wW]{3})\.")
+
+
+def markdown_text(text: str) -> str:
+    r"""`text` escaped for use inside one line of Markdown (not at its start), e.g. in a heading or a list item.
+
+    Examples:
+        >>> print(markdown_text("Serum\n## URGENT [login](https://evil.example) ![](https://evil.example/p.png)"))
+        Serum \#\# URGENT \[login\](https\://evil.example) !\[\](https\://evil.example/p.png)
+        >>> print(markdown_text("Dr. C. Tuna Tea Tree Face Wash (P-2001), 50 ml"))
+        Dr. C. Tuna Tea Tree Face Wash (P-2001), 50 ml
+    """
+    return _SPECIAL.sub(r"\\\g<0>", text.translate(_FLATTENED))
