@@ -1,6 +1,9 @@
-"""Numbers in words for the pages: counts with their noun in the right number, shares that never round away."""
+"""Words for the pages: counts with their noun in the right number, shares that never round away, and text from
+files shown as text."""
 
 from __future__ import annotations
+
+from agent.explain.markdown import markdown_text
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
@@ -28,3 +31,14 @@ def share(part: int, whole: int) -> str:
     if 0.99 < fraction < 1:
         return ">99%"
     return f"{fraction:.0%}"
+
+
+def plain(text: object) -> str:
+    r"""Text from a file (a name, an id, a warning quoting a value) for a Markdown element (st.markdown, st.caption,
+    st.warning, …): shown as the text it is, never as a link, an image or a heading.
+
+    Examples:
+        >>> print(plain("orders_2026.csv"), plain("![x](https://evil.example/p.png)"))
+        orders\_2026.csv !\[x\](https\://evil.example/p.png)
+    """
+    return markdown_text(str(text))

@@ -33,7 +33,7 @@ from dashboard.ui.layout import (
     show_agent_error,
     show_settings_error,
 )
-from dashboard.wording import counted
+from dashboard.wording import counted, plain
 from rules.errors import InvalidInput
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
@@ -80,11 +80,11 @@ def _from_cohort() -> None:
     try:
         cohort = cohort_state.read(file)
     except Exception as error:  # the Cohort page shows the details
-        st.error(f"The loaded cohort ({file.name}) could not be read: {error}", icon=":material/error:")
+        st.error(f"The loaded cohort ({plain(file.name)}) could not be read: {plain(error)}", icon=":material/error:")
         return
     ids = cohort.customers["customer_id"].astype(str)
     listed = f"; the list holds the first {LOOKUP_LIMIT:,}, type any id" if len(ids) > LOOKUP_LIMIT else ""
-    st.caption(f"{counted(len(ids), 'customer')} in **{file.name}**{listed}.")
+    st.caption(f"{counted(len(ids), 'customer')} in **{plain(file.name)}**{listed}.")
     left, right = st.columns([2, 2], vertical_alignment="bottom")
     with left:
         typed = st.text_input("Customer id", key="lookup_id", placeholder=str(ids.iloc[0]) if len(ids) else "")
@@ -99,14 +99,15 @@ def _from_cohort() -> None:
         if not asked:
             st.warning("Type a customer id, or pick one.", icon=":material/info:")
         elif wanted is None:
-            st.warning(f"No customer with id **{asked}** in {file.name}.", icon=":material/person_off:")
+            st.warning(f"No customer with id **{plain(asked)}** in {plain(file.name)}.", icon=":material/person_off:")
         else:
             # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
             try:
                 medians = cohort_state.region_medians(file, cohort)
             except InvalidInput as error:  # e.g. an as-of day before the cohort's purchases
                 _forget_request()
-                st.error(f"**{file.name} cannot be segmented as of {session.as_of()}:** {error.problems[0].msg}",
+                st.error(f"**{plain(file.name)} cannot be segmented as of {session.as_of()}:** "
+                         f"{plain(error.problems[0].msg)}",
                          icon=":material/error:")
                 return
             _request(cohort.customer_data(wanted, medians), file.name, cohort_state.source_key(file))
@@ -178,7 +179,7 @@ def _show(answer: Answer, origin: str) -> None:
     rules = default_rulebook()
     place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
     who = analysis.get("customerId") or "Unnamed customer"
-    st.subheader(f"{who} · {place}", anchor=False)
+    st.subheader(f"{plain(who)} · {plain(place)}", anchor=False)
     badges = [f":gray-badge[from {origin}]", f":blue-badge[as of {analysis.get('asOf')}]"]
     if analysis.get("isNewCustomer"):
         badges.append(":orange-badge[new customer: no purchases yet]")
@@ -223,7 +224,7 @@ def _show(answer: Answer, origin: str) -> None:
         st.caption("Explanation by the agent's " + ("language model." if answer.explanation_source == "model"
                                                     else "template explainer (no language model configured)."))
     for warning in analysis.get("warnings") or []:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(plain(warning), icon=":material/warning:")
 
 
 def _money(value: Any, currency: str) -> str:

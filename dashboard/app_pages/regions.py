@@ -15,7 +15,7 @@ from dashboard.regions_view import reference_frame, reference_medians
 from dashboard.settings import SettingsError
 from dashboard.ui import cohort_state, session
 from dashboard.ui.layout import demote_headings, empty_state, page_header, show_agent_error, show_settings_error
-from dashboard.wording import counted
+from dashboard.wording import counted, plain
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
@@ -78,7 +78,7 @@ if file is not None:
         cohort = cohort_state.read(file)
         segmented = cohort_state.cached_segments(cohort_state.result_key(file, config, client))
     except Exception as error:  # the Cohort page shows the details
-        st.error(f"The loaded cohort ({file.name}) could not be read: {error}", icon=":material/error:")
+        st.error(f"The loaded cohort ({plain(file.name)}) could not be read: {plain(error)}", icon=":material/error:")
     else:
         if cohort.report.customers == 0:
             empty_state(f"**{file.name}** has no customers: every row was rejected, or it has none. The **Cohort** "

@@ -13,7 +13,7 @@ from dashboard import charts, export, sources
 from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_values
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
-from dashboard.wording import counted, share
+from dashboard.wording import counted, plain, share
 from rules import InvalidInput
 from rules.cohort.model import IngestReport
 from rules.rulebook import default_rulebook
@@ -68,7 +68,7 @@ def source_picker() -> None:
             loaded = cohort_state.current_file()
             if loaded is not None and st.session_state.get(cohort_state.UPLOAD_KEY) is None and \
                     cohort_state.uploaded_earlier(loaded):
-                st.caption(f"Showing **{loaded.name}**, uploaded earlier; upload another file to replace it.")
+                st.caption(f"Showing **{plain(loaded.name)}**, uploaded earlier; upload another file to replace it.")
                 st.button("Unload it", key="unload_cohort", on_click=cohort_state.forget_upload,
                           icon=":material/close:")
         with right:
@@ -84,7 +84,7 @@ def source_picker() -> None:
             )
             attributes = cohort_state.attributes_file()
             if st.session_state.get(cohort_state.ATTRIBUTES_UPLOAD_KEY) is None and attributes is not None:
-                st.caption(f"Using **{attributes.name}**, uploaded earlier.")
+                st.caption(f"Using **{plain(attributes.name)}**, uploaded earlier.")
                 st.button("Stop using it", key="forget_attributes", on_click=cohort_state.forget_attributes,
                           icon=":material/close:")
         st.caption(f"CSV · TSV · XLSX · JSON · Parquet — up to **{limit} MB** per file. Files stay in your "
@@ -117,18 +117,19 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
     the mapping editor and the uploaders are the way.
     """
     if not isinstance(error, InvalidInput):
-        st.error(f"**{file.name} could not be read:** {type(error).__name__}: {error}", icon=":material/error:")
+        st.error(f"**{plain(file.name)} could not be read:** {type(error).__name__}: {plain(error)}",
+                 icon=":material/error:")
         return
     count = f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)}"
     attributes = cohort_state.attributes_file()
     if attributes is not None and attributes_at_fault(error):
-        st.error(f"**The customer attributes file {attributes.name} could not be read** — {count}. Fix it and "
+        st.error(f"**The customer attributes file {plain(attributes.name)} could not be read** — {count}. Fix it and "
                  "upload it again, or remove it from the attributes uploader above (its ×) to read the cohort "
                  "without it.", icon=":material/error:")
     else:
         where = "the sheet above and the column mapping below" if len(sources.workbook_sheets(file)) > 1 else \
             "the column mapping below"
-        st.error(f"**{file.name} could not be read** — {count}. Check {where}, or fix the file and upload it "
+        st.error(f"**{plain(file.name)} could not be read** — {count}. Check {where}, or fix the file and upload it "
                  "again.", icon=":material/error:")
     st.dataframe(pd.DataFrame([{"where": p.loc, "problem": p.msg, "value": str(p.input)} for p in error.problems]),
                  hide_index=True, width="stretch")
@@ -226,12 +227,14 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
                     f"accepted, {extra.rows_rejected:,} rejected, {counted(extra.customers, 'customer')}.")
         for reason, rejection in extra.rejected_by_reason.items():
             st.caption(f"{reason}: {counted(rejection.count, 'row')} ({rejection.description or ''})")
-    for warning in report.warnings:
-        st.warning(warning, icon=":material/warning:")
+    for warning in report.warnings:  # they quote the file's values and names: shown as text
+        st.warning(plain(warning), icon=":material/warning:")
     for warning in extra.warnings if extra is not None else []:
-        st.warning(f"Customer attributes file: {warning}", icon=":material/warning:")
+        st.warning(f"Customer attributes file: {plain(warning)}", icon=":material/warning:")
     for note in report.notes:
-        st.caption(note)
+        st.caption(plain(note))
+    for note in extra.notes if extra is not None else []:
+        st.caption(f"Customer attributes file: {plain(note)}")
 
 
 def filters(frame: pd.DataFrame) -> dict[str, list[str]]:

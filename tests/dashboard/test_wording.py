@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.wording import counted, share
+from dashboard.wording import counted, plain, share
 
 
 @pytest.mark.parametrize(("count", "expected"), [(0, "0 customers"), (1, "1 customer"), (2, "2 customers"),
@@ -23,3 +23,13 @@ def test_an_irregular_plural_is_given() -> None:
 ])
 def test_a_share_never_rounds_to_none_or_all_of_it(part: int, whole: int, expected: str) -> None:
     assert share(part, whole) == expected
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("orders_2026.csv", "orders\\_2026.csv"),
+    ("![x](https://evil.example/p.png)", "!\\[x\\](https\\://evil.example/p.png)"),
+    ("Kalem\n## URGENT", "Kalem \\#\\# URGENT"),
+    ("İstanbul, Kadıköy", "İstanbul, Kadıköy"),
+])
+def test_text_from_a_file_is_shown_as_text(text: str, shown: str) -> None:
+    assert plain(text) == shown

@@ -119,6 +119,21 @@ def test_a_bad_file_is_a_clear_error_and_the_app_keeps_working() -> None:
     assert at.title[0].value == "About"
 
 
+def test_values_the_report_quotes_show_as_text_not_as_markdown() -> None:
+    # A customer whose every row is rejected is named in a warning; its id is Markdown that would load an image.
+    content = ("customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n"
+               "![x](https://evil.example/p.png),someday,P,10\n").encode()
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+
+    at.file_uploader(key="cohort_upload").set_value(("orders_2026.csv", content, "text/csv")).run()
+
+    assert not at.exception
+    assert [w for w in texts(at, "warning") if "only rejected rows" in w] == [
+        "1 customer(s) have only rejected rows and are not in the cohort, unless a customers file lists them "
+        "(e.g. !\\[x\\](https\\://evil.example/p.png))"]
+
+
 def test_a_corrupt_excel_file_is_a_clear_error() -> None:
     at = open_app()
 
