@@ -121,8 +121,8 @@ def test_a_bad_file_is_a_clear_error_and_the_app_keeps_working() -> None:
 
 def test_values_the_report_quotes_show_as_text_not_as_markdown() -> None:
     # A customer whose every row is rejected is named in a warning; its id is Markdown that would load an image.
-    content = ("customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n"
-               "![x](https://evil.example/p.png),someday,P,10\n").encode()
+    content = (b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n"
+               b"![x](https://evil.example/p.png),someday,P,10\n")
     at = open_app()
     at.session_state["as_of"] = date(2026, 2, 12)
 

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import sources
+from dashboard.wording import plain
 from tests.conftest import seed_example
 from tests.dashboard.apptest import go_to, load_sample, open_app, table_with, texts
 from tests.dashboard.servers import free_port
@@ -56,7 +57,7 @@ def test_an_unknown_id_is_a_warning() -> None:
     at.text_input(key="lookup_id").set_value("NOPE-1")
     at.button(key="lookup_button").click().run()
 
-    assert texts(at, "warning") == [f"No customer with id **NOPE-1** in {sources.sample().file.name}."]
+    assert texts(at, "warning") == [f"No customer with id **NOPE-1** in {plain(sources.sample().file.name)}."]
     assert _cards(at) == []
 
 
