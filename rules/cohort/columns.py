@@ -9,7 +9,7 @@ of a file with cities; an explicit mapping always wins.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rules.errors import InvalidInput, Problem
@@ -142,7 +142,7 @@ def header_index(rows: Sequence[Sequence[str]], width: int, named: Collection[st
 
 def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None = None, *,
               allowed: Sequence[str] = CANONICAL, label: str = "mapping", file_label: str = "the file",
-              city_elsewhere: bool = False) -> Columns:
+              city_elsewhere: bool = False, filled: Callable[[str], bool] | None = None) -> Columns:
     """Which column is which: the explicit mapping first, the recognised header names for the rest.
 
     Args:
@@ -153,6 +153,8 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
             mapping and the file (a customers file takes its id and the attributes only).
         city_elsewhere: the cohort's other file has cities. A ``Country`` column is not read as the region
             when there are cities (unless the mapping names it): a country would override their regions.
+        filled: whether a column of this file holds any value (a city column left empty gives no cities);
+            columns are taken as filled when not given.
 
     Raises:
         InvalidInput: the mapping names an unknown canonical name, the same column twice, or a column the file
@@ -178,8 +180,9 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
             best[canonical] = candidate
     used = {c: column for c, column in explicit.items() if column is not None}
     region = best.get("region")
-    if region is not None and name_key(region[2]) in _COUNTRY_KEYS and (city_elsewhere or "city" in best
-                                                                       or explicit.get("city")):
+    city = explicit.get("city") or (best["city"][2] if "city" in best else None)
+    has_city = city_elsewhere or (city is not None and (filled is None or filled(city)))
+    if region is not None and name_key(region[2]) in _COUNTRY_KEYS and has_city:
         # One country for every customer would override the region each customer's city gives.
         notes.append(f"region: column {region[2]!r} is a country, not read as the region (the cities give it); "
                      f"map it with {label}={{'region': {region[2]!r}}} to read it")

@@ -18,7 +18,10 @@ import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 
-from rules.cohort.columns import Columns, recognise, require_customer_id
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rules.cohort.columns import ATTRIBUTES, Columns, recognise, require_customer_id
 from rules.cohort.dates import DateOrder
 from rules.cohort.load import Loaded, Source, load
 from rules.cohort.model import Cohort, CohortFormat, CustomersFileReport, IngestReport
@@ -81,14 +84,8 @@ def read_cohort(
                                           date_order)
     main_label = name or _label(source, "input")
     loaded = load(source, name=main_label, sheet=sheet, header_names=_named(mapping))
-    part = _read_main(loaded, mapping, exclude_products, date_order, main_label)
-    warnings = list(part.warnings)
-    if sheet is not None and loaded.kind != "xlsx":
-        warnings.append(f"sheet={sheet!r} is not used: the file is not an Excel workbook")
-    customers_table = part.customers
-    customers_report: CustomersFileReport | None = None
-    rejected = [part.rejected.result() if part.rejected is not None else
-                part.log.rejected_frame(part.table, main_label)]
+    extra: Loaded | None = None
+    chosen: Mapping[str, str | None] = {}
     if customers is not None:
         customers_label = customers_name or _label(customers, "customers")
         try:
@@ -100,6 +97,17 @@ def read_cohort(
             raise InvalidInput([Problem("customers", "the customers file must be a table (CSV, Excel, Parquet or "
                                                      "JSON records), not the seed's customer JSON", customers_label)])
         chosen = customers_mapping if customers_mapping is not None else mapping_for_customers_file(extra, mapping)
+    # A Country column is no region where either file has cities (one country would override their regions).
+    part = _read_main(loaded, mapping, exclude_products, date_order, main_label,
+                      city_elsewhere=extra is not None and _has_cities(extra, chosen))
+    warnings = list(part.warnings)
+    if sheet is not None and loaded.kind != "xlsx":
+        warnings.append(f"sheet={sheet!r} is not used: the file is not an Excel workbook")
+    customers_table = part.customers
+    customers_report: CustomersFileReport | None = None
+    rejected = [part.rejected.result() if part.rejected is not None else
+                part.log.rejected_frame(part.table, main_label)]
+    if extra is not None:
         try:
             has_city = part.customers.city.null_count < len(part.customers.city)
             attributes, log, customers_report = read_customers_file(extra, chosen, part.date_order, date_order,
@@ -170,16 +178,38 @@ def _named(mapping: Mapping[str, str | None] | None) -> list[str]:
     return [column for column in (mapping or {}).values() if isinstance(column, str) and column]
 
 
+def filled(column: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether a column holds a value that is not blank."""
+    if column.null_count == len(column):
+        return False
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or
+            pa.types.is_dictionary(column.type)):
+        return True
+    texts = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+    return bool(pc.any(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(texts)), 0)).as_py())
+
+
+def _has_cities(loaded: Loaded, mapping: Mapping[str, str | None]) -> bool:
+    """Whether a customers file has a city column with a value in it (its mapping as given, or as recognised)."""
+    try:
+        column = recognise(loaded.table.column_names, mapping, allowed=("customer_id", *ATTRIBUTES),
+                           label="customers_mapping", file_label="the customers file").used.get("city")
+    except InvalidInput:
+        return False  # said when the file is read
+    return column is not None and filled(loaded.table[column])
+
+
 def _read_main(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, exclude: Collection[str], date_order: DateOrder | None,
-    label: str,
+    label: str, *, city_elsewhere: bool = False,
 ) -> Part:
     if loaded.records is not None:
         part = read_seed_json(loaded)
         if mapping:
             part.warnings.append("the mapping is not used: the seed's JSON names its fields itself")
         return part
-    columns = recognise(loaded.table.column_names, mapping)
+    columns = recognise(loaded.table.column_names, mapping, city_elsewhere=city_elsewhere,
+                        filled=lambda column: filled(loaded.table[column]))
     try:
         require_customer_id(columns, loaded.table.column_names)
         file_format = detect_format(columns, loaded.table.column_names)

@@ -133,18 +133,22 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
 def _positions_in(main_ids: pa.Array, extra_ids: pa.Array, warnings: list[str]) -> IntArray:
     """Where each main-file customer is in the customers file (-1: not there): the same id, else the one id of
     digits that is the same once leading zeros are left out (a spreadsheet read 01234 as the number 1234), when
-    that pairs one id with one id; warns about those."""
+    the customers file has lost its zeros (none of its ids starts with one) and that pairs one id with one id
+    (007 and 7 both in the main file are two customers: neither is paired); warns about those."""
     where: IntArray = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(
         zero_copy_only=False).astype(np.int64)
     seen = np.zeros(len(extra_ids), dtype=np.bool_)
     seen[where[where >= 0]] = True
     digits = pc.fill_null(pc.match_substring_regex(extra_ids, r"^[0-9]+$"), False).to_numpy(zero_copy_only=False)
     open_main, open_extra = np.flatnonzero(where < 0), np.flatnonzero(~seen & digits)
-    if len(open_main) == 0 or len(open_extra) == 0:
-        return where
+    if len(open_main) == 0 or len(open_extra) == 0 or \
+            pc.any(pc.starts_with(pc.drop_null(extra_ids.cast(pa.string())), "0")).as_py():
+        return where  # a file that keeps some leading zeros has not lost them: 7 there is not 007
+    every_main_key = pc.utf8_ltrim(main_ids.cast(pa.string()), "0")
     main_keys, extra_keys = (pc.utf8_ltrim(ids.take(pa.array(rows)).cast(pa.string()), "0")
                              for ids, rows in ((main_ids, open_main), (extra_ids, open_extra)))
-    main_once, extra_once = _once(main_keys), _once(extra_keys)  # 01 and 001 both there: neither is 1
+    # 01 and 001 both there (in the whole main file, matched or not): neither is 1.
+    main_once, extra_once = _once(every_main_key)[open_main], _once(extra_keys)
     open_main, open_extra = open_main[main_once], open_extra[extra_once]
     found = pc.fill_null(pc.index_in(main_keys.filter(pa.array(main_once)),
                                      value_set=extra_keys.filter(pa.array(extra_once))), -1).to_numpy(
@@ -251,8 +255,8 @@ def _no_id_in_common(main_ids: pa.Array, extra_ids: pa.Array) -> str:
             f"customer got its attributes and its {len(extra_ids):,} customer(s) are left out of the cohort")
     unpadded = pc.utf8_ltrim(extra_ids.cast(pa.string()), "0")
     if pc.any(pc.is_in(pc.utf8_ltrim(main_ids.cast(pa.string()), "0"), value_set=unpadded)).as_py():
-        said += ("; some match once leading zeros are left out, but not one id with one id (as 01 and 001 would "
-                 "both be 1), so they are not matched")
+        said += ("; some match once leading zeros are left out, but both files have ids with leading zeros, or two "
+                 "ids would become one (01 and 001 are both 1), so they are not matched: export the ids as text")
     return said
 
 

@@ -178,3 +178,45 @@ def test_a_placeholder_for_an_unknown_value_does_not_override_a_known_one() -> N
     assert cohort.report.customers_file.warnings == [
         "city: 2 value(s) that say it is unknown (e.g. '-') are left unknown",
         "gender: 3 value(s) that say it is unknown (e.g. 'Belirtilmemiş') are left unknown"]
+
+
+def test_ids_that_differ_by_leading_zeros_are_not_paired_when_a_file_keeps_its_zeros() -> None:
+    # The customers file keeps its zeros (0012), so its 7 is customer 7, not 007; the main file's 007 and 7
+    # are two customers, so a 07 is neither.
+    orders = _orders([], [["007"], ["0012"]])
+    kept_zeros = text_file([["customer_id", "age", "city"], ["0012", "40", "Izmir"], ["7", "22", "Van"]])
+    two_sevens = text_file([["customer_id", "age"], ["07", "30"], ["7", "22"]])
+
+    cohort = read_cohort(orders, customers=kept_zeros)
+    both = read_cohort(_orders([], [["007"], ["7"]]), customers=two_sevens)
+
+    assert cohort.customers[["customer_id", "age"]].astype(object).fillna("-").values.tolist() == [
+        ["007", "-"], ["0012", 40], ["7", 22]]
+    assert both.customers[["customer_id", "age"]].astype(object).fillna("-").values.tolist() == [
+        ["007", "-"], ["7", 22], ["07", 30]]
+
+
+def test_a_country_column_is_no_region_when_only_the_customers_file_has_cities() -> None:
+    orders = text_file([["CustomerID", "InvoiceDate", "StockCode", "Amount", "Country"],
+                        ["17850", "2026-01-05", "P", "5", "United Kingdom"],
+                        ["12345", "2026-01-05", "P", "5", "France"]])
+    people = text_file([["CustomerID", "City"], ["17850", "Istanbul"], ["12345", "Kadıköy"]])
+
+    cohort = read_cohort(orders, customers=people)
+    alone = read_cohort(orders)
+
+    assert cohort.customers[["customer_id", "city", "region"]].astype(object).fillna("-").values.tolist() == [
+        ["17850", "Istanbul", "-"], ["12345", "Kadıköy", "-"]]
+    assert segment_cohort(cohort, AS_OF)["region"].astype(object).fillna("-").tolist() == ["Marmara", "-"]
+    assert alone.customers["region"].tolist() == ["United Kingdom", "France"]
+
+
+def test_a_city_column_left_empty_gives_no_cities_and_the_country_is_the_region() -> None:
+    orders = text_file([["customer_id", "order_date", "product_id", "amount", "City", "Country"],
+                        ["C1", "2026-01-05", "P", "5", "", "United Kingdom"],
+                        ["C2", "2026-01-05", "P", "5", " ", "France"]])
+
+    cohort = read_cohort(orders)
+
+    assert cohort.customers["region"].tolist() == ["United Kingdom", "France"]
+    assert cohort.report.column_mapping["region"] == "Country"
