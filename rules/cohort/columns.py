@@ -115,6 +115,21 @@ class Columns:
         return canonical in self.used
 
 
+_LISTED, _NAME_CHARACTERS = 40, 60
+
+
+def shortened(name: str) -> str:
+    """A column name as a message shows it: at most 60 characters (a header cell whose quote never closed holds
+    the rows below it)."""
+    return name if len(name) <= _NAME_CHARACTERS else name[:_NAME_CHARACTERS - 1] + "…"
+
+
+def listed(columns: Sequence[str]) -> str:
+    """Column names for a message: each `shortened`, the first 40 of them."""
+    more = len(columns) - _LISTED
+    return ", ".join(shortened(column) for column in columns[:_LISTED]) + (f", … ({more} more)" if more > 0 else "")
+
+
 def recognised_names(row: Sequence[str], named: Collection[str] = ()) -> int:
     """How many cells of a row are column names this reader knows (CustomerID, Müşteri No, Tarih, …) or a
     mapping names (``named``: their `name_key`)."""
@@ -122,15 +137,16 @@ def recognised_names(row: Sequence[str], named: Collection[str] = ()) -> int:
 
 
 def header_index(rows: Sequence[Sequence[str]], width: int, named: Collection[str] = ()) -> int:
-    """Which of a file's first rows is the header: among rows holding a column a mapping names (``named``: their
-    `name_key`), the one with the most known names; else the one with the most recognised column names (two at
-    least), else the first with at least half of its ``width`` fields filled (a title line, or a
-    "Report date;12.02.2026;;" line, exported above the table has most of them empty)."""
+    """Which of a file's first rows is the header: the one with the most column names this reader knows or a
+    mapping names (``named``: their `name_key`), two at least or one the mapping names; else the first with at
+    least half of its ``width`` fields filled (a title line, or a "Report date;12.02.2026;;" line, exported
+    above the table has most of them empty)."""
     if named:
-        mapped = [sum(1 for cell in row if name_key(cell) in named) for row in rows]
-        if any(mapped):
-            best = max(recognised_names(row, named) for row, m in zip(rows, mapped, strict=True) if m)
-            return next(i for i, row in enumerate(rows) if mapped[i] and recognised_names(row, named) == best)
+        known = [recognised_names(row, named) for row in rows]
+        best = max(known, default=0)
+        at = known.index(best) if best else -1
+        if best >= 2 or (best == 1 and any(name_key(cell) in named for cell in rows[at])):
+            return at
     recognised = [recognised_names(row) for row in rows]
     if recognised and max(recognised) >= 2:
         return recognised.index(max(recognised))
@@ -224,7 +240,7 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *
         else:
             problems.append(Problem(
                 f"{label}.{canonical}",
-                f"column {wanted!r} is not in {file_label}; its columns are: {', '.join(columns)}", wanted))
+                f"column {wanted!r} is not in {file_label}; its columns are: {listed(columns)}", wanted))
     for column in {c for c in resolved.values() if c is not None}:
         names = [canonical for canonical, chosen in resolved.items() if chosen == column]
         if len(names) > 1:
@@ -253,7 +269,7 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
-        f"{', '.join(all_columns)}{''.join(taken[:1])}",
-        list(all_columns),
+        f"{listed(all_columns)}{''.join(taken[:1])}",
+        [shortened(column) for column in all_columns[:_LISTED]],
         hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} "
              "customer_id=<column>)")])

@@ -220,15 +220,23 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None, header_nam
             raise _parse_error(again, name) from None
     if layout.header_row:
         notes.append(f"skipped {layout.header_row} line(s) above the header")
-    ragged = read_ragged_rows(table, _numbered(table.num_rows, malformed), layout.delimiter, set(NULL_TEXTS))
+    last_byte = buffer.slice(buffer.size - 1, 1).to_pybytes() if buffer.size else b"\n"
+    ragged = read_ragged_rows(table, _numbered(table.num_rows, malformed), layout.delimiter, set(NULL_TEXTS),
+                              unterminated=last_byte not in (b"\n", b"\r"))
     table, log = ragged.table, ragged.log
     if ragged.short:
         notes.append(f"{ragged.short:,} row(s) have fewer fields than the header: the fields left out at the end "
                      "are read as empty")
+    if ragged.cut_short:
+        warnings.append("the last row has fewer fields than the header and no line end: the file looks cut short "
+                        "(an upload or a copy that stopped); the row is a malformed_row")
     if ragged.long:
         notes.append(f"{ragged.long:,} row(s) end in empty fields the header has no name for: they are ignored")
-    if layout.trailing_delimiter:
+    if layout.trailing_delimiter and table.num_columns == len(layout.header):
         notes.append("the rows end in a delimiter after their last field: the empty field it makes is ignored")
+    elif layout.trailing_delimiter:
+        warnings.append(f"most rows end in a delimiter after their last field, but some have a value there: it is "
+                        f"in column {table.column_names[-1]!r}, which has no name in the header and is not used")
     return Loaded(table, log, "delimited", _ENCODING_NAMES.get(encoding, encoding), layout.delimiter,
                   notes=notes, warnings=warnings + unclosed)
 
@@ -246,6 +254,8 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
 
     def read(data: pa.Buffer, threads: bool, newlines: bool) -> tuple[pa.Table, list[tuple[int | None, str]]]:
         broken: list[tuple[int | None, str]] = []
+        if data.size < 4096 and not data.to_pybytes().strip():  # no rows (every one cut out as broken)
+            return pa.table({name: pa.array([], types[name]) for name in names}), broken
 
         def keep_aside(row: Any) -> str:
             broken.append((row.number, row.text))
@@ -261,13 +271,11 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
                                                 quoted_strings_can_be_null=True))
         return table, broken
 
-    if body.size < 4096 and not body.to_pybytes().strip():  # a header without rows: an export of nobody
-        return pa.table({name: pa.array([], types[name]) for name in names}), [], []
     # A quote that never closes would take the rows after it along (`rules.cohort.unclosed_quotes`): where values
     # span lines (the sample shows it) its line is cut out first; elsewhere a line count beside the parse shows
     # when rows went missing (the threaded reader drops them silently when quoted line ends are off).
     newlines = layout.quoted_newlines
-    broken_lines = find_broken_lines(body, layout.delimiter) if newlines else None
+    broken_lines = find_broken_lines(body, layout.delimiter, len(names)) if newlines else None
     kept = without_lines(body, broken_lines) if broken_lines else body
     with ThreadPoolExecutor(max_workers=1) as side:
         counting = None if newlines else side.submit(count_line_ends, body)
@@ -280,7 +288,7 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
             lost = True  # a quoted line end after the sample, where the reader cut a block
     if lost:
         newlines = True
-        broken_lines = find_broken_lines(body, layout.delimiter)
+        broken_lines = find_broken_lines(body, layout.delimiter, len(names))
         kept = without_lines(body, broken_lines) if broken_lines else body
         table, broken = read(kept, threads=True, newlines=True)
     if any(number is None for number, _ in broken):  # only a single-threaded read knows where they are

@@ -26,23 +26,33 @@ class Ragged:
     log: RowLog
     short: int
     long: int
+    cut_short: bool = False
 
 
-def read_ragged_rows(table: pa.Table, log: RowLog, delimiter: str, null_texts: set[str]) -> Ragged:
+def read_ragged_rows(table: pa.Table, log: RowLog, delimiter: str, null_texts: set[str], *,
+                     unterminated: bool = False) -> Ragged:
     """The table with its malformed rows that are only short of, or past, empty trailing fields read in.
 
     Args:
         table: the rows the reader read, in file order; ``log`` numbers them and holds the malformed rows.
         delimiter: the file's delimiter.
         null_texts: the texts the reader reads as null ("", "NULL", …).
+        unterminated: the file's last line has no line end. Its last row, when short, is left malformed: the
+            file was probably cut short (an upload or a copy that stopped), and its last value with it.
     """
     width = table.num_columns
     fields: list[list[str | None]] = []
     numbers: list[int] = []
     remaining: list[Malformed] = []
     short = long = 0
+    last = max(int(log.row_numbers.max(initial=0)), max((m.row for m in log.malformed), default=0))
+    cut_short = False
     for row in log.malformed:
         cells = _cells(row.text, delimiter)
+        if unterminated and row.row == last and cells is not None and len(cells) < width:
+            remaining.append(row)
+            cut_short = True
+            continue
         if cells is None or (len(cells) > width and any(cell.strip() for cell in cells[width:])):
             remaining.append(row)
             continue
@@ -51,13 +61,13 @@ def read_ragged_rows(table: pa.Table, log: RowLog, delimiter: str, null_texts: s
         fields.append([None if cell in null_texts else cell for cell in cells[:width]] + [None] * (width - len(cells)))
         numbers.append(row.row)
     if not fields:
-        return Ragged(table, log, 0, 0)
+        return Ragged(table, log, 0, 0, cut_short)
     read = pa.table({name: pa.array([f[i] for f in fields], pa.string()).cast(table.schema.field(name).type)
                      for i, name in enumerate(table.column_names)})
     numbers_all = np.concatenate([log.row_numbers, np.asarray(numbers, dtype=np.int64)])
     order = np.argsort(numbers_all, kind="stable")  # back in file order
     merged = pa.concat_tables([table, read]).take(pa.array(order))
-    return Ragged(merged, RowLog(numbers_all[order], remaining), short, long)
+    return Ragged(merged, RowLog(numbers_all[order], remaining), short, long, cut_short)
 
 
 def _cells(text: str, delimiter: str) -> list[str] | None:

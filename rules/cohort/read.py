@@ -21,7 +21,7 @@ from dataclasses import replace
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columns import ATTRIBUTES, Columns, recognise, require_customer_id
+from rules.cohort.columns import ATTRIBUTES, Columns, listed, recognise, require_customer_id, shortened
 from rules.cohort.dates import DateOrder
 from rules.cohort.load import Loaded, Source, load
 from rules.cohort.model import Cohort, CohortFormat, CustomersFileReport, IngestReport
@@ -247,8 +247,8 @@ def detect_format(columns: Columns, all_columns: list[str]) -> CohortFormat:
         "columns",
         "the file is neither order lines (they need an order date and an amount or unit price column) nor a "
         f"purchase history (totalSpent, lastPurchase, …). Recognised: {found or 'nothing'}; the file's columns: "
-        f"{', '.join(all_columns)}",
-        list(all_columns),
+        f"{listed(all_columns)}",
+        [shortened(column) for column in all_columns[:40]],
         hint="Name columns with mapping={'order_date': '<column>', ...} (on the command line: --map "
              "order_date=<column> ...)")])
 

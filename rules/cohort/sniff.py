@@ -13,6 +13,7 @@ import re
 import statistics
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal
 
 import charset_normalizer
 import numpy as np
@@ -31,11 +32,13 @@ DELIMITERS = (",", ";", "\t", "|")
 _TURKISH_ONLY_BYTES = bytes([0xD0, 0xDD, 0xDE, 0xF0, 0xFD, 0xFE])
 _WORD = re.compile(rb"[A-Za-z\x80-\xff]+")
 _CANDIDATES = ("cp1252", "cp1251", "cp1253", "cp1256")  # Western, Cyrillic, Greek, Arabic
-_JSON_START = re.compile(rb'[\[{]\s*(?:[\[{"\]}\-0-9]|true|false|null|$)')
+# How a line of JSON starts: an array's first item or its end, an object's first key or its end.
+_JSON_START = re.compile(rb'\[\s*(?:[\[{"\]]|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\s*[,\]]|'
+                         rb'(?:true|false|null)\s*[,\]]|$)|\{\s*(?:["}]|$)')
 _MAGIC = ((b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"), (b"GIF8", "a GIF image"),
           (b"\xff\xd8\xff", "a JPEG image"), (b"PK\x05\x06", "an empty zip archive"),
           (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"), (b"\x7fELF", "a program"),
-          (b"MZ", "a Windows program"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
+          (b"MZ\x90\x00", "a Windows program"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
           (b"(\xb5/\xfd", "a zstd archive"), (b"\x1f\x8b", "a gzip archive packed twice"))
 # Bytes that text never holds (tab, line feed and carriage return aside).
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
@@ -243,8 +246,20 @@ def unique_names(header: list[str]) -> list[str]:
 
 
 def _rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """The sample's first records, and after each the number of physical lines read so far."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    """The sample's first records, and after each the number of physical lines read so far.
+
+    A quote that never closes above the rows (in a title line or the header) would make the rest of the sample
+    one value: then quotes are read as text, so that the layout can still be seen (the reader deals with the
+    quote itself, `rules.cohort.unclosed_quotes`).
+    """
+    rows, ends = _records(text, delimiter, csv.QUOTE_MINIMAL)
+    if len(rows) * 2 < min(SAMPLE_ROWS, text.count("\n")):
+        return _records(text, delimiter, csv.QUOTE_NONE)
+    return rows, ends
+
+
+def _records(text: str, delimiter: str, quoting: Literal[0, 1, 2, 3]) -> tuple[list[list[str]], list[int]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
     rows: list[list[str]] = []
     ends: list[int] = []
     while len(rows) < SAMPLE_ROWS:

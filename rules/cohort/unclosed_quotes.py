@@ -78,16 +78,18 @@ class BrokenLines:
                 for start, end in zip(self.starts, self.ends, strict=True)]
 
 
-def find_broken_lines(body: pa.Buffer, delimiter: str) -> BrokenLines:
-    """The lines of ``body`` that open a quoted value that does not close where a value can end.
+def find_broken_lines(body: pa.Buffer, delimiter: str, width: int) -> BrokenLines:
+    """The lines of ``body`` (rows of ``width`` fields) that open a quoted value that does not close where a
+    value can end.
 
     Within a line a closing quote may be followed by more text (Arrow reads ``"x"y`` as ``xy``); a value that
-    ran over a line end must close before a delimiter or a line end, or the line that opened it is broken.
+    ran over a line end must close before a delimiter or a line end, and must not hold a whole row, or the line
+    that opened it is broken.
     """
     data = np.frombuffer(body, dtype=np.uint8)
     capacity = int(np.count_nonzero(data == _QUOTE)) + 1  # each broken line holds a quote
     starts, ends, rows = (np.zeros(capacity, dtype=np.int64) for _ in range(3))
-    found = _broken_lines(data, ord(delimiter), starts, ends, rows)
+    found = _broken_lines(data, ord(delimiter), width, starts, ends, rows)
     return BrokenLines(starts[:found], ends[:found], rows[:found])
 
 
@@ -129,9 +131,15 @@ def _filled_lines(data: npt.NDArray[np.uint8]) -> int:
 
 
 @kernel
-def _quoted_value_end(data: npt.NDArray[np.uint8], at: int, delimiter: int) -> int:
-    """Where the quoted value opening at ``at`` closes (the closing quote's offset), or -1 when it does not."""
+def _quoted_value_end(data: npt.NDArray[np.uint8], at: int, delimiter: int, width: int) -> int:
+    """Where the quoted value opening at ``at`` closes (the closing quote's offset), or -1 when it does not.
+
+    A value over line ends must close before a delimiter or a line end (spaces between allowed), and no line
+    wholly inside it may hold a row's worth of delimiters (``width`` fields): that is the quote of a value cut
+    short, running over whole rows to a quote that happens to end a value (an inch mark, ``TV 55"``).
+    """
     crossed = False  # a line end inside the value
+    delimiters = 0  # on the current line inside the value
     j = at + 1
     while j < data.size:
         byte = data[j]
@@ -141,9 +149,18 @@ def _quoted_value_end(data: npt.NDArray[np.uint8], at: int, delimiter: int) -> i
                 continue
             if j + 1 == data.size or not crossed:
                 return j
-            after = data[j + 1]
-            return j if after in (delimiter, _LF, _CR) else -1
-        crossed = crossed or byte in (_LF, _CR)
+            after = j + 1
+            while after < data.size and data[after] in (32, 9) and data[after] != delimiter:
+                after += 1
+            return j if after == data.size or data[after] in (delimiter, _LF, _CR) else -1
+        if byte in (_LF, _CR):
+            if crossed and delimiters + 1 >= width > 1:
+                return -1  # a whole row inside the value
+            if not (byte == _CR and j + 1 < data.size and data[j + 1] == _LF):
+                crossed = True
+                delimiters = 0
+        elif byte == delimiter:
+            delimiters += 1
         j += 1
     return -1
 
@@ -159,7 +176,7 @@ def _line_end(data: npt.NDArray[np.uint8], at: int) -> int:
 
 
 @kernel
-def _broken_lines(data: npt.NDArray[np.uint8], delimiter: int, starts: IntArray, ends: IntArray,
+def _broken_lines(data: npt.NDArray[np.uint8], delimiter: int, width: int, starts: IntArray, ends: IntArray,
                   rows: IntArray) -> int:
     found = 0
     row = 0
@@ -172,7 +189,7 @@ def _broken_lines(data: npt.NDArray[np.uint8], delimiter: int, starts: IntArray,
         while i < data.size:
             byte = data[i]
             if value_start and byte == _QUOTE:
-                close = _quoted_value_end(data, i, delimiter)
+                close = _quoted_value_end(data, i, delimiter, width)
                 if close < 0:
                     broken = True
                     break

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rules.cohort.columns import CANONICAL, SYNONYMS, name_key, recognise
+from rules.cohort.columns import CANONICAL, SYNONYMS, listed, name_key, recognise
 from rules.cohort.read import read_cohort
 from rules.errors import InvalidInput
 from tests.rules.cohort.test_read_support import text_file
@@ -213,3 +213,12 @@ def test_a_customers_file_that_cannot_be_read_is_named_as_the_customers_file(cus
         read_cohort(orders, customers=customers)
 
     assert [(p.loc, p.msg) for p in raised.value.problems] == [("customers", message)]
+
+
+def test_column_names_in_messages_are_shortened_and_few() -> None:
+    names = ["Müşteri No", "x" * 100, *[f"c{i}" for i in range(50)]]
+
+    shown = listed(names)
+
+    assert shown.startswith("Müşteri No, " + "x" * 59 + "…, c0, c1")
+    assert shown.endswith("c37, … (12 more)")

@@ -1022,8 +1022,8 @@ def test_a_customers_file_whose_ids_match_none_is_a_warning_that_says_how_they_d
             f"the customers file like {ids[0]!r}), so no customer got its attributes and its 2 customer(s) are left "
             "out of the cohort")
     if zeros:  # 01 and 001 are both 1 without their zeros: which one the customers file means, nobody knows
-        said += ("; some match once leading zeros are left out, but not one id with one id (as 01 and 001 would "
-                 "both be 1), so they are not matched")
+        said += ("; some match once leading zeros are left out, but both files have ids with leading zeros, or "
+                 "two ids would become one (01 and 001 are both 1), so they are not matched: export the ids as text")
     assert [w for w in cohort.report.warnings if "customers file" in w] == [said]
     assert cohort.customers["customer_id"].tolist() == main  # ids in another form are no new customers
     assert cohort.customers["age"].isna().all()
@@ -1277,3 +1277,46 @@ def test_the_header_is_the_row_holding_the_mapped_columns(kind: str) -> None:
     assert cohort.report.rows_read == 2
     assert cohort.customers["customer_id"].tolist() == ["K1", "K2"]
     assert cohort.history["total_spent"].tolist() == [10.5, 3.0]
+
+
+def test_a_last_row_short_of_fields_without_a_line_end_is_a_file_cut_short() -> None:
+    data = ("Müşteri No;Tarih;Ürün Adı;Adet;Tutar;Şehir\nC1;12.01.2026;Kazak;1;1234,50;Ankara\n"
+            "C2;12.01.2026;Kazak;1;12").encode()
+
+    cohort = read_cohort(data)
+    ended = read_cohort(data + b"\n")
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 1)
+    assert cohort.report.rejected_by_reason["malformed_row"].rows == [2]
+    assert "the last row has fewer fields than the header and no line end: the file looks cut short (an upload or " \
+        "a copy that stopped); the row is a malformed_row" in cohort.report.warnings
+    assert (ended.report.rows_read, ended.report.rows_accepted) == (2, 2)
+
+
+def test_a_mapped_name_that_is_no_column_names_the_real_header_even_when_a_title_line_holds_it() -> None:
+    data = "Müşteri;ACME Ltd;;;\nMüşteri No;Tarih;Ürün Adı;Adet;Tutar\nC1;12.01.2026;Kazak;1;10\n".encode()
+
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(data, mapping={"customer_id": "Müşteri"})
+
+    assert [p.msg for p in caught.value.problems] == [
+        "column 'Müşteri' is not in the file; its columns are: Müşteri No, Tarih, Ürün Adı, Adet, Tutar"]
+
+
+def test_a_title_starting_like_a_program_or_a_dated_bracket_is_text() -> None:
+    table = "Müşteri No;Tarih;Ürün Adı;Adet;Tutar\nC1;12.01.2026;Kazak;1;10\n"
+    for title in ("MZ Mağazacılık - Ocak 2026\n", "[2026-01] Satış Raporu\n"):
+        cohort = read_cohort((title + table).encode())
+
+        assert (cohort.report.file_type, cohort.report.rows_accepted) == ("delimited", 1)
+
+
+def test_a_value_after_the_last_delimiter_some_rows_have_is_kept_apart_with_a_warning() -> None:
+    data = ("Müşteri No;Tarih;Ürün Kodu;Adet;Tutar\n1001;12.01.2026;A1;2;10,00;\n1002;13.01.2026;B2;1;10,00;\n"
+            "1003;13.01.2026;B2;1;10,00;99\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (3, 3)
+    assert "most rows end in a delimiter after their last field, but some have a value there: it is in column " \
+        "'column_6', which has no name in the header and is not used" in cohort.report.warnings

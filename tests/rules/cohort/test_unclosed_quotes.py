@@ -99,8 +99,50 @@ def test_broken_lines_are_those_whose_quote_never_closes_where_a_value_can_end()
     ]
     body = pa.py_buffer("\n".join(lines).encode())
 
-    found = find_broken_lines(body, ";")
+    found = find_broken_lines(body, ";", 3)
 
     assert found.rows.tolist() == [1, 4, 6]
     assert found.texts(body) == ['A;"open;1', 'D;"also open;4', 'F;"last']
     assert bytes(without_lines(body, found)).decode() == 'B;"two\r\nlines";2\n\nC;"x"y;3\nE;"say ""hi""" there;5\n'
+
+
+def test_an_unclosed_quote_does_not_run_to_an_inch_mark_rows_below() -> None:
+    special = {3: 'C3;12.01.2026;Kazak;1;3;"kargo 2 gün', 6: 'C6;12.01.2026;Kazak;1;6;TV 55"'}
+    data = ("Müşteri No;Tarih;Ürün Adı;Adet;Tutar;Açıklama\n" +
+            "".join(special.get(i, f"C{i};12.01.2026;Kazak;1;{i};-") + "\n" for i in range(1, 11))).encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (10, 9)
+    assert cohort.report.rejected_by_reason["malformed_row"].rows == [3]
+    assert sorted(cohort.customers["customer_id"]) == sorted(f"C{i}" for i in range(1, 11) if i != 3)
+
+
+def test_a_value_over_two_lines_may_close_before_spaces() -> None:
+    data = 'Müşteri No;Tarih;Ürün Adı;Adet;Tutar\nC1;12.01.2026;"Kazak\nuzun" ;1;1\nC2;12.01.2026;"Atkı;1;2\n'.encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 1)
+    assert cohort.history["product_name"].tolist() == ["Kazak\nuzun"]
+    assert cohort.report.rejected_by_reason["malformed_row"].rows == [2]
+
+
+def test_a_file_whose_every_row_has_an_unclosed_quote_reads_as_rejected_rows() -> None:
+    data = 'Müşteri No;Tarih;Ürün Adı;Adet;Tutar\nC1;12.01.2026;"Kazak;1;10\nC2;12.01.2026;"Atkı;1;10\n'.encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_rejected) == (2, 2)
+    assert cohort.report.rejected_by_reason["malformed_row"].rows == [1, 2]
+
+
+@pytest.mark.parametrize("above", ['"Rapor: Ocak 2026\n', ""])
+def test_a_quote_that_never_closes_above_the_rows_does_not_hide_the_layout(above: str) -> None:
+    header = 'Müşteri No;Tarih;Ürün Adı;Adet;"Tutar' if not above else "Müşteri No;Tarih;Ürün Adı;Adet;Tutar"
+    data = (above + header + "\n" + _rows(300, {})).encode()
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.delimiter, cohort.report.rows_read, cohort.report.rows_accepted) == (";", 300, 300)
+    assert cohort.history["total_spent"].sum() == sum(range(1, 301))
