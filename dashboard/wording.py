@@ -38,7 +38,7 @@ def plain(text: object) -> str:
     st.warning, …): shown as the text it is, never as a link, an image or a heading.
 
     Examples:
-        >>> print(plain("orders_2026.csv"), plain("![x](https://evil.example/p.png)"))
-        orders\_2026.csv !\[x\](https\://evil.example/p.png)
+        >>> print(plain("orders_2026.csv"), plain("![x](https://evil.example/p.png)").replace("\u2060", "<WJ>"))
+        orders\_2026.csv !\[x\](https:<WJ>//evil.example/p.png)
     """
     return markdown_text(str(text))

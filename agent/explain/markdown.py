@@ -19,19 +19,24 @@ _FLATTENED: dict[int, str | None] = {**dict.fromkeys(_LINE_BREAKING, " "), **dic
 
 # What Markdown reads inside a line, each backslash-escaped: escapes, code, emphasis, strike-through, links and
 # images ([ ]), tables (|), headings' closing #, Streamlit's math ($), autolinks and HTML (< before a letter, /, !
-# or ?), entities (& before a letter or #; one could spell a bidi control), and the literal autolinks of http://,
-# www. and e-mail addresses. Other punctuation means something only at the start of a line, where customer text
-# never stands once its line breaks are gone; so "0.73 < 2" and "Dolce & Gabbana" stay as they are.
-_SPECIAL = re.compile(r"[\\`*_~\[\]|#$@]|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|:(?=//)|(?<=[wW]{3})\.")
+# or ?), and entities (& before a letter or #; one could spell a bidi control). Other punctuation means something
+# only at the start of a line, where customer text never stands once its line breaks are gone; so "0.73 < 2" and
+# "Dolce & Gabbana" stay as they are.
+_SPECIAL = re.compile(r"[\\`*_~\[\]|#$]|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])")
+# The literal autolinks of http://, www. and e-mail addresses: a renderer links them with or without backslashes
+# (Streamlit's does), so an invisible word joiner breaks them instead.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=[wW]{3})(?=\.)|(?=@)")
+_WORD_JOINER = "\u2060"
 
 
 def markdown_text(text: str) -> str:
     r"""`text` escaped for use inside one line of Markdown (not at its start), e.g. in a heading or a list item.
 
     Examples:
-        >>> print(markdown_text("Serum\n## URGENT [login](https://evil.example) ![](https://evil.example/p.png)"))
-        Serum \#\# URGENT \[login\](https\://evil.example) !\[\](https\://evil.example/p.png)
+        >>> print(markdown_text("Serum\n## URGENT [login](https://evil.example) ![](https://evil.example/p.png)")
+        ...       .replace("\u2060", "<WJ>"))
+        Serum \#\# URGENT \[login\](https:<WJ>//evil.example) !\[\](https:<WJ>//evil.example/p.png)
         >>> print(markdown_text("Dr. C. Tuna Tea Tree Face Wash (P-2001), 50 ml"))
         Dr. C. Tuna Tea Tree Face Wash (P-2001), 50 ml
     """
-    return _SPECIAL.sub(r"\\\g<0>", text.translate(_FLATTENED))
+    return _AUTOLINK.sub(_WORD_JOINER, _SPECIAL.sub(r"\\\g<0>", text.translate(_FLATTENED)))

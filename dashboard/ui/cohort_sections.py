@@ -183,7 +183,7 @@ def _apply_mapping(file: CohortFile, fields: Sequence[str]) -> None:
 
 def import_summary(file: CohortFile, report: IngestReport) -> None:
     """One line on how the file was read."""
-    parts = [f"**{file.name}** ({file.size_mb:.1f} MB)", FORMAT_NAMES.get(report.format, report.format)]
+    parts = [f"**{plain(file.name)}** ({file.size_mb:.1f} MB)", FORMAT_NAMES.get(report.format, report.format)]
     if report.encoding:
         parts.append(f"encoding {report.encoding}")
     if report.delimiter:

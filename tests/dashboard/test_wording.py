@@ -27,7 +27,7 @@ def test_a_share_never_rounds_to_none_or_all_of_it(part: int, whole: int, expect
 
 @pytest.mark.parametrize(("text", "shown"), [
     ("orders_2026.csv", "orders\\_2026.csv"),
-    ("![x](https://evil.example/p.png)", "!\\[x\\](https\\://evil.example/p.png)"),
+    ("![x](https://evil.example/p.png)", "!\\[x\\](https:\u2060//evil.example/p.png)"),
     ("Kalem\n## URGENT", "Kalem \\#\\# URGENT"),
     ("İstanbul, Kadıköy", "İstanbul, Kadıköy"),
 ])

@@ -9,9 +9,9 @@ from agent.explain.markdown import markdown_text
 
 @pytest.mark.parametrize(("text", "escaped"), [
     ("Serum\n\n## URGENT: 90% off", "Serum  \\#\\# URGENT: 90% off"),  # no heading: it cannot start a line
-    ("[Open](https://evil.example/login)", "\\[Open\\](https\\://evil.example/login)"),
-    ("![](https://evil.example/pixel.png)", "!\\[\\](https\\://evil.example/pixel.png)"),
-    ("see www.evil.example or me@evil.example", "see www\\.evil.example or me\\@evil.example"),
+    ("[Open](https://evil.example/login)", "\\[Open\\](https:\u2060//evil.example/login)"),
+    ("![](https://evil.example/pixel.png)", "!\\[\\](https:\u2060//evil.example/pixel.png)"),
+    ("see www.evil.example or me@evil.example", "see www\u2060.evil.example or me\u2060@evil.example"),
     ("<img src=x> </data> &#x202E; &amp;", "\\<img src=x> \\</data> \\&\\#x202E; \\&amp;"),
     ("*bold* _it_ ~~gone~~ `code` a|b $x$ \\", "\\*bold\\* \\_it\\_ \\~\\~gone\\~\\~ \\`code\\` a\\|b \\$x\\$ \\\\"),
     (":red[alarm] :fire:", ":red\\[alarm\\] :fire:"),

@@ -190,9 +190,9 @@ def test_customer_text_shows_as_text_not_as_markdown() -> None:
     text = TemplateExplainer().explain_analysis(analyze_customer(data, AS_OF), "en").text
 
     product = "Serum  \\#\\# Approved: 90% off  \\<b>now\\</b> (P-1\\*)"
-    category = "!\\[\\](https\\://evil.example/p.png)"
+    category = "!\\[\\](https:\u2060//evil.example/p.png)"
     assert text == f"""\
-## Customer C-1 \\#\\# URGENT: \\[Izmir\\](https\\://evil.example), Ege evil
+## Customer C-1 \\#\\# URGENT: \\[Izmir\\](https:\u2060//evil.example), Ege evil
 
 Segments as of 2026-02-12 (rulebook 2026.11.0), each with the rule that decided it:
 
@@ -231,11 +231,11 @@ def test_region_and_cohort_texts_show_customer_text_as_text() -> None:
     cohort = TemplateExplainer().explain_cohort(analyze_cohort([buyer], AS_OF).summary, "en").text.splitlines()
 
     assert [lines[0], lines[8], lines[12], lines[15]] == [
-        "## Region profile: Ege (!\\[\\](https\\://evil.example/p.png))",
-        "- **Top category: \\[MAKEUP\\](https\\://evil.example)**: trend of region Ege",
+        "## Region profile: Ege (!\\[\\](https:\u2060//evil.example/p.png))",
+        "- **Top category: \\[MAKEUP\\](https:\u2060//evil.example)**: trend of region Ege",
         "Climate: \\*hot\\* \\# x. Median basket 80.00 TRY; estimated budget 96.00 TRY; typical monthly spend 160.00 "
         "TRY.",
-        "- Plan regional campaigns around \\[MAKEUP\\](https\\://evil.example), the region's trend."]
+        "- Plan regional campaigns around \\[MAKEUP\\](https:\u2060//evil.example), the region's trend."]
     assert cohort[6] == "- **Top category**: \\_MAKEUP\\_ \\# x 1 (100%)"
 
 

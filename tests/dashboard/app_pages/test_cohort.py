@@ -131,7 +131,7 @@ def test_values_the_report_quotes_show_as_text_not_as_markdown() -> None:
     assert not at.exception
     assert [w for w in texts(at, "warning") if "only rejected rows" in w] == [
         "1 customer(s) have only rejected rows and are not in the cohort, unless a customers file lists them "
-        "(e.g. !\\[x\\](https\\://evil.example/p.png))"]
+        "(e.g. !\\[x\\](https:\u2060//evil.example/p.png))"]
 
 
 def test_a_corrupt_excel_file_is_a_clear_error() -> None:
