@@ -81,14 +81,14 @@ if file is not None:
         st.error(f"The loaded cohort ({plain(file.name)}) could not be read: {plain(error)}", icon=":material/error:")
     else:
         if cohort.report.customers == 0:
-            empty_state(f"**{plain(file.name)}** has no customers: every row was rejected, or it has none. The **Cohort** "
-                        "page's import report says why.", icon=":material/groups:")
+            empty_state(f"**{plain(file.name)}** has no customers: every row was rejected, or it has none. The "
+                        "**Cohort** page's import report says why.", icon=":material/groups:")
             st.stop()
 if segmented is None:
     empty_state("Load a cohort on the **Cohort** page (it is segmented there) to compare its median basket and "
                 "segment mix per region with the reference." if file is None else
-                f"**{plain(file.name)}** is not segmented as of {as_of} with this backend yet: open the **Cohort** page "
-                "to segment it (it says there if that fails).", icon=":material/groups:")
+                f"**{plain(file.name)}** is not segmented as of {as_of} with this backend yet: open the **Cohort** "
+                "page to segment it (it says there if that fails).", icon=":material/groups:")
     st.stop()
 
 frame: pd.DataFrame = segmented.frame
