@@ -18,10 +18,16 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
+from rules.output_files import OutputFiles, WriteError, unwritable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rules.cohort.model import Cohort
 
 EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
@@ -85,15 +91,6 @@ def at_least(minimum: int) -> Callable[[str], int]:
     return whole_number
 
 
-def _unwritable(path: Path, option: str) -> str | None:
-    """Why ``path`` cannot take a file written by ``option``, or None. Checked before the work, not after."""
-    if path.is_dir():
-        return f"{option} {str(path)!r} is a directory; give a file name"
-    if not path.parent.is_dir():
-        return f"{option} {str(path)!r}: the directory {str(path.parent)!r} does not exist"
-    return None
-
-
 def _clashes(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> list[str]:
     """Outputs that would overwrite an input or each other: refused before anything is read or written."""
     problems: list[str] = []
@@ -121,20 +118,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     from rules.cohort.read import read_cohort
     from rules.cohort.segment import segment_cohort
 
-    out: Path | None = args.out
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        _say(f"--out must end in .csv or .parquet, got {str(out)!r}")
-        return EXIT_INVALID
-    outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
-    problems = [why for option, path in outputs.items() if path is not None and (why := _unwritable(path, option))]
-    problems += _clashes(outputs, {"INPUT": Path(args.input),
-                                   "--customers": None if args.customers is None else Path(args.customers)})
-    for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
-        mapped = [canonical for canonical, _ in pairs]
-        problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
-                     for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
-    if args.customers_map and args.customers is None:
-        problems.append("--customers-map maps the columns of the customers file; give the file with --customers")
+    problems = _cohort_argument_problems(args)
     if problems:
         _say("\n".join(problems))
         return EXIT_INVALID
@@ -150,46 +134,68 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         _say(error)
         return EXIT_INVALID
     try:
-        _write_results(frame, out)
-        if args.report is not None:
-            args.report.write_text(cohort.report.model_dump_json(by_alias=True, indent=2) + "\n", encoding="utf-8")
-        if args.rejected is not None:
-            from rules.cohort.export import write_rejected
-
-            write_rejected(cohort, args.rejected)
-    except BrokenPipeError:
-        raise  # the reader of standard output went away: `main` ends quietly
-    except OSError as error:
-        _say(f"cannot write {error.filename or out}: {error.strerror or error}")
+        _write_files(frame, cohort, args)
+    except WriteError as failed:
+        _say(str(failed))
         return EXIT_INVALID
+    if args.out is None:
+        failed_code = _write_standard_output(frame)
+        if failed_code is not None:
+            return failed_code
     report, extra = cohort.report, cohort.report.customers_file
     print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
           f"rejected {report.rows_rejected}"
           + (f"; customers file: rows read {extra.rows_read}, accepted {extra.rows_accepted}, rejected "
              f"{extra.rows_rejected}" if extra is not None else "")
-          + (f"; results in {out}" if out else ""), file=sys.stderr)
+          + (f"; results in {args.out}" if args.out else ""), file=sys.stderr)
     return EXIT_OK
 
 
-def _write_results(frame: Any, out: Path | None) -> None:
-    if out is None:
-        _write_csv(frame, sys.stdout)
-    elif out.suffix.lower() == ".parquet":
-        _write_parquet(frame, out)
+def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
+    """Every problem of the arguments that can be seen before reading: output paths, mappings."""
+    out: Path | None = args.out
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        return [f"--out must end in .csv or .parquet, got {str(out)!r}"]
+    outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
+    problems = [why for option, path in outputs.items() if path is not None and (why := unwritable(path, option))]
+    problems += _clashes(outputs, {"INPUT": Path(args.input),
+                                   "--customers": None if args.customers is None else Path(args.customers)})
+    for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
+        mapped = [canonical for canonical, _ in pairs]
+        problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
+                     for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
+    if args.customers_map and args.customers is None:
+        problems.append("--customers-map maps the columns of the customers file; give the file with --customers")
+    return problems
+
+
+def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) -> None:
+    """The results, report and rejected rows asked for, all or none of them (see `rules.output_files`).
+
+    Raises:
+        WriteError: an output could not be written; it is named, and none of them was replaced.
+    """
+    from rules.cohort.export import write_rejected
+
+    with OutputFiles() as files:
+        if args.out is not None:
+            files.write(args.out, lambda file: _write_results(frame, args.out, file))
+        if args.report is not None:
+            report = cohort.report.model_dump_json(by_alias=True, indent=2) + "\n"
+            files.write(args.report, lambda file: file.write(report.encode("utf-8")))
+        if args.rejected is not None:
+            files.write(args.rejected, lambda file: write_rejected(cohort, file, bom=True))
+        files.commit()
+
+
+def _write_results(frame: pd.DataFrame, out: Path, file: BinaryIO) -> None:
+    if out.suffix.lower() == ".parquet":
+        _write_parquet(frame, file)
     else:
-        _write_csv(frame, out)
+        _write_csv(frame, file, bom=True)
 
 
-def _write_csv(frame: Any, target: Path | Any) -> None:
-    """CSV with list columns as readable text and formula-like cells neutralised."""
-    from rules.cohort.columnar_export import flat_frame
-    from rules.cohort.export import csv_quoting, neutralise_formulas
-
-    safe = neutralise_formulas(flat_frame(frame))
-    safe.to_csv(target, index=False, lineterminator="\n", quoting=csv_quoting(safe))
-
-
-def _write_parquet(frame: Any, path: Path) -> None:
+def _write_parquet(frame: pd.DataFrame, file: BinaryIO) -> None:
     """Parquet with the list columns kept as lists.
 
     pandas' own metadata is left out: pandas cannot read back the dtype names of nested Arrow columns it
@@ -199,7 +205,40 @@ def _write_parquet(frame: Any, path: Path) -> None:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(table.replace_schema_metadata(None), path)
+    pq.write_table(table.replace_schema_metadata(None), file)
+
+
+def _write_standard_output(frame: pd.DataFrame) -> int | None:
+    """The results as CSV on standard output, in UTF-8 whatever the console's encoding (as files are written);
+    None when written, else the exit code.
+
+    After the files, so that a reader that stops early (`| head`) cannot keep them from being written.
+    """
+    try:
+        sys.stdout.flush()
+        _write_csv(frame, sys.stdout.buffer, bom=False)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        _drop_standard_output()
+        return 1  # the reader went away: nothing to say, as Unix tools do
+    except OSError as error:
+        _drop_standard_output()
+        _say(f"cannot write standard output: {error.strerror or error}")
+        return EXIT_INVALID
+    return None
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device, so that what is left in its buffer cannot fail again on exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _write_csv(frame: pd.DataFrame, target: BinaryIO, *, bom: bool) -> None:
+    """CSV with list columns as readable text and formula-like cells neutralised."""
+    from rules.cohort.columnar_export import flat_frame
+    from rules.cohort.export import write_csv
+
+    write_csv(flat_frame(frame), target, bom=bom)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

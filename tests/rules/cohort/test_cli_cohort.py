@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -233,17 +235,20 @@ def test_generate_refuses_bad_seeds_and_a_file_as_the_directory(tmp_path: Path,
     assert "cannot write" in capsys.readouterr().err
 
 
-def test_a_closed_pipe_ends_quietly(files: tuple[Path, Path]) -> None:
+def test_a_closed_pipe_ends_quietly_after_the_files_are_written(files: tuple[Path, Path], tmp_path: Path) -> None:
     order_lines, _ = files
     exe = shutil.which("segment", path=str(Path(sys.executable).parent))
     assert exe
+    report, rejected = tmp_path / "report.json", tmp_path / "rejected.csv"
 
-    command = f"{shlex.quote(exe)} cohort {shlex.quote(str(order_lines))} --as-of {AS_OF} | head -1"
+    command = (f"{shlex.quote(exe)} cohort {shlex.quote(str(order_lines))} --as-of {AS_OF} --report "
+               f"{shlex.quote(str(report))} --rejected {shlex.quote(str(rejected))} | head -1")
     done = subprocess.run(["bash", "-c", command + '; echo "exit ${PIPESTATUS[0]}" >&2'], capture_output=True,
                           text=True, timeout=120, check=True)
 
     assert done.stdout.startswith("customerId,")
     assert done.stderr == "exit 1\n"  # nothing said; 1, as Python's own handling of a closed pipe
+    assert len(pd.read_csv(rejected)) == json.loads(report.read_text(encoding="utf-8"))["rowsRejected"] > 0
 
 
 def test_results_csv_keeps_a_row_whole_when_a_cell_holds_a_carriage_return(tmp_path: Path) -> None:
@@ -297,3 +302,93 @@ def test_the_customers_files_columns_are_mapped_with_customers_map(tmp_path: Pat
     assert main(["cohort", str(orders), "--customers-map", "customer_id=Kunde"]) == 2
     assert capsys.readouterr().err == ("error: --customers-map maps the columns of the customers file; give the file "
                                        "with --customers\n")
+
+
+def test_a_failed_write_names_the_file_that_failed_and_replaces_none(files: tuple[Path, Path], tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+    (tmp_path / "full.json").symlink_to("/dev/full")
+    (tmp_path / "full.csv").symlink_to("/dev/full")
+    results, report = tmp_path / "results.csv", tmp_path / "report.json"
+    results.write_text("old results\n", encoding="utf-8")
+    report.write_text("{}\n", encoding="utf-8")
+    full_json, full_csv = tmp_path / "full.json", tmp_path / "full.csv"
+
+    for options, failed in [(["--report", str(full_json)], full_json),
+                            (["--out", str(results), "--report", str(full_json)], full_json),
+                            (["--out", str(results), "--report", str(report), "--rejected", str(full_csv)], full_csv),
+                            (["--out", str(full_csv), "--report", str(report)], full_csv)]:
+        assert main(["cohort", str(order_lines), "--as-of", AS_OF, *options]) == 2
+        assert capsys.readouterr() == ("", f"error: cannot write {failed}: No space left on device\n")
+    with Path("/dev/full").open("wb") as full:
+        to_stdout = subprocess.run([_console_script(), "cohort", str(order_lines), "--as-of", AS_OF, "--report",
+                                    str(report)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                                   check=False)
+
+    assert (to_stdout.returncode, to_stdout.stderr) == (2, "error: cannot write standard output: No space left on "
+                                                           "device\n")
+    assert json.loads(report.read_text(encoding="utf-8"))["rowsRead"] > 0  # files are written before the results
+    assert results.read_text(encoding="utf-8") == "old results\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["full.csv", "full.json", "report.json",
+                                                                "results.csv"]
+
+
+def test_the_report_can_go_to_standard_output(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+
+    done = segment("cohort", str(order_lines), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--report",
+                   "/dev/stdout")
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rowsRead"] > 0
+
+
+def test_an_unwritable_folder_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ro").mkdir()
+    real_access = os.access
+
+    def access(path: str | os.PathLike[str], mode: int) -> bool:  # as for a user without write permission there
+        return False if Path(path) == tmp_path / "ro" and mode & os.W_OK else real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["cohort", "not-read-yet.csv", "--out", "results.csv", "--report", "ro/report.json"]) == 2
+    assert capsys.readouterr().err == ("error: --report 'ro/report.json': no permission to create files in the "
+                                       "directory 'ro'\n")
+
+
+def test_results_on_standard_output_are_utf8_whatever_the_console_encoding(files: tuple[Path, Path],
+                                                                          tmp_path: Path) -> None:
+    order_lines, customers = files
+    out = tmp_path / "results.csv"
+    command = ["cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF]
+
+    as_file = segment(*command, "--out", str(out))
+    printed = subprocess.run([_console_script(), *command], capture_output=True, timeout=120, check=False,
+                             env={**os.environ, "PYTHONIOENCODING": "cp1254"})
+
+    assert as_file.returncode == printed.returncode == 0, printed.stderr
+    assert "≤".encode() in printed.stdout
+    assert printed.stdout == out.read_bytes().removeprefix(codecs.BOM_UTF8)
+
+
+def test_csv_files_start_with_a_byte_order_mark_for_excel_and_standard_output_does_not(
+        tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P1,10,İstanbul\n"
+                      "C2,someday,P1,10,Gümüşhane\n", encoding="utf-8")
+    out, rejected = tmp_path / "results.csv", tmp_path / "rejected.csv"
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(out), "--rejected", str(rejected)]) == 0
+    assert main(["cohort", str(orders), "--as-of", AS_OF]) == 0
+
+    printed = capsysbinary.readouterr().out
+    assert out.read_bytes() == codecs.BOM_UTF8 + printed
+    assert printed.startswith(b"customerId,mode,city,")
+    assert "İstanbul".encode() in printed
+    assert rejected.read_bytes().decode("utf-8-sig").splitlines() == ["file,row,reason,customer_id,order_date,"
+                                                                      "product_id,amount,city",
+                                                                      "orders.csv,2,bad_date,C2,someday,P1,10,Gümüşhane"]
+    assert pd.read_csv(out)["city"].tolist() == ["İstanbul"]
