@@ -190,22 +190,11 @@ def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) 
 
 def _write_results(frame: pd.DataFrame, out: Path, file: BinaryIO) -> None:
     if out.suffix.lower() == ".parquet":
-        _write_parquet(frame, file)
+        from rules.cohort.results_parquet import write_results_parquet
+
+        write_results_parquet(frame, file)
     else:
         _write_csv(frame, file, bom=True)
-
-
-def _write_parquet(frame: pd.DataFrame, file: BinaryIO) -> None:
-    """Parquet with the list columns kept as lists.
-
-    pandas' own metadata is left out: pandas cannot read back the dtype names of nested Arrow columns it
-    wrote. ``pd.read_parquet(path, dtype_backend="pyarrow")`` gives the lists back as Arrow lists.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(table.replace_schema_metadata(None), file)
 
 
 def _write_standard_output(frame: pd.DataFrame) -> int | None:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from rules.cli import main
@@ -392,3 +393,19 @@ def test_csv_files_start_with_a_byte_order_mark_for_excel_and_standard_output_do
                                                                       "product_id,amount,city",
                                                                       "orders.csv,2,bad_date,C2,someday,P1,10,Gümüşhane"]
     assert pd.read_csv(out)["city"].tolist() == ["İstanbul"]
+
+
+def test_parquet_results_of_two_runs_have_one_schema_and_read_together(files: tuple[Path, Path],
+                                                                       tmp_path: Path) -> None:
+    order_lines, customers = files
+    without, with_regions = tmp_path / "a.parquet", tmp_path / "b.parquet"
+
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF, "--out", str(without)]) == 0
+    assert main(["cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF, "--out",
+                 str(with_regions)]) == 0
+
+    assert pq.read_schema(without) == pq.read_schema(with_regions)
+    alone = pq.read_table(with_regions).column("region").to_pylist()
+    together = pq.read_table([str(without), str(with_regions)]).column("region").to_pylist()  # as pd.read_parquet
+    assert together == [None] * pq.read_metadata(without).num_rows + alone
+    assert None not in alone
