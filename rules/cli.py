@@ -27,10 +27,11 @@ from rules.output_files import OutputFiles, WriteError, unwritable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rules.cohort.model import Cohort
+    from rules.cohort.model import Cohort, CustomersFileReport, IngestReport
 
 EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
+SHOWN_REASONS = 3  # in the summary line; the report has them all
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -142,12 +143,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         failed_code = _write_standard_output(frame)
         if failed_code is not None:
             return failed_code
-    report, extra = cohort.report, cohort.report.customers_file
-    print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
-          f"rejected {report.rows_rejected}"
-          + (f"; customers file: rows read {extra.rows_read}, accepted {extra.rows_accepted}, rejected "
-             f"{extra.rows_rejected}" if extra is not None else "")
-          + (f"; results in {args.out}" if args.out else ""), file=sys.stderr)
+    print(_summary(len(frame), cohort.report, args.out, args.report), file=sys.stderr)
     return EXIT_OK
 
 
@@ -228,6 +224,34 @@ def _write_csv(frame: pd.DataFrame, target: BinaryIO, *, bom: bool) -> None:
     from rules.cohort.export import write_csv
 
     write_csv(flat_frame(frame), target, bom=bom)
+
+
+def _summary(customers: int, report: IngestReport, out: Path | None, report_path: Path | None) -> str:
+    """The last words on standard error: what was read, the main reasons rows were rejected for, how many
+    warnings, and where the details are. Counts and reason names only: no customer's data."""
+    extra = report.customers_file
+    line = (f"{customers} customers segmented; {_rows(report)}"
+            + (f"; customers file: {_rows(extra)}" if extra is not None else "")
+            + (f"; results in {out}" if out else ""))
+    warnings = len(report.warnings) + (len(extra.warnings) if extra is not None else 0)
+    rejected = report.rows_rejected + (extra.rows_rejected if extra is not None else 0)
+    if not warnings and not rejected:
+        return line
+    counted = f"{warnings} warning{'s' if warnings > 1 else ''}; " if warnings else ""
+    details = f"details in {report_path}" if report_path else "details with --report FILE"
+    return f"{line}\n{counted}{details}"
+
+
+def _rows(report: IngestReport | CustomersFileReport) -> str:
+    """Rows read, accepted and rejected, with the reasons most rows were rejected for."""
+    text = f"rows read {report.rows_read}, accepted {report.rows_accepted}, rejected {report.rows_rejected}"
+    # sorted() is stable: between equal counts, the reasons keep the report's order.
+    reasons = sorted(report.rejected_by_reason.items(), key=lambda item: -item[1].count)
+    if not reasons:
+        return text
+    shown = ", ".join(f"{reason} {rejection.count}" for reason, rejection in reasons[:SHOWN_REASONS])
+    more = len(reasons) - SHOWN_REASONS
+    return text + f" ({shown}" + (f", {more} more reason{'s' if more > 1 else ''}" if more > 0 else "") + ")"
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

@@ -297,7 +297,8 @@ def test_the_customers_files_columns_are_mapped_with_customers_map(tmp_path: Pat
     assert main(["cohort", str(orders), "--customers", str(crm), "--customers-map", "customer_id=Kunde",
                  "--customers-map", "age=Jahre", "--as-of", AS_OF, "--out", str(out)]) == 0
     assert capsys.readouterr().err == ("2 customers segmented; rows read 1, accepted 1, rejected 0; customers file: "
-                                       f"rows read 2, accepted 2, rejected 0; results in {out}\n")
+                                       f"rows read 2, accepted 2, rejected 0; results in {out}\n"
+                                       "1 warning; details with --report FILE\n")
     assert pd.read_csv(out)[["customerId", "age"]].to_dict("records") == [{"customerId": "C1", "age": 34},
                                                                           {"customerId": "C2", "age": 40}]
     assert main(["cohort", str(orders), "--customers-map", "customer_id=Kunde"]) == 2
@@ -409,3 +410,24 @@ def test_parquet_results_of_two_runs_have_one_schema_and_read_together(files: tu
     together = pq.read_table([str(without), str(with_regions)]).column("region").to_pylist()  # as pd.read_parquet
     assert together == [None] * pq.read_metadata(without).num_rows + alone
     assert None not in alone
+
+
+def test_the_summary_names_the_main_reasons_and_the_warnings(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("customer_id,order_date,product_id,amount\nC1,03/04/2025,P1,10\n,03/04/2025,P1,10\n"
+                      ",03/04/2025,P1,10\nC2,someday,P1,10\nC3,03/04/2025,,10\nC4,03/04/2025,P1,x\n"
+                      "C5,03/04/2025,KARGO,10\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv")]) == 0
+    assert capsys.readouterr().err == (
+        "1 customers segmented; rows read 7, accepted 1, rejected 6 (missing_customer_id 2, bad_date 1, "
+        f"bad_amount 1, 2 more reasons); results in {tmp_path / 'r.csv'}\n"
+        "2 warnings; details with --report FILE\n")
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--report",
+                 str(report)]) == 0
+    assert capsys.readouterr().err.splitlines()[1] == f"2 warnings; details in {report}"
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert len(written["warnings"]) == 2
+    assert sum(reason["count"] for reason in written["rejectedByReason"].values()) == 6
