@@ -1,8 +1,8 @@
 """The `segment` command line: the rule engine's subcommands.
 
 - ``segment analyze REQUEST.json``: one customer (the seed's request), printed as the seed's response;
-- ``segment cohort INPUT``: a file of customers read, segmented and written out (CSV or Parquet), with the
-  ingest report and the rejected rows;
+- ``segment cohort INPUT``: a file of customers (or standard input, ``-``) read, segmented and written out (CSV
+  or Parquet), with the ingest report and the rejected rows, all or none of them;
 - ``segment generate --customers N --out DIR``: realistic order-line exports for demos and benchmarks.
 
 The agent package adds its own subcommands (`serve`) through `main(extend=...)`, so this module never
@@ -16,12 +16,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
+from rules.models.dates import today_utc
 from rules.output_files import OutputFiles, WriteError, unwritable
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
 SHOWN_REASONS = 3  # in the summary line; the report has them all
+STDIN = "-"
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -41,6 +43,28 @@ def _iso_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
+def _cohort_day(text: str) -> date:
+    """`segment cohort`'s as-of day: one of the days the reader takes in a file."""
+    from rules.cohort.dates import EARLIEST, LATEST
+
+    return _within(_iso_day(text), EARLIEST, LATEST, "the days the reader takes in a file")
+
+
+def _export_day(text: str) -> date:
+    """`segment generate`'s export day: all of the generated dates, back to the earliest signup, must be days the
+    reader takes, which are none after tomorrow (UTC) when the files are read."""
+    from rules.cohort.generate import EARLIEST_AS_OF
+
+    return _within(_iso_day(text), EARLIEST_AS_OF, today_utc() + timedelta(days=1),
+                   "the files go back 5 years, and the reader takes no day after tomorrow (UTC)")
+
+
+def _within(day: date, earliest: date, latest: date, why: str) -> date:
+    if not earliest <= day <= latest:
+        raise argparse.ArgumentTypeError(f"must be from {earliest} to {latest}, {why}: {day.isoformat()!r}")
+    return day
 
 
 def _read_json(path: str) -> Any:
@@ -92,19 +116,30 @@ def at_least(minimum: int) -> Callable[[str], int]:
     return whole_number
 
 
-def _clashes(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> list[str]:
+def _clashes(outputs: dict[str, Path | None], inputs: dict[str, str | None]) -> list[str]:
     """Outputs that would overwrite an input or each other: refused before anything is read or written."""
     problems: list[str] = []
-    seen: dict[Path, str] = {}
-    for option, path in [*inputs.items(), *outputs.items()]:
+    seen: dict[object, str] = {}
+    named: list[tuple[str, str | Path | None]] = [*inputs.items(), *outputs.items()]
+    for option, path in named:
         if path is None:
             continue
-        same = path.resolve()
+        same = _identity(path)
         if same in seen and option in outputs:
             what = f"overwrite {seen[same]}" if seen[same] in inputs else f"write where {seen[same]} writes"
             problems.append(f"{option} {str(path)!r} would {what}; give another file name")
         seen.setdefault(same, option)
     return problems
+
+
+def _identity(path: str | Path) -> object:
+    """What tells two names of one file apart from two files: its device and inode when it exists (a hard link
+    has its own path), else its absolute path; standard input is the file or pipe it reads from."""
+    try:
+        found = os.fstat(sys.stdin.fileno()) if path == STDIN else os.stat(path)
+    except (OSError, ValueError):  # ValueError: standard input closed or replaced
+        return Path(path).resolve()
+    return found.st_dev, found.st_ino
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -123,8 +158,10 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     if problems:
         _say("\n".join(problems))
         return EXIT_INVALID
+    from_stdin = args.input == STDIN
     try:
-        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None,
+        cohort = read_cohort(sys.stdin.buffer if from_stdin else args.input, name="stdin" if from_stdin else None,
+                             customers=args.customers, mapping=dict(args.map) or None,
                              customers_mapping=dict(args.customers_map) or None, sheet=args.sheet,
                              date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
@@ -154,8 +191,7 @@ def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
         return [f"--out must end in .csv or .parquet, got {str(out)!r}"]
     outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
     problems = [why for option, path in outputs.items() if path is not None and (why := unwritable(path, option))]
-    problems += _clashes(outputs, {"INPUT": Path(args.input),
-                                   "--customers": None if args.customers is None else Path(args.customers)})
+    problems += _clashes(outputs, {"INPUT": args.input, "--customers": args.customers})
     for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
         mapped = [canonical for canonical, _ in pairs]
         problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
@@ -276,14 +312,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def _add_cohort_commands(commands: Subparsers) -> None:
     cohort = commands.add_parser("cohort", help="segment every customer of a file (CSV, TSV, Excel, Parquet, JSON)")
-    cohort.add_argument("input", metavar="INPUT", help="the cohort file")
+    cohort.add_argument("input", metavar="INPUT", help="the cohort file, or - for standard input")
     cohort.add_argument("--customers", metavar="FILE", default=None, help="customer attributes in a second file")
     cohort.add_argument("--map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="use this file column for a canonical field (repeatable), e.g. customer_id=Kod")
     cohort.add_argument("--customers-map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="the same for the customers file (repeatable), e.g. customer_id=Kunde; by default the "
                              "--map entries naming one of its columns")
-    cohort.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
+    cohort.add_argument("--as-of", type=_cohort_day, default=None, metavar="YYYY-MM-DD",
                         help="the day to analyse for (default: today in UTC)")
     cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
                         help="where the results go (default: CSV on standard output)")
@@ -305,7 +341,7 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                           help="the directory for order_lines.csv and customers.csv (created when missing)")
     generate.add_argument("--seed", type=at_least(0), default=0, metavar="S",
                           help="the random seed: the same seed writes the same files (default 0)")
-    generate.add_argument("--as-of", type=_iso_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
+    generate.add_argument("--as-of", type=_export_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
                           help="the export day: no purchase is later (default 2026-02-12, so files are stable)")
     generate.set_defaults(handler=_cmd_generate)
 

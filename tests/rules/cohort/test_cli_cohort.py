@@ -10,7 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -167,9 +167,13 @@ def test_an_output_that_would_overwrite_an_input_or_another_output_is_refused(
     export = tmp_path / "export.csv"
     export.write_bytes(order_lines.read_bytes())
     (tmp_path / "link.csv").symlink_to(customers)
+    os.link(export, tmp_path / "hard.csv")
 
     assert main(["cohort", str(export), "--out", str(export)]) == 2
     assert capsys.readouterr().err == f"error: --out {str(export)!r} would overwrite INPUT; give another file name\n"
+    assert main(["cohort", str(export), "--out", str(tmp_path / "hard.csv")]) == 2
+    assert capsys.readouterr().err == (f"error: --out {str(tmp_path / 'hard.csv')!r} would overwrite INPUT; give "
+                                       "another file name\n")
     assert main(["cohort", str(export), "--customers", str(customers), "--rejected", str(tmp_path / "link.csv")]) == 2
     assert capsys.readouterr().err == (f"error: --rejected {str(tmp_path / 'link.csv')!r} would overwrite "
                                        "--customers; give another file name\n")
@@ -178,7 +182,8 @@ def test_an_output_that_would_overwrite_an_input_or_another_output_is_refused(
     assert capsys.readouterr().err == f"error: --report {str(both)!r} would write where --out writes; give another " \
                                       "file name\n"
     assert export.read_bytes() == order_lines.read_bytes()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.csv", "link.csv"]
+    assert (tmp_path / "hard.csv").read_bytes() == order_lines.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.csv", "hard.csv", "link.csv"]
 
 
 def test_input_from_a_pipe_and_a_sheet_of_a_workbook(files: tuple[Path, Path], tmp_path: Path) -> None:
@@ -431,3 +436,65 @@ def test_the_summary_names_the_main_reasons_and_the_warnings(tmp_path: Path,
     written = json.loads(report.read_text(encoding="utf-8"))
     assert len(written["warnings"]) == 2
     assert sum(reason["count"] for reason in written["rejectedByReason"].values()) == 6
+
+
+def test_a_dash_reads_standard_input(files: tuple[Path, Path]) -> None:
+    order_lines, _ = files
+
+    from_file = segment("cohort", str(order_lines), "--as-of", AS_OF)
+    piped = subprocess.run([_console_script(), "cohort", "-", "--as-of", AS_OF], input=order_lines.read_bytes(),
+                           capture_output=True, timeout=120, check=False)
+
+    assert piped.returncode == from_file.returncode == 0, piped.stderr
+    assert piped.stdout.decode("utf-8") == from_file.stdout
+    assert piped.stderr.decode("utf-8") == from_file.stderr
+
+
+def test_an_output_that_is_the_file_standard_input_reads_is_refused(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+    export = tmp_path / "export.csv"
+    export.write_bytes(order_lines.read_bytes())
+
+    with export.open("rb") as redirected:
+        done = subprocess.run([_console_script(), "cohort", "-", "--out", str(export)], stdin=redirected,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    assert (done.returncode, done.stderr) == (2, f"error: --out {str(export)!r} would overwrite INPUT; give another "
+                                                 "file name\n")
+    assert export.read_bytes() == order_lines.read_bytes()
+
+
+@pytest.mark.parametrize(("command", "day", "message"), [
+    ("cohort", "9999-12-31", "must be from 1900-01-01 to 2100-12-31, the days the reader takes in a file: "
+                             "'9999-12-31'"),
+    ("cohort", "1899-12-31", "must be from 1900-01-01 to 2100-12-31, the days the reader takes in a file: "
+                             "'1899-12-31'"),
+    ("generate", "1900-01-01", "must be from 1904-12-31 to {tomorrow}, the files go back 5 years, and the reader "
+                               "takes no day after tomorrow (UTC): '1900-01-01'"),
+    ("generate", "{after_tomorrow}", "must be from 1904-12-31 to {tomorrow}, the files go back 5 years, and the "
+                                     "reader takes no day after tomorrow (UTC): '{after_tomorrow}'"),
+])
+def test_an_as_of_day_the_reader_would_refuse_is_a_usage_error(
+        command: str, day: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    today = datetime.now(UTC).date()
+    days = {"tomorrow": today + timedelta(days=1), "after_tomorrow": today + timedelta(days=2)}
+    target = ["INPUT.csv"] if command == "cohort" else ["--customers", "5", "--out", str(tmp_path / "g")]
+
+    with pytest.raises(SystemExit) as exited:
+        main([command, *target, "--as-of", day.format(**days)])
+
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"argument --as-of: {message.format(**days)}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generated_files_at_the_edges_of_the_export_days_read_without_a_bad_date(tmp_path: Path) -> None:
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+
+    for day in ("1904-12-31", tomorrow.isoformat()):
+        assert main(["generate", "--customers", "200", "--out", str(tmp_path / day), "--as-of", day]) == 0
+        cohort = read_cohort(tmp_path / day / "order_lines.csv", customers=tmp_path / day / "customers.csv")
+        assert cohort.report.customers_file is not None
+        assert cohort.report.rows_accepted > 0
+        for report in (cohort.report, cohort.report.customers_file):
+            assert {"bad_date", "future_date"} & set(report.rejected_by_reason) == set(), day
