@@ -1,8 +1,8 @@
 """The `segment` command line: the rule engine's subcommands.
 
 - ``segment analyze REQUEST.json``: one customer (the seed's request), printed as the seed's response;
-- ``segment cohort INPUT``: a file of customers read, segmented and written out (CSV or Parquet), with the
-  ingest report and the rejected rows;
+- ``segment cohort INPUT``: a file of customers (or standard input, ``-``) read, segmented and written out (CSV
+  or Parquet), with the ingest report and the rejected rows, all or none of them;
 - ``segment generate --customers N --out DIR``: realistic order-line exports for demos and benchmarks.
 
 The agent package adds its own subcommands (`serve`) through `main(extend=...)`, so this module never
@@ -16,15 +16,24 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
+from rules.models.dates import today_utc
+from rules.output_files import OutputFiles, WriteError, unwritable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rules.cohort.model import Cohort, CustomersFileReport, IngestReport
 
 EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
+SHOWN_REASONS = 3  # in the summary line; the report has them all
+STDIN = "-"
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -34,6 +43,28 @@ def _iso_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
+def _cohort_day(text: str) -> date:
+    """`segment cohort`'s as-of day: one of the days the reader takes in a file."""
+    from rules.cohort.dates import EARLIEST, LATEST
+
+    return _within(_iso_day(text), EARLIEST, LATEST, "the days the reader takes in a file")
+
+
+def _export_day(text: str) -> date:
+    """`segment generate`'s export day: all of the generated dates, back to the earliest signup, must be days the
+    reader takes, which are none after tomorrow (UTC) when the files are read."""
+    from rules.cohort.generate import EARLIEST_AS_OF
+
+    return _within(_iso_day(text), EARLIEST_AS_OF, today_utc() + timedelta(days=1),
+                   "the files go back 5 years, and the reader takes no day after tomorrow (UTC)")
+
+
+def _within(day: date, earliest: date, latest: date, why: str) -> date:
+    if not earliest <= day <= latest:
+        raise argparse.ArgumentTypeError(f"must be from {earliest} to {latest}, {why}: {day.isoformat()!r}")
+    return day
 
 
 def _read_json(path: str) -> Any:
@@ -85,28 +116,30 @@ def at_least(minimum: int) -> Callable[[str], int]:
     return whole_number
 
 
-def _unwritable(path: Path, option: str) -> str | None:
-    """Why ``path`` cannot take a file written by ``option``, or None. Checked before the work, not after."""
-    if path.is_dir():
-        return f"{option} {str(path)!r} is a directory; give a file name"
-    if not path.parent.is_dir():
-        return f"{option} {str(path)!r}: the directory {str(path.parent)!r} does not exist"
-    return None
-
-
-def _clashes(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> list[str]:
+def _clashes(outputs: dict[str, Path | None], inputs: dict[str, str | None]) -> list[str]:
     """Outputs that would overwrite an input or each other: refused before anything is read or written."""
     problems: list[str] = []
-    seen: dict[Path, str] = {}
-    for option, path in [*inputs.items(), *outputs.items()]:
+    seen: dict[object, str] = {}
+    named: list[tuple[str, str | Path | None]] = [*inputs.items(), *outputs.items()]
+    for option, path in named:
         if path is None:
             continue
-        same = path.resolve()
+        same = _identity(path)
         if same in seen and option in outputs:
             what = f"overwrite {seen[same]}" if seen[same] in inputs else f"write where {seen[same]} writes"
             problems.append(f"{option} {str(path)!r} would {what}; give another file name")
         seen.setdefault(same, option)
     return problems
+
+
+def _identity(path: str | Path) -> object:
+    """What tells two names of one file apart from two files: its device and inode when it exists (a hard link
+    has its own path), else its absolute path; standard input is the file or pipe it reads from."""
+    try:
+        found = os.fstat(sys.stdin.fileno()) if path == STDIN else os.stat(path)
+    except (OSError, ValueError):  # ValueError: standard input closed or replaced
+        return Path(path).resolve()
+    return found.st_dev, found.st_ino
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -121,25 +154,14 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     from rules.cohort.read import read_cohort
     from rules.cohort.segment import segment_cohort
 
-    out: Path | None = args.out
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        _say(f"--out must end in .csv or .parquet, got {str(out)!r}")
-        return EXIT_INVALID
-    outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
-    problems = [why for option, path in outputs.items() if path is not None and (why := _unwritable(path, option))]
-    problems += _clashes(outputs, {"INPUT": Path(args.input),
-                                   "--customers": None if args.customers is None else Path(args.customers)})
-    for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
-        mapped = [canonical for canonical, _ in pairs]
-        problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
-                     for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
-    if args.customers_map and args.customers is None:
-        problems.append("--customers-map maps the columns of the customers file; give the file with --customers")
+    problems = _cohort_argument_problems(args)
     if problems:
         _say("\n".join(problems))
         return EXIT_INVALID
+    from_stdin = args.input == STDIN
     try:
-        cohort = read_cohort(args.input, customers=args.customers, mapping=dict(args.map) or None,
+        cohort = read_cohort(sys.stdin.buffer if from_stdin else args.input, name="stdin" if from_stdin else None,
+                             customers=args.customers, mapping=dict(args.map) or None,
                              customers_mapping=dict(args.customers_map) or None, sheet=args.sheet,
                              date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
@@ -150,56 +172,122 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         _say(error)
         return EXIT_INVALID
     try:
-        _write_results(frame, out)
-        if args.report is not None:
-            args.report.write_text(cohort.report.model_dump_json(by_alias=True, indent=2) + "\n", encoding="utf-8")
-        if args.rejected is not None:
-            from rules.cohort.export import write_rejected
-
-            write_rejected(cohort, args.rejected)
-    except BrokenPipeError:
-        raise  # the reader of standard output went away: `main` ends quietly
-    except OSError as error:
-        _say(f"cannot write {error.filename or out}: {error.strerror or error}")
+        _write_files(frame, cohort, args)
+    except WriteError as failed:
+        _say(str(failed))
         return EXIT_INVALID
-    report, extra = cohort.report, cohort.report.customers_file
-    print(f"{len(frame)} customers segmented; rows read {report.rows_read}, accepted {report.rows_accepted}, "
-          f"rejected {report.rows_rejected}"
-          + (f"; customers file: rows read {extra.rows_read}, accepted {extra.rows_accepted}, rejected "
-             f"{extra.rows_rejected}" if extra is not None else "")
-          + (f"; results in {out}" if out else ""), file=sys.stderr)
+    if args.out is None:
+        failed_code = _write_standard_output(frame)
+        if failed_code is not None:
+            return failed_code
+    print(_summary(len(frame), cohort.report, args.out, args.report), file=sys.stderr)
     return EXIT_OK
 
 
-def _write_results(frame: Any, out: Path | None) -> None:
-    if out is None:
-        _write_csv(frame, sys.stdout)
-    elif out.suffix.lower() == ".parquet":
-        _write_parquet(frame, out)
+def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
+    """Every problem of the arguments that can be seen before reading: output paths, mappings."""
+    out: Path | None = args.out
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        return [f"--out must end in .csv or .parquet, got {str(out)!r}"]
+    outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
+    problems = [why for option, path in outputs.items() if path is not None and (why := unwritable(path, option))]
+    problems += _clashes(outputs, {"INPUT": args.input, "--customers": args.customers})
+    for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
+        mapped = [canonical for canonical, _ in pairs]
+        problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
+                     for name in dict.fromkeys(mapped) if mapped.count(name) > 1]
+    if args.customers_map and args.customers is None:
+        problems.append("--customers-map maps the columns of the customers file; give the file with --customers")
+    return problems
+
+
+def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) -> None:
+    """The results, report and rejected rows asked for, all or none of them (see `rules.output_files`).
+
+    Raises:
+        WriteError: an output could not be written; it is named, and none of them was replaced.
+    """
+    from rules.cohort.export import write_rejected
+
+    with OutputFiles() as files:
+        if args.out is not None:
+            files.write(args.out, lambda file: _write_results(frame, args.out, file))
+        if args.report is not None:
+            report = cohort.report.model_dump_json(by_alias=True, indent=2) + "\n"
+            files.write(args.report, lambda file: file.write(report.encode("utf-8")))
+        if args.rejected is not None:
+            files.write(args.rejected, lambda file: write_rejected(cohort, file, bom=True))
+        files.commit()
+
+
+def _write_results(frame: pd.DataFrame, out: Path, file: BinaryIO) -> None:
+    if out.suffix.lower() == ".parquet":
+        from rules.cohort.results_parquet import write_results_parquet
+
+        write_results_parquet(frame, file)
     else:
-        _write_csv(frame, out)
+        _write_csv(frame, file, bom=True)
 
 
-def _write_csv(frame: Any, target: Path | Any) -> None:
+def _write_standard_output(frame: pd.DataFrame) -> int | None:
+    """The results as CSV on standard output, in UTF-8 whatever the console's encoding (as files are written);
+    None when written, else the exit code.
+
+    After the files, so that a reader that stops early (`| head`) cannot keep them from being written.
+    """
+    try:
+        sys.stdout.flush()
+        _write_csv(frame, sys.stdout.buffer, bom=False)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        _drop_standard_output()
+        return 1  # the reader went away: nothing to say, as Unix tools do
+    except OSError as error:
+        _drop_standard_output()
+        _say(f"cannot write standard output: {error.strerror or error}")
+        return EXIT_INVALID
+    return None
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device, so that what is left in its buffer cannot fail again on exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _write_csv(frame: pd.DataFrame, target: BinaryIO, *, bom: bool) -> None:
     """CSV with list columns as readable text and formula-like cells neutralised."""
     from rules.cohort.columnar_export import flat_frame
-    from rules.cohort.export import csv_quoting, neutralise_formulas
+    from rules.cohort.export import write_csv
 
-    safe = neutralise_formulas(flat_frame(frame))
-    safe.to_csv(target, index=False, lineterminator="\n", quoting=csv_quoting(safe))
+    write_csv(flat_frame(frame), target, bom=bom)
 
 
-def _write_parquet(frame: Any, path: Path) -> None:
-    """Parquet with the list columns kept as lists.
+def _summary(customers: int, report: IngestReport, out: Path | None, report_path: Path | None) -> str:
+    """The last words on standard error: what was read, the main reasons rows were rejected for, how many
+    warnings, and where the details are. Counts and reason names only: no customer's data."""
+    extra = report.customers_file
+    line = (f"{customers} customers segmented; {_rows(report)}"
+            + (f"; customers file: {_rows(extra)}" if extra is not None else "")
+            + (f"; results in {out}" if out else ""))
+    warnings = len(report.warnings) + (len(extra.warnings) if extra is not None else 0)
+    rejected = report.rows_rejected + (extra.rows_rejected if extra is not None else 0)
+    if not warnings and not rejected:
+        return line
+    counted = f"{warnings} warning{'s' if warnings > 1 else ''}; " if warnings else ""
+    details = f"details in {report_path}" if report_path else "details with --report FILE"
+    return f"{line}\n{counted}{details}"
 
-    pandas' own metadata is left out: pandas cannot read back the dtype names of nested Arrow columns it
-    wrote. ``pd.read_parquet(path, dtype_backend="pyarrow")`` gives the lists back as Arrow lists.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(table.replace_schema_metadata(None), path)
+def _rows(report: IngestReport | CustomersFileReport) -> str:
+    """Rows read, accepted and rejected, with the reasons most rows were rejected for."""
+    text = f"rows read {report.rows_read}, accepted {report.rows_accepted}, rejected {report.rows_rejected}"
+    # sorted() is stable: between equal counts, the reasons keep the report's order.
+    reasons = sorted(report.rejected_by_reason.items(), key=lambda item: -item[1].count)
+    if not reasons:
+        return text
+    shown = ", ".join(f"{reason} {rejection.count}" for reason, rejection in reasons[:SHOWN_REASONS])
+    more = len(reasons) - SHOWN_REASONS
+    return text + f" ({shown}" + (f", {more} more reason{'s' if more > 1 else ''}" if more > 0 else "") + ")"
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -224,14 +312,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def _add_cohort_commands(commands: Subparsers) -> None:
     cohort = commands.add_parser("cohort", help="segment every customer of a file (CSV, TSV, Excel, Parquet, JSON)")
-    cohort.add_argument("input", metavar="INPUT", help="the cohort file")
+    cohort.add_argument("input", metavar="INPUT", help="the cohort file, or - for standard input")
     cohort.add_argument("--customers", metavar="FILE", default=None, help="customer attributes in a second file")
     cohort.add_argument("--map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="use this file column for a canonical field (repeatable), e.g. customer_id=Kod")
     cohort.add_argument("--customers-map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="the same for the customers file (repeatable), e.g. customer_id=Kunde; by default the "
                              "--map entries naming one of its columns")
-    cohort.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
+    cohort.add_argument("--as-of", type=_cohort_day, default=None, metavar="YYYY-MM-DD",
                         help="the day to analyse for (default: today in UTC)")
     cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
                         help="where the results go (default: CSV on standard output)")
@@ -253,7 +341,7 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                           help="the directory for order_lines.csv and customers.csv (created when missing)")
     generate.add_argument("--seed", type=at_least(0), default=0, metavar="S",
                           help="the random seed: the same seed writes the same files (default 0)")
-    generate.add_argument("--as-of", type=_iso_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
+    generate.add_argument("--as-of", type=_export_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
                           help="the export day: no purchase is later (default 2026-02-12, so files are stable)")
     generate.set_defaults(handler=_cmd_generate)
 

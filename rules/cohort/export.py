@@ -64,8 +64,24 @@ def csv_quoting(frame: pd.DataFrame) -> Literal[0, 2]:
     return csv.QUOTE_MINIMAL
 
 
-def write_rejected(cohort: Cohort, path: str | os.PathLike[str] | BinaryIO) -> int:
-    """Write the cohort's rejected rows as UTF-8 CSV (formulas neutralised); returns how many rows were written."""
-    rows = neutralise_formulas(cohort.rejected)
-    rows.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=csv_quoting(rows))
-    return len(rows)
+def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str] | BinaryIO, *, bom: bool = False) -> None:
+    """Write ``frame`` as UTF-8 CSV for spreadsheets: formulas neutralised, lines ending in ``\\n``, quoted as
+    `csv_quoting` says.
+
+    Args:
+        frame: the table (list columns already made text).
+        target: a path, or a binary file object.
+        bom: start with a UTF-8 byte order mark, without which Excel on Windows reads the file in the ANSI code
+            page (İstanbul shows as Ä°stanbul); pandas, Python's ``utf-8-sig`` and most tools skip it. Files
+            opened by people get one; a stream into another program does not.
+    """
+    safe = neutralise_formulas(frame)
+    safe.to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\n",
+                quoting=csv_quoting(safe))
+
+
+def write_rejected(cohort: Cohort, path: str | os.PathLike[str] | BinaryIO, *, bom: bool = False) -> int:
+    """Write the cohort's rejected rows as UTF-8 CSV (formulas neutralised; ``bom`` as for `write_csv`); returns
+    how many rows were written."""
+    write_csv(cohort.rejected, path, bom=bom)
+    return len(cohort.rejected)

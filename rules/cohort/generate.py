@@ -17,7 +17,7 @@ whole-array steps; the same seed and as-of day give byte-identical files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +27,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_text import TEXT, fixed_text, join
+from rules.cohort.dates import EARLIEST
 from rules.reference import product_catalog, provinces
 
 DEFAULT_AS_OF = date(2026, 2, 12)
 ORDER_LINES_FILE = "order_lines.csv"
 CUSTOMERS_FILE = "customers.csv"
 HISTORY_DAYS = 2 * 365
+LONGEST_MEMBERSHIP_DAYS = 5 * 365  # signups go back less than this from the export day
+# The earliest export day whose every date (back to the earliest signup) is one the reader takes.
+EARLIEST_AS_OF = EARLIEST + timedelta(days=LONGEST_MEMBERSHIP_DAYS)
 MAX_REPEATS = 8
 GENERATED_PRODUCTS_PER_CATEGORY = 12
 # About 10 order lines (860 bytes of CSV) per customer: ten million customers make an 8 GiB file.
@@ -102,7 +106,7 @@ def _customers(rng: np.random.Generator, count: int, as_of: date) -> tuple[pd.Da
     no_age[count // 2] = True  # at least one customer without an age
     gender = np.where(rng.random(count) < 0.8, "F", "M").astype(object)
     gender[rng.random(count) < 0.02] = None
-    member_days = rng.integers(10, 5 * 365, count)
+    member_days = rng.integers(10, LONGEST_MEMBERSHIP_DAYS, count)
     registered = pd.Series(pd.Timestamp(as_of) - pd.to_timedelta(member_days, unit="D"))
     registered = registered.dt.strftime("%Y-%m-%d").astype(object)
     registered[rng.random(count) < 0.04] = None

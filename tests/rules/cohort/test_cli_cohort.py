@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
+import os
 import shlex
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from rules.cli import main
@@ -164,9 +167,13 @@ def test_an_output_that_would_overwrite_an_input_or_another_output_is_refused(
     export = tmp_path / "export.csv"
     export.write_bytes(order_lines.read_bytes())
     (tmp_path / "link.csv").symlink_to(customers)
+    os.link(export, tmp_path / "hard.csv")
 
     assert main(["cohort", str(export), "--out", str(export)]) == 2
     assert capsys.readouterr().err == f"error: --out {str(export)!r} would overwrite INPUT; give another file name\n"
+    assert main(["cohort", str(export), "--out", str(tmp_path / "hard.csv")]) == 2
+    assert capsys.readouterr().err == (f"error: --out {str(tmp_path / 'hard.csv')!r} would overwrite INPUT; give "
+                                       "another file name\n")
     assert main(["cohort", str(export), "--customers", str(customers), "--rejected", str(tmp_path / "link.csv")]) == 2
     assert capsys.readouterr().err == (f"error: --rejected {str(tmp_path / 'link.csv')!r} would overwrite "
                                        "--customers; give another file name\n")
@@ -175,7 +182,8 @@ def test_an_output_that_would_overwrite_an_input_or_another_output_is_refused(
     assert capsys.readouterr().err == f"error: --report {str(both)!r} would write where --out writes; give another " \
                                       "file name\n"
     assert export.read_bytes() == order_lines.read_bytes()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.csv", "link.csv"]
+    assert (tmp_path / "hard.csv").read_bytes() == order_lines.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export.csv", "hard.csv", "link.csv"]
 
 
 def test_input_from_a_pipe_and_a_sheet_of_a_workbook(files: tuple[Path, Path], tmp_path: Path) -> None:
@@ -233,17 +241,20 @@ def test_generate_refuses_bad_seeds_and_a_file_as_the_directory(tmp_path: Path,
     assert "cannot write" in capsys.readouterr().err
 
 
-def test_a_closed_pipe_ends_quietly(files: tuple[Path, Path]) -> None:
+def test_a_closed_pipe_ends_quietly_after_the_files_are_written(files: tuple[Path, Path], tmp_path: Path) -> None:
     order_lines, _ = files
     exe = shutil.which("segment", path=str(Path(sys.executable).parent))
     assert exe
+    report, rejected = tmp_path / "report.json", tmp_path / "rejected.csv"
 
-    command = f"{shlex.quote(exe)} cohort {shlex.quote(str(order_lines))} --as-of {AS_OF} | head -1"
+    command = (f"{shlex.quote(exe)} cohort {shlex.quote(str(order_lines))} --as-of {AS_OF} --report "
+               f"{shlex.quote(str(report))} --rejected {shlex.quote(str(rejected))} | head -1")
     done = subprocess.run(["bash", "-c", command + '; echo "exit ${PIPESTATUS[0]}" >&2'], capture_output=True,
                           text=True, timeout=120, check=True)
 
     assert done.stdout.startswith("customerId,")
     assert done.stderr == "exit 1\n"  # nothing said; 1, as Python's own handling of a closed pipe
+    assert len(pd.read_csv(rejected)) == json.loads(report.read_text(encoding="utf-8"))["rowsRejected"] > 0
 
 
 def test_results_csv_keeps_a_row_whole_when_a_cell_holds_a_carriage_return(tmp_path: Path) -> None:
@@ -291,9 +302,199 @@ def test_the_customers_files_columns_are_mapped_with_customers_map(tmp_path: Pat
     assert main(["cohort", str(orders), "--customers", str(crm), "--customers-map", "customer_id=Kunde",
                  "--customers-map", "age=Jahre", "--as-of", AS_OF, "--out", str(out)]) == 0
     assert capsys.readouterr().err == ("2 customers segmented; rows read 1, accepted 1, rejected 0; customers file: "
-                                       f"rows read 2, accepted 2, rejected 0; results in {out}\n")
+                                       f"rows read 2, accepted 2, rejected 0; results in {out}\n"
+                                       "1 warning; details with --report FILE\n")
     assert pd.read_csv(out)[["customerId", "age"]].to_dict("records") == [{"customerId": "C1", "age": 34},
                                                                           {"customerId": "C2", "age": 40}]
     assert main(["cohort", str(orders), "--customers-map", "customer_id=Kunde"]) == 2
     assert capsys.readouterr().err == ("error: --customers-map maps the columns of the customers file; give the file "
                                        "with --customers\n")
+
+
+def test_a_failed_write_names_the_file_that_failed_and_replaces_none(files: tuple[Path, Path], tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+    (tmp_path / "full.json").symlink_to("/dev/full")
+    (tmp_path / "full.csv").symlink_to("/dev/full")
+    results, report = tmp_path / "results.csv", tmp_path / "report.json"
+    results.write_text("old results\n", encoding="utf-8")
+    report.write_text("{}\n", encoding="utf-8")
+    full_json, full_csv = tmp_path / "full.json", tmp_path / "full.csv"
+
+    for options, failed in [(["--report", str(full_json)], full_json),
+                            (["--out", str(results), "--report", str(full_json)], full_json),
+                            (["--out", str(results), "--report", str(report), "--rejected", str(full_csv)], full_csv),
+                            (["--out", str(full_csv), "--report", str(report)], full_csv)]:
+        assert main(["cohort", str(order_lines), "--as-of", AS_OF, *options]) == 2
+        assert capsys.readouterr() == ("", f"error: cannot write {failed}: No space left on device\n")
+    with Path("/dev/full").open("wb") as full:
+        to_stdout = subprocess.run([_console_script(), "cohort", str(order_lines), "--as-of", AS_OF, "--report",
+                                    str(report)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                                   check=False)
+
+    assert (to_stdout.returncode, to_stdout.stderr) == (2, "error: cannot write standard output: No space left on "
+                                                           "device\n")
+    assert json.loads(report.read_text(encoding="utf-8"))["rowsRead"] > 0  # files are written before the results
+    assert results.read_text(encoding="utf-8") == "old results\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["full.csv", "full.json", "report.json",
+                                                                "results.csv"]
+
+
+def test_the_report_can_go_to_standard_output(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+
+    done = segment("cohort", str(order_lines), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--report",
+                   "/dev/stdout")
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rowsRead"] > 0
+
+
+def test_an_unwritable_folder_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ro").mkdir()
+    real_access = os.access
+
+    def access(path: str | os.PathLike[str], mode: int) -> bool:  # as for a user without write permission there
+        return False if Path(path) == tmp_path / "ro" and mode & os.W_OK else real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["cohort", "not-read-yet.csv", "--out", "results.csv", "--report", "ro/report.json"]) == 2
+    assert capsys.readouterr().err == ("error: --report 'ro/report.json': no permission to create files in the "
+                                       "directory 'ro'\n")
+
+
+def test_results_on_standard_output_are_utf8_whatever_the_console_encoding(files: tuple[Path, Path],
+                                                                          tmp_path: Path) -> None:
+    order_lines, customers = files
+    out = tmp_path / "results.csv"
+    command = ["cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF]
+
+    as_file = segment(*command, "--out", str(out))
+    printed = subprocess.run([_console_script(), *command], capture_output=True, timeout=120, check=False,
+                             env={**os.environ, "PYTHONIOENCODING": "cp1254"})
+
+    assert as_file.returncode == printed.returncode == 0, printed.stderr
+    assert "≤".encode() in printed.stdout
+    assert printed.stdout == out.read_bytes().removeprefix(codecs.BOM_UTF8)
+
+
+def test_csv_files_start_with_a_byte_order_mark_for_excel_and_standard_output_does_not(
+        tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P1,10,İstanbul\n"
+                      "C2,someday,P1,10,Gümüşhane\n", encoding="utf-8")
+    out, rejected = tmp_path / "results.csv", tmp_path / "rejected.csv"
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(out), "--rejected", str(rejected)]) == 0
+    assert main(["cohort", str(orders), "--as-of", AS_OF]) == 0
+
+    printed = capsysbinary.readouterr().out
+    assert out.read_bytes() == codecs.BOM_UTF8 + printed
+    assert printed.startswith(b"customerId,mode,city,")
+    assert "İstanbul".encode() in printed
+    assert rejected.read_bytes().decode("utf-8-sig").splitlines() == ["file,row,reason,customer_id,order_date,"
+                                                                      "product_id,amount,city",
+                                                                      "orders.csv,2,bad_date,C2,someday,P1,10,Gümüşhane"]
+    assert pd.read_csv(out)["city"].tolist() == ["İstanbul"]
+
+
+def test_parquet_results_of_two_runs_have_one_schema_and_read_together(files: tuple[Path, Path],
+                                                                       tmp_path: Path) -> None:
+    order_lines, customers = files
+    without, with_regions = tmp_path / "a.parquet", tmp_path / "b.parquet"
+
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF, "--out", str(without)]) == 0
+    assert main(["cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF, "--out",
+                 str(with_regions)]) == 0
+
+    assert pq.read_schema(without) == pq.read_schema(with_regions)
+    alone = pq.read_table(with_regions).column("region").to_pylist()
+    together = pq.read_table([str(without), str(with_regions)]).column("region").to_pylist()  # as pd.read_parquet
+    assert together == [None] * pq.read_metadata(without).num_rows + alone
+    assert None not in alone
+
+
+def test_the_summary_names_the_main_reasons_and_the_warnings(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("customer_id,order_date,product_id,amount\nC1,03/04/2025,P1,10\n,03/04/2025,P1,10\n"
+                      ",03/04/2025,P1,10\nC2,someday,P1,10\nC3,03/04/2025,,10\nC4,03/04/2025,P1,x\n"
+                      "C5,03/04/2025,KARGO,10\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv")]) == 0
+    assert capsys.readouterr().err == (
+        "1 customers segmented; rows read 7, accepted 1, rejected 6 (missing_customer_id 2, bad_date 1, "
+        f"bad_amount 1, 2 more reasons); results in {tmp_path / 'r.csv'}\n"
+        "2 warnings; details with --report FILE\n")
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--report",
+                 str(report)]) == 0
+    assert capsys.readouterr().err.splitlines()[1] == f"2 warnings; details in {report}"
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert len(written["warnings"]) == 2
+    assert sum(reason["count"] for reason in written["rejectedByReason"].values()) == 6
+
+
+def test_a_dash_reads_standard_input(files: tuple[Path, Path]) -> None:
+    order_lines, _ = files
+
+    from_file = segment("cohort", str(order_lines), "--as-of", AS_OF)
+    piped = subprocess.run([_console_script(), "cohort", "-", "--as-of", AS_OF], input=order_lines.read_bytes(),
+                           capture_output=True, timeout=120, check=False)
+
+    assert piped.returncode == from_file.returncode == 0, piped.stderr
+    assert piped.stdout.decode("utf-8") == from_file.stdout
+    assert piped.stderr.decode("utf-8") == from_file.stderr
+
+
+def test_an_output_that_is_the_file_standard_input_reads_is_refused(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+    export = tmp_path / "export.csv"
+    export.write_bytes(order_lines.read_bytes())
+
+    with export.open("rb") as redirected:
+        done = subprocess.run([_console_script(), "cohort", "-", "--out", str(export)], stdin=redirected,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    assert (done.returncode, done.stderr) == (2, f"error: --out {str(export)!r} would overwrite INPUT; give another "
+                                                 "file name\n")
+    assert export.read_bytes() == order_lines.read_bytes()
+
+
+@pytest.mark.parametrize(("command", "day", "message"), [
+    ("cohort", "9999-12-31", "must be from 1900-01-01 to 2100-12-31, the days the reader takes in a file: "
+                             "'9999-12-31'"),
+    ("cohort", "1899-12-31", "must be from 1900-01-01 to 2100-12-31, the days the reader takes in a file: "
+                             "'1899-12-31'"),
+    ("generate", "1900-01-01", "must be from 1904-12-31 to {tomorrow}, the files go back 5 years, and the reader "
+                               "takes no day after tomorrow (UTC): '1900-01-01'"),
+    ("generate", "{after_tomorrow}", "must be from 1904-12-31 to {tomorrow}, the files go back 5 years, and the "
+                                     "reader takes no day after tomorrow (UTC): '{after_tomorrow}'"),
+])
+def test_an_as_of_day_the_reader_would_refuse_is_a_usage_error(
+        command: str, day: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    today = datetime.now(UTC).date()
+    days = {"tomorrow": today + timedelta(days=1), "after_tomorrow": today + timedelta(days=2)}
+    target = ["INPUT.csv"] if command == "cohort" else ["--customers", "5", "--out", str(tmp_path / "g")]
+
+    with pytest.raises(SystemExit) as exited:
+        main([command, *target, "--as-of", day.format(**days)])
+
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"argument --as-of: {message.format(**days)}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generated_files_at_the_edges_of_the_export_days_read_without_a_bad_date(tmp_path: Path) -> None:
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+
+    for day in ("1904-12-31", tomorrow.isoformat()):
+        assert main(["generate", "--customers", "200", "--out", str(tmp_path / day), "--as-of", day]) == 0
+        cohort = read_cohort(tmp_path / day / "order_lines.csv", customers=tmp_path / day / "customers.csv")
+        assert cohort.report.customers_file is not None
+        assert cohort.report.rows_accepted > 0
+        for report in (cohort.report, cohort.report.customers_file):
+            assert {"bad_date", "future_date"} & set(report.rejected_by_reason) == set(), day

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,13 @@ def test_a_bare_carriage_return_in_a_cell_keeps_its_row_whole(tmp_path: Path) ->
     assert csv_quoting(pd.DataFrame({"a": ["x", None], "n": [1, 2]})) == csv.QUOTE_MINIMAL
     for text in (pd.Series(["a\rb", "c"], dtype="category"), pd.Series(["a\rb", "c"], dtype="string[pyarrow]")):
         assert csv_quoting(pd.DataFrame({"x": text, "n": [1, 2]})) == csv.QUOTE_NONNUMERIC
+
+
+def test_rejected_rows_for_excel_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    cohort = read_cohort("CustomerID,InvoiceDate,Amount,Şehir\n,2026-01-05,10,İstanbul\n".encode())
+    path = tmp_path / "rejected.csv"
+
+    assert write_rejected(cohort, path, bom=True) == 1
+
+    assert path.read_bytes() == codecs.BOM_UTF8 + ("file,row,reason,CustomerID,InvoiceDate,Amount,Şehir\n"
+                                                   "input,1,missing_customer_id,,2026-01-05,10,İstanbul\n").encode()
