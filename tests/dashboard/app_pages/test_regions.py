@@ -9,6 +9,7 @@ import pytest
 from dashboard import sources
 from dashboard.cohort_view import region_baskets
 from dashboard.ui import cohort_state
+from dashboard.wording import plain
 from tests.dashboard.apptest import go_to, load_sample, open_app, plotly_figures, texts
 from tests.dashboard.servers import free_port
 
@@ -85,7 +86,7 @@ def test_a_cohort_not_yet_segmented_for_the_day_is_named() -> None:
     at.session_state["as_of"] = date(2026, 3, 1)
     go_to(at, "regions")
 
-    assert any(i.startswith(f"**{sources.sample().file.name}** is not segmented as of 2026-03-01 with this "
+    assert any(i.startswith(f"**{plain(sources.sample().file.name)}** is not segmented as of 2026-03-01 with this "
                             "backend yet") for i in texts(at, "info"))
 
 
