@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Mapping
@@ -24,6 +25,9 @@ FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSo
 # Loggers whose text arguments are shown: ours never log customer data, and uvicorn's are addresses and signals
 # (its access log, which would show paths, is off). Any other logger's text arguments are left out.
 _TRUSTED = frozenset({"agent", "rules", "dashboard", "uvicorn"})
+
+_FIELD_VALUE = re.compile(r"=<([^<>]*)>")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 # Third-party loggers that are chatty at INFO or may log message contents at DEBUG.
 _QUIET = {name: logging.WARNING for name in ("strands", "bedrock_agentcore", "botocore", "boto3", "urllib3", "openai",
@@ -58,9 +62,14 @@ class JsonFormatter(logging.Formatter):
 
 
 def _message(record: logging.LogRecord) -> str:
-    """The record's message; a third-party record's with every argument but a number replaced by its type."""
-    if record.name.partition(".")[0] in _TRUSTED or not record.args:
+    """The record's message; a third-party record's with every argument but a number replaced by its type, and
+    in one it built itself, every ``key=<value>`` that is no number shown as ``key=<…>`` (Strands writes values
+    so: ``tool_name=<…> | invalid tool name pattern``, the name being whatever the model sent)."""
+    if record.name.partition(".")[0] in _TRUSTED:
         return record.getMessage()
+    if not record.args:
+        return _FIELD_VALUE.sub(lambda m: m.group(0) if _NUMBER.fullmatch(m.group(1)) else "=<…>",
+                                record.getMessage())
     args = record.args
     shown: tuple[object, ...] | dict[str, object] = (
         {key: _number_or_type(value) for key, value in args.items()} if isinstance(args, Mapping)

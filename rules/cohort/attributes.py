@@ -21,8 +21,9 @@ from rules.text import fold
 
 MAX_AGE = 120
 MAX_TEXT = {"city": 200, "region": 200, "gender": 32}
-_FEMALE = {"f", "female", "woman", "w", "k", "kadin", "bayan", "kiz"}
-_MALE = {"m", "male", "man", "e", "erkek", "bay"}
+_FEMALE = {"f", "female", "woman", "w", "k", "kadin", "bayan", "kiz", "\u2640"}  # ♀
+_MALE = {"m", "male", "man", "e", "erkek", "bay", "\u2642"}  # ♂
+_SYMBOLS = "\u2640\u2642\u26a5"  # ♀ ♂ ⚥: no letter, yet a value
 _UNKNOWN = {"unknown", "not known", "not specified", "unspecified", "not given", "n/a", "na", "none", "null", "nan",
             "#n/a", "bilinmiyor", "bilinmeyen", "belirtilmemis", "belirtilmedi", "belirsiz"}
 
@@ -111,7 +112,7 @@ def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) ->
 def _says_unknown(text: str) -> bool:
     """A placeholder for a value nobody gave: punctuation only (``-``, ``?``) or a word for unknown. Kept, it
     would be a city or gender that overrides the one the other file knows."""
-    return not any(character.isalnum() for character in text) or fold(text) in _UNKNOWN
+    return not any(character.isalnum() or character in _SYMBOLS for character in text) or fold(text) in _UNKNOWN
 
 
 def gender_codes(column: AnyArray, warnings: list[str]) -> Codes:

@@ -71,6 +71,9 @@ def test_the_formatter_keeps_whitelisted_fields_only() -> None:
     ("httpx", "%(method)s %(status)d", {"method": SECRET_CITY, "status": 503}, "<str> 503"),
     ("openai", "retrying in %d s", (SECRET_ID,), "retrying in %d s"),  # the template alone, when "<str>" won't fit
     ("agent.handler", "invocation %s %s", ("customer", "ok"), "invocation customer ok"),
+    # Built by the library itself (an f-string): its key=<value> fields that are no number are left out.
+    ("strands.tools.tools", f"tool_name=<analyze {SECRET_ID} {SECRET_CITY}>, tool_name_max_length=<64> | invalid "
+     "tool name length", (), "tool_name=<…>, tool_name_max_length=<64> | invalid tool name length"),
     ("uvicorn.error", "Uvicorn running on %s://%s:%d", ("http", "127.0.0.1", 8080), "Uvicorn running on "
                                                                                    "http://127.0.0.1:8080"),
 ])

@@ -220,3 +220,11 @@ def test_a_city_column_left_empty_gives_no_cities_and_the_country_is_the_region(
 
     assert cohort.customers["region"].tolist() == ["United Kingdom", "France"]
     assert cohort.report.column_mapping["region"] == "Country"
+
+
+def test_gender_symbols_are_genders_not_placeholders() -> None:
+    orders = _orders(["Cinsiyet"], [["C1", "\u2640"], ["C2", "\u2642"], ["C3", "-"]])
+
+    cohort = read_cohort(orders)
+
+    assert cohort.customers["gender"].astype(object).fillna("-").tolist() == ["F", "M", "-"]
