@@ -8,8 +8,9 @@ as one row with a giant value or reports them as one malformed row. Neither may 
 - `count_line_ends` counts the body's line ends and quotes (compiled, beside the parse), so that a read that
   accounts for fewer rows than the body has lines is noticed (`may_have_lost_rows`);
 - `find_broken_lines` then reads the quotes the strict way: a value may run over a line end only when its
-  closing quote ends the value (a delimiter or line end follows); otherwise the line that opened it is broken,
-  and reading goes on at the next line. The broken lines are cut out (`without_lines`) before the body is read.
+  closing quote ends the value (a delimiter or line end follows) and no line inside it holds a whole row's
+  delimiters; otherwise the line that opened it is broken, and reading goes on at the next line. The broken
+  lines are cut out (`without_lines`) before the body is read.
 """
 
 from __future__ import annotations
