@@ -1,6 +1,7 @@
 """Rows whose field count differs from the header's only by empty fields at the end: read after all.
 
-Exports leave empty trailing fields out (an optional last column, "1001;A1;2" under a header of four) or end
+Exports leave empty trailing fields out (an optional last column, "1001;A1;2" under a header of four; at least
+half of the fields and two must be there, or it is a line below the table such as "Sayfa 1/3") or end
 lines in a delimiter ("1001;A1;2;5;"). Arrow's reader rejects both; their fields are all there, so they are read
 with the missing ones empty, and the rows put back where they were in the file. Only rows the reader rejected
 come here, one at a time (Python's csv module reads each), so a file that is mostly such rows is slow, but read.
@@ -53,7 +54,10 @@ def read_ragged_rows(table: pa.Table, log: RowLog, delimiter: str, null_texts: s
             remaining.append(row)
             cut_short = True
             continue
-        if cells is None or (len(cells) > width and any(cell.strip() for cell in cells[width:])):
+        if cells is None or (len(cells) > width and any(cell.strip() for cell in cells[width:])) or \
+                len(cells) < 2 or len(cells) * 2 < width:
+            # Not a row short of a trailing field or two: a line such as "Sayfa 1/3" or "Rapor sonu" below the
+            # table, which padded would be a customer.
             remaining.append(row)
             continue
         short += len(cells) < width

@@ -1320,3 +1320,13 @@ def test_a_value_after_the_last_delimiter_some_rows_have_is_kept_apart_with_a_wa
     assert (cohort.report.rows_read, cohort.report.rows_accepted) == (3, 3)
     assert "most rows end in a delimiter after their last field, but some have a value there: it is in column " \
         "'column_6', which has no name in the header and is not used" in cohort.report.warnings
+
+
+def test_a_line_of_one_or_few_fields_below_the_table_is_no_customer() -> None:
+    data = ("Müşteri No;Tarih;Ürün Kodu;Adet;Tutar;Not\n1001;12.01.2026;A1;2;10,00;x\nSayfa 1/3\n"
+            "Rapor sonu;12.02.2026\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.customers["customer_id"].tolist() == ["1001"]
+    assert cohort.report.rejected_by_reason["malformed_row"].rows == [2, 3]
