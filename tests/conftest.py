@@ -1,8 +1,9 @@
-"""Shared fixtures: the seed's examples and a builder for customer payloads."""
+"""Shared fixtures: the seed's examples, a builder for customer payloads, and a folder one may not write in."""
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,3 +25,19 @@ def seed_dir() -> Path:
     if not SEED.is_dir():
         raise AssertionError(f"the seed material is expected beside the repository at {SEED}")
     return SEED
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tmp_path / "ro"``, which `os.access` says no file may be created in (the tests run as root, whom no
+    permission stops); the working directory is ``tmp_path``."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    real_access = os.access
+
+    def access(path: str | os.PathLike[str], mode: int) -> bool:
+        return False if Path(path) == folder and mode & os.W_OK else real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.chdir(tmp_path)
+    return folder

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard import sources
 from tests.dashboard.servers import free_port
@@ -60,6 +60,16 @@ def dashboard_url() -> Iterator[str]:
         process.wait(timeout=15)
 
 
+def _uploaded(browser: Browser, url: str, path: Path, height: int) -> Page:
+    """A new page of the dashboard at ``url`` with the file at ``path`` uploaded on the Cohort page."""
+    page = browser.new_page(viewport={"width": 1440, "height": height})
+    page.goto(url, wait_until="domcontentloaded")
+    expect(page.get_by_text("No cohort loaded yet.")).to_be_visible(timeout=30_000)
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload a cohort")
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    return page
+
+
 @pytest.mark.browser
 def test_uploading_the_sample_shows_the_charts(dashboard_url: str) -> None:
     sample = sources.sample()
@@ -71,12 +81,7 @@ def test_uploading_the_sample_shows_the_charts(dashboard_url: str) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             # Streamlit scrolls inside its own container, so a tall window is what puts the page in the picture.
-            page = browser.new_page(viewport={"width": 1440, "height": 3400})
-            page.goto(dashboard_url, wait_until="domcontentloaded")
-            expect(page.get_by_text("No cohort loaded yet.")).to_be_visible(timeout=30_000)
-
-            uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload a cohort")
-            uploader.locator('input[type="file"]').set_input_files(str(sources.SAMPLE_DIR / sample.file.name))
+            page = _uploaded(browser, dashboard_url, sources.SAMPLE_DIR / sample.file.name, height=3400)
 
             # Eight charts on the Segments tab; the Win-back tab's chart is drawn but hidden behind its tab.
             charts = page.locator('[data-testid="stPlotlyChart"]').filter(visible=True)
@@ -106,12 +111,7 @@ def test_addresses_in_a_files_values_are_no_links_or_images(dashboard_url: str, 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 2400})
-            page.goto(dashboard_url, wait_until="domcontentloaded")
-            expect(page.get_by_text("No cohort loaded yet.")).to_be_visible(timeout=30_000)
-            uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Upload a cohort")
-            uploader.locator('input[type="file"]').set_input_files(str(upload))
-
+            page = _uploaded(browser, dashboard_url, upload, height=2400)
             # The import report holds it (folded away until opened: present, not visible).
             warning = page.locator('[data-testid="stAlert"]').filter(has_text="only rejected rows")
             expect(warning).to_have_count(1, timeout=90_000)

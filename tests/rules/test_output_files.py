@@ -90,16 +90,8 @@ def test_a_pipe_is_written_directly_not_replaced(tmp_path: Path) -> None:
     assert [path.name for path in tmp_path.iterdir()] == ["pipe"]
 
 
-def test_unwritable_paths_are_told_before_the_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "ro").mkdir()
-    real_access = os.access
-
-    def access(path: str | os.PathLike[str], mode: int) -> bool:  # as for a user without write permission there
-        return False if Path(path) == tmp_path / "ro" and mode & os.W_OK else real_access(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
-    monkeypatch.chdir(tmp_path)
-
+@pytest.mark.usefixtures("read_only_folder")
+def test_unwritable_paths_are_told_before_the_work() -> None:
     assert unwritable(Path("ro/report.json"), "--report") == \
         "--report 'ro/report.json': no permission to create files in the directory 'ro'"
     assert unwritable(Path("ro"), "--out") == "--out 'ro' is a directory; give a file name"

@@ -350,17 +350,8 @@ def test_the_report_can_go_to_standard_output(files: tuple[Path, Path], tmp_path
     assert json.loads(done.stdout)["rowsRead"] > 0
 
 
-def test_an_unwritable_folder_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "ro").mkdir()
-    real_access = os.access
-
-    def access(path: str | os.PathLike[str], mode: int) -> bool:  # as for a user without write permission there
-        return False if Path(path) == tmp_path / "ro" and mode & os.W_OK else real_access(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
-    monkeypatch.chdir(tmp_path)
-
+@pytest.mark.usefixtures("read_only_folder")
+def test_an_unwritable_folder_is_refused_before_reading(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cohort", "not-read-yet.csv", "--out", "results.csv", "--report", "ro/report.json"]) == 2
     assert capsys.readouterr().err == ("error: --report 'ro/report.json': no permission to create files in the "
                                        "directory 'ro'\n")
