@@ -26,6 +26,7 @@ _MALE = {"m", "male", "man", "e", "erkek", "bay", "\u2642"}  # ♂
 _SYMBOLS = "\u2640\u2642\u26a5"  # ♀ ♂ ⚥: no letter, yet a value
 _UNKNOWN = {"unknown", "not known", "not specified", "unspecified", "not given", "n/a", "na", "none", "null", "nan",
             "#n/a", "bilinmiyor", "bilinmeyen", "belirtilmemis", "belirtilmedi", "belirsiz"}
+_LONGEST_UNKNOWN = max(map(len, _UNKNOWN)) + 4  # room for spaces and dots that folding takes away
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) ->
 def _says_unknown(text: str) -> bool:
     """A placeholder for a value nobody gave: punctuation only (``-``, ``?``) or a word for unknown. Kept, it
     would be a city or gender that overrides the one the other file knows."""
-    return not any(character.isalnum() or character in _SYMBOLS for character in text) or fold(text) in _UNKNOWN
+    # Only a short text can be one of the words (folding every distinct value costs seconds per million).
+    return not any(character.isalnum() or character in _SYMBOLS for character in text) or \
+        (len(text) <= _LONGEST_UNKNOWN and fold(text) in _UNKNOWN)
 
 
 def gender_codes(column: AnyArray, warnings: list[str]) -> Codes:
