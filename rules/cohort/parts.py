@@ -43,7 +43,7 @@ class Part:
 def collect_attributes(
     table: pa.Table, columns: Columns, customer: IntArray, rows: BoolArray, ids: pa.Array,
     mark: DecimalMark, hint: DateOrder | None, warnings: list[str], date_orders: list[DateOrder] | None = None,
-    order: DateOrder | None = None,
+    order: DateOrder | None = None, notes: list[str] | None = None,
 ) -> CustomerColumns:
     """Each customer's city, region, gender, age and signup day from the given rows (one value per customer).
 
@@ -58,6 +58,7 @@ def collect_attributes(
         warnings: where warnings go.
         date_orders: where the signup column's day/month order goes, when it has one.
         order: the day/month order the caller forces (``date_order=``), if any.
+        notes: where notes on how the values were read go (the signup dates' day/month order), if wanted.
     """
     size = len(ids)
     attributes = CustomerColumns.only_ids(ids)
@@ -87,6 +88,8 @@ def collect_attributes(
         label = f"registered_at ({columns.used['registered_at']!r})"
         days = to_days(table[columns.used["registered_at"]], label, hint=hint, order=order, unreadable="left unknown")
         warnings.extend(days.warnings)
+        if notes is not None:
+            notes.extend(days.notes)  # how the signup dates were read: "day first, as in '13.01.2026'"
         if date_orders is not None and days.order is not None:
             date_orders.append(days.order)
         bad = int(days.bad[positions].sum())

@@ -66,8 +66,9 @@ def read_customers_file(
     reject_duplicates(ranked, [customer.codes], table, log)
     mark = decide_decimal_mark([table[used["age"]]] if "age" in used else [])
     date_orders: list[DateOrder] = []
+    date_notes: list[str] = []
     attributes = collect_attributes(table, columns, customer.codes, log.alive, customer.values, mark.mark, hint,
-                                    warnings, date_orders, order=order)
+                                    warnings, date_orders, order=order, notes=date_notes)
     present = np.zeros(len(customer), dtype=np.bool_)
     present[customer.codes[log.alive]] = True
     keep = np.flatnonzero(present)
@@ -76,8 +77,8 @@ def read_customers_file(
         rejected_by_reason=log.rejections(table), customers=len(keep), file_type=loaded.kind, encoding=loaded.encoding,
         delimiter=loaded.delimiter, date_order=date_orders[0] if date_orders else None, column_mapping=used,
         warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])],
-        notes=[*columns.notes, *loaded.notes, *([f"columns not used: {', '.join(columns.unused)}"]
-                                                if columns.unused else [])])
+        notes=[*columns.notes, *loaded.notes, *date_notes, *([f"columns not used: {', '.join(columns.unused)}"]
+                                                            if columns.unused else [])])
     return attributes.take(keep), log, report
 
 

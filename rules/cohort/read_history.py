@@ -139,7 +139,7 @@ def read_history_file(
 
     accepted = log.alive
     attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
-                                    last.order, warnings, order=date_order)
+                                    last.order, warnings, order=date_order, notes=notes)
     if "total_orders" in used:
         attributes.total_orders = _total_orders(table, used["total_orders"], mark.mark, customer, accepted, rows,
                                                 orders, warnings)

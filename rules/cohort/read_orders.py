@@ -85,7 +85,7 @@ def read_order_file(
 
     accepted = log.alive
     attributes = collect_attributes(table, columns, customer.codes, accepted, customer.values, mark.mark,
-                                    days.order, warnings, order=date_order)
+                                    days.order, warnings, order=date_order, notes=notes)
     attributes.total_orders = Known(history.total_orders, history.has_total_orders)
     # A total row's "customer" is no customer whose rows were all rejected.
     keep = customers_kept(replace(customer, codes=np.where(totals, -1, customer.codes)) if totals.any() else customer,

@@ -228,3 +228,15 @@ def test_gender_symbols_are_genders_not_placeholders() -> None:
     cohort = read_cohort(orders)
 
     assert cohort.customers["gender"].astype(object).fillna("-").tolist() == ["F", "M", "-"]
+
+
+def test_how_the_signup_dates_were_read_is_noted_in_each_files_report() -> None:
+    orders = text_file([[*ORDER_HEADER, "Kayıt Tarihi"], ["1", "13.01.2026", "P", "5", "14.02.2025"]])
+    people = text_file([["customer_id", "Kayıt Tarihi"], ["1", "15.03.2024"]])
+
+    cohort = read_cohort(orders, customers=people)
+
+    assert "registered_at ('Kayıt Tarihi'): day first (DD/MM/YYYY), as in '14.02.2025'" in cohort.report.notes
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.notes[-1] == \
+        "registered_at ('Kayıt Tarihi'): day first (DD/MM/YYYY), as in '15.03.2024'"
