@@ -4,16 +4,9 @@ files shown as text."""
 from __future__ import annotations
 
 from agent.explain.markdown import markdown_text
+from rules.text import counted
 
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """The count with its noun: ``1 customer``, ``2,500 customers`` (``plural`` for irregular nouns).
-
-    Examples:
-        >>> counted(1, "customer"), counted(2500, "row"), counted(0, "entry", "entries")
-        ('1 customer', '2,500 rows', '0 entries')
-    """
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+__all__ = ["counted", "plain", "share"]
 
 
 def share(part: int, whole: int) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +25,7 @@ from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
 from rules.models.dates import today_utc
 from rules.output_files import OutputFiles, WriteError, unwritable
+from rules.text import counted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,6 +144,17 @@ def _identity(path: str | Path) -> object:
     return found.st_dev, found.st_ino
 
 
+def _is_standard_output(path: Path) -> bool:
+    """Whether ``path`` names the file or pipe standard output writes to (/dev/stdout, or the file it is
+    redirected to)."""
+    try:
+        written = os.fstat(sys.stdout.fileno())
+        named = os.stat(path)
+    except (OSError, ValueError, AttributeError):  # AttributeError: standard output closed (None)
+        return False
+    return (written.st_dev, written.st_ino) == (named.st_dev, named.st_ino)
+
+
 def _mapping(text: str) -> tuple[str, str]:
     canonical, sep, column = text.partition("=")
     if not sep or not canonical.strip() or not column.strip():
@@ -190,7 +203,14 @@ def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         return [f"--out must end in .csv or .parquet, got {str(out)!r}"]
     outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
+    problems = [f"{option} '-': name a file (standard output is {'/dev/stdout' if out else 'where the results go'})"
+                for option, path in outputs.items() if str(path) == STDIN]
+    if problems:
+        return problems
     problems = [why for option, path in outputs.items() if path is not None and (why := unwritable(path, option))]
+    if out is None:  # the results go to standard output: nothing else may
+        problems += [f"{option} {str(path)!r} is standard output, where the results go; give --out FILE too"
+                     for option, path in outputs.items() if path is not None and _is_standard_output(path)]
     problems += _clashes(outputs, {"INPUT": args.input, "--customers": args.customers})
     for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
         mapped = [canonical for canonical, _ in pairs]
@@ -235,6 +255,9 @@ def _write_standard_output(frame: pd.DataFrame) -> int | None:
 
     After the files, so that a reader that stops early (`| head`) cannot keep them from being written.
     """
+    if sys.stdout is None:  # started with standard output closed (`>&-`): nowhere to write them
+        _say("standard output is closed: give --out FILE for the results")
+        return EXIT_INVALID
     try:
         sys.stdout.flush()
         _write_csv(frame, sys.stdout.buffer, bom=False)
@@ -266,16 +289,16 @@ def _summary(customers: int, report: IngestReport, out: Path | None, report_path
     """The last words on standard error: what was read, the main reasons rows were rejected for, how many
     warnings, and where the details are. Counts and reason names only: no customer's data."""
     extra = report.customers_file
-    line = (f"{customers} customers segmented; {_rows(report)}"
+    line = (f"{counted(customers, 'customer')} segmented; {_rows(report)}"
             + (f"; customers file: {_rows(extra)}" if extra is not None else "")
             + (f"; results in {out}" if out else ""))
     warnings = len(report.warnings) + (len(extra.warnings) if extra is not None else 0)
     rejected = report.rows_rejected + (extra.rows_rejected if extra is not None else 0)
     if not warnings and not rejected:
         return line
-    counted = f"{warnings} warning{'s' if warnings > 1 else ''}; " if warnings else ""
+    said = f"{counted(warnings, 'warning')}; " if warnings else ""
     details = f"details in {report_path}" if report_path else "details with --report FILE"
-    return f"{line}\n{counted}{details}"
+    return f"{line}\n{said}{details}"
 
 
 def _rows(report: IngestReport | CustomersFileReport) -> str:
@@ -367,6 +390,9 @@ def main(argv: Sequence[str] | None = None, extend: Callable[[Subparsers], None]
         extend(commands)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
+    # Stopped by `timeout`, `kill` or a closed terminal: ended like Ctrl-C, so that half-written files are removed.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _interrupted)
     try:
         return handler(args)
     except InvalidInput as error:
@@ -376,6 +402,10 @@ def main(argv: Sequence[str] | None = None, extend: Callable[[Subparsers], None]
         # The reader went away (`segment cohort x.csv | head`): nothing more to say, and nothing to flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def _interrupted(number: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {number}")
 
 
 if __name__ == "__main__":

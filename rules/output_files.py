@@ -80,7 +80,9 @@ class OutputFiles:
         label = str(path)
         if _is_special(path):  # checked on the path as given: /dev/stdout resolves to no path one can open
             try:
-                with path.open("wb") as out:
+                # A stream's file is appended to: opened anew with "wb" it would be cut to nothing, the shell's
+                # `>> log` and what was written before with it.
+                with path.open("ab" if str(path).startswith(_STREAM_NAMES) else "wb") as out:
                     content(out)
             except OSError as error:
                 raise WriteError(label, error) from None
@@ -124,12 +126,18 @@ class OutputFiles:
 
 
 def _is_special(path: Path) -> bool:
-    """Whether the path (through links) exists and is not a regular file (a device, a pipe): written directly,
-    never replaced."""
+    """Whether the path is a stream's name (/dev/stdout, /dev/fd/1, /proc/self/fd/1: the shell's redirection
+    stays where it points, a file ``>>`` appends to included) or (through links) exists and is not a regular file
+    (a device, a pipe): written directly, never replaced."""
+    if str(path).startswith(_STREAM_NAMES):
+        return True
     try:
         return not stat.S_ISREG(path.stat().st_mode)
     except OSError:
         return False
+
+
+_STREAM_NAMES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", "/dev/tty")
 
 
 def _mode_for(target: Path) -> int:

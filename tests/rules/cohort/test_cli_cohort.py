@@ -8,8 +8,10 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -350,6 +352,63 @@ def test_the_report_can_go_to_standard_output(files: tuple[Path, Path], tmp_path
     assert json.loads(done.stdout)["rowsRead"] > 0
 
 
+def test_a_report_on_standard_output_redirected_to_a_file_is_written_into_that_file(files: tuple[Path, Path],
+                                                                                    tmp_path: Path) -> None:
+    order_lines, _ = files
+    log = tmp_path / "log.txt"
+    log.write_text("earlier\n", encoding="utf-8")
+    command = [_console_script(), "cohort", str(order_lines), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"),
+               "--report", "/dev/stdout"]
+
+    with log.open("a", encoding="utf-8") as appended:  # as `>> log.txt` would
+        done = subprocess.run(command, stdout=appended, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    alone = subprocess.run([*command[:5], "--report", "/dev/stdout"], stdout=log.open("a", encoding="utf-8"),
+                           stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("earlier\n{")  # appended to, not replaced
+    assert json.loads(text.removeprefix("earlier\n"))["rowsRead"] > 0
+    assert (alone.returncode, alone.stderr) == (2, "error: --report '/dev/stdout' is standard output, where the "
+                                                   "results go; give --out FILE too\n")
+
+
+@pytest.mark.parametrize("option", ["--report", "--rejected"])
+def test_a_dash_is_no_output_file(option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cohort", "not-read.csv", "--out", "r.csv", option, "-"]) == 2
+    assert capsys.readouterr().err == f"error: {option} '-': name a file (standard output is /dev/stdout)\n"
+
+
+def test_a_run_stopped_by_sigterm_leaves_no_half_written_files(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert segment("generate", "--customers", "150000", "--out", str(data), "--seed", "1").returncode == 0
+    (tmp_path / "r.csv").write_text("old results\n", encoding="utf-8")
+    run = subprocess.Popen([_console_script(), "cohort", str(data / "order_lines.csv"), "--as-of", AS_OF,
+                            "--out", str(tmp_path / "r.csv"), "--rejected", str(tmp_path / "rej.csv")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".r.csv.*.partial")) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the results are being written
+
+    run.send_signal(signal.SIGTERM)
+    run.wait(timeout=60)
+
+    assert run.returncode != 0
+    assert list(tmp_path.glob(".*.partial")) == []
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "old results\n"
+    assert not (tmp_path / "rej.csv").exists()
+
+
+def test_closed_standard_output_is_said_not_a_traceback(files: tuple[Path, Path]) -> None:
+    order_lines, _ = files
+
+    done = subprocess.run(f"{_console_script()} cohort {order_lines} --as-of {AS_OF} >&-", shell=True,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+    assert (done.returncode, done.stderr) == (2, "error: standard output is closed: give --out FILE for the "
+                                                 "results\n")
+
+
 @pytest.mark.usefixtures("read_only_folder")
 def test_an_unwritable_folder_is_refused_before_reading(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cohort", "not-read-yet.csv", "--out", "results.csv", "--report", "ro/report.json"]) == 2
@@ -418,7 +477,7 @@ def test_the_summary_names_the_main_reasons_and_the_warnings(tmp_path: Path,
 
     assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv")]) == 0
     assert capsys.readouterr().err == (
-        "1 customers segmented; rows read 7, accepted 1, rejected 6 (missing_customer_id 2, bad_date 1, "
+        "1 customer segmented; rows read 7, accepted 1, rejected 6 (missing_customer_id 2, bad_date 1, "
         f"bad_amount 1, 2 more reasons); results in {tmp_path / 'r.csv'}\n"
         "2 warnings; details with --report FILE\n")
     assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--report",
