@@ -124,7 +124,7 @@ def _clashes(outputs: dict[str, Path | None], inputs: dict[str, str | None]) -> 
     seen: dict[object, str] = {}
     named: list[tuple[str, str | Path | None]] = [*inputs.items(), *outputs.items()]
     for option, path in named:
-        if path is None:
+        if path is None or str(path) == os.devnull:  # what is thrown away cannot be overwritten
             continue
         same = _identity(path)
         if same in seen and option in outputs:
@@ -402,6 +402,9 @@ def main(argv: Sequence[str] | None = None, extend: Callable[[Subparsers], None]
         # The reader went away (`segment cohort x.csv | head`): nothing more to say, and nothing to flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM/SIGHUP (`_interrupted`): the files were cleaned up on the way
+        _say("interrupted (no output file is left half-written)")
+        return 130
 
 
 def _interrupted(number: int, _frame: object) -> None:

@@ -121,9 +121,11 @@ def id_text(array: AnyArray) -> tuple[pa.Array, str | None]:
                           "keep only 15 to 17 digits: ids that differed in their last digits may have become one; "
                           "export the ids as text or whole numbers")
     present = pc.drop_null(text)
-    if len(present) and pc.all(pc.ends_with(present, ".0")).as_py() and \
-            pc.all(pc.match_substring_regex(present, r"^\d+\.0$")).as_py():
-        first = present[0].as_py()
+    # Whole numbers, some written as floats (a spreadsheet column of 17850 and 17850.0 alike): one form.
+    floats = pc.ends_with(present, ".0") if len(present) else None
+    if floats is not None and pc.any(floats).as_py() and \
+            pc.all(pc.match_substring_regex(present, r"^\d+(?:\.0)?$")).as_py():
+        first = pc.filter(present, floats)[0].as_py()
         return pc.replace_substring_regex(text, r"\.0$", ""), f"ids written as {first} were read as {first[:-2]}"
     return text, None
 

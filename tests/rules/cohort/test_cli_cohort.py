@@ -548,3 +548,28 @@ def test_generated_files_at_the_edges_of_the_export_days_read_without_a_bad_date
         assert cohort.report.rows_accepted > 0
         for report in (cohort.report, cohort.report.customers_file):
             assert {"bad_date", "future_date"} & set(report.rejected_by_reason) == set(), day
+
+
+def test_outputs_thrown_away_are_no_clash(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+
+    done = segment("cohort", str(order_lines), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--report",
+                   os.devnull, "--rejected", os.devnull)
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r.csv").stat().st_size > 0
+
+
+def test_ctrl_c_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert segment("generate", "--customers", "100000", "--out", str(data), "--seed", "2").returncode == 0
+    run = subprocess.Popen([_console_script(), "cohort", str(data / "order_lines.csv"), "--as-of", AS_OF, "--out",
+                            str(tmp_path / "r.csv")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".r.csv.*.partial")) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the results are being written
+
+    run.send_signal(signal.SIGINT)
+    _, said = run.communicate(timeout=60)
+
+    assert (run.returncode, said) == (130, "error: interrupted (no output file is left half-written)\n")

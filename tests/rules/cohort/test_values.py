@@ -123,3 +123,11 @@ def test_ids_stored_as_floats_keep_every_digit_and_those_too_large_to_be_exact_a
                     "17 digits: ids that differed in their last digits may have become one; export the ids as text "
                     "or whole numbers")
     assert id_text(pa.array([9007199254740991.0]))[1] is None  # 2**53 - 1: still exact
+
+
+def test_whole_number_ids_some_written_as_floats_are_one_form() -> None:
+    text, note = id_text(pa.array(["17850", "17850.0", "13047.0", None]))
+    kept, none = id_text(pa.array(["17850", "12.5", "13047.0"]))
+
+    assert (text.to_pylist(), note) == (["17850", "17850", "13047", None], "ids written as 17850.0 were read as 17850")
+    assert (kept.to_pylist(), none) == (["17850", "12.5", "13047.0"], None)
