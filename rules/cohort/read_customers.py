@@ -146,8 +146,8 @@ def _positions_in(main_ids: pa.Array, extra_ids: pa.Array, warnings: list[str]) 
             pc.any(pc.starts_with(pc.drop_null(extra_ids.cast(pa.string())), "0")).as_py():
         return where  # a file that keeps some leading zeros has not lost them: 7 there is not 007
     every_main_key = pc.utf8_ltrim(main_ids.cast(pa.string()), "0")
-    main_keys, extra_keys = (pc.utf8_ltrim(ids.take(pa.array(rows)).cast(pa.string()), "0")
-                             for ids, rows in ((main_ids, open_main), (extra_ids, open_extra)))
+    main_keys = every_main_key.take(pa.array(open_main))
+    extra_keys = pc.utf8_ltrim(extra_ids.take(pa.array(open_extra)).cast(pa.string()), "0")
     # 01 and 001 both there (in the whole main file, matched or not): neither is 1.
     main_once, extra_once = _once(every_main_key)[open_main], _once(extra_keys)
     open_main, open_extra = open_main[main_once], open_extra[extra_once]
