@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from rules.cohort.export import csv_quoting, neutralise_formulas
+from rules.cohort.export import neutralise_formulas, write_csv
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,9 +41,11 @@ def flatten(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads Turkish letters right), formulas neutralised."""
-    safe: pd.DataFrame = neutralise_formulas(flatten(frame))
-    return safe.to_csv(index=False, lineterminator="\n", quoting=csv_quoting(safe)).encode("utf-8-sig")
+    """UTF-8 CSV with a BOM (so Excel reads Turkish letters right), formulas neutralised: as the command line
+    writes its files (`rules.cohort.export.write_csv`)."""
+    buffer = io.BytesIO()
+    write_csv(flatten(frame), buffer, bom=True)
+    return buffer.getvalue()
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Customers") -> bytes:
