@@ -178,7 +178,7 @@ def _named(mapping: Mapping[str, str | None] | None) -> list[str]:
     return [column for column in (mapping or {}).values() if isinstance(column, str) and column]
 
 
-def filled(column: pa.ChunkedArray | pa.Array) -> bool:
+def _has_value(column: pa.ChunkedArray | pa.Array) -> bool:
     """Whether a column holds a value that is not blank."""
     if column.null_count == len(column):
         return False
@@ -196,7 +196,7 @@ def _has_cities(loaded: Loaded, mapping: Mapping[str, str | None]) -> bool:
                            label="customers_mapping", file_label="the customers file").used.get("city")
     except InvalidInput:
         return False  # said when the file is read
-    return column is not None and filled(loaded.table[column])
+    return column is not None and _has_value(loaded.table[column])
 
 
 def _read_main(
@@ -209,7 +209,7 @@ def _read_main(
             part.warnings.append("the mapping is not used: the seed's JSON names its fields itself")
         return part
     columns = recognise(loaded.table.column_names, mapping, city_elsewhere=city_elsewhere,
-                        filled=lambda column: filled(loaded.table[column]))
+                        filled=lambda column: _has_value(loaded.table[column]))
     try:
         require_customer_id(columns, loaded.table.column_names)
         file_format = detect_format(columns, loaded.table.column_names)
