@@ -323,8 +323,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         order_lines, customers = write(generate(args.customers, seed=args.seed, as_of=args.as_of), args.out)
-    except OSError as error:
+    except OSError as error:  # the folder could not be made
         _say(f"cannot write {error.filename or args.out}: {error.strerror or error}")
+        return EXIT_INVALID
+    except WriteError as failed:
+        _say(str(failed))
         return EXIT_INVALID
     except MemoryError:
         _say(f"not enough memory to generate {args.customers:,} customers; ask for fewer")

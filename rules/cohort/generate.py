@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.columnar_text import TEXT, fixed_text, join
 from rules.cohort.dates import EARLIEST
+from rules.output_files import OutputFiles
 from rules.reference import product_catalog, provinces
 
 DEFAULT_AS_OF = date(2026, 2, 12)
@@ -235,15 +237,22 @@ def _no_customer(rng: np.random.Generator, lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def write(generated: Generated, out: Path) -> tuple[Path, Path]:
-    """Write ``order_lines.csv`` and ``customers.csv`` (UTF-8, comma-separated, quoted only where needed)."""
+    """Write ``order_lines.csv`` and ``customers.csv`` (UTF-8, comma-separated, quoted only where needed), both
+    or neither (`rules.output_files`): a full disk half-way leaves no cut-short export behind.
+
+    Raises:
+        WriteError: a file could not be written (named); no file was replaced.
+    """
     out.mkdir(parents=True, exist_ok=True)
     order_lines, customers = out / ORDER_LINES_FILE, out / CUSTOMERS_FILE
-    _write_csv(generated.order_lines, order_lines, money_columns=("unit_price", "amount"))
-    _write_csv(generated.customers, customers, money_columns=())
+    with OutputFiles() as files:
+        files.write(order_lines, lambda file: _write_csv(generated.order_lines, file, ("unit_price", "amount")))
+        files.write(customers, lambda file: _write_csv(generated.customers, file, ()))
+        files.commit()
     return order_lines, customers
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, money_columns: tuple[str, ...]) -> None:
+def _write_csv(frame: pd.DataFrame, out: BinaryIO, money_columns: tuple[str, ...]) -> None:
     """Every column as text: money with two decimals as exports show it, missing values empty, and quotes only
     around values that hold a comma, quote or line break (RFC 4180), as spreadsheets write them."""
     cells: list[pa.Array | str] = []
@@ -257,8 +266,7 @@ def _write_csv(frame: pd.DataFrame, path: Path, money_columns: tuple[str, ...]) 
         cells += [pc.if_else(pc.match_substring_regex(text, '[",\r\n]'), quoted, text), ","]
     rows = join(*cells[:-1], "\n")
     body = rows.buffers()[2]
-    with path.open("wb") as out:
-        out.write((",".join(frame.columns) + "\n").encode("utf-8"))
-        if body is not None and len(rows):
-            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
-            out.write(memoryview(body)[int(offsets[rows.offset]): int(offsets[rows.offset + len(rows)])])
+    out.write((",".join(frame.columns) + "\n").encode("utf-8"))
+    if body is not None and len(rows):
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
+        out.write(memoryview(body)[int(offsets[rows.offset]): int(offsets[rows.offset + len(rows)])])

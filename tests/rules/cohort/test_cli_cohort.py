@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
 import os
@@ -14,12 +15,14 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from rules.cli import main
+from rules.cohort import generate as generate_module
 from rules.cohort.generate import generate, write
 from rules.cohort.read import read_cohort
 from rules.cohort.segment import segment_cohort
@@ -227,6 +230,27 @@ def test_an_as_of_day_before_the_data_is_one_clear_error(files: tuple[Path, Path
     assert lines[1].startswith("- as_of: is before ")
     assert "segment as of 2026-02-12 or later (got '2020-01-01')" in lines[1]
     assert len(lines) == 2  # one problem, not one per late row
+
+
+def test_generate_writes_both_files_or_neither(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "data"
+    assert main(["generate", "--customers", "20", "--out", str(out), "--seed", "1"]) == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    capsys.readouterr()
+    write_csv = generate_module._write_csv
+
+    def disk_full_on_the_customers_file(frame: pd.DataFrame, file: BinaryIO,
+                                        money_columns: tuple[str, ...]) -> None:
+        if not money_columns:  # the customers file, written second
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_csv(frame, file, money_columns)
+
+    monkeypatch.setattr(generate_module, "_write_csv", disk_full_on_the_customers_file)
+
+    assert main(["generate", "--customers", "30", "--out", str(out), "--seed", "2"]) == 2
+    assert capsys.readouterr().err.strip() == f"error: cannot write {out / 'customers.csv'}: No space left on device"
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before  # no new order lines, no leftovers
 
 
 def test_generate_refuses_bad_seeds_and_a_file_as_the_directory(tmp_path: Path,
