@@ -512,6 +512,24 @@ def test_the_summary_names_the_main_reasons_and_the_warnings(tmp_path: Path,
     assert sum(reason["count"] for reason in written["rejectedByReason"].values()) == 6
 
 
+def test_a_file_whose_every_row_is_rejected_exits_2_after_writing_the_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("customer_id,order_date,amount\nC1,someday,10\nC2,2025-13-45,10\n", encoding="utf-8")
+    header_only = tmp_path / "empty.csv"
+    header_only.write_text("customer_id,order_date,amount\n", encoding="utf-8")
+    outputs = {"--out": tmp_path / "r.csv", "--report": tmp_path / "report.json", "--rejected": tmp_path / "bad.csv"}
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, *(f"{o}={p}" for o, p in outputs.items())]) == 2
+    assert capsys.readouterr().err == (
+        f"0 customers segmented; rows read 2, accepted 0, rejected 2 (bad_date 2); results in {outputs['--out']}\n"
+        f"1 warning; details in {outputs['--report']}\n"
+        f"error: no customer to segment: every row of {orders} was rejected (the reasons are above)\n")
+    assert json.loads(outputs["--report"].read_text(encoding="utf-8"))["rejectedByReason"]["bad_date"]["count"] == 2
+    assert len(pd.read_csv(outputs["--rejected"])) == 2
+    assert main(["cohort", str(header_only), "--as-of", AS_OF, "--out", str(tmp_path / "none.csv")]) == 0
+
+
 def test_a_dash_reads_standard_input(files: tuple[Path, Path]) -> None:
     order_lines, _ = files
 
