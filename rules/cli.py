@@ -176,7 +176,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         cohort = read_cohort(sys.stdin.buffer if from_stdin else args.input, name="stdin" if from_stdin else None,
                              customers=args.customers, mapping=dict(args.map) or None,
                              customers_mapping=dict(args.customers_map) or None, sheet=args.sheet,
-                             date_order=args.date_order)
+                             customers_sheet=args.customers_sheet, date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
     except OSError as error:
         _say(f"cannot read {error.filename or args.input}: {error.strerror or error}")
@@ -357,6 +357,8 @@ def _add_cohort_commands(commands: Subparsers) -> None:
     cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
                         help="the Excel sheet to read: its name, or its place counting from 0 (a sheet named like "
                              "the number wins; default: the first)")
+    cohort.add_argument("--customers-sheet", default=None, metavar="NAME|INDEX",
+                        help="the same for the customers file (default: its first sheet)")
     cohort.add_argument("--date-order", choices=("DMY", "MDY"), type=str.upper, default=None,
                         help="read dates like 03/04/2025 day first (DMY) or month first (MDY), in both files "
                              "(default: decided from the data; ISO dates are always year first)")

@@ -39,6 +39,7 @@ __all__ = ["DEFAULT_NON_PRODUCT_CODES", "read_cohort"]
 
 _SOURCE_TYPES = (str, os.PathLike, bytes, bytearray, memoryview)
 _SHEET_HINT = "choose another sheet with sheet= (on the command line: --sheet)"
+_CUSTOMERS_SHEET_HINT = "choose another sheet with customers_sheet= (on the command line: --customers-sheet)"
 
 
 def read_cohort(
@@ -113,7 +114,7 @@ def read_cohort(
             attributes, log, customers_report = read_customers_file(extra, chosen, part.date_order, date_order,
                                                                     city_elsewhere=has_city)
         except InvalidInput as error:
-            raise _in_customers_file(error) from None
+            raise _in_customers_file(_on_other_sheets(error, extra, _CUSTOMERS_SHEET_HINT)) from None
         if customers_sheet is not None and extra.kind != "xlsx":
             warnings.append(f"customers_sheet={customers_sheet!r} is not used: the customers file is not an Excel "
                             "workbook")
@@ -130,13 +131,22 @@ def read_cohort(
     return Cohort(frame, part.history, report, combine_rejected(rejected))
 
 
+def _on_other_sheets(error: InvalidInput, loaded: Loaded, hint: str) -> InvalidInput:
+    """The error, saying that the workbook has more sheets when it has: the columns may well be on another."""
+    sheets = [note for note in loaded.notes if note.startswith("read sheet ")]
+    if not sheets:
+        return error
+    return InvalidInput([replace(p, msg=f"{p.msg}. The workbook has more sheets ({sheets[0]})",
+                                 hint="; or ".join(filter(None, [p.hint, hint])))
+                         for p in error.problems])
+
+
 def _in_customers_file(error: InvalidInput) -> InvalidInput:
     """The customers file's problems, located in it (``customers``, ``customers.columns``), so that a caller can
-    tell them from the main file's; a sheet is chosen with ``customers_sheet=`` (the command line has no option
-    for it)."""
+    tell them from the main file's; its sheet is chosen with ``customers_sheet=`` (``--customers-sheet``)."""
     return InvalidInput([p if p.loc.startswith("customers") else
                          replace(p, loc="customers" if p.loc == "file" else f"customers.{p.loc}",
-                                 hint="choose one with customers_sheet=" if p.loc == "sheet" and p.hint else p.hint)
+                                 hint=_CUSTOMERS_SHEET_HINT if p.loc == "sheet" and p.hint else p.hint)
                          for p in error.problems])
 
 
@@ -214,13 +224,7 @@ def _read_main(
         require_customer_id(columns, loaded.table.column_names)
         file_format = detect_format(columns, loaded.table.column_names)
     except InvalidInput as error:
-        sheets = [note for note in loaded.notes if note.startswith("read sheet ")]
-        if not sheets:
-            raise
-        # The columns may well be on another sheet of the workbook.
-        raise InvalidInput([replace(p, msg=f"{p.msg}. The workbook has more sheets ({sheets[0]})",
-                                    hint="; or ".join(filter(None, [p.hint, _SHEET_HINT])))
-                            for p in error.problems]) from None
+        raise _on_other_sheets(error, loaded, _SHEET_HINT) from None
     if file_format == "purchase_history":
         part = read_history_file(loaded, columns, exclude, date_order)
     else:

@@ -296,6 +296,24 @@ def test_results_csv_keeps_a_row_whole_when_a_cell_holds_a_carriage_return(tmp_p
     assert back["city"].tolist() == ["Ist\ranbul", "Ankara"]
 
 
+def test_the_customers_workbooks_sheet_is_chosen_with_customers_sheet(files: tuple[Path, Path], tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, customers = files
+    workbook = tmp_path / "crm.xlsx"
+    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
+        pd.DataFrame({"CRM export 2026": []}).to_excel(writer, sheet_name="Cover", index=False)
+        pd.read_csv(customers, dtype=str).to_excel(writer, sheet_name="Müşteriler", index=False)
+    args = ["cohort", str(order_lines), "--customers", str(workbook), "--as-of", AS_OF, "--out"]
+
+    assert main([*args, str(tmp_path / "a.csv")]) == 2
+    assert "or choose another sheet with customers_sheet= (on the command line: --customers-sheet)" in \
+        capsys.readouterr().err
+    assert main([*args, str(tmp_path / "b.csv"), "--customers-sheet", "Müşteriler"]) == 0
+    assert main(["cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF, "--out",
+                 str(tmp_path / "c.csv")]) == 0
+    assert (tmp_path / "b.csv").read_bytes() == (tmp_path / "c.csv").read_bytes()
+
+
 def test_the_day_month_order_can_be_forced(tmp_path: Path) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text("customer_id,order_date,product_id,amount,signup\nC1,03/04/2025,P,5,02/01/2024\n",

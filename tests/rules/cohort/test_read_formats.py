@@ -612,10 +612,27 @@ def test_the_customers_files_sheet_is_its_own() -> None:
     [problem] = caught.value.problems
     assert (problem.loc, problem.msg, problem.hint) == (
         "customers.sheet", "the sheet has no rows; the workbook's sheets: Empty, People",
-        "choose one with customers_sheet=")
+        "choose another sheet with customers_sheet= (on the command line: --customers-sheet)")
     assert cohort.customers.loc[cohort.customers["customer_id"] == "C1", "age"].tolist() == [41]
     assert "customers_sheet='People' is not used: the customers file is not an Excel workbook" in \
         on_csv.report.warnings
+
+
+def test_a_customers_workbook_whose_first_sheet_is_not_the_data_says_which_sheets_it_has() -> None:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"CRM export 2026": []}).to_excel(writer, sheet_name="Cover", index=False)
+        pd.DataFrame({"customer_id": ["C1"], "age": [41]}).to_excel(writer, sheet_name="People", index=False)
+
+    with pytest.raises(InvalidInput) as caught:
+        read_cohort(order_csv(), customers=buffer.getvalue())
+
+    [problem] = caught.value.problems
+    assert problem.loc == "customers.columns"
+    assert problem.msg.endswith("The workbook has more sheets (read sheet 'Cover' of 2 (Cover, People))")
+    assert problem.hint is not None
+    assert problem.hint.endswith("; or choose another sheet with customers_sheet= (on the command line: "
+                                 "--customers-sheet)")
 
 
 _TOO_BIG = "1" + "0" * 400  # a JSON integer beyond any float
