@@ -238,6 +238,17 @@ def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced
     return _Parsed(days, ok, order, notes, warnings)
 
 
+def _example(candidates: list[int], values: dict[int, tuple[int, int, int]], order: DateOrder) -> int:
+    """The first candidate that is a real date in ``order`` (31.02.2026 shows the order but is no date), else the
+    first."""
+    for index in candidates:
+        first, second, year = values[index]
+        day, month = (first, second) if order == "DMY" else (second, first)
+        if _day_number(year, month, day)[1]:
+            return index
+    return candidates[0]
+
+
 def _decide_order(
     values: dict[int, tuple[int, int, int]], texts: list[str], label: str, hint: DateOrder | None,
     notes: list[str], warnings: list[str], unreadable: str,
@@ -245,16 +256,16 @@ def _decide_order(
     day_first = [i for i, (first, _, _) in values.items() if first > 12]
     month_first = [i for i, (_, second, _) in values.items() if second > 12]
     if day_first and not month_first:
-        notes.append(f"{label}: day first (DD/MM/YYYY), as in {texts[day_first[0]]!r}")
+        notes.append(f"{label}: day first (DD/MM/YYYY), as in {texts[_example(day_first, values, 'DMY')]!r}")
         return "DMY"
     if month_first and not day_first:
-        notes.append(f"{label}: month first (MM/DD/YYYY), as in {texts[month_first[0]]!r}")
+        notes.append(f"{label}: month first (MM/DD/YYYY), as in {texts[_example(month_first, values, 'MDY')]!r}")
         return "MDY"
     if day_first and month_first:
         chosen: DateOrder = "DMY" if len(day_first) >= len(month_first) else "MDY"
-        warnings.append(f"{label}: some dates are day first ({texts[day_first[0]]!r}) and some month first "
-                        f"({texts[month_first[0]]!r}); read them as {chosen}, so dates that only fit the other "
-                        f"order are {unreadable}")
+        warnings.append(f"{label}: some dates are day first ({texts[_example(day_first, values, 'DMY')]!r}) and "
+                        f"some month first ({texts[_example(month_first, values, 'MDY')]!r}); read them as "
+                        f"{chosen}, so dates that only fit the other order are {unreadable}")
         return chosen
     # Only another column's day/month order tells; ISO dates elsewhere in the file say nothing about it.
     told = hint in ("DMY", "MDY")

@@ -308,6 +308,20 @@ def test_ambiguous_day_month_order_is_day_first_with_a_warning_and_can_be_forced
     assert forced.report.date_order == "MDY"
 
 
+def test_the_day_month_order_is_shown_with_a_date_that_exists() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"], ["A", "31.02.2026", "P", "1"],
+                             ["B", "30.01.2026", "P", "1"], ["C", "13/31/2026", "P", "1"],
+                             ["D", "02/29/2025", "P", "1"], ["E", "12/30/2025", "P", "1"]]
+
+    day_first = read_cohort(text_file(rows[:3]))
+    both = read_cohort(text_file(rows))
+
+    assert "order_date ('order_date'): day first (DD/MM/YYYY), as in '30.01.2026'" in day_first.report.notes
+    assert both.report.warnings[0] == (
+        "order_date ('order_date'): some dates are day first ('30.01.2026') and some month first ('12/30/2025'); "
+        "read them as DMY, so dates that only fit the other order are rejected as bad_date")
+
+
 def test_iso_order_dates_say_nothing_about_the_day_month_order_of_signup_dates() -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount", "Kayıt Tarihi"],
                              ["C1", "2026-01-05", "P", "5", "03.04.2024"], ["C2", "2026-01-06", "P", "5", "05.01.2024"]]
