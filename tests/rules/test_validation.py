@@ -207,3 +207,29 @@ def test_counts_beyond_what_a_float_holds_exactly_are_refused() -> None:
     assert found["customer.productHistory[0].totalQuantity"] == ("Input should be less than 9007199254740992", 2**53)
     assert found["customer.productHistory[0].orderCount"] == ("Input should be less than 9007199254740992", 10**30)
     assert found["customer.totalOrders"] == ("Input should be less than 9007199254740992", 2**70)
+
+
+def test_booleans_are_no_numbers() -> None:
+    bad = {**line(), "totalQuantity": True, "totalSpent": True, "orderCount": True, "avgDaysBetween": False}
+    payload = customer([bad], age=True, totalOrders=True)
+    payload["region"]["medianBasket"] = True
+    boolean = "Input should be a number, not a boolean"
+
+    assert problems(payload) == {
+        "customer.age": (boolean, True),
+        "customer.totalOrders": (boolean, True),
+        "customer.productHistory[0].totalQuantity": (boolean, True),
+        "customer.productHistory[0].totalSpent": (boolean, True),
+        "customer.productHistory[0].orderCount": (boolean, True),
+        "customer.productHistory[0].avgDaysBetween": (boolean, False),
+        "region.medianBasket": (boolean, True),
+    }
+
+
+def test_whole_floats_and_numeric_text_still_count_as_whole_numbers() -> None:
+    payload = customer([{**line(), "totalQuantity": 2.0, "orderCount": "1"}])
+    payload["customer"]["age"] = 32.0
+
+    analysis = analyze_customer(payload, AS_OF)
+
+    assert (analysis.age, analysis.age_segment, analysis.order_count) == (32, "GençYetişkin", 1)

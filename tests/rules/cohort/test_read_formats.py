@@ -118,6 +118,20 @@ def test_a_seed_customer_with_a_number_too_large_for_the_engine_is_an_invalid_cu
         cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
 
 
+def test_a_seed_customer_with_a_boolean_for_a_number_is_an_invalid_customer() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))[:2]
+    boolean = {**raw[1], "age": True}
+    data = json.dumps([raw[0], boolean]).encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.customers["customer_id"].tolist() == ["C-1001"]
+    assert counts(cohort) == {"invalid_customer": 1}
+    assert cohort.report.rejected_by_reason["invalid_customer"].rows == [2]
+    assert "age: Input should be a number, not a boolean" in \
+        cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
+
+
 def _flatten(raw: list[dict[str, Any]]) -> list[list[Any]]:
     header = ["customerId", "city", "region", "age", "gender", "registeredAt", "productId", "category",
               "totalQuantity", "totalSpent", "orderCount", "firstPurchase", "lastPurchase", "avgDaysBetween"]
