@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -80,4 +81,6 @@ def describe_input(value: Any) -> Any:
         return {"<object with keys>": sorted(map(str, value))[:20]}
     if isinstance(value, list):
         return f"<list of {len(value)}>"
+    if isinstance(value, date):  # a day that parsed but is out of range: as the JSON writes days
+        return value.isoformat()
     return f"<{type(value).__name__}>"

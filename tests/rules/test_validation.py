@@ -233,3 +233,12 @@ def test_whole_floats_and_numeric_text_still_count_as_whole_numbers() -> None:
     analysis = analyze_customer(payload, AS_OF)
 
     assert (analysis.age, analysis.age_segment, analysis.order_count) == (32, "GençYetişkin", 1)
+
+
+def test_a_day_before_1900_is_refused_with_its_location_and_value() -> None:
+    payload = customer([{**line(), "firstPurchase": "0001-01-01"}], registeredAt="1600-01-01")
+
+    assert problems(payload) == {
+        "customer.registeredAt": ("is before 1900-01-01, the earliest day taken", "1600-01-01"),
+        "customer.productHistory[0].firstPurchase": ("is before 1900-01-01, the earliest day taken", "0001-01-01"),
+    }
