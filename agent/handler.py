@@ -20,7 +20,6 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from agent.assistant import Assistant, ModelUnavailable
@@ -31,6 +30,7 @@ from agent.payloads import CohortPayload, CustomerPayload, Options, PromptPayloa
 from agent.telemetry import InvocationRecord, NullRecorder, Recorder, annotate_current_span
 from agent.telemetry.record import ExplanationSource, Mode, Outcome
 from rules import Analysis, InvalidInput, Problem, analyze_customer
+from rules.models.dates import response_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ def _prompt(parsed: PromptPayload, assistant: Assistant | None) -> _Answer:
                                "(set SEGMENT_MODEL_PROVIDER; see the README)")
     options = parsed.options
     answer = assistant.answer(parsed.prompt, options.as_of.isoformat(), options.language)
-    body = {"answer": _message(answer.text), "toolsUsed": list(answer.tools_used), "timestamp": _now(),
+    body = {"answer": _message(answer.text), "toolsUsed": list(answer.tools_used), "timestamp": response_timestamp(),
             "explanationSource": "model"}
     return _Answer(body, "model")
 
@@ -236,7 +236,7 @@ def _prompt(parsed: PromptPayload, assistant: Assistant | None) -> _Answer:
 def _explained(explanation: Explanation | None) -> dict[str, Any]:
     return {
         "explanation": _message(explanation.text) if explanation else None,
-        "timestamp": _now(),
+        "timestamp": response_timestamp(),
         "explanationSource": _source(explanation),
     }
 
@@ -255,6 +255,3 @@ def _prefixed(problems: Iterable[Problem], prefix: str) -> list[Problem]:
         return list(problems)
     return [Problem(f"{prefix}.{p.loc}" if p.loc else prefix, p.msg, p.input) for p in problems]
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()

@@ -98,6 +98,12 @@ def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
+def response_timestamp() -> str:
+    """A response's ``timestamp`` as the seed writes it: now in UTC, without an offset, to the microsecond
+    (``2026-02-12T11:17:58.004912``); callers of the seed parse that form."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
 class _IsoDay:
     """Pydantic validation of a `Day`: the same answers and error as `parse_day`, faster for the seed's forms,
     and a day from `EARLIEST` to `LATEST`.
