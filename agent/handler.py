@@ -10,6 +10,7 @@ same bodies. See `agent.payloads` for the payload kinds.
 | 400 | ``{"error": {"code": "malformed_json", ...}, "requestId"}``: the body is not JSON (HTTP only) |
 | 503 | ``{"error": {"code": "model_unavailable", ...}, "requestId"}``: a free question without a working model |
 | 500 | ``{"error": {"code": "internal_error", ...}, "requestId"}``: no stack trace; the logs have it |
+| 404 / 405 | ``{"error": {"code": "not_found" / "method_not_allowed", ...}, "requestId"}``: no such route (HTTP only) |
 """
 
 from __future__ import annotations
@@ -146,6 +147,22 @@ def malformed_json(error: ValueError, *, request_id: str, started: float, record
     reply = Reply(400, error_body("malformed_json", message, (), request_id))
     _finish(reply, recorder, request_id, "invalid", "malformed_json", started, None)
     return reply
+
+
+ROUTES = "the runtime answers POST /invocations and GET /ping"
+
+
+def no_such_route(status: int, method: str, request_id: str) -> Reply:
+    """The reply to a request for a path the runtime lacks (404) or a method its path does not take (405).
+
+    Not an invocation, so no telemetry record; its log line names the status, never the path, which may hold
+    anything a caller typed.
+    """
+    code, message = ("method_not_allowed", f"{method[:16]} is not allowed here: {ROUTES}") if status == 405 else \
+        ("not_found", f"there is no such path: {ROUTES}")
+    logger.info("no such route: %s", status, extra={"requestId": request_id, "outcome": code, "status": status,
+                                                   "event": "no_such_route"})
+    return Reply(status, error_body(code, message, (), request_id))
 
 
 def error_body(code: str, message: str, problems: Iterable[Problem], request_id: str) -> dict[str, Any]:
