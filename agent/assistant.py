@@ -97,9 +97,12 @@ class Assistant:
             text = invoke_bounded(agent, prompt, self._timeout_s)
         except ModelFailed as failure:
             raise ModelUnavailable(f"the language model did not answer: {failure}") from None
+        # Only the agent's own tools: a model may ask for a tool that does not exist, under a name made of anything
+        # (customer text included); Strands answers such a call with an error, and it was never used.
+        registered = set(agent.tool_names)
         tools_used = tuple(
             block["toolUse"]["name"]
             for message in agent.messages if message["role"] == "assistant"
-            for block in message["content"] if "toolUse" in block
+            for block in message["content"] if "toolUse" in block and block["toolUse"]["name"] in registered
         )
         return Answer(text, tools_used)
