@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal, NotRequired
+from unicodedata import normalize
 
 from pydantic import (
     AfterValidator,
@@ -199,8 +200,9 @@ class CustomerData(TypedDict):
 
 
 def _ids_agree(data: CustomerData) -> CustomerData:
+    # Ids that differ only in their Unicode form (a decomposed Ü) are one id, as `read_cohort` has them.
     outer, inner = data.get("customerId"), (data.get("customer") or {}).get("customerId")
-    if outer and inner and outer != inner:
+    if outer and inner and outer != inner and normalize("NFC", outer) != normalize("NFC", inner):
         raise ValueError(f"customerId {outer!r} differs from customer.customerId {inner!r}")
     return data
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -242,3 +243,12 @@ def test_a_day_before_1900_is_refused_with_its_location_and_value() -> None:
         "customer.registeredAt": ("is before 1900-01-01, the earliest day taken", "1600-01-01"),
         "customer.productHistory[0].firstPurchase": ("is before 1900-01-01, the earliest day taken", "0001-01-01"),
     }
+
+
+def test_ids_that_differ_only_in_their_unicode_form_are_one_id() -> None:
+    payload = customer()
+    payload["customerId"], payload["customer"]["customerId"] = "MÜ-1", unicodedata.normalize("NFD", "MÜ-1")
+
+    analysis = analyze_customer(payload, AS_OF)
+
+    assert unicodedata.normalize("NFC", analysis.customer_id or "") == "MÜ-1"
