@@ -45,14 +45,26 @@ def _not_a_boolean(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    value = _not_a_boolean(value)
+    if type(value) is float and value.is_integer() and abs(value) >= 2**63:
+        # pydantic-core parses no float beyond 64 bits into an int ("Unable to parse input string"); as an int,
+        # the field's own bound says what is wrong with 1e20.
+        return int(value)
+    return value
+
+
 NotBoolean = BeforeValidator(_not_a_boolean)
 """Refuses true and false where a number is expected (its place in `Annotated`: last, so that it runs first)."""
+
+WholeNumber = BeforeValidator(_whole_number)
+"""`NotBoolean` for integer fields, also reading a float such as 1e20 as the integer it is (out of bounds)."""
 
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(min_length=1, max_length=64)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
-Count = Annotated[int, Field(ge=0, lt=MAX_COUNT), NotBoolean]
+Count = Annotated[int, Field(ge=0, lt=MAX_COUNT), WholeNumber]
 
 _CONFIG = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -77,7 +89,7 @@ class ProductLine(TypedDict):
     category: NotRequired[Label | None]
     totalQuantity: Count
     totalSpent: Money
-    orderCount: Annotated[int, Field(ge=1, lt=MAX_COUNT), NotBoolean]
+    orderCount: Annotated[int, Field(ge=1, lt=MAX_COUNT), WholeNumber]
     firstPurchase: NotRequired[Day | None]
     lastPurchase: Day
     avgDaysBetween: NotRequired[Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean] | None]
@@ -136,7 +148,7 @@ class Customer(TypedDict):
     customerId: NotRequired[Id | None]
     city: NotRequired[Name | None]
     region: NotRequired[Name | None]
-    age: NotRequired[Annotated[int, Field(ge=0, le=120), NotBoolean] | None]
+    age: NotRequired[Annotated[int, Field(ge=0, le=120), WholeNumber] | None]
     gender: NotRequired[Annotated[str, Field(max_length=32)] | None]
     registeredAt: NotRequired[Annotated[Day, AfterValidator(_not_after_as_of)] | None]
     totalOrders: NotRequired[Count | None]

@@ -252,3 +252,13 @@ def test_ids_that_differ_only_in_their_unicode_form_are_one_id() -> None:
     analysis = analyze_customer(payload, AS_OF)
 
     assert unicodedata.normalize("NFC", analysis.customer_id or "") == "MÜ-1"
+
+
+def test_a_whole_number_too_large_for_64_bits_is_out_of_the_fields_range() -> None:
+    bad = line()
+    bad["orderCount"] = 1e30
+
+    assert problems(customer([bad], age=1e20)) == {  # type: ignore[arg-type]
+        "customer.age": ("Input should be less than or equal to 120", 10**20),
+        "customer.productHistory[0].orderCount": ("Input should be less than 9007199254740992", int(1e30)),
+    }
