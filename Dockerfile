@@ -32,12 +32,15 @@ RUN pip install --no-cache-dir "$(echo /wheels/customer_segment_agent-*.whl)[age
 
 # Traces and spans go to CloudWatch through AgentCore observability, as AWS documents for AgentCore Runtime;
 # the agent's own metrics go to CloudWatch with PutMetricData (the role needs cloudwatch:PutMetricData).
+# Spans land in CloudWatch Logs (aws/spans): Strands redacts the model's messages and tool inputs and results in
+# them (the runtime sets the same when the variable lacks the token; list attributes after `=` to keep them).
 ENV AGENT_OBSERVABILITY_ENABLED=true \
     OTEL_PYTHON_DISTRO=aws_distro \
     OTEL_PYTHON_CONFIGURATOR=aws_configurator \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
     OTEL_TRACES_EXPORTER=otlp \
     OTEL_SERVICE_NAME=customer_segment_agent \
+    OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_unredacted_attributes= \
     SEGMENT_METRICS=cloudwatch
 
 USER segment

@@ -6,15 +6,20 @@ status comes from the handler's reply. Serve it with `segment serve` or `python 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from bedrock_agentcore import BedrockAgentCoreApp, BedrockAgentCoreContext, RequestContext
+from bedrock_agentcore.runtime.models import REQUEST_ID_HEADER
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from agent.handler import no_such_route
 from agent.json_guard import MalformedJsonGuard
 from agent.runtime import Runtime
 from agent.telemetry import invocation_span
@@ -38,6 +43,10 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
         await run_in_threadpool(runtime.close)
 
     app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[Middleware(MalformedJsonGuard, runtime=runtime)])
+    # Starlette would answer an unknown path or method in plain text, and POST /invocations/ with a redirect.
+    app.router.redirect_slashes = False
+    app.add_exception_handler(404, _no_such_route)
+    app.add_exception_handler(405, _no_such_route)
 
     @app.entrypoint
     def invoke(payload: Any, context: RequestContext) -> JSONResponse:
@@ -48,3 +57,11 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
         return JSONResponse(reply.body, status_code=reply.status)
 
     return app
+
+
+def _no_such_route(request: Request, error: Exception) -> JSONResponse:
+    """A 404 or 405 in the shape of every other error, with a request id and a log line."""
+    status = error.status_code if isinstance(error, HTTPException) else 404
+    headers = error.headers if isinstance(error, HTTPException) else None  # 405 names the methods allowed
+    reply = no_such_route(status, request.method, request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4()))
+    return JSONResponse(reply.body, status_code=reply.status, headers=headers)

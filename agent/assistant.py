@@ -15,6 +15,7 @@ from agent.explain.prompt import DATA_CLOSE, DATA_OPEN, ESCAPED_LT
 from agent.model_call import ModelFailed, invoke_bounded
 from agent.model_settings import ModelFactory
 from agent.payloads import Language
+from agent.telemetry import redact_model_content
 
 _SYSTEM = """\
 You are the Customer Segment Agent of a beauty retailer. You answer questions of marketers and of other \
@@ -75,6 +76,7 @@ class Assistant:
 
     def __init__(self, model_factory: ModelFactory, timeout_s: float) -> None:
         """Answer with models from `model_factory`, each answer bounded by `timeout_s` seconds."""
+        redact_model_content()  # before the first Strands agent: its spans must not carry tool inputs and results
         self._model_factory = model_factory
         self._timeout_s = timeout_s
 
@@ -95,9 +97,12 @@ class Assistant:
             text = invoke_bounded(agent, prompt, self._timeout_s)
         except ModelFailed as failure:
             raise ModelUnavailable(f"the language model did not answer: {failure}") from None
+        # Only the agent's own tools: a model may ask for a tool that does not exist, under a name made of anything
+        # (customer text included); Strands answers such a call with an error, and it was never used.
+        registered = set(agent.tool_names)
         tools_used = tuple(
             block["toolUse"]["name"]
             for message in agent.messages if message["role"] == "assistant"
-            for block in message["content"] if "toolUse" in block
+            for block in message["content"] if "toolUse" in block and block["toolUse"]["name"] in registered
         )
         return Answer(text, tools_used)

@@ -10,6 +10,7 @@ same bodies. See `agent.payloads` for the payload kinds.
 | 400 | ``{"error": {"code": "malformed_json", ...}, "requestId"}``: the body is not JSON (HTTP only) |
 | 503 | ``{"error": {"code": "model_unavailable", ...}, "requestId"}``: a free question without a working model |
 | 500 | ``{"error": {"code": "internal_error", ...}, "requestId"}``: no stack trace; the logs have it |
+| 404 / 405 | ``{"error": {"code": "not_found" / "method_not_allowed", ...}, "requestId"}``: no such route (HTTP only) |
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from agent.assistant import Assistant, ModelUnavailable
@@ -31,6 +31,7 @@ from agent.payloads import CohortPayload, CustomerPayload, Options, PromptPayloa
 from agent.telemetry import InvocationRecord, NullRecorder, Recorder, annotate_current_span
 from agent.telemetry.record import ExplanationSource, Mode, Outcome
 from rules import Analysis, InvalidInput, Problem, analyze_customer
+from rules.models.dates import response_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,22 @@ def malformed_json(error: ValueError, *, request_id: str, started: float, record
     return reply
 
 
+ROUTES = "the runtime answers POST /invocations and GET /ping"
+
+
+def no_such_route(status: int, method: str, request_id: str) -> Reply:
+    """The reply to a request for a path the runtime lacks (404) or a method its path does not take (405).
+
+    Not an invocation, so no telemetry record; its log line names the status, never the path, which may hold
+    anything a caller typed.
+    """
+    code, message = ("method_not_allowed", f"{method[:16]} is not allowed here: {ROUTES}") if status == 405 else \
+        ("not_found", f"there is no such path: {ROUTES}")
+    logger.info("no such route: %s", status, extra={"requestId": request_id, "outcome": code, "status": status,
+                                                   "event": "no_such_route"})
+    return Reply(status, error_body(code, message, (), request_id))
+
+
 def error_body(code: str, message: str, problems: Iterable[Problem], request_id: str) -> dict[str, Any]:
     """The error shape every failure answers with."""
     details = [{**p.as_dict(), "input": _json_safe(p.input)} for p in problems]
@@ -228,7 +245,7 @@ def _prompt(parsed: PromptPayload, assistant: Assistant | None) -> _Answer:
                                "(set SEGMENT_MODEL_PROVIDER; see the README)")
     options = parsed.options
     answer = assistant.answer(parsed.prompt, options.as_of.isoformat(), options.language)
-    body = {"answer": _message(answer.text), "toolsUsed": list(answer.tools_used), "timestamp": _now(),
+    body = {"answer": _message(answer.text), "toolsUsed": list(answer.tools_used), "timestamp": response_timestamp(),
             "explanationSource": "model"}
     return _Answer(body, "model")
 
@@ -236,7 +253,7 @@ def _prompt(parsed: PromptPayload, assistant: Assistant | None) -> _Answer:
 def _explained(explanation: Explanation | None) -> dict[str, Any]:
     return {
         "explanation": _message(explanation.text) if explanation else None,
-        "timestamp": _now(),
+        "timestamp": response_timestamp(),
         "explanationSource": _source(explanation),
     }
 
@@ -255,6 +272,3 @@ def _prefixed(problems: Iterable[Problem], prefix: str) -> list[Problem]:
         return list(problems)
     return [Problem(f"{prefix}.{p.loc}" if p.loc else prefix, p.msg, p.input) for p in problems]
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()

@@ -19,6 +19,7 @@ elsewhere (tests use a local stand-in).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -63,9 +64,10 @@ class ModelSettings:
     api_key: str | None = None
 
     def __repr__(self) -> str:
-        # The key stays out of reprs, and so out of logs and tracebacks.
+        # The key and any password in the URL stay out of reprs, and so out of logs and tracebacks.
+        base_url = without_userinfo(self.base_url) if self.base_url else self.base_url
         return (f"ModelSettings(provider={self.provider!r}, model_id={self.model_id!r}, "
-                f"timeout_s={self.timeout_s}, base_url={self.base_url!r}, region={self.region!r})")
+                f"timeout_s={self.timeout_s}, base_url={base_url!r}, region={self.region!r})")
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> ModelSettings | None:
@@ -91,7 +93,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> ModelSettings | N
     if provider == "openai":
         base_url = _required(env, "SEGMENT_OPENAI_BASE_URL")
         if not base_url.startswith(("http://", "https://")):
-            raise ModelConfigError(f"SEGMENT_OPENAI_BASE_URL must be an http(s) URL, got {base_url!r}")
+            shown = without_userinfo(base_url)
+            raise ModelConfigError(f"SEGMENT_OPENAI_BASE_URL must be an http(s) URL, got {shown!r}")
         return ModelSettings(
             provider="openai", model_id=_required(env, "SEGMENT_OPENAI_MODEL"), timeout_s=timeout_s,
             max_tokens=max_tokens, base_url=base_url.rstrip("/"),
@@ -128,6 +131,19 @@ def build_model(settings: ModelSettings) -> Model:
         model_id=settings.model_id,
         params={"temperature": 0.2, "max_tokens": settings.max_tokens},
     )
+
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*@")
+
+
+def without_userinfo(url: str) -> str:
+    """`url` with any user and password before its host shown as ``***`` (for messages and reprs).
+
+    Examples:
+        >>> without_userinfo("ftp://admin:hunter2@models.example/v1"), without_userinfo("http://127.0.0.1:8000")
+        ('ftp://***@models.example/v1', 'http://127.0.0.1:8000')
+    """
+    return _USERINFO.sub(r"\1***@", url, count=1)
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

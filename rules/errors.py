@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -67,17 +68,34 @@ class InvalidInput(ValueError):  # noqa: N818 - reads better at call sites than 
         return cls(problems)
 
 
+ECHO_LIMIT = 80
+"""The most characters of an offending text (or digits of a number) an error echoes; the rest is counted."""
+
+
 def describe_input(value: Any) -> Any:
-    """An offending input as errors echo it back in JSON: scalars as they are, containers summarised.
+    """An offending input as errors echo it back in JSON: scalars as they are, containers summarised, and text
+    longer than `ECHO_LIMIT` cut (a 5 MB value would otherwise come back whole in the error).
 
     Examples:
         >>> describe_input(-5.0), describe_input([1, 2, 3]), describe_input({"b": 1, "a": 2})
         (-5.0, '<list of 3>', {'<object with keys>': ['a', 'b']})
+        >>> describe_input("x" * 100)
+        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (100 characters)'
     """
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str):
+        return _cut(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**ECHO_LIMIT:
+        return f"<integer of {value.bit_length()} bits>"  # str() refuses ints beyond 4300 digits
+    if isinstance(value, int | float | bool) or value is None:
         return value
     if isinstance(value, dict):
-        return {"<object with keys>": sorted(map(str, value))[:20]}
+        return {"<object with keys>": [_cut(key) for key in sorted(map(str, value))[:20]]}
     if isinstance(value, list):
         return f"<list of {len(value)}>"
+    if isinstance(value, date):  # a day that parsed but is out of range: as the JSON writes days
+        return value.isoformat()
     return f"<{type(value).__name__}>"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]}… ({len(text)} characters)"

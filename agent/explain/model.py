@@ -11,6 +11,7 @@ from agent.explain.template import TemplateExplainer
 from agent.model_call import ModelFailed, invoke_bounded
 from agent.model_settings import ModelFactory
 from agent.payloads import Language
+from agent.telemetry import redact_model_content
 from rules import Analysis
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class ModelExplainer:
 
     def __init__(self, model_factory: ModelFactory, timeout_s: float, fallback: Explainer | None = None) -> None:
         """Explain with models from `model_factory`, each answer bounded by `timeout_s` seconds."""
+        redact_model_content()  # before the first Strands agent: its spans must not carry the customer's data
         self._model_factory = model_factory
         self._timeout_s = timeout_s
         self._fallback = fallback or TemplateExplainer()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from agent.telemetry.cloudwatch import CloudWatchRecorder, PublisherStats
 from agent.telemetry.config import MetricsConfig, MetricsConfigError, load_metrics_config
 from agent.telemetry.record import InvocationRecord, NullRecorder, Recorder
-from agent.telemetry.tracing import annotate_current_span, annotate_span, invocation_span
+from agent.telemetry.tracing import annotate_current_span, annotate_span, invocation_span, redact_model_content
 
 __all__ = [
     "CloudWatchRecorder",
@@ -27,6 +27,7 @@ __all__ = [
     "annotate_span",
     "invocation_span",
     "recorder_from_env",
+    "redact_model_content",
 ]
 
 logger = logging.getLogger(__name__)

@@ -13,11 +13,15 @@ Usage in the runtime's handler::
     recorder.record(record)
 
 The attributes describe the invocation, never its customers: mode, outcome, explanation source and duration.
+The Strands agent's spans would carry the model's messages, tool inputs and tool results (customer ids,
+cities, product names) unless `redact_model_content` switches Strands' redaction on; the explainer and the
+assistant do so when they are built, before their first Strands agent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Final
 
@@ -34,6 +38,28 @@ OUTCOME: Final = "segment_agent.outcome"
 EXPLANATION_SOURCE: Final = "segment_agent.explanation_source"
 DURATION_MS: Final = "segment_agent.duration_ms"
 SESSION_ID: Final = "session.id"
+
+SEMCONV_OPT_IN: Final = "OTEL_SEMCONV_STABILITY_OPT_IN"
+UNREDACTED_ATTRIBUTES: Final = "gen_ai_unredacted_attributes="
+
+
+def redact_model_content(env: MutableMapping[str, str] | None = None) -> None:
+    """Make Strands replace message and tool content in its spans with ``[REDACTED]``, unless told otherwise.
+
+    Strands redacts when ``OTEL_SEMCONV_STABILITY_OPT_IN`` holds a ``gen_ai_unredacted_attributes=<list>`` token
+    and keeps only the attributes listed; an empty list redacts them all. Without the token it exports
+    everything, and AgentCore stores spans as logs (``aws/spans``), so customer data would land there. An
+    operator's own token (``gen_ai_unredacted_attributes=gen_ai.output.*``) is kept, as are other tokens.
+
+    Strands reads the variable once, when its first agent builds its tracer: call this before that.
+
+    Args:
+        env: the environment to change; ``os.environ`` when None.
+    """
+    env = os.environ if env is None else env
+    tokens = [token.strip() for token in env.get(SEMCONV_OPT_IN, "").split(",") if token.strip()]
+    if not any(token.startswith(UNREDACTED_ATTRIBUTES) for token in tokens):
+        env[SEMCONV_OPT_IN] = ",".join([*tokens, UNREDACTED_ATTRIBUTES])
 
 
 @contextmanager

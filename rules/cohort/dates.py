@@ -20,13 +20,14 @@ import pyarrow.compute as pc
 
 from rules.cohort.iso_dates import iso_days
 from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
+from rules.models.dates import EARLIEST as EARLIEST  # the reader takes the days requests take
+from rules.models.dates import LATEST as LATEST
 from rules.models.dates import today_utc
 
 DateOrder = Literal["YMD", "DMY", "MDY"]
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 EXCEL_EPOCH_DAYS = -25569  # Excel's day 0 is 1899-12-30 (its serials count the non-existent 1900-02-29)
-EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 _SERIAL_RANGE = (10_000, 100_000)  # 1927 to 2173: five-digit serials only, so 20260212 is never one
 _BASIC_RANGE = (19_000_101, 21_001_231)  # YYYYMMDD from EARLIEST to LATEST
 
@@ -129,7 +130,15 @@ def latest_day() -> int:
 
 
 def days_to_datetimes(days: IntArray, ok: BoolArray) -> np.ndarray:
-    """Midnight datetime64[ns] values (NaT where not ok)."""
+    """Midnight datetime64[ns] values (NaT where not ok).
+
+    Raises:
+        ValueError: a day that is ok lies outside `EARLIEST`..`LATEST` (every reader keeps to that range;
+            datetime64[ns] would wrap a day before 1677-09-22 into another day without a word).
+    """
+    taken = days[ok]
+    if taken.size and (taken.min() < _ordinal_days(EARLIEST) or taken.max() > _ordinal_days(LATEST)):
+        raise ValueError(f"a day outside {EARLIEST}..{LATEST} reached the cohort's tables")
     values = days.astype("datetime64[D]").astype("datetime64[ns]")
     values[~ok] = np.datetime64("NaT")
     return values

@@ -16,6 +16,10 @@ from rules.errors import InvalidInput, Problem
 
 DAY_ERROR = "expected an ISO date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SS)"
 
+# The days a customer's dates may fall on, in a request as in a file: the cohort path holds days as datetime64[ns],
+# which wraps before 1677-09-22, and no shop's customer signed up or bought before 1900.
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
 # The seed writes days as "2026-01-20" or as naive midnight datetimes "2026-01-20T00:00:00". For exactly these
 # forms pydantic-core's own date parser gives the same day as `parse_day`, without a call into Python.
 _PLAIN_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T00:00:00)?$"
@@ -94,8 +98,15 @@ def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
+def response_timestamp() -> str:
+    """A response's ``timestamp`` as the seed writes it: now in UTC, without an offset, to the microsecond
+    (``2026-02-12T11:17:58.004912``); callers of the seed parse that form."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
 class _IsoDay:
-    """Pydantic validation of a `Day`: the same answers and error as `parse_day`, faster for the seed's forms.
+    """Pydantic validation of a `Day`: the same answers and error as `parse_day`, faster for the seed's forms,
+    and a day from `EARLIEST` to `LATEST`.
 
     Plain days and naive midnights go through pydantic-core's date parser (no Python call per value); every
     other input (other times, time zones, date objects, spaces) goes through `parse_day`. Aware midnights take
@@ -108,10 +119,18 @@ class _IsoDay:
             [core_schema.str_schema(strict=True, pattern=_PLAIN_DAY), core_schema.date_schema()]
         )
         any_day = core_schema.no_info_plain_validator_function(parse_day)
-        return core_schema.union_schema(
+        iso_day = core_schema.union_schema(
             [plain_day, any_day], mode="left_to_right", custom_error_type="iso_day",
             custom_error_message=DAY_ERROR,
         )
+        # Checked by pydantic-core (no Python call), each side with its own message.
+        not_before = core_schema.custom_error_schema(
+            core_schema.date_schema(ge=EARLIEST), "day_too_early",
+            custom_error_message=f"is before {EARLIEST.isoformat()}, the earliest day taken")
+        not_after = core_schema.custom_error_schema(
+            core_schema.date_schema(le=LATEST), "day_too_late",
+            custom_error_message=f"is after {LATEST.isoformat()}, the latest day taken")
+        return core_schema.chain_schema([iso_day, not_before, not_after])
 
     @classmethod
     def __get_pydantic_json_schema__(

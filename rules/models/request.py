@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal, NotRequired
+from unicodedata import normalize
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -23,6 +25,7 @@ from pydantic import (
     WrapValidator,
     with_config,
 )
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from rules.models.dates import Day
@@ -33,10 +36,35 @@ MAX_SEASON_ITEMS = 100
 # Counts stay below 2**53 so that they are exact in the float64 columns of the batch path (`segment_cohort`).
 MAX_COUNT = 2**53
 
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # JSON's true and false arrive as Python's bools, which pydantic's lax int and float take for 1 and 0.
+    if value is True or value is False:
+        raise PydanticCustomError("number_type", "Input should be a number, not a boolean")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    value = _not_a_boolean(value)
+    if type(value) is float and value.is_integer() and abs(value) >= 2**63:
+        # pydantic-core parses no float beyond 64 bits into an int ("Unable to parse input string"); as an int,
+        # the field's own bound says what is wrong with 1e20.
+        return int(value)
+    return value
+
+
+NotBoolean = BeforeValidator(_not_a_boolean)
+"""Refuses true and false where a number is expected (its place in `Annotated`: last, so that it runs first)."""
+
+WholeNumber = BeforeValidator(_whole_number)
+"""`NotBoolean` for integer fields, also reading a float such as 1e20 as the integer it is (out of bounds)."""
+
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(min_length=1, max_length=64)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
+Count = Annotated[int, Field(ge=0, lt=MAX_COUNT), WholeNumber]
 
 _CONFIG = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -59,12 +87,12 @@ class ProductLine(TypedDict):
     productId: NotRequired[Id | None]
     productName: NotRequired[Name | None]
     category: NotRequired[Label | None]
-    totalQuantity: Annotated[int, Field(ge=0, lt=MAX_COUNT)]
+    totalQuantity: Count
     totalSpent: Money
-    orderCount: Annotated[int, Field(ge=1, lt=MAX_COUNT)]
+    orderCount: Annotated[int, Field(ge=1, lt=MAX_COUNT), WholeNumber]
     firstPurchase: NotRequired[Day | None]
     lastPurchase: Day
-    avgDaysBetween: NotRequired[Annotated[float, Field(ge=0, allow_inf_nan=False)] | None]
+    avgDaysBetween: NotRequired[Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean] | None]
 
 
 def _last_purchase_in_order(last: date, info: ValidationInfo) -> date:
@@ -120,10 +148,10 @@ class Customer(TypedDict):
     customerId: NotRequired[Id | None]
     city: NotRequired[Name | None]
     region: NotRequired[Name | None]
-    age: NotRequired[Annotated[int, Field(ge=0, le=120)] | None]
+    age: NotRequired[Annotated[int, Field(ge=0, le=120), WholeNumber] | None]
     gender: NotRequired[Annotated[str, Field(max_length=32)] | None]
     registeredAt: NotRequired[Annotated[Day, AfterValidator(_not_after_as_of)] | None]
-    totalOrders: NotRequired[Annotated[int, Field(ge=0, lt=MAX_COUNT)] | None]
+    totalOrders: NotRequired[Count | None]
     productHistory: NotRequired[
         Annotated[list[ProductLine], Field(max_length=MAX_PRODUCT_LINES), WrapValidator(_history_in_order)]
     ]
@@ -161,7 +189,7 @@ class Region(TypedDict):
 
     name: Name
     climateType: NotRequired[Label | None]
-    medianBasket: NotRequired[Annotated[float, Field(gt=0, allow_inf_nan=False)] | None]
+    medianBasket: NotRequired[Annotated[float, Field(gt=0, allow_inf_nan=False), NotBoolean] | None]
     # "cohort" when a batch computed the median from its own customers (region not in the reference);
     # "request" when left out.
     medianBasketSource: NotRequired[Literal["request", "cohort"]]
@@ -184,8 +212,9 @@ class CustomerData(TypedDict):
 
 
 def _ids_agree(data: CustomerData) -> CustomerData:
+    # Ids that differ only in their Unicode form (a decomposed Ü) are one id, as `read_cohort` has them.
     outer, inner = data.get("customerId"), (data.get("customer") or {}).get("customerId")
-    if outer and inner and outer != inner:
+    if outer and inner and outer != inner and normalize("NFC", outer) != normalize("NFC", inner):
         raise ValueError(f"customerId {outer!r} differs from customer.customerId {inner!r}")
     return data
 

@@ -218,3 +218,26 @@ def test_a_surrogate_pair_is_text_and_a_zoned_day_outside_the_calendar_is_a_loca
     assert early.status_code == 400
     [problem] = early.json()["error"]["details"]
     assert problem == {"loc": "asOf", "msg": DAY_ERROR, "input": "0001-01-01T00:00:00+01:00"}
+
+
+@pytest.mark.parametrize(("method", "path", "status", "code"), [
+    ("GET", "/invocations", 405, "method_not_allowed"),
+    ("PUT", "/invocations", 405, "method_not_allowed"),
+    ("DELETE", "/invocations", 405, "method_not_allowed"),
+    ("POST", "/ping", 405, "method_not_allowed"),
+    ("GET", "/nope", 404, "not_found"),
+    ("POST", "/invocations/", 404, "not_found"),  # no redirect: a client that follows it would post twice
+])
+def test_a_route_the_runtime_lacks_answers_in_the_error_shape(client: TestClient, recorder: ListRecorder,
+                                                              caplog: pytest.LogCaptureFixture, method: str,
+                                                              path: str, status: int, code: str) -> None:
+    with caplog.at_level("INFO", logger="agent.handler"):
+        response = client.request(method, path, content=b"{}", headers={REQUEST_ID: "req-7"}, follow_redirects=False)
+
+    assert (response.status_code, response.headers["content-type"]) == (status, "application/json")
+    assert response.json() == {"error": {"code": code, "message": response.json()["error"]["message"], "details": []},
+                               "requestId": "req-7"}
+    assert "the runtime answers POST /invocations and GET /ping" in response.json()["error"]["message"]
+    assert [(r.requestId, r.status, r.outcome) for r in caplog.records if r.name == "agent.handler"] == [  # type: ignore[attr-defined]
+        ("req-7", status, code)]
+    assert recorder.records == []  # not an invocation: no metrics

@@ -75,6 +75,16 @@ def test_a_day_the_model_gives_is_kept() -> None:
     assert json.loads(text.removeprefix("<data>").removesuffix("</data>"))["asOf"] == "2025-06-30"
 
 
+def test_tools_used_lists_only_the_agents_own_tools() -> None:
+    # A model may call a tool that does not exist, by a name of its making (here the customer's city).
+    model = ScriptedModel([{"tool": "Zyxcity", "input": {}}, {"tool": "profile_region", "input": {"region": "Ege"}},
+                           "done"])
+
+    reply = handle({"prompt": "How is Ege doing?", "asOf": "2026-03-01"}, assistant=Assistant(lambda: model, 5))
+
+    assert (reply.status, reply.body["toolsUsed"]) == (200, ["profile_region"])
+
+
 def test_the_answer_language_follows_the_option() -> None:
     model = ScriptedModel(["Akdeniz bölgesinde SKINCARE öne çıkıyor."])
 

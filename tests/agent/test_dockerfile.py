@@ -67,7 +67,8 @@ def test_agentcore_observability_is_switched_on() -> None:
 
     assert "aws-opentelemetry-distro" in runs
     assert {k: env[k] for k in ("AGENT_OBSERVABILITY_ENABLED", "OTEL_PYTHON_DISTRO", "OTEL_PYTHON_CONFIGURATOR",
-                                "SEGMENT_METRICS")} == {
+                                "SEGMENT_METRICS", "OTEL_SEMCONV_STABILITY_OPT_IN")} == {
         "AGENT_OBSERVABILITY_ENABLED": "true", "OTEL_PYTHON_DISTRO": "aws_distro",
-        "OTEL_PYTHON_CONFIGURATOR": "aws_configurator", "SEGMENT_METRICS": "cloudwatch"}
+        "OTEL_PYTHON_CONFIGURATOR": "aws_configurator", "SEGMENT_METRICS": "cloudwatch",
+        "OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_unredacted_attributes="}
     assert dockerfile.cmd()[0] == "opentelemetry-instrument"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -41,7 +42,10 @@ def test_seed_examples_end_to_end(suffix: str) -> None:
     assert reply.body["explanation"] == {"role": "assistant", "content": [{"text": expected_text}]}
     assert reply.body["explanationSource"] == "template"
     assert reply.body["requestId"] == "req-1"
-    assert datetime.fromisoformat(reply.body["timestamp"]).tzinfo is not None
+    # The seed's form (examples/example-response.json: "2026-02-12T11:17:58.004912"): UTC, no offset written.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}", reply.body["timestamp"])
+    assert abs(datetime.fromisoformat(reply.body["timestamp"]) - datetime.now(UTC).replace(tzinfo=None)) < \
+        timedelta(minutes=1)
 
 
 def test_explain_false_answers_without_explanation() -> None:

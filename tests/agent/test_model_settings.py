@@ -64,6 +64,14 @@ def test_the_api_key_stays_out_of_the_repr() -> None:
     assert "sk-very-secret" not in repr(settings)
 
 
+def test_a_password_in_the_base_url_stays_out_of_the_repr() -> None:
+    settings = settings_from_env({**OPENAI_ENV, "SEGMENT_OPENAI_BASE_URL": "https://admin:hunter2@llm.example/v1"})
+
+    assert settings is not None
+    assert settings.base_url == "https://admin:hunter2@llm.example/v1"  # the client still gets it
+    assert "base_url='https://***@llm.example/v1'" in repr(settings)
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"SEGMENT_MODEL_PROVIDER": "gpt"}, "SEGMENT_MODEL_PROVIDER must be bedrock, openai or none, got 'gpt'"),
     ({"SEGMENT_MODEL_PROVIDER": "bedrock"}, "SEGMENT_MODEL_ID is required when SEGMENT_MODEL_PROVIDER is 'bedrock'"),
@@ -73,6 +81,10 @@ def test_the_api_key_stays_out_of_the_repr() -> None:
      "SEGMENT_OPENAI_MODEL is required when SEGMENT_MODEL_PROVIDER is 'openai'"),
     ({**OPENAI_ENV, "SEGMENT_OPENAI_BASE_URL": "localhost:11434"},
      "SEGMENT_OPENAI_BASE_URL must be an http(s) URL, got 'localhost:11434'"),
+    ({**OPENAI_ENV, "SEGMENT_OPENAI_BASE_URL": "ftp://admin:hunter2@models.example/v1"},
+     "SEGMENT_OPENAI_BASE_URL must be an http(s) URL, got 'ftp://***@models.example/v1'"),
+    ({**OPENAI_ENV, "SEGMENT_OPENAI_BASE_URL": "admin:hunter2@models.example:8000"},
+     "SEGMENT_OPENAI_BASE_URL must be an http(s) URL, got '***@models.example:8000'"),
     ({**OPENAI_ENV, "SEGMENT_MODEL_TIMEOUT_S": "soon"}, "SEGMENT_MODEL_TIMEOUT_S must be a number, got 'soon'"),
     ({**OPENAI_ENV, "SEGMENT_MODEL_TIMEOUT_S": "0"},
      "SEGMENT_MODEL_TIMEOUT_S must be above 0 and at most 300, got '0'"),

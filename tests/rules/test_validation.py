@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -207,3 +208,57 @@ def test_counts_beyond_what_a_float_holds_exactly_are_refused() -> None:
     assert found["customer.productHistory[0].totalQuantity"] == ("Input should be less than 9007199254740992", 2**53)
     assert found["customer.productHistory[0].orderCount"] == ("Input should be less than 9007199254740992", 10**30)
     assert found["customer.totalOrders"] == ("Input should be less than 9007199254740992", 2**70)
+
+
+def test_booleans_are_no_numbers() -> None:
+    bad = {**line(), "totalQuantity": True, "totalSpent": True, "orderCount": True, "avgDaysBetween": False}
+    payload = customer([bad], age=True, totalOrders=True)
+    payload["region"]["medianBasket"] = True
+    boolean = "Input should be a number, not a boolean"
+
+    assert problems(payload) == {
+        "customer.age": (boolean, True),
+        "customer.totalOrders": (boolean, True),
+        "customer.productHistory[0].totalQuantity": (boolean, True),
+        "customer.productHistory[0].totalSpent": (boolean, True),
+        "customer.productHistory[0].orderCount": (boolean, True),
+        "customer.productHistory[0].avgDaysBetween": (boolean, False),
+        "region.medianBasket": (boolean, True),
+    }
+
+
+def test_whole_floats_and_numeric_text_still_count_as_whole_numbers() -> None:
+    payload = customer([{**line(), "totalQuantity": 2.0, "orderCount": "1"}])
+    payload["customer"]["age"] = 32.0
+
+    analysis = analyze_customer(payload, AS_OF)
+
+    assert (analysis.age, analysis.age_segment, analysis.order_count) == (32, "GençYetişkin", 1)
+
+
+def test_a_day_before_1900_is_refused_with_its_location_and_value() -> None:
+    payload = customer([{**line(), "firstPurchase": "0001-01-01"}], registeredAt="1600-01-01")
+
+    assert problems(payload) == {
+        "customer.registeredAt": ("is before 1900-01-01, the earliest day taken", "1600-01-01"),
+        "customer.productHistory[0].firstPurchase": ("is before 1900-01-01, the earliest day taken", "0001-01-01"),
+    }
+
+
+def test_ids_that_differ_only_in_their_unicode_form_are_one_id() -> None:
+    payload = customer()
+    payload["customerId"], payload["customer"]["customerId"] = "MÜ-1", unicodedata.normalize("NFD", "MÜ-1")
+
+    analysis = analyze_customer(payload, AS_OF)
+
+    assert unicodedata.normalize("NFC", analysis.customer_id or "") == "MÜ-1"
+
+
+def test_a_whole_number_too_large_for_64_bits_is_out_of_the_fields_range() -> None:
+    bad = line()
+    bad["orderCount"] = 1e30
+
+    assert problems(customer([bad], age=1e20)) == {  # type: ignore[arg-type]
+        "customer.age": ("Input should be less than or equal to 120", 10**20),
+        "customer.productHistory[0].orderCount": ("Input should be less than 9007199254740992", int(1e30)),
+    }

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import INVALID_SPAN, SpanKind, StatusCode
+from strands.telemetry import tracer as strands_tracer
 
-from agent.telemetry import InvocationRecord, annotate_span, invocation_span
+from agent.assistant import Assistant
+from agent.explain.model import ModelExplainer
+from agent.handler import handle
+from agent.telemetry import InvocationRecord, annotate_span, invocation_span, redact_model_content
+from tests.agent.scripted_model import ScriptedModel
 
 
 @pytest.fixture
@@ -66,3 +74,44 @@ def test_annotating_a_span_that_records_nothing_is_harmless() -> None:
     annotate_span(INVALID_SPAN, InvocationRecord("customer", "internal_error", 1.0))
 
     assert not INVALID_SPAN.is_recording()
+
+
+def test_model_content_is_redacted_unless_an_operator_chose_what_to_keep() -> None:
+    empty: dict[str, str] = {}
+    other = {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_latest_experimental"}
+    chosen = {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_unredacted_attributes=gen_ai.output.*"}
+
+    for env in (empty, other, chosen):
+        redact_model_content(env)
+
+    assert empty == {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_unredacted_attributes="}
+    assert other == {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_latest_experimental,gen_ai_unredacted_attributes="}
+    assert chosen == {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_unredacted_attributes=gen_ai.output.*"}
+
+
+def test_no_customer_data_reaches_the_strands_spans(monkeypatch: pytest.MonkeyPatch, provider: TracerProvider,
+                                                    exporter: InMemorySpanExporter) -> None:
+    # AgentCore stores spans as logs (aws/spans): the model's messages and the tools' inputs and results, which hold
+    # the customer's data, must not be in them. Strands builds its tracer once, reading the environment then.
+    monkeypatch.delenv("OTEL_SEMCONV_STABILITY_OPT_IN", raising=False)
+    monkeypatch.setattr(strands_tracer, "_tracer_instance", None)
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    customer = {"customerId": "ZZCUST77", "city": "Zyxcity", "age": 47, "registeredAt": "2024-01-01",
+                "productHistory": [{"productId": "ZPROD9", "productName": "Zorblax Serum", "category": "SKINCARE",
+                                    "totalQuantity": 3, "totalSpent": 300.0, "orderCount": 3,
+                                    "lastPurchase": "2026-02-01"}]}
+    explainer = ModelExplainer(lambda: ScriptedModel(["Explained."]), 5)
+    assistant = Assistant(lambda: ScriptedModel([
+        {"tool": "analyze_customer", "input": {"customer_data": {"customer": customer}}}, "Done."]), 5)
+
+    with invocation_span(tracer_provider=provider):
+        explained = handle({"customerData": {"customer": customer}, "asOf": "2026-02-12"}, explainer=explainer)
+    with invocation_span(tracer_provider=provider):
+        answered = handle({"prompt": "How is ZZCUST77 doing?", "asOf": "2026-02-12"}, assistant=assistant)
+
+    assert (explained.body["explanationSource"], answered.body["toolsUsed"]) == ("model", ["analyze_customer"])
+    spans = exporter.get_finished_spans()
+    assert {"chat", "execute_tool analyze_customer"} <= {span.name for span in spans}
+    exported = json.dumps([[dict(span.attributes or {}), [dict(event.attributes or {}) for event in span.events]]
+                           for span in spans], default=str)
+    assert [text for text in ("ZZCUST77", "Zyxcity", "ZPROD9", "Zorblax") if text in exported] == []

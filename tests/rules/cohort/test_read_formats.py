@@ -118,6 +118,37 @@ def test_a_seed_customer_with_a_number_too_large_for_the_engine_is_an_invalid_cu
         cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
 
 
+def test_a_seed_customer_with_a_boolean_for_a_number_is_an_invalid_customer() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))[:2]
+    boolean = {**raw[1], "age": True}
+    data = json.dumps([raw[0], boolean]).encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.customers["customer_id"].tolist() == ["C-1001"]
+    assert counts(cohort) == {"invalid_customer": 1}
+    assert cohort.report.rejected_by_reason["invalid_customer"].rows == [2]
+    assert "age: Input should be a number, not a boolean" in \
+        cohort.report.rejected_by_reason["invalid_customer"].examples[0]["problems"]
+
+
+def test_a_seed_customer_with_a_day_before_1900_is_an_invalid_customer_as_in_a_request() -> None:
+    raw = json.loads(SEED_CUSTOMERS.read_text(encoding="utf-8"))[:3]
+    ancient_signup = {**raw[1], "registeredAt": "1600-01-01"}
+    ancient_purchase = {**raw[2], "productHistory": [{**raw[2]["productHistory"][0], "firstPurchase": "0001-01-01"}]}
+
+    cohort = read_cohort(json.dumps([raw[0], ancient_signup, ancient_purchase]).encode())
+
+    assert cohort.customers["customer_id"].tolist() == ["C-1001"]
+    rejected = cohort.report.rejected_by_reason["invalid_customer"]
+    assert (rejected.count, rejected.rows) == (2, [2, 3])
+    assert [example["problems"] for example in rejected.examples] == [
+        "1 problem in the input:\n- registeredAt: is before 1900-01-01, the earliest day taken (got '1600-01-01')",
+        "1 problem in the input:\n- productHistory[0].firstPurchase: is before 1900-01-01, the earliest day taken "
+        "(got '0001-01-01')",
+    ]
+
+
 def _flatten(raw: list[dict[str, Any]]) -> list[list[Any]]:
     header = ["customerId", "city", "region", "age", "gender", "registeredAt", "productId", "category",
               "totalQuantity", "totalSpent", "orderCount", "firstPurchase", "lastPurchase", "avgDaysBetween"]

@@ -11,7 +11,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from rules.errors import InvalidInput
-from rules.models.dates import DAY_ERROR, Day, as_of_day, parse_day
+from rules.models.dates import DAY_ERROR, EARLIEST, LATEST, Day, as_of_day, parse_day
 from rules.models.request import ProductLine
 
 DAY = TypeAdapter(Day)
@@ -103,3 +103,21 @@ def test_a_zoned_moment_whose_utc_day_is_outside_the_calendar_is_not_a_day(value
         parse_day(value)
     with pytest.raises(ValidationError):
         DAY.validate_python(value)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1899-12-31", "is before 1900-01-01, the earliest day taken"),
+    ("1600-01-01T00:00:00", "is before 1900-01-01, the earliest day taken"),
+    ("0001-01-01", "is before 1900-01-01, the earliest day taken"),
+    ("2101-01-01", "is after 2100-12-31, the latest day taken"),
+    (date(9999, 12, 31), "is after 2100-12-31, the latest day taken"),
+])
+def test_a_day_outside_the_days_a_file_may_hold_is_refused(value: Any, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        DAY.validate_python(value)
+
+    assert [e["msg"] for e in caught.value.errors()] == [message]
+
+
+def test_the_first_and_last_days_taken_are_days() -> None:
+    assert [DAY.validate_python(day) for day in ("1900-01-01", "2100-12-31T00:00:00")] == [EARLIEST, LATEST]
