@@ -17,13 +17,13 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
-from rules.models.dates import today_utc
+from rules.models.dates import response_timestamp, today_utc
 from rules.output_files import OutputFiles, WriteError, unwritable
 from rules.text import counted
 
@@ -76,7 +76,7 @@ def _read_json(path: str) -> Any:
 
 def seed_response(analysis_json: dict[str, Any]) -> dict[str, Any]:
     """The seed's response envelope around an analysis."""
-    return {"analysis": analysis_json, "timestamp": datetime.now(UTC).isoformat()}
+    return {"analysis": analysis_json, "timestamp": response_timestamp()}
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ def test_analyze_prints_the_seed_response_shape() -> None:
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
     assert set(response) == {"analysis", "timestamp"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", response["timestamp"])  # the seed's form, no offset
     assert response["analysis"]["customerId"] == "C-1001"
     assert response["analysis"]["lastPurchaseDaysAgo"] == 11
 
