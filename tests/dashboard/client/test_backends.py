@@ -192,3 +192,21 @@ def test_every_backend_segments_a_whole_cohort_the_same(backends: dict[str, Agen
     assert segments["url"].invocations == -(-len(frame) // 100)
     pd.testing.assert_frame_equal(segments["url"].frame, frame)
     pd.testing.assert_frame_equal(segments["arn"].frame, frame)
+
+
+def test_every_backend_locates_an_as_of_day_before_the_cohorts_purchases(backends: dict[str, AgentClient]) -> None:
+    sample = sources.sample()
+    cohort = sources.read(sample.file)
+    too_early = date(2024, 1, 1)
+
+    errors: dict[str, AgentError] = {}
+    for name, client in backends.items():
+        with pytest.raises(AgentError) as caught:
+            client.segment(cohort, as_of=too_early, session_id=SESSION, chunk_size=100, max_workers=3)
+        errors[name] = caught.value
+
+    assert {name: (e.code, e.backend) for name, e in errors.items()} == {
+        "inprocess": ("invalid_input", "inprocess"), "url": ("invalid_input", "url"), "arn": ("invalid_input", "arn"),
+    }
+    assert [d["loc"] for d in errors["inprocess"].details] == ["as_of"]
+    assert errors["url"].details == errors["inprocess"].details == errors["arn"].details
