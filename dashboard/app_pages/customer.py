@@ -180,7 +180,7 @@ def _show(answer: Answer, origin: str) -> None:
     place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
     who = analysis.get("customerId") or "Unnamed customer"
     st.subheader(f"{plain(who)} · {plain(place)}", anchor=False)
-    badges = [f":gray-badge[from {origin}]", f":blue-badge[as of {analysis.get('asOf')}]"]
+    badges = [f":gray-badge[from {plain(origin)}]", f":blue-badge[as of {analysis.get('asOf')}]"]
     if analysis.get("isNewCustomer"):
         badges.append(":orange-badge[new customer: no purchases yet]")
     st.markdown(" ".join(badges))

@@ -249,3 +249,19 @@ def test_a_long_cohort_says_the_pick_list_is_cut_and_any_id_can_be_typed() -> No
     assert len(at.selectbox(key="lookup_pick").options) == 1000
     _look_up(at, "C01100")
     assert at.subheader[0].value.startswith("C01100 · ")
+
+
+def test_the_file_name_in_the_from_badge_is_text_not_markdown() -> None:
+    sample = sources.sample()
+    name = "x] ![pixel](https://ev.il/p.png) :red-badge[HACKED.csv"
+    at = open_app()
+    at.session_state["as_of"] = sample.as_of
+    at = go_to(_upload(at, "cohort_upload", name, sample.file.content), "customer")
+    wanted = str(sources.read(sample.file).customers["customer_id"].iloc[0])
+
+    at.text_input(key="lookup_id").set_value(wanted)
+    at.button(key="lookup_button").click().run()
+
+    badges = [m for m in texts(at, "markdown") if m.startswith(":gray-badge[")]
+    assert badges == [f":gray-badge[from {plain(name)}] :blue-badge[as of {sample.as_of}]"]
+    assert plain(name) == "x\\] !\\[pixel\\](https:\u2060//ev.il/p.png) :red-badge\\[HACKED.csv"
