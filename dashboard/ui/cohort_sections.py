@@ -93,7 +93,7 @@ def source_picker() -> None:
 
 def sheet_picker(file: CohortFile) -> None:
     """Which sheet of an Excel workbook to read, when it has more than one."""
-    sheets = sources.workbook_sheets(file)
+    sheets = cohort_state.sheets(file)
     if len(sheets) < 2:
         return
     chosen = cohort_state.sheet(file) or sheets[0]
@@ -127,7 +127,7 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
                  "upload it again, or remove it from the attributes uploader above (its ×) to read the cohort "
                  "without it.", icon=":material/error:")
     else:
-        where = "the sheet above and the column mapping below" if len(sources.workbook_sheets(file)) > 1 else \
+        where = "the sheet above and the column mapping below" if len(cohort_state.sheets(file)) > 1 else \
             "the column mapping below"
         st.error(f"**{plain(file.name)} could not be read** — {count}. Check {where}, or fix the file and upload it "
                  "again.", icon=":material/error:")
@@ -138,10 +138,7 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
 def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
     """Which column feeds which field, and how dates like 03/04/2025 are read, as selectboxes; "Re-read" reads
     the file again with the choices."""
-    try:
-        columns = sources.file_columns(file, cohort_state.sheet(file))
-    except Exception:  # an unreadable file: the error above already says why; there is nothing to map
-        return
+    columns = cohort_state.columns(file)
     if not columns:
         return
     if st.session_state.get(MAPPING_EDITOR_KEY) != file.digest:
