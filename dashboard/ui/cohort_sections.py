@@ -83,10 +83,14 @@ def source_picker() -> None:
                      "customers.csv of `segment generate`). Its values win over the order file's.",
             )
             attributes = cohort_state.attributes_file()
+            unused = cohort_state.attributes_unused_with(cohort_state.current_file())
             if st.session_state.get(cohort_state.ATTRIBUTES_UPLOAD_KEY) is None and attributes is not None:
-                st.caption(f"Using **{plain(attributes.name)}**, uploaded earlier.")
+                st.caption(f"{'Kept' if unused else 'Using'} **{plain(attributes.name)}**, uploaded earlier.")
                 st.button("Stop using it", key="forget_attributes", on_click=cohort_state.forget_attributes,
                           icon=":material/close:")
+        if unused and attributes is not None:
+            st.info(f"**{plain(attributes.name)} is not used with the sample cohort**, which is one complete file: "
+                    "it applies to a cohort you upload.", icon=":material/info:")
         st.caption(f"CSV · TSV · XLSX · JSON · Parquet — up to **{limit} MB** per file. Files stay in your "
                    "session; nothing is shared with other users.")
 

@@ -110,9 +110,14 @@ def forget_attributes() -> None:
     st.session_state.pop(ATTRIBUTES_KEY, None)
 
 
+def attributes_unused_with(file: CohortFile | None) -> bool:
+    """Whether an attributes file is uploaded but not applied to the loaded cohort ``file``: the bundled sample
+    is one complete file, and an attributes file belongs to the user's own export."""
+    return file is not None and file.digest == sources.sample().file.digest and attributes_file() is not None
+
+
 def _attributes_for(file: CohortFile) -> CohortFile | None:
-    # The bundled sample is one complete file; an attributes file belongs to the user's own export.
-    return None if file.digest == sources.sample().file.digest else attributes_file()
+    return None if attributes_unused_with(file) else attributes_file()
 
 
 def current_file() -> CohortFile | None:

@@ -584,3 +584,17 @@ def test_reruns_neither_reopen_a_workbook_nor_unpack_a_gzipped_file_again(monkey
 
     assert not at.error
     assert calls == []
+
+
+def test_an_attributes_file_with_the_sample_loaded_is_said_to_be_unused_never_claimed() -> None:
+    at = load_sample(open_app())
+    at.file_uploader(key="attributes_upload").set_value(
+        ("people.csv", b"customer_id,age,city\nC0000001,99,Van\n", "text/csv")).run()
+
+    notice = "**people.csv is not used with the sample cohort**, which is one complete file: it applies to a " \
+             "cohort you upload."
+    assert notice in texts(at, "info")
+    assert _metric(at, "Customers") == "291"
+    go_to(go_to(at, "about"), "cohort")
+    assert notice in texts(at, "info")
+    assert [c for c in texts(at, "caption") if "people.csv" in c] == ["Kept **people.csv**, uploaded earlier."]
