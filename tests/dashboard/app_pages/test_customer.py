@@ -265,3 +265,37 @@ def test_the_file_name_in_the_from_badge_is_text_not_markdown() -> None:
     badges = [m for m in texts(at, "markdown") if m.startswith(":gray-badge[")]
     assert badges == [f":gray-badge[from {plain(name)}] :blue-badge[as of {sample.as_of}]"]
     assert plain(name) == "x\\] !\\[pixel\\](https:\u2060//ev.il/p.png) :red-badge\\[HACKED.csv"
+
+
+def test_the_last_changed_of_the_typed_id_and_the_pick_is_looked_up() -> None:
+    at = go_to(load_sample(open_app()), "customer")
+    first, second, third = (str(i) for i in sources.read(sources.sample().file).customers["customer_id"].iloc[3:6])
+
+    at.text_input(key="lookup_id").input(first)
+    at.button(key="lookup_button").click().run()
+    assert at.subheader[0].value.startswith(f"{first} · ")
+
+    at.selectbox(key="lookup_pick").set_value(second)
+    at.button(key="lookup_button").click().run()
+    assert at.subheader[0].value.startswith(f"{second} · ")
+    assert at.text_input(key="lookup_id").value == ""
+
+    at.text_input(key="lookup_id").input(third)
+    at.button(key="lookup_button").click().run()
+    assert at.subheader[0].value.startswith(f"{third} · ")
+    assert at.selectbox(key="lookup_pick").value is None
+
+
+def test_unparseable_json_takes_the_previous_customer_off_the_page() -> None:
+    at = go_to(open_app(), "customer")
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.text_area(key="customer_json").set_value(json.dumps(seed_example("example-request")))
+    at.button(key="analyse_json").click().run()
+    assert at.subheader[0].value == "C-1001 · Istanbul, Marmara"
+
+    at.text_area(key="customer_json").set_value('{"customerData": ')
+    at.button(key="analyse_json").click().run()
+
+    assert texts(at, "error")[0].startswith("**The JSON cannot be used:** not valid JSON")
+    assert not at.subheader
+    assert any(i.startswith("Pick a customer above") for i in texts(at, "info"))
