@@ -147,6 +147,7 @@ class MetricsReader:
             for index, query in enumerate(queries)
         ]
         points: dict[str, list[tuple[datetime, float]]] = {f"q{i}": [] for i in range(len(queries))}
+        answered: set[str] = set()
         next_token: str | None = None
         while True:
             try:
@@ -181,10 +182,18 @@ class MetricsReader:
             for result in response.get("MetricDataResults", []):
                 series = points.get(result.get("Id", ""))
                 if series is not None:
+                    answered.add(result.get("Id", ""))
                     series += zip(result.get("Timestamps", []), result.get("Values", []), strict=True)
             next_token = response.get("NextToken")
             if not next_token:
                 break
+        if len(answered) < len(queries):
+            # CloudWatch answers every query, with empty series when there is no data: an endpoint that does not
+            # is something else answering 200 (a web page, a proxy), and its silence must not look like no traffic.
+            raise MetricsUnavailableError(
+                f"{self._where} answered, but not as CloudWatch does: {len(queries) - len(answered)} of "
+                f"{len(queries)} metric queries got no result. Is AWS_ENDPOINT_URL_CLOUDWATCH a CloudWatch endpoint?"
+            )
         return [
             SeriesResult(
                 query=query,
