@@ -316,9 +316,13 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
                            file_name=f"{stem}-segments.csv", mime=export.CSV_MIME, key="download_csv",
                            icon=":material/download:", on_click="ignore", width="stretch")
     with right:
-        st.download_button("Download Excel", data=functools.partial(export.to_excel_bytes, filtered),
-                           file_name=f"{stem}-segments.xlsx", mime=export.XLSX_MIME, key="download_xlsx",
-                           icon=":material/table:", on_click="ignore", width="stretch")
+        if export.fits_excel(filtered):
+            st.download_button("Download Excel", data=functools.partial(export.to_excel_bytes, filtered),
+                               file_name=f"{stem}-segments.xlsx", mime=export.XLSX_MIME, key="download_xlsx",
+                               icon=":material/table:", on_click="ignore", width="stretch")
+        else:
+            st.caption(f"No Excel download: a sheet holds {export.EXCEL_MAX_DATA_ROWS:,} customers and these are "
+                       f"{len(filtered):,}. Download the CSV, or narrow the selection with the filters.")
     st.caption("Downloads hold every column, with the reason for each segment. Cells that would start a "
                "spreadsheet formula (= + - @) are neutralised.")
 
