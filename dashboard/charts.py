@@ -2,9 +2,15 @@
 
 Every figure takes a frame from `dashboard.cohort_view` and labels segments with their English names
 (``"Riskli — at risk"``), so a chart reads the same on every page.
+
+Plotly renders a subset of HTML in every label, tick, legend entry and hover text (``<a href>`` links, ``<b>``,
+``<br>``, styled spans), so text from a file (categories, products, regions) goes in through `plotly_text`.
 """
 
 from __future__ import annotations
+
+import html
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.express as px
@@ -53,6 +59,25 @@ CAPTIONS: dict[str, str] = {
 }
 
 
+def plotly_text(text: object) -> str:
+    """Text Plotly shows as written: its ``<``, ``>`` and ``&`` as entities, which Plotly displays as the characters.
+
+    Examples:
+        >>> plotly_text('<a href="https://ev.il">Serum</a> & co')
+        '&lt;a href="https://ev.il"&gt;Serum&lt;/a&gt; &amp; co'
+    """
+    return html.escape(str(text), quote=False)
+
+
+def _plotly_texts(values: Iterable[object]) -> list[str]:
+    return [plotly_text(value) for value in values]
+
+
+def _plotly_colours(rulebook: Rulebook | None) -> dict[str, str]:
+    """`segment_colours` keyed by the labels as the figures hold them."""
+    return {plotly_text(label): colour for label, colour in segment_colours(rulebook).items()}
+
+
 def segment_colours(rulebook: Rulebook | None = None) -> dict[str, str]:
     """Segment label → colour for every segment value of the rulebook, plus the unknown marker."""
     rules = rulebook or default_rulebook()
@@ -77,11 +102,12 @@ def segment_bar(dist: pd.DataFrame, dimension: str, rulebook: Rulebook | None = 
         dimension: its name, for the title.
         rulebook: for the colours.
     """
-    data = dist.assign(percent=(dist["share"] * 100).round(1))
+    data = dist.assign(percent=(dist["share"] * 100).round(1), label=_plotly_texts(dist["label"]),
+                       code=_plotly_texts(dist["code"]))
     data["text"] = [f"{n:,} · {p:.0f}%" for n, p in zip(data["customers"], data["percent"], strict=True)]
     fig = px.bar(
         data, x="customers", y="label", color="label", orientation="h", text="text",
-        color_discrete_map=segment_colours(rulebook), title=DIMENSION_TITLES.get(dimension, dimension),
+        color_discrete_map=_plotly_colours(rulebook), title=DIMENSION_TITLES.get(dimension, dimension),
         hover_data={"label": False, "percent": ":.1f", "code": True, "text": False},
         labels={"customers": "Customers", "label": "", "percent": "% of customers", "code": "Code"},
         category_orders={"label": list(data["label"])},
@@ -98,7 +124,7 @@ def _room_for_labels(fig: go.Figure, longest: float) -> None:
 
 def category_bar(dist: pd.DataFrame) -> go.Figure:
     """Customers per top category (categories come from the data, so they share one colour)."""
-    data = dist.assign(percent=(dist["share"] * 100).round(1))
+    data = dist.assign(percent=(dist["share"] * 100).round(1), label=_plotly_texts(dist["label"]))
     fig = px.bar(
         data, x="customers", y="label", orientation="h", text="customers", title=DIMENSION_TITLES["affinityCategory"],
         color_discrete_sequence=[CATEGORY_COLOUR], hover_data={"label": False, "percent": ":.1f"},
@@ -113,7 +139,8 @@ def category_bar(dist: pd.DataFrame) -> go.Figure:
 def heat_map(table: pd.DataFrame, title: str = "Loyalty tier × churn risk") -> go.Figure:
     """A heat map of customers per pair of segments (`cohort_view.crosstab`), counts written in each cell."""
     fig = px.imshow(
-        table, text_auto=True, aspect="auto", color_continuous_scale="Blues", title=title,
+        table.rename(index=plotly_text, columns=plotly_text), text_auto=True, aspect="auto",
+        color_continuous_scale="Blues", title=title,
         labels={"x": "Churn risk", "y": "Loyalty tier", "color": "Customers"},
     )
     fig.update_xaxes(side="top", title=None)
@@ -126,8 +153,9 @@ def heat_map(table: pd.DataFrame, title: str = "Loyalty tier × churn risk") -> 
 def opportunities_bar(opportunities: pd.DataFrame, top: int = 10) -> go.Figure:
     """Overdue regular products by customers affected (`cohort_view.missing_regular_opportunities`)."""
     data = opportunities.head(top).copy()
-    data["product"] = [f"{name} ({pid})" if isinstance(name, str) else pid
+    data["product"] = [plotly_text(f"{name} ({pid})" if isinstance(name, str) else pid)
                        for name, pid in zip(data["productName"], data["productId"], strict=True)]
+    data["category"] = [None if pd.isna(category) else plotly_text(category) for category in data["category"]]
     fig = px.bar(
         data, x="customers", y="product", orientation="h", text="customers",
         title="Overdue regular products", labels={"customers": "Customers overdue", "product": "",
@@ -147,6 +175,7 @@ def region_baskets_chart(baskets: pd.DataFrame) -> go.Figure:
                         var_name="measure", value_name="basket")
     long["measure"] = long["measure"].map({"actualMedianBasket": "This cohort",
                                            "referenceMedianBasket": "Reference"})
+    long["region"] = _plotly_texts(long["region"])
     fig = px.bar(
         long, x="region", y="basket", color="measure", barmode="group", title="Median basket by region",
         color_discrete_map={"This cohort": ACTUAL_COLOUR, "Reference": REFERENCE_COLOUR},
@@ -169,12 +198,14 @@ def region_mix_chart(
         rulebook: for the colours.
         order: regions top to bottom (by default as in `mix`).
     """
-    data = mix.assign(percent=(mix["share"] * 100).round(1))
-    regions = [r for r in (order or []) if r in set(data["region"])]
+    data = mix.assign(percent=(mix["share"] * 100).round(1), region=_plotly_texts(mix["region"]),
+                      label=_plotly_texts(mix["label"]))
+    wanted = _plotly_texts(order or [])
+    regions = [r for r in wanted if r in set(data["region"])]
     regions += [r for r in dict.fromkeys(data["region"]) if r not in regions]
     fig = px.bar(
         data, x="percent", y="region", color="label", orientation="h",
-        color_discrete_map=segment_colours(rulebook),
+        color_discrete_map=_plotly_colours(rulebook),
         title=f"{DIMENSION_TITLES.get(dimension, dimension)} mix by region",
         labels={"percent": "% of the region's customers", "region": "", "label": ""},
         hover_data={"customers": True},

@@ -8,14 +8,18 @@ a formula; the Excel writer is also told never to turn strings into formulas or 
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
 
 import pandas as pd
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from rules.cohort.export import neutralise_formulas, write_csv
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXCEL_MAX_DATA_ROWS: Final = 1_048_575  # a sheet's 1,048,576 rows, less the header
 
 
 def _products(items: Any) -> str:
@@ -48,14 +52,51 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def fits_excel(frame: pd.DataFrame) -> bool:
+    """Whether one Excel sheet holds every row of ``frame`` under its header row."""
+    return len(frame) <= EXCEL_MAX_DATA_ROWS
+
+
 def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Customers") -> bytes:
-    """An .xlsx workbook with one sheet, formulas neutralised and no string turned into a formula or link."""
+    """An .xlsx workbook with one sheet, formulas neutralised and no string turned into a formula or link.
+
+    xlsxwriter writes row after row in its constant-memory mode, each cell with the method of its column's type:
+    pandas' `to_excel` formats every cell through a generic path, twice as slow on a 100k-customer table.
+
+    Raises:
+        ValueError: the table has more rows than a sheet holds (`fits_excel`); nothing is cut off silently.
+    """
+    if not fits_excel(frame):
+        raise ValueError(f"an Excel sheet holds {EXCEL_MAX_DATA_ROWS:,} rows under its header; the table has "
+                         f"{len(frame):,}")
     safe: pd.DataFrame = neutralise_formulas(flatten(frame))
     buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        safe.to_excel(writer, sheet_name=sheet_name, index=False)
-        sheet = writer.sheets[sheet_name]
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+               "constant_memory": True}
+    with xlsxwriter.Workbook(buffer, options) as book:
+        sheet = book.add_worksheet(sheet_name)
+        sheet.write_row(0, 0, [str(column) for column in safe.columns], book.add_format({"bold": True}))
+        columns = [_column_writer(sheet, safe[column]) for column in safe.columns]
+        for row in range(len(safe)):
+            for column, (write, values) in enumerate(columns):
+                value = values[row]
+                if value is not None:
+                    write(row + 1, column, value)
         sheet.freeze_panes(1, 1)
         sheet.autofilter(0, 0, len(safe), max(len(safe.columns) - 1, 0))
     return buffer.getvalue()
+
+
+def _column_writer(sheet: Worksheet, column: pd.Series) -> tuple[Callable[[int, int, Any], Any], list[Any]]:
+    """The sheet's write method for a column's type and the column's values, None for an empty cell."""
+    missing = column.isna().to_numpy()
+    if pd.api.types.is_bool_dtype(column):
+        return sheet.write_boolean, [None if gone else bool(v) for v, gone in zip(column, missing, strict=True)]
+    if pd.api.types.is_numeric_dtype(column):
+        numbers = column.astype("float64").tolist()
+        return sheet.write_number, [None if gone else v for v, gone in zip(numbers, missing, strict=True)]
+    # An empty text is an empty cell, as pandas writes it (constant-memory mode would write an empty string).
+    values = [None if gone or v == "" else v for v, gone in zip(column.tolist(), missing, strict=True)]
+    if pd.api.types.is_string_dtype(column) and all(isinstance(v, str) for v in values if v is not None):
+        return sheet.write_string, values
+    return sheet.write, values

@@ -41,6 +41,8 @@ from rules.rulebook import default_rulebook
 REQUEST_KEY = "customer_request"
 ANSWERS_KEY = "customer_answers"
 LOOKUP_LIMIT = 1000
+LOOKUP_ID_KEY = "lookup_id"
+LOOKUP_PICK_KEY = "lookup_pick"
 EXAMPLE_JSON = json.dumps({"customerData": {"customerId": "C-9001", "city": "Izmir", "customer": {
     "customerId": "C-9001", "age": 41, "gender": "F", "registeredAt": "2025-01-10", "productHistory": [
         {"productId": "P-2001", "category": "SKINCARE", "totalQuantity": 6, "totalSpent": 359.4, "orderCount": 6,
@@ -71,6 +73,10 @@ def _current_request() -> tuple[dict[str, Any], str] | None:
     return customer_data, origin
 
 
+def _clear(key: str, empty: str | None) -> None:
+    st.session_state[key] = empty
+
+
 def _from_cohort() -> None:
     file = cohort_state.current_file()
     if file is None:
@@ -86,11 +92,13 @@ def _from_cohort() -> None:
     listed = f"; the list holds the first {LOOKUP_LIMIT:,}, type any id" if len(ids) > LOOKUP_LIMIT else ""
     st.caption(f"{counted(len(ids), 'customer')} in **{plain(file.name)}**{listed}.")
     left, right = st.columns([2, 2], vertical_alignment="bottom")
+    # Whichever of the two was changed last is the one asked for: changing one empties the other.
     with left:
-        typed = st.text_input("Customer id", key="lookup_id", placeholder=str(ids.iloc[0]) if len(ids) else "")
+        typed = st.text_input("Customer id", key=LOOKUP_ID_KEY, placeholder=str(ids.iloc[0]) if len(ids) else "",
+                              on_change=_clear, args=(LOOKUP_PICK_KEY, None))
     with right:
-        picked = st.selectbox("…or pick one", list(ids.head(LOOKUP_LIMIT)), index=None, key="lookup_pick",
-                              placeholder="Choose a customer")
+        picked = st.selectbox("…or pick one", list(ids.head(LOOKUP_LIMIT)), index=None, key=LOOKUP_PICK_KEY,
+                              placeholder="Choose a customer", on_change=_clear, args=(LOOKUP_ID_KEY, ""))
     if st.button("Look up", key="lookup_button", icon=":material/search:", type="primary"):
         asked = (typed or "").strip() or picked
         wanted = find_customer(ids, asked) if asked else None
@@ -155,6 +163,7 @@ def _from_json() -> None:
         try:
             _request(parse_customer_json(text or ""), "pasted JSON")
         except CustomerInputError as error:
+            _forget_request()  # the previous customer must not stay under this error
             st.error(f"**The JSON cannot be used:** {error}", icon=":material/error:")
 
 
@@ -180,7 +189,7 @@ def _show(answer: Answer, origin: str) -> None:
     place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
     who = analysis.get("customerId") or "Unnamed customer"
     st.subheader(f"{plain(who)} · {plain(place)}", anchor=False)
-    badges = [f":gray-badge[from {origin}]", f":blue-badge[as of {analysis.get('asOf')}]"]
+    badges = [f":gray-badge[from {plain(origin)}]", f":blue-badge[as of {analysis.get('asOf')}]"]
     if analysis.get("isNewCustomer"):
         badges.append(":orange-badge[new customer: no purchases yet]")
     st.markdown(" ".join(badges))

@@ -15,10 +15,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ParamValidationError
 
+from dashboard.aws_setup import setup_problem
 from dashboard.client.base import AgentError, error_from_body
 from dashboard.client.cohorts import RemoteAgentClient
 from dashboard.client.sse import decode_events, merge_events
-from dashboard.settings import BackendKind, Settings
+from dashboard.settings import BackendKind, Settings, SettingsError
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_agentcore import BedrockAgentCoreClient
@@ -26,24 +27,40 @@ if TYPE_CHECKING:
 MIN_SESSION_ID_LENGTH = 33
 
 
+def _runtime_client(settings: Settings) -> BedrockAgentCoreClient:
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
+        read_timeout=settings.timeout_seconds,
+        connect_timeout=5,
+        max_pool_connections=max(10, settings.max_concurrency * 2),
+    )
+    try:
+        return boto3.client("bedrock-agentcore", region_name=settings.aws_region, config=config)
+    except (BotoCoreError, ValueError) as error:
+        problem = setup_problem(
+            error, region_variable="SEGMENT_AWS_REGION (or the region in SEGMENT_AGENT_RUNTIME_ARN)",
+            endpoint_variable="AWS_ENDPOINT_URL_BEDROCK_AGENTCORE",
+        )
+        if problem is None:
+            raise
+        raise SettingsError(f"the AgentCore backend cannot be set up: {problem}") from error
+
+
 class AgentCoreClient(RemoteAgentClient):
     """Invokes a deployed AgentCore runtime. boto3 clients are thread-safe, so one serves every chunk."""
 
     def __init__(self, settings: Settings) -> None:
+        """Build the boto3 client.
+
+        Raises:
+            SettingsError: the AWS configuration cannot make a client (a missing profile, a malformed or no region,
+                an endpoint URL without its scheme); the message says what to set.
+        """
         if settings.agent_runtime_arn is None:
             raise ValueError("the arn backend needs settings.agent_runtime_arn")
         self._arn = settings.agent_runtime_arn
         self._qualifier = settings.qualifier
-        self._client: BedrockAgentCoreClient = boto3.client(
-            "bedrock-agentcore",
-            region_name=settings.aws_region,
-            config=Config(
-                retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
-                read_timeout=settings.timeout_seconds,
-                connect_timeout=5,
-                max_pool_connections=max(10, settings.max_concurrency * 2),
-            ),
-        )
+        self._client = _runtime_client(settings)
 
     @property
     def kind(self) -> BackendKind:

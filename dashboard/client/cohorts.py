@@ -47,11 +47,16 @@ def segment_in_process(cohort: Cohort, *, as_of: date, on_progress: Progress | N
     try:
         frame = from_columnar(segment_cohort(cohort, as_of))
     except InvalidInput as error:
-        raise AgentError("invalid_input", f"the cohort has {len(error.problems)} problem(s); see details",
-                         details=tuple(p.as_dict() for p in error.problems), backend="inprocess") from error
+        raise _located(error, "inprocess") from error
     if on_progress is not None:
         on_progress(1, 1)
     return CohortSegments(frame, 0)
+
+
+def _located(error: InvalidInput, backend: BackendKind) -> AgentError:
+    """The agent's ``invalid_input`` answer for a cohort the rule engine refused, every problem located."""
+    return AgentError("invalid_input", f"the cohort has {len(error.problems)} problem(s); see details",
+                      details=tuple(p.as_dict() for p in error.problems), backend=backend)
 
 
 def segment_remotely(
@@ -61,9 +66,13 @@ def segment_remotely(
     """Chunked invocations of a remote agent.
 
     Raises:
-        AgentError: an invocation failed (its problems name the customer).
+        AgentError: the cohort breaks a rule of the request model before anything is sent (``invalid_input``,
+            every problem located, as in process), or an invocation failed (its problems name the customer).
     """
-    medians = cohort_region_medians(cohort, as_of)
+    try:
+        medians = cohort_region_medians(cohort, as_of)
+    except InvalidInput as error:
+        raise _located(error, client.kind) from error
     answer = segment_customer_data(client, list(cohort.iter_customer_data(medians)), as_of=as_of,
                                    session_id=session_id, chunk_size=chunk_size, max_workers=max_workers,
                                    on_progress=on_progress)

@@ -20,8 +20,24 @@ logger = logging.getLogger(__name__)
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 # Busy or restarting runtimes answer these; anything else is final.
 _RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+# A 503 that says so is the runtime's lasting state, not a busy moment: a free question without a working model
+# (agent.handler) gets the same answer however often it is asked.
+_FINAL_ERROR_CODES = frozenset({"model_unavailable"})
 _BACKOFF_BASE_SECONDS = 0.25
 _BACKOFF_MAX_SECONDS = 8.0
+
+
+def _worth_retrying(response: httpx.Response) -> bool:
+    """Whether the runtime was busy or restarting, unless its body names an error asking again cannot change."""
+    if response.status_code not in _RETRYABLE_STATUS:
+        return False
+    if "json" not in response.headers.get("content-type", ""):
+        return True
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):  # not JSON, or not an object
+        return True
+    return not (isinstance(error, dict) and error.get("code") in _FINAL_ERROR_CODES)
 
 
 class RuntimeUrlClient(RemoteAgentClient):
@@ -61,7 +77,7 @@ class RuntimeUrlClient(RemoteAgentClient):
         }
         for attempt in range(1, self._attempts + 1):
             response = self._post(body, headers)
-            if response.status_code not in _RETRYABLE_STATUS or attempt == self._attempts:
+            if not _worth_retrying(response) or attempt == self._attempts:
                 return self._answer(response)
             delay = min(_BACKOFF_MAX_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** (attempt - 1))
             logger.warning("agent runtime answered %s, retrying in %.2f s (attempt %s of %s)",

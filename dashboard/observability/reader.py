@@ -7,7 +7,8 @@ CloudWatch is unreachable shows an error within seconds instead of hanging. Ever
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -22,7 +23,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from dashboard.observability.config import ObservabilityConfig
+from dashboard.aws_setup import setup_problem
+from dashboard.observability.config import ObservabilityConfig, ObservabilityConfigError
 from dashboard.observability.queries import MetricQuery
 from dashboard.observability.window import TimeWindow
 
@@ -48,22 +50,50 @@ class SeriesResult:
     values: tuple[float, ...]
 
 
+@contextmanager
+def _aws_setup() -> Iterator[None]:
+    """Turn the AWS configuration mistakes botocore finds while building a session or client into settings errors."""
+    try:
+        yield
+    except (BotoCoreError, ValueError) as error:
+        problem = setup_problem(error, region_variable="AWS_REGION (or AWS_DEFAULT_REGION)",
+                                endpoint_variable="AWS_ENDPOINT_URL_CLOUDWATCH")
+        if problem is None:
+            raise
+        raise ObservabilityConfigError(problem) from error
+
+
 def has_credentials() -> bool:
-    """Whether boto3's credential chain finds any credentials."""
+    """Whether boto3's credential chain finds any credentials.
+
+    Raises:
+        ObservabilityConfigError: the AWS configuration is wrong (e.g. AWS_PROFILE names a missing profile).
+    """
     import boto3
 
-    return boto3.session.Session().get_credentials() is not None
+    with _aws_setup():
+        return boto3.session.Session().get_credentials() is not None
 
 
 def default_region() -> str | None:
-    """The region boto3 would use (environment or profile), if any."""
+    """The region boto3 would use (environment or profile), if any.
+
+    Raises:
+        ObservabilityConfigError: the AWS configuration is wrong (e.g. AWS_PROFILE names a missing profile).
+    """
     import boto3
 
-    return boto3.session.Session().region_name
+    with _aws_setup():
+        return boto3.session.Session().region_name
 
 
 def cloudwatch_client(config: ObservabilityConfig) -> CloudWatchClient:
-    """A CloudWatch client with short timeouts and no retries (the endpoint comes from the environment)."""
+    """A CloudWatch client with short timeouts and no retries (the endpoint comes from the environment).
+
+    Raises:
+        ObservabilityConfigError: the AWS configuration cannot make a client (a missing profile, a malformed
+            region, an endpoint URL without its scheme); the message says what to set.
+    """
     import boto3
     from botocore.config import Config
 
@@ -72,7 +102,8 @@ def cloudwatch_client(config: ObservabilityConfig) -> CloudWatchClient:
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": 1},
     )
-    return boto3.session.Session().client("cloudwatch", region_name=config.region, config=client_config)
+    with _aws_setup():
+        return boto3.session.Session().client("cloudwatch", region_name=config.region, config=client_config)
 
 
 class MetricsReader:
@@ -116,6 +147,7 @@ class MetricsReader:
             for index, query in enumerate(queries)
         ]
         points: dict[str, list[tuple[datetime, float]]] = {f"q{i}": [] for i in range(len(queries))}
+        answered: set[str] = set()
         next_token: str | None = None
         while True:
             try:
@@ -150,10 +182,18 @@ class MetricsReader:
             for result in response.get("MetricDataResults", []):
                 series = points.get(result.get("Id", ""))
                 if series is not None:
+                    answered.add(result.get("Id", ""))
                     series += zip(result.get("Timestamps", []), result.get("Values", []), strict=True)
             next_token = response.get("NextToken")
             if not next_token:
                 break
+        if len(answered) < len(queries):
+            # CloudWatch answers every query, with empty series when there is no data: an endpoint that does not
+            # is something else answering 200 (a web page, a proxy), and its silence must not look like no traffic.
+            raise MetricsUnavailableError(
+                f"{self._where} answered, but not as CloudWatch does: {len(queries) - len(answered)} of "
+                f"{len(queries)} metric queries got no result. Is AWS_ENDPOINT_URL_CLOUDWATCH a CloudWatch endpoint?"
+            )
         return [
             SeriesResult(
                 query=query,

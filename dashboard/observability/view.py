@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
@@ -28,6 +28,9 @@ from dashboard.observability.snapshot import MetricsSnapshot, read_snapshot
 from dashboard.observability.window import PERIODS, RANGES, time_window
 from rules.rulebook import default_rulebook
 
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+
 REFRESH_CHOICES: Final[dict[str, int | None]] = {"off": None, "10 s": 10, "30 s": 30, "1 min": 60}
 
 
@@ -44,9 +47,18 @@ _CREDENTIAL_VARIABLES: Final = (
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _credentials_available(_fingerprint: tuple[object, ...]) -> bool:
-    # The chain may probe the instance metadata service (a second or two off EC2): not on every rerun.
+def _credentials_available(fingerprint: tuple[object, ...]) -> bool:
+    # The chain may probe the instance metadata service (a second or two off EC2): not on every rerun. The
+    # fingerprint is the cache key (a leading underscore would keep Streamlit from hashing it).
     return has_credentials()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cloudwatch(config: ObservabilityConfig, fingerprint: tuple[object, ...]) -> CloudWatchClient:
+    # One client per configuration, not one per auto-refresh: building a boto3 session and client costs tens of
+    # milliseconds and a client is thread-safe. The credential fingerprint is part of the key, so that changed
+    # credentials get a new client.
+    return cloudwatch_client(config)
 
 
 def _credential_fingerprint(env: Mapping[str, str]) -> tuple[object, ...]:
@@ -62,13 +74,15 @@ def render_page(env: Mapping[str, str] | None = None) -> None:
     """
     env = os.environ if env is None else env
     st.title("Observability")
+    fingerprint = _credential_fingerprint(env)
     try:
         config = load_observability_config(env, default_region=default_region())
+        missing = missing_settings(config, _credentials_available(fingerprint))
+        client = None if missing else _cloudwatch(config, fingerprint)
     except ObservabilityConfigError as exc:
         st.error(f"The observability settings are invalid: {exc}", icon=":material/error:")
         return
-    missing = missing_settings(config, _credentials_available(_credential_fingerprint(env)))
-    if missing:
+    if client is None:
         st.warning(
             "CloudWatch is not configured, so this page has no metrics to show. The rest of the dashboard "
             "works without it.",
@@ -86,7 +100,7 @@ def render_page(env: Mapping[str, str] | None = None) -> None:
         "Auto-refresh", list(REFRESH_CHOICES), index=1, key="observability_refresh"
     )
     live = st.fragment(run_every=REFRESH_CHOICES[refresh_label])(_live_metrics)
-    live(config, RANGES[range_label], PERIODS[period_label])
+    live(client, config, RANGES[range_label], PERIODS[period_label])
 
 
 def _where(config: ObservabilityConfig) -> str:
@@ -98,12 +112,12 @@ def _where(config: ObservabilityConfig) -> str:
     return " · ".join(parts)
 
 
-def _live_metrics(config: ObservabilityConfig, span: timedelta, period_seconds: int) -> None:
+def _live_metrics(client: CloudWatchClient, config: ObservabilityConfig, span: timedelta, period_seconds: int) -> None:
     now = datetime.now(UTC)
     window = time_window(now, span, period_seconds)
     if window.period_seconds != period_seconds:
         st.caption(f"The period is {window.period_seconds // 60} minutes for this range, to keep the charts readable.")
-    reader = MetricsReader(cloudwatch_client(config), where=config.endpoint_url or f"CloudWatch in {config.region}")
+    reader = MetricsReader(client, where=config.endpoint_url or f"CloudWatch in {config.region}")
     try:
         snapshot = read_snapshot(reader, config, window, default_rulebook())
     except MetricsUnavailableError as exc:

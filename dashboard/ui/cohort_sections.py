@@ -83,17 +83,21 @@ def source_picker() -> None:
                      "customers.csv of `segment generate`). Its values win over the order file's.",
             )
             attributes = cohort_state.attributes_file()
+            unused = cohort_state.attributes_unused_with(cohort_state.current_file())
             if st.session_state.get(cohort_state.ATTRIBUTES_UPLOAD_KEY) is None and attributes is not None:
-                st.caption(f"Using **{plain(attributes.name)}**, uploaded earlier.")
+                st.caption(f"{'Kept' if unused else 'Using'} **{plain(attributes.name)}**, uploaded earlier.")
                 st.button("Stop using it", key="forget_attributes", on_click=cohort_state.forget_attributes,
                           icon=":material/close:")
+        if unused and attributes is not None:
+            st.info(f"**{plain(attributes.name)} is not used with the sample cohort**, which is one complete file: "
+                    "it applies to a cohort you upload.", icon=":material/info:")
         st.caption(f"CSV · TSV · XLSX · JSON · Parquet — up to **{limit} MB** per file. Files stay in your "
                    "session; nothing is shared with other users.")
 
 
 def sheet_picker(file: CohortFile) -> None:
     """Which sheet of an Excel workbook to read, when it has more than one."""
-    sheets = sources.workbook_sheets(file)
+    sheets = cohort_state.sheets(file)
     if len(sheets) < 2:
         return
     chosen = cohort_state.sheet(file) or sheets[0]
@@ -127,7 +131,7 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
                  "upload it again, or remove it from the attributes uploader above (its ×) to read the cohort "
                  "without it.", icon=":material/error:")
     else:
-        where = "the sheet above and the column mapping below" if len(sources.workbook_sheets(file)) > 1 else \
+        where = "the sheet above and the column mapping below" if len(cohort_state.sheets(file)) > 1 else \
             "the column mapping below"
         st.error(f"**{plain(file.name)} could not be read** — {count}. Check {where}, or fix the file and upload it "
                  "again.", icon=":material/error:")
@@ -138,10 +142,7 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
 def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
     """Which column feeds which field, and how dates like 03/04/2025 are read, as selectboxes; "Re-read" reads
     the file again with the choices."""
-    try:
-        columns = sources.file_columns(file, cohort_state.sheet(file))
-    except Exception:  # an unreadable file: the error above already says why; there is nothing to map
-        return
+    columns = cohort_state.columns(file)
     if not columns:
         return
     if st.session_state.get(MAPPING_EDITOR_KEY) != file.digest:
@@ -315,9 +316,13 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
                            file_name=f"{stem}-segments.csv", mime=export.CSV_MIME, key="download_csv",
                            icon=":material/download:", on_click="ignore", width="stretch")
     with right:
-        st.download_button("Download Excel", data=functools.partial(export.to_excel_bytes, filtered),
-                           file_name=f"{stem}-segments.xlsx", mime=export.XLSX_MIME, key="download_xlsx",
-                           icon=":material/table:", on_click="ignore", width="stretch")
+        if export.fits_excel(filtered):
+            st.download_button("Download Excel", data=functools.partial(export.to_excel_bytes, filtered),
+                               file_name=f"{stem}-segments.xlsx", mime=export.XLSX_MIME, key="download_xlsx",
+                               icon=":material/table:", on_click="ignore", width="stretch")
+        else:
+            st.caption(f"No Excel download: a sheet holds {export.EXCEL_MAX_DATA_ROWS:,} customers and these are "
+                       f"{len(filtered):,}. Download the CSV, or narrow the selection with the filters.")
     st.caption("Downloads hold every column, with the reason for each segment. Cells that would start a "
                "spreadsheet formula (= + - @) are neutralised.")
 

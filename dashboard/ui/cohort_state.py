@@ -63,6 +63,33 @@ def _read(
     return sources.read(_file, dict(mapping), customers=_attributes, sheet=sheet, date_order=date_order)
 
 
+@st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner=False)
+def _sheets(digest: str, name: str, _file: CohortFile) -> list[str]:
+    return sources.workbook_sheets(_file)
+
+
+def sheets(file: CohortFile) -> list[str]:
+    """The sheet names of an Excel workbook (`sources.workbook_sheets`), opened once per file and not again on
+    every rerun (a filter click): keyed by the file's content hash, cached for the session."""
+    return _sheets(file.digest, file.name, file)
+
+
+@st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner=False)
+def _columns(digest: str, name: str, sheet: str | None, _file: CohortFile) -> list[str]:
+    try:
+        return sources.file_columns(_file, sheet)
+    except Exception:  # an unreadable file: reading it says why; there is nothing to map, and no reason to retry
+        return []
+
+
+def columns(file: CohortFile) -> list[str]:
+    """The column names of the file's chosen sheet (`sources.file_columns`), for the mapping editor; empty for a
+    file without columns to map or that cannot be read. Sniffed (a workbook opened, a gzipped file unpacked)
+    once per file and sheet, not on every rerun."""
+    sheet_name = sheet(file)
+    return _columns(file.digest, file.name, sheet_name, file)
+
+
 def attributes_file() -> CohortFile | None:
     """The optional second file with customer attributes, when one is uploaded."""
     file = st.session_state.get(ATTRIBUTES_KEY)
@@ -83,9 +110,14 @@ def forget_attributes() -> None:
     st.session_state.pop(ATTRIBUTES_KEY, None)
 
 
+def attributes_unused_with(file: CohortFile | None) -> bool:
+    """Whether an attributes file is uploaded but not applied to the loaded cohort ``file``: the bundled sample
+    is one complete file, and an attributes file belongs to the user's own export."""
+    return file is not None and file.digest == sources.sample().file.digest and attributes_file() is not None
+
+
 def _attributes_for(file: CohortFile) -> CohortFile | None:
-    # The bundled sample is one complete file; an attributes file belongs to the user's own export.
-    return None if file.digest == sources.sample().file.digest else attributes_file()
+    return None if attributes_unused_with(file) else attributes_file()
 
 
 def current_file() -> CohortFile | None:

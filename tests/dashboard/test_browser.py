@@ -123,3 +123,40 @@ def test_addresses_in_a_files_values_are_no_links_or_images(dashboard_url: str, 
 
     assert hostile in shown
     assert (links, images) == (0, 0)
+
+
+@pytest.mark.browser
+def test_markup_in_a_files_names_is_text_in_the_charts(dashboard_url: str, tmp_path: Path) -> None:
+    # Plotly renders links, bold and line breaks in labels, ticks, legends and hover texts: a product, category
+    # or region name from the file must show as written, on the Segments and Win-back tabs and the Regions page.
+    link = '<a href="https://ev.il/login">Serum</a>'
+    quoted = link.replace('"', '""')
+    rows = [f'C1,{day},P1,"{quoted}",<b>SKIN</b>CARE,20,"<a href=""https://ev.il/r"">Doğu</a>"'
+            for day in ("2025-10-01", "2025-10-11", "2025-10-21", "2025-10-31")]
+    upload = tmp_path / "orders.csv"
+    upload.write_text("customer_id,order_date,product_id,product_name,category,amount,region\n"
+                      + "\n".join([*rows, "C2,2026-02-01,P2,Cream,MAKEUP,30,Ege"]) + "\n", encoding="utf-8")
+    anchors = "() => document.querySelectorAll('.js-plotly-plot a').length"
+    ticks = "() => Array.from(document.querySelectorAll('.js-plotly-plot .ytick text, .js-plotly-plot .xtick text'))" \
+            ".map(t => t.textContent)"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = _uploaded(browser, dashboard_url, upload, height=3000)
+            expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
+            page.get_by_role("tab", name="Win-back").click()
+            expect(page.locator(".js-plotly-plot .ytick text").filter(has_text="Serum").first).to_be_attached(
+                timeout=30_000)
+            cohort_anchors, cohort_ticks = page.evaluate(anchors), page.evaluate(ticks)
+            page.get_by_role("link", name="Regions").click()
+            expect(page.locator(".js-plotly-plot .xtick text").filter(has_text="Doğu").first).to_be_attached(
+                timeout=60_000)
+            regions_anchors, regions_ticks = page.evaluate(anchors), page.evaluate(ticks)
+            links = page.locator('a[href*="ev.il"]').count()
+        finally:
+            browser.close()
+
+    assert (cohort_anchors, regions_anchors, links) == (0, 0, 0)
+    assert {"<b>SKIN</b>CARE", f"{link} (P1)"} <= set(cohort_ticks)
+    assert '<a href="https://ev.il/r">Doğu</a>' in regions_ticks

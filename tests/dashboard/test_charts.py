@@ -6,17 +6,21 @@ import base64
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import (
     UNKNOWN_COLOUR,
+    category_bar,
     heat_map,
+    opportunities_bar,
     overview_figures,
+    region_baskets_chart,
     region_mix_chart,
     segment_bar,
     segment_colours,
 )
-from dashboard.cohort_view import crosstab, distribution, region_mix
+from dashboard.cohort_view import crosstab, distribution, missing_regular_opportunities, region_baskets, region_mix
 from rules.rulebook import default_rulebook
 from tests.dashboard.data import hand_frame, seed_frame
 
@@ -76,3 +80,48 @@ def test_heat_map_cells_are_the_customer_counts() -> None:
 
     assert _values(fig.data[0].z) == [[0, 0, 0], [0, 0, 0], [3, 1, 3], [0, 0, 1]]
     assert list(fig.data[0].y) == ["Platin — platinum", "Altın — gold", "Gümüş — silver", "Bronz — bronze"]
+
+
+LINK = '<a href="https://ev.il">Ege</a>'
+BOLD = "<b>SKIN</b><br>CARE & co"
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def test_names_from_the_file_are_text_in_every_chart_never_markup() -> None:
+    frame = hand_frame()
+    frame["region"] = frame["region"].replace({"Ege": LINK})
+    frame["affinityCategory"] = frame["affinityCategory"].replace({"SKINCARE": BOLD})
+    frame["missingRegulars"] = pd.Series([
+        [{**item, "productName": item["productName"] and LINK, "category": BOLD if item["category"] == "SKINCARE"
+          else item["category"]} for item in items]
+        for items in frame["missingRegulars"]], index=frame.index, dtype=object)
+
+    figures = {
+        "categories": category_bar(distribution(frame, "affinityCategory")),
+        "opportunities": opportunities_bar(missing_regular_opportunities(frame)),
+        "baskets": region_baskets_chart(region_baskets(frame, {"Kıbrıs": 40.0})),
+        "mix": region_mix_chart(region_mix(frame, "churnSegment"), "churnSegment", order=[LINK, "Kıbrıs"]),
+        **overview_figures(frame),
+    }
+
+    texts = {name: _strings(figure.to_plotly_json()) for name, figure in figures.items()}
+    assert {name: [t for t in found if "<a " in t or "<b>" in t] for name, found in texts.items()} == {
+        name: [] for name in figures}
+    shown_link = "&lt;a href=\"https://ev.il\"&gt;Ege&lt;/a&gt;"
+    shown_bold = "&lt;b&gt;SKIN&lt;/b&gt;&lt;br&gt;CARE &amp; co"
+    assert list(figures["categories"].data[0].y) == [shown_bold, "MAKEUP", "Unknown — data missing"]
+    assert list(figures["opportunities"].data[0].y) == [f"{shown_link} (P-2001)", "P-1002"]
+    assert list(figures["opportunities"].data[0].customdata[:, 0]) == [shown_bold, "MAKEUP"]
+    assert {region for trace in figures["baskets"].data for region in trace.x} == {shown_link, "Kıbrıs"}
+    # The order given still applies (Plotly lists a horizontal chart's categories bottom to top).
+    assert list(figures["mix"].layout.yaxis.categoryarray) == ["Kıbrıs", shown_link]
+    assert _trace_colours(figures["mix"])["Riskli — at risk"] == "#dc2626"

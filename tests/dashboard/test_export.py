@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
-from dashboard.export import flatten, to_csv_bytes, to_excel_bytes
+from dashboard.export import EXCEL_MAX_DATA_ROWS, fits_excel, flatten, to_csv_bytes, to_excel_bytes
 from dashboard.results import results_frame
 
 ANALYSES = [
@@ -53,3 +54,28 @@ def test_excel_cells_are_text_never_formulas() -> None:
     assert first["avgBasket"].value == -12.5
     assert sheet.freeze_panes == "B2"
     assert sheet.max_row == 3
+
+
+def test_excel_keeps_types_and_leaves_missing_values_empty() -> None:
+    frame = pd.DataFrame({"customerId": ["C-1", "C-2"], "age": pd.array([41, None], dtype="Int64"),
+                          "avgBasket": [12.5, float("nan")], "isNewCustomer": [True, False],
+                          "city": ["İzmir", ""]})
+
+    sheet = load_workbook(io.BytesIO(to_excel_bytes(frame)))["Customers"]
+
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["customerId", "age", "avgBasket", "isNewCustomer", "city"],
+        ["C-1", 41, 12.5, True, "İzmir"],
+        ["C-2", None, None, False, None],
+    ]
+    assert sheet.auto_filter.ref == "A1:E3"
+
+
+def test_a_table_longer_than_a_sheet_is_refused_not_cut_short() -> None:
+    longest = pd.DataFrame({"customerId": pd.Series(["C"], dtype=object).repeat(EXCEL_MAX_DATA_ROWS)})
+    too_long = pd.concat([longest, longest.head(1)], ignore_index=True)
+
+    assert (fits_excel(longest), fits_excel(too_long)) == (True, False)
+    with pytest.raises(ValueError, match="an Excel sheet holds 1,048,575 rows under its header; the table has "
+                                         "1,048,576"):
+        to_excel_bytes(too_long)

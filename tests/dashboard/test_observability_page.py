@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from agent.telemetry import CloudWatchRecorder, InvocationRecord
 from agent.telemetry.record import ExplanationSource, Mode, Outcome
+from dashboard.observability import view
+from dashboard.observability.reader import cloudwatch_client
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, local_cloudwatch, without_aws
 
 if TYPE_CHECKING:
@@ -208,3 +210,43 @@ def test_inside_the_app_a_missing_cloudwatch_leaves_the_other_pages_working(
     at.switch_page("app_pages/about.py").run()
     assert not at.exception, at.exception
     assert not any(w.value.startswith("CloudWatch is not configured") for w in at.warning)
+
+
+@pytest.mark.parametrize(("setting", "value", "says"), [
+    ("AWS_ENDPOINT_URL_CLOUDWATCH", "127.0.0.1:5000",
+     "AWS_ENDPOINT_URL_CLOUDWATCH must be a URL with its scheme, such as http://127.0.0.1:5000, got '127.0.0.1:5000'."),
+    ("AWS_PROFILE", "analytics",
+     "AWS_PROFILE names the profile 'analytics', which is in neither the AWS config nor the credentials file: "
+     "create it (`aws configure --profile analytics`), set AWS_PROFILE to one that exists, or unset AWS_PROFILE."),
+    ("AWS_REGION", "eu central 1",
+     "'eu central 1' is not an AWS region name: set AWS_REGION (or AWS_DEFAULT_REGION) to one such as eu-central-1."),
+], ids=["endpoint without scheme", "missing profile", "malformed region"])
+def test_a_wrong_aws_setting_says_what_to_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, setting: str, value: str, says: str,
+) -> None:
+    without_aws(monkeypatch, tmp_path_factory)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv(setting, value)
+
+    at = run_page()
+
+    assert [e.value for e in at.error] == [f"The observability settings are invalid: {says}"]
+    assert not at.get("plotly_chart")
+
+
+def test_reruns_share_one_cloudwatch_client(monkeypatch: pytest.MonkeyPatch, cloudwatch_endpoint: str) -> None:
+    built: list[object] = []
+
+    def counted(config: Any) -> Any:
+        built.append(config)
+        return cloudwatch_client(config)
+
+    monkeypatch.setattr(view, "cloudwatch_client", counted)
+    at = run_page()
+    at.run()
+    at.run()
+
+    assert len(built) == 1
+    assert at.metric[0].value == "0"

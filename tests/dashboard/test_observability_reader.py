@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -123,3 +125,40 @@ def test_a_silent_endpoint_times_out_quickly_without_retries(monkeypatch: pytest
         elapsed = time.perf_counter() - started
 
     assert elapsed < 3, f"one attempt with a 0.5 s read timeout took {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize(("content_type", "body"), [("text/html", b"<html>Welcome</html>"), ("text/xml", b""),
+                                                     ("application/json", b'{"ok": true}')])
+def test_an_endpoint_that_answers_200_but_is_not_cloudwatch_is_named_not_an_idle_system(
+    monkeypatch: pytest.MonkeyPatch, content_type: str, body: bytes,
+) -> None:
+    class NotCloudWatch(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotCloudWatch)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.delenv("SEGMENT_AGENT_RUNTIME_ARN", raising=False)
+    try:
+        with pytest.raises(MetricsUnavailableError, match=r"answered, but not as CloudWatch does: (\d+) of \1 metric "
+                                                          r"queries got no result"):
+            snapshot_now()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_empty_cloudwatch_is_no_error(cloudwatch_endpoint: str) -> None:
+    assert snapshot_now().own.empty

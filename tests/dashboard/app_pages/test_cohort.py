@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import io
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -549,3 +551,50 @@ def test_an_upload_kept_across_pages_can_be_unloaded() -> None:
     at.button(key="unload_cohort").click().run()
 
     assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))
+
+
+def test_reruns_neither_reopen_a_workbook_nor_unpack_a_gzipped_file_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counted_call(name: str) -> Callable[..., Any]:
+        real = getattr(sources, name)
+
+        def call(*args: Any) -> Any:
+            calls.append(name)
+            return real(*args)
+        return call
+
+    for name in ("workbook_sheets", "file_columns"):
+        monkeypatch.setattr(sources, name, counted_call(name))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="About", index=False)
+        generate(20, seed=3).order_lines.to_excel(writer, sheet_name="Orders", index=False)
+    workbook = sources.CohortFile.from_bytes("book.xlsx.gz", gzip.compress(buffer.getvalue()))
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value((workbook.name, workbook.content, "application/gzip")).run()
+    at.selectbox(key=f"sheet_{workbook.digest[:16]}").set_value("Orders").run()
+    assert sorted(calls) == ["file_columns", "file_columns", "workbook_sheets"]  # sheets once, columns per sheet
+    calls.clear()
+
+    at.multiselect(key="filter_churnSegment").set_value([at.multiselect(key="filter_churnSegment").options[0]]).run()
+    at.run()
+    go_to(go_to(at, "about"), "cohort")
+
+    assert not at.error
+    assert calls == []
+
+
+def test_an_attributes_file_with_the_sample_loaded_is_said_to_be_unused_never_claimed() -> None:
+    at = load_sample(open_app())
+    at.file_uploader(key="attributes_upload").set_value(
+        ("people.csv", b"customer_id,age,city\nC0000001,99,Van\n", "text/csv")).run()
+
+    notice = "**people.csv is not used with the sample cohort**, which is one complete file: it applies to a " \
+             "cohort you upload."
+    assert notice in texts(at, "info")
+    assert _metric(at, "Customers") == "291"
+    go_to(go_to(at, "about"), "cohort")
+    assert notice in texts(at, "info")
+    assert [c for c in texts(at, "caption") if "people.csv" in c] == ["Kept **people.csv**, uploaded earlier."]

@@ -249,3 +249,53 @@ def test_a_long_cohort_says_the_pick_list_is_cut_and_any_id_can_be_typed() -> No
     assert len(at.selectbox(key="lookup_pick").options) == 1000
     _look_up(at, "C01100")
     assert at.subheader[0].value.startswith("C01100 · ")
+
+
+def test_the_file_name_in_the_from_badge_is_text_not_markdown() -> None:
+    sample = sources.sample()
+    name = "x] ![pixel](https://ev.il/p.png) :red-badge[HACKED.csv"
+    at = open_app()
+    at.session_state["as_of"] = sample.as_of
+    at = go_to(_upload(at, "cohort_upload", name, sample.file.content), "customer")
+    wanted = str(sources.read(sample.file).customers["customer_id"].iloc[0])
+
+    at.text_input(key="lookup_id").set_value(wanted)
+    at.button(key="lookup_button").click().run()
+
+    badges = [m for m in texts(at, "markdown") if m.startswith(":gray-badge[")]
+    assert badges == [f":gray-badge[from {plain(name)}] :blue-badge[as of {sample.as_of}]"]
+    assert plain(name) == "x\\] !\\[pixel\\](https:\u2060//ev.il/p.png) :red-badge\\[HACKED.csv"
+
+
+def test_the_last_changed_of_the_typed_id_and_the_pick_is_looked_up() -> None:
+    at = go_to(load_sample(open_app()), "customer")
+    first, second, third = (str(i) for i in sources.read(sources.sample().file).customers["customer_id"].iloc[3:6])
+
+    at.text_input(key="lookup_id").input(first)
+    at.button(key="lookup_button").click().run()
+    assert at.subheader[0].value.startswith(f"{first} · ")
+
+    at.selectbox(key="lookup_pick").set_value(second)
+    at.button(key="lookup_button").click().run()
+    assert at.subheader[0].value.startswith(f"{second} · ")
+    assert at.text_input(key="lookup_id").value == ""
+
+    at.text_input(key="lookup_id").input(third)
+    at.button(key="lookup_button").click().run()
+    assert at.subheader[0].value.startswith(f"{third} · ")
+    assert at.selectbox(key="lookup_pick").value is None
+
+
+def test_unparseable_json_takes_the_previous_customer_off_the_page() -> None:
+    at = go_to(open_app(), "customer")
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.text_area(key="customer_json").set_value(json.dumps(seed_example("example-request")))
+    at.button(key="analyse_json").click().run()
+    assert at.subheader[0].value == "C-1001 · Istanbul, Marmara"
+
+    at.text_area(key="customer_json").set_value('{"customerData": ')
+    at.button(key="analyse_json").click().run()
+
+    assert texts(at, "error")[0].startswith("**The JSON cannot be used:** not valid JSON")
+    assert not at.subheader
+    assert any(i.startswith("Pick a customer above") for i in texts(at, "info"))

@@ -12,7 +12,7 @@ from dashboard import sources
 from dashboard.client import AgentClient, AgentError, make_client
 from dashboard.client.agentcore import AgentCoreClient
 from dashboard.client.calls import analyze_customer, profile_region, segment_customers
-from dashboard.settings import Settings
+from dashboard.settings import Settings, SettingsError
 from tests.dashboard.agentcore_shim import AgentCoreShim
 from tests.dashboard.conftest import RUNTIME_ARN
 from tests.dashboard.data import many_customers, seed_customers
@@ -192,3 +192,50 @@ def test_every_backend_segments_a_whole_cohort_the_same(backends: dict[str, Agen
     assert segments["url"].invocations == -(-len(frame) // 100)
     pd.testing.assert_frame_equal(segments["url"].frame, frame)
     pd.testing.assert_frame_equal(segments["arn"].frame, frame)
+
+
+def test_every_backend_locates_an_as_of_day_before_the_cohorts_purchases(backends: dict[str, AgentClient]) -> None:
+    sample = sources.sample()
+    cohort = sources.read(sample.file)
+    too_early = date(2024, 1, 1)
+
+    errors: dict[str, AgentError] = {}
+    for name, client in backends.items():
+        with pytest.raises(AgentError) as caught:
+            client.segment(cohort, as_of=too_early, session_id=SESSION, chunk_size=100, max_workers=3)
+        errors[name] = caught.value
+
+    assert {name: (e.code, e.backend) for name, e in errors.items()} == {
+        "inprocess": ("invalid_input", "inprocess"), "url": ("invalid_input", "url"), "arn": ("invalid_input", "arn"),
+    }
+    assert [d["loc"] for d in errors["inprocess"].details] == ["as_of"]
+    assert errors["url"].details == errors["inprocess"].details == errors["arn"].details
+
+
+@pytest.mark.parametrize(("env", "settings", "says"), [
+    ({"AWS_PROFILE": "analytics"}, Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="us-east-1"),
+     "AWS_PROFILE names the profile 'analytics', which is in neither the AWS config nor the credentials file"),
+    ({}, Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="eu central 1"),
+     "'eu central 1' is not an AWS region name: set SEGMENT_AWS_REGION (or the region in SEGMENT_AGENT_RUNTIME_ARN)"),
+    ({}, Settings(backend="arn", agent_runtime_arn="arn:aws:bedrock-agentcore::123456789012:runtime/x-1"),
+     "No AWS region is set: set SEGMENT_AWS_REGION (or the region in SEGMENT_AGENT_RUNTIME_ARN)"),
+    ({"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE": "127.0.0.1:9"},
+     Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="us-east-1"),
+     "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE must be a URL with its scheme, such as http://127.0.0.1:5000, "
+     "got '127.0.0.1:9'"),
+], ids=["missing profile", "malformed region", "no region", "endpoint without scheme"])
+def test_arn_backend_says_what_to_set_when_the_aws_configuration_cannot_make_a_client(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], settings: Settings, says: str,
+) -> None:
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+                 "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError) as caught:
+        make_client(settings)
+
+    assert str(caught.value).startswith("the AgentCore backend cannot be set up: ")
+    assert says in str(caught.value)

@@ -82,3 +82,14 @@ def test_a_runtime_busy_beyond_the_attempts_is_an_error(busy_runtime: BusyRuntim
 
     assert (caught.value.code, caught.value.status, caught.value.message) == ("runtime_error", 503, "busy")
     assert len(busy_runtime.sessions) == 2
+
+
+@pytest.mark.parametrize("busy_runtime", [[]], indirect=True)
+def test_a_runtime_without_a_model_is_asked_once(busy_runtime: BusyRuntime) -> None:
+    client = RuntimeUrlClient(Settings(backend="url", runtime_url=busy_runtime.url, max_attempts=4))
+
+    with pytest.raises(AgentError) as caught:
+        client.invoke({"prompt": "Which customers are at risk?", "asOf": "2026-02-12"}, session_id=SESSION)
+
+    assert (caught.value.code, caught.value.status) == ("model_unavailable", 503)
+    assert busy_runtime.sessions == [SESSION]
