@@ -39,6 +39,9 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         worksheet = _sheet(workbook, sheet)
+        # The sheet's <dimension> tag is written by whatever saved the workbook and may be stale (A1:F3 over 100
+        # rows): read-only openpyxl would stop at it, so the rows are read to where the sheet's XML ends.
+        worksheet.reset_dimensions()
         padded = _zero_padded(worksheet)
         formulas = _uncalculated_formulas(data, getattr(worksheet, "_worksheet_path", ""))
         # Cells are read with their formats only when some show zero-padded numbers: it is slower.

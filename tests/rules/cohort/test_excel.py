@@ -1,0 +1,56 @@
+"""Reading Excel workbooks as Excel shows them: the sheet's real extent, formula results, error cells."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import openpyxl
+import pytest
+
+from rules.cohort.read import read_cohort
+from tests.rules.cohort.test_read_support import counts
+
+HEADER = ["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar"]
+
+
+def _workbook(rows: list[list[Any]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_sheet_xml(data: bytes, change: Callable[[str], str]) -> bytes:
+    """The workbook with its first sheet's XML changed (as other programs than openpyxl write it)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content.decode("utf-8")).encode("utf-8")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("reference", ["A1:F3", "A1", "A1:D101"], ids=["fewer rows", "one cell", "fewer columns"])
+def test_a_stale_dimension_tag_does_not_cut_the_sheet(reference: str) -> None:
+    rows = [HEADER] + [[f"C{i % 10}", f"O{i}", date(2026, 1, 1 + i % 28), f"P{i % 7}", 1, 10] for i in range(100)]
+    data = _with_sheet_xml(_workbook(rows), lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>',
+                                                               f'<dimension ref="{reference}"/>', xml))
+    assert f'<dimension ref="{reference}"/>'.encode() in zipfile.ZipFile(io.BytesIO(data)).read(
+        "xl/worksheets/sheet1.xml")
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (100, 100)
+    assert counts(cohort) == {}
+    assert cohort.customers["customer_id"].tolist() == [f"C{i}" for i in range(10)]
+    assert cohort.history["total_spent"].sum() == 1000
