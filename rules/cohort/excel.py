@@ -115,9 +115,13 @@ def _mixes_numbers_and_text(values: Sequence[Any]) -> bool:
         any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
-# A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all).
-_UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>'
-                           rb'(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+# A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all); its
+# attributes are checked apart (`_CELL_PLACE`, `_TEXT_RESULT`).
+_UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+_CELL_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+# A formula whose result is text: with an empty <v>, Excel calculated it to "" (=IFERROR(…;""), a template
+# row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated.
+_TEXT_RESULT = re.compile(rb'\bt="str"')
 
 
 def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
@@ -131,8 +135,11 @@ def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
         return {}
     found: dict[int, dict[int, str]] = {}
     for match in _UNCALCULATED.finditer(xml):
-        formula = html.unescape(match[3].decode("utf-8", "replace")) if match[3] else "(shared formula)"
-        found.setdefault(int(match[2]), {})[column_index_from_string(match[1].decode())] = f"={formula}"
+        place = _CELL_PLACE.search(match[1])
+        if place is None or _TEXT_RESULT.search(match[1]):
+            continue
+        formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
+        found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
     return found
 
 

@@ -54,3 +54,25 @@ def test_a_stale_dimension_tag_does_not_cut_the_sheet(reference: str) -> None:
     assert counts(cohort) == {}
     assert cohort.customers["customer_id"].tolist() == [f"C{i}" for i in range(10)]
     assert cohort.history["total_spent"].sum() == 1000
+
+
+@pytest.mark.parametrize("empty", ["<v/>", "<v></v>"])
+def test_formulas_excel_calculated_to_an_empty_text_are_empty_cells(empty: str) -> None:
+    rows = [["Müşteri No", "Tarih", "Ürün Kodu", "Kategori", "Adet", "Tutar"],
+            ["C1", date(2026, 1, 5), "P1", "MAKEUP", 2, 20], ["C1", date(2026, 1, 9), "P2", None, 1, 50]]
+
+    def as_excel_saves_it(xml: str) -> str:
+        # A lookup that found nothing in D3, and template rows 4-5 whose amount formula gives "".
+        lookup = f'<c r="D3" t="str"><f>IFERROR(VLOOKUP(C3,Urunler!A:B,2,0),"")</f>{empty}</c>'
+        xml = re.sub(r'(<c r="C3"[^>]*>.*?</c>)', lambda match: match[1] + lookup, xml)
+        template = "".join(f'<row r="{r}"><c r="A{r}" t="str"><f>IF(B{r}="","",B{r})</f>{empty}</c>'
+                           f'<c r="F{r}" t="str"><f>IF(E{r}="","",E{r}*10)</f>{empty}</c></row>' for r in (4, 5))
+        return xml.replace("</sheetData>", template + "</sheetData>")
+
+    cohort = read_cohort(_with_sheet_xml(_workbook(rows), as_excel_saves_it))
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 2)
+    assert counts(cohort) == {}
+    assert cohort.report.warnings == []
+    assert cohort.history["category"].astype(object).where(cohort.history["category"].notna(), None).tolist() == [
+        "MAKEUP", None]
