@@ -58,7 +58,7 @@ def test_a_stale_dimension_tag_does_not_cut_the_sheet(reference: str) -> None:
 
 @pytest.mark.parametrize("empty", ["<v/>", "<v></v>"])
 def test_formulas_excel_calculated_to_an_empty_text_are_empty_cells(empty: str) -> None:
-    rows = [["Müşteri No", "Tarih", "Ürün Kodu", "Kategori", "Adet", "Tutar"],
+    rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Kategori", "Adet", "Tutar"],
             ["C1", date(2026, 1, 5), "P1", "MAKEUP", 2, 20], ["C1", date(2026, 1, 9), "P2", None, 1, 50]]
 
     def as_excel_saves_it(xml: str) -> str:
