@@ -21,6 +21,7 @@ import pyarrow as pa
 from openpyxl.utils import column_index_from_string
 
 from rules.cohort.columns import header_index
+from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
 from rules.cohort.values import decide_decimal_mark
 from rules.errors import InvalidInput, Problem
@@ -86,7 +87,7 @@ def columns_from_values(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:
     later gives every number cell its own value back (``7.125`` would be read as 7125 in a decimal-comma file).
     """
     texts = [value for values in columns if _mixes_numbers_and_text(values) for value in values
-             if isinstance(value, str)]
+             if isinstance(value, str) and _filled(value)]
     mark = decide_decimal_mark([pa.array(texts, pa.string())]).mark if texts else "."
     return [column_from_values(values, mark) for values in columns]
 
@@ -111,7 +112,7 @@ def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Arra
 
 
 def _mixes_numbers_and_text(values: Sequence[Any]) -> bool:
-    return any(isinstance(v, str) for v in values) and \
+    return any(isinstance(v, str) and _filled(v) for v in values) and \
         any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
@@ -211,8 +212,13 @@ def _as_shown(cell: Any) -> Any:
     return value
 
 
+# A delimited file's null texts are no value in a sheet too, and so are Excel's error cells (#N/A, #REF!, …),
+# which openpyxl reads as their text: the same table as CSV and as a workbook gives the same rows.
+_NO_VALUE = frozenset(NULL_TEXTS)
+
+
 def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+    return value is not None and not (isinstance(value, str) and (value in _NO_VALUE or not value.strip()))
 
 
 def _header_cell(value: Any) -> str:

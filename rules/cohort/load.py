@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from rules.cohort.columns import name_key, recognise
 from rules.cohort.excel import columns_from_values, read_xlsx
 from rules.cohort.model import FileType
+from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.ragged_rows import read_ragged_rows
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
@@ -67,7 +68,6 @@ class Readable(Protocol):
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | Readable
 
-NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
 BLOCK_BYTES = 8 << 20
 _RECORD_TEXT_LIMIT = 2000  # of a malformed JSON record kept as its text
 _MAX_JSON_DEPTH = 64  # deeper than any record of customers or orders

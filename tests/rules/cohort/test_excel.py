@@ -76,3 +76,20 @@ def test_formulas_excel_calculated_to_an_empty_text_are_empty_cells(empty: str) 
     assert cohort.report.warnings == []
     assert cohort.history["category"].astype(object).where(cohort.history["category"].notna(), None).tolist() == [
         "MAKEUP", None]
+
+
+def test_error_cells_and_null_texts_are_no_value_as_in_the_same_table_as_csv() -> None:
+    rows: list[list[Any]] = [HEADER, ["C1", "O1", "2026-01-05", "P1", 1, 10], ["C2", "O2", "2026-01-05", "P1", 1, 10]]
+    rows += [[text, f"O{i}", "2026-01-06", "P2", 1, 20] for i, text in enumerate(
+        ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "NULL", "N/A"], start=3)]
+    rows += [["C2", "O20", "2026-01-07", "P3", 1, "#DIV/0!"], ["C1", "O21", "2026-01-07", "#N/A", 2, 30]]
+    workbook = _workbook(rows)
+    assert b't="e"' in zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml")  # real error cells
+    csv = "\n".join(",".join(map(str, row)) for row in rows).encode("utf-8")
+
+    from_csv, from_xlsx = read_cohort(csv), read_cohort(workbook)
+
+    assert counts(from_xlsx) == counts(from_csv) == {"missing_customer_id": 9, "bad_amount": 1,
+                                                         "missing_product": 1}
+    assert from_xlsx.customers["customer_id"].tolist() == from_csv.customers["customer_id"].tolist() == ["C1", "C2"]
+    assert from_xlsx.report.rows_accepted == from_csv.report.rows_accepted == 2
