@@ -50,7 +50,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
             worksheet.iter_rows(values_only=True)
         if formulas:
             read = (_with_formulas(row, formulas.get(number, {})) for number, row in enumerate(read, start=1))
-        rows = [row for row in read if any(_filled(v) for v in row)]
+        rows = [trimmed for trimmed in map(_trimmed, read) if trimmed]
         names = sheet_names(workbook)
     finally:
         workbook.close()
@@ -71,12 +71,46 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width, named)
     if first:
         notes.append(f"skipped {first} row(s) above the header")
-    header = [_header_cell(v) for v in rows[first]] + [""] * (width - len(rows[first]))
-    notes += [f"{header[index] or f'column {index + 1}'}: numbers shown with leading zeros ({'0' * size}) are read "
-              "as shown" for index, size in sorted(padded.items()) if index < width]
-    body = rows[first + 1:]
-    columns = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(width)])
-    return pa.table(columns, names=unique_names(header)), notes, warnings
+    header = [_header_cell(v) for v in rows[first]]
+    notes += [f"{header[index] if index < len(header) and header[index] else f'column {index + 1}'}: numbers "
+              f"shown with leading zeros ({'0' * size}) are read as shown" for index, size in sorted(padded.items())
+              if index < width]
+    return _table(header, rows[first + 1:]), notes, warnings
+
+
+def _table(header: list[str], body: list[tuple[Any, ...]]) -> pa.Table:
+    """The body's columns under the header's names: only those with a name or some value, so that a stray cell
+    far to the right (XFD1) makes one column, not 16,000 empty ones.
+
+    The columns half the rows reach are taken whole; beyond them only the cells of the rows that go further are
+    looked at, and only their filled ones kept.
+    """
+    lengths = sorted(len(row) for row in body)
+    common = lengths[len(lengths) // 2] if lengths else 0
+    beyond: dict[int, dict[int, Any]] = {}
+    for number, row in enumerate(body):
+        for place in range(common, len(row)):
+            if _filled(row[place]):
+                beyond.setdefault(place, {})[number] = row[place]
+    places = list(range(common)) + sorted(beyond)
+    built = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(common)] +
+                                [[beyond[place].get(number) for number in range(len(body))]
+                                 for place in places[common:]])
+    columns = {place: column for place, column in zip(places, built, strict=True) if column.null_count < len(column)}
+    columns.update({place: pa.nulls(len(body), pa.string()) for place, name in enumerate(header)
+                    if name.strip() and place not in columns})
+    end = max([len(header), *(place + 1 for place in columns)])
+    names = unique_names(header + [""] * (end - len(header)))
+    return pa.table([columns[place] for place in sorted(columns)], names=[names[place] for place in sorted(columns)])
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row without the empty cells after its last filled one (formatted cells, a row padded to the sheet's
+    width); empty when no cell is filled."""
+    end = len(row)
+    while end and not _filled(row[end - 1]):
+        end -= 1
+    return row if end == len(row) else row[:end]
 
 
 def columns_from_values(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:

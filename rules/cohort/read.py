@@ -227,7 +227,7 @@ def _read_main(
         part = read_order_file(loaded, columns, file_format, exclude, date_order, label)
     part.notes = [*columns.notes, *part.notes]
     if columns.unused:
-        part.notes.append(f"columns not used: {', '.join(columns.unused)}")
+        part.notes.append(f"columns not used: {listed(columns.unused)}")
     return part
 
 

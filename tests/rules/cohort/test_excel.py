@@ -93,3 +93,35 @@ def test_error_cells_and_null_texts_are_no_value_as_in_the_same_table_as_csv() -
                                                          "missing_product": 1}
     assert from_xlsx.customers["customer_id"].tolist() == from_csv.customers["customer_id"].tolist() == ["C1", "C2"]
     assert from_xlsx.report.rows_accepted == from_csv.report.rows_accepted == 2
+
+
+def _order_rows() -> list[list[Any]]:
+    return [HEADER] + [[f"C{i % 3}", f"O{i}", date(2026, 1, 1 + i), f"P{i % 2}", 1, 10 * i] for i in range(1, 9)]
+
+
+@pytest.mark.parametrize("stray", [(1, 16384), (5, 16384), (1, 9)], ids=["XFD1", "XFD5", "I1"])
+def test_a_stray_cell_far_to_the_right_is_one_column_not_thousands(stray: tuple[int, int]) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(_workbook(_order_rows())))
+    workbook.active.cell(*stray, "not")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    plain, with_stray = read_cohort(_workbook(_order_rows())), read_cohort(buffer.getvalue())
+
+    assert with_stray.customers.equals(plain.customers)
+    assert with_stray.history.equals(plain.history)
+    assert (with_stray.report.rows_read, counts(with_stray)) == (plain.report.rows_read, counts(plain)) == (8, {})
+    column = "not" if stray[0] == 1 else f"column_{stray[1]}"
+    assert [note for note in with_stray.report.notes if note.startswith("columns not used")] == [
+        f"columns not used: {column}"]
+
+
+def test_a_column_filled_in_a_few_rows_only_is_read() -> None:
+    rows = _order_rows()
+    rows[0].append("Şehir")
+    rows[2].append("Ankara")  # the only row reaching the city column
+
+    cohort = read_cohort(_workbook(rows))
+
+    cities = cohort.customers.set_index("customer_id")["city"]
+    assert cities.astype(object).where(cities.notna(), None).to_dict() == {"C0": None, "C1": None, "C2": "Ankara"}
