@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import openpyxl
@@ -27,10 +27,25 @@ from rules.cohort.values import decide_decimal_mark
 from rules.errors import InvalidInput, Problem
 
 
-def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str] = ()
-              ) -> tuple[pa.Table, list[str], list[str]]:
-    """The sheet's rows under its header as a table, notes (preamble rows skipped, other sheets ignored) and
-    warnings (formulas never calculated).
+class Sheet(NamedTuple):
+    """A sheet read.
+
+    Attributes:
+        table: its rows under its header, as the readers take them.
+        shown: the same rows as rejected rows show them, when that differs: in a column mixing number cells with
+            decimal-comma text, the numbers as their own values (7.125, not the table's ``7,125``); else None.
+        notes, warnings: how it was read (preamble rows skipped, other sheets ignored), and what went wrong
+            (formulas never calculated).
+    """
+
+    table: pa.Table
+    shown: pa.Table | None
+    notes: list[str]
+    warnings: list[str]
+
+
+def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str] = ()) -> Sheet:
+    """The sheet's rows under its header, its header row found like in CSV (``named``: the mapping's columns).
 
     Fully empty rows are not data and are skipped (spreadsheets often keep formatted empty rows at the end).
 
@@ -75,12 +90,13 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     notes += [f"{header[index] if index < len(header) and header[index] else f'column {index + 1}'}: numbers "
               f"shown with leading zeros ({'0' * size}) are read as shown" for index, size in sorted(padded.items())
               if index < width]
-    return _table(header, rows[first + 1:]), notes, warnings
+    return Sheet(*_tables(header, rows[first + 1:]), notes, warnings)
 
 
-def _table(header: list[str], body: list[tuple[Any, ...]]) -> pa.Table:
+def _tables(header: list[str], body: list[tuple[Any, ...]]) -> tuple[pa.Table, pa.Table | None]:
     """The body's columns under the header's names: only those with a name or some value, so that a stray cell
-    far to the right (XFD1) makes one column, not 16,000 empty ones.
+    far to the right (XFD1) makes one column, not 16,000 empty ones; and the rows as rejected rows show them
+    (see `Sheet`), when that differs.
 
     The columns half the rows reach are taken whole; beyond them only the cells of the rows that go further are
     looked at, and only their filled ones kept.
@@ -93,15 +109,21 @@ def _table(header: list[str], body: list[tuple[Any, ...]]) -> pa.Table:
             if _filled(row[place]):
                 beyond.setdefault(place, {})[number] = row[place]
     places = list(range(common)) + sorted(beyond)
-    built = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(common)] +
+    cells = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(common)] +
                                 [[beyond[place].get(number) for number in range(len(body))]
                                  for place in places[common:]])
-    columns = {place: column for place, column in zip(places, built, strict=True) if column.null_count < len(column)}
+    columns = {place: column for place, column in zip(places, cells.columns, strict=True)
+               if column.null_count < len(column)}
     columns.update({place: pa.nulls(len(body), pa.string()) for place, name in enumerate(header)
                     if name.strip() and place not in columns})
     end = max([len(header), *(place + 1 for place in columns)])
     names = unique_names(header + [""] * (end - len(header)))
-    return pa.table([columns[place] for place in sorted(columns)], names=[names[place] for place in sorted(columns)])
+    kept = sorted(columns)
+    table = pa.table([columns[place] for place in kept], names=[names[place] for place in kept])
+    if not cells.shown:
+        return table, None
+    shown = {places[index]: column for index, column in cells.shown.items()}
+    return table, pa.table([shown.get(place, columns[place]) for place in kept], names=table.column_names)
 
 
 def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -113,17 +135,34 @@ def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return row if end == len(row) else row[:end]
 
 
-def columns_from_values(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:
+class Cells(NamedTuple):
+    """Arrow columns built from cell values.
+
+    Attributes:
+        columns: the columns, as the readers take them.
+        shown: place → the column with its number cells written with a point, where ``columns`` has them with a
+            decimal comma: what rejected rows show, so that a fixed and re-read row keeps their values.
+    """
+
+    columns: list[pa.Array]
+    shown: dict[int, pa.Array]
+
+
+def columns_from_values(columns: Sequence[Sequence[Any]]) -> Cells:
     """Arrow columns from cell values (see `column_from_values`).
 
     A column mixing number cells with text becomes text; its numbers are then written with the decimal mark the
     text cells of such columns use (7.125 as ``7,125`` beside ``1.234,50``), so that reading the column's text
     later gives every number cell its own value back (``7.125`` would be read as 7125 in a decimal-comma file).
     """
-    texts = [value for values in columns if _mixes_numbers_and_text(values) for value in values
+    mixed = [_mixes_numbers_and_text(values) for values in columns]
+    texts = [value for values, mixes in zip(columns, mixed, strict=True) if mixes for value in values
              if isinstance(value, str) and _filled(value)]
     mark = decide_decimal_mark([pa.array(texts, pa.string())]).mark if texts else "."
-    return [column_from_values(values, mark) for values in columns]
+    built = [column_from_values(values, mark) for values in columns]
+    shown = {place: column_from_values(values) for place, (values, mixes) in enumerate(zip(columns, mixed, strict=True))
+             if mixes and mark != "."}
+    return Cells(built, shown)
 
 
 def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Array:

@@ -91,6 +91,8 @@ class Loaded:
         encoding, delimiter: for text files.
         records: the seed's customer objects, when the file is the seed's JSON (then the table is empty).
         notes, warnings: how it was read, and what had to be assumed.
+        shown: the rows as rejected rows show them, when that differs from ``table`` (see
+            `rules.cohort.excel.Sheet`); `as_shown` is the one to take them from.
     """
 
     table: pa.Table
@@ -101,6 +103,12 @@ class Loaded:
     records: list[Any] | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    shown: pa.Table | None = None
+
+    @property
+    def as_shown(self) -> pa.Table:
+        """The rows with the values rejected rows and the report's examples show."""
+        return self.table if self.shown is None else self.shown
 
 
 def source_buffer(source: Source, name: str | None = None) -> tuple[pa.Buffer, str | None]:
@@ -160,7 +168,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     if kind == "xlsx":
         _require_workbook(buffer, name)
         try:
-            table, notes, warnings = read_xlsx(buffer.to_pybytes(), sheet, {name_key(n) for n in header_names})
+            sheet_read = read_xlsx(buffer.to_pybytes(), sheet, {name_key(n) for n in header_names})
         except InvalidInput:
             raise  # a missing or empty sheet: said already
         # What openpyxl raises for a damaged workbook: a bad zip, missing parts, XML cut short (a SyntaxError),
@@ -168,7 +176,8 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
         except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
                                         name)]) from None
-        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes, warnings=warnings)
+        return Loaded(sheet_read.table, RowLog.for_rows(sheet_read.table.num_rows), kind, notes=sheet_read.notes,
+                      warnings=sheet_read.warnings, shown=sheet_read.shown)
     if kind == "parquet":
         return _load_parquet(buffer, name)
     if kind == "json":
@@ -412,15 +421,17 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     nested = [key for key in names if any(isinstance(record.get(key), dict | list) for record in records)]
     notes += [f"column {key!r} holds lists or records: not read" for key in nested]
     kept = [key for key in names if key not in nested]
-    table = pa.table(dict(zip(kept, columns_from_values([[record.get(key) for record in records] for key in kept]),
-                              strict=True)))
+    cells = columns_from_values([[record.get(key) for record in records] for key in kept])
+    table = pa.table(dict(zip(kept, cells.columns, strict=True)))
     if table.num_columns == 0:
         why = f"only lists or records in {', '.join(map(repr, nested))}" if nested else \
             "its items are empty objects or not objects"
         raise InvalidInput([Problem("file", f"the JSON has no records with fields to read ({why})", name)])
     malformed.sort(key=lambda row: row.row)
+    shown = pa.table(dict(zip(kept, [cells.shown.get(place, column) for place, column in enumerate(cells.columns)],
+                              strict=True))) if cells.shown else None
     return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name, notes=notes,
-                  warnings=warnings)
+                  warnings=warnings, shown=shown)
 
 
 def _json_lines_like(text: str) -> bool:

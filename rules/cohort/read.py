@@ -118,7 +118,7 @@ def read_cohort(
             warnings.append(f"customers_sheet={customers_sheet!r} is not used: the customers file is not an Excel "
                             "workbook")
         customers_table = merge_customers(customers_table, attributes, warnings)
-        rejected.append(log.rejected_frame(extra.table, customers_label))
+        rejected.append(log.rejected_frame(extra.as_shown, customers_label))
     frame = customers_frame(customers_table)
     log = part.log
     report = IngestReport(

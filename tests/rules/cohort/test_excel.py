@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -125,3 +126,21 @@ def test_a_column_filled_in_a_few_rows_only_is_read() -> None:
 
     cities = cohort.customers.set_index("customer_id")["city"]
     assert cities.astype(object).where(cities.notna(), None).to_dict() == {"C0": None, "C1": None, "C2": "Ankara"}
+
+
+@pytest.mark.parametrize("container", ["xlsx", "json"])
+def test_rejected_rows_show_number_cells_as_their_own_values_beside_decimal_comma_text(container: str) -> None:
+    rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Adet", "Tutar"],
+                             ["C1", "2026-01-05", "P1", 1, "1.234,50"], ["C2", "2026-01-06", "P2", "iki", 7.125],
+                             ["C3", "2026-01-06", "P2", 1, 0.5]]
+    data = _workbook(rows) if container == "xlsx" else json.dumps(
+        [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]).encode()
+
+    cohort = read_cohort(data, name=f"orders.{container}")
+
+    assert cohort.report.decimal_mark == ","
+    assert cohort.history["total_spent"].tolist() == [1234.5, 0.5]
+    assert cohort.report.rejected_by_reason["bad_quantity"].examples == [
+        {"Müşteri No": "C2", "Tarih": "2026-01-06", "Ürün Kodu": "P2", "Adet": "iki", "Tutar": "7.125"}]
+    assert cohort.rejected[["row", "reason", "Adet", "Tutar"]].astype(object).values.tolist() == [
+        [2, "bad_quantity", "iki", "7.125"]]
