@@ -36,6 +36,7 @@ from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.ragged_rows import read_ragged_rows
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
+    OLE_MAGIC,
     SAMPLE_BYTES,
     TextLayout,
     bom_encoding,
@@ -164,7 +165,7 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     """
     buffer, name = source_buffer(source, name)
     head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
-    kind = detect_kind(head, name)
+    kind = detect_kind(buffer.to_pybytes() if head.startswith(OLE_MAGIC) else head, name)
     if kind == "xlsx":
         _require_workbook(buffer, name)
         try:
