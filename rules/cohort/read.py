@@ -81,7 +81,7 @@ def read_cohort(
             names a missing column, …); the message says which and lists what the file has.
     """
     exclude_products = _checked_arguments(source, customers, mapping, customers_mapping, exclude_products,
-                                          date_order)
+                                          date_order, {"sheet": sheet, "customers_sheet": customers_sheet})
     main_label = name or _label(source, "input")
     loaded = load(source, name=main_label, sheet=sheet, header_names=_named(mapping))
     extra: Loaded | None = None
@@ -142,7 +142,7 @@ def _in_customers_file(error: InvalidInput) -> InvalidInput:
 
 def _checked_arguments(
     source: object, customers: object, mapping: object, customers_mapping: object, exclude: object,
-    date_order: object,
+    date_order: object, sheets: Mapping[str, object],
 ) -> Collection[str]:
     """Refuse arguments of the wrong kind with a problem naming the argument (not a traceback from deep inside);
     the exclusion list as a collection of codes.
@@ -168,6 +168,9 @@ def _checked_arguments(
     if date_order is not None and date_order not in ("DMY", "MDY"):
         problems.append(Problem("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)",
                                 date_order))
+    for argument, given in sheets.items():  # True is an int to Python, but no sheet's place
+        if given is not None and (isinstance(given, bool) or not isinstance(given, str | int)):
+            problems.append(Problem(argument, "expected a sheet's name or its place (0 for the first)", given))
     if problems:
         raise InvalidInput(problems)
     return frozenset(str(code) for code in codes)

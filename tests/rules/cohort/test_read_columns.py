@@ -177,6 +177,9 @@ def test_a_customer_id_column_the_mapping_gives_to_another_field_is_named() -> N
                                                              "(an empty set keeps every line)", "list")),
     ({"date_order": "dmy"}, ("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)", "dmy")),
     ({"date_order": "YMD"}, ("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)", "YMD")),
+    ({"sheet": True}, ("sheet", "expected a sheet's name or its place (0 for the first)", True)),
+    ({"customers_sheet": False}, ("customers_sheet", "expected a sheet's name or its place (0 for the first)", False)),
+    ({"sheet": 1.0}, ("sheet", "expected a sheet's name or its place (0 for the first)", 1.0)),
 ])
 def test_arguments_of_the_wrong_kind_are_refused_by_name(arguments: dict[str, Any],
                                                         problem: tuple[str, str, Any]) -> None:
