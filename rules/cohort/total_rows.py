@@ -40,7 +40,10 @@ def total_rows(customer: Codes) -> BoolArray:
 def _subtotals(ids: pa.Array) -> BoolArray:
     """Per distinct id: whether it is another of the ids followed by a word for a total (only then: "Acme Total"
     is a customer unless "Acme" is one too)."""
-    stems = pc.struct_field(pc.extract_regex(ids.cast(pa.string()), _SUBTOTAL), [0])
-    found: BoolArray = pc.fill_null(pc.is_in(stems, value_set=ids.cast(pa.string())), False).to_numpy(
-        zero_copy_only=False)
+    text = ids.cast(pa.string())
+    extracted = pc.extract_regex(text, _SUBTOTAL)
+    # A field of a struct that is null (no match) need not be null itself; and a null id is no subtotal's.
+    subtotal = pc.and_(pc.is_valid(extracted), pc.is_in(pc.struct_field(extracted, [0]), value_set=text,
+                                                       skip_nulls=True))
+    found: BoolArray = pc.fill_null(subtotal, False).to_numpy(zero_copy_only=False)
     return found
