@@ -137,15 +137,19 @@ def recognised_names(row: Sequence[str], named: Collection[str] = ()) -> int:
 
 
 def header_index(rows: Sequence[Sequence[str]], width: int, named: Collection[str] = ()) -> int:
-    """Which of a file's first rows is the header: the one with the most column names this reader knows or a
-    mapping names (``named``: their `name_key`), two at least or one the mapping names; else the first with at
-    least half of its ``width`` fields filled (a title line, or a "Report date;12.02.2026;;" line, exported
-    above the table has most of them empty)."""
+    """Which of a file's first rows is the header: of those with two column names at least that this reader
+    knows or a mapping names (``named``: their `name_key`), the one holding the most names the mapping names
+    (in a two-row header, the row the mapped names are in), then the one with the most names; else one holding
+    a name the mapping names alone; else the first with at least half of its ``width`` fields filled (a title line, or a
+    "Report date;12.02.2026;;" line, exported above the table has most of them empty)."""
     if named:
         known = [recognised_names(row, named) for row in rows]
-        best = max(known, default=0)
-        at = known.index(best) if best else -1
-        if best >= 2 or (best == 1 and any(name_key(cell) in named for cell in rows[at])):
+        headers = [index for index, count in enumerate(known) if count >= 2]
+        if headers:  # max: the first of the best
+            return max(headers, key=lambda index: (len(set(named) & {name_key(cell) for cell in rows[index]}),
+                                                   known[index]))
+        at = known.index(1) if 1 in known else -1
+        if at >= 0 and any(name_key(cell) in named for cell in rows[at]):
             return at
     recognised = [recognised_names(row) for row in rows]
     if recognised and max(recognised) >= 2:

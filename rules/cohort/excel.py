@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import openpyxl
@@ -21,15 +21,31 @@ import pyarrow as pa
 from openpyxl.utils import column_index_from_string
 
 from rules.cohort.columns import header_index
+from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
 from rules.cohort.values import decide_decimal_mark
 from rules.errors import InvalidInput, Problem
 
 
-def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str] = ()
-              ) -> tuple[pa.Table, list[str], list[str]]:
-    """The sheet's rows under its header as a table, notes (preamble rows skipped, other sheets ignored) and
-    warnings (formulas never calculated).
+class Sheet(NamedTuple):
+    """A sheet read.
+
+    Attributes:
+        table: its rows under its header, as the readers take them.
+        shown: the same rows as rejected rows show them, when that differs: in a column mixing number cells with
+            decimal-comma text, the numbers as their own values (7.125, not the table's ``7,125``); else None.
+        notes, warnings: how it was read (preamble rows skipped, other sheets ignored), and what went wrong
+            (formulas never calculated).
+    """
+
+    table: pa.Table
+    shown: pa.Table | None
+    notes: list[str]
+    warnings: list[str]
+
+
+def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str] = ()) -> Sheet:
+    """The sheet's rows under its header, its header row found like in CSV (``named``: the mapping's columns).
 
     Fully empty rows are not data and are skipped (spreadsheets often keep formatted empty rows at the end).
 
@@ -39,6 +55,9 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         worksheet = _sheet(workbook, sheet)
+        # The sheet's <dimension> tag is written by whatever saved the workbook and may be stale (A1:F3 over 100
+        # rows): read-only openpyxl would stop at it, so the rows are read to where the sheet's XML ends.
+        worksheet.reset_dimensions()
         padded = _zero_padded(worksheet)
         formulas = _uncalculated_formulas(data, getattr(worksheet, "_worksheet_path", ""))
         # Cells are read with their formats only when some show zero-padded numbers: it is slower.
@@ -46,7 +65,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
             worksheet.iter_rows(values_only=True)
         if formulas:
             read = (_with_formulas(row, formulas.get(number, {})) for number, row in enumerate(read, start=1))
-        rows = [row for row in read if any(_filled(v) for v in row)]
+        rows = [trimmed for trimmed in map(_trimmed, read) if trimmed]
         names = sheet_names(workbook)
     finally:
         workbook.close()
@@ -67,25 +86,83 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width, named)
     if first:
         notes.append(f"skipped {first} row(s) above the header")
-    header = [_header_cell(v) for v in rows[first]] + [""] * (width - len(rows[first]))
-    notes += [f"{header[index] or f'column {index + 1}'}: numbers shown with leading zeros ({'0' * size}) are read "
-              "as shown" for index, size in sorted(padded.items()) if index < width]
-    body = rows[first + 1:]
-    columns = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(width)])
-    return pa.table(columns, names=unique_names(header)), notes, warnings
+    header = [_header_cell(v) for v in rows[first]]
+    notes += [f"{header[index] if index < len(header) and header[index] else f'column {index + 1}'}: numbers "
+              f"shown with leading zeros ({'0' * size}) are read as shown" for index, size in sorted(padded.items())
+              if index < width]
+    return Sheet(*_tables(header, rows[first + 1:]), notes, warnings)
 
 
-def columns_from_values(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:
+def _tables(header: list[str], body: list[tuple[Any, ...]]) -> tuple[pa.Table, pa.Table | None]:
+    """The body's columns under the header's names: only those with a name or some value, so that a stray cell
+    far to the right (XFD1) makes one column, not 16,000 empty ones; and the rows as rejected rows show them
+    (see `Sheet`), when that differs.
+
+    The columns half the rows reach are taken whole; beyond them only the cells of the rows that go further are
+    looked at, and only their filled ones kept.
+    """
+    lengths = sorted(len(row) for row in body)
+    common = lengths[len(lengths) // 2] if lengths else 0
+    beyond: dict[int, dict[int, Any]] = {}
+    for number, row in enumerate(body):
+        for place in range(common, len(row)):
+            if _filled(row[place]):
+                beyond.setdefault(place, {})[number] = row[place]
+    places = list(range(common)) + sorted(beyond)
+    cells = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(common)] +
+                                [[beyond[place].get(number) for number in range(len(body))]
+                                 for place in places[common:]])
+    columns = {place: column for place, column in zip(places, cells.columns, strict=True)
+               if column.null_count < len(column)}
+    columns.update({place: pa.nulls(len(body), pa.string()) for place, name in enumerate(header)
+                    if name.strip() and place not in columns})
+    end = max([len(header), *(place + 1 for place in columns)])
+    names = unique_names(header + [""] * (end - len(header)))
+    kept = sorted(columns)
+    table = pa.table([columns[place] for place in kept], names=[names[place] for place in kept])
+    if not cells.shown:
+        return table, None
+    shown = {places[index]: column for index, column in cells.shown.items()}
+    return table, pa.table([shown.get(place, columns[place]) for place in kept], names=table.column_names)
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row without the empty cells after its last filled one (formatted cells, a row padded to the sheet's
+    width); empty when no cell is filled."""
+    end = len(row)
+    while end and not _filled(row[end - 1]):
+        end -= 1
+    return row if end == len(row) else row[:end]
+
+
+class Cells(NamedTuple):
+    """Arrow columns built from cell values.
+
+    Attributes:
+        columns: the columns, as the readers take them.
+        shown: place → the column with its number cells written with a point, where ``columns`` has them with a
+            decimal comma: what rejected rows show, so that a fixed and re-read row keeps their values.
+    """
+
+    columns: list[pa.Array]
+    shown: dict[int, pa.Array]
+
+
+def columns_from_values(columns: Sequence[Sequence[Any]]) -> Cells:
     """Arrow columns from cell values (see `column_from_values`).
 
     A column mixing number cells with text becomes text; its numbers are then written with the decimal mark the
     text cells of such columns use (7.125 as ``7,125`` beside ``1.234,50``), so that reading the column's text
     later gives every number cell its own value back (``7.125`` would be read as 7125 in a decimal-comma file).
     """
-    texts = [value for values in columns if _mixes_numbers_and_text(values) for value in values
-             if isinstance(value, str)]
+    mixed = [_mixes_numbers_and_text(values) for values in columns]
+    texts = [value for values, mixes in zip(columns, mixed, strict=True) if mixes for value in values
+             if isinstance(value, str) and _filled(value)]
     mark = decide_decimal_mark([pa.array(texts, pa.string())]).mark if texts else "."
-    return [column_from_values(values, mark) for values in columns]
+    built = [column_from_values(values, mark) for values in columns]
+    shown = {place: column_from_values(values) for place, (values, mixes) in enumerate(zip(columns, mixed, strict=True))
+             if mixes and mark != "."}
+    return Cells(built, shown)
 
 
 def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Array:
@@ -108,13 +185,17 @@ def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Arra
 
 
 def _mixes_numbers_and_text(values: Sequence[Any]) -> bool:
-    return any(isinstance(v, str) for v in values) and \
+    return any(isinstance(v, str) and _filled(v) for v in values) and \
         any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
-# A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all).
-_UNCALCULATED = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>'
-                           rb'(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+# A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all); its
+# attributes are checked apart (`_CELL_PLACE`, `_TEXT_RESULT`).
+_UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+_CELL_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+# A formula whose result is text: with an empty <v>, Excel calculated it to "" (=IFERROR(…;""), a template
+# row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated.
+_TEXT_RESULT = re.compile(rb'\bt="str"')
 
 
 def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
@@ -128,8 +209,11 @@ def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
         return {}
     found: dict[int, dict[int, str]] = {}
     for match in _UNCALCULATED.finditer(xml):
-        formula = html.unescape(match[3].decode("utf-8", "replace")) if match[3] else "(shared formula)"
-        found.setdefault(int(match[2]), {})[column_index_from_string(match[1].decode())] = f"={formula}"
+        place = _CELL_PLACE.search(match[1])
+        if place is None or _TEXT_RESULT.search(match[1]):
+            continue
+        formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
+        found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
     return found
 
 
@@ -201,8 +285,13 @@ def _as_shown(cell: Any) -> Any:
     return value
 
 
+# A delimited file's null texts are no value in a sheet too, and so are Excel's error cells (#N/A, #REF!, …),
+# which openpyxl reads as their text: the same table as CSV and as a workbook gives the same rows.
+_NO_VALUE = frozenset(NULL_TEXTS)
+
+
 def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+    return value is not None and not (isinstance(value, str) and (value in _NO_VALUE or not value.strip()))
 
 
 def _header_cell(value: Any) -> str:

@@ -53,8 +53,11 @@ def _defused(name: object) -> object:
 
 
 def csv_quoting(frame: pd.DataFrame) -> Literal[0, 2]:
-    """How to quote ``frame``'s CSV: minimally, or every text cell when one holds a bare carriage return (with
-    "\\n" line ends the csv module quotes cells holding "\\n" only, and a reader would split the row at "\\r")."""
+    """How to quote ``frame``'s CSV: minimally, or every text cell and column name when one holds a bare carriage
+    return (with "\\n" line ends the csv module quotes cells holding "\\n" only, and a reader would split the row
+    at "\\r"); a column name of the uploaded file may hold one, as the rejected rows' header does."""
+    if any(isinstance(name, str) and "\r" in name for name in frame.columns):
+        return csv.QUOTE_NONNUMERIC
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):

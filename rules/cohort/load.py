@@ -32,9 +32,11 @@ import pyarrow.parquet as pq
 from rules.cohort.columns import name_key, recognise
 from rules.cohort.excel import columns_from_values, read_xlsx
 from rules.cohort.model import FileType
+from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.ragged_rows import read_ragged_rows
 from rules.cohort.rejects import Malformed, RowLog
 from rules.cohort.sniff import (
+    OLE_MAGIC,
     SAMPLE_BYTES,
     TextLayout,
     bom_encoding,
@@ -67,7 +69,6 @@ class Readable(Protocol):
 
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | Readable
 
-NULL_TEXTS = ["", "NULL", "null", "Null", "NaN", "nan", "N/A", "n/a", "#N/A", "None", "none", "NA"]
 BLOCK_BYTES = 8 << 20
 _RECORD_TEXT_LIMIT = 2000  # of a malformed JSON record kept as its text
 _MAX_JSON_DEPTH = 64  # deeper than any record of customers or orders
@@ -91,6 +92,8 @@ class Loaded:
         encoding, delimiter: for text files.
         records: the seed's customer objects, when the file is the seed's JSON (then the table is empty).
         notes, warnings: how it was read, and what had to be assumed.
+        shown: the rows as rejected rows show them, when that differs from ``table`` (see
+            `rules.cohort.excel.Sheet`); `as_shown` is the one to take them from.
     """
 
     table: pa.Table
@@ -101,6 +104,12 @@ class Loaded:
     records: list[Any] | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    shown: pa.Table | None = None
+
+    @property
+    def as_shown(self) -> pa.Table:
+        """The rows with the values rejected rows and the report's examples show."""
+        return self.table if self.shown is None else self.shown
 
 
 def source_buffer(source: Source, name: str | None = None) -> tuple[pa.Buffer, str | None]:
@@ -156,11 +165,11 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     """
     buffer, name = source_buffer(source, name)
     head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
-    kind = detect_kind(head, name)
+    kind = detect_kind(buffer.to_pybytes() if head.startswith(OLE_MAGIC) else head, name)
     if kind == "xlsx":
         _require_workbook(buffer, name)
         try:
-            table, notes, warnings = read_xlsx(buffer.to_pybytes(), sheet, {name_key(n) for n in header_names})
+            sheet_read = read_xlsx(buffer.to_pybytes(), sheet, {name_key(n) for n in header_names})
         except InvalidInput:
             raise  # a missing or empty sheet: said already
         # What openpyxl raises for a damaged workbook: a bad zip, missing parts, XML cut short (a SyntaxError),
@@ -168,7 +177,8 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
         except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
                                         name)]) from None
-        return Loaded(table, RowLog.for_rows(table.num_rows), kind, notes=notes, warnings=warnings)
+        return Loaded(sheet_read.table, RowLog.for_rows(sheet_read.table.num_rows), kind, notes=sheet_read.notes,
+                      warnings=sheet_read.warnings, shown=sheet_read.shown)
     if kind == "parquet":
         return _load_parquet(buffer, name)
     if kind == "json":
@@ -412,15 +422,17 @@ def _load_json(data: bytes, name: str | None) -> Loaded:
     nested = [key for key in names if any(isinstance(record.get(key), dict | list) for record in records)]
     notes += [f"column {key!r} holds lists or records: not read" for key in nested]
     kept = [key for key in names if key not in nested]
-    table = pa.table(dict(zip(kept, columns_from_values([[record.get(key) for record in records] for key in kept]),
-                              strict=True)))
+    cells = columns_from_values([[record.get(key) for record in records] for key in kept])
+    table = pa.table(dict(zip(kept, cells.columns, strict=True)))
     if table.num_columns == 0:
         why = f"only lists or records in {', '.join(map(repr, nested))}" if nested else \
             "its items are empty objects or not objects"
         raise InvalidInput([Problem("file", f"the JSON has no records with fields to read ({why})", name)])
     malformed.sort(key=lambda row: row.row)
+    shown = pa.table(dict(zip(kept, [cells.shown.get(place, column) for place, column in enumerate(cells.columns)],
+                              strict=True))) if cells.shown else None
     return Loaded(table, _numbered(table.num_rows, malformed), "json", encoding_name, notes=notes,
-                  warnings=warnings)
+                  warnings=warnings, shown=shown)
 
 
 def _json_lines_like(text: str) -> bool:

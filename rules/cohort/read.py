@@ -82,7 +82,7 @@ def read_cohort(
             names a missing column, …); the message says which and lists what the file has.
     """
     exclude_products = _checked_arguments(source, customers, mapping, customers_mapping, exclude_products,
-                                          date_order)
+                                          date_order, {"sheet": sheet, "customers_sheet": customers_sheet})
     main_label = name or _label(source, "input")
     loaded = load(source, name=main_label, sheet=sheet, header_names=_named(mapping))
     extra: Loaded | None = None
@@ -119,7 +119,7 @@ def read_cohort(
             warnings.append(f"customers_sheet={customers_sheet!r} is not used: the customers file is not an Excel "
                             "workbook")
         customers_table = merge_customers(customers_table, attributes, warnings)
-        rejected.append(log.rejected_frame(extra.table, customers_label))
+        rejected.append(log.rejected_frame(extra.as_shown, customers_label))
     frame = customers_frame(customers_table)
     log = part.log
     report = IngestReport(
@@ -152,7 +152,7 @@ def _in_customers_file(error: InvalidInput) -> InvalidInput:
 
 def _checked_arguments(
     source: object, customers: object, mapping: object, customers_mapping: object, exclude: object,
-    date_order: object,
+    date_order: object, sheets: Mapping[str, object],
 ) -> Collection[str]:
     """Refuse arguments of the wrong kind with a problem naming the argument (not a traceback from deep inside);
     the exclusion list as a collection of codes.
@@ -178,6 +178,9 @@ def _checked_arguments(
     if date_order is not None and date_order not in ("DMY", "MDY"):
         problems.append(Problem("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)",
                                 date_order))
+    for argument, given in sheets.items():  # True is an int to Python, but no sheet's place
+        if given is not None and (isinstance(given, bool) or not isinstance(given, str | int)):
+            problems.append(Problem(argument, "expected a sheet's name or its place (0 for the first)", given))
     if problems:
         raise InvalidInput(problems)
     return frozenset(str(code) for code in codes)
@@ -231,7 +234,7 @@ def _read_main(
         part = read_order_file(loaded, columns, file_format, exclude, date_order, label)
     part.notes = [*columns.notes, *part.notes]
     if columns.unused:
-        part.notes.append(f"columns not used: {', '.join(columns.unused)}")
+        part.notes.append(f"columns not used: {listed(columns.unused)}")
     return part
 
 

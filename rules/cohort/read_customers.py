@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rules.cohort.columns import ATTRIBUTES, Columns, recognise, require_customer_id
+from rules.cohort.columns import ATTRIBUTES, Columns, listed, recognise, require_customer_id
 from rules.cohort.dates import DateOrder
 from rules.cohort.load import Loaded
 from rules.cohort.model import CustomersFileReport
@@ -74,10 +74,11 @@ def read_customers_file(
     keep = np.flatnonzero(present)
     report = CustomersFileReport(
         rows_read=log.rows_read, rows_accepted=log.rows_read - log.rows_rejected, rows_rejected=log.rows_rejected,
-        rejected_by_reason=log.rejections(table), customers=len(keep), file_type=loaded.kind, encoding=loaded.encoding,
-        delimiter=loaded.delimiter, date_order=date_orders[0] if date_orders else None, column_mapping=used,
+        rejected_by_reason=log.rejections(loaded.as_shown), customers=len(keep), file_type=loaded.kind,
+        encoding=loaded.encoding, delimiter=loaded.delimiter, date_order=date_orders[0] if date_orders else None,
+        column_mapping=used,
         warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])],
-        notes=[*columns.notes, *loaded.notes, *date_notes, *([f"columns not used: {', '.join(columns.unused)}"]
+        notes=[*columns.notes, *loaded.notes, *date_notes, *([f"columns not used: {listed(columns.unused)}"]
                                                             if columns.unused else [])])
     return attributes.take(keep), log, report
 

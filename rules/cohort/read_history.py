@@ -145,7 +145,7 @@ def read_history_file(
                                                 orders, warnings)
     keep = customers_kept(replace(customer, codes=np.where(totals, -1, customer.codes)) if totals.any() else customer,
                           accepted, warnings)  # a total row's "customer" is none
-    return Part(attributes.take(keep), history, log, table, "purchase_history",
+    return Part(attributes.take(keep), history, log, loaded.as_shown, "purchase_history",
                 loaded.encoding, loaded.delimiter, last.order, mark.mark, dict(used), notes, warnings)
 
 

@@ -78,7 +78,7 @@ def read_order_file(
     # Every row is accepted or rejected now: the rejected rows are taken from the table on another thread
     # while the customers and the history frame are built here.
     side = ThreadPoolExecutor(max_workers=1)
-    rejected = side.submit(log.rejected_frame, table, label)
+    rejected = side.submit(log.rejected_frame, loaded.as_shown, label)
     side.shutdown(wait=False)
     notes += history.notes
     warnings += history.warnings
@@ -96,7 +96,7 @@ def read_order_file(
         total_quantity=history.total_quantity, total_spent=history.total_spent, order_count=history.order_count,
         first=history.first, first_known=np.ones(len(history.first), dtype=np.bool_), last=history.last,
         avg_days_between=history.avg_days_between))
-    return Part(attributes.take(keep), frame, log, table, file_format, loaded.encoding, loaded.delimiter,
+    return Part(attributes.take(keep), frame, log, loaded.as_shown, file_format, loaded.encoding, loaded.delimiter,
                 days.order, mark.mark, dict(used), notes, warnings, rejected)
 
 

@@ -32,7 +32,8 @@ REASONS: dict[str, str] = {
     "malformed_row": "the row cannot be read: a different number of fields than the header, or a JSON line that is "
                      "not a record",
     "missing_customer_id": "the row has no customer id",
-    "total_row": "a total line below the table: its customer id cell says Toplam, Genel Toplam, Total, …",
+    "total_row": "a total line below the table: its customer id cell says Toplam, Genel Toplam, Total, … (or a "
+                 "customer's id and the word, C1 Toplam: a subtotal)",
     "bad_customer_id": "the customer id is longer than 128 characters",
     "invalid_customer": "the customer object breaks the request contract",
     "duplicate_customer": "a second customer object with the same customerId",

@@ -40,6 +40,14 @@ _MAGIC = ((b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"), (b"GIF8", "a
           (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"), (b"\x7fELF", "a program"),
           (b"MZ\x90\x00", "a Windows program"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
           (b"(\xb5/\xfd", "a zstd archive"), (b"\x1f\x8b", "a gzip archive packed twice"))
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: an old .xls, or an Office file encrypted with a password
+# The streams of an encrypted Office file, as the compound file's directory names them (UTF-16).
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+# Spreadsheets that systems save as .xls but that are text: an HTML page or table, Excel 2003's XML workbook.
+_HTML_START = re.compile(rb"<(?:html|table|!doctype\s+html)\b", re.IGNORECASE)
+_SPREADSHEET_XML = re.compile(rb'<\?mso-application\s+progid="Excel\.Sheet"|'
+                              rb'<(?:ss:)?Workbook\b[^>]*"urn:schemas-microsoft-com:office:spreadsheet"')
+_SAVE_AS = "open it in Excel and save it as .xlsx or CSV"
 # Bytes that text never holds (tab, line feed and carriage return aside).
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -68,16 +76,21 @@ class TextLayout:
 
 
 def detect_kind(data: bytes, name: str | None = None) -> FileType:
-    """The kind of file, from its first bytes (the name is only used to word errors).
+    """The kind of file, from its first bytes (all of them for a compound file, `OLE_MAGIC`: its directory may
+    lie anywhere); the name is only used to word errors.
 
     Raises:
-        InvalidInput: an old binary Excel file (.xls), or an empty file.
+        InvalidInput: an old binary Excel file (.xls), a workbook encrypted with a password, an HTML page or an
+            Excel 2003 XML workbook, another file that is no table, or an empty file.
     """
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"PAR1"):
         return "parquet"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(OLE_MAGIC):
+        if all(stream in data for stream in _ENCRYPTED_STREAMS):
+            raise InvalidInput([Problem("file", "the workbook is password-protected; save it without a password "
+                                                "(File › Info › Protect Workbook) or as CSV", name)])
         raise InvalidInput([Problem("file", "old binary Excel files (.xls) are not read; save it as .xlsx or CSV",
                                     name)])
     head = data[:4096]
@@ -92,6 +105,12 @@ def detect_kind(data: bytes, name: str | None = None) -> FileType:
     if binary is not None:
         raise InvalidInput([Problem("file", f"the file is {binary}, not a table: CSV or TSV text, Excel workbooks "
                                             "(.xlsx), Parquet and JSON are read", name)])
+    if _HTML_START.match(start):
+        raise InvalidInput([Problem("file", "the file is an HTML page/table (many systems save these as .xls): "
+                                            + _SAVE_AS, name)])
+    if start.startswith(b"<?xml") and _SPREADSHEET_XML.search(start[:2048]):
+        raise InvalidInput([Problem("file", "the file is an Excel 2003 XML workbook (SpreadsheetML; many systems "
+                                            "save these as .xls): " + _SAVE_AS, name)])
     # JSON opens an array or an object (JSON Lines one per line, though the first may be broken); a report title
     # such as "[Satış Raporu - Ocak 2026]" does not.
     lines = start.splitlines()[:5]

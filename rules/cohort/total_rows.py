@@ -1,7 +1,9 @@
 """Total rows: the "Toplam;;;;1.234,50" line an export adds below its table, told apart by its customer id cell.
 
 A total row has a customer id, often a date and always a number, so it would pass as a customer whose one
-purchase is the whole file (and raise the cohort's median basket). Its id cell holds a word for a total instead.
+purchase is the whole file (and raise the cohort's median basket). Its id cell holds a word for a total instead,
+or, below each customer's rows as Excel's Data › Subtotal writes them, that customer's id and the word ("C1
+Toplam", "C1 Total").
 """
 
 from __future__ import annotations
@@ -17,13 +19,31 @@ TOTAL_WORDS = ("toplam", "genel toplam", "ara toplam", "toplam tutar", "total", 
                "sub total", "subtotal", "sub-total", "sum", "summe", "gesamt", "totaal", "somme", "totale")
 
 
+# What Excel's Data › Subtotal writes in the grouped column: the group's value and the word, in the language of
+# Excel's interface.
+_SUBTOTAL = r"(?i)^(?P<id>.*\S)\s+(?:toplam|total|sum|summe|totaal|somme|totale)$"
+
+
 def total_rows(customer: Codes) -> BoolArray:
-    """Per row: whether its customer id cell is a word for a total ("Toplam", "GENEL TOPLAM:", "Grand Total")."""
+    """Per row: whether its customer id cell is a word for a total ("Toplam", "GENEL TOPLAM:", "Grand Total"),
+    or another customer's id followed by one (a subtotal row, "C1 Toplam")."""
     if customer.count is not None or not len(customer.values) or \
             (not pa.types.is_string(customer.values.type) and not pa.types.is_large_string(customer.values.type)):
         return np.zeros(len(customer.codes), dtype=np.bool_)  # ids that are all numbers: no words
     words = pc.utf8_rtrim(pc.utf8_trim_whitespace(pc.utf8_lower(customer.values)), ":").cast(pa.string())
     per_value = pc.is_in(pc.utf8_trim_whitespace(words), value_set=pa.array(TOTAL_WORDS)).to_numpy(
-        zero_copy_only=False)
+        zero_copy_only=False) | _subtotals(customer.values)
     return spread_flags(per_value, customer.codes) if per_value.any() else \
         np.zeros(len(customer.codes), dtype=np.bool_)
+
+
+def _subtotals(ids: pa.Array) -> BoolArray:
+    """Per distinct id: whether it is another of the ids followed by a word for a total (only then: "Acme Total"
+    is a customer unless "Acme" is one too)."""
+    text = ids.cast(pa.string())
+    extracted = pc.extract_regex(text, _SUBTOTAL)
+    # A field of a struct that is null (no match) need not be null itself; and a null id is no subtotal's.
+    subtotal = pc.and_(pc.is_valid(extracted), pc.is_in(pc.struct_field(extracted, [0]), value_set=text,
+                                                       skip_nulls=True))
+    found: BoolArray = pc.fill_null(subtotal, False).to_numpy(zero_copy_only=False)
+    return found

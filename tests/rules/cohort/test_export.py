@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from rules.cohort.export import csv_quoting, neutralise_formulas, write_rejected
 from rules.cohort.read import read_cohort
@@ -85,6 +86,21 @@ def test_a_bare_carriage_return_in_a_cell_keeps_its_row_whole(tmp_path: Path) ->
     assert csv_quoting(pd.DataFrame({"a": ["x", None], "n": [1, 2]})) == csv.QUOTE_MINIMAL
     for text in (pd.Series(["a\rb", "c"], dtype="category"), pd.Series(["a\rb", "c"], dtype="string[pyarrow]")):
         assert csv_quoting(pd.DataFrame({"x": text, "n": [1, 2]})) == csv.QUOTE_NONNUMERIC
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\n", "\r\n"])
+def test_a_line_end_in_a_column_name_keeps_the_header_whole(tmp_path: Path, line_end: str) -> None:
+    name = f"Not{line_end}lar"
+    cohort = read_cohort(f'customer_id,order_date,product_id,quantity,amount,"{name}"\n'
+                         "C1,2026-01-02,P1,x,10,a\nC2,2026-01-02,P1,1,10,b\n".encode())
+    path = tmp_path / "rejected.csv"
+
+    write_rejected(cohort, path)
+
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back.columns.tolist() == ["file", "row", "reason", "customer_id", "order_date", "product_id", "quantity",
+                                     "amount", name]
+    assert back[["row", "reason", name]].values.tolist() == [["1", "bad_quantity", "a"]]
 
 
 def test_rejected_rows_for_excel_start_with_a_byte_order_mark(tmp_path: Path) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import openpyxl
 import pytest
 
-from rules.cohort.columns import CANONICAL, SYNONYMS, listed, name_key, recognise
+from rules.cohort.columns import CANONICAL, SYNONYMS, header_index, listed, name_key, recognise
 from rules.cohort.read import read_cohort
 from rules.errors import InvalidInput
 from tests.rules.cohort.test_read_support import text_file
@@ -176,6 +177,9 @@ def test_a_customer_id_column_the_mapping_gives_to_another_field_is_named() -> N
                                                              "(an empty set keeps every line)", "list")),
     ({"date_order": "dmy"}, ("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)", "dmy")),
     ({"date_order": "YMD"}, ("date_order", "expected 'DMY' or 'MDY' (ISO dates are always read year first)", "YMD")),
+    ({"sheet": True}, ("sheet", "expected a sheet's name or its place (0 for the first)", True)),
+    ({"customers_sheet": False}, ("customers_sheet", "expected a sheet's name or its place (0 for the first)", False)),
+    ({"sheet": 1.0}, ("sheet", "expected a sheet's name or its place (0 for the first)", 1.0)),
 ])
 def test_arguments_of_the_wrong_kind_are_refused_by_name(arguments: dict[str, Any],
                                                         problem: tuple[str, str, Any]) -> None:
@@ -222,3 +226,33 @@ def test_column_names_in_messages_are_shortened_and_few() -> None:
 
     assert shown.startswith("Müşteri No, " + "x" * 59 + "…, c0, c1")
     assert shown.endswith("c37, … (12 more)")
+
+
+# A two-row header of merged cells (an ERP's layout): the group names above, the column names below.
+_TWO_ROW_HEADER = [["Müşteri No", "Sipariş", "", "", "Tutar"], ["", "Sipariş No", "Tarih", "Adet", ""],
+                   ["C1", "O1", "2026-01-05", "1", "10"]]
+
+
+@pytest.mark.parametrize(("named", "header"), [
+    ((), 0), ({"tarih"}, 1), ({"tarih", "column_1", "column_5"}, 1), ({"müşterino"}, 0)])
+def test_the_header_is_the_row_holding_the_mapped_names_of_a_two_row_header(named: set[str], header: int) -> None:
+    assert header_index(_TWO_ROW_HEADER, 5, {name_key(name) for name in named}) == header
+
+
+def test_a_two_row_header_is_read_under_the_row_of_the_mapped_names() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in _TWO_ROW_HEADER:
+        sheet.append([cell or None for cell in row])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:D1")
+    sheet.merge_cells("E1:E2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    cohort = read_cohort(buffer.getvalue(), mapping={"order_date": "Tarih", "customer_id": "column_1",
+                                                     "amount": "column_5"})
+
+    assert cohort.report.column_mapping == {"customer_id": "column_1", "order_id": "Sipariş No",
+                                            "order_date": "Tarih", "quantity": "Adet", "amount": "column_5"}
+    assert cohort.history[["customer_id", "total_spent"]].values.tolist() == [["C1", 10.0]]

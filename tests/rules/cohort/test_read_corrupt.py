@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import struct
 import zipfile
 from collections.abc import Callable
 
@@ -113,7 +114,44 @@ def _zip_of_a_csv() -> bytes:
     return buffer.getvalue()
 
 
+_END_OF_CHAIN, _NO_STREAM = 0xFFFFFFFE, 0xFFFFFFFF
+
+
+def _compound_file(streams: list[str]) -> bytes:
+    """A minimal OLE compound file (512-byte sectors: the header, one FAT sector, one directory sector) whose root
+    holds empty streams of these names: how an old .xls ("Workbook") or a password-encrypted Office file
+    ("EncryptionInfo", "EncryptedPackage") is laid out."""
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, _END_OF_CHAIN, 0, _END_OF_CHAIN, 0)
+              + struct.pack("<I", 0) + b"\xff" * 4 * 108)
+    fat = struct.pack("<II", 0xFFFFFFFD, _END_OF_CHAIN) + b"\xff" * 504  # sector 0 is the FAT, 1 the directory
+
+    def entry(name: str, kind: int, right: int = _NO_STREAM, child: int = _NO_STREAM) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le")
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, _NO_STREAM, right, child)
+                + bytes(36) + struct.pack("<IQ", _END_OF_CHAIN, 0))
+
+    # Each stream the right sibling of the one before: in the order the tree sorts names (shorter first).
+    entries = [entry("Root Entry", 5, child=1)] + [
+        entry(name, 2, right=place + 2 if place + 1 < len(streams) else _NO_STREAM)
+        for place, name in enumerate(streams)]
+    directory = b"".join(entries).ljust(512, b"\0")
+    return header + fat + directory
+
+
 @pytest.mark.parametrize(("data", "message"), [
+    (_compound_file(["Workbook"]), "old binary Excel files (.xls) are not read; save it as .xlsx or CSV"),
+    (_compound_file(["EncryptionInfo", "EncryptedPackage"]),
+     "the workbook is password-protected; save it without a password (File › Info › Protect Workbook) or as CSV"),
+    (b'<html><head><meta charset="utf-8"></head><body><table><tr><td>M\xc3\xbc\xc5\x9fteri No</td></tr></table>',
+     "the file is an HTML page/table (many systems save these as .xls): open it in Excel and save it as .xlsx or CSV"),
+    (b"\xef\xbb\xbf\n<!DOCTYPE html>\n<html>", "the file is an HTML page/table"),
+    (b"<TABLE border=1><TR><TD>CustomerID</TD><TD>Amount</TD></TR></TABLE>", "the file is an HTML page/table"),
+    (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook>',
+     "the file is an Excel 2003 XML workbook (SpreadsheetML; many systems save these as .xls): open it in Excel "
+     "and save it as .xlsx or CSV"),
+    (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet>',
+     "the file is an Excel 2003 XML workbook"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "the file is a PNG image, not a table"),
     (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "the file is a PDF document, not a table"),
     (bytes(range(256)) * 8, "the file is a binary file, not a table"),

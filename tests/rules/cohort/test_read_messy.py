@@ -1279,6 +1279,18 @@ def test_total_rows_below_the_table_are_no_customers() -> None:
     assert from_history.customers["customer_id"].tolist() == ["A"]
 
 
+def test_excel_subtotal_rows_below_each_customer_are_total_rows() -> None:
+    data = ("Müşteri No;Sipariş No;Tarih;Tutar\nC1;O1;05.01.2026;10\nC1;O2;06.01.2026;20\nC1 Toplam;;;30\n"
+            "Acme Total;O3;07.01.2026;30\nAcme Total Toplam;;;30\nC2;O4;07.01.2026;5\nC2 total;;;5\n"
+            ";O5;07.01.2026;5\nGenel Toplam;;;70\n").encode()
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"total_row": 4, "missing_customer_id": 1}
+    assert cohort.report.rejected_by_reason["total_row"].rows == [3, 5, 7, 9]
+    assert cohort.customers["customer_id"].tolist() == ["C1", "Acme Total", "C2"]  # no "Acme": a customer's name
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_the_header_is_the_row_holding_the_mapped_columns(kind: str) -> None:
     rows: list[list[Any]] = [["Firma", "ABC Ltd", "Şube", "Merkez", "admin"],

@@ -1,0 +1,146 @@
+"""Reading Excel workbooks as Excel shows them: the sheet's real extent, formula results, error cells."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import openpyxl
+import pytest
+
+from rules.cohort.read import read_cohort
+from tests.rules.cohort.test_read_support import counts
+
+HEADER = ["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar"]
+
+
+def _workbook(rows: list[list[Any]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_sheet_xml(data: bytes, change: Callable[[str], str]) -> bytes:
+    """The workbook with its first sheet's XML changed (as other programs than openpyxl write it)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content.decode("utf-8")).encode("utf-8")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("reference", ["A1:F3", "A1", "A1:D101"], ids=["fewer rows", "one cell", "fewer columns"])
+def test_a_stale_dimension_tag_does_not_cut_the_sheet(reference: str) -> None:
+    rows = [HEADER] + [[f"C{i % 10}", f"O{i}", date(2026, 1, 1 + i % 28), f"P{i % 7}", 1, 10] for i in range(100)]
+    data = _with_sheet_xml(_workbook(rows), lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>',
+                                                               f'<dimension ref="{reference}"/>', xml))
+    assert f'<dimension ref="{reference}"/>'.encode() in zipfile.ZipFile(io.BytesIO(data)).read(
+        "xl/worksheets/sheet1.xml")
+
+    cohort = read_cohort(data)
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (100, 100)
+    assert counts(cohort) == {}
+    assert cohort.customers["customer_id"].tolist() == [f"C{i}" for i in range(10)]
+    assert cohort.history["total_spent"].sum() == 1000
+
+
+@pytest.mark.parametrize("empty", ["<v/>", "<v></v>"])
+def test_formulas_excel_calculated_to_an_empty_text_are_empty_cells(empty: str) -> None:
+    rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Kategori", "Adet", "Tutar"],
+            ["C1", date(2026, 1, 5), "P1", "MAKEUP", 2, 20], ["C1", date(2026, 1, 9), "P2", None, 1, 50]]
+
+    def as_excel_saves_it(xml: str) -> str:
+        # A lookup that found nothing in D3, and template rows 4-5 whose amount formula gives "".
+        lookup = f'<c r="D3" t="str"><f>IFERROR(VLOOKUP(C3,Urunler!A:B,2,0),"")</f>{empty}</c>'
+        xml = re.sub(r'(<c r="C3"[^>]*>.*?</c>)', lambda match: match[1] + lookup, xml)
+        template = "".join(f'<row r="{r}"><c r="A{r}" t="str"><f>IF(B{r}="","",B{r})</f>{empty}</c>'
+                           f'<c r="F{r}" t="str"><f>IF(E{r}="","",E{r}*10)</f>{empty}</c></row>' for r in (4, 5))
+        return xml.replace("</sheetData>", template + "</sheetData>")
+
+    cohort = read_cohort(_with_sheet_xml(_workbook(rows), as_excel_saves_it))
+
+    assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 2)
+    assert counts(cohort) == {}
+    assert cohort.report.warnings == []
+    assert cohort.history["category"].astype(object).where(cohort.history["category"].notna(), None).tolist() == [
+        "MAKEUP", None]
+
+
+def test_error_cells_and_null_texts_are_no_value_as_in_the_same_table_as_csv() -> None:
+    rows: list[list[Any]] = [HEADER, ["C1", "O1", "2026-01-05", "P1", 1, 10], ["C2", "O2", "2026-01-05", "P1", 1, 10]]
+    rows += [[text, f"O{i}", "2026-01-06", "P2", 1, 20] for i, text in enumerate(
+        ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "NULL", "N/A"], start=3)]
+    rows += [["C2", "O20", "2026-01-07", "P3", 1, "#DIV/0!"], ["C1", "O21", "2026-01-07", "#N/A", 2, 30]]
+    workbook = _workbook(rows)
+    assert b't="e"' in zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml")  # real error cells
+    csv = "\n".join(",".join(map(str, row)) for row in rows).encode("utf-8")
+
+    from_csv, from_xlsx = read_cohort(csv), read_cohort(workbook)
+
+    assert counts(from_xlsx) == counts(from_csv) == {"missing_customer_id": 9, "bad_amount": 1,
+                                                         "missing_product": 1}
+    assert from_xlsx.customers["customer_id"].tolist() == from_csv.customers["customer_id"].tolist() == ["C1", "C2"]
+    assert from_xlsx.report.rows_accepted == from_csv.report.rows_accepted == 2
+
+
+def _order_rows() -> list[list[Any]]:
+    return [HEADER] + [[f"C{i % 3}", f"O{i}", date(2026, 1, 1 + i), f"P{i % 2}", 1, 10 * i] for i in range(1, 9)]
+
+
+@pytest.mark.parametrize("stray", [(1, 16384), (5, 16384), (1, 9)], ids=["XFD1", "XFD5", "I1"])
+def test_a_stray_cell_far_to_the_right_is_one_column_not_thousands(stray: tuple[int, int]) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(_workbook(_order_rows())))
+    workbook.active.cell(*stray, "not")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    plain, with_stray = read_cohort(_workbook(_order_rows())), read_cohort(buffer.getvalue())
+
+    assert with_stray.customers.equals(plain.customers)
+    assert with_stray.history.equals(plain.history)
+    assert (with_stray.report.rows_read, counts(with_stray)) == (plain.report.rows_read, counts(plain)) == (8, {})
+    column = "not" if stray[0] == 1 else f"column_{stray[1]}"
+    assert [note for note in with_stray.report.notes if note.startswith("columns not used")] == [
+        f"columns not used: {column}"]
+
+
+def test_a_column_filled_in_a_few_rows_only_is_read() -> None:
+    rows = _order_rows()
+    rows[0].append("Şehir")
+    rows[2].append("Ankara")  # the only row reaching the city column
+
+    cohort = read_cohort(_workbook(rows))
+
+    cities = cohort.customers.set_index("customer_id")["city"]
+    assert cities.astype(object).where(cities.notna(), None).to_dict() == {"C0": None, "C1": None, "C2": "Ankara"}
+
+
+@pytest.mark.parametrize("container", ["xlsx", "json"])
+def test_rejected_rows_show_number_cells_as_their_own_values_beside_decimal_comma_text(container: str) -> None:
+    rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Adet", "Tutar"],
+                             ["C1", "2026-01-05", "P1", 1, "1.234,50"], ["C2", "2026-01-06", "P2", "iki", 7.125],
+                             ["C3", "2026-01-06", "P2", 1, 0.5]]
+    data = _workbook(rows) if container == "xlsx" else json.dumps(
+        [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]).encode()
+
+    cohort = read_cohort(data, name=f"orders.{container}")
+
+    assert cohort.report.decimal_mark == ","
+    assert cohort.history["total_spent"].tolist() == [1234.5, 0.5]
+    assert cohort.report.rejected_by_reason["bad_quantity"].examples == [
+        {"Müşteri No": "C2", "Tarih": "2026-01-06", "Ürün Kodu": "P2", "Adet": "iki", "Tutar": "7.125"}]
+    assert cohort.rejected[["row", "reason", "Adet", "Tutar"]].astype(object).values.tolist() == [
+        [2, "bad_quantity", "iki", "7.125"]]
