@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from agent.telemetry.cloudwatch import CloudWatchRecorder, PublisherStats
 from agent.telemetry.config import MetricsConfig, MetricsConfigError, load_metrics_config
 from agent.telemetry.record import InvocationRecord, NullRecorder, Recorder
-from agent.telemetry.tracing import annotate_current_span, annotate_span, invocation_span, redact_model_content
+from agent.telemetry.tracing import (
+    ToolSpanScrubber,
+    annotate_current_span,
+    annotate_span,
+    invocation_span,
+    redact_model_content,
+    scrub_tool_spans,
+)
 
 __all__ = [
     "CloudWatchRecorder",
@@ -23,11 +30,13 @@ __all__ = [
     "NullRecorder",
     "PublisherStats",
     "Recorder",
+    "ToolSpanScrubber",
     "annotate_current_span",
     "annotate_span",
     "invocation_span",
     "recorder_from_env",
     "redact_model_content",
+    "scrub_tool_spans",
 ]
 
 logger = logging.getLogger(__name__)

@@ -15,17 +15,22 @@ Usage in the runtime's handler::
 The attributes describe the invocation, never its customers: mode, outcome, explanation source and duration.
 The Strands agent's spans would carry the model's messages, tool inputs and tool results (customer ids,
 cities, product names) unless `redact_model_content` switches Strands' redaction on; the explainer and the
-assistant do so when they are built, before their first Strands agent.
+assistant do so when they are built, before their first Strands agent. Strands' redaction leaves a failed tool
+call's error (which quotes the offending value) in its span's status and exception event, and a tool name the
+model made up in the span's name: `scrub_tool_spans` keeps those out too.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Collection, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
+from opentelemetry.sdk.trace import Span as SdkSpan
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, TracerProvider
 
 from agent.telemetry.record import InvocationRecord
@@ -41,6 +46,12 @@ SESSION_ID: Final = "session.id"
 
 SEMCONV_OPT_IN: Final = "OTEL_SEMCONV_STABILITY_OPT_IN"
 UNREDACTED_ATTRIBUTES: Final = "gen_ai_unredacted_attributes="
+
+TOOL_SPAN: Final = "execute_tool"  # Strands names a tool call's span "execute_tool <tool name>"
+TOOL_NAME: Final = "gen_ai.tool.name"
+UNKNOWN_TOOL: Final = "unknown_tool"
+TOOL_FAILED: Final = "the tool call failed (what was wrong went to the model only)"
+_SCRUBBED: Final = "_segment_agent_scrubs_tool_spans"
 
 
 def redact_model_content(env: MutableMapping[str, str] | None = None) -> None:
@@ -60,6 +71,69 @@ def redact_model_content(env: MutableMapping[str, str] | None = None) -> None:
     tokens = [token.strip() for token in env.get(SEMCONV_OPT_IN, "").split(",") if token.strip()]
     if not any(token.startswith(UNREDACTED_ATTRIBUTES) for token in tokens):
         env[SEMCONV_OPT_IN] = ",".join([*tokens, UNREDACTED_ATTRIBUTES])
+
+
+class ToolSpanScrubber(SpanProcessor):
+    """Keeps a failed tool call's error text and a made-up tool name out of Strands' tool spans.
+
+    The error of a tool call quotes what was wrong with its input (``age: … (got 'abc')``), which the model made
+    from the customer's data, and Strands writes it into the span's status and an exception event; a tool name
+    the model made up names the span. The status keeps its code with a fixed description, the exception event
+    keeps its type only, and an unknown tool is named `UNKNOWN_TOOL`. The span's own methods are wrapped when it
+    starts, so the order of processors does not matter (an exporter's processor may send the span as it ends).
+    """
+
+    def __init__(self, tool_names: Collection[str]) -> None:
+        """Spans of tools other than ``tool_names`` are renamed."""
+        self._tools = frozenset(tool_names)
+
+    def on_start(self, span: SdkSpan, parent_context: Context | None = None) -> None:
+        """Wrap a tool call span's status and exception recording; rename it if its tool is unknown."""
+        if not span.name.startswith(f"{TOOL_SPAN} "):
+            return
+        if span.name.removeprefix(f"{TOOL_SPAN} ") not in self._tools:
+            # Strands sets the span's attributes just after it starts: the tool's name among them is replaced.
+            span.update_name(f"{TOOL_SPAN} {UNKNOWN_TOOL}")
+            set_attributes = span.set_attributes
+
+            def known_name(attributes: Mapping[str, Any]) -> None:
+                set_attributes({**attributes, TOOL_NAME: UNKNOWN_TOOL} if TOOL_NAME in attributes else attributes)
+
+            setattr(span, "set_attributes", known_name)  # noqa: B010 (mypy refuses assigning to a method)
+            setattr(span, "set_attribute", lambda key, value: known_name({key: value}))  # noqa: B010
+        set_status = span.set_status
+
+        def scrubbed_status(status: Status | StatusCode, description: str | None = None) -> None:
+            code = status.status_code if isinstance(status, Status) else status
+            set_status(Status(StatusCode.ERROR, TOOL_FAILED) if code is StatusCode.ERROR else status, description)
+
+        def type_only(exception: BaseException, attributes: Any = None, timestamp: int | None = None,
+                      escaped: bool = False) -> None:
+            span.add_event("exception", {"exception.type": type(exception).__name__}, timestamp)
+
+        setattr(span, "set_status", scrubbed_status)  # noqa: B010 (mypy refuses assigning to a method)
+        setattr(span, "record_exception", type_only)  # noqa: B010
+
+    def on_end(self, span: ReadableSpan) -> None:
+        """Nothing: the span was made safe while it ran."""
+
+    def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Nothing is held."""
+        return True
+
+
+def scrub_tool_spans(tool_names: Collection[str]) -> None:
+    """Add a `ToolSpanScrubber` to the global tracer provider, once, if it is the SDK's (``opentelemetry-instrument``
+    installs it before the app starts; the API's no-op provider exports nothing)."""
+    provider = trace.get_tracer_provider()
+    add = getattr(provider, "add_span_processor", None)
+    if add is None or getattr(provider, _SCRUBBED, False):
+        return
+    add(ToolSpanScrubber(tool_names))
+    setattr(provider, _SCRUBBED, True)
 
 
 @contextmanager

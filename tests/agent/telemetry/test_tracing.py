@@ -96,12 +96,16 @@ def test_no_customer_data_reaches_the_strands_spans(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("OTEL_SEMCONV_STABILITY_OPT_IN", raising=False)
     monkeypatch.setattr(strands_tracer, "_tracer_instance", None)
     monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
-    customer = {"customerId": "ZZCUST77", "city": "Zyxcity", "age": 47, "registeredAt": "2024-01-01",
+    customer: dict[str, object] = {"customerId": "ZZCUST77", "city": "Zyxcity", "age": 47, "registeredAt": "2024-01-01",
                 "productHistory": [{"productId": "ZPROD9", "productName": "Zorblax Serum", "category": "SKINCARE",
                                     "totalQuantity": 3, "totalSpent": 300.0, "orderCount": 3,
                                     "lastPurchase": "2026-02-01"}]}
     explainer = ModelExplainer(lambda: ScriptedModel(["Explained."]), 5)
     assistant = Assistant(lambda: ScriptedModel([
+        # Calls that fail: a made-up tool, and an input whose error quotes its value; then one that works.
+        {"tool": "Zyxtool_ZZCUST77", "input": {"q": "Zyxcity"}},
+        {"tool": "analyze_customer", "input": {"customer_data": {"customer": {**customer, "age": "Zyxbadage"}}}},
+        {"tool": "profile_region", "input": {"region": "Zyxregion"}},
         {"tool": "analyze_customer", "input": {"customer_data": {"customer": customer}}}, "Done."]), 5)
 
     with invocation_span(tracer_provider=provider):
@@ -109,9 +113,18 @@ def test_no_customer_data_reaches_the_strands_spans(monkeypatch: pytest.MonkeyPa
     with invocation_span(tracer_provider=provider):
         answered = handle({"prompt": "How is ZZCUST77 doing?", "asOf": "2026-02-12"}, assistant=assistant)
 
-    assert (explained.body["explanationSource"], answered.body["toolsUsed"]) == ("model", ["analyze_customer"])
+    assert explained.body["explanationSource"] == "model"
+    assert answered.body["toolsUsed"] == ["analyze_customer", "profile_region", "analyze_customer"]
     spans = exporter.get_finished_spans()
+    tool_spans = [span for span in spans if span.name.startswith("execute_tool")]
     assert {"chat", "execute_tool analyze_customer"} <= {span.name for span in spans}
-    exported = json.dumps([[dict(span.attributes or {}), [dict(event.attributes or {}) for event in span.events]]
-                           for span in spans], default=str)
-    assert [text for text in ("ZZCUST77", "Zyxcity", "ZPROD9", "Zorblax") if text in exported] == []
+    failed = (StatusCode.ERROR, "the tool call failed (what was wrong went to the model only)")
+    assert [(span.name, span.status.status_code, span.status.description) for span in tool_spans] == [
+        ("execute_tool unknown_tool", *failed), ("execute_tool analyze_customer", *failed),
+        ("execute_tool profile_region", *failed), ("execute_tool analyze_customer", StatusCode.OK, None)]
+    # The exceptions keep their type only (their messages quote the input).
+    assert [dict(event.attributes or {}) for span in tool_spans for event in span.events if event.name == "exception"
+            ] == [{"exception.type": kind} for kind in ("Exception", "InvalidInput", "InvalidInput")]
+    exported = json.dumps([[span.name, span.status.description, dict(span.attributes or {}),
+                            [dict(event.attributes or {}) for event in span.events]] for span in spans], default=str)
+    assert [text for text in ("ZZCUST77", "Zyx", "ZPROD9", "Zorblax") if text in exported] == []
