@@ -65,6 +65,9 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
             worksheet.iter_rows(values_only=True)
         if formulas:
             read = (_with_formulas(row, formulas.get(number, {})) for number, row in enumerate(read, start=1))
+        # A delimited file's null texts are no value in a sheet too (an #N/A cell reads as its text): the same
+        # table as CSV and as a workbook gives the same rows. Not in JSON, which has its own null.
+        read = (tuple(None if type(value) is str and value in _NO_VALUE else value for value in row) for row in read)
         rows = [trimmed for trimmed in map(_trimmed, read) if trimmed]
         names = sheet_names(workbook)
     finally:
@@ -191,10 +194,11 @@ def _mixes_numbers_and_text(values: Sequence[Any]) -> bool:
 
 # A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all); its
 # attributes are checked apart (`_CELL_PLACE`, `_TEXT_RESULT`).
-_UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(?:<v\s*/>|<v>\s*</v>)?</c>')
+_UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v\s*/>|<v>\s*</v>)?</c>')
 _CELL_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 # A formula whose result is text: with an empty <v>, Excel calculated it to "" (=IFERROR(…;""), a template
-# row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated.
+# row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated. Without a <v>, it was
+# never calculated (PhpSpreadsheet writes every formula so when told not to calculate them).
 _TEXT_RESULT = re.compile(rb'\bt="str"')
 
 
@@ -210,7 +214,7 @@ def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
     found: dict[int, dict[int, str]] = {}
     for match in _UNCALCULATED.finditer(xml):
         place = _CELL_PLACE.search(match[1])
-        if place is None or _TEXT_RESULT.search(match[1]):
+        if place is None or (match[3] is not None and _TEXT_RESULT.search(match[1])):
             continue
         formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
         found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
@@ -285,13 +289,11 @@ def _as_shown(cell: Any) -> Any:
     return value
 
 
-# A delimited file's null texts are no value in a sheet too, and so are Excel's error cells (#N/A, #REF!, …),
-# which openpyxl reads as their text: the same table as CSV and as a workbook gives the same rows.
 _NO_VALUE = frozenset(NULL_TEXTS)
 
 
 def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and (value in _NO_VALUE or not value.strip()))
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _header_cell(value: Any) -> str:

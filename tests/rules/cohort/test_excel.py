@@ -79,21 +79,45 @@ def test_formulas_excel_calculated_to_an_empty_text_are_empty_cells(empty: str) 
         "MAKEUP", None]
 
 
-def test_error_cells_and_null_texts_are_no_value_as_in_the_same_table_as_csv() -> None:
+def test_null_texts_are_no_value_and_error_cells_are_values_as_in_the_same_table_as_csv() -> None:
     rows: list[list[Any]] = [HEADER, ["C1", "O1", "2026-01-05", "P1", 1, 10], ["C2", "O2", "2026-01-05", "P1", 1, 10]]
-    rows += [[text, f"O{i}", "2026-01-06", "P2", 1, 20] for i, text in enumerate(
-        ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "NULL", "N/A"], start=3)]
-    rows += [["C2", "O20", "2026-01-07", "P3", 1, "#DIV/0!"], ["C1", "O21", "2026-01-07", "#N/A", 2, 30]]
+    rows += [[text, f"O{i}", "2026-01-06", "P2", 1, 20] for i, text in enumerate(["#N/A", "NULL", "N/A"], start=3)]
+    rows += [["C2", "O20", "2026-01-07", "P3", 1, "#DIV/0!"], ["C1", "O21", "2026-01-07", "#N/A", 2, 30],
+             ["C3", "O22", "2026-01-07", "P3", 1, "#VALUE!"]]
     workbook = _workbook(rows)
     assert b't="e"' in zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml")  # real error cells
     csv = "\n".join(",".join(map(str, row)) for row in rows).encode("utf-8")
 
     from_csv, from_xlsx = read_cohort(csv), read_cohort(workbook)
 
-    assert counts(from_xlsx) == counts(from_csv) == {"missing_customer_id": 9, "bad_amount": 1,
+    # A failed formula is a value that could not be worked out (bad_amount), never a missing one.
+    assert counts(from_xlsx) == counts(from_csv) == {"missing_customer_id": 3, "bad_amount": 2,
                                                          "missing_product": 1}
     assert from_xlsx.customers["customer_id"].tolist() == from_csv.customers["customer_id"].tolist() == ["C1", "C2"]
     assert from_xlsx.report.rows_accepted == from_csv.report.rows_accepted == 2
+
+
+def test_an_error_value_in_an_amount_beside_a_unit_price_is_a_bad_amount_not_quantity_times_price() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price", "amount"],
+                             ["C1", "2026-01-05", "P1", 1, 10, 10], ["C1", "2026-01-06", "P1", 3, 10, "#DIV/0!"]]
+    csv = "\n".join(",".join(map(str, row)) for row in rows).encode("utf-8")
+
+    for cohort in (read_cohort(csv), read_cohort(_workbook(rows))):
+        assert counts(cohort) == {"bad_amount": 1}
+        assert cohort.history["total_spent"].tolist() == [10.0]
+
+
+def test_a_text_formula_without_a_stored_result_was_never_calculated() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price", "amount"],
+                             ["C1", date(2026, 1, 5), "P1", 1, 10, 5]]
+
+    def as_phpspreadsheet_writes_it(xml: str) -> str:  # told not to calculate: t="str" and no <v> at all
+        return re.sub(r'<c r="F2"[^>]*>.*?</c>', '<c r="F2" t="str"><f>D2*E2*0.5</f></c>', xml)
+
+    cohort = read_cohort(_with_sheet_xml(_workbook(rows), as_phpspreadsheet_writes_it))
+
+    assert counts(cohort) == {"bad_amount": 1}
+    assert cohort.report.warnings[0].startswith("1 formula cell(s) have no stored result")
 
 
 def _order_rows() -> list[list[Any]]:

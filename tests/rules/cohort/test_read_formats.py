@@ -729,3 +729,13 @@ def test_a_sheet_given_as_other_digits_is_no_sheet() -> None:
 
     [problem] = caught.value.problems
     assert (problem.loc, problem.input) == ("sheet", "²")
+
+
+def test_json_strings_that_a_csv_takes_for_no_value_are_values_in_json() -> None:
+    # JSON has its own null: "NA" is somebody's id there, "None" a product's.
+    records = [{"customer_id": "NA", "order_date": "2026-01-05", "product_id": "None", "amount": 10}]
+
+    cohort = read_cohort(json.dumps(records).encode("utf-8"))
+
+    assert cohort.customers["customer_id"].tolist() == ["NA"]
+    assert cohort.history["product_id"].tolist() == ["None"]
