@@ -92,7 +92,7 @@ def read_history_file(
 
     size = len(log.codes)
     log.reject(customer.codes < 0, "missing_customer_id")
-    totals = total_rows(customer)
+    totals = total_rows(customer, undated=~last.present)
     log.reject(totals, "total_row")
     log.reject(longer_than(customer, MAX_ID), "bad_customer_id")
     has_line = log.alive & _has_history(size, quantity, spent, orders, average, last, first, product)

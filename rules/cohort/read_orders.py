@@ -72,7 +72,7 @@ def read_order_file(
         customer=customer, days=days, order=order, product=product, product_is_id=product_is_id, name=name,
         category=category, quantity=values["quantity"], amount=values["amount"], unit_price=values["unit_price"],
         status=texts["status"])
-    totals = total_rows(customer)
+    totals = total_rows(customer, undated=~days.present)
     log.reject(totals, "total_row")  # before the row checks: it is no order line at all
     history = build_history(lines, log, table, exclude)
     # Every row is accepted or rejected now: the rejected rows are taken from the table on another thread

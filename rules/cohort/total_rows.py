@@ -25,17 +25,24 @@ _SUBTOTAL_WORDS = ("toplam", "total", "sum", "summe", "totaal", "somme", "totale
 _SUBTOTAL = rf"(?i)^(?P<id>.*\S)\s+(?:{'|'.join(_SUBTOTAL_WORDS)})$"
 
 
-def total_rows(customer: Codes) -> BoolArray:
+def total_rows(customer: Codes, undated: BoolArray | None = None) -> BoolArray:
     """Per row: whether its customer id cell is a word for a total ("Toplam", "GENEL TOPLAM:", "Grand Total"),
-    or another customer's id followed by one (a subtotal row, "C1 Toplam")."""
+    or, on a row of ``undated`` (no purchase date: a subtotal row holds the label and the sum only), another
+    customer's id followed by one ("C1 Toplam"). "Acme Total" with a date is a customer's purchase, even if
+    "Acme" is a customer too; without ``undated`` (a customers file has no subtotals) no row is a subtotal."""
     if customer.count is not None or not len(customer.values) or \
             (not pa.types.is_string(customer.values.type) and not pa.types.is_large_string(customer.values.type)):
         return np.zeros(len(customer.codes), dtype=np.bool_)  # ids that are all numbers: no words
     words = pc.utf8_rtrim(pc.utf8_trim_whitespace(pc.utf8_lower(customer.values)), ":").cast(pa.string())
     per_value = pc.is_in(pc.utf8_trim_whitespace(words), value_set=pa.array(TOTAL_WORDS)).to_numpy(
-        zero_copy_only=False) | _subtotals(customer.values, words)
-    return spread_flags(per_value, customer.codes) if per_value.any() else \
+        zero_copy_only=False)
+    totals = spread_flags(per_value, customer.codes) if per_value.any() else \
         np.zeros(len(customer.codes), dtype=np.bool_)
+    if undated is not None and undated.any():
+        subtotals = _subtotals(customer.values, words)
+        if subtotals.any():
+            totals |= spread_flags(subtotals, customer.codes) & undated
+    return totals
 
 
 def _subtotals(ids: pa.Array, words: pa.Array) -> BoolArray:
