@@ -45,6 +45,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: an old .xls, or an Office fi
 _ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 # Spreadsheets that systems save as .xls but that are text: an HTML page or table, Excel 2003's XML workbook.
 _HTML_START = re.compile(rb"<(?:html|table|!doctype\s+html)\b", re.IGNORECASE)
+# A report title may open with a bracket too ("<Table 1> Satış raporu"): HTML has more tags within its start.
+_HTML_TAGS = re.compile(rb"<(?:/|head\b|body\b|tr\b|td\b|th\b|meta\b|html\b)", re.IGNORECASE)
 _SPREADSHEET_XML = re.compile(rb'<\?mso-application\s+progid="Excel\.Sheet"|'
                               rb'<(?:ss:)?Workbook\b[^>]*"urn:schemas-microsoft-com:office:spreadsheet"')
 _SAVE_AS = "open it in Excel and save it as .xlsx or CSV"
@@ -105,7 +107,7 @@ def detect_kind(data: bytes, name: str | None = None) -> FileType:
     if binary is not None:
         raise InvalidInput([Problem("file", f"the file is {binary}, not a table: CSV or TSV text, Excel workbooks "
                                             "(.xlsx), Parquet and JSON are read", name)])
-    if _HTML_START.match(start):
+    if _HTML_START.match(start) and _HTML_TAGS.search(start, 1, 4096):
         raise InvalidInput([Problem("file", "the file is an HTML page/table (many systems save these as .xls): "
                                             + _SAVE_AS, name)])
     if start.startswith(b"<?xml") and _SPREADSHEET_XML.search(start[:2048]):

@@ -176,3 +176,12 @@ def test_a_title_in_brackets_above_a_delimited_table_is_no_json(title: str) -> N
 
     assert (cohort.report.file_type, cohort.report.rows_accepted) == ("delimited", 1)
     assert cohort.history["total_spent"].tolist() == [1234.5]
+
+
+def test_a_title_in_angle_brackets_is_a_title_not_html() -> None:
+    data = "<Table 1> Satış raporu,,,\ncustomer_id,order_date,product_id,amount\nC1,2026-01-05,P1,10\n".encode()
+
+    cohort = read_cohort(data)
+
+    assert cohort.customers["customer_id"].tolist() == ["C1"]
+    assert "skipped 1 line(s) above the header" in cohort.report.notes
