@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -62,8 +63,23 @@ def _cloudwatch(config: ObservabilityConfig, fingerprint: tuple[object, ...]) ->
 
 
 def _credential_fingerprint(env: Mapping[str, str]) -> tuple[object, ...]:
-    keys_set = bool(env.get("AWS_ACCESS_KEY_ID")) and bool(env.get("AWS_SECRET_ACCESS_KEY"))
-    return (keys_set, *(env.get(name) for name in _CREDENTIAL_VARIABLES))
+    """What decides the credentials a new client would take: the keys in the environment (as a digest, never
+    the keys themselves), the variables of `_CREDENTIAL_VARIABLES`, and when the shared credentials and config
+    files last changed (`aws configure`, or a tool refreshing session keys there, while the dashboard runs)."""
+    keys = [env.get(name, "") for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")]
+    keys_set = bool(keys[0]) and bool(keys[1])
+    digest = hashlib.sha256("\0".join(keys).encode("utf-8")).hexdigest() if keys_set else None
+    files = (env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", env.get("AWS_CONFIG_FILE") or
+             "~/.aws/config")
+    return (keys_set, digest, *(env.get(name) for name in _CREDENTIAL_VARIABLES), *map(_changed, files))
+
+
+def _changed(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(os.path.expanduser(path))
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def render_page(env: Mapping[str, str] | None = None) -> None:
