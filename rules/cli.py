@@ -197,7 +197,8 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     if frame.empty and cohort.report.rows_rejected:
         # A script must not go on with empty results as if the file had been read; the outputs asked for are
         # written all the same: the report and the rejected rows say what is wrong with every row.
-        _say(f"no customer to segment: every row of {args.input} was rejected (the reasons are above)")
+        source = "standard input" if args.input == STDIN else args.input
+        _say(f"no customer to segment: every row of {source} was rejected (the reasons are above)")
         return EXIT_INVALID
     return EXIT_OK
 

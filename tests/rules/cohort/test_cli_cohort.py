@@ -546,6 +546,10 @@ def test_a_file_whose_every_row_is_rejected_exits_2_after_writing_the_report(
     assert json.loads(outputs["--report"].read_text(encoding="utf-8"))["rejectedByReason"]["bad_date"]["count"] == 2
     assert len(pd.read_csv(outputs["--rejected"])) == 2
     assert main(["cohort", str(header_only), "--as-of", AS_OF, "--out", str(tmp_path / "none.csv")]) == 0
+    piped = subprocess.run([_console_script(), "cohort", "-", "--as-of", AS_OF, "--out", str(tmp_path / "p.csv")],
+                           input=orders.read_bytes(), capture_output=True, timeout=120, check=False)
+    assert (piped.returncode, piped.stderr.decode("utf-8").splitlines()[-1]) == (
+        2, "error: no customer to segment: every row of standard input was rejected (the reasons are above)")
 
 
 def test_a_dash_reads_standard_input(files: tuple[Path, Path]) -> None:
