@@ -523,7 +523,8 @@ def test_gzipped_and_json_files_get_the_mapping_editor(name: str) -> None:
     assert _metric(at, "Customers") == "2"
 
 
-def test_a_gzipped_workbook_gets_the_sheet_picker() -> None:
+def _gzipped_two_sheet_workbook_uploaded() -> tuple[sources.CohortFile, AppTest]:
+    """A gzipped workbook whose orders are on its second sheet, uploaded to a fresh app."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="About", index=False)
@@ -532,6 +533,11 @@ def test_a_gzipped_workbook_gets_the_sheet_picker() -> None:
     at = open_app()
     at.session_state["as_of"] = date(2026, 2, 12)
     at.file_uploader(key="cohort_upload").set_value((workbook.name, workbook.content, "application/gzip")).run()
+    return workbook, at
+
+
+def test_a_gzipped_workbook_gets_the_sheet_picker() -> None:
+    workbook, at = _gzipped_two_sheet_workbook_uploaded()
 
     at.selectbox(key=f"sheet_{workbook.digest[:16]}").set_value("Orders").run()
 
@@ -566,14 +572,7 @@ def test_reruns_neither_reopen_a_workbook_nor_unpack_a_gzipped_file_again(monkey
 
     for name in ("workbook_sheets", "file_columns"):
         monkeypatch.setattr(sources, name, counted_call(name))
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="About", index=False)
-        generate(20, seed=3).order_lines.to_excel(writer, sheet_name="Orders", index=False)
-    workbook = sources.CohortFile.from_bytes("book.xlsx.gz", gzip.compress(buffer.getvalue()))
-    at = open_app()
-    at.session_state["as_of"] = date(2026, 2, 12)
-    at.file_uploader(key="cohort_upload").set_value((workbook.name, workbook.content, "application/gzip")).run()
+    workbook, at = _gzipped_two_sheet_workbook_uploaded()
     at.selectbox(key=f"sheet_{workbook.digest[:16]}").set_value("Orders").run()
     assert sorted(calls) == ["file_columns", "file_columns", "workbook_sheets"]  # sheets once, columns per sheet
     calls.clear()
