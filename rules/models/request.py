@@ -37,7 +37,6 @@ MAX_SEASON_ITEMS = 100
 MAX_COUNT = 2**53
 
 
-
 def _not_a_boolean(value: Any) -> Any:
     # JSON's true and false arrive as Python's bools, which pydantic's lax int and float take for 1 and 0.
     if value is True or value is False:
