@@ -7,6 +7,11 @@ Each is the user's configuration, not a failure of the service, so pages show wh
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Mapping
+from typing import Final
+
 from botocore.exceptions import InvalidRegionError, NoRegionError, ProfileNotFound
 
 _INVALID_ENDPOINT = "Invalid endpoint"
@@ -41,3 +46,35 @@ def setup_problem(error: Exception, *, region_variable: str, endpoint_variable: 
         return (f"{endpoint_variable} must be a URL with its scheme, such as http://127.0.0.1:5000, got "
                 f"{endpoint!r}.")
     return None
+
+
+# The environment variables that decide which credentials a new boto3 client takes.
+CREDENTIAL_VARIABLES: Final = (
+    "AWS_PROFILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_EC2_METADATA_DISABLED",
+)
+
+
+def credential_fingerprint(env: Mapping[str, str]) -> tuple[object, ...]:
+    """What decides the credentials a new client would take: the keys in the environment (as a digest, never
+    the keys themselves), the variables of `CREDENTIAL_VARIABLES`, and when the shared credentials and config
+    files last changed (`aws configure`, or a tool refreshing session keys there, while the dashboard runs)."""
+    keys = [env.get(name, "") for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")]
+    keys_set = bool(keys[0]) and bool(keys[1])
+    digest = hashlib.sha256("\0".join(keys).encode("utf-8")).hexdigest() if keys_set else None
+    files = (env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", env.get("AWS_CONFIG_FILE") or
+             "~/.aws/config")
+    return (keys_set, digest, *(env.get(name) for name in CREDENTIAL_VARIABLES), *map(_changed, files))
+
+
+def _changed(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(os.path.expanduser(path))
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size

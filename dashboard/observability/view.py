@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
+from dashboard.aws_setup import credential_fingerprint
 from dashboard.observability import charts, frames
 from dashboard.observability.config import (
     OFFLINE_HINT,
@@ -35,18 +35,6 @@ if TYPE_CHECKING:
 REFRESH_CHOICES: Final[dict[str, int | None]] = {"off": None, "10 s": 10, "30 s": 30, "1 min": 60}
 
 
-# Which environment variables decide whether credentials exist; the check is cached per combination.
-_CREDENTIAL_VARIABLES: Final = (
-    "AWS_PROFILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_CONFIG_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_EC2_METADATA_DISABLED",
-)
-
-
 @st.cache_data(ttl=30, show_spinner=False)
 def _credentials_available(fingerprint: tuple[object, ...]) -> bool:
     # The chain may probe the instance metadata service (a second or two off EC2): not on every rerun. The
@@ -62,26 +50,6 @@ def _cloudwatch(config: ObservabilityConfig, fingerprint: tuple[object, ...]) ->
     return cloudwatch_client(config)
 
 
-def _credential_fingerprint(env: Mapping[str, str]) -> tuple[object, ...]:
-    """What decides the credentials a new client would take: the keys in the environment (as a digest, never
-    the keys themselves), the variables of `_CREDENTIAL_VARIABLES`, and when the shared credentials and config
-    files last changed (`aws configure`, or a tool refreshing session keys there, while the dashboard runs)."""
-    keys = [env.get(name, "") for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")]
-    keys_set = bool(keys[0]) and bool(keys[1])
-    digest = hashlib.sha256("\0".join(keys).encode("utf-8")).hexdigest() if keys_set else None
-    files = (env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials", env.get("AWS_CONFIG_FILE") or
-             "~/.aws/config")
-    return (keys_set, digest, *(env.get(name) for name in _CREDENTIAL_VARIABLES), *map(_changed, files))
-
-
-def _changed(path: str) -> tuple[int, int] | None:
-    try:
-        found = os.stat(os.path.expanduser(path))
-    except OSError:
-        return None
-    return found.st_mtime_ns, found.st_size
-
-
 def render_page(env: Mapping[str, str] | None = None) -> None:
     """The whole page.
 
@@ -90,7 +58,7 @@ def render_page(env: Mapping[str, str] | None = None) -> None:
     """
     env = os.environ if env is None else env
     st.title("Observability")
-    fingerprint = _credential_fingerprint(env)
+    fingerprint = credential_fingerprint(env)
     try:
         config = load_observability_config(env, default_region=default_region())
         missing = missing_settings(config, _credentials_available(fingerprint))

@@ -6,11 +6,13 @@ thread-safe); everything a user computes stays in that user's `st.session_state`
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, date, datetime
 
 import streamlit as st
 
+from dashboard.aws_setup import credential_fingerprint
 from dashboard.client import AgentClient, make_client
 from dashboard.settings import Settings, SettingsError, settings_from_environment
 
@@ -35,7 +37,8 @@ def settings() -> Settings:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _client(config: Settings) -> AgentClient:
+def _client(config: Settings, credentials: tuple[object, ...]) -> AgentClient:
+    # ``credentials`` is part of the key: changed AWS keys (`aws configure`) get a new AgentCore client.
     return make_client(config)
 
 
@@ -45,7 +48,7 @@ def agent_client() -> AgentClient:
     Raises:
         SettingsError: the configuration is invalid.
     """
-    return _client(settings())
+    return _client(settings(), credential_fingerprint(os.environ))
 
 
 def default_as_of() -> date:

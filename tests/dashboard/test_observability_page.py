@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -253,17 +251,3 @@ def test_reruns_share_one_cloudwatch_client(monkeypatch: pytest.MonkeyPatch, clo
     assert len(built) == 1
     assert at.metric[0].value == "0"
 
-
-def test_changed_credentials_change_the_fingerprint_of_the_cached_client(tmp_path: Path) -> None:
-    credentials = tmp_path / "credentials"
-    credentials.write_text("[default]\naws_access_key_id = AKIAOLDOLDOLD\n", encoding="utf-8")
-    env = {"AWS_SHARED_CREDENTIALS_FILE": str(credentials), "AWS_CONFIG_FILE": str(tmp_path / "none"),
-           "AWS_ACCESS_KEY_ID": "AKIAOLD", "AWS_SECRET_ACCESS_KEY": "old-secret"}
-    before = view._credential_fingerprint(env)
-
-    assert view._credential_fingerprint(dict(env)) == before
-    assert view._credential_fingerprint({**env, "AWS_SECRET_ACCESS_KEY": "new-secret"}) != before
-    assert "old-secret" not in repr(before)  # a digest, not the key
-    credentials.write_text("[default]\naws_access_key_id = AKIANEWNEWNEWNEW\n", encoding="utf-8")
-    os.utime(credentials, ns=(0, 10**18))  # however coarse the file system's clock
-    assert view._credential_fingerprint(env) != before
