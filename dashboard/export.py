@@ -8,11 +8,13 @@ a formula; the Excel writer is also told never to turn strings into formulas or 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from typing import Any, Final
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from rules.cohort.export import neutralise_formulas, write_csv
@@ -76,7 +78,8 @@ def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Customers") -> bytes:
     with xlsxwriter.Workbook(buffer, options) as book:
         sheet = book.add_worksheet(sheet_name)
         sheet.write_row(0, 0, [str(column) for column in safe.columns], book.add_format({"bold": True}))
-        columns = [_column_writer(sheet, safe[column]) for column in safe.columns]
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        columns = [_column_writer(sheet, safe[column], day) for column in safe.columns]
         for row in range(len(safe)):
             for column, (write, values) in enumerate(columns):
                 value = values[row]
@@ -87,14 +90,23 @@ def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "Customers") -> bytes:
     return buffer.getvalue()
 
 
-def _column_writer(sheet: Worksheet, column: pd.Series) -> tuple[Callable[[int, int, Any], Any], list[Any]]:
-    """The sheet's write method for a column's type and the column's values, None for an empty cell."""
+def _column_writer(sheet: Worksheet, column: pd.Series, day: Format) -> tuple[Callable[[int, int, Any], Any],
+                                                                              list[Any]]:
+    """The sheet's write method for a column's type and the column's values, None for an empty cell; ``day``
+    is the format days are shown in (a bare serial number would show as 46023)."""
     missing = column.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(column):
+        days = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) is not None else column
+        return (lambda row, place, value: sheet.write_datetime(row, place, value, day),
+                [None if gone else v.to_pydatetime() for v, gone in zip(days, missing, strict=True)])
     if pd.api.types.is_bool_dtype(column):
         return sheet.write_boolean, [None if gone else bool(v) for v, gone in zip(column, missing, strict=True)]
     if pd.api.types.is_numeric_dtype(column):
-        numbers = column.astype("float64").tolist()
-        return sheet.write_number, [None if gone else v for v, gone in zip(numbers, missing, strict=True)]
+        numbers = [None if gone else v for v, gone in zip(column.astype("float64").tolist(), missing, strict=True)]
+        if all(v is None or math.isfinite(v) for v in numbers):
+            return sheet.write_number, numbers
+        # Excel has no infinity: written as text, as pandas did, instead of failing the whole download.
+        return sheet.write, [v if v is None or math.isfinite(v) else str(v) for v in numbers]
     # An empty text is an empty cell, as pandas writes it (constant-memory mode would write an empty string).
     values = [None if gone or v == "" else v for v, gone in zip(column.tolist(), missing, strict=True)]
     if pd.api.types.is_string_dtype(column) and all(isinstance(v, str) for v in values if v is not None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -59,16 +60,18 @@ def test_excel_cells_are_text_never_formulas() -> None:
 def test_excel_keeps_types_and_leaves_missing_values_empty() -> None:
     frame = pd.DataFrame({"customerId": ["C-1", "C-2"], "age": pd.array([41, None], dtype="Int64"),
                           "avgBasket": [12.5, float("nan")], "isNewCustomer": [True, False],
-                          "city": ["İzmir", ""]})
+                          "estimatedBudget": [float("inf"), 3.0],
+                          "city": ["İzmir", ""], "registeredAt": pd.to_datetime(pd.Series(["2025-03-01", None]))})
 
     sheet = load_workbook(io.BytesIO(to_excel_bytes(frame)))["Customers"]
 
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
-        ["customerId", "age", "avgBasket", "isNewCustomer", "city"],
-        ["C-1", 41, 12.5, True, "İzmir"],
-        ["C-2", None, None, False, None],
+        ["customerId", "age", "avgBasket", "isNewCustomer", "estimatedBudget", "city", "registeredAt"],
+        ["C-1", 41, 12.5, True, "inf", "İzmir", datetime(2025, 3, 1)],
+        ["C-2", None, None, False, 3, None, None],
     ]
-    assert sheet.auto_filter.ref == "A1:E3"
+    assert sheet["G2"].number_format == "yyyy-mm-dd"
+    assert sheet.auto_filter.ref == "A1:G3"
 
 
 def test_a_table_longer_than_a_sheet_is_refused_not_cut_short() -> None:
