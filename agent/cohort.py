@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
+from unicodedata import normalize
 
 from pydantic import ValidationError
 
@@ -171,7 +172,7 @@ def _per_customer(customers: list[Any], loc: str, step: Callable[[dict[str, Any]
         customer_data = item if wrapped else {"customer": item}
         customer_id = item.get("customerId") or (item["customer"].get("customerId") if wrapped else None)
         if isinstance(customer_id, str) and customer_id.strip():
-            key = customer_id.strip()
+            key = normalize("NFC", customer_id.strip())  # one id however its letters are composed, as read_cohort
             if key in first_seen:
                 problems.append(Problem(f"{where}.customerId",
                                         f"duplicate customerId, first at {loc}[{first_seen[key]}]", customer_id))

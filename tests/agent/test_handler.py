@@ -274,6 +274,16 @@ def test_cohort_problems_are_located_per_customer() -> None:
     ]
 
 
+def test_one_id_written_composed_and_decomposed_is_a_duplicate_in_a_cohort() -> None:
+    composed, decomposed = "CÜ-1", "CU\u0308-1"  # Ü as one character, and as U with a combining diaeresis
+    customers = [{**seed_customer(), "customerId": composed}, {**third_customer(), "customerId": decomposed}]
+
+    reply = handle({"cohort": {"customers": customers}, "asOf": "2026-02-12"})
+
+    assert details(reply) == [
+        ("cohort.customers[1].customerId", "duplicate customerId, first at cohort.customers[0]", decomposed)]
+
+
 def test_cohort_items_may_be_whole_customer_data_objects() -> None:
     wrapped = seed_example("example-request")["customerData"]  # with its own region (median basket 75)
     broken = {"customerId": "C-9", "customer": {**third_customer(), "customerId": "C-9", "age": 999}}
