@@ -5,12 +5,18 @@ cost of model instances (one analysis is meant to take microseconds, and validat
 Optional keys that the input leaves out are absent, unknown keys are dropped and texts are stripped. Checks that
 involve the as-of day read it from the validation context key ``"as_of"``. `CUSTOMER_DATA` and `CUSTOMER` are
 the validators; `rules.analyze.parse_customer_data` turns their errors into `InvalidInput`.
+
+Validation takes two passes at most. The first uses the public types below, whose numbers are strict: pydantic-core
+takes JSON numbers only, so true and false (which lax numbers take for 1 and 0) are refused without a call into
+Python per field. Only input that the first pass refuses is validated again, with the lax types (`_Lax…`): they
+also take numbers written as text and whole floats for whole numbers, refuse booleans with their own message, and
+check every field on its own, so that every problem is listed with its location.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, Generic, Literal, NotRequired, TypeVar
 from unicodedata import normalize
 
 from pydantic import (
@@ -21,8 +27,6 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
     with_config,
 )
 from pydantic_core import PydanticCustomError
@@ -62,8 +66,22 @@ WholeNumber = BeforeValidator(_whole_number)
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(min_length=1, max_length=64)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
-Count = Annotated[int, Field(ge=0, lt=MAX_COUNT), WholeNumber]
+
+# The first pass's numbers (see the module's docstring) ...
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Count = Annotated[int, Field(ge=0, lt=MAX_COUNT, strict=True)]
+_Age = Annotated[int, Field(ge=0, le=120, strict=True)]
+_OrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT, strict=True)]
+_Days = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+_MedianBasket = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+
+# ... and the second pass's: the same bounds.
+_LaxMoney = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
+_LaxCount = Annotated[int, Field(ge=0, lt=MAX_COUNT), WholeNumber]
+_LaxAge = Annotated[int, Field(ge=0, le=120), WholeNumber]
+_LaxOrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT), WholeNumber]
+_LaxDays = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
+_LaxMedianBasket = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBoolean]
 
 _CONFIG = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -88,10 +106,10 @@ class ProductLine(TypedDict):
     category: NotRequired[Label | None]
     totalQuantity: Count
     totalSpent: Money
-    orderCount: Annotated[int, Field(ge=1, lt=MAX_COUNT), WholeNumber]
+    orderCount: _OrderCount
     firstPurchase: NotRequired[Day | None]
     lastPurchase: Day
-    avgDaysBetween: NotRequired[Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean] | None]
+    avgDaysBetween: NotRequired[_Days | None]
 
 
 def _last_purchase_in_order(last: date, info: ValidationInfo) -> date:
@@ -101,43 +119,30 @@ def _last_purchase_in_order(last: date, info: ValidationInfo) -> date:
     return _not_after_as_of(last, info)
 
 
-class _CheckedProductLine(ProductLine):
-    """A product line whose lastPurchase is checked, as a field, against its firstPurchase and the as-of day.
+@with_config(_CONFIG)
+class _LaxProductLine(ProductLine):
+    """The second pass's product line: lax numbers, and lastPurchase checked as a field against its
+    firstPurchase and the as-of day (a field check runs even when other fields of the line are invalid)."""
 
-    Used only to locate problems (see `_history_in_order`); a field check runs even when other fields of the
-    line are invalid, so every problem of the line is listed.
-    """
-
-    # The same key with a check added: the one way to derive the checked line without repeating the others.
+    # The same keys with the second pass's checks: the one way to derive the line without repeating the others.
+    totalQuantity: _LaxCount
+    totalSpent: _LaxMoney
+    orderCount: _LaxOrderCount
     lastPurchase: Annotated[Day, AfterValidator(_last_purchase_in_order)]
+    avgDaysBetween: NotRequired[_LaxDays | None]
 
 
-_CHECKED_HISTORY: TypeAdapter[list[_CheckedProductLine]] = TypeAdapter(
-    Annotated[list[_CheckedProductLine], Field(max_length=MAX_PRODUCT_LINES)]
-)
+def _history_in_order(lines: list[ProductLine], info: ValidationInfo) -> list[ProductLine]:
+    """No line bought last before it was bought first or after the as-of day.
 
-
-def _history_in_order(raw: Any, validate: ValidatorFunctionWrapHandler, info: ValidationInfo) -> list[ProductLine]:
-    """Every line valid, and none bought last before it was bought first or after the as-of day.
-
-    One Python call per history instead of one per line: the lines are validated together and their days checked
-    in one loop. Only when something is wrong are they validated again with field checks (`_CheckedProductLine`),
-    so that every problem is listed with its location.
+    One Python call per history instead of one per line; the second pass locates the line (`_LaxProductLine`).
     """
-    try:
-        lines: list[ProductLine] = validate(raw)
-    except ValidationError:
-        lines = []  # some line is invalid: the days of the valid ones may be wrong too
-    else:
-        as_of = (info.context or {}).get("as_of")
-        for line in lines:
-            last, first = line["lastPurchase"], line.get("firstPurchase")
-            if (first is not None and last < first) or (as_of is not None and last > as_of):
-                break
-        else:
-            return lines
-    _CHECKED_HISTORY.validate_python(raw, context=info.context)
-    raise AssertionError("a history that failed its checks passed them line by line")  # pragma: no cover
+    as_of = (info.context or {}).get("as_of")
+    for line in lines:
+        last, first = line["lastPurchase"], line.get("firstPurchase")
+        if (first is not None and last < first) or (as_of is not None and last > as_of):
+            raise ValueError("a product line was bought last before it was bought first or after the as-of day")
+    return lines
 
 
 @with_config(_CONFIG)
@@ -147,13 +152,22 @@ class Customer(TypedDict):
     customerId: NotRequired[Id | None]
     city: NotRequired[Name | None]
     region: NotRequired[Name | None]
-    age: NotRequired[Annotated[int, Field(ge=0, le=120), WholeNumber] | None]
+    age: NotRequired[_Age | None]
     gender: NotRequired[Annotated[str, Field(max_length=32)] | None]
     registeredAt: NotRequired[Annotated[Day, AfterValidator(_not_after_as_of)] | None]
     totalOrders: NotRequired[Count | None]
     productHistory: NotRequired[
-        Annotated[list[ProductLine], Field(max_length=MAX_PRODUCT_LINES), WrapValidator(_history_in_order)]
+        Annotated[list[ProductLine], Field(max_length=MAX_PRODUCT_LINES), AfterValidator(_history_in_order)]
     ]
+
+
+@with_config(_CONFIG)
+class _LaxCustomer(Customer):
+    """The second pass's customer."""
+
+    age: NotRequired[_LaxAge | None]
+    totalOrders: NotRequired[_LaxCount | None]
+    productHistory: NotRequired[Annotated[list[_LaxProductLine], Field(max_length=MAX_PRODUCT_LINES)]]
 
 
 def _customer_consistent(customer: Customer) -> Customer:
@@ -180,6 +194,7 @@ def _customer_consistent(customer: Customer) -> Customer:
 
 
 CheckedCustomer = Annotated[Customer, AfterValidator(_customer_consistent)]
+_LaxCheckedCustomer = Annotated[_LaxCustomer, AfterValidator(_customer_consistent)]
 
 
 @with_config(_CONFIG)
@@ -188,7 +203,7 @@ class Region(TypedDict):
 
     name: Name
     climateType: NotRequired[Label | None]
-    medianBasket: NotRequired[Annotated[float, Field(gt=0, allow_inf_nan=False), NotBoolean] | None]
+    medianBasket: NotRequired[_MedianBasket | None]
     # "cohort" when a batch computed the median from its own customers (region not in the reference);
     # "request" when left out.
     medianBasketSource: NotRequired[Literal["request", "cohort"]]
@@ -201,6 +216,13 @@ class Region(TypedDict):
 
 
 @with_config(_CONFIG)
+class _LaxRegion(Region):
+    """The second pass's region."""
+
+    medianBasket: NotRequired[_LaxMedianBasket | None]
+
+
+@with_config(_CONFIG)
 class CustomerData(TypedDict):
     """The seed's `customerData` object."""
 
@@ -208,6 +230,14 @@ class CustomerData(TypedDict):
     city: NotRequired[Name | None]
     customer: NotRequired[CheckedCustomer | None]
     region: NotRequired[Region | None]
+
+
+@with_config(_CONFIG)
+class _LaxCustomerData(CustomerData):
+    """The second pass's `customerData`."""
+
+    customer: NotRequired[_LaxCheckedCustomer | None]
+    region: NotRequired[_LaxRegion | None]
 
 
 def _ids_agree(data: CustomerData) -> CustomerData:
@@ -218,8 +248,37 @@ def _ids_agree(data: CustomerData) -> CustomerData:
     return data
 
 
-CUSTOMER_DATA: TypeAdapter[CustomerData] = TypeAdapter(Annotated[CustomerData, AfterValidator(_ids_agree)])
+T = TypeVar("T")
+
+
+class TwoPassValidator(Generic[T]):
+    """Validates with the first pass's strict types, and input they refuse again with the lax ones.
+
+    The lax pass gives the answer for everything the strict one refuses: a value (numbers written as text, a whole
+    float for a whole number) or every problem with its location.
+    """
+
+    def __init__(self, strict: Any, lax: Any) -> None:
+        """Args: the strict and the lax pass's type (the lax one derived from the strict one)."""
+        self.strict: TypeAdapter[T] = TypeAdapter(strict)
+        self.lax: TypeAdapter[T] = TypeAdapter(lax)
+
+    def validate_python(self, value: Any, *, context: dict[str, Any] | None = None) -> T:
+        """Validate `value` (see `pydantic.TypeAdapter.validate_python`).
+
+        Raises:
+            pydantic.ValidationError: the lax pass's errors.
+        """
+        try:
+            return self.strict.validate_python(value, context=context)
+        except ValidationError:
+            return self.lax.validate_python(value, context=context)
+
+
+CUSTOMER_DATA: TwoPassValidator[CustomerData] = TwoPassValidator(
+    Annotated[CustomerData, AfterValidator(_ids_agree)], Annotated[_LaxCustomerData, AfterValidator(_ids_agree)]
+)
 """Validates a `customerData` object (pass the as-of day as ``context={"as_of": day}``)."""
 
-CUSTOMER: TypeAdapter[Customer] = TypeAdapter(CheckedCustomer)
+CUSTOMER: TwoPassValidator[Customer] = TwoPassValidator(CheckedCustomer, _LaxCheckedCustomer)
 """Validates a seed customer object on its own (the cohort reader's seed JSON)."""
