@@ -248,10 +248,10 @@ def _ids_agree(data: CustomerData) -> CustomerData:
     return data
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
-class TwoPassValidator(Generic[T]):
+class TwoPassValidator(Generic[_T]):
     """Validates with the first pass's strict types, and input they refuse again with the lax ones.
 
     The lax pass gives the answer for everything the strict one refuses: a value (numbers written as text, a whole
@@ -259,11 +259,16 @@ class TwoPassValidator(Generic[T]):
     """
 
     def __init__(self, strict: Any, lax: Any) -> None:
-        """Args: the strict and the lax pass's type (the lax one derived from the strict one)."""
-        self.strict: TypeAdapter[T] = TypeAdapter(strict)
-        self.lax: TypeAdapter[T] = TypeAdapter(lax)
+        """Build both passes' validators.
 
-    def validate_python(self, value: Any, *, context: dict[str, Any] | None = None) -> T:
+        Args:
+            strict: the first pass's type.
+            lax: the second pass's type: derived from the first, with the same keys and bounds.
+        """
+        self.strict: TypeAdapter[_T] = TypeAdapter(strict)
+        self.lax: TypeAdapter[_T] = TypeAdapter(lax)
+
+    def validate_python(self, value: Any, *, context: dict[str, Any] | None = None) -> _T:
         """Validate `value` (see `pydantic.TypeAdapter.validate_python`).
 
         Raises:
