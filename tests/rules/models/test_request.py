@@ -72,7 +72,8 @@ def test_the_strict_pass_accepts_only_what_the_lax_pass_accepts_and_as_the_lax_p
 @given(written_variously())
 def test_a_boolean_for_a_number_is_always_refused_where_it_is(payload: dict[str, Any]) -> None:
     customer = payload["customer"]
-    booleans = {("customer", key) for key in ("age", "totalOrders") if isinstance(customer.get(key), bool)}
+    booleans: set[tuple[str | int, ...]] = {
+        ("customer", key) for key in ("age", "totalOrders") if isinstance(customer.get(key), bool)}
     booleans |= {("customer", "productHistory", i, key) for i, line in enumerate(customer["productHistory"])
                  for key in LINE_NUMBERS if isinstance(line.get(key), bool)}
     if isinstance((payload["region"] or {}).get("medianBasket"), bool):
