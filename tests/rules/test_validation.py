@@ -245,6 +245,18 @@ def test_a_day_before_1900_is_refused_with_its_location_and_value() -> None:
     }
 
 
+def test_an_aware_time_whose_utc_day_is_out_of_range_is_echoed_as_written_with_that_day_named() -> None:
+    payload = customer([{**line(), "firstPurchase": "1900-01-01T00:30:00+01:00"}],
+                       registeredAt="2100-12-31T23:00:00-05:00")
+
+    assert problems(payload) == {
+        "customer.registeredAt": ("is after 2100-12-31, the latest day taken (its day in UTC is 2101-01-01)",
+                                  "2100-12-31T23:00:00-05:00"),
+        "customer.productHistory[0].firstPurchase": (
+            "is before 1900-01-01, the earliest day taken (its day in UTC is 1899-12-31)", "1900-01-01T00:30:00+01:00"),
+    }
+
+
 def test_ids_that_differ_only_in_their_unicode_form_are_one_id() -> None:
     payload = customer()
     payload["customerId"], payload["customer"]["customerId"] = "MÜ-1", unicodedata.normalize("NFD", "MÜ-1")
