@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from agent.handler import no_such_route
-from agent.json_guard import MalformedJsonGuard
+from agent.json_guard import MalformedJsonGuard, max_body_bytes
 from agent.runtime import Runtime
 from agent.telemetry import invocation_span
 
@@ -33,6 +33,7 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
 
     Raises:
         ModelConfigError: the environment configures the model wrongly.
+        BodyLimitError: `SEGMENT_MAX_BODY_MB` is invalid.
     """
     runtime = runtime or Runtime.from_env()
 
@@ -42,7 +43,8 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
         # Shutdown (uvicorn has finished the requests in flight): flush what telemetry is queued.
         await run_in_threadpool(runtime.close)
 
-    app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[Middleware(MalformedJsonGuard, runtime=runtime)])
+    app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[
+        Middleware(MalformedJsonGuard, runtime=runtime, max_body=max_body_bytes())])
     # Starlette would answer an unknown path or method in plain text, and POST /invocations/ with a redirect.
     app.router.redirect_slashes = False
     app.add_exception_handler(404, _no_such_route)
