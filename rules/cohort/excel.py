@@ -55,6 +55,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         worksheet = _sheet(workbook, sheet)
+        hidden = _skipped_hidden(workbook, worksheet) if sheet is None else []
         # The sheet's <dimension> tag is written by whatever saved the workbook and may be stale (A1:F3 over 100
         # rows): read-only openpyxl would stop at it, so the rows are read to where the sheet's XML ends.
         worksheet.reset_dimensions()
@@ -80,6 +81,9 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     notes, warnings = [], []
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
+    if hidden:
+        warnings.append(f"skipped the hidden sheet(s) {', '.join(map(repr, hidden))} and read the first visible "
+                        f"one, {worksheet.title!r}; sheet= (on the command line: --sheet) reads a hidden sheet")
     if formulas:
         warnings.append(f"{sum(map(len, formulas.values()))} formula cell(s) have no stored result (the workbook "
                         "was saved without calculating them, as programs that write workbooks do): they are read as "
@@ -246,8 +250,8 @@ def sheet_names(workbook: Any) -> list[str]:
 
 
 def _sheet(workbook: Any, sheet: str | int | None) -> Any:
-    """The sheet by name, or by its place among the sheets of cells (also given as text, "2": a sheet named "2"
-    wins); the first when None.
+    """The sheet by name, or by its place among the sheets of cells, hidden ones included (also given as text, "2":
+    a sheet named "2" wins); the first visible one when None.
 
     Raises:
         InvalidInput: there is no such sheet (the message lists the sheets).
@@ -257,7 +261,8 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
     if sheet is None:
         if not names:  # `load` says which file: this one cannot be read as a workbook of cells
             raise ValueError("it has no sheet of cells (only charts, or its sheets are missing)")
-        return workbook.worksheets[0]
+        visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
+        return (visible or workbook.worksheets)[0]  # Excel keeps one sheet visible; another program may not
     if isinstance(sheet, str) and sheet in names:
         return workbook.worksheets[names.index(sheet)]
     place = int(sheet) if isinstance(sheet, str) and sheet.isascii() and sheet.isdigit() else sheet
@@ -265,6 +270,17 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
         return workbook.worksheets[place]
     raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
                                 sheet)])
+
+
+def _skipped_hidden(workbook: Any, worksheet: Any) -> list[str]:
+    """The hidden sheets before `worksheet` (the default sheet is the first visible one; workbooks hide sheets of
+    lookups and old data)."""
+    skipped = []
+    for candidate in workbook.worksheets:
+        if candidate is worksheet:
+            break
+        skipped.append(candidate.title)
+    return skipped
 
 
 def _zero_padded(worksheet: Any) -> dict[int, int]:

@@ -168,3 +168,25 @@ def test_rejected_rows_show_number_cells_as_their_own_values_beside_decimal_comm
         {"Müşteri No": "C2", "Tarih": "2026-01-06", "Ürün Kodu": "P2", "Adet": "iki", "Tutar": "7.125"}]
     assert cohort.rejected[["row", "reason", "Adet", "Tutar"]].astype(object).values.tolist() == [
         [2, "bad_quantity", "iki", "7.125"]]
+
+
+def test_a_hidden_first_sheet_is_skipped_with_a_warning_and_read_when_named() -> None:
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    assert old is not None
+    old.title, old.sheet_state = "Eski", "hidden"
+    current = workbook.create_sheet("Siparisler")
+    for sheet, customer in ((old, "OLD-1"), (current, "C-1")):
+        sheet.append(["customer_id", "order_date", "product_id", "quantity", "amount"])
+        sheet.append([customer, "2026-01-05", "P1", 2, 10.0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    default = read_cohort(buffer.getvalue(), name="orders.xlsx")
+    named = read_cohort(buffer.getvalue(), name="orders.xlsx", sheet="Eski")
+
+    assert list(default.customers["customer_id"]) == ["C-1"]
+    assert default.report.warnings == ["skipped the hidden sheet(s) 'Eski' and read the first visible one, "
+                                       "'Siparisler'; sheet= (on the command line: --sheet) reads a hidden sheet"]
+    assert list(named.customers["customer_id"]) == ["OLD-1"]
+    assert named.report.warnings == []
