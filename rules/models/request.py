@@ -39,6 +39,10 @@ MAX_CITIES = 200
 MAX_SEASON_ITEMS = 100
 # Counts stay below 2**53 so that they are exact in the float64 columns of the batch path (`segment_cohort`).
 MAX_COUNT = 2**53
+# A rulebook's budget_factor is at most this (estimatedBudget = budget_factor × avgBasket), so that a customer whose
+# spend times it is a finite float gets a finite budget (avgBasket is at most the spend: a customer has an order).
+MAX_BUDGET_FACTOR = 10.0
+BUDGET_BEYOND_RANGE = "the estimatedBudget, a multiple of the average basket, would be beyond a float's range"
 MAX_AGE = 120
 
 
@@ -180,15 +184,18 @@ class _LaxCustomer(Customer):
 
 def _customer_consistent(customer: Customer) -> Customer:
     # Every real order shows up in at least one product line, and a line counts each order once. Each line's
-    # totalSpent is finite; their sum, the customer's spend, must be too. (One validator: each costs a call.)
+    # totalSpent is finite; their sum, the customer's spend, must be too, with room for the estimated budget
+    # derived from it (`MAX_BUDGET_FACTOR`). (One validator: each costs a call.)
     lines = customer.get("productHistory")
     if not lines:
         return customer
     spent = 0.0
     for line in lines:
         spent += line["totalSpent"]
-    if spent - spent != 0.0:  # inf - inf is NaN: the sum overflowed
-        raise ValueError("the productHistory's totalSpent add up to more than a float holds")
+    headroom = spent * MAX_BUDGET_FACTOR
+    if headroom - headroom != 0.0:  # inf - inf is NaN: the sum, or the budget derived from it, overflowed
+        raise ValueError("the productHistory's totalSpent add up to more than a float holds" if spent - spent != 0.0
+                         else f"the productHistory's totalSpent add up to {spent:.4g}: {BUDGET_BEYOND_RANGE}")
     total = customer.get("totalOrders")
     if total is None:
         return customer
