@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from agent.handler import no_such_route
-from agent.json_guard import MalformedJsonGuard, max_body_bytes
+from agent.json_guard import MalformedJsonGuard, decoded_payload, max_body_bytes
 from agent.runtime import Runtime
 from agent.telemetry import invocation_span
 
@@ -54,6 +54,8 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
     def invoke(payload: Any, context: RequestContext) -> JSONResponse:
         # Sync on purpose: the SDK runs it in the thread pool, so the model's waits never block /ping.
         # (The SDK passes the context only to a second parameter named exactly "context".)
+        if context.request is not None:  # the guard decoded the body, and the SDK decoded a stand-in
+            payload = decoded_payload(context.request.scope, payload)
         with invocation_span(session_id=context.session_id):
             reply = runtime.handle(payload, request_id=BedrockAgentCoreContext.get_request_id())
         return JSONResponse(reply.body, status_code=reply.status)

@@ -3,7 +3,11 @@
 BedrockAgentCoreApp answers such bodies itself with ``{"error": "Invalid JSON", ...}``, before any
 entrypoint runs; this middleware answers them first, in the shape of every other error, with telemetry and
 a log line. It also refuses a body larger than the size limit (413, before reading it all), and decodes a large
-body in a worker thread, so that /ping stays answered while it does. Valid bodies pass through unchanged.
+body in a worker thread, so that /ping stays answered while it does.
+
+A valid body is decoded once: the guard keeps the payload in the request's scope (`decoded_payload` reads it in
+the entrypoint) and hands the SDK the body ``null``, so that the SDK's own decoding, which runs on the event loop,
+costs nothing.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ MAX_BODY_ENV = "SEGMENT_MAX_BODY_MB"
 DEFAULT_MAX_BODY_MB = 32
 # Bodies up to this size are decoded on the event loop: a worker thread's hop costs more than decoding them.
 _DECODE_INLINE_BYTES = 256 * 1024
+# The request scope's key of the payload the guard decoded.
+_PAYLOAD_KEY = "segment_agent.payload"
+
+
+def decoded_payload(scope: Mapping[str, Any], given: Any) -> Any:
+    """The payload `MalformedJsonGuard` decoded for this request; `given` (the SDK's) when it decoded none."""
+    return scope.get(_PAYLOAD_KEY, given)
 
 
 class BodyLimitError(ValueError):
@@ -150,22 +161,23 @@ class MalformedJsonGuard:
         body = b"".join(chunks)
         try:
             if len(body) > _DECODE_INLINE_BYTES:
-                await anyio.to_thread.run_sync(strict_json, body)
+                payload = await anyio.to_thread.run_sync(strict_json, body)
             else:
-                strict_json(body)
+                payload = strict_json(body)
         except ValueError as error:  # JSONDecodeError, UnicodeDecodeError and what strict_json refuses
             refused = error
             await self._answer(scope, receive, send, lambda request_id: self.runtime.reject_malformed(
                 refused, request_id, started))
             return
 
+        scope[_PAYLOAD_KEY] = payload
         replayed = False
 
         async def replay() -> Message:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
+                return {"type": "http.request", "body": b"null", "more_body": False}
             return await receive()
 
         await self.app(scope, replay, send)

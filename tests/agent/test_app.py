@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,6 +12,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from agent import json_guard
 from agent.app import create_app
 from agent.explain import TemplateExplainer
 from agent.handler import handle
@@ -271,3 +274,32 @@ def test_an_invalid_body_limit_stops_the_app_from_being_built(monkeypatch: pytes
 
     with pytest.raises(ValueError, match="SEGMENT_MAX_BODY_MB must be a whole number of megabytes from 1 to 1024"):
         create_app(Runtime.offline())
+
+
+def test_ping_is_answered_while_a_large_body_is_decoded(recorder: ListRecorder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The decoding waits until /ping has been answered: on the event loop, it would hold /ping until it timed out.
+    pinged = threading.Event()
+    decode = json_guard.strict_json
+
+    def decode_after_a_ping(body: bytes) -> Any:
+        pinged.wait(timeout=10)
+        return decode(body)
+
+    monkeypatch.setattr(json_guard, "strict_json", decode_after_a_ping)
+    seed_customer = seed_example("example-request")["customerData"]["customer"]
+    cohort = {"cohort": {"customers": [{**seed_customer, "customerId": f"C-{i}"} for i in range(400)]},
+              "asOf": "2026-02-12", "explain": False}
+    body = json.dumps(cohort).encode()
+    assert len(body) > 256 * 1024  # decoded in a worker thread
+
+    with threaded_server(create_app(Runtime.offline(recorder))) as base_url, httpx.Client(base_url=base_url) as http, \
+            ThreadPoolExecutor(max_workers=1) as pool:
+        invocation = pool.submit(http.post, "/invocations", content=body, timeout=30)
+        time.sleep(0.2)  # the body is sent and its decoding waits
+        ping = httpx.get(f"{base_url}/ping", timeout=2)
+        pinged.set()
+        answer = invocation.result()
+
+    assert ping.status_code == 200
+    assert (answer.status_code, len(answer.json()["analyses"])) == (200, 400)
