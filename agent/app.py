@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from agent.handler import no_such_route
-from agent.json_guard import MalformedJsonGuard
+from agent.json_guard import MalformedJsonGuard, decoded_payload, max_body_bytes
 from agent.runtime import Runtime
 from agent.telemetry import invocation_span
 
@@ -33,6 +33,7 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
 
     Raises:
         ModelConfigError: the environment configures the model wrongly.
+        BodyLimitError: `SEGMENT_MAX_BODY_MB` is invalid.
     """
     runtime = runtime or Runtime.from_env()
 
@@ -42,7 +43,8 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
         # Shutdown (uvicorn has finished the requests in flight): flush what telemetry is queued.
         await run_in_threadpool(runtime.close)
 
-    app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[Middleware(MalformedJsonGuard, runtime=runtime)])
+    app = BedrockAgentCoreApp(lifespan=lifespan, middleware=[
+        Middleware(MalformedJsonGuard, runtime=runtime, max_body=max_body_bytes())])
     # Starlette would answer an unknown path or method in plain text, and POST /invocations/ with a redirect.
     app.router.redirect_slashes = False
     app.add_exception_handler(404, _no_such_route)
@@ -52,6 +54,8 @@ def create_app(runtime: Runtime | None = None) -> BedrockAgentCoreApp:
     def invoke(payload: Any, context: RequestContext) -> JSONResponse:
         # Sync on purpose: the SDK runs it in the thread pool, so the model's waits never block /ping.
         # (The SDK passes the context only to a second parameter named exactly "context".)
+        if context.request is not None:  # the guard decoded the body, and the SDK decoded a stand-in
+            payload = decoded_payload(context.request.scope, payload)
         with invocation_span(session_id=context.session_id):
             reply = runtime.handle(payload, request_id=BedrockAgentCoreContext.get_request_id())
         return JSONResponse(reply.body, status_code=reply.status)

@@ -139,7 +139,7 @@ def check_without_day(customer_data: Any) -> None:
     try:
         CUSTOMER_DATA.validate_python(customer_data, context={"as_of": None})
     except ValidationError as error:
-        raise InvalidInput.from_validation_error(error) from None
+        raise InvalidInput.from_validation_error(error, given=customer_data) from None
 
 
 def _check_list(customers: Any, loc: str) -> None:

@@ -8,6 +8,7 @@ same bodies. See `agent.payloads` for the payload kinds.
 | 200 | the answer of the payload's kind, plus `timestamp`, `explanationSource` and `requestId` |
 | 400 | ``{"error": {"code": "invalid_input", "message", "details": [{"loc", "msg", "input"}]}, "requestId"}`` |
 | 400 | ``{"error": {"code": "malformed_json", ...}, "requestId"}``: the body is not JSON (HTTP only) |
+| 413 | ``{"error": {"code": "payload_too_large", ...}, "requestId"}``: the body is over the size limit (HTTP only) |
 | 503 | ``{"error": {"code": "model_unavailable", ...}, "requestId"}``: a free question without a working model |
 | 500 | ``{"error": {"code": "internal_error", ...}, "requestId"}``: no stack trace; the logs have it |
 | 404 / 405 | ``{"error": {"code": "not_found" / "method_not_allowed", ...}, "requestId"}``: no such route (HTTP only) |
@@ -146,6 +147,22 @@ def malformed_json(error: ValueError, *, request_id: str, started: float, record
         message = f"the request body is not UTF-8 JSON ({error.reason} at byte {error.start})"
     reply = Reply(400, error_body("malformed_json", message, (), request_id))
     _finish(reply, recorder, request_id, "invalid", "malformed_json", started, None)
+    return reply
+
+
+def payload_too_large(limit: int, *, request_id: str, started: float, recorder: Recorder) -> Reply:
+    """The reply to a body larger than `limit` bytes (the HTTP layer counts them, so it calls this).
+
+    Args:
+        limit: the most bytes a body may have.
+        request_id: the request's id.
+        started: `time.perf_counter()` when the request arrived.
+        recorder: receives the invocation's telemetry record.
+    """
+    message = (f"the request body is larger than {limit:,} bytes, the most this runtime takes (SEGMENT_MAX_BODY_MB); "
+               "send a large cohort in smaller chunks")
+    reply = Reply(413, error_body("payload_too_large", message, (), request_id))
+    _finish(reply, recorder, request_id, "invalid", "payload_too_large", started, None)
     return reply
 
 

@@ -14,7 +14,7 @@ from agent.assistant import Assistant
 from agent.configure import assistant_from_env, explainer_from_env
 from agent.explain.base import Explainer
 from agent.explain.template import TemplateExplainer
-from agent.handler import Reply, malformed_json, respond
+from agent.handler import Reply, malformed_json, payload_too_large, respond
 from agent.telemetry import NullRecorder, Recorder, recorder_from_env
 
 
@@ -54,6 +54,10 @@ class Runtime:
     def reject_malformed(self, error: ValueError, request_id: str, started: float) -> Reply:
         """Answer a body that is not JSON; `started` is `time.perf_counter()` at its arrival."""
         return malformed_json(error, request_id=request_id, started=started, recorder=self.recorder)
+
+    def reject_too_large(self, limit: int, request_id: str, started: float) -> Reply:
+        """Answer a body larger than `limit` bytes; `started` is `time.perf_counter()` at its arrival."""
+        return payload_too_large(limit, request_id=request_id, started=started, recorder=self.recorder)
 
     def close(self, timeout: float = 5.0) -> None:
         """Flush and stop the telemetry recorder (graceful shutdown)."""

@@ -44,6 +44,7 @@ def serve(host: str, port: int, workers: int = 1) -> int:
     """
     import uvicorn
 
+    from agent.json_guard import BodyLimitError, max_body_bytes
     from agent.model_settings import ModelConfigError, settings_from_env
     from agent.telemetry.config import MetricsConfigError, load_metrics_config
 
@@ -51,7 +52,8 @@ def serve(host: str, port: int, workers: int = 1) -> int:
     try:  # fail here, once, rather than with a traceback in every worker
         settings_from_env()
         load_metrics_config(os.environ)
-    except (ModelConfigError, MetricsConfigError) as error:
+        max_body_bytes()
+    except (ModelConfigError, MetricsConfigError, BodyLimitError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     uvicorn.run(

@@ -30,7 +30,7 @@ def parse_customer_data(customer_data: Any, as_of: date) -> CustomerData:
     try:
         return CUSTOMER_DATA.validate_python(customer_data, context={"as_of": as_of})
     except ValidationError as error:
-        raise InvalidInput.from_validation_error(error) from None
+        raise InvalidInput.from_validation_error(error, given=customer_data) from None
 
 
 def analyze_customer(

@@ -59,12 +59,28 @@ class InvalidInput(ValueError):  # noqa: N818 - reads better at call sites than 
         return "\n".join(lines)
 
     @classmethod
-    def from_validation_error(cls, error: ValidationError, prefix: Sequence[int | str] = ()) -> InvalidInput:
-        """Convert pydantic's error, keeping every entry, its location and its input."""
+    def from_validation_error(
+        cls, error: ValidationError, prefix: Sequence[int | str] = (), given: Any = None
+    ) -> InvalidInput:
+        """Convert pydantic's error, keeping every entry, its location and its input.
+
+        Args:
+            error: pydantic's error.
+            prefix: the location of the validated value within the whole input.
+            given: the value that was validated. A check that runs after a day is parsed (its range, its order)
+                reports the parsed day, which for an aware datetime is its UTC day; the problem echoes the value
+                at its location in `given` instead, as the caller wrote it, and names that UTC day when it is
+                not the day written.
+        """
         problems = []
         for entry in error.errors(include_url=False):
             msg = entry["msg"].removeprefix("Value error, ")
-            problems.append(Problem(format_loc((*prefix, *entry["loc"])), msg, describe_input(entry.get("input"))))
+            value = entry.get("input")
+            if isinstance(value, date) and given is not None:
+                day, value = value, _at(given, entry["loc"], value)
+                if isinstance(value, str) and not value.strip().startswith(day.isoformat()):
+                    msg += f" (its day in UTC is {day.isoformat()})"  # an aware time near midnight
+            problems.append(Problem(format_loc((*prefix, *entry["loc"])), msg, describe_input(value)))
         return cls(problems)
 
 
@@ -95,6 +111,17 @@ def describe_input(value: Any) -> Any:
     if isinstance(value, date):  # a day that parsed but is out of range: as the JSON writes days
         return value.isoformat()
     return f"<{type(value).__name__}>"
+
+
+def _at(container: Any, loc: Sequence[int | str], default: Any) -> Any:
+    """The value at `loc` in nested dicts and lists; `default` when the path leads nowhere."""
+    for part in loc:
+        found = part in container if isinstance(container, dict) else \
+            isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
+        if not found:
+            return default
+        container = container[part]
+    return container
 
 
 def _cut(text: str) -> str:

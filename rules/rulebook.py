@@ -13,6 +13,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rules.models.request import MAX_BUDGET_FACTOR
+
 RULEBOOK_PATH = Path(__file__).with_name("rulebook.toml")
 
 _HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -156,7 +158,7 @@ class Rulebook(_Frozen):
     currency: str
     days_per_month: int = Field(gt=0)
     min_months_for_rates: float = Field(gt=0)
-    budget_factor: float = Field(gt=0)
+    budget_factor: float = Field(gt=0, le=MAX_BUDGET_FACTOR)
     top_products: int = Field(ge=1)
     age: UpperBands
     churn: UpperBands

@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 
 Mode = Literal["customer", "cohort", "region", "prompt", "invalid"]
 # model_unavailable: a free question the runtime could not answer without a working model (its 503).
-Outcome = Literal["ok", "invalid_input", "malformed_json", "model_unavailable", "internal_error"]
+Outcome = Literal["ok", "invalid_input", "malformed_json", "payload_too_large", "model_unavailable", "internal_error"]
 ExplanationSource = Literal["model", "template", "none"]
 
 

@@ -23,8 +23,8 @@ MODE_COLORS: Final = {
     "invalid": "#6b7280",
 }
 SOURCE_COLORS: Final = {"model": "#0ea5e9", "template": "#f97316", "none": "#9ca3af"}
-ERROR_COLORS: Final = {"invalid_input": "#f59e0b", "malformed_json": "#eab308", "model_unavailable": "#7c3aed",
-                       "internal_error": "#dc2626"}
+ERROR_COLORS: Final = {"invalid_input": "#f59e0b", "malformed_json": "#eab308", "payload_too_large": "#a16207",
+                       "model_unavailable": "#7c3aed", "internal_error": "#dc2626"}
 FALLBACK_COLOR: Final = "#9ca3af"
 DIMENSION_LABELS: Final = {
     "ageSegment": "Age",

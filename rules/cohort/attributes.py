@@ -27,6 +27,9 @@ _SYMBOLS = "\u2640\u2642\u26a5"  # ♀ ♂ ⚥: no letter, yet a value
 _UNKNOWN = {"unknown", "not known", "not specified", "unspecified", "not given", "n/a", "na", "none", "null", "nan",
             "#n/a", "bilinmiyor", "bilinmeyen", "belirtilmemis", "belirtilmedi", "belirsiz"}
 _LONGEST_UNKNOWN = max(map(len, _UNKNOWN)) + 4  # room for spaces and dots that folding takes away
+# A boolean cell (a checkbox, a formula such as =A2>0) as a workbook reads it and as Excel writes it to CSV, in
+# English and in Turkish (DOĞRU, YANLIŞ): no city, region or gender, whichever column it landed in.
+_BOOLEANS = {"true", "false", "dogru", "yanlis"}
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,17 @@ def _value_range(customer: IntArray, values: IntArray, present: BoolArray, low: 
 
 
 def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) -> Codes:
-    """Codes for a text attribute; values that say the value is unknown (``-``, ``Belirtilmemiş``) and values
-    longer than the engine accepts become unknown, with a warning."""
+    """Codes for a text attribute; values that say the value is unknown (``-``, ``Belirtilmemiş``), booleans
+    (``TRUE``, a workbook's boolean cell) and values longer than the engine accepts become unknown, with a
+    warning."""
     codes = encode_text(column)[0]
     texts = [str(text) for text in codes.values.to_pylist()]  # the distinct values, not the rows
+    boolean = np.array([len(text) <= 12 and fold(text) in _BOOLEANS for text in texts], dtype=np.bool_)
+    if boolean.any():
+        dropped = np.isin(codes.codes, np.flatnonzero(boolean))
+        warnings.append(f"{label}: {int(dropped.sum())} value(s) that are true or false (a boolean cell, e.g. "
+                        f"{shown(texts[int(np.flatnonzero(boolean)[0])])!r}) are left unknown")
+        codes = Codes(np.where(dropped, -1, codes.codes), codes.values)
     said_unknown = np.array([_says_unknown(text) for text in texts], dtype=np.bool_)
     if said_unknown.any():
         dropped = np.isin(codes.codes, np.flatnonzero(said_unknown))

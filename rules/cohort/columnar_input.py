@@ -22,7 +22,7 @@ from rules.cohort.columnar_numbers import BoolArray, FloatArray, IntArray
 from rules.cohort.columnar_strings import TEXT, ends_in, equal_to_previous, follow_keys, owners_in_order, repeated
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
 from rules.errors import InvalidInput, Problem
-from rules.models.request import MAX_COUNT, MAX_PRODUCT_LINES
+from rules.models.request import BUDGET_BEYOND_RANGE, MAX_BUDGET_FACTOR, MAX_COUNT, MAX_PRODUCT_LINES
 
 MAX_PROBLEMS = 50
 
@@ -37,7 +37,8 @@ _TEXT_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
     ("history", "category"): (1, 64),
 }
 
-_SAFE_SPENT = np.finfo(np.float64).max / (MAX_PRODUCT_LINES + 1)  # below it no customer total overflows
+# Below it, no customer's total (nor the estimated budget derived from it, `MAX_BUDGET_FACTOR`) overflows.
+_SAFE_SPENT = np.finfo(np.float64).max / (MAX_PRODUCT_LINES + 1) / MAX_BUDGET_FACTOR
 
 @dataclass(frozen=True)
 class CustomerColumns:
@@ -390,8 +391,11 @@ def line_columns(cohort: Cohort, customers: CustomerColumns, as_of: int, problem
     if len(spent) and spent.max() > _SAFE_SPENT:  # only then can a customer's total overflow
         with np.errstate(over="ignore"):
             totals = np.bincount(customer, weights=spent, minlength=len(customers))
+            budget_overflows = ~np.isfinite(totals * MAX_BUDGET_FACTOR)
         problems.add_rows("customers", "customer_id", np.flatnonzero(~np.isfinite(totals)), customers.customer_id,
                           "has history rows whose total_spent add up to more than a float holds")
+        problems.add_rows("customers", "customer_id", np.flatnonzero(budget_overflows & np.isfinite(totals)),
+                          customers.customer_id, f"has history rows whose total_spent add up to {BUDGET_BEYOND_RANGE}")
     problems.raise_if_any()
     return LineColumns(customer, starts, texts["product_id"], texts["product_name"], texts["category"], quantity,
                        spent, orders, first, has_first, last, gap)

@@ -55,11 +55,12 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         worksheet = _sheet(workbook, sheet)
+        hidden = _skipped_hidden(workbook, worksheet) if sheet is None else []
         # The sheet's <dimension> tag is written by whatever saved the workbook and may be stale (A1:F3 over 100
         # rows): read-only openpyxl would stop at it, so the rows are read to where the sheet's XML ends.
         worksheet.reset_dimensions()
         padded = _zero_padded(worksheet)
-        formulas = _uncalculated_formulas(data, getattr(worksheet, "_worksheet_path", ""))
+        formulas, zeros = _uncalculated_formulas(data, getattr(worksheet, "_worksheet_path", ""))
         # Cells are read with their formats only when some show zero-padded numbers: it is slower.
         read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
             worksheet.iter_rows(values_only=True)
@@ -80,11 +81,16 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     notes, warnings = [], []
     if len(names) > 1:
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
+    if hidden:
+        warnings.append(f"skipped the hidden sheet(s) {', '.join(map(repr, hidden))} and read the first visible "
+                        f"one, {worksheet.title!r}; sheet= (on the command line: --sheet) reads a hidden sheet")
     if formulas:
         warnings.append(f"{sum(map(len, formulas.values()))} formula cell(s) have no stored result (the workbook "
                         "was saved without calculating them, as programs that write workbooks do): they are read as "
                         "their formula text, so their rows are rejected; open and save the workbook in Excel to "
-                        "store the results")
+                        "store the results" + (f" ({zeros} of them stored 0, which a workbook flagged to be "
+                                               "calculated when opened holds for a formula never calculated, as "
+                                               "XlsxWriter writes it)" if zeros else ""))
     width = max(len(row) for row in rows)
     first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width, named)
     if first:
@@ -200,25 +206,45 @@ _CELL_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 # row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated. Without a <v>, it was
 # never calculated (PhpSpreadsheet writes every formula so when told not to calculate them).
 _TEXT_RESULT = re.compile(rb'\bt="str"')
+# XlsxWriter (unless told a result) and Apache POI store 0 as a formula's result and flag the workbook to be
+# calculated when it is opened (<calcPr fullCalcOnLoad="1"/>); Excel and LibreOffice set no such flag when they
+# save. In a flagged workbook a stored 0 cannot be told from a calculated 0, so it is taken as no result: a real
+# 0 in a number column (an amount, a quantity) is a rejected row either way. Results other than 0 are kept.
+_ZERO_RESULT = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v>0</v>)</c>')
+_CALCULATE_ON_LOAD = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
 
 
-def _uncalculated_formulas(data: bytes, path: str) -> dict[int, dict[int, str]]:
-    """Row → column → the formula text (``=2*5``) of the sheet's formula cells without a stored result, which
-    openpyxl reads as empty; 1-based, as the sheet counts them."""
+class _Uncalculated(NamedTuple):
+    """The sheet's formula cells without a result: row → column → the formula text (``=2*5``), 1-based as the
+    sheet counts them; `zeros`: how many of them stored a 0 in a workbook flagged to be calculated on opening."""
+
+    formulas: dict[int, dict[int, str]]
+    zeros: int
+
+
+def _uncalculated_formulas(data: bytes, path: str) -> _Uncalculated:
+    """The sheet's formula cells without a stored result (which openpyxl reads as empty), and those whose stored 0
+    is no result (`_ZERO_RESULT`)."""
     try:
-        xml = zipfile.ZipFile(io.BytesIO(data)).read(path.lstrip("/"))
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        xml = archive.read(path.lstrip("/"))
+        book = archive.read("xl/workbook.xml") if b"<f" in xml else b""
     except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
+        return _Uncalculated({}, 0)
     if b"<f" not in xml:
-        return {}
+        return _Uncalculated({}, 0)
     found: dict[int, dict[int, str]] = {}
-    for match in _UNCALCULATED.finditer(xml):
-        place = _CELL_PLACE.search(match[1])
-        if place is None or (match[3] is not None and _TEXT_RESULT.search(match[1])):
-            continue
-        formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
-        found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
-    return found
+    zeros = 0
+    patterns = (_UNCALCULATED, _ZERO_RESULT) if _CALCULATE_ON_LOAD.search(book) else (_UNCALCULATED,)
+    for pattern in patterns:
+        for match in pattern.finditer(xml):
+            place = _CELL_PLACE.search(match[1])
+            if place is None or (pattern is _UNCALCULATED and match[3] is not None and _TEXT_RESULT.search(match[1])):
+                continue
+            formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
+            found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
+            zeros += pattern is _ZERO_RESULT
+    return _Uncalculated(found, zeros)
 
 
 def _with_formulas(row: tuple[Any, ...], formulas: dict[int, str]) -> tuple[Any, ...]:
@@ -246,8 +272,8 @@ def sheet_names(workbook: Any) -> list[str]:
 
 
 def _sheet(workbook: Any, sheet: str | int | None) -> Any:
-    """The sheet by name, or by its place among the sheets of cells (also given as text, "2": a sheet named "2"
-    wins); the first when None.
+    """The sheet by name, or by its place among the sheets of cells, hidden ones included (also given as text, "2":
+    a sheet named "2" wins); the first visible one when None.
 
     Raises:
         InvalidInput: there is no such sheet (the message lists the sheets).
@@ -257,7 +283,8 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
     if sheet is None:
         if not names:  # `load` says which file: this one cannot be read as a workbook of cells
             raise ValueError("it has no sheet of cells (only charts, or its sheets are missing)")
-        return workbook.worksheets[0]
+        visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
+        return (visible or workbook.worksheets)[0]  # Excel keeps one sheet visible; another program may not
     if isinstance(sheet, str) and sheet in names:
         return workbook.worksheets[names.index(sheet)]
     place = int(sheet) if isinstance(sheet, str) and sheet.isascii() and sheet.isdigit() else sheet
@@ -265,6 +292,17 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
         return workbook.worksheets[place]
     raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
                                 sheet)])
+
+
+def _skipped_hidden(workbook: Any, worksheet: Any) -> list[str]:
+    """The hidden sheets before `worksheet` (the default sheet is the first visible one; workbooks hide sheets of
+    lookups and old data)."""
+    skipped = []
+    for candidate in workbook.worksheets:
+        if candidate is worksheet:
+            break
+        skipped.append(candidate.title)
+    return skipped
 
 
 def _zero_padded(worksheet: Any) -> dict[int, int]:

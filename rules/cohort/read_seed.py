@@ -87,7 +87,7 @@ def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
     try:
         customer = CUSTOMER.validate_python(record)
     except ValidationError as error:
-        return "invalid_customer", str(InvalidInput.from_validation_error(error)), None
+        return "invalid_customer", str(InvalidInput.from_validation_error(error, given=record)), None
     return None, None, customer
 
 

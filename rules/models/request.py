@@ -29,7 +29,7 @@ from pydantic import (
     ValidationInfo,
     with_config,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from rules.models.dates import Day
@@ -39,6 +39,11 @@ MAX_CITIES = 200
 MAX_SEASON_ITEMS = 100
 # Counts stay below 2**53 so that they are exact in the float64 columns of the batch path (`segment_cohort`).
 MAX_COUNT = 2**53
+# A rulebook's budget_factor is at most this (estimatedBudget = budget_factor × avgBasket), so that a customer whose
+# spend times it is a finite float gets a finite budget (avgBasket is at most the spend: a customer has an order).
+MAX_BUDGET_FACTOR = 10.0
+BUDGET_BEYOND_RANGE = "the estimatedBudget, a multiple of the average basket, would be beyond a float's range"
+MAX_AGE = 120
 
 
 def _not_a_boolean(value: Any) -> Any:
@@ -48,20 +53,27 @@ def _not_a_boolean(value: Any) -> Any:
     return value
 
 
-def _whole_number(value: Any) -> Any:
-    value = _not_a_boolean(value)
-    if type(value) is float and value.is_integer() and abs(value) >= 2**63:
-        # pydantic-core parses no float beyond 64 bits into an int ("Unable to parse input string"); as an int,
-        # the field's own bound says what is wrong with 1e20.
-        return int(value)
-    return value
+def _whole_number(least: int, *, below: int | None = None, most: int | None = None) -> BeforeValidator:
+    """`NotBoolean` for an integer field bounded by `least` and `below` (exclusive) or `most` (inclusive), also
+    refusing a whole float beyond 64 bits (1e20) with the bound it breaks, echoing it as the float it is."""
+
+    def check(value: Any) -> Any:
+        value = _not_a_boolean(value)
+        if type(value) is float and value.is_integer() and abs(value) >= 2**63:
+            # pydantic-core parses no float beyond 64 bits into an int ("Unable to parse input string"); the
+            # field's own bound says what is wrong with 1e20, and the error keeps the input as written.
+            if value < 0:
+                raise PydanticKnownError("greater_than_equal", {"ge": least})
+            if below is not None:
+                raise PydanticKnownError("less_than", {"lt": below})
+            raise PydanticKnownError("less_than_equal", {"le": most})
+        return value
+
+    return BeforeValidator(check)
 
 
 NotBoolean = BeforeValidator(_not_a_boolean)
 """Refuses true and false where a number is expected (its place in `Annotated`: last, so that it runs first)."""
-
-WholeNumber = BeforeValidator(_whole_number)
-"""`NotBoolean` for integer fields, also reading a float such as 1e20 as the integer it is (out of bounds)."""
 
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -70,16 +82,16 @@ Label = Annotated[str, Field(min_length=1, max_length=64)]
 # The first pass's numbers (see the module's docstring) ...
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Count = Annotated[int, Field(ge=0, lt=MAX_COUNT, strict=True)]
-_Age = Annotated[int, Field(ge=0, le=120, strict=True)]
+_Age = Annotated[int, Field(ge=0, le=MAX_AGE, strict=True)]
 _OrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT, strict=True)]
 _Days = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 _MedianBasket = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
 
 # ... and the second pass's: the same bounds.
 _LaxMoney = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
-_LaxCount = Annotated[int, Field(ge=0, lt=MAX_COUNT), WholeNumber]
-_LaxAge = Annotated[int, Field(ge=0, le=120), WholeNumber]
-_LaxOrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT), WholeNumber]
+_LaxCount = Annotated[int, Field(ge=0, lt=MAX_COUNT), _whole_number(0, below=MAX_COUNT)]
+_LaxAge = Annotated[int, Field(ge=0, le=MAX_AGE), _whole_number(0, most=MAX_AGE)]
+_LaxOrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT), _whole_number(1, below=MAX_COUNT)]
 _LaxDays = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
 _LaxMedianBasket = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBoolean]
 
@@ -172,15 +184,18 @@ class _LaxCustomer(Customer):
 
 def _customer_consistent(customer: Customer) -> Customer:
     # Every real order shows up in at least one product line, and a line counts each order once. Each line's
-    # totalSpent is finite; their sum, the customer's spend, must be too. (One validator: each costs a call.)
+    # totalSpent is finite; their sum, the customer's spend, must be too, with room for the estimated budget
+    # derived from it (`MAX_BUDGET_FACTOR`). (One validator: each costs a call.)
     lines = customer.get("productHistory")
     if not lines:
         return customer
     spent = 0.0
     for line in lines:
         spent += line["totalSpent"]
-    if spent - spent != 0.0:  # inf - inf is NaN: the sum overflowed
-        raise ValueError("the productHistory's totalSpent add up to more than a float holds")
+    headroom = spent * MAX_BUDGET_FACTOR
+    if headroom - headroom != 0.0:  # inf - inf is NaN: the sum, or the budget derived from it, overflowed
+        raise ValueError("the productHistory's totalSpent add up to more than a float holds" if spent - spent != 0.0
+                         else f"the productHistory's totalSpent add up to {spent:.4g}: {BUDGET_BEYOND_RANGE}")
     total = customer.get("totalOrders")
     if total is None:
         return customer

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,6 +12,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from agent import json_guard
 from agent.app import create_app
 from agent.explain import TemplateExplainer
 from agent.handler import handle
@@ -241,3 +244,62 @@ def test_a_route_the_runtime_lacks_answers_in_the_error_shape(client: TestClient
     assert [(r.requestId, r.status, r.outcome) for r in caplog.records if r.name == "agent.handler"] == [  # type: ignore[attr-defined]
         ("req-7", status, code)]
     assert recorder.records == []  # not an invocation: no metrics
+
+
+def test_a_body_over_the_size_limit_is_413_in_the_error_shape_and_the_server_keeps_serving(
+        recorder: ListRecorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEGMENT_MAX_BODY_MB", "1")
+    big = json.dumps({**seed_payload(), "padding": "x" * 1_000_000}).encode()
+
+    def chunked() -> Any:  # no Content-Length: the limit is found while reading
+        yield big[:600_000]
+        yield big[600_000:]
+
+    with threaded_server(create_app(Runtime.offline(recorder))) as base_url, httpx.Client(base_url=base_url) as http:
+        declared = http.post("/invocations", content=big, headers={REQUEST_ID: "big-1"})
+        streamed = http.post("/invocations", content=chunked(), headers={REQUEST_ID: "big-2"})
+        ok = http.post("/invocations", json=seed_payload())
+
+    message = ("the request body is larger than 1,000,000 bytes, the most this runtime takes (SEGMENT_MAX_BODY_MB); "
+               "send a large cohort in smaller chunks")
+    for response, request_id in ((declared, "big-1"), (streamed, "big-2")):
+        assert (response.status_code, response.json()) == (413, {
+            "error": {"code": "payload_too_large", "message": message, "details": []}, "requestId": request_id})
+    assert ok.status_code == 200
+    assert [r.outcome for r in recorder.records] == ["payload_too_large", "payload_too_large", "ok"]
+
+
+def test_an_invalid_body_limit_stops_the_app_from_being_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEGMENT_MAX_BODY_MB", "lots")
+
+    with pytest.raises(ValueError, match="SEGMENT_MAX_BODY_MB must be a whole number of megabytes from 1 to 1024"):
+        create_app(Runtime.offline())
+
+
+def test_ping_is_answered_while_a_large_body_is_decoded(recorder: ListRecorder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The decoding waits until /ping has been answered: on the event loop, it would hold /ping until it timed out.
+    pinged = threading.Event()
+    decode = json_guard.strict_json
+
+    def decode_after_a_ping(body: bytes) -> Any:
+        pinged.wait(timeout=10)
+        return decode(body)
+
+    monkeypatch.setattr(json_guard, "strict_json", decode_after_a_ping)
+    seed_customer = seed_example("example-request")["customerData"]["customer"]
+    cohort = {"cohort": {"customers": [{**seed_customer, "customerId": f"C-{i}"} for i in range(400)]},
+              "asOf": "2026-02-12", "explain": False}
+    body = json.dumps(cohort).encode()
+    assert len(body) > 256 * 1024  # decoded in a worker thread
+
+    with threaded_server(create_app(Runtime.offline(recorder))) as base_url, httpx.Client(base_url=base_url) as http, \
+            ThreadPoolExecutor(max_workers=1) as pool:
+        invocation = pool.submit(http.post, "/invocations", content=body, timeout=30)
+        time.sleep(0.2)  # the body is sent and its decoding waits
+        ping = httpx.get(f"{base_url}/ping", timeout=2)
+        pinged.set()
+        answer = invocation.result()
+
+    assert ping.status_code == 200
+    assert (answer.status_code, len(answer.json()["analyses"])) == (200, 400)

@@ -136,3 +136,15 @@ def test_an_invalid_metrics_configuration_stops_the_start() -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == "error: SEGMENT_METRICS must be 'cloudwatch' or 'off', got 'none'"
     assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_body_limit_stops_the_start() -> None:
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "agent", "--port", str(free_port())], capture_output=True, text=True,
+        timeout=60, env={**os.environ, "SEGMENT_MAX_BODY_MB": "0"}, check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == \
+        "error: SEGMENT_MAX_BODY_MB must be a whole number of megabytes from 1 to 1024, got '0'"
+    assert "Traceback" not in result.stderr

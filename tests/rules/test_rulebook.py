@@ -72,6 +72,7 @@ def test_round_trip_of_the_test_writer(tmp_path: Path) -> None:
         (lambda r: r.pop("version"), "version"),
         (lambda r: r["loyalty"]["tiers"][-1].update(min_orders=1), "the last tier is the fallback"),
         (lambda r: r["value"]["bands"][0].update(color="#16A34A"), "segment colours must be unique"),
+        (lambda r: r.update(budget_factor=11), "Input should be less than or equal to 10"),  # room the models keep
     ],
 )
 def test_invalid_rulebooks_are_rejected(tmp_path: Path, edit: Any, message: str) -> None:

@@ -245,6 +245,18 @@ def test_a_day_before_1900_is_refused_with_its_location_and_value() -> None:
     }
 
 
+def test_an_aware_time_whose_utc_day_is_out_of_range_is_echoed_as_written_with_that_day_named() -> None:
+    payload = customer([{**line(), "firstPurchase": "1900-01-01T00:30:00+01:00"}],
+                       registeredAt="2100-12-31T23:00:00-05:00")
+
+    assert problems(payload) == {
+        "customer.registeredAt": ("is after 2100-12-31, the latest day taken (its day in UTC is 2101-01-01)",
+                                  "2100-12-31T23:00:00-05:00"),
+        "customer.productHistory[0].firstPurchase": (
+            "is before 1900-01-01, the earliest day taken (its day in UTC is 1899-12-31)", "1900-01-01T00:30:00+01:00"),
+    }
+
+
 def test_ids_that_differ_only_in_their_unicode_form_are_one_id() -> None:
     payload = customer()
     payload["customerId"], payload["customer"]["customerId"] = "MÜ-1", unicodedata.normalize("NFD", "MÜ-1")
@@ -254,11 +266,15 @@ def test_ids_that_differ_only_in_their_unicode_form_are_one_id() -> None:
     assert unicodedata.normalize("NFC", analysis.customer_id or "") == "MÜ-1"
 
 
-def test_a_whole_number_too_large_for_64_bits_is_out_of_the_fields_range() -> None:
+def test_a_whole_float_too_large_for_64_bits_is_out_of_the_fields_range_and_echoed_as_written() -> None:
     bad = line()
-    bad["orderCount"] = 1e30
+    bad["orderCount"], bad["totalQuantity"] = 1e30, -1e100
 
-    assert problems(customer([bad], age=1e20)) == {  # type: ignore[arg-type]
-        "customer.age": ("Input should be less than or equal to 120", 10**20),
-        "customer.productHistory[0].orderCount": ("Input should be less than 9007199254740992", int(1e30)),
+    assert problems(customer([bad], age=1e20, totalOrders=1e100)) == {  # type: ignore[arg-type]
+        "customer.age": ("Input should be less than or equal to 120", 1e20),
+        "customer.totalOrders": ("Input should be less than 9007199254740992", 1e100),
+        "customer.productHistory[0].orderCount": ("Input should be less than 9007199254740992", 1e30),
+        "customer.productHistory[0].totalQuantity": ("Input should be greater than or equal to 0", -1e100),
     }
+    # 1e20 == 10**20 in Python: the echoes must be the floats given, not integers (nor "<integer of 333 bits>")
+    assert {type(value) for _, value in problems(customer([bad], age=1e20)).values()} == {float}  # type: ignore[arg-type]

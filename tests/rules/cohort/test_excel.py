@@ -168,3 +168,71 @@ def test_rejected_rows_show_number_cells_as_their_own_values_beside_decimal_comm
         {"Müşteri No": "C2", "Tarih": "2026-01-06", "Ürün Kodu": "P2", "Adet": "iki", "Tutar": "7.125"}]
     assert cohort.rejected[["row", "reason", "Adet", "Tutar"]].astype(object).values.tolist() == [
         [2, "bad_quantity", "iki", "7.125"]]
+
+
+def test_a_hidden_first_sheet_is_skipped_with_a_warning_and_read_when_named() -> None:
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    assert old is not None
+    old.title, old.sheet_state = "Eski", "hidden"
+    current = workbook.create_sheet("Siparisler")
+    for sheet, customer in ((old, "OLD-1"), (current, "C-1")):
+        sheet.append(["customer_id", "order_date", "product_id", "quantity", "amount"])
+        sheet.append([customer, "2026-01-05", "P1", 2, 10.0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    default = read_cohort(buffer.getvalue(), name="orders.xlsx")
+    named = read_cohort(buffer.getvalue(), name="orders.xlsx", sheet="Eski")
+
+    assert list(default.customers["customer_id"]) == ["C-1"]
+    assert default.report.warnings == ["skipped the hidden sheet(s) 'Eski' and read the first visible one, "
+                                       "'Siparisler'; sheet= (on the command line: --sheet) reads a hidden sheet"]
+    assert list(named.customers["customer_id"]) == ["OLD-1"]
+    assert named.report.warnings == []
+
+
+def _with_zero_results(data: bytes, results: dict[str, str], *, calculate_on_load: bool) -> bytes:
+    """The workbook with formula cells (cell → formula) storing 0, flagged to be calculated when opened (as
+    XlsxWriter writes it) or not (as Excel saves it)."""
+    calc = '<calcPr calcId="124519" fullCalcOnLoad="1"/>' if calculate_on_load else '<calcPr calcId="191029"/>'
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename).decode("utf-8")
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for cell, formula in results.items():
+                    content = re.sub(rf'<c r="{cell}"[^>]*>.*?</c>', f'<c r="{cell}"><f>{formula}</f><v>0</v></c>',
+                                     content)
+            if item.filename == "xl/workbook.xml":
+                content = re.sub(r"<calcPr\b[^>]*/>", calc, content)
+            target.writestr(item, content.encode("utf-8"))
+    return out.getvalue()
+
+
+ZERO_ROWS: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price", "amount"],
+                              ["C1", "2026-01-05", "P1", 2, 5, 10], ["C2", "2026-01-05", "P1", 3, 5, 15]]
+
+
+def test_a_stored_zero_in_a_workbook_flagged_to_be_calculated_on_opening_is_no_result() -> None:
+    flagged = _with_zero_results(_workbook(ZERO_ROWS), {"F2": "D2*E2"}, calculate_on_load=True)
+    assert zipfile.ZipFile(io.BytesIO(flagged)).read("xl/workbook.xml").count(b"<calcPr") == 1
+
+    cohort = read_cohort(flagged)
+
+    assert counts(cohort) == {"bad_amount": 1}
+    assert cohort.history["customer_id"].tolist() == ["C2"]
+    assert cohort.report.warnings[0] == (
+        "1 formula cell(s) have no stored result (the workbook was saved without calculating them, as programs that "
+        "write workbooks do): they are read as their formula text, so their rows are rejected; open and save the "
+        "workbook in Excel to store the results (1 of them stored 0, which a workbook flagged to be calculated when "
+        "opened holds for a formula never calculated, as XlsxWriter writes it)")
+
+
+def test_a_stored_zero_in_a_workbook_excel_calculated_is_a_zero() -> None:
+    calculated = _with_zero_results(_workbook(ZERO_ROWS), {"F2": "D2*E2*0"}, calculate_on_load=False)
+
+    cohort = read_cohort(calculated)
+
+    assert counts(cohort) == {"zero_price": 1}
+    assert not any("formula" in warning for warning in cohort.report.warnings)

@@ -201,6 +201,20 @@ def test_counts_and_totals_the_single_engine_refuses_are_refused_in_the_batch_to
         ("customer", "the productHistory's totalSpent add up to more than a float holds")]
 
 
+def test_a_spend_whose_estimated_budget_overflows_is_refused_by_both_engines() -> None:
+    # 1.7e308 is a float, but 1.2 × it (the estimated budget of one order) is not: it came out as null or inf.
+    cohort = make_cohort([{"customer_id": "C-1"}, {"customer_id": "C-2"}],
+                         [_line(), _line("C-2", total_spent=1.7e308, order_count=1)])
+    budget = "the estimatedBudget, a multiple of the average basket, would be beyond a float's range"
+
+    assert _problems(cohort) == [Problem(
+        "customers[1].customer_id", f"has history rows whose total_spent add up to {budget}", "C-2")]
+    with pytest.raises(InvalidInput) as raised:
+        analyze_customer(cohort.customer_data("C-2"), AS_OF)
+    assert [(p.loc, p.msg) for p in raised.value.problems] == [
+        ("customer", f"the productHistory's totalSpent add up to 1.7e+308: {budget}")]
+
+
 def test_a_region_with_spaces_outside_the_reference_gets_the_cohorts_median_in_both_engines() -> None:
     cohort = make_cohort([{"customer_id": "C-1", "region": "Mars"}, {"customer_id": "C-2", "region": " Mars "}],
                          [_line(total_spent=10.0), _line("C-2", total_spent=30.0)])
