@@ -282,7 +282,9 @@ def test_an_invalid_configuration_is_shown_not_raised(monkeypatch: pytest.Monkey
     monkeypatch.setenv("SEGMENT_BACKEND", "lambda")
     at = open_app()
 
-    assert any("SEGMENT_BACKEND must be one of inprocess, url, arn, got 'lambda'" in e for e in texts(at, "error"))
+    assert ("**The dashboard's configuration is invalid:** SEGMENT_BACKEND must be one of inprocess, url, arn, got "
+            "'lambda'\n\nSet the environment variable and restart the dashboard, or set the same key in "
+            "`.streamlit/secrets.toml` and reload the page.") in texts(at, "error")
 
 
 @pytest.mark.parametrize("backend", ["url", "arn"])
