@@ -9,20 +9,22 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 from dashboard.charts import DIMENSION_TITLES, UNKNOWN_COLOUR
+from dashboard.wording import plain
 from rules.rulebook import Rulebook, default_rulebook
 
 CARD_FIELDS: tuple[str, ...] = (
     "churnSegment", "valueSegment", "loyaltyTier", "ageSegment", "affinityType", "diversityProfile",
     "affinityCategory",
 )
+AMBIGUOUS_SHOWN: Final = 10  # candidates an ambiguous id lists; the rest are counted
 PRODUCT_LINE_COLUMNS: tuple[str, ...] = (
     "productId", "productName", "category", "totalQuantity", "totalSpent", "orderCount", "firstPurchase",
     "lastPurchase", "avgDaysBetween",
@@ -168,19 +170,40 @@ def _product(item: Mapping[str, Any]) -> str:
     return f"{name} ({item.get('productId')})" if name else str(item.get("productId"))
 
 
-def find_customer(ids: pd.Series, typed: str) -> str | None:
-    """The cohort's id that ``typed`` names: the id written exactly so, else the one id that reads the same once
+def find_customers(ids: pd.Series, typed: str) -> list[str]:
+    """The cohort's ids that ``typed`` names: the id written exactly so, else every id that reads the same once
     both are normalised (Unicode NFKC, so ``Ş`` written as S + cedilla and a non-breaking space match what a
-    keyboard types); None when there is none, or more than one.
+    keyboard types), in the cohort's order. One id is a match; more are ambiguous (`ambiguous_id_note`).
     """
     wanted = typed.strip()
     if not wanted:
-        return None
+        return []
     if (ids == wanted).any():
-        return wanted
+        return [wanted]
     key = unicodedata.normalize("NFKC", wanted)
     matches = ids[ids.map(lambda text: unicodedata.normalize("NFKC", str(text))) == key].unique()
-    return str(matches[0]) if len(matches) == 1 else None
+    return [str(match) for match in matches]
+
+
+def ambiguous_id_note(typed: str, candidates: Sequence[str], file_name: str) -> str:
+    """Markdown saying that ``typed`` names several customers once normalised, listing at most
+    `AMBIGUOUS_SHOWN` of them with the characters that tell them apart made visible (`visible_id`)."""
+    shown = ", ".join(plain(visible_id(candidate)) for candidate in candidates[:AMBIGUOUS_SHOWN])
+    more = f" and {len(candidates) - AMBIGUOUS_SHOWN:,} more" if len(candidates) > AMBIGUOUS_SHOWN else ""
+    return (f"**{plain(typed)}** is ambiguous in {plain(file_name)}: {len(candidates):,} customers' ids read as it "
+            f"once written the same way ({shown}{more}). Pick one from the list, or paste its id exactly.")
+
+
+def visible_id(text: str) -> str:
+    """An id with every character that Unicode normalisation would change written as its code point, so ids
+    that look the same tell apart.
+
+    Examples:
+        >>> visible_id("C\u00a01"), visible_id("S\u0327-1"), visible_id("Ş-1")
+        ('C⟨U+00A0⟩1', 'S⟨U+0327⟩-1', 'Ş-1')
+    """
+    return "".join(char if unicodedata.normalize("NFKC", char) == char and not unicodedata.combining(char)
+                   else f"⟨U+{ord(char):04X}⟩" for char in text)
 
 
 def no_products_note(analysis: Mapping[str, Any]) -> str:

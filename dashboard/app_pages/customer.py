@@ -14,8 +14,9 @@ from dashboard.client.calls import Answer, analyze_customer
 from dashboard.customer_view import (
     PRODUCT_LINE_COLUMNS,
     CustomerInputError,
+    ambiguous_id_note,
     customer_from_form,
-    find_customer,
+    find_customers,
     missing_regulars_frame,
     no_products_note,
     parse_customer_json,
@@ -101,14 +102,17 @@ def _from_cohort() -> None:
                               placeholder="Choose a customer", on_change=_clear, args=(LOOKUP_ID_KEY, ""))
     if st.button("Look up", key="lookup_button", icon=":material/search:", type="primary"):
         asked = (typed or "").strip() or picked
-        wanted = find_customer(ids, asked) if asked else None
-        if wanted is None:
+        found = find_customers(ids, asked) if asked else []
+        if len(found) != 1:
             _forget_request()  # the previous customer must not stay under this answer
         if not asked:
             st.warning("Type a customer id, or pick one.", icon=":material/info:")
-        elif wanted is None:
+        elif not found:
             st.warning(f"No customer with id **{plain(asked)}** in {plain(file.name)}.", icon=":material/person_off:")
+        elif len(found) > 1:
+            st.warning(ambiguous_id_note(asked, found, file.name), icon=":material/group:")
         else:
+            wanted = found[0]
             # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
             try:
                 medians = cohort_state.region_medians(file, cohort)

@@ -12,8 +12,9 @@ from agent.handler import handle
 from dashboard.customer_view import (
     CustomerInputError,
     SegmentCard,
+    ambiguous_id_note,
     customer_from_form,
-    find_customer,
+    find_customers,
     missing_regulars_frame,
     no_products_note,
     parse_customer_json,
@@ -105,12 +106,22 @@ def test_product_tables_name_the_products() -> None:
 def test_a_typed_id_finds_the_id_it_reads_as(typed: str, found: str | None) -> None:
     ids = pd.Series(["C-1", "S\u0327UBE-001", "KOD\u00a07", "C-2"])
 
-    assert find_customer(ids, typed) == found
+    assert find_customers(ids, typed) == ([] if found is None else [found])
 
 
-def test_a_typed_id_that_reads_as_two_ids_finds_none() -> None:
-    assert find_customer(pd.Series(["S\u0327-1", "\u015e-1"]), "Ş-1") == "\u015e-1"  # the exact one first
-    assert find_customer(pd.Series(["A\u00a01", "A\u20071"]), "A 1") is None  # two ids read as "A 1"
+def test_a_typed_id_that_reads_as_several_ids_finds_them_all() -> None:
+    assert find_customers(pd.Series(["S\u0327-1", "\u015e-1"]), "Ş-1") == ["\u015e-1"]  # the exact one first
+    assert find_customers(pd.Series(["A\u00a01", "B", "A\u20071"]), "A 1") == ["A\u00a01", "A\u20071"]
+
+
+def test_an_ambiguous_id_lists_a_bounded_number_of_candidates_told_apart() -> None:
+    assert ambiguous_id_note("A 1", ["A\u00a01", "A\u20071"], "orders.csv") == (
+        "**A 1** is ambiguous in orders.csv: 2 customers' ids read as it once written the same way (A⟨U+00A0⟩1, "
+        "A⟨U+2007⟩1). Pick one from the list, or paste its id exactly.")
+    many = [f"C-{n}" for n in range(12)]
+    assert ambiguous_id_note("C", many, "o.csv") == (
+        "**C** is ambiguous in o.csv: 12 customers' ids read as it once written the same way (C-0, C-1, C-2, C-3, "
+        "C-4, C-5, C-6, C-7, C-8, C-9 and 2 more). Pick one from the list, or paste its id exactly.")
 
 
 def test_a_customer_without_top_products_never_bought_or_bought_without_product_detail() -> None:

@@ -61,6 +61,18 @@ def test_an_unknown_id_is_a_warning() -> None:
     assert _cards(at) == []
 
 
+def test_an_id_that_reads_as_two_customers_is_ambiguous_and_lists_them() -> None:
+    orders = "customer_id,order_date,product_id,amount\nA\u00a01,2026-01-05,P,10\nA\u20071,2026-01-06,P,20\n"
+    at = go_to(_orders_file(open_app(), orders.encode()), "customer")
+
+    _look_up(at, "A 1")
+
+    assert texts(at, "warning") == ["**A 1** is ambiguous in orders.csv: 2 customers' ids read as it once written the "
+                                    "same way (A⟨U+00A0⟩1, A⟨U+2007⟩1). Pick one from the list, or paste its id "
+                                    "exactly."]
+    assert _cards(at) == []
+
+
 def test_pasted_seed_json_is_analysed_as_the_seed_would() -> None:
     request = seed_example("example-request")
     at = go_to(open_app(), "customer")
