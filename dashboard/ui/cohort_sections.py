@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, export, sources
-from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_values
+from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_labels, segment_values
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
 from dashboard.wording import counted, plain, share
@@ -300,8 +300,8 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
     rules = default_rulebook()
     st.caption(f"{counted(len(filtered), 'customer')} match{'es' if len(filtered) == 1 else ''} the filters.")
     shown = filtered.head(TABLE_ROWS)[list(TABLE_COLUMNS)].copy()
-    for column in FILTER_COLUMNS:
-        shown[column] = shown[column].map(lambda code: segment_label(code, rules) if isinstance(code, str) else None)
+    for column in (*FILTER_COLUMNS, "affinityCategory"):
+        shown[column] = segment_labels(shown[column], rules)  # an undecided one reads as on the charts
     st.dataframe(
         shown.rename(columns=TABLE_COLUMNS), hide_index=True, width="stretch", height=420,
         column_config={"Avg basket": st.column_config.NumberColumn(format="%.2f"),
@@ -323,8 +323,9 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
         else:
             st.caption(f"No Excel download: a sheet holds {export.EXCEL_MAX_DATA_ROWS:,} customers and these are "
                        f"{len(filtered):,}. Download the CSV, or narrow the selection with the filters.")
-    st.caption("Downloads hold every column, with the reason for each segment. Cells that would start a "
-               "spreadsheet formula (= + - @) are neutralised.")
+    st.caption("Downloads hold every column, with the reason for each segment; segments stay codes, an undecided "
+               "one empty with its basis `unknown`. Cells that would start a spreadsheet formula (= + - @) are "
+               "neutralised.")
 
 
 def win_back(filtered: pd.DataFrame, report: IngestReport) -> None:

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import sources
+from dashboard import export, sources
 from dashboard.client import make_client
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
+from dashboard.ui import cohort_state
 from dashboard.wording import counted
 from rules.cohort.generate import generate
 from tests.dashboard.agentcore_shim import AgentCoreShim
@@ -194,6 +195,23 @@ def test_dates_day_or_month_first_can_be_chosen_and_read_again() -> None:
     since = table_with(at, "Days since purchase")["Days since purchase"].tolist()
     assert since == [(date(2026, 2, 12) - date(2025, 3, 4)).days, (date(2026, 2, 12) - date(2026, 2, 1)).days]
     assert at.selectbox(key="date_order_choice").value == "MDY"  # kept for this file
+
+
+def test_an_undecided_segment_reads_in_the_table_as_on_the_charts_and_stays_empty_in_the_downloads() -> None:
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(
+        ("orders.csv", b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n", "text/csv")).run()
+
+    ages = plotly_figures(at)["chart_ageSegment"]["data"]
+    assert [trace["name"] for trace in ages if values(trace["x"])[0]] == ["Unknown — data missing"]
+    table = table_with(at, "Age band")
+    assert table[["Customer", "Age band"]].to_dict("records") == [{"Customer": "C1",
+                                                                   "Age band": "Unknown — data missing"}]
+    frame = next(iter(at.session_state[cohort_state.RESULTS_KEY].values())).frame
+    download = pd.read_csv(io.BytesIO(export.to_csv_bytes(frame)), encoding="utf-8-sig", keep_default_na=False)
+    assert download[["customerId", "ageSegment", "ageSegmentBasis"]].to_dict("records") == [
+        {"customerId": "C1", "ageSegment": "", "ageSegmentBasis": "unknown"}]
 
 
 def test_filters_narrow_every_number_and_chart(sample_segments: SegmentedCohort) -> None:
