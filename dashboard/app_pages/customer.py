@@ -23,6 +23,7 @@ from dashboard.customer_view import (
     segment_cards,
     top_products_frame,
 )
+from dashboard.recent import RecentAnswers
 from dashboard.settings import SettingsError
 from dashboard.ui import cohort_state, session
 from dashboard.ui.layout import (
@@ -171,20 +172,27 @@ def _from_json() -> None:
             st.error(f"**The JSON cannot be used:** {error}", icon=":material/error:")
 
 
+def _answers() -> RecentAnswers[tuple[Any, ...], Answer]:
+    answers: RecentAnswers[tuple[Any, ...], Answer] = st.session_state.setdefault(ANSWERS_KEY, RecentAnswers())
+    return answers
+
+
 def _answer(customer_data: dict[str, Any], language: str) -> Answer | None:
     client = session.agent_client()
     as_of = session.as_of()
     key = (client.kind, client.target, as_of, language, json.dumps(customer_data, sort_keys=True, default=str))
-    answers: dict[tuple[Any, ...], Answer] = st.session_state.setdefault(ANSWERS_KEY, {})
-    if key not in answers:
+    answers = _answers()
+    found = answers.get(key)
+    if found is None:
         try:
             with st.spinner("Asking the agent…"):
-                answers[key] = analyze_customer(client, customer_data, as_of=as_of, session_id=session.session_id(),
-                                                language=language)
+                found = analyze_customer(client, customer_data, as_of=as_of, session_id=session.session_id(),
+                                         language=language)
         except AgentError as error:
             show_agent_error(error, "Analysing the customer")
             return None
-    return answers[key]
+        answers.put(key, found)
+    return found
 
 
 def _show(answer: Answer, origin: str) -> None:
@@ -275,3 +283,6 @@ else:
     found = _answer(request[0], str(language or "en"))
     if found is not None:
         _show(found, request[1])
+    dropped = _answers().dropped_note("customer analyses")
+    if dropped:
+        st.caption(dropped)

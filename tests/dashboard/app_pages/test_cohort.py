@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import export, sources
 from dashboard.client import make_client
+from dashboard.recent import RecentAnswers
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
 from dashboard.ui import cohort_state
@@ -263,6 +264,20 @@ def test_explain_this_cohort_shows_the_agents_narrative() -> None:
     assert not at.exception
     assert any(c == "Written by the agent's template explainer: the agent has no language model configured."
                for c in texts(at, "caption"))
+
+
+def test_the_session_keeps_the_last_narratives_and_says_when_older_ones_were_dropped() -> None:
+    at = load_sample(open_app())
+    at.session_state["narratives"] = RecentAnswers(limit=1)
+
+    at.button(key="explain_cohort").click().run()
+    assert not [c for c in texts(at, "caption") if c.startswith("This session keeps")]
+    at.segmented_control(key="narrative_language").set_value("tr").run()
+    at.button(key="explain_cohort").click().run()
+
+    assert len(at.session_state["narratives"]) == 1
+    assert "This session keeps the last 1 narratives; 1 older one was dropped and would be asked for again." in \
+        texts(at, "caption")
 
 
 def test_a_cohort_larger_than_one_invocation_goes_in_chunks(
