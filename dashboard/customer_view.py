@@ -31,6 +31,12 @@ PRODUCT_LINE_COLUMNS: tuple[str, ...] = (
 )
 
 
+EXAMPLE_JSON = json.dumps({"customerData": {"customerId": "C-9001", "city": "Izmir", "customer": {
+    "customerId": "C-9001", "age": 41, "gender": "F", "registeredAt": "2025-01-10", "productHistory": [
+        {"productId": "P-2001", "category": "SKINCARE", "totalQuantity": 6, "totalSpent": 359.4, "orderCount": 6,
+         "firstPurchase": "2025-02-01", "lastPurchase": "2025-11-20", "avgDaysBetween": 40}]}}}, indent=2)
+
+
 class CustomerInputError(ValueError):
     """The entered customer cannot be read; the message says where."""
 
@@ -120,6 +126,52 @@ def customer_from_form(fields: Mapping[str, Any], lines: pd.DataFrame) -> dict[s
     return {"customerId": customer.get("customerId"), "city": customer.get("city"), "customer": customer}
 
 
+def example_product_lines() -> pd.DataFrame:
+    """The form's purchase history to start from: two products, one bought regularly, one once."""
+    return pd.DataFrame([
+        {"productId": "P-2001", "productName": None, "category": "SKINCARE", "totalQuantity": 5, "totalSpent": 299.5,
+         "orderCount": 5, "firstPurchase": date(2025, 3, 10), "lastPurchase": date(2025, 12, 1),
+         "avgDaysBetween": 45.0},
+        {"productId": "P-1002", "productName": None, "category": "MAKEUP", "totalQuantity": 1, "totalSpent": 54.9,
+         "orderCount": 1, "firstPurchase": date(2025, 6, 2), "lastPurchase": date(2025, 6, 2),
+         "avgDaysBetween": None},
+    ], columns=list(PRODUCT_LINE_COLUMNS))
+
+
+def customer_heading(analysis: Mapping[str, Any]) -> str:
+    """``C-1001 · Istanbul, Marmara``: who and where, as plain text (the page escapes it)."""
+    place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
+    return f"{analysis.get('customerId') or 'Unnamed customer'} · {place}"
+
+
+def money(value: Any, currency: str) -> str:
+    """An amount with its currency, a dash when unknown.
+
+    Examples:
+        >>> money(1234.5, "TRY"), money(None, "TRY")
+        ('1,234.50 TRY', '—')
+    """
+    return "—" if value is None else f"{float(value):,.2f} {currency}"
+
+
+def days_since_purchase(analysis: Mapping[str, Any]) -> str:
+    """Days since the last purchase, or "never bought" for a new customer."""
+    return "never bought" if analysis.get("isNewCustomer") else f"{analysis.get('lastPurchaseDaysAgo', 0):,}"
+
+
+def no_missing_regulars_note(analysis: Mapping[str, Any]) -> str:
+    """What to say when no regular product is overdue: nothing is, or it cannot be told without product detail."""
+    if analysis.get("topProducts") or analysis.get("isNewCustomer"):
+        return "Nothing overdue."
+    return "Cannot tell without product detail."
+
+
+def explanation_note(source: str | None) -> str:
+    """Who wrote the agent's explanation."""
+    return "Explanation by the agent's " + ("language model." if source == "model" else
+                                            "template explainer (no language model configured).")
+
+
 def segment_cards(analysis: Mapping[str, Any], rulebook: Rulebook | None = None) -> list[SegmentCard]:
     """A card per segment of the analysis, in the order marketers read them (churn first)."""
     rules = rulebook or default_rulebook()
@@ -183,6 +235,32 @@ def find_customers(ids: pd.Series, typed: str) -> list[str]:
     key = unicodedata.normalize("NFKC", wanted)
     matches = ids[ids.map(lambda text: unicodedata.normalize("NFKC", str(text))) == key].unique()
     return [str(match) for match in matches]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What looking up a typed or picked id in a cohort found.
+
+    Attributes:
+        customer_id: the one customer it names, or None.
+        problem: otherwise why not, as Markdown for the page: nothing asked, no such customer, or several.
+    """
+
+    customer_id: str | None
+    problem: str | None = None
+
+
+def look_up(ids: pd.Series, asked: str, file_name: str) -> Lookup:
+    """The customer of the cohort ``file_name`` whose id ``asked`` names (`find_customers`), or why there is none."""
+    wanted = asked.strip()
+    if not wanted:
+        return Lookup(None, "Type a customer id, or pick one.")
+    found = find_customers(ids, wanted)
+    if not found:
+        return Lookup(None, f"No customer with id **{plain(wanted)}** in {plain(file_name)}.")
+    if len(found) > 1:
+        return Lookup(None, ambiguous_id_note(wanted, found, file_name))
+    return Lookup(found[0])
 
 
 def ambiguous_id_note(typed: str, candidates: Sequence[str], file_name: str) -> str:

@@ -11,11 +11,19 @@ import pytest
 from agent.handler import handle
 from dashboard.customer_view import (
     CustomerInputError,
+    Lookup,
     SegmentCard,
     ambiguous_id_note,
     customer_from_form,
+    customer_heading,
+    days_since_purchase,
+    example_product_lines,
+    explanation_note,
     find_customers,
+    look_up,
     missing_regulars_frame,
+    money,
+    no_missing_regulars_note,
     no_products_note,
     parse_customer_json,
     segment_cards,
@@ -128,3 +136,35 @@ def test_a_customer_without_top_products_never_bought_or_bought_without_product_
     assert no_products_note({"isNewCustomer": True, "orderCount": 0}) == "No purchases yet."
     assert no_products_note({"isNewCustomer": False, "orderCount": 5, "topProducts": []}).startswith(
         "No product detail")
+
+
+def test_a_lookup_finds_one_customer_or_says_why_not() -> None:
+    ids = pd.Series(["C-1", "A\u00a01", "A\u20071"])
+
+    assert look_up(ids, " C-1 ", "o.csv") == Lookup("C-1")
+    assert look_up(ids, "  ", "o.csv") == Lookup(None, "Type a customer id, or pick one.")
+    assert look_up(ids, "C-9", "o_1.csv") == Lookup(None, "No customer with id **C-9** in o\\_1.csv.")
+    assert look_up(ids, "A 1", "o.csv") == Lookup(None, ambiguous_id_note("A 1", ["A\u00a01", "A\u20071"], "o.csv"))
+
+
+def test_the_customer_pages_words() -> None:
+    assert customer_heading({"customerId": "C-1", "city": "Izmir", "region": "Ege"}) == "C-1 · Izmir, Ege"
+    assert customer_heading({}) == "Unnamed customer · location unknown"
+    assert (money(1234.5, "TRY"), money(None, "TRY")) == ("1,234.50 TRY", "—")
+    assert days_since_purchase({"isNewCustomer": True}) == "never bought"
+    assert days_since_purchase({"lastPurchaseDaysAgo": 1200}) == "1,200"
+    assert no_missing_regulars_note({"topProducts": [{"productId": "P"}]}) == "Nothing overdue."
+    assert no_missing_regulars_note({"isNewCustomer": True}) == "Nothing overdue."
+    assert no_missing_regulars_note({"orderCount": 3, "topProducts": []}) == "Cannot tell without product detail."
+    assert explanation_note("model") == "Explanation by the agent's language model."
+    assert explanation_note("template") == ("Explanation by the agent's template explainer (no language model "
+                                            "configured).")
+
+
+def test_the_forms_example_lines_make_a_seed_purchase_history() -> None:
+    data = customer_from_form({"customerId": "C-NEW-1"}, example_product_lines())
+
+    assert [line["productId"] for line in data["customer"]["productHistory"]] == ["P-2001", "P-1002"]
+    assert data["customer"]["productHistory"][1] == {
+        "productId": "P-1002", "category": "MAKEUP", "totalQuantity": 1, "totalSpent": 54.9, "orderCount": 1,
+        "firstPurchase": "2025-06-02", "lastPurchase": "2025-06-02"}
