@@ -39,10 +39,10 @@ try:
     cohort = cohort_state.read(file)
 except Exception as error:  # any unreadable file: say why, keep the app usable, offer the mapping
     cohort_sections.show_read_error(file, error)
-    if not cohort_sections.attributes_at_fault(error):
-        cohort_sections.mapping_editor(file, cohort_state.mapping(file), expanded=True)
+    cohort_sections.mapping_editor(file, cohort_state.mapping(file), expanded=True)
     st.stop()
 
+cohort_sections.refused_attributes_notice()
 cohort_sections.import_summary(file, cohort.report)
 cohort_sections.mapping_editor(file, cohort.report.column_mapping, expanded=False)
 if cohort.report.customers == 0:

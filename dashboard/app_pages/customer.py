@@ -64,6 +64,9 @@ def _from_cohort() -> None:
     ids = cohort.customers["customer_id"].astype(str)
     listed = f"; the list holds the first {LOOKUP_LIMIT:,}, type any id" if len(ids) > LOOKUP_LIMIT else ""
     st.caption(f"{counted(len(ids), 'customer')} in **{plain(file.name)}**{listed}.")
+    refused = cohort_state.refused_attributes_note()
+    if refused:
+        st.caption(refused)
     left, right = st.columns([2, 2], vertical_alignment="bottom")
     # Whichever of the two was changed last is the one asked for: changing one empties the other.
     with left:

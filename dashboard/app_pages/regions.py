@@ -92,6 +92,9 @@ if segmented is None:
     st.stop()
 
 frame: pd.DataFrame = segmented.frame
+refused = cohort_state.refused_attributes_note()
+if refused:
+    st.caption(refused)
 baskets = region_baskets(frame, reference_medians(reference))
 st.plotly_chart(charts.region_baskets_chart(baskets), key="chart_region_baskets", config={"displayModeBar": False})
 st.caption(charts.CAPTIONS["regionBaskets"])

@@ -526,17 +526,24 @@ def test_read_errors_point_to_the_pages_own_controls_not_to_code_or_the_command_
         assert code_or_command_line not in problem
 
 
-def test_a_bad_attributes_file_is_named_and_can_be_removed() -> None:
+def test_a_refused_attributes_file_is_said_not_to_be_used_and_the_cohort_is_read_without_it() -> None:
     at = _upload_with_people(b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n",
                              b"Name,Yas\nAyse,30\n")
+    refused = ("**The customer attributes file people.csv could not be read, so it is not used** — 1 problem. The "
+               "cohort is read without it. Fix it and upload it again, or remove it from the attributes uploader "
+               "above (its ×).")
 
-    [error] = texts(at, "error")
-    assert error == ("**The customer attributes file people.csv could not be read** — 1 problem. Fix it and upload "
-                     "it again, or remove it from the attributes uploader above (its ×) to read the cohort without it.")
+    assert texts(at, "error") == [refused]
     assert at.dataframe[0].value["where"].tolist() == ["customers.columns"]
-    assert not [box for box in at.selectbox if str(box.key).startswith("map_")]  # the main file's mapping cannot help
+    assert _metric(at, "Customers") == "1"
+    assert at.session_state[cohort_state.FILE_KEY].name == "orders.csv"
+    go_to(go_to(at, "about"), "cohort")  # the uploader comes back empty: the caption says what is kept
+    assert texts(at, "error") == [refused]
+    assert [c for c in texts(at, "caption") if "people.csv" in c] == ["Not using **people.csv**, uploaded earlier."]
+    assert ("Read without the customer attributes file **people.csv**, which could not be read: the **Cohort** page "
+            "says why.") in texts(go_to(at, "customer"), "caption")
 
-    at.file_uploader(key="attributes_upload").clear().run()
+    go_to(at, "cohort").button(key="forget_attributes").click().run()
 
     assert not at.error
     assert _metric(at, "Customers") == "1"
