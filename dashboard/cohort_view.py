@@ -55,6 +55,14 @@ def segment_label(code: str, rulebook: Rulebook | None = None) -> str:
         return code
 
 
+def segment_labels(codes: pd.Series, rulebook: Rulebook | None = None) -> pd.Series:
+    """A column of segment codes (or categories) as people read them, an undecided one as `UNKNOWN_LABEL`: the
+    words the charts use, for a table. Labelled once per distinct value, not row by row."""
+    rules = rulebook or default_rulebook()
+    filled = codes.astype(object).where(codes.notna(), UNKNOWN)
+    return filled.map({code: segment_label(str(code), rules) for code in filled.unique()})
+
+
 def segment_values(frame: pd.DataFrame, dimension: str, rulebook: Rulebook | None = None) -> list[str]:
     """The values a dimension takes in the table: rulebook codes present, in order, then `UNKNOWN` if any."""
     column = frame[dimension]

@@ -9,24 +9,32 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 from dashboard.charts import DIMENSION_TITLES, UNKNOWN_COLOUR
+from dashboard.wording import plain
 from rules.rulebook import Rulebook, default_rulebook
 
 CARD_FIELDS: tuple[str, ...] = (
     "churnSegment", "valueSegment", "loyaltyTier", "ageSegment", "affinityType", "diversityProfile",
     "affinityCategory",
 )
+AMBIGUOUS_SHOWN: Final = 10  # candidates an ambiguous id lists; the rest are counted
 PRODUCT_LINE_COLUMNS: tuple[str, ...] = (
     "productId", "productName", "category", "totalQuantity", "totalSpent", "orderCount", "firstPurchase",
     "lastPurchase", "avgDaysBetween",
 )
+
+
+EXAMPLE_JSON = json.dumps({"customerData": {"customerId": "C-9001", "city": "Izmir", "customer": {
+    "customerId": "C-9001", "age": 41, "gender": "F", "registeredAt": "2025-01-10", "productHistory": [
+        {"productId": "P-2001", "category": "SKINCARE", "totalQuantity": 6, "totalSpent": 359.4, "orderCount": 6,
+         "firstPurchase": "2025-02-01", "lastPurchase": "2025-11-20", "avgDaysBetween": 40}]}}}, indent=2)
 
 
 class CustomerInputError(ValueError):
@@ -118,6 +126,52 @@ def customer_from_form(fields: Mapping[str, Any], lines: pd.DataFrame) -> dict[s
     return {"customerId": customer.get("customerId"), "city": customer.get("city"), "customer": customer}
 
 
+def example_product_lines() -> pd.DataFrame:
+    """The form's purchase history to start from: two products, one bought regularly, one once."""
+    return pd.DataFrame([
+        {"productId": "P-2001", "productName": None, "category": "SKINCARE", "totalQuantity": 5, "totalSpent": 299.5,
+         "orderCount": 5, "firstPurchase": date(2025, 3, 10), "lastPurchase": date(2025, 12, 1),
+         "avgDaysBetween": 45.0},
+        {"productId": "P-1002", "productName": None, "category": "MAKEUP", "totalQuantity": 1, "totalSpent": 54.9,
+         "orderCount": 1, "firstPurchase": date(2025, 6, 2), "lastPurchase": date(2025, 6, 2),
+         "avgDaysBetween": None},
+    ], columns=list(PRODUCT_LINE_COLUMNS))
+
+
+def customer_heading(analysis: Mapping[str, Any]) -> str:
+    """``C-1001 · Istanbul, Marmara``: who and where, as plain text (the page escapes it)."""
+    place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
+    return f"{analysis.get('customerId') or 'Unnamed customer'} · {place}"
+
+
+def money(value: Any, currency: str) -> str:
+    """An amount with its currency, a dash when unknown.
+
+    Examples:
+        >>> money(1234.5, "TRY"), money(None, "TRY")
+        ('1,234.50 TRY', '—')
+    """
+    return "—" if value is None else f"{float(value):,.2f} {currency}"
+
+
+def days_since_purchase(analysis: Mapping[str, Any]) -> str:
+    """Days since the last purchase, or "never bought" for a new customer."""
+    return "never bought" if analysis.get("isNewCustomer") else f"{analysis.get('lastPurchaseDaysAgo', 0):,}"
+
+
+def no_missing_regulars_note(analysis: Mapping[str, Any]) -> str:
+    """What to say when no regular product is overdue: nothing is, or it cannot be told without product detail."""
+    if analysis.get("topProducts") or analysis.get("isNewCustomer"):
+        return "Nothing overdue."
+    return "Cannot tell without product detail."
+
+
+def explanation_note(source: str | None) -> str:
+    """Who wrote the agent's explanation."""
+    return "Explanation by the agent's " + ("language model." if source == "model" else
+                                            "template explainer (no language model configured).")
+
+
 def segment_cards(analysis: Mapping[str, Any], rulebook: Rulebook | None = None) -> list[SegmentCard]:
     """A card per segment of the analysis, in the order marketers read them (churn first)."""
     rules = rulebook or default_rulebook()
@@ -168,19 +222,66 @@ def _product(item: Mapping[str, Any]) -> str:
     return f"{name} ({item.get('productId')})" if name else str(item.get("productId"))
 
 
-def find_customer(ids: pd.Series, typed: str) -> str | None:
-    """The cohort's id that ``typed`` names: the id written exactly so, else the one id that reads the same once
+def find_customers(ids: pd.Series, typed: str) -> list[str]:
+    """The cohort's ids that ``typed`` names: the id written exactly so, else every id that reads the same once
     both are normalised (Unicode NFKC, so ``Ş`` written as S + cedilla and a non-breaking space match what a
-    keyboard types); None when there is none, or more than one.
+    keyboard types), in the cohort's order. One id is a match; more are ambiguous (`ambiguous_id_note`).
     """
     wanted = typed.strip()
     if not wanted:
-        return None
+        return []
     if (ids == wanted).any():
-        return wanted
+        return [wanted]
     key = unicodedata.normalize("NFKC", wanted)
     matches = ids[ids.map(lambda text: unicodedata.normalize("NFKC", str(text))) == key].unique()
-    return str(matches[0]) if len(matches) == 1 else None
+    return [str(match) for match in matches]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What looking up a typed or picked id in a cohort found.
+
+    Attributes:
+        customer_id: the one customer it names, or None.
+        problem: otherwise why not, as Markdown for the page: nothing asked, no such customer, or several.
+    """
+
+    customer_id: str | None
+    problem: str | None = None
+
+
+def look_up(ids: pd.Series, asked: str, file_name: str) -> Lookup:
+    """The customer of the cohort ``file_name`` whose id ``asked`` names (`find_customers`), or why there is none."""
+    wanted = asked.strip()
+    if not wanted:
+        return Lookup(None, "Type a customer id, or pick one.")
+    found = find_customers(ids, wanted)
+    if not found:
+        return Lookup(None, f"No customer with id **{plain(wanted)}** in {plain(file_name)}.")
+    if len(found) > 1:
+        return Lookup(None, ambiguous_id_note(wanted, found, file_name))
+    return Lookup(found[0])
+
+
+def ambiguous_id_note(typed: str, candidates: Sequence[str], file_name: str) -> str:
+    """Markdown saying that ``typed`` names several customers once normalised, listing at most
+    `AMBIGUOUS_SHOWN` of them with the characters that tell them apart made visible (`visible_id`)."""
+    shown = ", ".join(plain(visible_id(candidate)) for candidate in candidates[:AMBIGUOUS_SHOWN])
+    more = f" and {len(candidates) - AMBIGUOUS_SHOWN:,} more" if len(candidates) > AMBIGUOUS_SHOWN else ""
+    return (f"**{plain(typed)}** is ambiguous in {plain(file_name)}: {len(candidates):,} customers' ids read as it "
+            f"once written the same way ({shown}{more}). Pick one from the list, or paste its id exactly.")
+
+
+def visible_id(text: str) -> str:
+    """An id with every character that Unicode normalisation would change written as its code point, so ids
+    that look the same tell apart.
+
+    Examples:
+        >>> visible_id("C\u00a01"), visible_id("S\u0327-1"), visible_id("Ş-1")
+        ('C⟨U+00A0⟩1', 'S⟨U+0327⟩-1', 'Ş-1')
+    """
+    return "".join(char if unicodedata.normalize("NFKC", char) == char and not unicodedata.combining(char)
+                   else f"⟨U+{ord(char):04X}⟩" for char in text)
 
 
 def no_products_note(analysis: Mapping[str, Any]) -> str:

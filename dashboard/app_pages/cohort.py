@@ -7,9 +7,12 @@ import streamlit as st
 from dashboard.client import AgentError
 from dashboard.cohort_view import filter_customers
 from dashboard.narrative import Narrative, explain_cohort
+from dashboard.recent import RecentAnswers
 from dashboard.settings import BACKEND_LABELS, SettingsError
 from dashboard.ui import cohort_sections, cohort_state, session
 from dashboard.ui.layout import demote_headings, empty_state, page_header, show_agent_error, show_settings_error
+
+NARRATIVES_KEY = "narratives"
 
 page_header("Cohort explorer", "Upload a customer export, or try the sample, to see every customer's segments, "
                                "drill into them and export audiences for campaigns.")
@@ -36,10 +39,10 @@ try:
     cohort = cohort_state.read(file)
 except Exception as error:  # any unreadable file: say why, keep the app usable, offer the mapping
     cohort_sections.show_read_error(file, error)
-    if not cohort_sections.attributes_at_fault(error):
-        cohort_sections.mapping_editor(file, cohort_state.mapping(file), expanded=True)
+    cohort_sections.mapping_editor(file, cohort_state.mapping(file), expanded=True)
     st.stop()
 
+cohort_sections.refused_attributes_notice()
 cohort_sections.import_summary(file, cohort.report)
 cohort_sections.mapping_editor(file, cohort.report.column_mapping, expanded=False)
 if cohort.report.customers == 0:
@@ -83,14 +86,15 @@ else:
                     "the agent for stakeholders.")
         language = st.segmented_control("Language", ["en", "tr"], default="en", key="narrative_language",
                                         format_func=lambda code: {"en": "English", "tr": "Türkçe"}[code])
-        narratives: dict[tuple[object, ...], Narrative] = st.session_state.setdefault("narratives", {})
+        narratives: RecentAnswers[tuple[object, ...], Narrative] = st.session_state.setdefault(NARRATIVES_KEY,
+                                                                                              RecentAnswers())
         signature = (key, tuple(sorted((c, tuple(v)) for c, v in selections.items() if v)), language)
         if st.button("Explain this cohort", key="explain_cohort", icon=":material/auto_awesome:", type="primary"):
             try:
                 with st.spinner("The agent is writing…"):
-                    narratives[signature] = explain_cohort(client, filtered, as_of=segmented.as_of,
-                                                           session_id=session.session_id(),
-                                                           language=str(language or "en"))
+                    narratives.put(signature, explain_cohort(client, filtered, as_of=segmented.as_of,
+                                                             session_id=session.session_id(),
+                                                             language=str(language or "en")))
             except AgentError as error:
                 show_agent_error(error, "Explaining the cohort")
         narrative = narratives.get(signature)
@@ -99,5 +103,8 @@ else:
                 st.markdown(demote_headings(narrative.text))
             st.caption("Written by the agent's language model." if narrative.source == "model" else
                        "Written by the agent's template explainer: the agent has no language model configured.")
+        dropped = narratives.dropped_note("narratives")
+        if dropped:
+            st.caption(dropped)
 with import_tab:
     cohort_sections.import_report(file, cohort.report, cohort.rejected)

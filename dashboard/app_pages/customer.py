@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.client import AgentError
-from dashboard.client.calls import Answer, analyze_customer
+from dashboard.client.calls import Answer
 from dashboard.customer_view import (
-    PRODUCT_LINE_COLUMNS,
+    EXAMPLE_JSON,
     CustomerInputError,
     customer_from_form,
-    find_customer,
+    customer_heading,
+    days_since_purchase,
+    example_product_lines,
+    explanation_note,
+    look_up,
     missing_regulars_frame,
+    money,
+    no_missing_regulars_note,
     no_products_note,
     parse_customer_json,
     segment_cards,
     top_products_frame,
 )
 from dashboard.settings import SettingsError
-from dashboard.ui import cohort_state, session
+from dashboard.ui import cohort_state, customer_state, session
 from dashboard.ui.layout import (
     card_grid,
     demote_headings,
@@ -38,39 +41,9 @@ from rules.errors import InvalidInput
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
-REQUEST_KEY = "customer_request"
-ANSWERS_KEY = "customer_answers"
 LOOKUP_LIMIT = 1000
 LOOKUP_ID_KEY = "lookup_id"
 LOOKUP_PICK_KEY = "lookup_pick"
-EXAMPLE_JSON = json.dumps({"customerData": {"customerId": "C-9001", "city": "Izmir", "customer": {
-    "customerId": "C-9001", "age": 41, "gender": "F", "registeredAt": "2025-01-10", "productHistory": [
-        {"productId": "P-2001", "category": "SKINCARE", "totalQuantity": 6, "totalSpent": 359.4, "orderCount": 6,
-         "firstPurchase": "2025-02-01", "lastPurchase": "2025-11-20", "avgDaysBetween": 40}]}}}, indent=2)
-
-
-def _request(customer_data: dict[str, Any], origin: str, source: cohort_state.SourceKey | None = None) -> None:
-    """Show this customer; ``source`` is the cohort it was looked up in (it goes when that cohort does)."""
-    st.session_state[REQUEST_KEY] = (customer_data, origin, source)
-
-
-def _forget_request() -> None:
-    st.session_state.pop(REQUEST_KEY, None)
-
-
-def _current_request() -> tuple[dict[str, Any], str] | None:
-    """The customer to show, unless it was looked up in a cohort that is no longer loaded as it was (another
-    file, sheet, mapping or attributes file, or none)."""
-    request = st.session_state.get(REQUEST_KEY)
-    if request is None:
-        return None
-    customer_data, origin, source = request
-    if source is not None:
-        file = cohort_state.current_file()
-        if file is None or cohort_state.source_key(file) != source:
-            _forget_request()
-            return None
-    return customer_data, origin
 
 
 def _clear(key: str, empty: str | None) -> None:
@@ -91,6 +64,9 @@ def _from_cohort() -> None:
     ids = cohort.customers["customer_id"].astype(str)
     listed = f"; the list holds the first {LOOKUP_LIMIT:,}, type any id" if len(ids) > LOOKUP_LIMIT else ""
     st.caption(f"{counted(len(ids), 'customer')} in **{plain(file.name)}**{listed}.")
+    refused = cohort_state.refused_attributes_note()
+    if refused:
+        st.caption(refused)
     left, right = st.columns([2, 2], vertical_alignment="bottom")
     # Whichever of the two was changed last is the one asked for: changing one empties the other.
     with left:
@@ -100,25 +76,21 @@ def _from_cohort() -> None:
         picked = st.selectbox("…or pick one", list(ids.head(LOOKUP_LIMIT)), index=None, key=LOOKUP_PICK_KEY,
                               placeholder="Choose a customer", on_change=_clear, args=(LOOKUP_ID_KEY, ""))
     if st.button("Look up", key="lookup_button", icon=":material/search:", type="primary"):
-        asked = (typed or "").strip() or picked
-        wanted = find_customer(ids, asked) if asked else None
-        if wanted is None:
-            _forget_request()  # the previous customer must not stay under this answer
-        if not asked:
-            st.warning("Type a customer id, or pick one.", icon=":material/info:")
-        elif wanted is None:
-            st.warning(f"No customer with id **{plain(asked)}** in {plain(file.name)}.", icon=":material/person_off:")
-        else:
-            # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
-            try:
-                medians = cohort_state.region_medians(file, cohort)
-            except InvalidInput as error:  # e.g. an as-of day before the cohort's purchases
-                _forget_request()
-                st.error(f"**{plain(file.name)} cannot be segmented as of {session.as_of()}:** "
-                         f"{plain(error.problems[0].msg)}",
-                         icon=":material/error:")
-                return
-            _request(cohort.customer_data(wanted, medians), file.name, cohort_state.source_key(file))
+        lookup = look_up(ids, (typed or "").strip() or picked or "", file.name)
+        if lookup.customer_id is None:
+            customer_state.forget_request()  # the previous customer must not stay under this answer
+            st.warning(lookup.problem or "", icon=":material/person_off:")
+            return
+        # The cohort's own median basket for a region outside the reference table, as on the Cohort page.
+        try:
+            medians = cohort_state.region_medians(file, cohort)
+        except InvalidInput as error:  # e.g. an as-of day before the cohort's purchases
+            customer_state.forget_request()
+            st.error(f"**{plain(file.name)} cannot be segmented as of {session.as_of()}:** "
+                     f"{plain(error.problems[0].msg)}", icon=":material/error:")
+            return
+        customer_state.request(cohort.customer_data(lookup.customer_id, medians), file.name,
+                               cohort_state.source_key(file))
 
 
 def _from_form() -> None:
@@ -134,14 +106,7 @@ def _from_form() -> None:
         registered = second[2].date_input("Signup date", value=date(2025, 3, 1), format="YYYY-MM-DD")
         st.markdown("**Purchase history** — one row per product")
         lines = st.data_editor(
-            pd.DataFrame([
-                {"productId": "P-2001", "productName": None, "category": "SKINCARE", "totalQuantity": 5,
-                 "totalSpent": 299.5, "orderCount": 5, "firstPurchase": date(2025, 3, 10),
-                 "lastPurchase": date(2025, 12, 1), "avgDaysBetween": 45.0},
-                {"productId": "P-1002", "productName": None, "category": "MAKEUP", "totalQuantity": 1,
-                 "totalSpent": 54.9, "orderCount": 1, "firstPurchase": date(2025, 6, 2),
-                 "lastPurchase": date(2025, 6, 2), "avgDaysBetween": None},
-            ], columns=list(PRODUCT_LINE_COLUMNS)),
+            example_product_lines(),
             num_rows="dynamic", width="stretch", key="form_lines",
             column_config={"firstPurchase": st.column_config.DateColumn(format="YYYY-MM-DD"),
                            "lastPurchase": st.column_config.DateColumn(format="YYYY-MM-DD")},
@@ -152,7 +117,7 @@ def _from_form() -> None:
             data = customer_from_form(fields, lines)
             if region != regions[0]:
                 data["region"] = {"name": region}
-            _request(data, "the form")
+            customer_state.request(data, "the form")
 
 
 def _from_json() -> None:
@@ -161,34 +126,24 @@ def _from_json() -> None:
                              "seed's mock data (with productHistory).")
     if st.button("Analyse JSON", key="analyse_json", icon=":material/data_object:", type="primary"):
         try:
-            _request(parse_customer_json(text or ""), "pasted JSON")
+            customer_state.request(parse_customer_json(text or ""), "pasted JSON")
         except CustomerInputError as error:
-            _forget_request()  # the previous customer must not stay under this error
+            customer_state.forget_request()  # the previous customer must not stay under this error
             st.error(f"**The JSON cannot be used:** {error}", icon=":material/error:")
 
 
-def _answer(customer_data: dict[str, Any], language: str) -> Answer | None:
-    client = session.agent_client()
-    as_of = session.as_of()
-    key = (client.kind, client.target, as_of, language, json.dumps(customer_data, sort_keys=True, default=str))
-    answers: dict[tuple[Any, ...], Answer] = st.session_state.setdefault(ANSWERS_KEY, {})
-    if key not in answers:
-        try:
-            with st.spinner("Asking the agent…"):
-                answers[key] = analyze_customer(client, customer_data, as_of=as_of, session_id=session.session_id(),
-                                                language=language)
-        except AgentError as error:
-            show_agent_error(error, "Analysing the customer")
-            return None
-    return answers[key]
+def _answer(customer_data: dict[str, object], language: str) -> Answer | None:
+    try:
+        return customer_state.answer(dict(customer_data), language)
+    except AgentError as error:
+        show_agent_error(error, "Analysing the customer")
+        return None
 
 
 def _show(answer: Answer, origin: str) -> None:
     analysis = answer.analysis
     rules = default_rulebook()
-    place = ", ".join(str(p) for p in (analysis.get("city"), analysis.get("region")) if p) or "location unknown"
-    who = analysis.get("customerId") or "Unnamed customer"
-    st.subheader(f"{plain(who)} · {plain(place)}", anchor=False)
+    st.subheader(plain(customer_heading(analysis)), anchor=False)
     badges = [f":gray-badge[from {plain(origin)}]", f":blue-badge[as of {analysis.get('asOf')}]"]
     if analysis.get("isNewCustomer"):
         badges.append(":orange-badge[new customer: no purchases yet]")
@@ -197,12 +152,12 @@ def _show(answer: Answer, origin: str) -> None:
     st.markdown(card_grid(cards), unsafe_allow_html=True)
     currency = rules.currency
     first, second = st.columns(3), st.columns(3)
-    first[0].metric("Average basket", _money(analysis.get("avgBasket"), currency), border=True)
-    first[1].metric("Total spent", _money(analysis.get("totalSpent"), currency), border=True)
-    first[2].metric("Estimated budget", _money(analysis.get("estimatedBudget"), currency), border=True,
+    first[0].metric("Average basket", money(analysis.get("avgBasket"), currency), border=True)
+    first[1].metric("Total spent", money(analysis.get("totalSpent"), currency), border=True)
+    first[2].metric("Estimated budget", money(analysis.get("estimatedBudget"), currency), border=True,
                     help="What the customer is likely to spend on the next order.")
     second[0].metric("Orders", f"{analysis.get('orderCount', 0):,}", border=True)
-    second[1].metric("Days since purchase", _days(analysis), border=True)
+    second[1].metric("Days since purchase", days_since_purchase(analysis), border=True)
     second[2].metric("Member for", f"{analysis.get('membershipDays', 0):,} days", border=True)
     left, right = st.columns(2, gap="large")
     with left:
@@ -218,8 +173,7 @@ def _show(answer: Answer, origin: str) -> None:
         st.markdown("**Missing regulars** — overdue products they usually rebuy")
         missing = missing_regulars_frame(analysis)
         if missing.empty:
-            st.caption("Nothing overdue." if not top.empty or analysis.get("isNewCustomer") else
-                       "Cannot tell without product detail.")
+            st.caption(no_missing_regulars_note(analysis))
         else:
             st.dataframe(missing, hide_index=True, width="stretch", column_config={
                 "product": "Product", "category": "Category", "lastBought": "Last bought",
@@ -230,18 +184,9 @@ def _show(answer: Answer, origin: str) -> None:
         st.markdown("**The agent's explanation**")
         with st.container(border=True):
             st.markdown(demote_headings(answer.explanation))
-        st.caption("Explanation by the agent's " + ("language model." if answer.explanation_source == "model"
-                                                    else "template explainer (no language model configured)."))
+        st.caption(explanation_note(answer.explanation_source))
     for warning in analysis.get("warnings") or []:
         st.warning(plain(warning), icon=":material/warning:")
-
-
-def _money(value: Any, currency: str) -> str:
-    return "—" if value is None else f"{float(value):,.2f} {currency}"
-
-
-def _days(analysis: dict[str, Any]) -> str:
-    return "never bought" if analysis.get("isNewCustomer") else f"{analysis.get('lastPurchaseDaysAgo', 0):,}"
 
 
 page_header("Customer", "Look up a customer of the loaded cohort, or enter one, to see their segments, why they "
@@ -261,7 +206,7 @@ with form_tab:
 with json_tab:
     _from_json()
 
-request = _current_request()
+request = customer_state.current_request()
 if request is None:
     empty_state("Pick a customer above to see their segment cards, metrics, products and the agent's explanation.",
                 icon=":material/person_search:")
@@ -271,3 +216,6 @@ else:
     found = _answer(request[0], str(language or "en"))
     if found is not None:
         _show(found, request[1])
+    dropped = customer_state.answers().dropped_note("customer analyses")
+    if dropped:
+        st.caption(dropped)

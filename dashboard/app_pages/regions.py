@@ -76,14 +76,14 @@ segmented = None
 if file is not None:
     try:
         cohort = cohort_state.read(file)
-        segmented = cohort_state.cached_segments(cohort_state.result_key(file, config, client))
-    except Exception as error:  # the Cohort page shows the details
+    except Exception as error:  # the Cohort page shows the details; "not segmented yet" would only add noise
         st.error(f"The loaded cohort ({plain(file.name)}) could not be read: {plain(error)}", icon=":material/error:")
-    else:
-        if cohort.report.customers == 0:
-            empty_state(f"**{plain(file.name)}** has no customers: every row was rejected, or it has none. The "
-                        "**Cohort** page's import report says why.", icon=":material/groups:")
-            st.stop()
+        st.stop()
+    if cohort.report.customers == 0:
+        empty_state(f"**{plain(file.name)}** has no customers: every row was rejected, or it has none. The "
+                    "**Cohort** page's import report says why.", icon=":material/groups:")
+        st.stop()
+    segmented = cohort_state.cached_segments(cohort_state.result_key(file, config, client))
 if segmented is None:
     empty_state("Load a cohort on the **Cohort** page (it is segmented there) to compare its median basket and "
                 "segment mix per region with the reference." if file is None else
@@ -92,6 +92,9 @@ if segmented is None:
     st.stop()
 
 frame: pd.DataFrame = segmented.frame
+refused = cohort_state.refused_attributes_note()
+if refused:
+    st.caption(refused)
 baskets = region_baskets(frame, reference_medians(reference))
 st.plotly_chart(charts.region_baskets_chart(baskets), key="chart_region_baskets", config={"displayModeBar": False})
 st.caption(charts.CAPTIONS["regionBaskets"])

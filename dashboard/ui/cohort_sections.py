@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, export, sources
-from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_values
+from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_labels, segment_values
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
 from dashboard.wording import counted, plain, share
@@ -84,10 +84,12 @@ def source_picker() -> None:
             )
             attributes = cohort_state.attributes_file()
             unused = cohort_state.attributes_unused_with(cohort_state.current_file())
+            refused = cohort_state.refused_attributes()
             if st.session_state.get(cohort_state.ATTRIBUTES_UPLOAD_KEY) is None and attributes is not None:
-                st.caption(f"{'Kept' if unused else 'Using'} **{plain(attributes.name)}**, uploaded earlier.")
-                st.button("Stop using it", key="forget_attributes", on_click=cohort_state.forget_attributes,
-                          icon=":material/close:")
+                state = "Not using" if refused is not None else "Kept" if unused else "Using"
+                st.caption(f"{state} **{plain(attributes.name)}**, uploaded earlier.")
+                st.button("Remove it" if refused is not None else "Stop using it", key="forget_attributes",
+                          on_click=cohort_state.forget_attributes, icon=":material/close:")
         if unused and attributes is not None:
             st.info(f"**{plain(attributes.name)} is not used with the sample cohort**, which is one complete file: "
                     "it applies to a cohort you upload.", icon=":material/info:")
@@ -107,11 +109,22 @@ def sheet_picker(file: CohortFile) -> None:
                  on_change=lambda: cohort_state.set_sheet(file, str(st.session_state[key])))
 
 
-def attributes_at_fault(error: Exception) -> bool:
-    """Whether every problem of a failed read is in the customer attributes file (the reader locates them
-    under ``customers``), so that the main file's mapping cannot help."""
-    return isinstance(error, InvalidInput) and cohort_state.attributes_file() is not None and \
-        all(problem.loc.startswith("customers") for problem in error.problems)
+def refused_attributes_notice() -> None:
+    """When the reader refused the attributes file: that it is not used, and its located problems (after the
+    cohort is read: reading it is what finds out)."""
+    attributes, error = cohort_state.attributes_file(), cohort_state.refused_attributes()
+    if attributes is None or error is None:
+        return
+    st.error(f"**The customer attributes file {plain(attributes.name)} could not be read, so it is not used** — "
+             f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)}. The cohort is read without it. Fix "
+             "it and upload it again, or remove it from the attributes uploader above (its ×).",
+             icon=":material/error:")
+    _problems_table(error)
+
+
+def _problems_table(error: InvalidInput) -> None:
+    st.dataframe(pd.DataFrame([{"where": p.loc, "problem": p.msg, "value": str(p.input)} for p in error.problems]),
+                 hide_index=True, width="stretch")
 
 
 def show_read_error(file: CohortFile, error: Exception) -> None:
@@ -125,18 +138,11 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
                  icon=":material/error:")
         return
     count = f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)}"
-    attributes = cohort_state.attributes_file()
-    if attributes is not None and attributes_at_fault(error):
-        st.error(f"**The customer attributes file {plain(attributes.name)} could not be read** — {count}. Fix it and "
-                 "upload it again, or remove it from the attributes uploader above (its ×) to read the cohort "
-                 "without it.", icon=":material/error:")
-    else:
-        where = "the sheet above and the column mapping below" if len(cohort_state.sheets(file)) > 1 else \
-            "the column mapping below"
-        st.error(f"**{plain(file.name)} could not be read** — {count}. Check {where}, or fix the file and upload it "
-                 "again.", icon=":material/error:")
-    st.dataframe(pd.DataFrame([{"where": p.loc, "problem": p.msg, "value": str(p.input)} for p in error.problems]),
-                 hide_index=True, width="stretch")
+    where = "the sheet above and the column mapping below" if len(cohort_state.sheets(file)) > 1 else \
+        "the column mapping below"
+    st.error(f"**{plain(file.name)} could not be read** — {count}. Check {where}, or fix the file and upload it "
+             "again.", icon=":material/error:")
+    _problems_table(error)
 
 
 def mapping_editor(file: CohortFile, detected: Mapping[str, str], *, expanded: bool) -> None:
@@ -300,8 +306,8 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
     rules = default_rulebook()
     st.caption(f"{counted(len(filtered), 'customer')} match{'es' if len(filtered) == 1 else ''} the filters.")
     shown = filtered.head(TABLE_ROWS)[list(TABLE_COLUMNS)].copy()
-    for column in FILTER_COLUMNS:
-        shown[column] = shown[column].map(lambda code: segment_label(code, rules) if isinstance(code, str) else None)
+    for column in (*FILTER_COLUMNS, "affinityCategory"):
+        shown[column] = segment_labels(shown[column], rules)  # an undecided one reads as on the charts
     st.dataframe(
         shown.rename(columns=TABLE_COLUMNS), hide_index=True, width="stretch", height=420,
         column_config={"Avg basket": st.column_config.NumberColumn(format="%.2f"),
@@ -323,8 +329,9 @@ def customer_table(filtered: pd.DataFrame, file: CohortFile) -> None:
         else:
             st.caption(f"No Excel download: a sheet holds {export.EXCEL_MAX_DATA_ROWS:,} customers and these are "
                        f"{len(filtered):,}. Download the CSV, or narrow the selection with the filters.")
-    st.caption("Downloads hold every column, with the reason for each segment. Cells that would start a "
-               "spreadsheet formula (= + - @) are neutralised.")
+    st.caption("Downloads hold every column, with the reason for each segment; segments stay codes, an undecided "
+               "one empty with its basis `unknown`. Cells that would start a spreadsheet formula (= + - @) are "
+               "neutralised.")
 
 
 def win_back(filtered: pd.DataFrame, report: IngestReport) -> None:

@@ -21,9 +21,11 @@ from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
 from dashboard.sources import CohortFile
 from dashboard.ui import session
+from dashboard.wording import plain
 from rules.cohort.dates import DateOrder
 from rules.cohort.model import Cohort
 from rules.cohort.segment import cohort_region_medians
+from rules.errors import InvalidInput
 
 FILE_KEY = "cohort_file"
 UPLOAD_KEY = "cohort_upload"
@@ -31,6 +33,7 @@ ADOPTED_UPLOAD_KEY = "cohort_adopted_upload"
 ATTRIBUTES_UPLOAD_KEY = "attributes_upload"
 ATTRIBUTES_KEY = "attributes_file"
 ADOPTED_ATTRIBUTES_KEY = "attributes_adopted_upload"
+REFUSED_ATTRIBUTES_KEY = "attributes_refused"
 MAPPINGS_KEY = "cohort_mappings"
 SHEETS_KEY = "cohort_sheets"
 DATE_ORDERS_KEY = "cohort_date_orders"
@@ -116,8 +119,28 @@ def attributes_unused_with(file: CohortFile | None) -> bool:
     return file is not None and file.digest == sources.sample().file.digest and attributes_file() is not None
 
 
+def refused_attributes() -> InvalidInput | None:
+    """Why the reader refused the uploaded attributes file, when it did: the cohort is then read without it, and
+    the pages say so, until another attributes file is uploaded or it is removed."""
+    file = attributes_file()
+    refused = st.session_state.get(REFUSED_ATTRIBUTES_KEY)
+    if file is None or refused is None or refused[0] != file.digest:
+        return None
+    error: InvalidInput = refused[1]
+    return error
+
+
+def refused_attributes_note() -> str | None:
+    """A line for the pages that use the cohort, when it is read without its refused attributes file."""
+    attributes = attributes_file()
+    if attributes is None or refused_attributes() is None:
+        return None
+    return (f"Read without the customer attributes file **{plain(attributes.name)}**, which could not be "
+            "read: the **Cohort** page says why.")
+
+
 def _attributes_for(file: CohortFile) -> CohortFile | None:
-    return None if attributes_unused_with(file) else attributes_file()
+    return None if attributes_unused_with(file) or refused_attributes() is not None else attributes_file()
 
 
 def current_file() -> CohortFile | None:
@@ -226,11 +249,20 @@ def read(file: CohortFile) -> Cohort:
     content hash.
 
     Raises:
-        Whatever the reader raises for a file it cannot read.
+        Whatever the reader raises for a cohort file it cannot read (an attributes file it cannot read is left
+        out instead: `refused_attributes`).
     """
     attributes = _attributes_for(file)
-    return _read(file.digest, file.name, sheet(file), tuple(sorted(mapping(file).items())), date_order(file),
-                 attributes.digest if attributes else None, file, attributes)
+    try:
+        return _read(file.digest, file.name, sheet(file), tuple(sorted(mapping(file).items())), date_order(file),
+                     attributes.digest if attributes else None, file, attributes)
+    except InvalidInput as error:
+        # The reader locates the attributes file's problems under "customers": when they are all there, the order
+        # file is fine, and the cohort is read without the refused file (`refused_attributes` says why).
+        if attributes is None or not all(problem.loc.startswith("customers") for problem in error.problems):
+            raise
+        st.session_state[REFUSED_ATTRIBUTES_KEY] = (attributes.digest, error)
+    return read(file)
 
 
 SourceKey = tuple[str, str | None, tuple[tuple[str, str], ...], DateOrder | None, str | None]

@@ -57,8 +57,10 @@ def show_agent_error(error: AgentError, doing: str) -> None:
 
 def show_settings_error(error: SettingsError) -> None:
     """Show an invalid configuration and where to fix it."""
-    st.error(f"**The dashboard's configuration is invalid:** {error}\n\nSet the environment variable (or the "
-             "same key in `.streamlit/secrets.toml`) and reload the page.", icon=":material/settings_alert:")
+    # The process reads its environment once, at start; Streamlit reads secrets.toml again when it changes.
+    st.error(f"**The dashboard's configuration is invalid:** {error}\n\nSet the environment variable and restart "
+             "the dashboard, or set the same key in `.streamlit/secrets.toml` and reload the page.",
+             icon=":material/settings_alert:")
 
 
 def segment_card(dimension: str, label: str | None, colour: str, reason: str | None) -> str:

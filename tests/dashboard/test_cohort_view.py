@@ -17,6 +17,7 @@ from dashboard.cohort_view import (
     region_baskets,
     region_mix,
     segment_label,
+    segment_labels,
     segment_values,
 )
 from tests.dashboard.data import hand_frame, seed_frame
@@ -74,6 +75,16 @@ def test_segment_values_and_labels() -> None:
     assert segment_label("Riskli") == "Riskli — at risk"
     assert segment_label(UNKNOWN) == "Unknown — data missing"
     assert segment_label("SKINCARE") == "SKINCARE"
+
+
+def test_a_column_of_codes_reads_as_the_charts_undecided_ones_as_unknown() -> None:
+    frame = hand_frame()
+
+    assert segment_labels(frame["ageSegment"]).tolist() == ["Unknown — data missing", "GenZ — Gen Z",
+                                                            "Olgun — Mature", "GenZ — Gen Z"]
+    assert segment_labels(frame["affinityCategory"]).tolist() == ["SKINCARE", "MAKEUP", "Unknown — data missing",
+                                                                  "SKINCARE"]
+    assert segment_labels(frame["ageSegment"]).index.equals(frame.index)
 
 
 def test_filters_combine_across_columns_and_select_unknowns() -> None:

@@ -11,10 +11,19 @@ import pytest
 from agent.handler import handle
 from dashboard.customer_view import (
     CustomerInputError,
+    Lookup,
     SegmentCard,
+    ambiguous_id_note,
     customer_from_form,
-    find_customer,
+    customer_heading,
+    days_since_purchase,
+    example_product_lines,
+    explanation_note,
+    find_customers,
+    look_up,
     missing_regulars_frame,
+    money,
+    no_missing_regulars_note,
     no_products_note,
     parse_customer_json,
     segment_cards,
@@ -105,15 +114,57 @@ def test_product_tables_name_the_products() -> None:
 def test_a_typed_id_finds_the_id_it_reads_as(typed: str, found: str | None) -> None:
     ids = pd.Series(["C-1", "S\u0327UBE-001", "KOD\u00a07", "C-2"])
 
-    assert find_customer(ids, typed) == found
+    assert find_customers(ids, typed) == ([] if found is None else [found])
 
 
-def test_a_typed_id_that_reads_as_two_ids_finds_none() -> None:
-    assert find_customer(pd.Series(["S\u0327-1", "\u015e-1"]), "Ş-1") == "\u015e-1"  # the exact one first
-    assert find_customer(pd.Series(["A\u00a01", "A\u20071"]), "A 1") is None  # two ids read as "A 1"
+def test_a_typed_id_that_reads_as_several_ids_finds_them_all() -> None:
+    assert find_customers(pd.Series(["S\u0327-1", "\u015e-1"]), "Ş-1") == ["\u015e-1"]  # the exact one first
+    assert find_customers(pd.Series(["A\u00a01", "B", "A\u20071"]), "A 1") == ["A\u00a01", "A\u20071"]
+
+
+def test_an_ambiguous_id_lists_a_bounded_number_of_candidates_told_apart() -> None:
+    assert ambiguous_id_note("A 1", ["A\u00a01", "A\u20071"], "orders.csv") == (
+        "**A 1** is ambiguous in orders.csv: 2 customers' ids read as it once written the same way (A⟨U+00A0⟩1, "
+        "A⟨U+2007⟩1). Pick one from the list, or paste its id exactly.")
+    many = [f"C-{n}" for n in range(12)]
+    assert ambiguous_id_note("C", many, "o.csv") == (
+        "**C** is ambiguous in o.csv: 12 customers' ids read as it once written the same way (C-0, C-1, C-2, C-3, "
+        "C-4, C-5, C-6, C-7, C-8, C-9 and 2 more). Pick one from the list, or paste its id exactly.")
 
 
 def test_a_customer_without_top_products_never_bought_or_bought_without_product_detail() -> None:
     assert no_products_note({"isNewCustomer": True, "orderCount": 0}) == "No purchases yet."
     assert no_products_note({"isNewCustomer": False, "orderCount": 5, "topProducts": []}).startswith(
         "No product detail")
+
+
+def test_a_lookup_finds_one_customer_or_says_why_not() -> None:
+    ids = pd.Series(["C-1", "A\u00a01", "A\u20071"])
+
+    assert look_up(ids, " C-1 ", "o.csv") == Lookup("C-1")
+    assert look_up(ids, "  ", "o.csv") == Lookup(None, "Type a customer id, or pick one.")
+    assert look_up(ids, "C-9", "o_1.csv") == Lookup(None, "No customer with id **C-9** in o\\_1.csv.")
+    assert look_up(ids, "A 1", "o.csv") == Lookup(None, ambiguous_id_note("A 1", ["A\u00a01", "A\u20071"], "o.csv"))
+
+
+def test_the_customer_pages_words() -> None:
+    assert customer_heading({"customerId": "C-1", "city": "Izmir", "region": "Ege"}) == "C-1 · Izmir, Ege"
+    assert customer_heading({}) == "Unnamed customer · location unknown"
+    assert (money(1234.5, "TRY"), money(None, "TRY")) == ("1,234.50 TRY", "—")
+    assert days_since_purchase({"isNewCustomer": True}) == "never bought"
+    assert days_since_purchase({"lastPurchaseDaysAgo": 1200}) == "1,200"
+    assert no_missing_regulars_note({"topProducts": [{"productId": "P"}]}) == "Nothing overdue."
+    assert no_missing_regulars_note({"isNewCustomer": True}) == "Nothing overdue."
+    assert no_missing_regulars_note({"orderCount": 3, "topProducts": []}) == "Cannot tell without product detail."
+    assert explanation_note("model") == "Explanation by the agent's language model."
+    assert explanation_note("template") == ("Explanation by the agent's template explainer (no language model "
+                                            "configured).")
+
+
+def test_the_forms_example_lines_make_a_seed_purchase_history() -> None:
+    data = customer_from_form({"customerId": "C-NEW-1"}, example_product_lines())
+
+    assert [line["productId"] for line in data["customer"]["productHistory"]] == ["P-2001", "P-1002"]
+    assert data["customer"]["productHistory"][1] == {
+        "productId": "P-1002", "category": "MAKEUP", "totalQuantity": 1, "totalSpent": 54.9, "orderCount": 1,
+        "firstPurchase": "2025-06-02", "lastPurchase": "2025-06-02"}

@@ -212,15 +212,23 @@ def test_inside_the_app_a_missing_cloudwatch_leaves_the_other_pages_working(
     assert not any(w.value.startswith("CloudWatch is not configured") for w in at.warning)
 
 
+RESTART = "Restart the dashboard after changing an environment variable."
+
+
 @pytest.mark.parametrize(("setting", "value", "says"), [
     ("AWS_ENDPOINT_URL_CLOUDWATCH", "127.0.0.1:5000",
-     "AWS_ENDPOINT_URL_CLOUDWATCH must be a URL with its scheme, such as http://127.0.0.1:5000, got '127.0.0.1:5000'."),
+     "AWS_ENDPOINT_URL_CLOUDWATCH must be a URL with its scheme, such as http://127.0.0.1:5000, got '127.0.0.1:5000'. "
+     + RESTART),
+    ("AWS_ENDPOINT_URL", "127.0.0.1:5000",
+     f"AWS_ENDPOINT_URL must be a URL with its scheme, such as http://127.0.0.1:5000, got '127.0.0.1:5000'. {RESTART}"),
     ("AWS_PROFILE", "analytics",
      "AWS_PROFILE names the profile 'analytics', which is in neither the AWS config nor the credentials file: "
-     "create it (`aws configure --profile analytics`), set AWS_PROFILE to one that exists, or unset AWS_PROFILE."),
+     f"create it (`aws configure --profile analytics`), set AWS_PROFILE to one that exists, or unset AWS_PROFILE. "
+     f"{RESTART}"),
     ("AWS_REGION", "eu central 1",
-     "'eu central 1' is not an AWS region name: set AWS_REGION (or AWS_DEFAULT_REGION) to one such as eu-central-1."),
-], ids=["endpoint without scheme", "missing profile", "malformed region"])
+     "'eu central 1' is not an AWS region name: set AWS_REGION (or AWS_DEFAULT_REGION) to one such as eu-central-1. "
+     + RESTART),
+], ids=["endpoint without scheme", "generic endpoint without scheme", "missing profile", "malformed region"])
 def test_a_wrong_aws_setting_says_what_to_set(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, setting: str, value: str, says: str,
 ) -> None:
@@ -234,6 +242,22 @@ def test_a_wrong_aws_setting_says_what_to_set(
 
     assert [e.value for e in at.error] == [f"The observability settings are invalid: {says}"]
     assert not at.get("plotly_chart")
+
+
+def test_a_malformed_aws_config_file_is_named_instead_of_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    without_aws(monkeypatch, tmp_path_factory)
+    config = tmp_path_factory.mktemp("aws") / "config"
+    config.write_text("[default\nregion = eu-central-1\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+
+    at = run_page()
+
+    assert [e.value for e in at.error] == [
+        f"The observability settings are invalid: The AWS configuration file {config} cannot be parsed: fix its "
+        "syntax (sections such as [default] or [profile name], then lines such as region = eu-central-1), or point "
+        f"AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at another file. {RESTART}"]
 
 
 def test_reruns_share_one_cloudwatch_client(monkeypatch: pytest.MonkeyPatch, cloudwatch_endpoint: str) -> None:

@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import sources
+from dashboard import export, sources
 from dashboard.client import make_client
+from dashboard.recent import RecentAnswers
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
+from dashboard.ui import cohort_state
 from dashboard.wording import counted
 from rules.cohort.generate import generate
 from tests.dashboard.agentcore_shim import AgentCoreShim
@@ -196,6 +198,23 @@ def test_dates_day_or_month_first_can_be_chosen_and_read_again() -> None:
     assert at.selectbox(key="date_order_choice").value == "MDY"  # kept for this file
 
 
+def test_an_undecided_segment_reads_in_the_table_as_on_the_charts_and_stays_empty_in_the_downloads() -> None:
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(
+        ("orders.csv", b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n", "text/csv")).run()
+
+    ages = plotly_figures(at)["chart_ageSegment"]["data"]
+    assert [trace["name"] for trace in ages if values(trace["x"])[0]] == ["Unknown — data missing"]
+    table = table_with(at, "Age band")
+    assert table[["Customer", "Age band"]].to_dict("records") == [{"Customer": "C1",
+                                                                   "Age band": "Unknown — data missing"}]
+    frame = next(iter(at.session_state[cohort_state.RESULTS_KEY].values())).frame
+    download = pd.read_csv(io.BytesIO(export.to_csv_bytes(frame)), encoding="utf-8-sig", keep_default_na=False)
+    assert download[["customerId", "ageSegment", "ageSegmentBasis"]].to_dict("records") == [
+        {"customerId": "C1", "ageSegment": "", "ageSegmentBasis": "unknown"}]
+
+
 def test_filters_narrow_every_number_and_chart(sample_segments: SegmentedCohort) -> None:
     frame = sample_segments.frame
     at = load_sample(open_app())
@@ -247,6 +266,20 @@ def test_explain_this_cohort_shows_the_agents_narrative() -> None:
                for c in texts(at, "caption"))
 
 
+def test_the_session_keeps_the_last_narratives_and_says_when_older_ones_were_dropped() -> None:
+    at = load_sample(open_app())
+    at.session_state["narratives"] = RecentAnswers(limit=1)
+
+    at.button(key="explain_cohort").click().run()
+    assert not [c for c in texts(at, "caption") if c.startswith("This session keeps")]
+    at.segmented_control(key="narrative_language").set_value("tr").run()
+    at.button(key="explain_cohort").click().run()
+
+    assert len(at.session_state["narratives"]) == 1
+    assert "This session keeps the last 1 narratives; 1 older one was dropped and would be asked for again." in \
+        texts(at, "caption")
+
+
 def test_a_cohort_larger_than_one_invocation_goes_in_chunks(
     runtime_url: str, monkeypatch: pytest.MonkeyPatch, sample_segments: SegmentedCohort
 ) -> None:
@@ -282,7 +315,9 @@ def test_an_invalid_configuration_is_shown_not_raised(monkeypatch: pytest.Monkey
     monkeypatch.setenv("SEGMENT_BACKEND", "lambda")
     at = open_app()
 
-    assert any("SEGMENT_BACKEND must be one of inprocess, url, arn, got 'lambda'" in e for e in texts(at, "error"))
+    assert ("**The dashboard's configuration is invalid:** SEGMENT_BACKEND must be one of inprocess, url, arn, got "
+            "'lambda'\n\nSet the environment variable and restart the dashboard, or set the same key in "
+            "`.streamlit/secrets.toml` and reload the page.") in texts(at, "error")
 
 
 @pytest.mark.parametrize("backend", ["url", "arn"])
@@ -491,17 +526,24 @@ def test_read_errors_point_to_the_pages_own_controls_not_to_code_or_the_command_
         assert code_or_command_line not in problem
 
 
-def test_a_bad_attributes_file_is_named_and_can_be_removed() -> None:
+def test_a_refused_attributes_file_is_said_not_to_be_used_and_the_cohort_is_read_without_it() -> None:
     at = _upload_with_people(b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P,10\n",
                              b"Name,Yas\nAyse,30\n")
+    refused = ("**The customer attributes file people.csv could not be read, so it is not used** — 1 problem. The "
+               "cohort is read without it. Fix it and upload it again, or remove it from the attributes uploader "
+               "above (its ×).")
 
-    [error] = texts(at, "error")
-    assert error == ("**The customer attributes file people.csv could not be read** — 1 problem. Fix it and upload "
-                     "it again, or remove it from the attributes uploader above (its ×) to read the cohort without it.")
+    assert texts(at, "error") == [refused]
     assert at.dataframe[0].value["where"].tolist() == ["customers.columns"]
-    assert not [box for box in at.selectbox if str(box.key).startswith("map_")]  # the main file's mapping cannot help
+    assert _metric(at, "Customers") == "1"
+    assert at.session_state[cohort_state.FILE_KEY].name == "orders.csv"
+    go_to(go_to(at, "about"), "cohort")  # the uploader comes back empty: the caption says what is kept
+    assert texts(at, "error") == [refused]
+    assert [c for c in texts(at, "caption") if "people.csv" in c] == ["Not using **people.csv**, uploaded earlier."]
+    assert ("Read without the customer attributes file **people.csv**, which could not be read: the **Cohort** page "
+            "says why.") in texts(go_to(at, "customer"), "caption")
 
-    at.file_uploader(key="attributes_upload").clear().run()
+    go_to(at, "cohort").button(key="forget_attributes").click().run()
 
     assert not at.error
     assert _metric(at, "Customers") == "1"

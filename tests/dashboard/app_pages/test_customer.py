@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import sources
+from dashboard.recent import RecentAnswers
 from dashboard.wording import plain
 from tests.conftest import seed_example
 from tests.dashboard.apptest import go_to, load_sample, open_app, table_with, texts
@@ -59,6 +60,36 @@ def test_an_unknown_id_is_a_warning() -> None:
 
     assert texts(at, "warning") == [f"No customer with id **NOPE-1** in {plain(sources.sample().file.name)}."]
     assert _cards(at) == []
+
+
+def test_an_id_that_reads_as_two_customers_is_ambiguous_and_lists_them() -> None:
+    orders = "customer_id,order_date,product_id,amount\nA\u00a01,2026-01-05,P,10\nA\u20071,2026-01-06,P,20\n"
+    at = go_to(_orders_file(open_app(), orders.encode()), "customer")
+
+    _look_up(at, "A 1")
+
+    assert texts(at, "warning") == ["**A 1** is ambiguous in orders.csv: 2 customers' ids read as it once written the "
+                                    "same way (A⟨U+00A0⟩1, A⟨U+2007⟩1). Pick one from the list, or paste its id "
+                                    "exactly."]
+    assert _cards(at) == []
+
+
+def test_the_session_keeps_the_last_analyses_and_says_when_older_ones_were_dropped() -> None:
+    at = go_to(load_sample(open_app()), "customer")
+    at.session_state["customer_answers"] = RecentAnswers(limit=1)
+    first, second = (str(i) for i in sources.read(sources.sample().file).customers["customer_id"].iloc[:2])
+
+    at.text_input(key="lookup_id").set_value(first)
+    at.button(key="lookup_button").click().run()
+    assert not [c for c in texts(at, "caption") if c.startswith("This session keeps")]
+    at.text_input(key="lookup_id").set_value(second)
+    at.button(key="lookup_button").click().run()
+
+    assert at.subheader[0].value.startswith(f"{second} · ")
+    assert at.session_state["customer_answers"].keys()[0][-1] == json.dumps(
+        at.session_state["customer_request"][0], sort_keys=True, default=str)  # the one shown is the one kept
+    assert "This session keeps the last 1 customer analyses; 1 older one was dropped and would be asked for again." \
+        in texts(at, "caption")
 
 
 def test_pasted_seed_json_is_analysed_as_the_seed_would() -> None:

@@ -101,3 +101,16 @@ def test_a_cohort_whose_every_row_was_rejected_says_it_has_no_customers() -> Non
     assert any(i.startswith("**allbad.csv** has no customers: every row was rejected, or it has none.")
                for i in texts(at, "info"))
     assert not any("is not segmented" in i for i in texts(at, "info"))
+
+
+def test_an_unreadable_cohort_shows_only_its_read_error() -> None:
+    at = open_app()
+    at.file_uploader(key="cohort_upload").set_value(("kunden.csv", b"Kunde\nK1\n", "text/csv")).run()
+
+    go_to(at, "regions")
+
+    [error] = texts(at, "error")
+    assert error.startswith("The loaded cohort (kunden.csv) could not be read: 1 problem in the input: - columns: the "
+                            "file has no customer id column")
+    assert texts(at, "info") == []  # not also "not segmented yet"
+    assert not at.get("plotly_chart")
