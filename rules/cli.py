@@ -171,10 +171,10 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     if problems:
         _say("\n".join(problems))
         return EXIT_INVALID
-    from_stdin = args.input == STDIN
     try:
-        cohort = read_cohort(sys.stdin.buffer if from_stdin else args.input, name="stdin" if from_stdin else None,
-                             customers=args.customers, mapping=dict(args.map) or None,
+        customers = None if args.customers is None else _source(args.customers)
+        cohort = read_cohort(_source(args.input), name=_source_name(args.input), customers=customers,
+                             customers_name=_source_name(args.customers), mapping=dict(args.map) or None,
                              customers_mapping=dict(args.customers_map) or None, sheet=args.sheet,
                              customers_sheet=args.customers_sheet, date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
@@ -203,6 +203,15 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _source(path: str) -> str | BinaryIO:
+    """What `read_cohort` reads for an input argument: standard input for ``-``, else the path."""
+    return sys.stdin.buffer if path == STDIN else path
+
+
+def _source_name(path: str | None) -> str | None:
+    return "stdin" if path == STDIN else None
+
+
 def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
     """Every problem of the arguments that can be seen before reading: output paths, mappings."""
     out: Path | None = args.out
@@ -217,7 +226,12 @@ def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
     if out is None:  # the results go to standard output: nothing else may
         problems += [f"{option} {str(path)!r} is standard output, where the results go; give --out FILE too"
                      for option, path in outputs.items() if path is not None and _is_standard_output(path)]
-    problems += _clashes(outputs, {"INPUT": args.input, "--customers": args.customers})
+    inputs = {"INPUT": args.input, "--customers": args.customers}
+    if args.customers is not None and _identity(args.input) == _identity(args.customers) == _identity(STDIN):
+        # A pipe is read once: the second reader would find it empty and say so less clearly.
+        problems.append(f"INPUT {args.input!r} and --customers {args.customers!r} both read standard input, which "
+                        "can be read once; give one of them as a file")
+    problems += _clashes(outputs, inputs)
     for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
         mapped = [canonical for canonical, _ in pairs]
         problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
@@ -345,7 +359,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _add_cohort_commands(commands: Subparsers) -> None:
     cohort = commands.add_parser("cohort", help="segment every customer of a file (CSV, TSV, Excel, Parquet, JSON)")
     cohort.add_argument("input", metavar="INPUT", help="the cohort file, or - for standard input")
-    cohort.add_argument("--customers", metavar="FILE", default=None, help="customer attributes in a second file")
+    cohort.add_argument("--customers", metavar="FILE", default=None,
+                        help="customer attributes in a second file, or - for standard input (when INPUT is a file)")
     cohort.add_argument("--map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="use this file column for a canonical field (repeatable), e.g. customer_id=Kod")
     cohort.add_argument("--customers-map", metavar="canonical=column", type=_mapping, action="append", default=[],

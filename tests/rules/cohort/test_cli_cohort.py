@@ -637,3 +637,27 @@ def test_ctrl_c_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     _, said = run.communicate(timeout=60)
 
     assert (run.returncode, said) == (130, "error: interrupted (no output file is left half-written)\n")
+
+
+def test_the_customers_file_can_be_read_from_standard_input(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, customers = files
+
+    from_file = segment("cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF)
+    piped = subprocess.run([_console_script(), "cohort", str(order_lines), "--customers", "-", "--as-of", AS_OF],
+                           input=customers.read_bytes(), capture_output=True, timeout=120, check=False)
+
+    assert piped.returncode == from_file.returncode == 0, piped.stderr
+    assert piped.stdout.decode("utf-8") == from_file.stdout
+    assert piped.stderr.decode("utf-8") == from_file.stderr
+
+
+@pytest.mark.parametrize("main_input", ["-", "/dev/stdin"])
+def test_standard_input_is_read_for_one_input_only(main_input: str, files: tuple[Path, Path]) -> None:
+    _, customers = files
+
+    done = subprocess.run([_console_script(), "cohort", main_input, "--customers", "-", "--as-of", AS_OF],
+                          input=customers.read_bytes(), capture_output=True, timeout=120, check=False)
+
+    assert (done.returncode, done.stderr.decode("utf-8")) == (
+        2, f"error: INPUT {main_input!r} and --customers '-' both read standard input, which can be read once; give "
+           "one of them as a file\n")
