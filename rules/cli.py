@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
-from rules.models.dates import response_timestamp, today_utc
+from rules.models.dates import parse_day, response_timestamp, today_utc
 from rules.output_files import OutputFiles, WriteError, unwritable
 from rules.text import counted
 
@@ -36,15 +36,18 @@ EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
 SHOWN_REASONS = 3  # in the summary line; the report has them all
 STDIN = "-"
+_ISO_FORMS = ", as the API reads asOf: YYYY-MM-DD, also 20260212 or an ISO datetime's day"
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
 
 def _iso_day(text: str) -> date:
+    """A day given on the command line, read as the API reads an as-of text (`parse_day`): YYYY-MM-DD, also ISO's
+    basic 20260212 or an ISO datetime (its day), so that a script gets the same answer either way."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}: {text!r}") from None
 
 
 def _cohort_day(text: str) -> date:
@@ -367,7 +370,7 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                         help="the same for the customers file (repeatable), e.g. customer_id=Kunde; by default the "
                              "--map entries naming one of its columns")
     cohort.add_argument("--as-of", type=_cohort_day, default=None, metavar="YYYY-MM-DD",
-                        help="the day to analyse for (default: today in UTC)")
+                        help=f"the day to analyse for{_ISO_FORMS} (default: today in UTC)")
     cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
                         help="where the results go (default: CSV on standard output)")
     cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
@@ -391,7 +394,8 @@ def _add_cohort_commands(commands: Subparsers) -> None:
     generate.add_argument("--seed", type=at_least(0), default=0, metavar="S",
                           help="the random seed: the same seed writes the same files (default 0)")
     generate.add_argument("--as-of", type=_export_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
-                          help="the export day: no purchase is later (default 2026-02-12, so files are stable)")
+                          help=f"the export day{_ISO_FORMS}: no purchase is later (default 2026-02-12, so files are "
+                               "stable)")
     generate.set_defaults(handler=_cmd_generate)
 
 
@@ -403,7 +407,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Subparsers]:
     analyze = commands.add_parser("analyze", help="analyse one request (the seed's customerData JSON)")
     analyze.add_argument("request", metavar="REQUEST.json", help="request file, or - for standard input")
     analyze.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
-                         help="the day to analyse for (default: the request's asOf, else today in UTC)")
+                         help=f"the day to analyse for{_ISO_FORMS} (default: the request's asOf, else today in UTC)")
     analyze.set_defaults(handler=_cmd_analyze)
     _add_cohort_commands(commands)
     return parser, commands
