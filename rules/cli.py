@@ -36,6 +36,9 @@ EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
 SHOWN_REASONS = 3  # in the summary line; the report has them all
 STDIN = "-"
+# `--out` names of standard output: the results then go there as without `--out` (no byte order mark, no staging).
+STANDARD_OUTPUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+FORMATS = {".csv": "csv", ".parquet": "parquet"}  # the results' format by --out's suffix
 _ISO_FORMS = ", as the API reads asOf: YYYY-MM-DD, also 20260212 or an ISO datetime's day"
 
 Subparsers = Any  # argparse's _SubParsersAction is private
@@ -170,6 +173,8 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     from rules.cohort.read import read_cohort
     from rules.cohort.segment import segment_cohort
 
+    if args.out is not None and str(args.out) in STANDARD_OUTPUT_NAMES:
+        args.out = None
     problems = _cohort_argument_problems(args)
     if problems:
         _say("\n".join(problems))
@@ -193,7 +198,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         _say(str(failed))
         return EXIT_INVALID
     if args.out is None:
-        failed_code = _write_standard_output(frame)
+        failed_code = _write_standard_output(frame, _results_format(args))
         if failed_code is not None:
             return failed_code
     print(_summary(len(frame), cohort.report, args.out, args.report), file=sys.stderr)
@@ -218,8 +223,15 @@ def _source_name(path: str | None) -> str | None:
 def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
     """Every problem of the arguments that can be seen before reading: output paths, mappings."""
     out: Path | None = args.out
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        return [f"--out must end in .csv or .parquet, got {str(out)!r}"]
+    named = FORMATS.get(out.suffix.lower()) if out is not None else None
+    if out is not None and named is None and args.format is None:
+        return [f"--out {str(out)!r}: its name does not tell the format; end it in .csv or .parquet, or give "
+                "--format csv|parquet (standard output: --out - or no --out)"]
+    if named is not None and args.format not in (None, named):
+        return [f"--format {args.format} does not match --out {str(out)!r}; give one or the other"]
+    if out is None and _results_format(args) == "parquet" and _is_terminal(sys.stdout):
+        return ["--format parquet: Parquet is binary, not for the terminal; redirect standard output "
+                "(> results.parquet, | a program) or give --out FILE"]
     outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
     problems = [f"{option} '-': name a file (standard output is {'/dev/stdout' if out else 'where the results go'})"
                 for option, path in outputs.items() if str(path) == STDIN]
@@ -254,7 +266,7 @@ def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) 
 
     with OutputFiles() as files:
         if args.out is not None:
-            files.write(args.out, lambda file: _write_results(frame, args.out, file))
+            files.write(args.out, lambda file: _write_results(frame, _results_format(args), file, bom=True))
         if args.report is not None:
             report = cohort.report.model_dump_json(by_alias=True, indent=2) + "\n"
             files.write(args.report, lambda file: file.write(report.encode("utf-8")))
@@ -263,18 +275,29 @@ def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) 
         files.commit()
 
 
-def _write_results(frame: pd.DataFrame, out: Path, file: BinaryIO) -> None:
-    if out.suffix.lower() == ".parquet":
+def _results_format(args: argparse.Namespace) -> str:
+    """``csv`` or ``parquet``: --format, else --out's suffix, else CSV (on standard output)."""
+    given: str | None = args.format
+    return given or (FORMATS.get(args.out.suffix.lower()) if args.out is not None else None) or "csv"
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _write_results(frame: pd.DataFrame, results_format: str, file: BinaryIO, *, bom: bool) -> None:
+    if results_format == "parquet":
         from rules.cohort.results_parquet import write_results_parquet
 
         write_results_parquet(frame, file)
     else:
-        _write_csv(frame, file, bom=True)
+        _write_csv(frame, file, bom=bom)
 
 
-def _write_standard_output(frame: pd.DataFrame) -> int | None:
-    """The results as CSV on standard output, in UTF-8 whatever the console's encoding (as files are written);
-    None when written, else the exit code.
+def _write_standard_output(frame: pd.DataFrame, results_format: str) -> int | None:
+    """The results on standard output (CSV in UTF-8 whatever the console's encoding, as files are written, or
+    Parquet); None when written, else the exit code.
 
     After the files, so that a reader that stops early (`| head`) cannot keep them from being written.
     """
@@ -283,7 +306,7 @@ def _write_standard_output(frame: pd.DataFrame) -> int | None:
         return EXIT_INVALID
     try:
         sys.stdout.flush()
-        _write_csv(frame, sys.stdout.buffer, bom=False)
+        _write_results(frame, results_format, sys.stdout.buffer, bom=False)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         _drop_standard_output()
@@ -371,8 +394,12 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                              "--map entries naming one of its columns")
     cohort.add_argument("--as-of", type=_cohort_day, default=None, metavar="YYYY-MM-DD",
                         help=f"the day to analyse for{_ISO_FORMS} (default: today in UTC)")
-    cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
-                        help="where the results go (default: CSV on standard output)")
+    cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet|-",
+                        help="where the results go, in the format its suffix names; - for standard output "
+                             "(default: standard output)")
+    cohort.add_argument("--format", choices=("csv", "parquet"), type=str.lower, default=None,
+                        help="the results' format (default: --out's suffix, else CSV); needed for an --out whose "
+                             "name does not end in .csv or .parquet")
     cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
                         help="the Excel sheet to read: its name, or its place counting from 0 (a sheet named like "
                              "the number wins; default: the first)")
