@@ -10,7 +10,7 @@ same file) or day first (the Turkish and European way) is used, with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -29,7 +29,7 @@ DateOrder = Literal["YMD", "DMY", "MDY"]
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 EXCEL_EPOCH_DAYS = -25569  # Excel's day 0 is 1899-12-30 (its serials count the non-existent 1900-02-29)
 _SERIAL_RANGE = (10_000, 100_000)  # 1927 to 2173: five-digit serials only, so 20260212 is never one
-_BASIC_RANGE = (19_000_101, 21_001_231)  # YYYYMMDD from EARLIEST to LATEST
+_BASIC_RANGE = (10_000_101, 99_991_231)  # YYYYMMDD of years 1000-9999: those outside the days taken are told
 
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -50,6 +50,7 @@ class Days:
         order: how the text wrote its dates; None for typed dates and Excel serials.
         notes: how the column was read.
         warnings: what was assumed.
+        outside: a calendar date, but outside `EARLIEST`..`LATEST` (not ok); None when there is none.
     """
 
     days: IntArray
@@ -58,12 +59,18 @@ class Days:
     order: DateOrder | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    outside: BoolArray | None = None
 
     @property
     def bad(self) -> BoolArray:
-        """Given but not a date."""
+        """Given but not a date taken: no date at all, or one `outside` the days taken."""
         bad: BoolArray = self.present & ~self.ok
         return bad
+
+    @property
+    def no_date(self) -> BoolArray:
+        """Given but no calendar date at all (``bad`` less the dates `outside` the days taken)."""
+        return self.bad if self.outside is None else self.bad & ~self.outside
 
 
 def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order: DateOrder | None = None,
@@ -84,6 +91,19 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         'MDY'
     """
     column = contiguous(array)
+    read = _read_days(column, label, hint, order, unreadable)
+    if read.outside is None or not read.outside.any():
+        return read
+    # Told apart from text that is no date: 1850-01-01 is a real day, only not one a customer's dates fall on.
+    first = int(np.argmax(read.outside))
+    example = column[first].as_py()
+    warning = (f"{label}: {int(read.outside.sum())} value(s) are dates before {EARLIEST} or after {LATEST}, the days "
+               f"taken (e.g. {str(example)!r}), and are {unreadable}")
+    return replace(read, warnings=[*read.warnings, warning])
+
+
+def _read_days(column: pa.Array, label: str, hint: DateOrder | None, order: DateOrder | None,
+               unreadable: str) -> Days:
     kind = column.type
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         return _typed_days(column)
@@ -99,9 +119,9 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         subset = column.take(pa.array(rest))
         others = _text_days(subset, [value.strip() for value in sample_texts(subset, 2000)], label, hint, order,
                             unreadable)
-        days, ok = serials.days.copy(), serials.ok.copy()
-        days[rest], ok[rest] = others.days, others.ok
-        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings)
+        days, ok, outside = serials.days.copy(), serials.ok.copy(), _outside_or_none(serials).copy()
+        days[rest], ok[rest], outside[rest] = others.days, others.ok, _outside_or_none(others)
+        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings, outside)
     return _text_days(column, sample, label, hint, order, unreadable)
 
 
@@ -119,7 +139,12 @@ def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder 
     safe = np.where(valid_code, codes.codes, 0)
     days = np.where(valid_code, parsed.days[safe] if len(parsed.days) else 0, 0).astype(np.int64)
     ok = valid_code & (parsed.ok[safe] if len(parsed.ok) else False)
-    return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings)
+    outside = valid_code & (parsed.outside[safe] if len(parsed.outside) else False)
+    return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings, outside)
+
+
+def _outside_or_none(read: Days) -> BoolArray:
+    return read.outside if read.outside is not None else np.zeros(len(read.days), dtype=np.bool_)
 
 
 def latest_day() -> int:
@@ -151,7 +176,7 @@ def _typed_days(column: pa.Array) -> Days:
     present = as_date.is_valid().to_numpy(zero_copy_only=False)
     days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
-    return Days(days, ok, present)
+    return Days(days, ok, present, outside=present & ~ok)
 
 
 def _numbered_days(column: pa.Array, label: str) -> Days:
@@ -160,16 +185,17 @@ def _numbered_days(column: pa.Array, label: str) -> Days:
     whole = np.floor(numbers.values)
     serial = np.isfinite(whole) & (whole >= _SERIAL_RANGE[0]) & (whole < _SERIAL_RANGE[1])
     days = np.where(serial, whole, 0).astype(np.int64) + EXCEL_EPOCH_DAYS * serial
-    ok = serial.copy()
+    ok, outside = serial.copy(), np.zeros(len(serial), dtype=np.bool_)
     basic = (numbers.values == whole) & (whole >= _BASIC_RANGE[0]) & (whole <= _BASIC_RANGE[1])
     if basic.any():
         distinct, codes = np.unique(whole[basic].astype(np.int64), return_inverse=True)
         read = [_day_number(int(value) // 10_000, int(value) // 100 % 100, int(value) % 100) for value in distinct]
-        days[basic] = np.array([day for day, _ in read], dtype=np.int64)[codes]
-        ok[basic] = np.array([valid for _, valid in read], dtype=np.bool_)[codes]
+        days[basic] = np.array([day for day, _, _ in read], dtype=np.int64)[codes]
+        ok[basic] = np.array([valid for _, valid, _ in read], dtype=np.bool_)[codes]
+        outside[basic] = np.array([beyond for _, _, beyond in read], dtype=np.bool_)[codes]
     notes = [f"{label}: {kind}" for kind, used in (("Excel serial day numbers", serial.any()),
                                                    ("dates written as numbers YYYYMMDD", basic.any())) if used]
-    return Days(days, ok, numbers.present, None, notes or [f"{label}: Excel serial day numbers"])
+    return Days(days, ok, numbers.present, None, notes or [f"{label}: Excel serial day numbers"], outside=outside)
 
 
 def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
@@ -185,7 +211,7 @@ def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
         days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     present = column.is_valid().to_numpy(zero_copy_only=False)
     ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
-    return Days(days, ok, present, "YMD")
+    return Days(days, ok, present, "YMD", outside=present & ~ok)
 
 
 def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
@@ -210,6 +236,7 @@ def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
 class _Parsed:
     days: IntArray
     ok: BoolArray
+    outside: BoolArray
     order: DateOrder | None
     notes: list[str]
     warnings: list[str]
@@ -234,17 +261,18 @@ def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced
     order: DateOrder | None = "YMD" if year_first else None
     days = np.zeros(len(texts), dtype=np.int64)
     ok = np.zeros(len(texts), dtype=np.bool_)
+    outside = np.zeros(len(texts), dtype=np.bool_)
     for index, (year, month, day) in year_first.items():
-        days[index], ok[index] = _day_number(year, month, day)
+        days[index], ok[index], outside[index] = _day_number(year, month, day)
     if ambiguous:
         order = forced or _decide_order(ambiguous, texts, label, hint, notes, warnings, unreadable)
         for index, (first, second, year) in ambiguous.items():
             day, month = (first, second) if order == "DMY" else (second, first)
-            days[index], ok[index] = _day_number(year, month, day)
+            days[index], ok[index], outside[index] = _day_number(year, month, day)
     for index, serial in serials.items():
         if _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]:
             days[index], ok[index] = int(serial) + EXCEL_EPOCH_DAYS, True
-    return _Parsed(days, ok, order, notes, warnings)
+    return _Parsed(days, ok, outside, order, notes, warnings)
 
 
 def _example(candidates: list[int], values: dict[int, tuple[int, int, int]], order: DateOrder) -> int:
@@ -292,14 +320,16 @@ def _full_year(text: str) -> int:
     return year
 
 
-def _day_number(year: int, month: int, day: int) -> tuple[int, bool]:
+def _day_number(year: int, month: int, day: int) -> tuple[int, bool, bool]:
+    """The day (days since 1970-01-01, 0 when not taken), whether it is taken, and whether it is a calendar date
+    outside `EARLIEST`..`LATEST` (1850-01-01: a date, but not one taken)."""
     try:
         value = date(year, month, day)
     except ValueError:
-        return 0, False
+        return 0, False, False
     if not EARLIEST <= value <= LATEST:
-        return 0, False
-    return value.toordinal() - EPOCH_ORDINAL, True
+        return 0, False, True
+    return value.toordinal() - EPOCH_ORDINAL, True, False
 
 
 def _ordinal_days(value: date) -> int:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.model import Rejection
+from rules.models.dates import EARLIEST, LATEST
 from rules.models.request import MAX_PRODUCT_LINES
 
 BoolArray = npt.NDArray[np.bool_]
@@ -37,7 +38,7 @@ REASONS: dict[str, str] = {
     "bad_customer_id": "the customer id is longer than 128 characters",
     "invalid_customer": "the customer object breaks the request contract",
     "duplicate_customer": "a second customer object with the same customerId",
-    "bad_date": "a date is missing or is not a date",
+    "bad_date": f"a date is missing, is not a date, or is before {EARLIEST} or after {LATEST} (the days taken)",
     "future_date": "a purchase date in the future (after tomorrow in UTC, when the file is read): a typo, which "
                    "kept would stop the whole cohort being segmented",
     "bad_quantity": "the quantity is missing, not a number, or beyond any real order (a billion units; a purchase "
