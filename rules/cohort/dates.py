@@ -1,6 +1,7 @@
 """Dates, a whole column at a time: ISO (also 20260212), DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY, Excel serials.
 
-Only the calendar day counts, so any time of day is cut off first. What is left has few distinct values (one per
+Only the calendar day counts, so any time of day is cut off first, once it is checked to be a time at all
+(`rules.cohort.times_of_day`: 2025-03-04 25:61 is a bad date). What is left has few distinct values (one per
 day), so each distinct day text is parsed once and the result spread back over the rows. Whether 03/04/2025 is
 the 3rd of April or the 4th of March is decided from the whole column: a first number above 12 means day first,
 a second number above 12 means month first. When no value tells, the caller's hint (another date column of the
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.iso_dates import iso_days
+from rules.cohort.times_of_day import TIME_OF_DAY, times_of_day_ok
 from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
 from rules.models.dates import EARLIEST as EARLIEST  # the reader takes the days requests take
 from rules.models.dates import LATEST as LATEST
@@ -37,6 +39,7 @@ _DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
 _TIME = re.compile(r"[ T]")
+_ISO_THEN_TIME = rf"^\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\s*{TIME_OF_DAY})?\s*$"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Days:
         notes: how the column was read.
         warnings: what was assumed.
         outside: a calendar date, but outside `EARLIEST`..`LATEST` (not ok); None when there is none.
+        no_time: a calendar date followed by a time of day that is no time (``2025-03-04 25:61``; not ok); None
+            when there is none.
     """
 
     days: IntArray
@@ -60,6 +65,7 @@ class Days:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outside: BoolArray | None = None
+    no_time: BoolArray | None = None
 
     @property
     def bad(self) -> BoolArray:
@@ -69,8 +75,11 @@ class Days:
 
     @property
     def no_date(self) -> BoolArray:
-        """Given but no calendar date at all (``bad`` less the dates `outside` the days taken)."""
-        return self.bad if self.outside is None else self.bad & ~self.outside
+        """Given but no calendar date at all (``bad`` less the dates `outside` the days taken or with `no_time`)."""
+        no_date = self.bad
+        for told in (self.outside, self.no_time):
+            no_date = no_date if told is None else no_date & ~told
+        return no_date
 
 
 def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order: DateOrder | None = None,
@@ -92,14 +101,13 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
     """
     column = contiguous(array)
     read = _read_days(column, label, hint, order, unreadable)
-    if read.outside is None or not read.outside.any():
-        return read
-    # Told apart from text that is no date: 1850-01-01 is a real day, only not one a customer's dates fall on.
-    first = int(np.argmax(read.outside))
-    example = column[first].as_py()
-    warning = (f"{label}: {int(read.outside.sum())} value(s) are dates before {EARLIEST} or after {LATEST}, the days "
-               f"taken (e.g. {str(example)!r}), and are {unreadable}")
-    return replace(read, warnings=[*read.warnings, warning])
+    # Told apart from text that is no date: 1850-01-01 is a real day, only not one a customer's dates fall on, and
+    # 2025-03-04 25:61 a real day with a broken time.
+    told = [(read.outside, f"are dates before {EARLIEST} or after {LATEST}, the days taken"),
+            (read.no_time, "have a time of day that is no time")]
+    warnings = [f"{label}: {int(rows.sum())} value(s) {what} (e.g. {str(column[int(np.argmax(rows))].as_py())!r}), "
+                f"and are {unreadable}" for rows, what in told if rows is not None and rows.any()]
+    return replace(read, warnings=[*read.warnings, *warnings]) if warnings else read
 
 
 def _read_days(column: pa.Array, label: str, hint: DateOrder | None, order: DateOrder | None,
@@ -121,7 +129,10 @@ def _read_days(column: pa.Array, label: str, hint: DateOrder | None, order: Date
                             unreadable)
         days, ok, outside = serials.days.copy(), serials.ok.copy(), _outside_or_none(serials).copy()
         days[rest], ok[rest], outside[rest] = others.days, others.ok, _outside_or_none(others)
-        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings, outside)
+        no_time = np.zeros(len(days), dtype=np.bool_)
+        no_time[rest] = others.no_time if others.no_time is not None else False
+        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings, outside,
+                    no_time)
     return _text_days(column, sample, label, hint, order, unreadable)
 
 
@@ -140,7 +151,10 @@ def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder 
     days = np.where(valid_code, parsed.days[safe] if len(parsed.days) else 0, 0).astype(np.int64)
     ok = valid_code & (parsed.ok[safe] if len(parsed.ok) else False)
     outside = valid_code & (parsed.outside[safe] if len(parsed.outside) else False)
-    return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings, outside)
+    # Times are many distinct values (one per order), so they are checked row by row, in a compiled pass.
+    no_time = (ok | outside) & ~times_of_day_ok(text)
+    return Days(days, ok & ~no_time, present, parsed.order, parsed.notes, parsed.warnings, outside & ~no_time,
+                no_time)
 
 
 def _outside_or_none(read: Days) -> BoolArray:
@@ -204,6 +218,8 @@ def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
         return None
     days = iso_days(column)
     if days is None:
+        if pc.any(pc.invert(pc.match_substring_regex(column, _ISO_THEN_TIME))).as_py():
+            return None  # a time that is no time, or other text after the date: the slower path tells which
         try:
             as_date = pc.cast(pc.utf8_slice_codeunits(column, 0, 10), pa.date32())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

@@ -63,3 +63,18 @@ def test_the_compiled_iso_pass_tells_dates_outside_the_days_taken_too() -> None:
     assert read.no_date.tolist() == [False, False, False, False]
     assert read.warnings == ["order_date ('Tarih'): 2 value(s) are dates before 1900-01-01 or after 2100-12-31, the "
                              "days taken (e.g. '1850-01-01 10:00:00'), and are rejected as bad_date"]
+
+
+@pytest.mark.parametrize(("texts", "example"), [
+    (["2025-03-04 10:00:00", "2025-03-05 25:61:00", "2025-03-06 09:00:00"], "2025-03-05 25:61:00"),  # compiled ISO
+    (["2025-03-04 10:00 +03:00", "2025-03-05 25:61", "2025-03-06 9:00"], "2025-03-05 25:61"),  # ISO, Arrow's cast
+    (["04.03.2025 10:00", "05.03.2025 25:61", "06.03.2025 09:00"], "05.03.2025 25:61"),  # each distinct day
+    (["13/03/2025 8:26 AM", "14/03/2025 10:3x", "15/03/2025 9:00 PM"], "14/03/2025 10:3x"),
+])
+def test_a_date_whose_time_of_day_is_no_time_is_a_bad_date(texts: list[str], example: str) -> None:
+    read = to_days(pa.array(texts), "order_date ('Tarih')")
+
+    assert read.ok.tolist() == [True, False, True]
+    assert read.no_date.tolist() == [False, False, False]
+    assert read.warnings[-1] == (f"order_date ('Tarih'): 1 value(s) have a time of day that is no time (e.g. "
+                                 f"{example!r}), and are rejected as bad_date")
