@@ -51,7 +51,9 @@ REASONS: dict[str, str] = {
     "bad_product": "the product id (128) or category (64) is longer than the engine accepts",
     "missing_product": "the row has no product id, in a file whose other rows have one",
     "non_product_line": "postage, shipping, fees or a manual adjustment (see exclude_products)",
-    "cancelled_order": "the status column says the order was cancelled or returned",
+    "cancelled_order": "the status column says the order was cancelled or returned, and the line's numbers are "
+                       "positive: an order that did not go ahead (a return slip is netted when its numbers are "
+                       "negative)",
     "zero_quantity": "the quantity is zero",
     "zero_price": "the amount is zero (a free or zero-price line)",
     "duplicate_row": "an exact copy of an earlier row",
