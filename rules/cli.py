@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rules.analyze import analyze_request
 from rules.errors import InvalidInput, Problem
-from rules.models.dates import response_timestamp, today_utc
+from rules.models.dates import parse_day, response_timestamp, today_utc
 from rules.output_files import OutputFiles, WriteError, unwritable
 from rules.text import counted
 
@@ -36,15 +36,21 @@ EXIT_OK, EXIT_INVALID = 0, 2
 SHOWN_PROBLEMS = 20  # a wrong as-of day or mapping breaks thousands of rows: the first ones tell the story
 SHOWN_REASONS = 3  # in the summary line; the report has them all
 STDIN = "-"
+# `--out` names of standard output: the results then go there as without `--out` (no byte order mark, no staging).
+STANDARD_OUTPUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+FORMATS = {".csv": "csv", ".parquet": "parquet"}  # the results' format by --out's suffix
+_ISO_FORMS = ", as the API reads asOf: YYYY-MM-DD, also 20260212 or an ISO datetime's day"
 
 Subparsers = Any  # argparse's _SubParsersAction is private
 
 
 def _iso_day(text: str) -> date:
+    """A day given on the command line, read as the API reads an as-of text (`parse_day`): YYYY-MM-DD, also ISO's
+    basic 20260212 or an ISO datetime (its day), so that a script gets the same answer either way."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}: {text!r}") from None
 
 
 def _cohort_day(text: str) -> date:
@@ -167,14 +173,16 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     from rules.cohort.read import read_cohort
     from rules.cohort.segment import segment_cohort
 
+    if args.out is not None and str(args.out) in STANDARD_OUTPUT_NAMES:
+        args.out = None
     problems = _cohort_argument_problems(args)
     if problems:
         _say("\n".join(problems))
         return EXIT_INVALID
-    from_stdin = args.input == STDIN
     try:
-        cohort = read_cohort(sys.stdin.buffer if from_stdin else args.input, name="stdin" if from_stdin else None,
-                             customers=args.customers, mapping=dict(args.map) or None,
+        customers = None if args.customers is None else _source(args.customers)
+        cohort = read_cohort(_source(args.input), name=_source_name(args.input), customers=customers,
+                             customers_name=_source_name(args.customers), mapping=dict(args.map) or None,
                              customers_mapping=dict(args.customers_map) or None, sheet=args.sheet,
                              customers_sheet=args.customers_sheet, date_order=args.date_order)
         frame = segment_cohort(cohort, args.as_of)
@@ -190,7 +198,7 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
         _say(str(failed))
         return EXIT_INVALID
     if args.out is None:
-        failed_code = _write_standard_output(frame)
+        failed_code = _write_standard_output(frame, _results_format(args))
         if failed_code is not None:
             return failed_code
     print(_summary(len(frame), cohort.report, args.out, args.report), file=sys.stderr)
@@ -203,11 +211,27 @@ def _cmd_cohort(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _source(path: str) -> str | BinaryIO:
+    """What `read_cohort` reads for an input argument: standard input for ``-``, else the path."""
+    return sys.stdin.buffer if path == STDIN else path
+
+
+def _source_name(path: str | None) -> str | None:
+    return "stdin" if path == STDIN else None
+
+
 def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
     """Every problem of the arguments that can be seen before reading: output paths, mappings."""
     out: Path | None = args.out
-    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
-        return [f"--out must end in .csv or .parquet, got {str(out)!r}"]
+    named = FORMATS.get(out.suffix.lower()) if out is not None else None
+    if out is not None and named is None and args.format is None:
+        return [f"--out {str(out)!r}: its name does not tell the format; end it in .csv or .parquet, or give "
+                "--format csv|parquet (standard output: --out - or no --out)"]
+    if named is not None and args.format not in (None, named):
+        return [f"--format {args.format} does not match --out {str(out)!r}; give one or the other"]
+    if out is None and _results_format(args) == "parquet" and _is_terminal(sys.stdout):
+        return ["--format parquet: Parquet is binary, not for the terminal; redirect standard output "
+                "(> results.parquet, | a program) or give --out FILE"]
     outputs = {"--out": out, "--report": args.report, "--rejected": args.rejected}
     problems = [f"{option} '-': name a file (standard output is {'/dev/stdout' if out else 'where the results go'})"
                 for option, path in outputs.items() if str(path) == STDIN]
@@ -217,7 +241,12 @@ def _cohort_argument_problems(args: argparse.Namespace) -> list[str]:
     if out is None:  # the results go to standard output: nothing else may
         problems += [f"{option} {str(path)!r} is standard output, where the results go; give --out FILE too"
                      for option, path in outputs.items() if path is not None and _is_standard_output(path)]
-    problems += _clashes(outputs, {"INPUT": args.input, "--customers": args.customers})
+    inputs = {"INPUT": args.input, "--customers": args.customers}
+    if args.customers is not None and _identity(args.input) == _identity(args.customers) == _identity(STDIN):
+        # A pipe is read once: the second reader would find it empty and say so less clearly.
+        problems.append(f"INPUT {args.input!r} and --customers {args.customers!r} both read standard input, which "
+                        "can be read once; give one of them as a file")
+    problems += _clashes(outputs, inputs)
     for option, pairs in (("--map", args.map), ("--customers-map", args.customers_map)):
         mapped = [canonical for canonical, _ in pairs]
         problems += [f"{option} {name}= is given {mapped.count(name)} times; give each field once"
@@ -237,7 +266,7 @@ def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) 
 
     with OutputFiles() as files:
         if args.out is not None:
-            files.write(args.out, lambda file: _write_results(frame, args.out, file))
+            files.write(args.out, lambda file: _write_results(frame, _results_format(args), file, bom=True))
         if args.report is not None:
             report = cohort.report.model_dump_json(by_alias=True, indent=2) + "\n"
             files.write(args.report, lambda file: file.write(report.encode("utf-8")))
@@ -246,18 +275,29 @@ def _write_files(frame: pd.DataFrame, cohort: Cohort, args: argparse.Namespace) 
         files.commit()
 
 
-def _write_results(frame: pd.DataFrame, out: Path, file: BinaryIO) -> None:
-    if out.suffix.lower() == ".parquet":
+def _results_format(args: argparse.Namespace) -> str:
+    """``csv`` or ``parquet``: --format, else --out's suffix, else CSV (on standard output)."""
+    given: str | None = args.format
+    return given or (FORMATS.get(args.out.suffix.lower()) if args.out is not None else None) or "csv"
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _write_results(frame: pd.DataFrame, results_format: str, file: BinaryIO, *, bom: bool) -> None:
+    if results_format == "parquet":
         from rules.cohort.results_parquet import write_results_parquet
 
         write_results_parquet(frame, file)
     else:
-        _write_csv(frame, file, bom=True)
+        _write_csv(frame, file, bom=bom)
 
 
-def _write_standard_output(frame: pd.DataFrame) -> int | None:
-    """The results as CSV on standard output, in UTF-8 whatever the console's encoding (as files are written);
-    None when written, else the exit code.
+def _write_standard_output(frame: pd.DataFrame, results_format: str) -> int | None:
+    """The results on standard output (CSV in UTF-8 whatever the console's encoding, as files are written, or
+    Parquet); None when written, else the exit code.
 
     After the files, so that a reader that stops early (`| head`) cannot keep them from being written.
     """
@@ -266,7 +306,7 @@ def _write_standard_output(frame: pd.DataFrame) -> int | None:
         return EXIT_INVALID
     try:
         sys.stdout.flush()
-        _write_csv(frame, sys.stdout.buffer, bom=False)
+        _write_results(frame, results_format, sys.stdout.buffer, bom=False)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         _drop_standard_output()
@@ -345,16 +385,21 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _add_cohort_commands(commands: Subparsers) -> None:
     cohort = commands.add_parser("cohort", help="segment every customer of a file (CSV, TSV, Excel, Parquet, JSON)")
     cohort.add_argument("input", metavar="INPUT", help="the cohort file, or - for standard input")
-    cohort.add_argument("--customers", metavar="FILE", default=None, help="customer attributes in a second file")
+    cohort.add_argument("--customers", metavar="FILE", default=None,
+                        help="customer attributes in a second file, or - for standard input (when INPUT is a file)")
     cohort.add_argument("--map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="use this file column for a canonical field (repeatable), e.g. customer_id=Kod")
     cohort.add_argument("--customers-map", metavar="canonical=column", type=_mapping, action="append", default=[],
                         help="the same for the customers file (repeatable), e.g. customer_id=Kunde; by default the "
                              "--map entries naming one of its columns")
     cohort.add_argument("--as-of", type=_cohort_day, default=None, metavar="YYYY-MM-DD",
-                        help="the day to analyse for (default: today in UTC)")
-    cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet",
-                        help="where the results go (default: CSV on standard output)")
+                        help=f"the day to analyse for{_ISO_FORMS} (default: today in UTC)")
+    cohort.add_argument("--out", type=Path, default=None, metavar="results.csv|.parquet|-",
+                        help="where the results go, in the format its suffix names; - for standard output "
+                             "(default: standard output)")
+    cohort.add_argument("--format", choices=("csv", "parquet"), type=str.lower, default=None,
+                        help="the results' format (default: --out's suffix, else CSV); needed for an --out whose "
+                             "name does not end in .csv or .parquet")
     cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
                         help="the Excel sheet to read: its name, or its place counting from 0 (a sheet named like "
                              "the number wins; default: the first)")
@@ -376,7 +421,8 @@ def _add_cohort_commands(commands: Subparsers) -> None:
     generate.add_argument("--seed", type=at_least(0), default=0, metavar="S",
                           help="the random seed: the same seed writes the same files (default 0)")
     generate.add_argument("--as-of", type=_export_day, default=date(2026, 2, 12), metavar="YYYY-MM-DD",
-                          help="the export day: no purchase is later (default 2026-02-12, so files are stable)")
+                          help=f"the export day{_ISO_FORMS}: no purchase is later (default 2026-02-12, so files are "
+                               "stable)")
     generate.set_defaults(handler=_cmd_generate)
 
 
@@ -388,7 +434,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Subparsers]:
     analyze = commands.add_parser("analyze", help="analyse one request (the seed's customerData JSON)")
     analyze.add_argument("request", metavar="REQUEST.json", help="request file, or - for standard input")
     analyze.add_argument("--as-of", type=_iso_day, default=None, metavar="YYYY-MM-DD",
-                         help="the day to analyse for (default: the request's asOf, else today in UTC)")
+                         help=f"the day to analyse for{_ISO_FORMS} (default: the request's asOf, else today in UTC)")
     analyze.set_defaults(handler=_cmd_analyze)
     _add_cohort_commands(commands)
     return parser, commands

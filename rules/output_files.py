@@ -36,7 +36,7 @@ def unwritable(path: Path, option: str) -> str | None:
     if path.is_dir():
         return f"{option} {str(path)!r} is a directory; give a file name"
     if not path.parent.is_dir():
-        return f"{option} {str(path)!r}: the directory {str(path.parent)!r} does not exist"
+        return f"{option} {str(path)!r}: {_no_directory(path)}"
     if _is_special(path):
         if not os.access(path, os.W_OK):
             return f"{option} {str(path)!r}: no permission to write it"
@@ -47,6 +47,16 @@ def unwritable(path: Path, option: str) -> str | None:
         folder = path.parent if target.parent == path.parent.resolve() else target.parent
         return f"{option} {str(path)!r}: no permission to create files in the directory {str(folder)!r}"
     return None
+
+
+def _no_directory(path: Path) -> str:
+    """Why the folder of ``path`` is none: it is missing, or it (or a folder above it) is a file."""
+    for folder in path.parents:
+        if folder.is_dir():
+            break
+        if folder.exists():
+            return f"{str(folder)!r} is a file, not a directory"
+    return f"the directory {str(path.parent)!r} does not exist"
 
 
 @dataclass(frozen=True)

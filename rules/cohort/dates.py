@@ -1,6 +1,7 @@
 """Dates, a whole column at a time: ISO (also 20260212), DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY, Excel serials.
 
-Only the calendar day counts, so any time of day is cut off first. What is left has few distinct values (one per
+Only the calendar day counts, so any time of day is cut off first, once it is checked to be a time at all
+(`rules.cohort.times_of_day`: 2025-03-04 25:61 is a bad date). What is left has few distinct values (one per
 day), so each distinct day text is parsed once and the result spread back over the rows. Whether 03/04/2025 is
 the 3rd of April or the 4th of March is decided from the whole column: a first number above 12 means day first,
 a second number above 12 means month first. When no value tells, the caller's hint (another date column of the
@@ -10,7 +11,7 @@ same file) or day first (the Turkish and European way) is used, with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.iso_dates import iso_days
+from rules.cohort.times_of_day import TIME_OF_DAY, times_of_day_ok
 from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
 from rules.models.dates import EARLIEST as EARLIEST  # the reader takes the days requests take
 from rules.models.dates import LATEST as LATEST
@@ -29,7 +31,7 @@ DateOrder = Literal["YMD", "DMY", "MDY"]
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 EXCEL_EPOCH_DAYS = -25569  # Excel's day 0 is 1899-12-30 (its serials count the non-existent 1900-02-29)
 _SERIAL_RANGE = (10_000, 100_000)  # 1927 to 2173: five-digit serials only, so 20260212 is never one
-_BASIC_RANGE = (19_000_101, 21_001_231)  # YYYYMMDD from EARLIEST to LATEST
+_BASIC_RANGE = (10_000_101, 99_991_231)  # YYYYMMDD of years 1000-9999: those outside the days taken are told
 
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -37,6 +39,7 @@ _DAY_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
 _TIME = re.compile(r"[ T]")
+_ISO_THEN_TIME = rf"^\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\s*{TIME_OF_DAY})?\s*$"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class Days:
         order: how the text wrote its dates; None for typed dates and Excel serials.
         notes: how the column was read.
         warnings: what was assumed.
+        outside: a calendar date, but outside `EARLIEST`..`LATEST` (not ok); None when there is none.
+        no_time: a calendar date followed by a time of day that is no time (``2025-03-04 25:61``; not ok); None
+            when there is none.
     """
 
     days: IntArray
@@ -58,12 +64,22 @@ class Days:
     order: DateOrder | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    outside: BoolArray | None = None
+    no_time: BoolArray | None = None
 
     @property
     def bad(self) -> BoolArray:
-        """Given but not a date."""
+        """Given but not a date taken: no date at all, or one `outside` the days taken."""
         bad: BoolArray = self.present & ~self.ok
         return bad
+
+    @property
+    def no_date(self) -> BoolArray:
+        """Given but no calendar date at all (``bad`` less the dates `outside` the days taken or with `no_time`)."""
+        no_date = self.bad
+        for told in (self.outside, self.no_time):
+            no_date = no_date if told is None else no_date & ~told
+        return no_date
 
 
 def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order: DateOrder | None = None,
@@ -84,6 +100,18 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         'MDY'
     """
     column = contiguous(array)
+    read = _read_days(column, label, hint, order, unreadable)
+    # Told apart from text that is no date: 1850-01-01 is a real day, only not one a customer's dates fall on, and
+    # 2025-03-04 25:61 a real day with a broken time.
+    told = [(read.outside, f"are dates before {EARLIEST} or after {LATEST}, the days taken"),
+            (read.no_time, "have a time of day that is no time")]
+    warnings = [f"{label}: {int(rows.sum())} value(s) {what} (e.g. {str(column[int(np.argmax(rows))].as_py())!r}), "
+                f"and are {unreadable}" for rows, what in told if rows is not None and rows.any()]
+    return replace(read, warnings=[*read.warnings, *warnings]) if warnings else read
+
+
+def _read_days(column: pa.Array, label: str, hint: DateOrder | None, order: DateOrder | None,
+               unreadable: str) -> Days:
     kind = column.type
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         return _typed_days(column)
@@ -99,9 +127,12 @@ def to_days(array: AnyArray, label: str, *, hint: DateOrder | None = None, order
         subset = column.take(pa.array(rest))
         others = _text_days(subset, [value.strip() for value in sample_texts(subset, 2000)], label, hint, order,
                             unreadable)
-        days, ok = serials.days.copy(), serials.ok.copy()
-        days[rest], ok[rest] = others.days, others.ok
-        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings)
+        days, ok, outside = serials.days.copy(), serials.ok.copy(), _outside_or_none(serials).copy()
+        days[rest], ok[rest], outside[rest] = others.days, others.ok, _outside_or_none(others)
+        no_time = np.zeros(len(days), dtype=np.bool_)
+        no_time[rest] = others.no_time if others.no_time is not None else False
+        return Days(days, ok, serials.present, others.order, serials.notes + others.notes, others.warnings, outside,
+                    no_time)
     return _text_days(column, sample, label, hint, order, unreadable)
 
 
@@ -119,7 +150,15 @@ def _text_days(column: pa.Array, sample: list[str], label: str, hint: DateOrder 
     safe = np.where(valid_code, codes.codes, 0)
     days = np.where(valid_code, parsed.days[safe] if len(parsed.days) else 0, 0).astype(np.int64)
     ok = valid_code & (parsed.ok[safe] if len(parsed.ok) else False)
-    return Days(days, ok, present, parsed.order, parsed.notes, parsed.warnings)
+    outside = valid_code & (parsed.outside[safe] if len(parsed.outside) else False)
+    # Times are many distinct values (one per order), so they are checked row by row, in a compiled pass.
+    no_time = (ok | outside) & ~times_of_day_ok(text)
+    return Days(days, ok & ~no_time, present, parsed.order, parsed.notes, parsed.warnings, outside & ~no_time,
+                no_time)
+
+
+def _outside_or_none(read: Days) -> BoolArray:
+    return read.outside if read.outside is not None else np.zeros(len(read.days), dtype=np.bool_)
 
 
 def latest_day() -> int:
@@ -151,7 +190,7 @@ def _typed_days(column: pa.Array) -> Days:
     present = as_date.is_valid().to_numpy(zero_copy_only=False)
     days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
-    return Days(days, ok, present)
+    return Days(days, ok, present, outside=present & ~ok)
 
 
 def _numbered_days(column: pa.Array, label: str) -> Days:
@@ -160,16 +199,17 @@ def _numbered_days(column: pa.Array, label: str) -> Days:
     whole = np.floor(numbers.values)
     serial = np.isfinite(whole) & (whole >= _SERIAL_RANGE[0]) & (whole < _SERIAL_RANGE[1])
     days = np.where(serial, whole, 0).astype(np.int64) + EXCEL_EPOCH_DAYS * serial
-    ok = serial.copy()
+    ok, outside = serial.copy(), np.zeros(len(serial), dtype=np.bool_)
     basic = (numbers.values == whole) & (whole >= _BASIC_RANGE[0]) & (whole <= _BASIC_RANGE[1])
     if basic.any():
         distinct, codes = np.unique(whole[basic].astype(np.int64), return_inverse=True)
         read = [_day_number(int(value) // 10_000, int(value) // 100 % 100, int(value) % 100) for value in distinct]
-        days[basic] = np.array([day for day, _ in read], dtype=np.int64)[codes]
-        ok[basic] = np.array([valid for _, valid in read], dtype=np.bool_)[codes]
+        days[basic] = np.array([day for day, _, _ in read], dtype=np.int64)[codes]
+        ok[basic] = np.array([valid for _, valid, _ in read], dtype=np.bool_)[codes]
+        outside[basic] = np.array([beyond for _, _, beyond in read], dtype=np.bool_)[codes]
     notes = [f"{label}: {kind}" for kind, used in (("Excel serial day numbers", serial.any()),
                                                    ("dates written as numbers YYYYMMDD", basic.any())) if used]
-    return Days(days, ok, numbers.present, None, notes or [f"{label}: Excel serial day numbers"])
+    return Days(days, ok, numbers.present, None, notes or [f"{label}: Excel serial day numbers"], outside=outside)
 
 
 def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
@@ -178,6 +218,8 @@ def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
         return None
     days = iso_days(column)
     if days is None:
+        if pc.any(pc.invert(pc.match_substring_regex(column, _ISO_THEN_TIME))).as_py():
+            return None  # a time that is no time, or other text after the date: the slower path tells which
         try:
             as_date = pc.cast(pc.utf8_slice_codeunits(column, 0, 10), pa.date32())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -185,7 +227,7 @@ def _iso_days(column: pa.Array, sample: list[str]) -> Days | None:
         days = pc.fill_null(pc.cast(as_date, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
     present = column.is_valid().to_numpy(zero_copy_only=False)
     ok = present & (days >= _ordinal_days(EARLIEST)) & (days <= _ordinal_days(LATEST))
-    return Days(days, ok, present, "YMD")
+    return Days(days, ok, present, "YMD", outside=present & ~ok)
 
 
 def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
@@ -210,6 +252,7 @@ def _date_part(text: pa.Array, sample: list[str]) -> pa.Array:
 class _Parsed:
     days: IntArray
     ok: BoolArray
+    outside: BoolArray
     order: DateOrder | None
     notes: list[str]
     warnings: list[str]
@@ -234,17 +277,18 @@ def _parse_distinct(texts: list[str], label: str, hint: DateOrder | None, forced
     order: DateOrder | None = "YMD" if year_first else None
     days = np.zeros(len(texts), dtype=np.int64)
     ok = np.zeros(len(texts), dtype=np.bool_)
+    outside = np.zeros(len(texts), dtype=np.bool_)
     for index, (year, month, day) in year_first.items():
-        days[index], ok[index] = _day_number(year, month, day)
+        days[index], ok[index], outside[index] = _day_number(year, month, day)
     if ambiguous:
         order = forced or _decide_order(ambiguous, texts, label, hint, notes, warnings, unreadable)
         for index, (first, second, year) in ambiguous.items():
             day, month = (first, second) if order == "DMY" else (second, first)
-            days[index], ok[index] = _day_number(year, month, day)
+            days[index], ok[index], outside[index] = _day_number(year, month, day)
     for index, serial in serials.items():
         if _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]:
             days[index], ok[index] = int(serial) + EXCEL_EPOCH_DAYS, True
-    return _Parsed(days, ok, order, notes, warnings)
+    return _Parsed(days, ok, outside, order, notes, warnings)
 
 
 def _example(candidates: list[int], values: dict[int, tuple[int, int, int]], order: DateOrder) -> int:
@@ -292,14 +336,16 @@ def _full_year(text: str) -> int:
     return year
 
 
-def _day_number(year: int, month: int, day: int) -> tuple[int, bool]:
+def _day_number(year: int, month: int, day: int) -> tuple[int, bool, bool]:
+    """The day (days since 1970-01-01, 0 when not taken), whether it is taken, and whether it is a calendar date
+    outside `EARLIEST`..`LATEST` (1850-01-01: a date, but not one taken)."""
     try:
         value = date(year, month, day)
     except ValueError:
-        return 0, False
+        return 0, False, False
     if not EARLIEST <= value <= LATEST:
-        return 0, False
-    return value.toordinal() - EPOCH_ORDINAL, True
+        return 0, False, True
+    return value.toordinal() - EPOCH_ORDINAL, True, False
 
 
 def _ordinal_days(value: date) -> int:

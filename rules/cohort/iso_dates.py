@@ -16,11 +16,13 @@ from rules.cohort import pooled_arrays as pooled
 from rules.cohort.columnar_numbers import IntArray
 from rules.cohort.columnar_strings import Bytes, buffers, same_bytes, validity
 from rules.cohort.compiled import kernel
+from rules.cohort.times_of_day import time_ok
 
 
 def iso_days(column: pa.Array) -> IntArray | None:
-    """Days since 1970-01-01 of texts that start with a calendar date written YYYY-MM-DD (anything after its
-    tenth character is ignored; 0 for nulls); None when some non-null text does not."""
+    """Days since 1970-01-01 of texts that are a calendar date written YYYY-MM-DD, alone or followed by a time of
+    day (`rules.cohort.times_of_day.time_ok`: a real time, whose value is then ignored; 0 for nulls); None when
+    some non-null text is not."""
     offsets, data = buffers(column)
     days = pooled.empty(len(column), np.int64)
     return days if _iso_days(offsets, data, validity(column), days) else None
@@ -34,8 +36,8 @@ def _iso_days(offsets: IntArray, data: Bytes, valid: npt.NDArray[np.bool_], days
         if not valid[row]:
             days[row] = 0
             continue
-        at = offsets[row]
-        if offsets[row + 1] - at < 10:
+        at, end = offsets[row], offsets[row + 1]
+        if end - at < 10 or (end - at > 10 and not time_ok(data, at + 10, end)):
             return False
         if previous >= 0 and same_bytes(data, at, data, previous, 10):
             days[row] = previous_day

@@ -66,6 +66,9 @@ _NEGATED_VERB = re.compile(r"m[ae](?:di|mis|yecek|yacak)|m[iu]yor")
 _PENDING_WORDS = ("talep", "talebi", "request", "pending", "bekl", "await")
 _GRANTED_WORDS = ("onay", "approv", "accept", "kabul", "grant", "complet", "tamam")
 _WITHOUT = ("siz", "suz", "able", "lable")
+# A partial return ("Kısmi İade", "Partially returned") says the order went ahead and part of it came back: its
+# line is what its numbers say (a purchase, or a return when negative), never a whole order that did not happen.
+_PARTLY_WORDS = ("kismi", "kismen", "partial", "partly")
 
 
 @dataclass(frozen=True)
@@ -266,8 +269,14 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
                          "not cancellations")
     cancelling_status = np.zeros(0, dtype=np.bool_)
     if lines.status is not None and len(lines.status):
-        cancelling_status = np.array([cancelling(str(value)) for value in lines.status.values.to_pylist()],
-                                     dtype=np.bool_)
+        statuses = [str(value) for value in lines.status.values.to_pylist()]
+        cancelling_status = np.array([cancelling(status) for status in statuses], dtype=np.bool_)
+        partly = [status for status in statuses if partly_returned(status)]
+        if partly:
+            shown = ", ".join(repr(status) for status in partly[:3]) + (", …" if len(partly) > 3 else "")
+            notes.append(f"statuses that say partly returned ({shown}) are no cancellation: such a line is "
+                         "the purchase (or, with negative numbers, the return) its numbers say; the part returned is "
+                         "netted where the file has its return line")
     return ValueFlags(
         long_customer=long_values(lines.customer, MAX_ID), long_product=long_product,
         long_category=long_values(lines.category, MAX_CATEGORY) if lines.category is not None else
@@ -279,7 +288,8 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
 def cancelling(status: str) -> bool:
     """Whether an order status says the line was cancelled or returned: one of its words starts with a
     `CANCEL_WORDS` stem (İptal Edildi, Returned, Cancelled), not as "without" or "-able" (İadesiz, Returnable),
-    is neither negated nor a request still open (see `_NEGATIONS`), and no word says the cancellation was refused.
+    is neither negated nor a request still open (see `_NEGATIONS`), and no word says the cancellation was refused
+    or partial (`_PARTLY_WORDS`).
 
     Examples:
         >>> [cancelling(s) for s in ("İade Edildi", "Cancelled", "İadesiz Satış", "Refund declined", "Returnable")]
@@ -288,9 +298,11 @@ def cancelling(status: str) -> bool:
         [False, False, False, True]
         >>> [cancelling(s) for s in ("Cancelled - no stock", "Müşteri talebiyle iptal edildi", "İade No: 4512")]
         [True, True, True]
+        >>> [cancelling(s) for s in ("Kısmi İade", "Partially returned", "KISMEN İADE EDİLDİ")]
+        [False, False, False]
     """
     words = re.findall(r"[a-z]+", fold(status))
-    if any(word.startswith(_NOT_CANCELLED_WORDS) for word in words):
+    if any(word.startswith(_NOT_CANCELLED_WORDS + _PARTLY_WORDS) for word in words):
         return False
     granted = any(word.startswith(_GRANTED_WORDS) for word in words)
     for place, word in enumerate(words):
@@ -303,6 +315,18 @@ def cancelling(status: str) -> bool:
         if not negated and not pending:
             return True
     return False
+
+
+def partly_returned(status: str) -> bool:
+    """Whether an order status says part of the order was returned (``Kısmi İade``, ``Partially refunded``).
+
+    Examples:
+        >>> [partly_returned(s) for s in ("Kısmi İade", "Partially returned", "İade", "Kısmi Teslimat")]
+        [True, True, False, False]
+    """
+    words = re.findall(r"[a-z]+", fold(status))
+    return any(word.startswith(_PARTLY_WORDS) for word in words) and \
+        any(word.startswith(stem) for word in words for stem in CANCEL_WORDS)
 
 
 def _share(codes: IntArray, flags: np.ndarray) -> float:

@@ -92,7 +92,7 @@ def collect_attributes(
             notes.extend(days.notes)  # how the signup dates were read: "day first, as in '13.01.2026'"
         if date_orders is not None and days.order is not None:
             date_orders.append(days.order)
-        bad = int(days.bad[positions].sum())
+        bad = int(days.no_date[positions].sum())  # dates outside the days taken are warned about by to_days
         if bad:
             warnings.append(f"registered_at: {bad} value(s) are not dates and are left unknown")
         # A signup in the future is a typo; kept, it would stop the whole cohort being segmented.

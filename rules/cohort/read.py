@@ -32,6 +32,7 @@ from rules.cohort.read_history import read_history_file
 from rules.cohort.read_orders import read_order_file
 from rules.cohort.read_seed import read_seed_json
 from rules.cohort.rejects import combine_rejected
+from rules.cohort.results_columns import said_as_results
 from rules.cohort.tables import customers_frame
 from rules.errors import InvalidInput, Problem
 
@@ -221,6 +222,17 @@ def _read_main(
         if mapping:
             part.warnings.append("the mapping is not used: the seed's JSON names its fields itself")
         return part
+    try:
+        part = _read_table(loaded, mapping, exclude, date_order, label, city_elsewhere=city_elsewhere)
+    except InvalidInput as error:  # segment's own results fed back in: say so, rather than which column is missing
+        raise said_as_results(error, loaded.table.column_names) from None
+    return part
+
+
+def _read_table(
+    loaded: Loaded, mapping: Mapping[str, str | None] | None, exclude: Collection[str], date_order: DateOrder | None,
+    label: str, *, city_elsewhere: bool,
+) -> Part:
     columns = recognise(loaded.table.column_names, mapping, city_elsewhere=city_elsewhere,
                         filled=lambda column: _has_value(loaded.table[column]))
     try:

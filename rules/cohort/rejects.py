@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.model import Rejection
+from rules.models.dates import EARLIEST, LATEST
 from rules.models.request import MAX_PRODUCT_LINES
 
 BoolArray = npt.NDArray[np.bool_]
@@ -37,7 +38,7 @@ REASONS: dict[str, str] = {
     "bad_customer_id": "the customer id is longer than 128 characters",
     "invalid_customer": "the customer object breaks the request contract",
     "duplicate_customer": "a second customer object with the same customerId",
-    "bad_date": "a date is missing or is not a date",
+    "bad_date": f"a date is missing, is not a date, or is before {EARLIEST} or after {LATEST} (the days taken)",
     "future_date": "a purchase date in the future (after tomorrow in UTC, when the file is read): a typo, which "
                    "kept would stop the whole cohort being segmented",
     "bad_quantity": "the quantity is missing, not a number, or beyond any real order (a billion units; a purchase "
@@ -50,7 +51,9 @@ REASONS: dict[str, str] = {
     "bad_product": "the product id (128) or category (64) is longer than the engine accepts",
     "missing_product": "the row has no product id, in a file whose other rows have one",
     "non_product_line": "postage, shipping, fees or a manual adjustment (see exclude_products)",
-    "cancelled_order": "the status column says the order was cancelled or returned",
+    "cancelled_order": "the status column says the order was cancelled or returned, and the line's numbers are "
+                       "positive: an order that did not go ahead (a return slip is netted when its numbers are "
+                       "negative)",
     "zero_quantity": "the quantity is zero",
     "zero_price": "the amount is zero (a free or zero-price line)",
     "duplicate_row": "an exact copy of an earlier row",

@@ -7,8 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
+import pytest
+
+from rules.cli import build_parser
+from rules.models.dates import as_of_day
 from tests.conftest import SEED
 
 
@@ -55,7 +60,8 @@ def test_bad_as_of_is_a_usage_error() -> None:
     result = segment("analyze", "-", "--as-of", "12.02.2026", stdin="{}")
 
     assert result.returncode == 2
-    assert "not a YYYY-MM-DD date" in result.stderr
+    assert result.stderr.endswith("argument --as-of: expected an ISO date (YYYY-MM-DD) or datetime "
+                                  "(YYYY-MM-DDTHH:MM:SS): '12.02.2026'\n")
 
 
 def test_a_long_error_list_is_cut_with_a_count_of_the_rest(tmp_path: Path) -> None:
@@ -74,3 +80,29 @@ def test_a_long_error_list_is_cut_with_a_count_of_the_rest(tmp_path: Path) -> No
     assert lines[1:21] == [f"- customerData.customer.productHistory[{i}].totalSpent: " + lines[1].split(": ", 1)[1]
                            for i in range(20)]
     assert lines[21:] == ["- … 10 more lines not shown"]
+
+
+@pytest.mark.parametrize("command", [["analyze", "request.json"], ["cohort", "orders.csv"],
+                                     ["generate", "--customers", "5", "--out", "data"]])
+@pytest.mark.parametrize(("text", "day"), [("2026-02-12", date(2026, 2, 12)), ("20260212", date(2026, 2, 12)),
+                                           ("2026-02-12T23:30:00-05:00", date(2026, 2, 13)),
+                                           ("2026-02-12 10:30", date(2026, 2, 12))])
+def test_every_as_of_option_takes_the_days_the_api_takes(command: list[str], text: str, day: date) -> None:
+    parser, _ = build_parser()
+
+    assert as_of_day(text) == day
+    assert parser.parse_args([*command, "--as-of", text]).as_of == day
+
+
+def test_an_as_of_that_is_no_day_says_why_and_the_help_names_the_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    parser, _ = build_parser()
+
+    with pytest.raises(SystemExit):
+        parser.parse_args(["analyze", "request.json", "--as-of", "2026-02-30"])
+    said = capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parser.parse_args(["cohort", "--help"])
+    helped = " ".join(capsys.readouterr().out.split())
+
+    assert said.endswith("argument --as-of: 2026-02-30 is no day: February 2026 has 28 days: '2026-02-30'\n")
+    assert "--as-of YYYY-MM-DD the day to analyse for, as the API reads asOf: YYYY- MM-DD, also 20260212" in helped

@@ -98,3 +98,17 @@ def test_unwritable_paths_are_told_before_the_work() -> None:
     assert unwritable(Path("no/r.csv"), "--out") == "--out 'no/r.csv': the directory 'no' does not exist"
     assert unwritable(Path("r.csv"), "--out") is None
     assert unwritable(Path(os.devnull), "--out") is None
+
+
+def test_a_file_where_a_folder_should_be_is_named_as_a_file(tmp_path: Path) -> None:
+    (tmp_path / "taken.csv").write_text("a file", encoding="utf-8")
+
+    assert unwritable(tmp_path / "taken.csv" / "results.csv", "--out") == \
+        f"--out {str(tmp_path / 'taken.csv' / 'results.csv')!r}: {str(tmp_path / 'taken.csv')!r} is a file, not a " \
+        "directory"
+    assert unwritable(tmp_path / "taken.csv" / "deeper" / "report.json", "--report") == \
+        f"--report {str(tmp_path / 'taken.csv' / 'deeper' / 'report.json')!r}: {str(tmp_path / 'taken.csv')!r} is " \
+        "a file, not a directory"
+    assert unwritable(tmp_path / "missing" / "deeper" / "r.csv", "--out") == \
+        f"--out {str(tmp_path / 'missing' / 'deeper' / 'r.csv')!r}: the directory " \
+        f"{str(tmp_path / 'missing' / 'deeper')!r} does not exist"

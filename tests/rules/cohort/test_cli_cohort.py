@@ -143,7 +143,9 @@ def test_bad_arguments_are_usage_errors(files: tuple[Path, Path], capsys: pytest
     assert exited.value.code == 2
     assert "expected canonical=column" in capsys.readouterr().err
     assert main(["cohort", str(order_lines), "--out", "results.txt"]) == 2
-    assert "--out must end in .csv or .parquet" in capsys.readouterr().err
+    assert capsys.readouterr().err == ("error: --out 'results.txt': its name does not tell the format; end it in .csv "
+                                       "or .parquet, or give --format csv|parquet (standard output: --out - or no "
+                                       "--out)\n")
     for customers in ("0", "10000001"):
         assert main(["generate", "--customers", customers, "--out", "x"]) == 2
         assert f"--customers: must be from 1 to 10,000,000 (got {customers})" in capsys.readouterr().err
@@ -637,3 +639,75 @@ def test_ctrl_c_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     _, said = run.communicate(timeout=60)
 
     assert (run.returncode, said) == (130, "error: interrupted (no output file is left half-written)\n")
+
+
+def test_the_customers_file_can_be_read_from_standard_input(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, customers = files
+
+    from_file = segment("cohort", str(order_lines), "--customers", str(customers), "--as-of", AS_OF)
+    piped = subprocess.run([_console_script(), "cohort", str(order_lines), "--customers", "-", "--as-of", AS_OF],
+                           input=customers.read_bytes(), capture_output=True, timeout=120, check=False)
+
+    assert piped.returncode == from_file.returncode == 0, piped.stderr
+    assert piped.stdout.decode("utf-8") == from_file.stdout
+    assert piped.stderr.decode("utf-8") == from_file.stderr
+
+
+@pytest.mark.parametrize("main_input", ["-", "/dev/stdin"])
+def test_standard_input_is_read_for_one_input_only(main_input: str, files: tuple[Path, Path]) -> None:
+    _, customers = files
+
+    done = subprocess.run([_console_script(), "cohort", main_input, "--customers", "-", "--as-of", AS_OF],
+                          input=customers.read_bytes(), capture_output=True, timeout=120, check=False)
+
+    assert (done.returncode, done.stderr.decode("utf-8")) == (
+        2, f"error: INPUT {main_input!r} and --customers '-' both read standard input, which can be read once; give "
+           "one of them as a file\n")
+
+
+@pytest.mark.parametrize("out", ["-", "/dev/stdout"])
+def test_out_dash_or_dev_stdout_writes_the_results_to_standard_output(out: str, files: tuple[Path, Path]) -> None:
+    order_lines, _ = files
+
+    without = segment("cohort", str(order_lines), "--as-of", AS_OF)
+    named = segment("cohort", str(order_lines), "--as-of", AS_OF, "--out", out)
+
+    assert named.returncode == without.returncode == 0, named.stderr
+    assert named.stdout == without.stdout
+    assert named.stdout.startswith("customerId,mode,")  # no byte order mark in a stream
+
+
+def test_parquet_on_standard_output_is_the_parquet_file(files: tuple[Path, Path], tmp_path: Path) -> None:
+    order_lines, _ = files
+    segment("cohort", str(order_lines), "--as-of", AS_OF, "--out", str(tmp_path / "r.parquet"))
+
+    piped = subprocess.run([_console_script(), "cohort", str(order_lines), "--as-of", AS_OF, "--out", "-",
+                            "--format", "parquet"], capture_output=True, timeout=120, check=False)
+
+    assert piped.returncode == 0, piped.stderr
+    assert pq.read_table(io.BytesIO(piped.stdout)).equals(pq.read_table(tmp_path / "r.parquet"))
+
+
+def test_the_format_option_names_the_format_of_any_out_and_must_match_its_suffix(
+        files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+    target = tmp_path / "results.txt"
+
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF, "--out", str(target), "--format", "csv"]) == 0
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv"), "--format",
+                 "parquet"]) == 2
+
+    assert capsys.readouterr().err.endswith(f"error: --format parquet does not match --out "
+                                            f"{str(tmp_path / 'r.csv')!r}; give one or the other\n")
+    assert target.read_text(encoding="utf-8-sig").startswith("customerId,mode,")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["results.txt"]
+
+
+def test_parquet_is_not_written_to_a_terminal(files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    order_lines, _ = files
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+
+    assert main(["cohort", str(order_lines), "--as-of", AS_OF, "--format", "parquet"]) == 2
+    assert capsys.readouterr().err == ("error: --format parquet: Parquet is binary, not for the terminal; redirect "
+                                       "standard output (> results.parquet, | a program) or give --out FILE\n")

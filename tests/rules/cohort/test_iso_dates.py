@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -14,7 +15,12 @@ from hypothesis import strategies as st
 from rules.cohort.iso_dates import iso_days
 
 DAY = st.dates(date(1, 1, 1), date(9999, 12, 31))
-TIME = st.sampled_from(["", " 09:13:56", "T23:59", " anything after the tenth character"])
+REAL_TIME = st.sampled_from(["", " 09:13:56", "T23:59", " 00:00:00.000", "T10:30:00.123456789Z", " 09:00+03:00",
+                             "T09:00:00-0530"])
+TIME = st.one_of(REAL_TIME, st.sampled_from([" anything after the tenth character", " 25:61", "T23:60", " 10:3x",
+                                              "T24:00", " 09:00+24:00", "x", " 09:00:00.", " 09:00:00.1234567890"]))
+# The times the compiled pass reads (anything else is left to the general path): `time_ok`'s shapes.
+USUAL_TIME = re.compile(r"^[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$")
 # Near misses: each digit or dash of a valid date replaced by something else.
 TEXT = st.one_of(
     st.none(),
@@ -39,14 +45,16 @@ def test_days_equal_arrows_cast_or_are_left_to_it(texts: list[str | None]) -> No
     days = iso_days(pa.array(texts, pa.string()))
 
     expected = _arrow_days(texts)
+    usual = [text is None or len(text) == 10 or bool(USUAL_TIME.match(text[10:])) for text in texts]
     if days is not None:
         assert days.tolist() == expected
-    elif expected is not None:  # Arrow reads them: only year 0 is left to it
-        assert any(text is not None and text.startswith("0000") for text in texts)
+        assert all(usual)  # no date is read whose time is none, or with other text after it
+    elif expected is not None:  # Arrow reads the days: year 0, or what follows some date is no usual time
+        assert not all(usual) or any(text is not None and text.startswith("0000") for text in texts)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(DAY, TIME), min_size=1, max_size=8))
+@given(st.lists(st.tuples(DAY, REAL_TIME), min_size=1, max_size=8))
 def test_every_calendar_day_is_read(values: list[tuple[date, str]]) -> None:
     days = iso_days(pa.array([day.isoformat() + time for day, time in values], pa.string()))
 
@@ -69,10 +77,16 @@ def test_nulls_read_as_day_zero_and_a_slice_reads_its_own_rows() -> None:
 
 
 def test_a_day_repeated_row_after_row_is_read_once_and_alike() -> None:
-    texts = ["2024-02-11 09:00", "2024-02-11 10:30", None, "2024-02-11T23", "2024-02-12", "2024-02-11"]
+    texts = ["2024-02-11 09:00", "2024-02-11 10:30", None, "2024-02-11T23:59", "2024-02-12", "2024-02-11"]
 
     days = iso_days(pa.array(texts, pa.string()))
 
     assert days is not None
     assert days.tolist() == [19764, 19764, 0, 19764, 19765, 19764]
     assert iso_days(pa.array(["2024-02-11 09:00", "2024-02-11 10:30", "2024-02-1x"], pa.string())) is None
+
+
+@pytest.mark.parametrize("time", [" 25:61", " 24:00", " 09:60", " 10:3x", "T23", " 09:00:61", " 09:00 junk", "x"])
+def test_a_date_whose_time_is_no_time_is_left_to_the_general_path(time: str) -> None:
+    # A repeated day is no excuse: its time is checked on every row.
+    assert iso_days(pa.array(["2025-03-04 10:00", "2025-03-04" + time], pa.string())) is None

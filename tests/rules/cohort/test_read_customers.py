@@ -240,3 +240,18 @@ def test_how_the_signup_dates_were_read_is_noted_in_each_files_report() -> None:
     assert cohort.report.customers_file is not None
     assert cohort.report.customers_file.notes[-1] == \
         "registered_at ('Kayıt Tarihi'): day first (DD/MM/YYYY), as in '15.03.2024'"
+
+
+def test_a_signup_before_1900_is_said_to_be_out_of_range_not_no_date() -> None:
+    orders = b"customer_id,order_date,product_id,amount\nC1,2026-01-05,P1,10\nC2,2026-01-06,P1,12\nC3,2026-01-07,P1,9\n"
+    crm = b"customer_id,registered_at\nC1,1850-01-01\nC2,bilinmiyor\nC3,2024-03-01\n"
+
+    cohort = read_cohort(orders, customers=crm)
+
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "registered_at ('registered_at'): 1 value(s) are dates before 1900-01-01 or after 2100-12-31, the days taken "
+        "(e.g. '1850-01-01'), and are left unknown",
+        "registered_at: 1 value(s) are not dates and are left unknown",
+    ]
+    assert cohort.customers["registered_at"].isna().tolist() == [True, True, False]

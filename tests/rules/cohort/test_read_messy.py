@@ -545,7 +545,7 @@ def test_status_column_cancelled_lines_and_returned_lines() -> None:
 
 
 @pytest.mark.parametrize(("status", "cancelled"), [
-    ("İptal Edildi", True), ("İADE", True), ("Kısmi İade", True), ("Returned", True), ("Canceled by customer", True),
+    ("İptal Edildi", True), ("İADE", True), ("Kısmi İade", False), ("Returned", True), ("Canceled by customer", True),
     ("Refunded", True), ("Failed - Cancelled", True), ("Tamamlandı", False), ("İadesiz Satış", False),
     ("İade Talebi Reddedildi", False),
     ("Refund declined", False), ("Non-returnable", False), ("Teslim Edildi", False),
@@ -566,6 +566,27 @@ def test_a_status_cancels_a_positive_line_only_when_it_says_so(status: str, canc
 
     assert counts(cohort) == ({"cancelled_order": 1} if cancelled else {})
     assert cohort.history["product_id"].tolist() == (["P1"] if cancelled else ["P1", "P2"])
+
+
+def test_a_partly_returned_purchase_is_kept_and_its_return_line_netted() -> None:
+    rows: list[list[Any]] = [["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar", "Durum"],
+                             ["A", "1", "05.01.2026", "P1", "3", "30,00", "Kısmi İade"],
+                             ["A", "R1", "09.01.2026", "P1", "-1", "-10,00", "Kısmi İade"],
+                             ["A", "2", "06.01.2026", "P2", "2", "8,00", "Partially returned"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"))
+
+    assert cohort.history[["product_id", "total_quantity", "total_spent", "order_count", "last_purchase"]].to_dict(
+        "records") == [
+        {"product_id": "P1", "total_quantity": 2, "total_spent": 20.0, "order_count": 1,
+         "last_purchase": pd.Timestamp("2026-01-05")},
+        {"product_id": "P2", "total_quantity": 2, "total_spent": 8.0, "order_count": 1,
+         "last_purchase": pd.Timestamp("2026-01-06")}]
+    assert counts(cohort) == {}
+    assert cohort.report.notes[-1] == (
+        "statuses that say partly returned ('Kısmi İade', 'Partially returned') are no cancellation: such a line is "
+        "the purchase (or, with negative numbers, the return) its numbers say; the part returned is netted where "
+        "the file has its return line")
 
 
 def test_rows_without_customer_id_are_rejected_and_counted() -> None:

@@ -38,7 +38,8 @@ def test_the_whole_report_of_a_messy_file() -> None:
             "missing_customer_id": {"count": 1, "rows": [4], "description": "the row has no customer id",
                                     "examples": [dict(zip(HEADER, ["2", "P2", "Ruj", "1", "15.01.2026", "5,00",
                                                                    None, "Bursa"], strict=True))]},
-            "bad_date": {"count": 1, "rows": [7], "description": "a date is missing or is not a date",
+            "bad_date": {"count": 1, "rows": [7], "description": "a date is missing, is not a date, or is before "
+                                                                 "1900-01-01 or after 2100-12-31 (the days taken)",
                          "examples": [dict(zip(HEADER, rows[7], strict=True))]},
             "duplicate_row": {"count": 1, "rows": [2], "description": "an exact copy of an earlier row",
                               "examples": [dict(zip(HEADER, rows[2], strict=True))]},
