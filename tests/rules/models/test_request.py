@@ -59,11 +59,9 @@ def test_the_strict_pass_accepts_only_what_the_lax_pass_accepts_and_as_the_lax_p
 ) -> None:
     lax = _outcome(CUSTOMER_DATA.lax.validate_python, payload)
 
-    try:
-        strict = CUSTOMER_DATA.strict.validate_python(payload, context=CONTEXT)
-    except ValidationError:
-        pass
-    else:
+    strict = _outcome(CUSTOMER_DATA.strict.validate_python, payload)
+
+    if not isinstance(strict, list):  # the strict pass may refuse anything; what it accepts, the lax pass must too
         assert strict == lax
     assert _outcome(CUSTOMER_DATA.validate_python, payload) == lax
 
