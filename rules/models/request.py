@@ -19,6 +19,7 @@ from datetime import date
 from typing import Annotated, Any, Generic, Literal, NotRequired, TypeVar
 from unicodedata import normalize
 
+from annotated_types import Interval
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -53,9 +54,9 @@ def _not_a_boolean(value: Any) -> Any:
     return value
 
 
-def _whole_number(least: int, *, below: int | None = None, most: int | None = None) -> BeforeValidator:
-    """`NotBoolean` for an integer field bounded by `least` and `below` (exclusive) or `most` (inclusive), also
-    refusing a whole float beyond 64 bits (1e20) with the bound it breaks, echoing it as the float it is."""
+def _whole_number(bounds: Interval) -> BeforeValidator:
+    """`NotBoolean` for an integer field within `bounds` (its ``ge`` and its ``lt`` or ``le``), also refusing a
+    whole float beyond 64 bits (1e20) with the bound it breaks, echoing it as the float it is."""
 
     def check(value: Any) -> Any:
         value = _not_a_boolean(value)
@@ -63,10 +64,10 @@ def _whole_number(least: int, *, below: int | None = None, most: int | None = No
             # pydantic-core parses no float beyond 64 bits into an int ("Unable to parse input string"); the
             # field's own bound says what is wrong with 1e20, and the error keeps the input as written.
             if value < 0:
-                raise PydanticKnownError("greater_than_equal", {"ge": least})
-            if below is not None:
-                raise PydanticKnownError("less_than", {"lt": below})
-            raise PydanticKnownError("less_than_equal", {"le": most})
+                raise PydanticKnownError("greater_than_equal", {"ge": bounds.ge})
+            if bounds.lt is not None:
+                raise PydanticKnownError("less_than", {"lt": bounds.lt})
+            raise PydanticKnownError("less_than_equal", {"le": bounds.le})
         return value
 
     return BeforeValidator(check)
@@ -79,19 +80,24 @@ Id = Annotated[str, Field(min_length=1, max_length=128)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(min_length=1, max_length=64)]
 
+# A whole number's bounds, written once for both passes.
+_COUNT_BOUNDS = Interval(ge=0, lt=MAX_COUNT)
+_AGE_BOUNDS = Interval(ge=0, le=MAX_AGE)
+_ORDER_COUNT_BOUNDS = Interval(ge=1, lt=MAX_COUNT)
+
 # The first pass's numbers (see the module's docstring) ...
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
-Count = Annotated[int, Field(ge=0, lt=MAX_COUNT, strict=True)]
-_Age = Annotated[int, Field(ge=0, le=MAX_AGE, strict=True)]
-_OrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT, strict=True)]
+Count = Annotated[int, _COUNT_BOUNDS, Field(strict=True)]
+_Age = Annotated[int, _AGE_BOUNDS, Field(strict=True)]
+_OrderCount = Annotated[int, _ORDER_COUNT_BOUNDS, Field(strict=True)]
 _Days = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 _MedianBasket = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
 
 # ... and the second pass's: the same bounds.
 _LaxMoney = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
-_LaxCount = Annotated[int, Field(ge=0, lt=MAX_COUNT), _whole_number(0, below=MAX_COUNT)]
-_LaxAge = Annotated[int, Field(ge=0, le=MAX_AGE), _whole_number(0, most=MAX_AGE)]
-_LaxOrderCount = Annotated[int, Field(ge=1, lt=MAX_COUNT), _whole_number(1, below=MAX_COUNT)]
+_LaxCount = Annotated[int, _COUNT_BOUNDS, _whole_number(_COUNT_BOUNDS)]
+_LaxAge = Annotated[int, _AGE_BOUNDS, _whole_number(_AGE_BOUNDS)]
+_LaxOrderCount = Annotated[int, _ORDER_COUNT_BOUNDS, _whole_number(_ORDER_COUNT_BOUNDS)]
 _LaxDays = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBoolean]
 _LaxMedianBasket = Annotated[float, Field(gt=0, allow_inf_nan=False), NotBoolean]
 
