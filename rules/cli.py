@@ -349,12 +349,12 @@ def _summary(customers: int, report: IngestReport, out: Path | None, report_path
 
 def _rows(report: IngestReport | CustomersFileReport) -> str:
     """Rows read, accepted and rejected, with the reasons most rows were rejected for."""
-    text = f"rows read {report.rows_read}, accepted {report.rows_accepted}, rejected {report.rows_rejected}"
+    text = f"rows read {report.rows_read:,}, accepted {report.rows_accepted:,}, rejected {report.rows_rejected:,}"
     # sorted() is stable: between equal counts, the reasons keep the report's order.
     reasons = sorted(report.rejected_by_reason.items(), key=lambda item: -item[1].count)
     if not reasons:
         return text
-    shown = ", ".join(f"{reason} {rejection.count}" for reason, rejection in reasons[:SHOWN_REASONS])
+    shown = ", ".join(f"{reason} {rejection.count:,}" for reason, rejection in reasons[:SHOWN_REASONS])
     more = len(reasons) - SHOWN_REASONS
     return text + f" ({shown}" + (f", {more} more reason{'s' if more > 1 else ''}" if more > 0 else "") + ")"
 

@@ -511,6 +511,19 @@ def test_parquet_results_of_two_runs_have_one_schema_and_read_together(files: tu
     assert None not in alone
 
 
+def test_the_summary_writes_large_counts_with_thousands_separators(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    orders = tmp_path / "orders.csv"
+    lines = [f"C{n % 1100},2025-03-04,P1,{10 + n}" for n in range(1234)]
+    lines += [f"C{n},2025-03-04,KARGO,5" for n in range(1001)]
+    orders.write_text("customer_id,order_date,product_id,amount\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+    assert main(["cohort", str(orders), "--as-of", AS_OF, "--out", str(tmp_path / "r.csv")]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "1,100 customers segmented; rows read 2,235, accepted 1,234, rejected 1,001 (non_product_line 1,001); "
+        f"results in {tmp_path / 'r.csv'}")
+
+
 def test_the_summary_names_the_main_reasons_and_the_warnings(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     orders = tmp_path / "orders.csv"
