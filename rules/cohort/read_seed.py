@@ -3,6 +3,11 @@
 Each customer object is validated by the request model `analyze_customer` uses, so the cohort holds exactly
 what a single-customer call would accept. A row here is one customer object; an invalid one is rejected whole
 (with every problem in the report), and the others are kept.
+
+Ids, cities, regions and genders are then read as in every other format: ids that print alike are one id
+(`rules.cohort.values.encode_text`), and a city, region or gender that says it is unknown is left unknown
+(`rules.cohort.parts.collect_attributes`), each noted or warned about. The cohort holds the customer so read,
+and `Cohort.customer_data` hands that same customer to `analyze_customer`.
 """
 
 from __future__ import annotations
@@ -17,23 +22,27 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import ValidationError
 
+from rules.cohort.columns import Columns
 from rules.cohort.dates import latest_day
 from rules.cohort.load import Loaded
-from rules.cohort.parts import Part
+from rules.cohort.parts import Part, collect_attributes
 from rules.cohort.tables import CustomerColumns, HistoryColumns, Known, history_frame
+from rules.cohort.values import encode_text
 from rules.errors import InvalidInput
 from rules.models.dates import today_utc
 from rules.models.request import CUSTOMER, Customer, ProductLine
 
 EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 RECORD_TEXT_LIMIT = 2000
+TEXT_ATTRIBUTES = ("city", "region", "gender")
 
 
 def read_seed_json(loaded: Loaded) -> Part:
     """Customer objects → customers, history and row accounting."""
     records = loaded.records or []
     log = loaded.log
-    ids: list[str | None] = []
+    raw_ids = [record.get("customerId") if isinstance(record, dict) else None for record in records]
+    plain_ids, id_note = _ids_as_read(raw_ids)
     problems: list[str | None] = []
     valid: list[Customer] = []
     seen: set[str] = set()
@@ -41,9 +50,7 @@ def read_seed_json(loaded: Loaded) -> Part:
     latest = date.fromordinal(latest_day() + EPOCH_ORDINAL)
     late_signups: list[date] = []
     for position, record in enumerate(records):
-        raw_id = record.get("customerId") if isinstance(record, dict) else None
-        ids.append(None if raw_id is None else str(raw_id))
-        reason, problem, customer = _check(record)
+        reason, problem, customer = _check(record, plain_ids[position])
         if customer is not None and (signup := customer.get("registeredAt")) is not None and signup > latest:
             # A signup in the future is a typo; kept, it would stop the whole cohort being segmented.
             late_signups.append(signup)
@@ -64,8 +71,8 @@ def read_seed_json(loaded: Loaded) -> Part:
         flags = np.zeros(len(records), dtype=np.bool_)
         flags[positions] = True
         log.reject(flags, reason)
-    table = pa.table({
-        "customerId": pa.array(ids, pa.string()),
+    table = pa.table({  # the rejected rows show the id as the file wrote it
+        "customerId": pa.array([None if raw is None else str(raw) for raw in raw_ids], pa.string()),
         "problems": pa.array(problems, pa.string()),
         "record": pa.array([json.dumps(r, ensure_ascii=False)[:RECORD_TEXT_LIMIT] for r in records], pa.string()),
     })
@@ -73,17 +80,31 @@ def read_seed_json(loaded: Loaded) -> Part:
     if late_signups:
         warnings.append(f"registeredAt: {len(late_signups)} value(s) are in the future (e.g. {late_signups[0]}) "
                         "and are left unknown")
-    return Part(_customers(valid), _history(valid), log, table, "seed_json", loaded.encoding, None, "YMD", None,
-                {"customer_id": "customerId"}, list(loaded.notes), warnings)
+    notes = [*loaded.notes, *([f"customer_id: {id_note}"] if id_note else [])]
+    return Part(_customers(valid, warnings), _history(valid), log, table, "seed_json", loaded.encoding, None, "YMD",
+                None, {"customer_id": "customerId"}, notes, warnings)
 
 
-def _check(record: Any) -> tuple[str | None, str | None, Customer | None]:
-    """(reason, problems, customer): the reason is None for a valid customer."""
+def _ids_as_read(raw_ids: list[Any]) -> tuple[list[str | None], str | None]:
+    """Each object's id as every format reads ids (`encode_text`), None where there is none (blank, or only
+    invisible characters), and the note on ids that had to be read so. An id that is no text is left as it is
+    (None here), for the request model to refuse."""
+    texts = pa.array([raw if isinstance(raw, str) else None for raw in raw_ids], pa.string())
+    codes, note = encode_text(texts, ids=True)
+    plain: list[str | None] = codes.values.take(pa.array(codes.codes, mask=codes.codes < 0)).to_pylist()
+    return plain, note
+
+
+def _check(record: Any, plain_id: str | None) -> tuple[str | None, str | None, Customer | None]:
+    """(reason, problems, customer): the reason is None for a valid customer, which has ``plain_id`` (the id as
+    `_ids_as_read` reads it) as its id."""
     if not isinstance(record, dict):
         return "invalid_customer", f"a customer must be a JSON object, got {type(record).__name__}", None
     raw_id = record.get("customerId")
-    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+    if raw_id is None or (isinstance(raw_id, str) and plain_id is None):
         return "missing_customer_id", None, None
+    if isinstance(raw_id, str) and plain_id != raw_id:
+        record = {**record, "customerId": plain_id}
     try:
         customer = CUSTOMER.validate_python(record)
     except ValidationError as error:
@@ -101,24 +122,26 @@ def _late_purchase(customer: Customer, latest: date) -> str | None:
     return None
 
 
-def _customers(customers: list[Customer]) -> CustomerColumns:
-    def texts(values: list[str | None]) -> pa.Array:
+def _customers(customers: list[Customer], warnings: list[str]) -> CustomerColumns:
+    """The customers' columns; city, region and gender read as the other formats read them (a value that says it
+    is unknown is left unknown, gender words become F and M), with their warnings."""
+    def texts(values: list[Any]) -> pa.Array:
         return pa.array(values, pa.string())
 
     def known(values: list[int | None]) -> Known:
         return Known(np.array([v or 0 for v in values], dtype=np.int64), np.array([v is not None for v in values],
                                                                                   dtype=np.bool_))
 
-    return CustomerColumns(
-        customer_id=texts([c.get("customerId") for c in customers]),
-        city=texts([c.get("city") for c in customers]),
-        region=texts([c.get("region") for c in customers]),
-        gender=texts([c.get("gender") for c in customers]),
-        age=known([c.get("age") for c in customers]),
-        registered_at=known([_ordinal(registered) if (registered := c.get("registeredAt")) else None
-                             for c in customers]),
-        total_orders=known([c.get("totalOrders") for c in customers]),
-    )
+    size = len(customers)
+    given = pa.table({name: texts([c.get(name) for c in customers]) for name in TEXT_ATTRIBUTES})
+    columns = collect_attributes(given, Columns({name: name for name in TEXT_ATTRIBUTES}, []),
+                                 np.arange(size, dtype=np.int64), np.ones(size, dtype=np.bool_),
+                                 texts([c.get("customerId") for c in customers]), ".", None, warnings)
+    columns.age = known([c.get("age") for c in customers])
+    columns.registered_at = known([_ordinal(registered) if (registered := c.get("registeredAt")) else None
+                                   for c in customers])
+    columns.total_orders = known([c.get("totalOrders") for c in customers])
+    return columns
 
 
 def _history(customers: list[Customer]) -> pd.DataFrame:

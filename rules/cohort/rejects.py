@@ -165,7 +165,12 @@ class RowLog:
         return found
 
     def rejected_frame(self, table: pa.Table, source: str) -> pd.DataFrame:
-        """The rejected rows: file, row number, reason, then the row's original values as text."""
+        """The rejected rows: file, row number, reason, then the row's original values as text.
+
+        A cell the reader took for no value (``NULL``, ``#N/A``: `rules.cohort.null_texts`) is empty here: finding
+        the text again would cost a pass over the whole file on most reads (exports have rejected rows with empty
+        cells: shipping lines, guests without an id), and the row number finds it in the file.
+        """
         positions = np.flatnonzero(self.codes)
         taken = take_rows(table, positions)
         reasons = pa.DictionaryArray.from_arrays(pa.array(self.codes[positions].astype(np.int32) - 1),
