@@ -17,6 +17,7 @@ from typing import Any
 from dashboard.client.base import AgentError
 from dashboard.client.encoding import EncodedPayload, encode_payload
 from dashboard.settings import BackendKind
+from rules.text import counted
 
 _SEPARATOR = b", "  # between two items of a JSON list, as json.dumps writes it
 
@@ -105,7 +106,7 @@ def _refuse_oversized(
     first_position, first_size = oversized[0]
     first = (f"customer {details[0]['customerId']!r} (customers[{first_position}]) would be {first_size:,} bytes "
              f"alone in a cohort payload, more than the {max_bytes:,} bytes one invocation may carry")
-    more = f"; {len(oversized) - 1} more customer(s) too, see details" if len(oversized) > 1 else ""
+    more = f"; {counted(len(oversized) - 1, 'more customer')} too, see details" if len(oversized) > 1 else ""
     raise AgentError(
         "payload_too_large",
         f"{first}{more}. Nothing was sent: raise SEGMENT_CHUNK_MAX_MB (and the runtime's SEGMENT_MAX_BODY_MB, which "

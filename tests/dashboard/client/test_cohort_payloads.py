@@ -98,6 +98,6 @@ def test_every_customer_too_large_is_listed() -> None:
 
     assert caught.value.message.startswith(
         "customer 'C-2' (customers[2]) would be 674 bytes alone in a cohort payload, more than the 400 bytes one "
-        "invocation may carry; 1 more customer(s) too, see details. Nothing was sent")
+        "invocation may carry; 1 more customer too, see details. Nothing was sent")
     assert [(d["loc"], d["customerId"], d["input"]) for d in caught.value.details] == [
         ("customers[2]", "C-2", "<674 bytes of JSON>"), ("customers[4]", "C-4", "<486 bytes of JSON>")]
