@@ -65,7 +65,8 @@ def handler_path(cohort: Any, frame: Any) -> float:
     settings = settings_from_environment()
     started = time.perf_counter()
     segments = segment_remotely(make_client(settings), cohort, as_of=DEFAULT_AS_OF, session_id="bench-" + "0" * 32,
-                                chunk_size=chunk_size(settings), max_workers=1)
+                                chunk_size=chunk_size(settings), chunk_max_bytes=settings.chunk_max_bytes,
+                                max_workers=1)
     seconds = time.perf_counter() - started
     pd.testing.assert_frame_equal(segments.frame, frame)
     return seconds

@@ -55,6 +55,15 @@ def segment_label(code: str, rulebook: Rulebook | None = None) -> str:
         return code
 
 
+def filter_label(column: str, value: str, rulebook: Rulebook | None = None) -> str:
+    """A value of a filter's column as the filter shows it: a missing one in the charts' words (`UNKNOWN_LABEL`),
+    a segment code with its English name, a region as the file wrote it (even one named like a segment code)."""
+    if value == UNKNOWN:
+        return UNKNOWN_LABEL
+    rules = rulebook or default_rulebook()
+    return segment_label(value, rules) if column in rules.dimensions else value
+
+
 def segment_labels(codes: pd.Series, rulebook: Rulebook | None = None) -> pd.Series:
     """A column of segment codes (or categories) as people read them, an undecided one as `UNKNOWN_LABEL`: the
     words the charts use, for a table. Labelled once per distinct value, not row by row."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -222,10 +222,30 @@ def _product(item: Mapping[str, Any]) -> str:
     return f"{name} ({item.get('productId')})" if name else str(item.get("productId"))
 
 
-def find_customers(ids: pd.Series, typed: str) -> list[str]:
+def normalised_ids(ids: pd.Series) -> pd.Series:
+    """Every id as `find_customers` compares it when none is written exactly as typed: in Unicode NFKC, aligned
+    with `ids`. An ASCII id is its own NFKC form, so only the others are normalised (a cohort's ids are distinct,
+    so there is nothing to deduplicate); a page computes this once per cohort, not on every failed lookup.
+    """
+    others = ~ids.str.isascii()
+    if not others.any():
+        return ids
+    normalised = ids.copy()
+    texts = ids[others]
+    forms = [unicodedata.normalize("NFKC", str(text)) for text in texts.tolist()]
+    normalised[others] = pd.Series(forms, index=texts.index, dtype=ids.dtype)  # of the column's type: set at once
+    return normalised
+
+
+def find_customers(ids: pd.Series, typed: str, normalised: Callable[[], pd.Series] | None = None) -> list[str]:
     """The cohort's ids that ``typed`` names: the id written exactly so, else every id that reads the same once
     both are normalised (Unicode NFKC, so ``Ş`` written as S + cedilla and a non-breaking space match what a
     keyboard types), in the cohort's order. One id is a match; more are ambiguous (`ambiguous_id_note`).
+
+    Args:
+        ids: the cohort's customer ids, as text.
+        typed: what the user typed.
+        normalised: gives `normalised_ids` of `ids` (kept once per cohort by the page); computed here when None.
     """
     wanted = typed.strip()
     if not wanted:
@@ -233,7 +253,8 @@ def find_customers(ids: pd.Series, typed: str) -> list[str]:
     if (ids == wanted).any():
         return [wanted]
     key = unicodedata.normalize("NFKC", wanted)
-    matches = ids[ids.map(lambda text: unicodedata.normalize("NFKC", str(text))) == key].unique()
+    keys = normalised_ids(ids) if normalised is None else normalised()
+    matches = ids[keys == key].unique()
     return [str(match) for match in matches]
 
 
@@ -250,12 +271,15 @@ class Lookup:
     problem: str | None = None
 
 
-def look_up(ids: pd.Series, asked: str, file_name: str) -> Lookup:
-    """The customer of the cohort ``file_name`` whose id ``asked`` names (`find_customers`), or why there is none."""
+def look_up(
+    ids: pd.Series, asked: str, file_name: str, normalised: Callable[[], pd.Series] | None = None,
+) -> Lookup:
+    """The customer of the cohort ``file_name`` whose id ``asked`` names (`find_customers`, with `normalised`),
+    or why there is none."""
     wanted = asked.strip()
     if not wanted:
         return Lookup(None, "Type a customer id, or pick one.")
-    found = find_customers(ids, wanted)
+    found = find_customers(ids, wanted, normalised)
     if not found:
         return Lookup(None, f"No customer with id **{plain(wanted)}** in {plain(file_name)}.")
     if len(found) > 1:

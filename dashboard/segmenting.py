@@ -50,9 +50,11 @@ def segment_with_agent(
     """Segment every customer of the cohort with the configured backend (see `dashboard.client.cohorts`).
 
     Raises:
-        AgentError: the agent could not segment a chunk (the error names the customer when it can).
+        AgentError: a customer is too large for one invocation (``payload_too_large``, before anything is sent),
+            or the agent could not segment a chunk (the error names the customer when it can).
     """
     started = time.perf_counter()
     segments = client.segment(cohort, as_of=as_of, session_id=session_id, chunk_size=chunk_size(settings),
-                              max_workers=settings.max_concurrency, on_progress=on_progress)
+                              max_workers=settings.max_concurrency, chunk_max_bytes=settings.chunk_max_bytes,
+                              on_progress=on_progress)
     return SegmentedCohort(segments.frame, as_of, client.kind, segments.invocations, time.perf_counter() - started)

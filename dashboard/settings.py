@@ -15,12 +15,14 @@ SEGMENT_RUNTIME_URL is set, else ``arn`` when SEGMENT_AGENT_RUNTIME_ARN is set, 
 | SEGMENT_TIMEOUT_SECONDS | read timeout of one invocation | 120 |
 | SEGMENT_MAX_CONCURRENCY | invocations in flight at once for a chunked cohort | 4 |
 | SEGMENT_CHUNK_SIZE | customers per cohort invocation | the agent's documented maximum batch size |
+| SEGMENT_CHUNK_MAX_MB | most megabytes (of 1,000,000 bytes) of JSON per cohort invocation | 24 |
 | SEGMENT_MAX_ATTEMPTS | attempts per invocation (url and arn backends) | 4 |
 | SEGMENT_AS_OF | the as-of day a session starts with (YYYY-MM-DD) | today in UTC |
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,6 +41,12 @@ BACKEND_LABELS: dict[BackendKind, str] = {
 
 _ARN_PREFIX = "arn:aws:bedrock-agentcore:"
 
+# A cohort invocation's body stays this far below the runtime's default SEGMENT_MAX_BODY_MB (32), which answers a
+# larger one 413: a quarter of headroom, for a runtime or a proxy before it that counts a little differently.
+DEFAULT_CHUNK_MAX_MB = 24
+DEFAULT_CHUNK_MAX_BYTES = DEFAULT_CHUNK_MAX_MB * 1_000_000
+_LARGEST_BODY_MB = 1024  # the most SEGMENT_MAX_BODY_MB may be (agent.json_guard.max_body_bytes)
+
 
 class SettingsError(ValueError):
     """The configuration is invalid; the message names the variable and the value."""
@@ -56,6 +64,7 @@ class Settings:
     timeout_seconds: float = 120.0
     max_concurrency: int = 4
     chunk_size: int | None = None
+    chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES
     max_attempts: int = 4
     as_of: date | None = None
 
@@ -123,6 +132,7 @@ def load_settings(env: Mapping[str, str], secrets: Mapping[str, Any] | None = No
         timeout_seconds=_number(get, "SEGMENT_TIMEOUT_SECONDS", 120.0, float),
         max_concurrency=_number(get, "SEGMENT_MAX_CONCURRENCY", 4, int),
         chunk_size=_number(get, "SEGMENT_CHUNK_SIZE", 1, int) if chunk else None,
+        chunk_max_bytes=_chunk_max_bytes(get),
         max_attempts=_number(get, "SEGMENT_MAX_ATTEMPTS", 4, int),
         as_of=as_of,
     )
@@ -137,9 +147,18 @@ def _number(get: Callable[[str], str | None], name: str, default: float, kind: t
         value = kind(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a positive {kind.__name__}, got {raw!r}") from None
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:  # float() reads "nan" and "inf" too
         raise SettingsError(f"{name} must be a positive {kind.__name__}, got {raw!r}")
     return value
+
+
+def _chunk_max_bytes(get: Callable[[str], str | None]) -> int:
+    """SEGMENT_CHUNK_MAX_MB in bytes: megabytes of 1,000,000 bytes, as the runtime counts its SEGMENT_MAX_BODY_MB."""
+    megabytes = _number(get, "SEGMENT_CHUNK_MAX_MB", DEFAULT_CHUNK_MAX_MB, float)
+    if not 1 <= megabytes * 1_000_000 <= _LARGEST_BODY_MB * 1_000_000:
+        raise SettingsError(f"SEGMENT_CHUNK_MAX_MB must be from 0.000001 (one byte) to {_LARGEST_BODY_MB} (the most "
+                            f"SEGMENT_MAX_BODY_MB lets a runtime take), got {get('SEGMENT_CHUNK_MAX_MB')!r}")
+    return int(megabytes * 1_000_000)
 
 
 def settings_from_environment() -> Settings:

@@ -76,7 +76,8 @@ def _from_cohort() -> None:
         picked = st.selectbox("…or pick one", list(ids.head(LOOKUP_LIMIT)), index=None, key=LOOKUP_PICK_KEY,
                               placeholder="Choose a customer", on_change=_clear, args=(LOOKUP_ID_KEY, ""))
     if st.button("Look up", key="lookup_button", icon=":material/search:", type="primary"):
-        lookup = look_up(ids, (typed or "").strip() or picked or "", file.name)
+        lookup = look_up(ids, (typed or "").strip() or picked or "", file.name,
+                         normalised=lambda: customer_state.normalised_ids(file, ids))
         if lookup.customer_id is None:
             customer_state.forget_request()  # the previous customer must not stay under this answer
             st.warning(lookup.problem or "", icon=":material/person_off:")

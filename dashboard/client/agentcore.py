@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from dashboard.aws_setup import setup_problem
 from dashboard.client.base import AgentError, error_from_body
 from dashboard.client.cohorts import RemoteAgentClient
+from dashboard.client.encoding import encode_payload
 from dashboard.client.sse import decode_events, merge_events
 from dashboard.settings import BackendKind, Settings, SettingsError
 
@@ -83,7 +84,7 @@ class AgentCoreClient(RemoteAgentClient):
                 agentRuntimeArn=self._arn,
                 qualifier=self._qualifier,
                 runtimeSessionId=session_id,
-                payload=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                payload=encode_payload(payload),
                 contentType="application/json",
                 accept="application/json, text/event-stream",
             )

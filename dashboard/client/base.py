@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dashboard.settings import BackendKind
+from dashboard.settings import DEFAULT_CHUNK_MAX_BYTES, BackendKind
 
 if TYPE_CHECKING:
     from dashboard.client.cohorts import CohortSegments
@@ -75,9 +75,10 @@ class AgentClient(Protocol):
 
     def segment(
         self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
-        on_progress: Callable[[int, int], None] | None = None,
+        chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES, on_progress: Callable[[int, int], None] | None = None,
     ) -> CohortSegments:
-        """Segment a whole cohort (see `dashboard.client.cohorts`), reporting (done, total) as it goes.
+        """Segment a whole cohort (see `dashboard.client.cohorts`), reporting (done, total) as it goes; a remote
+        backend sends payloads of at most `chunk_size` customers and `chunk_max_bytes` bytes.
 
         Raises:
             AgentError: the agent could not segment the cohort.

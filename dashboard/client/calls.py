@@ -4,7 +4,7 @@
 | --- | --- |
 | `analyze_customer` | ``{"customerData": ..., "asOf", "explain", "language"}`` |
 | `profile_region` | ``{"region": {...}, "city": ..., "asOf", "explain"}`` |
-| `segment_customer_data` | ``{"cohort": {"customers": [...]}, "asOf", "explain": false}``, in chunks |
+| `segment_customer_data` | ``{"cohort": {"customers": [...]}, "asOf", "explain": false}``, in chunks (count, bytes) |
 | `ask` | ``{"prompt": ..., "asOf"}`` |
 """
 
@@ -17,8 +17,9 @@ from datetime import date
 from typing import Any
 
 from dashboard.client.base import AgentClient, AgentError
-from dashboard.client.batch import Progress, chunks, invoke_all
-from dashboard.settings import BackendKind
+from dashboard.client.batch import Progress, invoke_all
+from dashboard.client.cohort_payloads import PlannedPayloads, plan_cohort_payloads
+from dashboard.settings import DEFAULT_CHUNK_MAX_BYTES, BackendKind
 
 _CUSTOMER_LOC = re.compile(r"^(?:cohort\.)?customers\[(\d+)\](.*)$")
 
@@ -114,40 +115,21 @@ class CohortAnswer:
     invocations: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    """The payloads for a cohort, and which customers (positions) each payload holds."""
-
-    payloads: list[dict[str, Any]]
-    positions: list[list[int]]
-
-
-def _plan(customer_data: Sequence[Mapping[str, Any]], as_of: date, chunk_size: int) -> _Planned:
-    # A cohort item is a seed customer, or the whole customerData object when it carries its own region
-    # (a region outside the reference table, valued against the cohort's median basket).
-    day = as_of.isoformat()
-    payloads: list[dict[str, Any]] = []
-    positions: list[list[int]] = []
-    for chunk in chunks(range(len(customer_data)), chunk_size):
-        items = [dict(customer_data[i]) if "region" in customer_data[i] else customer_data[i]["customer"]
-                 for i in chunk]
-        payloads.append({"cohort": {"customers": items}, "asOf": day, "explain": False})
-        positions.append(list(chunk))
-    return _Planned(payloads, positions)
-
-
 def segment_customer_data(
     client: AgentClient, customer_data: Sequence[Mapping[str, Any]], *, as_of: date, session_id: str,
-    chunk_size: int, max_workers: int, on_progress: Progress | None = None,
+    chunk_size: int, max_workers: int, chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES,
+    on_progress: Progress | None = None,
 ) -> CohortAnswer:
-    """Segment many customers (the seed's ``customerData`` objects): cohort payloads of `chunk_size` customers,
-    `max_workers` invocations in flight.
+    """Segment many customers (the seed's ``customerData`` objects): cohort payloads of at most `chunk_size`
+    customers and `chunk_max_bytes` bytes, `max_workers` invocations in flight.
 
     Raises:
-        AgentError: an invocation failed; its problems are relocated to the customer's position in
+        AgentError: a customer is larger than `chunk_max_bytes` alone (``payload_too_large``, before anything is
+            sent), or an invocation failed; its problems are relocated to the customer's position in
             `customer_data` (``customers[1234].productHistory[0].totalSpent``) and name the customer's id.
     """
-    plan = _plan(customer_data, as_of, chunk_size)
+    plan = plan_cohort_payloads(customer_data, as_of=as_of, chunk_size=chunk_size, max_bytes=chunk_max_bytes,
+                                backend=client.kind)
     try:
         bodies = invoke_all(client, plan.payloads, session_id=session_id, max_workers=max_workers,
                             on_progress=on_progress)
@@ -167,14 +149,17 @@ def segment_customer_data(
 
 def segment_customers(
     client: AgentClient, customers: Sequence[Mapping[str, Any]], *, as_of: date, session_id: str,
-    chunk_size: int, max_workers: int, on_progress: Progress | None = None,
+    chunk_size: int, max_workers: int, chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES,
+    on_progress: Progress | None = None,
 ) -> CohortAnswer:
-    """Segment seed customers (the ``customer`` objects) in cohort payloads of `chunk_size` customers."""
+    """Segment seed customers (the ``customer`` objects) in cohort payloads of at most `chunk_size` customers and
+    `chunk_max_bytes` bytes."""
     return segment_customer_data(client, [{"customer": c} for c in customers], as_of=as_of, session_id=session_id,
-                                 chunk_size=chunk_size, max_workers=max_workers, on_progress=on_progress)
+                                 chunk_size=chunk_size, max_workers=max_workers, chunk_max_bytes=chunk_max_bytes,
+                                 on_progress=on_progress)
 
 
-def _locate(error: AgentError, customer_data: Sequence[Mapping[str, Any]], plan: _Planned) -> AgentError:
+def _locate(error: AgentError, customer_data: Sequence[Mapping[str, Any]], plan: PlannedPayloads) -> AgentError:
     """Locate a failed payload's problems in the whole cohort: ``cohort.customers[3]`` of chunk 2 → customer 2003."""
     if error.payload_index is None or not error.details:
         return error

@@ -3,9 +3,10 @@
 - In process, the rule engine's columnar `segment_cohort` runs on the cohort's tables directly: no JSON, no
   per-customer loop. Its rows are, by the engine's own property test, what `analyze_customer` (which the
   agent's handler runs) answers for each customer.
-- Remote backends get cohort payloads of at most the agent's batch size, several in flight; a customer whose
-  region is outside the reference table goes as a customerData payload carrying the cohort's median basket
-  for that region, the same median the columnar engine uses.
+- Remote backends get cohort payloads of at most the agent's batch size and the configured bytes (below the
+  runtime's body limit), several in flight; a customer whose region is outside the reference table goes as a
+  customerData payload carrying the cohort's median basket for that region, the same median the columnar
+  engine uses.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dashboard.client.base import AgentClient, AgentError
 from dashboard.client.batch import Progress
 from dashboard.client.calls import segment_customer_data
 from dashboard.results import from_columnar, results_frame
-from dashboard.settings import BackendKind
+from dashboard.settings import DEFAULT_CHUNK_MAX_BYTES, BackendKind
 from rules import InvalidInput
 from rules.cohort.model import Cohort
 from rules.cohort.segment import cohort_region_medians, segment_cohort
@@ -61,13 +62,14 @@ def _located(error: InvalidInput, backend: BackendKind) -> AgentError:
 
 def segment_remotely(
     client: AgentClient, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
-    on_progress: Progress | None = None,
+    chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES, on_progress: Progress | None = None,
 ) -> CohortSegments:
-    """Chunked invocations of a remote agent.
+    """Chunked invocations of a remote agent: at most `chunk_size` customers and `chunk_max_bytes` bytes each.
 
     Raises:
-        AgentError: the cohort breaks a rule of the request model before anything is sent (``invalid_input``,
-            every problem located, as in process), or an invocation failed (its problems name the customer).
+        AgentError: before anything is sent, the cohort breaks a rule of the request model (``invalid_input``,
+            every problem located, as in process) or a customer is larger than `chunk_max_bytes` alone
+            (``payload_too_large``, naming it); or an invocation failed (its problems name the customer).
     """
     try:
         medians = cohort_region_medians(cohort, as_of)
@@ -75,7 +77,7 @@ def segment_remotely(
         raise _located(error, client.kind) from error
     answer = segment_customer_data(client, list(cohort.iter_customer_data(medians)), as_of=as_of,
                                    session_id=session_id, chunk_size=chunk_size, max_workers=max_workers,
-                                   on_progress=on_progress)
+                                   chunk_max_bytes=chunk_max_bytes, on_progress=on_progress)
     return CohortSegments(results_frame(answer.analyses), answer.invocations)
 
 
@@ -102,8 +104,8 @@ class RemoteAgentClient(ABC):
 
     def segment(
         self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
-        on_progress: Progress | None = None,
+        chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES, on_progress: Progress | None = None,
     ) -> CohortSegments:
         """Segment a cohort in chunked invocations (see `segment_remotely`)."""
         return segment_remotely(self, cohort, as_of=as_of, session_id=session_id, chunk_size=chunk_size,
-                                max_workers=max_workers, on_progress=on_progress)
+                                max_workers=max_workers, chunk_max_bytes=chunk_max_bytes, on_progress=on_progress)

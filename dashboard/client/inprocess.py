@@ -14,7 +14,7 @@ from typing import Any
 from agent.handler import handle
 from dashboard.client.base import AgentError, error_from_body
 from dashboard.client.cohorts import CohortSegments, segment_in_process
-from dashboard.settings import BackendKind
+from dashboard.settings import DEFAULT_CHUNK_MAX_BYTES, BackendKind
 from rules.cohort.model import Cohort
 
 
@@ -34,10 +34,10 @@ class InProcessClient:
 
     def segment(
         self, cohort: Cohort, *, as_of: date, session_id: str, chunk_size: int, max_workers: int,
-        on_progress: Callable[[int, int], None] | None = None,
+        chunk_max_bytes: int = DEFAULT_CHUNK_MAX_BYTES, on_progress: Callable[[int, int], None] | None = None,
     ) -> CohortSegments:
         """Segment a cohort with the rule engine's columnar path, in this process (see `dashboard.client.cohorts`)."""
-        del session_id, chunk_size, max_workers  # one columnar pass: nothing to send, chunk or spread
+        del session_id, chunk_size, max_workers, chunk_max_bytes  # one columnar pass: nothing to send, chunk or spread
         return segment_in_process(cohort, as_of=as_of, on_progress=on_progress)
 
     def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ import httpx
 
 from dashboard.client.base import AgentError, error_from_body
 from dashboard.client.cohorts import RemoteAgentClient
+from dashboard.client.encoding import encode_payload
 from dashboard.client.sse import decode_events, merge_events
 from dashboard.settings import BackendKind, Settings
 
@@ -69,7 +69,7 @@ class RuntimeUrlClient(RemoteAgentClient):
 
     def invoke(self, payload: Mapping[str, Any], *, session_id: str) -> dict[str, Any]:
         """POST the payload to /invocations, retrying with backoff while the runtime is throttling or busy."""
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        body = encode_payload(payload)
         headers = {
             "Content-Type": "application/json",
             "Accept": "application/json, text/event-stream",

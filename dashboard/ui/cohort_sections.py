@@ -10,7 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, export, sources
-from dashboard.cohort_view import kpis, missing_regular_opportunities, segment_label, segment_labels, segment_values
+from dashboard.cohort_view import (
+    filter_label,
+    kpis,
+    missing_regular_opportunities,
+    segment_labels,
+    segment_values,
+)
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
 from dashboard.wording import counted, plain, share
@@ -256,7 +262,7 @@ def filters(frame: pd.DataFrame) -> dict[str, list[str]]:
             with grid[index % 4]:
                 selections[column] = st.multiselect(
                     title, segment_values(frame, column, rules), key=f"filter_{column}", placeholder="All",
-                    format_func=(lambda v: v) if column == "region" else (lambda v: segment_label(v, rules)),
+                    format_func=functools.partial(filter_label, column, rulebook=rules),
                 )
         active = {c: v for c, v in selections.items() if v}
         with grid[3]:

@@ -2,7 +2,8 @@
 
 A customer looked up in the loaded cohort remembers which read of that cohort it came from, and goes when the
 cohort is replaced, re-read with another sheet, mapping or attributes file, or unloaded. Answers are kept per
-backend, as-of day, language and customer, the last `dashboard.recent.KEPT_ANSWERS` of them.
+backend, as-of day, language and customer, the last `dashboard.recent.KEPT_ANSWERS` of them. The loaded cohort's
+ids, normalised for lookups, are kept once per read of the cohort.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import customer_view
 from dashboard.client.calls import Answer, analyze_customer
 from dashboard.recent import RecentAnswers
+from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state, session
 
 REQUEST_KEY = "customer_request"
 ANSWERS_KEY = "customer_answers"
+NORMALISED_IDS_KEY = "customer_normalised_ids"
 
 
 def request(customer_data: dict[str, Any], origin: str, source: cohort_state.SourceKey | None = None) -> None:
@@ -44,6 +49,18 @@ def current_request() -> tuple[dict[str, Any], str] | None:
             forget_request()
             return None
     return customer_data, origin
+
+
+def normalised_ids(file: CohortFile, ids: pd.Series) -> pd.Series:
+    """The loaded cohort's ids in NFKC (`customer_view.normalised_ids`) for a lookup no id matches exactly:
+    computed once per read of the cohort (its content, sheet, mapping and attributes file), the last one kept, so
+    a failed lookup among a million ids does not normalise them all again."""
+    key = cohort_state.source_key(file)
+    kept: tuple[cohort_state.SourceKey, pd.Series] | None = st.session_state.get(NORMALISED_IDS_KEY)
+    if kept is None or kept[0] != key:
+        kept = (key, customer_view.normalised_ids(ids))
+        st.session_state[NORMALISED_IDS_KEY] = kept
+    return kept[1]
 
 
 def answers() -> RecentAnswers[tuple[Any, ...], Answer]:

@@ -31,6 +31,20 @@ def many_customers(count: int) -> list[dict[str, Any]]:
     return out
 
 
+def long_history_customers(count: int, lines: int) -> list[dict[str, Any]]:
+    """`count` copies of the seed's first customer (ids C-00000, C-00001, ...), each with `lines` product lines
+    (its first line over and over, products P-00000, P-00001, ...): about 190 bytes of JSON per line."""
+    base = seed_customers()[0]
+    out = []
+    for index in range(count):
+        customer = copy.deepcopy(base)
+        customer["customerId"] = f"C-{index:05d}"
+        first = customer["productHistory"][0]
+        customer["productHistory"] = [dict(first, productId=f"P-{line:05d}") for line in range(lines)]
+        out.append(customer)
+    return out
+
+
 def seed_frame() -> pd.DataFrame:
     """The seed's eight mock customers, segmented by the agent as of 2026-02-12."""
     reply = handle({"cohort": {"customers": seed_customers()}, "asOf": "2026-02-12", "explain": False})

@@ -12,6 +12,7 @@ from dashboard.cohort_view import (
     crosstab,
     distribution,
     filter_customers,
+    filter_label,
     kpis,
     missing_regular_opportunities,
     region_baskets,
@@ -75,6 +76,17 @@ def test_segment_values_and_labels() -> None:
     assert segment_label("Riskli") == "Riskli — at risk"
     assert segment_label(UNKNOWN) == "Unknown — data missing"
     assert segment_label("SKINCARE") == "SKINCARE"
+
+
+def test_every_filter_names_a_missing_value_in_the_charts_words() -> None:
+    frame = hand_frame()
+
+    assert {column: [filter_label(column, v) for v in segment_values(frame, column)]
+            for column in ("region", "valueSegment")} == {
+        "region": ["Ege", "Kıbrıs", "Unknown — data missing"],
+        "valueSegment": ["HighValue — high value", "Standard — standard", "Unknown — data missing"],
+    }
+    assert filter_label("region", "Aktif") == "Aktif"  # a region is the file's name, even one like a segment code
 
 
 def test_a_column_of_codes_reads_as_the_charts_undecided_ones_as_unknown() -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.handler import handle
 from dashboard.customer_view import (
@@ -25,6 +28,7 @@ from dashboard.customer_view import (
     money,
     no_missing_regulars_note,
     no_products_note,
+    normalised_ids,
     parse_customer_json,
     segment_cards,
     top_products_frame,
@@ -120,6 +124,38 @@ def test_a_typed_id_finds_the_id_it_reads_as(typed: str, found: str | None) -> N
 def test_a_typed_id_that_reads_as_several_ids_finds_them_all() -> None:
     assert find_customers(pd.Series(["S\u0327-1", "\u015e-1"]), "Ş-1") == ["\u015e-1"]  # the exact one first
     assert find_customers(pd.Series(["A\u00a01", "B", "A\u20071"]), "A 1") == ["A\u00a01", "A\u20071"]
+
+
+def test_normalised_ids_are_each_ids_nfkc_form_only_the_non_ascii_ones_worked_on() -> None:
+    ids = pd.Series(["C-1", "S\u0327UBE-001", "KOD\u00a07", "\ufb01-2", "\uff23-3", "\u0130-4", "\u0131-5", "C-1"])
+
+    assert normalised_ids(ids).tolist() == ["C-1", "\u015eUBE-001", "KOD 7", "fi-2", "C-3", "\u0130-4", "\u0131-5",
+                                            "C-1"]
+    ascii_only = pd.Series(["C-1", "C-2"])
+    assert normalised_ids(ascii_only) is ascii_only  # nothing to normalise, nothing copied
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=8), max_size=30))
+def test_normalised_ids_give_the_matches_normalising_every_id_gives(texts: list[str]) -> None:
+    ids = pd.Series(texts, dtype="str")
+
+    assert normalised_ids(ids).tolist() == [unicodedata.normalize("NFKC", text) for text in texts]
+
+
+def test_a_lookup_normalises_the_cohorts_ids_only_when_no_id_is_written_as_typed_and_then_as_kept() -> None:
+    ids = pd.Series(["C-1", "KOD\u00a07", "C-2"])
+    asked: list[int] = []
+
+    def kept() -> pd.Series:
+        asked.append(1)
+        return normalised_ids(ids)
+
+    assert find_customers(ids, "C-2", kept) == ["C-2"]
+    assert asked == []
+    assert find_customers(ids, "KOD 7", kept) == ["KOD\u00a07"]
+    assert look_up(ids, "C-9", "o.csv", kept) == Lookup(None, "No customer with id **C-9** in o.csv.")
+    assert asked == [1, 1]
 
 
 def test_an_ambiguous_id_lists_a_bounded_number_of_candidates_told_apart() -> None:

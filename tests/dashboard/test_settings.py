@@ -47,6 +47,15 @@ def test_every_number_and_the_as_of_day_are_read() -> None:
                                 timeout_seconds=30.5, max_attempts=2, as_of=date(2026, 2, 12))
 
 
+def test_the_chunk_byte_budget_is_read_in_megabytes_and_stays_below_the_runtimes_default_limit() -> None:
+    from agent.json_guard import DEFAULT_MAX_BODY_MB
+
+    assert load_settings({"SEGMENT_CHUNK_MAX_MB": "0.9"}).chunk_max_bytes == 900_000
+    assert load_settings({}, {"SEGMENT_CHUNK_MAX_MB": 30}).chunk_max_bytes == 30_000_000
+    assert Settings().chunk_max_bytes == 24_000_000
+    assert Settings().chunk_max_bytes < DEFAULT_MAX_BODY_MB * 1_000_000
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"SEGMENT_BACKEND": "lambda"}, "SEGMENT_BACKEND must be one of inprocess, url, arn, got 'lambda'"),
     ({"SEGMENT_BACKEND": "url"}, "SEGMENT_BACKEND=url needs SEGMENT_RUNTIME_URL"),
@@ -55,6 +64,13 @@ def test_every_number_and_the_as_of_day_are_read() -> None:
     ({"SEGMENT_AGENT_RUNTIME_ARN": "my-agent"}, "SEGMENT_AGENT_RUNTIME_ARN must look like"),
     ({"SEGMENT_MAX_CONCURRENCY": "0"}, "SEGMENT_MAX_CONCURRENCY must be a positive int, got '0'"),
     ({"SEGMENT_TIMEOUT_SECONDS": "soon"}, "SEGMENT_TIMEOUT_SECONDS must be a positive float, got 'soon'"),
+    ({"SEGMENT_TIMEOUT_SECONDS": "nan"}, "SEGMENT_TIMEOUT_SECONDS must be a positive float, got 'nan'"),
+    ({"SEGMENT_CHUNK_MAX_MB": "0"}, "SEGMENT_CHUNK_MAX_MB must be a positive float, got '0'"),
+    ({"SEGMENT_CHUNK_MAX_MB": "inf"}, "SEGMENT_CHUNK_MAX_MB must be a positive float, got 'inf'"),
+    ({"SEGMENT_CHUNK_MAX_MB": "24MB"}, "SEGMENT_CHUNK_MAX_MB must be a positive float, got '24MB'"),
+    ({"SEGMENT_CHUNK_MAX_MB": "2000"}, "SEGMENT_CHUNK_MAX_MB must be from 0.000001 (one byte) to 1024 (the most "
+                                       "SEGMENT_MAX_BODY_MB lets a runtime take), got '2000'"),
+    ({"SEGMENT_CHUNK_MAX_MB": "1e-9"}, "SEGMENT_CHUNK_MAX_MB must be from 0.000001 (one byte) to 1024"),
     ({"SEGMENT_AS_OF": "12.02.2026"}, "SEGMENT_AS_OF must be a YYYY-MM-DD date, got '12.02.2026'"),
 ])
 def test_invalid_settings_name_the_variable_and_value(env: dict[str, str], message: str) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export, sources
+from dashboard import cohort_view, export, sources
 from dashboard.client import make_client
 from dashboard.recent import RecentAnswers
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
@@ -254,6 +254,22 @@ def test_a_selection_of_a_few_customers_is_never_shown_as_0_percent(sample_segme
     assert customers.proto.delta == "<1% of the cohort"
     assert f"{counted(len(chosen), 'customer')} match{'es' if len(chosen) == 1 else ''} the filters." in \
         texts(at, "caption")
+
+
+def test_the_region_filter_names_customers_without_a_region_as_the_charts_do_and_selects_them() -> None:
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    orders = (b"customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P,10,Izmir\nC2,2026-01-06,P,20,Ankara\n"
+              b"C3,2026-01-07,P,30,\nC4,2026-01-08,P,40,Nowhere\n")
+    at.file_uploader(key="cohort_upload").set_value(("orders.csv", orders, "text/csv")).run()
+
+    region = at.multiselect(key="filter_region")
+    assert region.options == ["Ege", "İç Anadolu", "Unknown — data missing"]
+    assert at.multiselect(key="filter_ageSegment").options == ["Unknown — data missing"]  # the same words
+    region.set_value([cohort_view.UNKNOWN]).run()
+
+    assert _metric(at, "Customers") == "2"
+    assert table_with(at, "Customer")["Customer"].tolist() == ["C3", "C4"]
 
 
 def test_explain_this_cohort_shows_the_agents_narrative() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import sources
+from dashboard import customer_view, sources
 from dashboard.recent import RecentAnswers
 from dashboard.wording import plain
 from tests.conftest import seed_example
@@ -255,6 +256,30 @@ def test_a_customer_goes_when_another_lookup_fails_or_the_cohort_changes_or_goes
     go_to(at, "customer")
     assert any("No cohort is loaded" in i for i in texts(at, "info"))
     assert _cards(at) == []
+
+
+def test_failed_lookups_normalise_the_cohorts_ids_once_per_read_of_the_cohort(monkeypatch: pytest.MonkeyPatch) -> None:
+    normalised: list[list[str]] = []
+    normalise = customer_view.normalised_ids
+
+    def counted_normalised_ids(ids: pd.Series) -> pd.Series:
+        normalised.append(ids.tolist())
+        return normalise(ids)
+
+    monkeypatch.setattr(customer_view, "normalised_ids", counted_normalised_ids)
+    at = go_to(_orders_file(open_app(), b"customer_id,order_date,product_id,amount\nKOD\xc2\xa07,2026-01-05,P,10\n"
+                                        b"B-1,2026-01-06,P,20\n"), "customer")
+
+    _look_up(at, "B-1")
+    assert normalised == []  # an id written as typed: nothing to normalise
+    _look_up(at, "A-2")
+    _look_up(at, "KOD 7")
+    assert at.subheader[0].value.startswith("KOD\u00a07 · ")
+    assert normalised == [["KOD\u00a07", "B-1"]]
+
+    go_to(_orders_file(go_to(at, "cohort"), SPENT_ORDERS.format(spent=40).encode()), "customer")
+    _look_up(at, "A-2")
+    assert normalised == [["KOD\u00a07", "B-1"], ["A-1", "B-1"]]  # another cohort: its own ids
 
 
 def test_orders_without_products_say_so_instead_of_no_purchases() -> None:

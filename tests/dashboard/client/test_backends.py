@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -12,11 +14,12 @@ from dashboard import sources
 from dashboard.client import AgentClient, AgentError, make_client
 from dashboard.client.agentcore import AgentCoreClient
 from dashboard.client.calls import analyze_customer, profile_region, segment_customers
-from dashboard.settings import Settings, SettingsError
+from dashboard.segmenting import segment_with_agent
+from dashboard.settings import Settings, SettingsError, load_settings
 from tests.dashboard.agentcore_shim import AgentCoreShim
 from tests.dashboard.conftest import RUNTIME_ARN
-from tests.dashboard.data import many_customers, seed_customers
-from tests.dashboard.servers import free_port
+from tests.dashboard.data import long_history_customers, many_customers, seed_customers
+from tests.dashboard.servers import free_port, running_runtime
 
 AS_OF = date(2026, 2, 12)
 SESSION = "dashboard-0123456789abcdef0123456789abcdef"  # 42 characters, like the dashboard's
@@ -239,3 +242,47 @@ def test_arn_backend_says_what_to_set_when_the_aws_configuration_cannot_make_a_c
 
     assert str(caught.value).startswith("the AgentCore backend cannot be set up: ")
     assert says in str(caught.value)
+
+
+@pytest.fixture
+def one_megabyte_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A runtime that takes bodies of at most 1 MB (SEGMENT_MAX_BODY_MB=1), as a 32 MB one takes 32 times more."""
+    monkeypatch.setenv("SEGMENT_MAX_BODY_MB", "1")
+    with running_runtime() as url:
+        yield url
+
+
+def test_a_cohort_whose_one_payload_the_runtime_refuses_goes_in_payloads_under_the_byte_budget(
+    one_megabyte_runtime: str,
+) -> None:
+    # 40 customers of 150 product lines: 1.29 MB as one cohort payload, which is well under 1,000 customers.
+    content = json.dumps(long_history_customers(40, 150)).encode("utf-8")
+    cohort = sources.read(sources.CohortFile.from_bytes("long-histories.json", content))
+    settings = load_settings({"SEGMENT_RUNTIME_URL": one_megabyte_runtime, "SEGMENT_CHUNK_MAX_MB": "0.9"})
+    client = make_client(settings)
+
+    segmented = segment_with_agent(cohort, client, settings, as_of=AS_OF, session_id=SESSION)
+
+    assert segmented.invocations == 2
+    in_process = make_client(Settings()).segment(cohort, as_of=AS_OF, session_id=SESSION, chunk_size=1000,
+                                                 max_workers=1)
+    pd.testing.assert_frame_equal(segmented.frame, in_process.frame)
+    with pytest.raises(AgentError) as caught:  # what the whole cohort in one payload gets
+        client.segment(cohort, as_of=AS_OF, session_id=SESSION, chunk_size=1000, max_workers=1,
+                       chunk_max_bytes=2_000_000)
+    assert (caught.value.code, caught.value.status) == ("payload_too_large", 413)
+
+
+def test_problems_in_payloads_cut_by_bytes_name_the_customer_at_its_place_in_the_cohort(
+    one_megabyte_runtime: str,
+) -> None:
+    customers = long_history_customers(40, 150)  # 28,800 bytes each: 31 customers to the first payload, 9 after
+    customers[35]["age"] = 300
+    client = make_client(Settings(backend="url", runtime_url=one_megabyte_runtime))
+
+    with pytest.raises(AgentError) as caught:
+        segment_customers(client, customers, as_of=AS_OF, session_id=SESSION, chunk_size=1000, max_workers=2,
+                          chunk_max_bytes=900_000)
+
+    assert [(d["loc"], d["input"], d["customerId"]) for d in caught.value.details] == \
+        [("customers[35].age", 300, "C-00035")]
