@@ -2,6 +2,8 @@
 
 openpyxl reads a sheet row by row (that is how the format is stored); the columns are then built in one go.
 Whole-number cells become integers, date cells become timestamps, and a column mixing kinds becomes text.
+Merged cells are read as Excel shows them (`rules.cohort.merged_cells`): a value merged down the data rows is each
+row's value, and group labels merged over a header's names are joined to them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pyarrow as pa
 from openpyxl.utils import column_index_from_string
 
 from rules.cohort.columns import header_index
+from rules.cohort.merged_cells import fill_down, joined_header, merged_ranges
 from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
 from rules.cohort.values import decide_decimal_mark
@@ -60,7 +63,9 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
         # rows): read-only openpyxl would stop at it, so the rows are read to where the sheet's XML ends.
         worksheet.reset_dimensions()
         padded = _zero_padded(worksheet)
-        formulas, zeros = _uncalculated_formulas(data, getattr(worksheet, "_worksheet_path", ""))
+        xml = _sheet_xml(data, getattr(worksheet, "_worksheet_path", ""))
+        formulas, zeros = _uncalculated_formulas(data, xml)
+        merges = merged_ranges(xml)
         # Cells are read with their formats only when some show zero-padded numbers: it is slower.
         read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
             worksheet.iter_rows(values_only=True)
@@ -69,11 +74,12 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
         # A delimited file's null texts are no value in a sheet too (an #N/A cell reads as its text): the same
         # table as CSV and as a workbook gives the same rows. Not in JSON, which has its own null.
         read = (tuple(None if type(value) is str and value in _NO_VALUE else value for value in row) for row in read)
-        rows = [trimmed for trimmed in map(_trimmed, read) if trimmed]
+        # Each row with its row in the sheet, which merged ranges name.
+        numbered = [(number, trimmed) for number, trimmed in enumerate(map(_trimmed, read), start=1) if trimmed]
         names = sheet_names(workbook)
     finally:
         workbook.close()
-    if not rows:
+    if not numbered:
         several = len(names) > 1
         raise InvalidInput([Problem("sheet", "the sheet has no rows" + (f"; the workbook's sheets: {', '.join(names)}"
                                                                         if several else ""), worksheet.title,
@@ -91,15 +97,34 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
                         "store the results" + (f" ({zeros} of them stored 0, which a workbook flagged to be "
                                                "calculated when opened holds for a formula never calculated, as "
                                                "XlsxWriter writes it)" if zeros else ""))
+    numbers, rows = [number for number, _ in numbered], [row for _, row in numbered]
     width = max(len(row) for row in rows)
-    first = header_index([[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]], width, named)
-    if first:
-        notes.append(f"skipped {first} row(s) above the header")
-    header = [_header_cell(v) for v in rows[first]]
-    notes += [f"{header[index] if index < len(header) and header[index] else f'column {index + 1}'}: numbers "
-              f"shown with leading zeros ({'0' * size}) are read as shown" for index, size in sorted(padded.items())
-              if index < width]
-    return Sheet(*_tables(header, rows[first + 1:]), notes, warnings)
+    header_rows = [[_header_cell(v) for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    first = header_index(header_rows, width, named)
+    top, header = first, header_rows[first]
+    two_rows = joined_header(header_rows, numbers, first, merges, named)
+    if two_rows is not None:
+        top, first, header = two_rows.upper, two_rows.upper + 1, two_rows.names
+        notes.append("the header is two rows, merged group labels over the names below them: read as "
+                     f"{', '.join(map(repr, two_rows.joined))}")
+    if top:
+        notes.append(f"skipped {top} row(s) above the header")
+    body = rows[first + 1:]
+    if merges:
+        filled = fill_down(body, numbers[first + 1:], merges)
+        body = filled.rows
+        if filled.cells:
+            notes.append(f"merged cells: {filled.ranges} range(s) in column(s) "
+                         f"{', '.join(repr(_column_name(header, place)) for place in filled.columns)} give their "
+                         f"value to the {filled.cells} cell(s) below their first, as Excel shows it across the range")
+    notes += [f"{_column_name(header, index)}: numbers shown with leading zeros ({'0' * size}) are read as shown"
+              for index, size in sorted(padded.items()) if index < width]
+    return Sheet(*_tables(header, body), notes, warnings)
+
+
+def _column_name(header: Sequence[str], place: int) -> str:
+    """A column as notes name it: its header name, or its place when it has none."""
+    return header[place] if place < len(header) and header[place] else f"column {place + 1}"
 
 
 def _tables(header: list[str], body: list[tuple[Any, ...]]) -> tuple[pa.Table, pa.Table | None]:
@@ -222,16 +247,22 @@ class _Uncalculated(NamedTuple):
     zeros: int
 
 
-def _uncalculated_formulas(data: bytes, path: str) -> _Uncalculated:
-    """The sheet's formula cells without a stored result (which openpyxl reads as empty), and those whose stored 0
-    is no result (`_ZERO_RESULT`)."""
+def _sheet_xml(data: bytes, path: str) -> bytes:
+    """The sheet's XML as stored in the workbook; empty when it cannot be read (openpyxl has said why)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        xml = archive.read(path.lstrip("/"))
-        book = archive.read("xl/workbook.xml") if b"<f" in xml else b""
+        return zipfile.ZipFile(io.BytesIO(data)).read(path.lstrip("/"))
     except (KeyError, zipfile.BadZipFile, OSError):
-        return _Uncalculated({}, 0)
+        return b""
+
+
+def _uncalculated_formulas(data: bytes, xml: bytes) -> _Uncalculated:
+    """The sheet's (``xml``) formula cells without a stored result (which openpyxl reads as empty), and those whose
+    stored 0 is no result (`_ZERO_RESULT`)."""
     if b"<f" not in xml:
+        return _Uncalculated({}, 0)
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
         return _Uncalculated({}, 0)
     found: dict[int, dict[int, str]] = {}
     zeros = 0

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.columns import ATTRIBUTES, Columns, listed, recognise, require_customer_id, shortened
 from rules.cohort.dates import DateOrder
+from rules.cohort.error_values import without_error_values
 from rules.cohort.load import Loaded, Source, load
 from rules.cohort.model import Cohort, CohortFormat, CustomersFileReport, IngestReport
 from rules.cohort.orderlines import DEFAULT_NON_PRODUCT_CODES
@@ -240,6 +241,7 @@ def _read_table(
         file_format = detect_format(columns, loaded.table.column_names)
     except InvalidInput as error:
         raise _on_other_sheets(error, loaded, _SHEET_HINT) from None
+    loaded = without_error_values(loaded, columns.used)
     if file_format == "purchase_history":
         part = read_history_file(loaded, columns, exclude, date_order)
     else:

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from rules.cohort.columns import ATTRIBUTES, Columns, listed, recognise, require_customer_id
 from rules.cohort.dates import DateOrder
+from rules.cohort.error_values import without_error_values
 from rules.cohort.load import Loaded
 from rules.cohort.model import CustomersFileReport
 from rules.cohort.orderlines import MAX_ID, reject_duplicates
@@ -56,7 +57,8 @@ def read_customers_file(
     used = {k: v for k, v in columns.used.items() if k in wanted}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()],
                       [note for note in columns.notes if note.split(":", 1)[0] in wanted])
-    warnings = list(loaded.warnings)
+    loaded = without_error_values(loaded, used)
+    table, warnings = loaded.table, list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
     log.reject(total_rows(customer), "total_row")

@@ -236,3 +236,78 @@ def test_a_stored_zero_in_a_workbook_excel_calculated_is_a_zero() -> None:
 
     assert counts(cohort) == {"zero_price": 1}
     assert not any("formula" in warning for warning in cohort.report.warnings)
+
+
+def _merged_workbook(rows: list[list[Any]], merged: list[str]) -> bytes:
+    """A workbook of the rows with the ranges merged (cells covered by a range hold nothing, as Excel saves them)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for reference in merged:
+        sheet.merge_cells(reference)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_value_merged_down_over_rows_is_each_rows_value_and_blank_cells_stay_blank() -> None:
+    rows: list[list[Any]] = [
+        HEADER,
+        ["C1", "O1", date(2026, 1, 5), "P1", 1, 10],
+        [None, "O2", date(2026, 1, 9), "P2", 2, 20],  # A2:A4 merged: C1's id written once
+        [None, None, None, "P3", 1, 5],  # B3:B4 and C3:C4: order O2's id and date written once
+        ["C2", "O3", date(2026, 1, 7), "P1", 1, 10],
+        [None, "O4", date(2026, 1, 8), "P1", 1, 10]]  # a blank id no range covers: still no customer id
+    data = _merged_workbook(rows, ["A2:A4", "B3:B4", "C3:C4"])
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"missing_customer_id": 1}
+    assert cohort.rejected[["row", "reason", "Sipariş No"]].values.tolist() == [[5, "missing_customer_id", "O4"]]
+    assert cohort.history[["customer_id", "product_id", "total_quantity", "total_spent", "order_count"]].astype(
+        object).values.tolist() == [["C1", "P1", 1, 10.0, 1], ["C1", "P2", 2, 20.0, 1], ["C1", "P3", 1, 5.0, 1],
+                                    ["C2", "P1", 1, 10.0, 1]]
+    assert cohort.history["last_purchase"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-01-05", "2026-01-09", "2026-01-09", "2026-01-07"]
+    assert "merged cells: 3 range(s) in column(s) 'Müşteri No', 'Sipariş No', 'Tarih' give their value to the 4 " \
+           "cell(s) below their first, as Excel shows it across the range" in cohort.report.notes
+
+
+def test_a_range_merged_across_a_data_row_fills_only_its_first_column() -> None:
+    rows: list[list[Any]] = [HEADER, ["C1", "O1", date(2026, 1, 5), "P1", 1, 10],
+                             ["C2", "O2", date(2026, 1, 6), "P1", None, 10]]
+    data = _merged_workbook(rows, ["D3:E3"])  # the product written across the quantity's cell
+
+    cohort = read_cohort(data)
+
+    # The quantity stays empty, as Excel shows it: the row is what it would be without the merge.
+    assert cohort.history.equals(read_cohort(_workbook(rows)).history)
+    assert not any(note.startswith("merged cells") for note in cohort.report.notes)
+
+
+@pytest.mark.parametrize(("rows", "merged", "skipped"), [
+    # The labels' row is the one found as the header (Müşteri, Sipariş, Ürün Kodu, Adet, Tutar are names).
+    ([["Müşteri", None, "Sipariş", None, "Ürün Kodu", "Adet", "Tutar"],
+      ["No", "Adı", "No", "Tarih", None, None, None]], ["A1:B1", "C1:D1", "E1:E2", "F1:F2", "G1:G2"], 0),
+    # The names' row is (Tarih, Ürün Kodu, Adet, Tutar), under a title merged across the table.
+    ([["Satış Raporu", None, None, None, None, None, None], ["Müşteri", None, "Sipariş", None, None, None, None],
+      ["No", "Adı", "No", "Tarih", "Ürün Kodu", "Adet", "Tutar"]], ["A1:G1", "A2:B2", "C2:D2"], 1),
+], ids=["labels row found", "names row found"])
+def test_a_two_row_header_joins_each_merged_group_label_with_the_names_below_it(
+        rows: list[list[Any]], merged: list[str], skipped: int) -> None:
+    rows = [*rows, ["C1", "Ali", "O1", date(2026, 1, 5), "P1", 1, 10],
+            ["C2", "Ayşe", "O2", date(2026, 1, 6), "P2", 2, 30]]
+
+    cohort = read_cohort(_merged_workbook(rows, merged))
+
+    assert cohort.report.column_mapping == {"customer_id": "Müşteri No", "order_id": "Sipariş No",
+                                            "order_date": "Tarih", "product_id": "Ürün Kodu", "quantity": "Adet",
+                                            "amount": "Tutar"}
+    assert counts(cohort) == {}
+    assert cohort.history[["customer_id", "product_id", "total_spent"]].values.tolist() == [["C1", "P1", 10.0],
+                                                                                            ["C2", "P2", 30.0]]
+    assert [note for note in cohort.report.notes if "header" in note] == [
+        "the header is two rows, merged group labels over the names below them: read as 'Müşteri No', "
+        "'Müşteri Adı', 'Sipariş No'"] + [f"skipped {skipped} row(s) above the header"] * bool(skipped)
+    assert "columns not used: Müşteri Adı" in cohort.report.notes
