@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from rules.cohort.read import read_cohort
-from tests.rules.cohort.test_read_support import counts, text_file
+from tests.rules.cohort.test_read_support import counts, text_file, workbook_bytes
 
 _ROWS: list[list[Any]] = [
     ["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar", "Şehir"],
@@ -22,19 +22,9 @@ _ROWS: list[list[Any]] = [
     ["C3", "#REF!", date(2026, 1, 9), "P3", 1, 15, "#SPILL!"]]
 
 
-def _workbook(rows: list[list[Any]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("container", ["xlsx", "csv"])
 def test_an_error_value_in_an_id_product_or_city_is_no_value_with_a_warning_naming_it(container: str) -> None:
-    data = _workbook(_ROWS) if container == "xlsx" else text_file(
+    data = workbook_bytes(_ROWS) if container == "xlsx" else text_file(
         [[cell.isoformat() if isinstance(cell, date) else cell for cell in row] for row in _ROWS])
     if container == "xlsx":  # error cells, not text: openpyxl writes a "#…" value as the error type
         sheet = openpyxl.load_workbook(io.BytesIO(data))["Sheet"]
@@ -64,7 +54,7 @@ def test_an_error_value_in_an_id_product_or_city_is_no_value_with_a_warning_nami
 
 def test_an_error_value_in_the_customers_file_is_no_id_and_no_city() -> None:
     orders = text_file([["customer_id", "order_date", "product_id", "amount"], ["C1", "2026-01-05", "P1", "10"]])
-    customers = _workbook([["Müşteri No", "Şehir"], ["C1", "#VALUE!"], ["#REF!", "Ankara"]])
+    customers = workbook_bytes([["Müşteri No", "Şehir"], ["C1", "#VALUE!"], ["#REF!", "Ankara"]])
 
     cohort = read_cohort(orders, customers=customers)
 

@@ -14,19 +14,9 @@ import openpyxl
 import pytest
 
 from rules.cohort.read import read_cohort
-from tests.rules.cohort.test_read_support import counts
+from tests.rules.cohort.test_read_support import counts, workbook_bytes
 
 HEADER = ["Müşteri No", "Sipariş No", "Tarih", "Ürün Kodu", "Adet", "Tutar"]
-
-
-def _workbook(rows: list[list[Any]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _with_sheet_xml(data: bytes, change: Callable[[str], str]) -> bytes:
@@ -44,7 +34,7 @@ def _with_sheet_xml(data: bytes, change: Callable[[str], str]) -> bytes:
 @pytest.mark.parametrize("reference", ["A1:F3", "A1", "A1:D101"], ids=["fewer rows", "one cell", "fewer columns"])
 def test_a_stale_dimension_tag_does_not_cut_the_sheet(reference: str) -> None:
     rows = [HEADER] + [[f"C{i % 10}", f"O{i}", date(2026, 1, 1 + i % 28), f"P{i % 7}", 1, 10] for i in range(100)]
-    data = _with_sheet_xml(_workbook(rows), lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>',
+    data = _with_sheet_xml(workbook_bytes(rows), lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>',
                                                                f'<dimension ref="{reference}"/>', xml))
     assert f'<dimension ref="{reference}"/>'.encode() in zipfile.ZipFile(io.BytesIO(data)).read(
         "xl/worksheets/sheet1.xml")
@@ -70,7 +60,7 @@ def test_formulas_excel_calculated_to_an_empty_text_are_empty_cells(empty: str) 
                            f'<c r="F{r}" t="str"><f>IF(E{r}="","",E{r}*10)</f>{empty}</c></row>' for r in (4, 5))
         return xml.replace("</sheetData>", template + "</sheetData>")
 
-    cohort = read_cohort(_with_sheet_xml(_workbook(rows), as_excel_saves_it))
+    cohort = read_cohort(_with_sheet_xml(workbook_bytes(rows), as_excel_saves_it))
 
     assert (cohort.report.rows_read, cohort.report.rows_accepted) == (2, 2)
     assert counts(cohort) == {}
@@ -84,7 +74,7 @@ def test_null_texts_are_no_value_and_error_cells_are_values_as_in_the_same_table
     rows += [[text, f"O{i}", "2026-01-06", "P2", 1, 20] for i, text in enumerate(["#N/A", "NULL", "N/A"], start=3)]
     rows += [["C2", "O20", "2026-01-07", "P3", 1, "#DIV/0!"], ["C1", "O21", "2026-01-07", "#N/A", 2, 30],
              ["C3", "O22", "2026-01-07", "P3", 1, "#VALUE!"]]
-    workbook = _workbook(rows)
+    workbook = workbook_bytes(rows)
     assert b't="e"' in zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml")  # real error cells
     csv = "\n".join(",".join(map(str, row)) for row in rows).encode("utf-8")
 
@@ -102,7 +92,7 @@ def test_an_error_value_in_an_amount_beside_a_unit_price_is_a_bad_amount_not_qua
                              ["C1", "2026-01-05", "P1", 1, 10, 10], ["C1", "2026-01-06", "P1", 3, 10, "#DIV/0!"]]
     csv = "\n".join(",".join(map(str, row)) for row in rows).encode("utf-8")
 
-    for cohort in (read_cohort(csv), read_cohort(_workbook(rows))):
+    for cohort in (read_cohort(csv), read_cohort(workbook_bytes(rows))):
         assert counts(cohort) == {"bad_amount": 1}
         assert cohort.history["total_spent"].tolist() == [10.0]
 
@@ -114,7 +104,7 @@ def test_a_text_formula_without_a_stored_result_was_never_calculated() -> None:
     def as_phpspreadsheet_writes_it(xml: str) -> str:  # told not to calculate: t="str" and no <v> at all
         return re.sub(r'<c r="F2"[^>]*>.*?</c>', '<c r="F2" t="str"><f>D2*E2*0.5</f></c>', xml)
 
-    cohort = read_cohort(_with_sheet_xml(_workbook(rows), as_phpspreadsheet_writes_it))
+    cohort = read_cohort(_with_sheet_xml(workbook_bytes(rows), as_phpspreadsheet_writes_it))
 
     assert counts(cohort) == {"bad_amount": 1}
     assert cohort.report.warnings[0].startswith("1 formula cell(s) have no stored result")
@@ -126,12 +116,12 @@ def _order_rows() -> list[list[Any]]:
 
 @pytest.mark.parametrize("stray", [(1, 16384), (5, 16384), (1, 9)], ids=["XFD1", "XFD5", "I1"])
 def test_a_stray_cell_far_to_the_right_is_one_column_not_thousands(stray: tuple[int, int]) -> None:
-    workbook = openpyxl.load_workbook(io.BytesIO(_workbook(_order_rows())))
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(_order_rows())))
     workbook.active.cell(*stray, "not")
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    plain, with_stray = read_cohort(_workbook(_order_rows())), read_cohort(buffer.getvalue())
+    plain, with_stray = read_cohort(workbook_bytes(_order_rows())), read_cohort(buffer.getvalue())
 
     assert with_stray.customers.equals(plain.customers)
     assert with_stray.history.equals(plain.history)
@@ -146,7 +136,7 @@ def test_a_column_filled_in_a_few_rows_only_is_read() -> None:
     rows[0].append("Şehir")
     rows[2].append("Ankara")  # the only row reaching the city column
 
-    cohort = read_cohort(_workbook(rows))
+    cohort = read_cohort(workbook_bytes(rows))
 
     cities = cohort.customers.set_index("customer_id")["city"]
     assert cities.astype(object).where(cities.notna(), None).to_dict() == {"C0": None, "C1": None, "C2": "Ankara"}
@@ -157,7 +147,7 @@ def test_rejected_rows_show_number_cells_as_their_own_values_beside_decimal_comm
     rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Adet", "Tutar"],
                              ["C1", "2026-01-05", "P1", 1, "1.234,50"], ["C2", "2026-01-06", "P2", "iki", 7.125],
                              ["C3", "2026-01-06", "P2", 1, 0.5]]
-    data = _workbook(rows) if container == "xlsx" else json.dumps(
+    data = workbook_bytes(rows) if container == "xlsx" else json.dumps(
         [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]).encode()
 
     cohort = read_cohort(data, name=f"orders.{container}")
@@ -215,7 +205,7 @@ ZERO_ROWS: list[list[Any]] = [["customer_id", "order_date", "product_id", "quant
 
 
 def test_a_stored_zero_in_a_workbook_flagged_to_be_calculated_on_opening_is_no_result() -> None:
-    flagged = _with_zero_results(_workbook(ZERO_ROWS), {"F2": "D2*E2"}, calculate_on_load=True)
+    flagged = _with_zero_results(workbook_bytes(ZERO_ROWS), {"F2": "D2*E2"}, calculate_on_load=True)
     assert zipfile.ZipFile(io.BytesIO(flagged)).read("xl/workbook.xml").count(b"<calcPr") == 1
 
     cohort = read_cohort(flagged)
@@ -230,7 +220,7 @@ def test_a_stored_zero_in_a_workbook_flagged_to_be_calculated_on_opening_is_no_r
 
 
 def test_a_stored_zero_in_a_workbook_excel_calculated_is_a_zero() -> None:
-    calculated = _with_zero_results(_workbook(ZERO_ROWS), {"F2": "D2*E2*0"}, calculate_on_load=False)
+    calculated = _with_zero_results(workbook_bytes(ZERO_ROWS), {"F2": "D2*E2*0"}, calculate_on_load=False)
 
     cohort = read_cohort(calculated)
 
@@ -282,7 +272,7 @@ def test_a_range_merged_across_a_data_row_fills_only_its_first_column() -> None:
     cohort = read_cohort(data)
 
     # The quantity stays empty, as Excel shows it: the row is what it would be without the merge.
-    assert cohort.history.equals(read_cohort(_workbook(rows)).history)
+    assert cohort.history.equals(read_cohort(workbook_bytes(rows)).history)
     assert not any(note.startswith("merged cells") for note in cohort.report.notes)
 
 

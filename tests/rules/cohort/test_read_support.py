@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from rules.cohort.model import CUSTOMER_COLUMNS, HISTORY_COLUMNS, Cohort
@@ -67,6 +68,19 @@ def assert_tables(cohort: Cohort, expected_customers: pd.DataFrame, expected_his
 def counts(cohort: Cohort) -> dict[str, int]:
     """Rejection reason → count."""
     return {reason: rejection.count for reason, rejection in cohort.report.rejected_by_reason.items()}
+
+
+def workbook_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
+    """An Excel workbook whose one sheet holds these rows of cells, as openpyxl writes it (a "#REF!" is an error
+    cell, a date a date cell)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Orders") -> bytes:
