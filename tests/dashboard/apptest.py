@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,21 @@ def go_to(at: AppTest, page: str) -> AppTest:
 def load_sample(at: AppTest) -> AppTest:
     """Press "Load the sample cohort" on the Cohort page."""
     at.button(key="load_sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# Four customers: one in İzmir (Ege), one in Ankara (İç Anadolu), one without a city and one in a city no region
+# table knows, so two have no region.
+ORDERS_WITHOUT_REGIONS = (b"customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P,10,Izmir\n"
+                          b"C2,2026-01-06,P,20,Ankara\nC3,2026-01-07,P,30,\nC4,2026-01-08,P,40,Nowhere\n")
+
+
+def open_with_orders_without_regions() -> AppTest:
+    """The dashboard with `ORDERS_WITHOUT_REGIONS` uploaded on the Cohort page, segmented as of 2026-02-12."""
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+    at.file_uploader(key="cohort_upload").set_value(("orders.csv", ORDERS_WITHOUT_REGIONS, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -27,6 +27,7 @@ from tests.dashboard.apptest import (
     go_to,
     load_sample,
     open_app,
+    open_with_orders_without_regions,
     plotly_figures,
     table_with,
     texts,
@@ -257,11 +258,7 @@ def test_a_selection_of_a_few_customers_is_never_shown_as_0_percent(sample_segme
 
 
 def test_the_region_filter_names_customers_without_a_region_as_the_charts_do_and_selects_them() -> None:
-    at = open_app()
-    at.session_state["as_of"] = date(2026, 2, 12)
-    orders = (b"customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P,10,Izmir\nC2,2026-01-06,P,20,Ankara\n"
-              b"C3,2026-01-07,P,30,\nC4,2026-01-08,P,40,Nowhere\n")
-    at.file_uploader(key="cohort_upload").set_value(("orders.csv", orders, "text/csv")).run()
+    at = open_with_orders_without_regions()
 
     region = at.multiselect(key="filter_region")
     assert region.options == ["Ege", "İç Anadolu", "Unknown — data missing"]

@@ -10,7 +10,14 @@ from dashboard import sources
 from dashboard.cohort_view import region_baskets
 from dashboard.ui import cohort_state
 from dashboard.wording import plain
-from tests.dashboard.apptest import go_to, load_sample, open_app, plotly_figures, texts
+from tests.dashboard.apptest import (
+    go_to,
+    load_sample,
+    open_app,
+    open_with_orders_without_regions,
+    plotly_figures,
+    texts,
+)
 from tests.dashboard.servers import free_port
 
 
@@ -67,11 +74,7 @@ def test_backend_down_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_customers_without_a_known_region_are_counted_not_dropped_silently() -> None:
-    at = open_app()
-    at.session_state["as_of"] = date(2026, 2, 12)
-    orders = (b"customer_id,order_date,product_id,amount,city\nC1,2026-01-05,P,10,Izmir\nC2,2026-01-06,P,20,Ankara\n"
-              b"C3,2026-01-07,P,30,\nC4,2026-01-08,P,40,Nowhere\n")
-    at.file_uploader(key="cohort_upload").set_value(("orders.csv", orders, "text/csv")).run()
+    at = open_with_orders_without_regions()
 
     go_to(at, "regions")
 
