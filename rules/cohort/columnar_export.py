@@ -30,15 +30,8 @@ def _joined(column: pd.Series, separator: str, field: str | None) -> pd.Series:
 
 
 def flat_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose list columns are joined text and categoricals plain text, ready for CSV.
-
-    Categoricals become text so that formula neutralising, which looks at text columns, sees them too
-    (a category or region name comes from the data).
-    """
+    """A copy whose list columns are joined text, ready for CSV."""
     flat = frame.copy()
-    for column in flat.columns:
-        if isinstance(flat[column].dtype, pd.CategoricalDtype):
-            flat[column] = flat[column].astype("str")
     for column in PRODUCT_LIST_COLUMNS:
         if column in flat:
             flat[column] = _joined(flat[column], ID_SEPARATOR, "productId")

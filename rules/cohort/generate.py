@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.columnar_text import TEXT, fixed_text, join
+from rules.cohort.csv_cells import quoted, text_bytes
 from rules.cohort.dates import EARLIEST
 from rules.output_files import OutputFiles
 from rules.reference import product_catalog, provinces
@@ -261,12 +262,6 @@ def _write_csv(frame: pd.DataFrame, out: BinaryIO, money_columns: tuple[str, ...
             text = fixed_text(frame[name].to_numpy(dtype=np.float64), 2)
         else:
             text = pa.array(frame[name], from_pandas=True).cast(TEXT)
-        text = text.fill_null("")
-        quoted = join('"', pc.replace_substring(text, '"', '""'), '"')
-        cells += [pc.if_else(pc.match_substring_regex(text, '[",\r\n]'), quoted, text), ","]
-    rows = join(*cells[:-1], "\n")
-    body = rows.buffers()[2]
+        cells += [quoted(text.fill_null("")), ","]
     out.write((",".join(frame.columns) + "\n").encode("utf-8"))
-    if body is not None and len(rows):
-        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
-        out.write(memoryview(body)[int(offsets[rows.offset]): int(offsets[rows.offset + len(rows)])])
+    out.write(text_bytes(join(*cells[:-1], "\n")))
