@@ -26,7 +26,11 @@ _MALE = {"m", "male", "man", "e", "erkek", "bay", "\u2642"}  # ♂
 _SYMBOLS = "\u2640\u2642\u26a5"  # ♀ ♂ ⚥: no letter, yet a value
 _UNKNOWN = {"unknown", "not known", "not specified", "unspecified", "not given", "n/a", "na", "none", "null", "nan",
             "#n/a", "bilinmiyor", "bilinmeyen", "belirtilmemis", "belirtilmedi", "belirsiz"}
-_LONGEST_UNKNOWN = max(map(len, _UNKNOWN)) + 4  # room for spaces and dots that folding takes away
+# In brackets, as pivot tables and reports write a missing value ("(blank)", "(unknown)", "[boş]"), these words
+# say nothing was given too; alone, "Blank" or "Empty" could be a name.
+_BRACKETED_UNKNOWN = _UNKNOWN | {"blank", "empty", "bos", "missing", "eksik", "yok"}
+_BRACKETS = ("()", "[]", "<>", "{}")
+_LONGEST_UNKNOWN = max(map(len, _BRACKETED_UNKNOWN)) + 6  # room for brackets, and spaces and dots that fold away
 # A boolean cell (a checkbox, a formula such as =A2>0) as a workbook reads it and as Excel writes it to CSV, in
 # English and in Turkish (DOĞRU, YANLIŞ): no city, region or gender, whichever column it landed in.
 _BOOLEANS = {"true", "false", "dogru", "yanlis"}
@@ -121,11 +125,18 @@ def text_codes(column: AnyArray, label: str, limit: int, warnings: list[str]) ->
 
 
 def _says_unknown(text: str) -> bool:
-    """A placeholder for a value nobody gave: punctuation only (``-``, ``?``) or a word for unknown. Kept, it
-    would be a city or gender that overrides the one the other file knows."""
+    """A placeholder for a value nobody gave: punctuation only (``-``, ``?``), a word for unknown, or one for
+    unknown or blank in brackets (``(blank)``, as Excel's pivot tables write it). Kept, it would be a city or
+    gender that overrides the one the other file knows."""
+    if not any(character.isalnum() or character in _SYMBOLS for character in text):
+        return True
     # Only a short text can be one of the words (folding every distinct value costs seconds per million).
-    return not any(character.isalnum() or character in _SYMBOLS for character in text) or \
-        (len(text) <= _LONGEST_UNKNOWN and fold(text) in _UNKNOWN)
+    if len(text) > _LONGEST_UNKNOWN:
+        return False
+    key = fold(text)
+    if len(key) > 2 and key[0] + key[-1] in _BRACKETS:
+        return key[1:-1].strip() in _BRACKETED_UNKNOWN
+    return key in _UNKNOWN
 
 
 def gender_codes(column: AnyArray, warnings: list[str]) -> Codes:

@@ -40,3 +40,21 @@ def test_booleans_as_excel_writes_them_to_csv_are_no_attribute_either() -> None:
 
     assert cohort.customers[["customer_id", "gender", "city"]].to_dict("records") == [
         {"customer_id": "C1", "gender": None, "city": None}, {"customer_id": "C2", "gender": "M", "city": "Kars"}]
+
+
+def test_a_missing_value_written_in_brackets_is_left_unknown_while_a_bracketed_name_is_kept() -> None:
+    header = [*HEADER, "region"]
+    orders = text_file([header, ["C1", "2026-01-05", "P1", "2", "10", "(unknown)", "(blank)", "[Boş]"],
+                        ["C2", "2026-01-05", "P1", "2", "10", "Kadın", "Blank", "< N/A >"],
+                        ["C3", "2026-01-05", "P1", "2", "10", "Erkek", "(Merkez)", "Marmara"]])
+
+    cohort = read_cohort(orders)
+
+    assert cohort.customers[["customer_id", "gender", "city", "region"]].to_dict("records") == [
+        {"customer_id": "C1", "gender": None, "city": None, "region": None},
+        {"customer_id": "C2", "gender": "F", "city": "Blank", "region": None},
+        {"customer_id": "C3", "gender": "M", "city": "(Merkez)", "region": "Marmara"}]
+    assert cohort.report.warnings == [
+        "city: 1 value(s) that say it is unknown (e.g. '(blank)') are left unknown",
+        "region: 2 value(s) that say it is unknown (e.g. '[Boş]') are left unknown",
+        "gender: 1 value(s) that say it is unknown (e.g. '(unknown)') are left unknown"]
