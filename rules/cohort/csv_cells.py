@@ -1,14 +1,15 @@
 """A table written as CSV a whole column at a time: each cell as pandas' `to_csv` writes it, text cells defused
 (`rules.cohort.formula_cells`) and quoted only where needed (RFC 4180), rows joined by Arrow's compute functions.
 
-pandas' writer formats and quotes every cell in Python, about 2 µs a cell: 20 s for the results of a million
-customers. Here each column becomes an Arrow text array in a few passes, a slice of rows at a time, so a large
-table never exists twice over as text. A column whose type has no such writer here (a mixed object column, dates)
-makes `csv_columns` answer None, and the caller writes the table through pandas instead.
+pandas' writer formats and quotes every cell in Python, about half a microsecond a cell: some 20 s for the
+results of a million customers. Here each column becomes an Arrow text array in a few passes, a slice of rows at
+a time, so a large table never exists twice over as text. A column whose type has no such writer here (a mixed
+object column, dates, float32) makes `csv_columns` answer None, and the caller writes the table through pandas.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -45,10 +46,11 @@ def quoted(texts: pa.Array) -> pa.Array:
 
 
 def header_line(names: list[object]) -> str:
-    """The header row: column names defused and quoted as cells are, ended by a line break."""
+    """The header row: column names defused and quoted as cells are (a missing name empty, as pandas writes it),
+    ended by a line break."""
     cells = []
     for name in names:
-        text = str(defused(name))
+        text = "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(defused(name))
         if any(mark in text for mark in '",\r\n'):
             text = '"' + text.replace('"', '""') + '"'
         cells.append(text)
@@ -56,9 +58,10 @@ def header_line(names: list[object]) -> str:
 
 
 def csv_columns(frame: pd.DataFrame) -> list[Cells] | None:
-    """Each column's cell writer, or None when some column's type has none (`column_cells`) or the table has
-    fewer than two columns (where the csv module quotes an empty cell, so that its row is no empty line)."""
-    if frame.shape[1] < 2:
+    """Each column's cell writer, or None when some column's type has none (`column_cells`), the table has
+    fewer than two columns (where the csv module quotes an empty cell, so that its row is no empty line) or
+    column names on several levels (one header row each)."""
+    if frame.shape[1] < 2 or isinstance(frame.columns, pd.MultiIndex):
         return None
     columns = [column_cells(frame.iloc[:, place]) for place in range(frame.shape[1])]
     if any(cells is None for cells in columns):
@@ -94,7 +97,8 @@ def text_bytes(texts: pa.Array) -> memoryview:
 
 
 def column_cells(column: pd.Series) -> Cells | None:
-    """The cell writer for a column of text, categories, numbers or booleans; None for any other type.
+    """The cell writer for a column of text, categories, integers, 64-bit floats or booleans; None for any other
+    type.
 
     Text (and category names, which come from the data too) is defused and quoted; numbers and booleans are
     written as pandas writes them; a missing value is an empty cell.
@@ -108,7 +112,7 @@ def column_cells(column: pd.Series) -> Cells | None:
     if pd.api.types.is_integer_dtype(dtype):
         integers = _arrow(column)
         return lambda start, stop: _texts(pc.cast(integers[start:stop], TEXT))
-    if pd.api.types.is_float_dtype(dtype):
+    if dtype in (np.float64, pd.Float64Dtype()):  # float32 is written as float32's shortest text
         floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
         return lambda start, stop: _float_texts(floats[start:stop])
     if pd.api.types.is_string_dtype(dtype) and _all_text(column):

@@ -90,6 +90,14 @@ def test_columns_without_a_cell_writer_leave_the_table_to_pandas() -> None:
     assert csv_columns(pd.DataFrame({"a": ["x"], "day": pd.to_datetime(["2026-01-02"])})) is None
     assert csv_columns(pd.DataFrame({"a": ["x"], "mixed": pd.Series([1], dtype=object)})) is None
     assert csv_columns(pd.DataFrame({"only": [""]})) is None  # the csv module writes "" for its empty row
+    assert csv_columns(pd.DataFrame({"f": np.array([0.1], dtype=np.float32), "a": ["x"]})) is None
+    assert csv_columns(pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")]))) is None
+
+
+def test_a_column_without_a_name_has_an_empty_header_cell() -> None:
+    frame = pd.DataFrame({None: [1], "a": pd.array([None], dtype="Float64")})
+
+    assert _written(frame) == frame.to_csv(index=False).encode() == b",a\n1,\n"
 
 
 def test_quotes_are_doubled_inside_quoted_cells() -> None:
