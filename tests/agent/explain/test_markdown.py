@@ -73,3 +73,9 @@ def test_model_markdown_leaves_no_bracket_tag_or_address_live(text: str) -> None
     assert "://" not in disarmed
     assert "www." not in disarmed
     assert all(disarmed[i - 1] == WJ for i, c in enumerate(disarmed) if c == "@")
+
+
+def test_model_markdown_drops_bidirectional_controls_as_customer_text_does() -> None:
+    steered = "Renew at \u202eexe.lanigiro\u202c today"
+
+    assert model_markdown(steered) == markdown_text(steered) == "Renew at exe.lanigiro today"
