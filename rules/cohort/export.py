@@ -13,8 +13,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import math
 import os
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -51,14 +52,20 @@ def _defused_column(values: pd.Series) -> pd.Series:
     if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
         return values
     if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-        # Anything in an object column is judged by its text, as a CSV writer would write it.
-        return values.map(lambda value: value if pd.isna(value) or not is_formula(str(value)) else f"'{value}")
+        return values.map(_defused_object)
     array = pa.array(values, from_pandas=True)
     texts = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     safe = defused_texts(texts)
     if safe is texts:
         return values
     return pd.Series(safe.to_pandas(), index=values.index, name=values.name).astype(values.dtype)
+
+
+def _defused_object(value: Any) -> Any:
+    """Anything in an object column, judged by its text as a CSV writer would write it (a missing value stays)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return value
+    return f"'{value}" if is_formula(str(value)) else value
 
 
 def csv_quoting(frame: pd.DataFrame) -> Literal[0, 2]:

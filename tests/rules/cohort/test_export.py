@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import math
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,16 @@ def test_rejected_rows_for_excel_start_with_a_byte_order_mark(tmp_path: Path) ->
 
     assert path.read_bytes() == codecs.BOM_UTF8 + ("file,row,reason,CustomerID,InvoiceDate,Amount,Şehir\n"
                                                    "input,1,missing_customer_id,,2026-01-05,10,İstanbul\n").encode()
+
+
+def test_an_object_column_of_anything_is_judged_by_each_values_text() -> None:
+    frame = pd.DataFrame({"mixed": pd.Series([["=x", "y"], -5, "=1+1", None, float("nan"), "-3"], dtype=object),
+                          "region": pd.Categorical(["=cmd", "Ege", "=cmd", None, "Ege", "Ege"])})
+
+    safe = neutralise_formulas(frame)
+
+    assert safe["mixed"].tolist()[:4] == [["=x", "y"], -5, "'=1+1", None]
+    assert math.isnan(safe["mixed"].iloc[4])
+    assert safe["mixed"].iloc[5] == "-3"
+    assert safe["region"].tolist()[:3] == ["'=cmd", "Ege", "'=cmd"]
+    assert list(safe["region"].cat.categories) == ["'=cmd", "Ege"]
