@@ -111,8 +111,9 @@ def joined_header(header_rows: Sequence[Sequence[str]], numbers: Sequence[int], 
                   named: Collection[str] = ()) -> JoinedHeader | None:
     """A two-row header around the row found as the header (``first``), when its group labels are merged over the
     names below them (``Müşteri`` over ``No`` | ``Adı``) and joining them gives more column names this reader
-    knows (or the mapping names, ``named``: their `name_key`) than the header row alone, and the names the mapping
-    finds in the header row (``column_1`` for a blank one) are still there; else None.
+    knows (or the mapping names, ``named``: their `name_key`) than the header row alone, or as many when the
+    labels are the row found as the header, and the names the mapping finds in the header row (``column_1`` for a
+    blank one) are still there; else None.
 
     ``header_rows`` are the first rows as header text, ``numbers`` their rows in the sheet. A name whose joined
     form is no known name while it is one alone stays alone (``Tarih`` under ``Sipariş``); a column with no name
@@ -133,7 +134,10 @@ def joined_header(header_rows: Sequence[Sequence[str]], numbers: Sequence[int], 
             continue
         names, joined = _joined_names(header_rows[upper], header_rows[lower], labels, named)
         count = recognised_names(names, named)
-        if count > most and mapped <= _mapped(names, named):
+        # A label that is a known name alone (``Müşteri``) gives no more names joined, but its names' row, read
+        # as data, would be a customer ``No``: as many names below the header row mean names, not data.
+        enough = count > most or (count == most and upper == first and bool(joined))
+        if enough and mapped <= _mapped(names, named):
             best, most = JoinedHeader(upper, names, joined), count
     return best
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules.cohort.merged_cells import Merge, fill_down, merged_ranges
+from rules.cohort.merged_cells import JoinedHeader, Merge, fill_down, joined_header, merged_ranges
 
 
 def test_merged_ranges_are_read_after_the_cells_with_or_without_a_namespace_prefix() -> None:
@@ -22,3 +22,19 @@ def test_a_range_fills_the_rows_it_covers_that_the_data_has_and_none_above_the_d
     filled = fill_down(rows, numbers, merges)
 
     assert filled == ([("C1", "O1", 10), ("C1", "O2"), ("C1", None, 5), ("C2",)], 1, 2, [0])
+
+
+def test_a_label_that_is_a_name_alone_is_joined_to_the_names_below_it_so_they_are_not_read_as_data() -> None:
+    # Müşteri is a customer id column's name by itself, so joining gives no more names than the header row; the
+    # row below it is still names, not a customer "No" without purchases.
+    rows = [["Müşteri", "", "Tarih", "Ürün Kodu", "Tutar"], ["No", "Adı", "", "", ""], ["C1", "Ali", "", "P1", "10"]]
+    merges = [Merge(1, 1, 1, 2), Merge(1, 3, 2, 3), Merge(1, 4, 2, 4), Merge(1, 5, 2, 5)]
+
+    assert joined_header(rows, [1, 2, 3], 0, merges) == JoinedHeader(
+        0, ["Müşteri No", "Müşteri Adı", "Tarih", "Ürün Kodu", "Tutar"], ["Müşteri No", "Müşteri Adı"])
+
+
+def test_a_data_row_under_a_merged_label_is_no_second_header_row() -> None:
+    rows = [["Müşteri", "", "Tarih", "Ürün Kodu", "Tutar"], ["C1", "Ali", "2026-01-05", "P1", "10"]]
+
+    assert joined_header(rows, [1, 2], 0, [Merge(1, 1, 1, 2)]) is None
