@@ -402,9 +402,9 @@ def _add_cohort_commands(commands: Subparsers) -> None:
                              "name does not end in .csv or .parquet")
     cohort.add_argument("--sheet", default=None, metavar="NAME|INDEX",
                         help="the Excel sheet to read: its name, or its place counting from 0 (a sheet named like "
-                             "the number wins; default: the first)")
+                             "the number wins; default: the first visible one)")
     cohort.add_argument("--customers-sheet", default=None, metavar="NAME|INDEX",
-                        help="the same for the customers file (default: its first sheet)")
+                        help="the same for the customers file (default: its first visible sheet)")
     cohort.add_argument("--date-order", choices=("DMY", "MDY"), type=str.upper, default=None,
                         help="read dates like 03/04/2025 day first (DMY) or month first (MDY), in both files "
                              "(default: decided from the data; ISO dates are always year first)")
