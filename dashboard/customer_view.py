@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -73,10 +74,17 @@ def parse_customer_json(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise CustomerInputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:  # Python's parser recurses once per level: [[[[… a hundred thousand deep
+        raise CustomerInputError("the JSON is nested too deeply to be a customer") from None
+    except ValueError:  # Python reads no integer longer than its limit (4,300 digits), valid JSON as it is
+        raise CustomerInputError(f"a number has more than {sys.get_int_max_str_digits():,} digits, more than any "
+                                 "customer field holds") from None
     if not isinstance(data, dict):
-        raise CustomerInputError(f"expected a JSON object, got {type(data).__name__}")
-    if isinstance(data.get("customerData"), dict):
-        inner: dict[str, Any] = data["customerData"]
+        raise CustomerInputError(f"expected a JSON object, got {json_kind(data)}")
+    if "customerData" in data:
+        inner = data["customerData"]
+        if not isinstance(inner, dict):
+            raise CustomerInputError(f"customerData must be a JSON object, got {json_kind(inner)}")
         return inner
     if "productHistory" in data or "registeredAt" in data:
         return {"customerId": data.get("customerId"), "city": data.get("city"), "customer": data}
@@ -86,6 +94,24 @@ def parse_customer_json(text: str) -> dict[str, Any]:
         "expected a request {\"customerData\": ...}, a customerData object {\"customer\": ...} or a seed customer "
         f"with productHistory; got an object with keys {sorted(data)[:12]}"
     )
+
+
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is, in JSON's words (an array, not a Python list).
+
+    Examples:
+        >>> json_kind([1]), json_kind(None), json_kind(True), json_kind(2.5), json_kind("x")
+        ('an array', 'null', 'true/false', 'a number', 'a string')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _blank(value: Any) -> bool:

@@ -48,7 +48,7 @@ def test_pasted_json_may_be_a_request_its_customer_data_or_a_seed_customer() -> 
 
 @pytest.mark.parametrize(("text", "message"), [
     ('{"customerId": ', "not valid JSON: Expecting value at line 1, column 16"),
-    ("[1, 2]", "expected a JSON object, got list"),
+    ("[1, 2]", "expected a JSON object, got an array"),
     ('{"name": "x"}', "expected a request"),
 ])
 def test_unusable_json_says_why(text: str, message: str) -> None:
@@ -56,6 +56,24 @@ def test_unusable_json_says_why(text: str, message: str) -> None:
         parse_customer_json(text)
 
     assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"customerData": {"customer": {"age": ' + "9" * 5000 + "}}}",
+     "a number has more than 4,300 digits, more than any customer field holds"),
+    ("[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply to be a customer"),
+    ("null", "expected a JSON object, got null"),
+    ('"C-1"', "expected a JSON object, got a string"),
+    ('{"customerData": "C-1"}', "customerData must be a JSON object, got a string"),
+    ('{"customerData": [{"customerId": "C-1"}]}', "customerData must be a JSON object, got an array"),
+])
+def test_json_python_cannot_read_or_of_the_wrong_kind_is_named_in_jsons_words(text: str, message: str) -> None:
+    # A 5,000-digit number and JSON nested 100,000 deep are valid JSON that Python's parser refuses with a
+    # ValueError and a RecursionError: both showed the page a traceback.
+    with pytest.raises(CustomerInputError) as caught:
+        parse_customer_json(text)
+
+    assert str(caught.value) == message
 
 
 def test_the_form_becomes_customer_data_without_blank_rows_or_fields() -> None:
