@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard.charts import DIMENSION_TITLES, UNKNOWN_COLOUR
 from dashboard.wording import plain
+from rules.cohort.values import INVISIBLE
 from rules.rulebook import Rulebook, default_rulebook
 
 CARD_FIELDS: tuple[str, ...] = (
@@ -263,6 +264,21 @@ def normalised_ids(ids: pd.Series) -> pd.Series:
     return normalised
 
 
+def typed_id(text: str) -> str:
+    r"""A typed or pasted id as the reader reads ids: spaces and invisible characters (a zero-width space, a
+    byte-order mark; `rules.cohort.values.INVISIBLE`) cut at both ends.
+
+    Examples:
+        >>> typed_id(" \ufeffC-1\u200b "), typed_id("C\u200b-1")
+        ('C-1', 'C\u200b-1')
+    """
+    while True:
+        cut = text.strip().strip(INVISIBLE)
+        if cut == text:
+            return text
+        text = cut
+
+
 def find_customers(ids: pd.Series, typed: str, normalised: Callable[[], pd.Series] | None = None) -> list[str]:
     """The cohort's ids that ``typed`` names: the id written exactly so, else every id that reads the same once
     both are normalised (Unicode NFKC, so ``Ş`` written as S + cedilla and a non-breaking space match what a
@@ -273,7 +289,7 @@ def find_customers(ids: pd.Series, typed: str, normalised: Callable[[], pd.Serie
         typed: what the user typed.
         normalised: gives `normalised_ids` of `ids` (kept once per cohort by the page); computed here when None.
     """
-    wanted = typed.strip()
+    wanted = typed_id(typed)
     if not wanted:
         return []
     if (ids == wanted).any():
@@ -302,12 +318,12 @@ def look_up(
 ) -> Lookup:
     """The customer of the cohort ``file_name`` whose id ``asked`` names (`find_customers`, with `normalised`),
     or why there is none."""
-    wanted = asked.strip()
+    wanted = typed_id(asked)
     if not wanted:
         return Lookup(None, "Type a customer id, or pick one.")
     found = find_customers(ids, wanted, normalised)
-    if not found:
-        return Lookup(None, f"No customer with id **{plain(wanted)}** in {plain(file_name)}.")
+    if not found:  # an invisible character inside the id would make "No customer C-1" read as a contradiction
+        return Lookup(None, f"No customer with id **{plain(visible_id(wanted))}** in {plain(file_name)}.")
     if len(found) > 1:
         return Lookup(None, ambiguous_id_note(wanted, found, file_name))
     return Lookup(found[0])
@@ -323,15 +339,16 @@ def ambiguous_id_note(typed: str, candidates: Sequence[str], file_name: str) -> 
 
 
 def visible_id(text: str) -> str:
-    """An id with every character that Unicode normalisation would change written as its code point, so ids
-    that look the same tell apart.
+    """An id with every character that Unicode normalisation would change, and every invisible one (a zero-width
+    space, a direction mark: Unicode's format characters), written as its code point, so ids that look the same
+    tell apart.
 
     Examples:
-        >>> visible_id("C\u00a01"), visible_id("S\u0327-1"), visible_id("Ş-1")
-        ('C⟨U+00A0⟩1', 'S⟨U+0327⟩-1', 'Ş-1')
+        >>> visible_id("C\u00a01"), visible_id("S\u0327-1"), visible_id("Ş-1"), visible_id("C\u200b1")
+        ('C⟨U+00A0⟩1', 'S⟨U+0327⟩-1', 'Ş-1', 'C⟨U+200B⟩1')
     """
     return "".join(char if unicodedata.normalize("NFKC", char) == char and not unicodedata.combining(char)
-                   else f"⟨U+{ord(char):04X}⟩" for char in text)
+                   and unicodedata.category(char) != "Cf" else f"⟨U+{ord(char):04X}⟩" for char in text)
 
 
 def no_products_note(analysis: Mapping[str, Any]) -> str:

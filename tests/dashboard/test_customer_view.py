@@ -176,6 +176,24 @@ def test_a_lookup_normalises_the_cohorts_ids_only_when_no_id_is_written_as_typed
     assert asked == [1, 1]
 
 
+def test_an_id_pasted_with_invisible_characters_at_its_ends_is_found_as_the_reader_reads_it() -> None:
+    # The reader cuts a zero-width space or byte-order mark at an id's ends, so the file's "C-1\u200b" is C-1;
+    # the same id pasted from a mail or a spreadsheet was not found.
+    ids = pd.Series(["C-1", "C-2"])
+
+    assert look_up(ids, "\ufeffC-1", "o.csv") == Lookup("C-1")
+    assert look_up(ids, " C-2\u200b\u2060 ", "o.csv") == Lookup("C-2")
+    assert look_up(ids, "\u200b", "o.csv") == Lookup(None, "Type a customer id, or pick one.")
+
+
+def test_an_id_not_found_shows_the_invisible_characters_inside_it() -> None:
+    # "No customer with id C-1" while C-1 is in the list: the zero-width space in the middle was not shown.
+    ids = pd.Series(["C-1", "C-2"])
+
+    assert look_up(ids, "C\u200b-1", "o.csv") == Lookup(None, "No customer with id **C⟨U+200B⟩-1** in o.csv.")
+    assert look_up(ids, "C-\u202e1", "o.csv") == Lookup(None, "No customer with id **C-⟨U+202E⟩1** in o.csv.")
+
+
 def test_an_ambiguous_id_lists_a_bounded_number_of_candidates_told_apart() -> None:
     assert ambiguous_id_note("A 1", ["A\u00a01", "A\u20071"], "orders.csv") == (
         "**A 1** is ambiguous in orders.csv: 2 customers' ids read as it once written the same way (A⟨U+00A0⟩1, "
