@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pandas as pd
 
 from dashboard.charts import DIMENSION_TITLES, UNKNOWN_COLOUR
 from dashboard.wording import plain
+from rules.cohort.values import INVISIBLE
 from rules.rulebook import Rulebook, default_rulebook
 
 CARD_FIELDS: tuple[str, ...] = (
@@ -73,10 +75,17 @@ def parse_customer_json(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise CustomerInputError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:  # Python's parser recurses once per level: [[[[… a hundred thousand deep
+        raise CustomerInputError("the JSON is nested too deeply to be a customer") from None
+    except ValueError:  # Python reads no integer longer than its limit (4,300 digits), valid JSON as it is
+        raise CustomerInputError(f"a number has more than {sys.get_int_max_str_digits():,} digits, more than any "
+                                 "customer field holds") from None
     if not isinstance(data, dict):
-        raise CustomerInputError(f"expected a JSON object, got {type(data).__name__}")
-    if isinstance(data.get("customerData"), dict):
-        inner: dict[str, Any] = data["customerData"]
+        raise CustomerInputError(f"expected a JSON object, got {json_kind(data)}")
+    if "customerData" in data:
+        inner = data["customerData"]
+        if not isinstance(inner, dict):
+            raise CustomerInputError(f"customerData must be a JSON object, got {json_kind(inner)}")
         return inner
     if "productHistory" in data or "registeredAt" in data:
         return {"customerId": data.get("customerId"), "city": data.get("city"), "customer": data}
@@ -86,6 +95,24 @@ def parse_customer_json(text: str) -> dict[str, Any]:
         "expected a request {\"customerData\": ...}, a customerData object {\"customer\": ...} or a seed customer "
         f"with productHistory; got an object with keys {sorted(data)[:12]}"
     )
+
+
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is, in JSON's words (an array, not a Python list).
+
+    Examples:
+        >>> json_kind([1]), json_kind(None), json_kind(True), json_kind(2.5), json_kind("x")
+        ('an array', 'null', 'true/false', 'a number', 'a string')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _blank(value: Any) -> bool:
@@ -237,6 +264,21 @@ def normalised_ids(ids: pd.Series) -> pd.Series:
     return normalised
 
 
+def typed_id(text: str) -> str:
+    r"""A typed or pasted id as the reader reads ids: spaces and invisible characters (a zero-width space, a
+    byte-order mark; `rules.cohort.values.INVISIBLE`) cut at both ends.
+
+    Examples:
+        >>> typed_id(" \ufeffC-1\u200b "), typed_id("C\u200b-1")
+        ('C-1', 'C\u200b-1')
+    """
+    while True:
+        cut = text.strip().strip(INVISIBLE)
+        if cut == text:
+            return text
+        text = cut
+
+
 def find_customers(ids: pd.Series, typed: str, normalised: Callable[[], pd.Series] | None = None) -> list[str]:
     """The cohort's ids that ``typed`` names: the id written exactly so, else every id that reads the same once
     both are normalised (Unicode NFKC, so ``Ş`` written as S + cedilla and a non-breaking space match what a
@@ -247,7 +289,7 @@ def find_customers(ids: pd.Series, typed: str, normalised: Callable[[], pd.Serie
         typed: what the user typed.
         normalised: gives `normalised_ids` of `ids` (kept once per cohort by the page); computed here when None.
     """
-    wanted = typed.strip()
+    wanted = typed_id(typed)
     if not wanted:
         return []
     if (ids == wanted).any():
@@ -276,12 +318,12 @@ def look_up(
 ) -> Lookup:
     """The customer of the cohort ``file_name`` whose id ``asked`` names (`find_customers`, with `normalised`),
     or why there is none."""
-    wanted = asked.strip()
+    wanted = typed_id(asked)
     if not wanted:
         return Lookup(None, "Type a customer id, or pick one.")
     found = find_customers(ids, wanted, normalised)
-    if not found:
-        return Lookup(None, f"No customer with id **{plain(wanted)}** in {plain(file_name)}.")
+    if not found:  # an invisible character inside the id would make "No customer C-1" read as a contradiction
+        return Lookup(None, f"No customer with id **{plain(visible_id(wanted))}** in {plain(file_name)}.")
     if len(found) > 1:
         return Lookup(None, ambiguous_id_note(wanted, found, file_name))
     return Lookup(found[0])
@@ -297,15 +339,16 @@ def ambiguous_id_note(typed: str, candidates: Sequence[str], file_name: str) -> 
 
 
 def visible_id(text: str) -> str:
-    """An id with every character that Unicode normalisation would change written as its code point, so ids
-    that look the same tell apart.
+    """An id with every character that Unicode normalisation would change, and every invisible one (a zero-width
+    space, a direction mark: Unicode's format characters), written as its code point, so ids that look the same
+    tell apart.
 
     Examples:
-        >>> visible_id("C\u00a01"), visible_id("S\u0327-1"), visible_id("Ş-1")
-        ('C⟨U+00A0⟩1', 'S⟨U+0327⟩-1', 'Ş-1')
+        >>> visible_id("C\u00a01"), visible_id("S\u0327-1"), visible_id("Ş-1"), visible_id("C\u200b1")
+        ('C⟨U+00A0⟩1', 'S⟨U+0327⟩-1', 'Ş-1', 'C⟨U+200B⟩1')
     """
     return "".join(char if unicodedata.normalize("NFKC", char) == char and not unicodedata.combining(char)
-                   else f"⟨U+{ord(char):04X}⟩" for char in text)
+                   and unicodedata.category(char) != "Cf" else f"⟨U+{ord(char):04X}⟩" for char in text)
 
 
 def no_products_note(analysis: Mapping[str, Any]) -> str:

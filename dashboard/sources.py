@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
 from rules.cohort.dates import DateOrder
-from rules.cohort.excel import sheet_names
+from rules.cohort.excel import default_sheet, sheet_names
 from rules.cohort.load import load, source_buffer
 from rules.cohort.model import Cohort
 from rules.cohort.read import read_cohort
@@ -96,27 +96,45 @@ def _unpacked(file: CohortFile) -> tuple[bytes, str | None, str]:
     return content, name, detect_kind(content[:SAMPLE_BYTES], name)
 
 
-def workbook_sheets(file: CohortFile) -> list[str]:
-    """The sheet names of an Excel workbook (also gzipped), in order; empty for any other file and for a file
-    that cannot be opened (reading it says why)."""
+@dataclass(frozen=True, slots=True)
+class WorkbookSheets:
+    """A workbook's sheets of cells, as a sheet picker offers them.
+
+    Attributes:
+        names: every sheet's name, in the workbook's order.
+        hidden: the names of the hidden ones.
+        default: the sheet the reader reads when none is chosen (the first visible one); None without sheets.
+    """
+
+    names: tuple[str, ...] = ()
+    hidden: frozenset[str] = frozenset()
+    default: str | None = None
+
+
+def workbook_sheets(file: CohortFile) -> WorkbookSheets:
+    """The sheets of an Excel workbook (also gzipped); none for any other file and for a file that cannot be
+    opened (reading it says why)."""
     if not file.content.startswith((b"PK\x03\x04", b"\x1f\x8b")):  # neither a zip (xlsx) nor gzip: on every rerun
-        return []
+        return WorkbookSheets()
     try:
         content, _, kind = _unpacked(file)
         if kind != "xlsx":
-            return []
+            return WorkbookSheets()
         book = load_workbook(io.BytesIO(content), read_only=True)
     except Exception:  # an empty or damaged file: the reader's error says what is wrong with it
-        return []
+        return WorkbookSheets()
     try:
-        return sheet_names(book)
+        first = default_sheet(book)
+        return WorkbookSheets(tuple(sheet_names(book)),
+                              frozenset(sheet.title for sheet in book.worksheets if sheet.sheet_state != "visible"),
+                              None if first is None else first.title)
     finally:
         book.close()
 
 
 def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
-    """The column names of a tabular file (of ``sheet`` in a workbook, else its first sheet), for the mapping
-    editor (a JSON file has none: it names its fields).
+    """The column names of a tabular file (of ``sheet`` in a workbook, else of the sheet the reader reads: its first
+    visible one), for the mapping editor (a JSON file has none: it names its fields).
 
     Raises:
         Whatever the reader's sniffing raises for an empty or unreadable file.
@@ -133,8 +151,8 @@ def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             names = sheet_names(book)
-            chosen = book.worksheets[names.index(sheet)] if sheet in names else book.worksheets[0]
-            for row in chosen.iter_rows(values_only=True):
+            chosen = book.worksheets[names.index(sheet)] if sheet in names else default_sheet(book)
+            for row in chosen.iter_rows(values_only=True) if chosen is not None else ():
                 if sum(1 for cell in row if cell not in (None, "")) * 2 >= len(row):
                     return unique_names(["" if cell is None else str(cell) for cell in row])
         finally:

@@ -36,7 +36,7 @@ from dashboard.ui.layout import (
     show_agent_error,
     show_settings_error,
 )
-from dashboard.wording import counted, plain
+from dashboard.wording import counted, plain, unreadable_cohort
 from rules.errors import InvalidInput
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
@@ -59,7 +59,7 @@ def _from_cohort() -> None:
     try:
         cohort = cohort_state.read(file)
     except Exception as error:  # the Cohort page shows the details
-        st.error(f"The loaded cohort ({plain(file.name)}) could not be read: {plain(error)}", icon=":material/error:")
+        st.error(unreadable_cohort(file.name, error), icon=":material/error:")
         return
     ids = cohort.customers["customer_id"].astype(str)
     listed = f"; the list holds the first {LOOKUP_LIMIT:,}, type any id" if len(ids) > LOOKUP_LIMIT else ""

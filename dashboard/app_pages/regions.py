@@ -15,7 +15,7 @@ from dashboard.regions_view import reference_frame, reference_medians
 from dashboard.settings import SettingsError
 from dashboard.ui import cohort_state, session
 from dashboard.ui.layout import demote_headings, empty_state, page_header, show_agent_error, show_settings_error
-from dashboard.wording import counted, plain
+from dashboard.wording import counted, plain, unreadable_cohort
 from rules.reference import reference_regions
 from rules.rulebook import default_rulebook
 
@@ -77,7 +77,7 @@ if file is not None:
     try:
         cohort = cohort_state.read(file)
     except Exception as error:  # the Cohort page shows the details; "not segmented yet" would only add noise
-        st.error(f"The loaded cohort ({plain(file.name)}) could not be read: {plain(error)}", icon=":material/error:")
+        st.error(unreadable_cohort(file.name, error), icon=":material/error:")
         st.stop()
     if cohort.report.customers == 0:
         empty_state(f"**{plain(file.name)}** has no customers: every row was rejected, or it has none. The "

@@ -104,13 +104,16 @@ def source_picker() -> None:
 
 
 def sheet_picker(file: CohortFile) -> None:
-    """Which sheet of an Excel workbook to read, when it has more than one."""
+    """Which sheet of an Excel workbook to read, when it has more than one; until one is chosen, the one the reader
+    reads (the first visible sheet: a hidden one before it is skipped), hidden ones marked as such."""
     sheets = cohort_state.sheets(file)
-    if len(sheets) < 2:
+    names = list(sheets.names)
+    if len(names) < 2:
         return
-    chosen = cohort_state.sheet(file) or sheets[0]
+    chosen = cohort_state.sheet(file) or sheets.default
     key = f"sheet_{file.digest[:16]}"
-    st.selectbox("Sheet", sheets, index=sheets.index(chosen) if chosen in sheets else 0, key=key,
+    st.selectbox("Sheet", names, index=names.index(chosen) if chosen in names else 0, key=key,
+                 format_func=lambda name: f"{name} (hidden)" if name in sheets.hidden else name,
                  help="The workbook has several sheets; the data is read from this one.",
                  on_change=lambda: cohort_state.set_sheet(file, str(st.session_state[key])))
 
@@ -144,7 +147,7 @@ def show_read_error(file: CohortFile, error: Exception) -> None:
                  icon=":material/error:")
         return
     count = f"{len(error.problems)} problem{'s' * (len(error.problems) != 1)}"
-    where = "the sheet above and the column mapping below" if len(cohort_state.sheets(file)) > 1 else \
+    where = "the sheet above and the column mapping below" if len(cohort_state.sheets(file).names) > 1 else \
         "the column mapping below"
     st.error(f"**{plain(file.name)} could not be read** — {count}. Check {where}, or fix the file and upload it "
              "again.", icon=":material/error:")

@@ -19,7 +19,7 @@ from dashboard import sources
 from dashboard.client import AgentClient
 from dashboard.segmenting import SegmentedCohort, segment_with_agent
 from dashboard.settings import Settings
-from dashboard.sources import CohortFile
+from dashboard.sources import CohortFile, WorkbookSheets
 from dashboard.ui import session
 from dashboard.wording import plain
 from rules.cohort.dates import DateOrder
@@ -67,13 +67,13 @@ def _read(
 
 
 @st.cache_data(ttl="2h", max_entries=6, scope="session", show_spinner=False)
-def _sheets(digest: str, name: str, _file: CohortFile) -> list[str]:
+def _sheets(digest: str, name: str, _file: CohortFile) -> WorkbookSheets:
     return sources.workbook_sheets(_file)
 
 
-def sheets(file: CohortFile) -> list[str]:
-    """The sheet names of an Excel workbook (`sources.workbook_sheets`), opened once per file and not again on
-    every rerun (a filter click): keyed by the file's content hash, cached for the session."""
+def sheets(file: CohortFile) -> WorkbookSheets:
+    """The sheets of an Excel workbook (`sources.workbook_sheets`), opened once per file and not again on every
+    rerun (a filter click): keyed by the file's content hash, cached for the session."""
     return _sheets(file.digest, file.name, file)
 
 
@@ -213,7 +213,8 @@ def set_mapping(file: CohortFile, chosen: Mapping[str, str]) -> None:
 
 
 def sheet(file: CohortFile) -> str | None:
-    """The workbook sheet the user chose for this file (None: the first sheet, or not a workbook)."""
+    """The workbook sheet the user chose for this file (None: the reader's default, the first visible sheet, or not a
+    workbook)."""
     sheets: dict[str, str] = st.session_state.get(SHEETS_KEY, {})
     return sheets.get(file.digest)
 

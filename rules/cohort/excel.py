@@ -302,6 +302,13 @@ def sheet_names(workbook: Any) -> list[str]:
     return [worksheet.title for worksheet in workbook.worksheets]
 
 
+def default_sheet(workbook: Any) -> Any:
+    """The sheet read when none is named: the first visible sheet of cells (the first one when none is visible);
+    None for a workbook without sheets of cells."""
+    visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
+    return next(iter(visible or workbook.worksheets), None)  # Excel keeps one sheet visible; another program may not
+
+
 def _sheet(workbook: Any, sheet: str | int | None) -> Any:
     """The sheet by name, or by its place among the sheets of cells, hidden ones included (also given as text, "2":
     a sheet named "2" wins); the first visible one when None.
@@ -314,8 +321,7 @@ def _sheet(workbook: Any, sheet: str | int | None) -> Any:
     if sheet is None:
         if not names:  # `load` says which file: this one cannot be read as a workbook of cells
             raise ValueError("it has no sheet of cells (only charts, or its sheets are missing)")
-        visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
-        return (visible or workbook.worksheets)[0]  # Excel keeps one sheet visible; another program may not
+        return default_sheet(workbook)
     if isinstance(sheet, str) and sheet in names:
         return workbook.worksheets[names.index(sheet)]
     place = int(sheet) if isinstance(sheet, str) and sheet.isascii() and sheet.isdigit() else sheet

@@ -355,8 +355,8 @@ def encode_text(
 
 
 # Characters no one sees that an id may carry at an end: zero-width spaces and joiners, word joiner, byte-order
-# mark, soft hyphen, and direction marks.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# mark, soft hyphen, and direction marks. Public: the dashboard cuts them from a typed id as the reader does.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def _one_form(codes: Codes, note: str | None) -> tuple[Codes, str | None]:
@@ -365,7 +365,7 @@ def _one_form(codes: Codes, note: str | None) -> tuple[Codes, str | None]:
     values = codes.values
     if codes.count is not None or pc.all(pc.string_is_ascii(values)).as_py() is not False:
         return codes, note
-    cut = pc.utf8_trim_whitespace(pc.utf8_trim(pc.utf8_normalize(values, "NFC"), _INVISIBLE))
+    cut = pc.utf8_trim_whitespace(pc.utf8_trim(pc.utf8_normalize(values, "NFC"), INVISIBLE))
     cleaned = pc.if_else(pc.equal(pc.utf8_length(cut), 0), _NULL_TEXT, cut)
     blank = pc.and_(pc.is_null(cleaned), pc.is_valid(values))  # only invisible characters: no id at all
     changed = pc.or_(pc.fill_null(pc.not_equal(cleaned, values), False), blank).to_numpy(zero_copy_only=False)

@@ -48,7 +48,7 @@ def test_pasted_json_may_be_a_request_its_customer_data_or_a_seed_customer() -> 
 
 @pytest.mark.parametrize(("text", "message"), [
     ('{"customerId": ', "not valid JSON: Expecting value at line 1, column 16"),
-    ("[1, 2]", "expected a JSON object, got list"),
+    ("[1, 2]", "expected a JSON object, got an array"),
     ('{"name": "x"}', "expected a request"),
 ])
 def test_unusable_json_says_why(text: str, message: str) -> None:
@@ -56,6 +56,24 @@ def test_unusable_json_says_why(text: str, message: str) -> None:
         parse_customer_json(text)
 
     assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"customerData": {"customer": {"age": ' + "9" * 5000 + "}}}",
+     "a number has more than 4,300 digits, more than any customer field holds"),
+    ("[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply to be a customer"),
+    ("null", "expected a JSON object, got null"),
+    ('"C-1"', "expected a JSON object, got a string"),
+    ('{"customerData": "C-1"}', "customerData must be a JSON object, got a string"),
+    ('{"customerData": [{"customerId": "C-1"}]}', "customerData must be a JSON object, got an array"),
+])
+def test_json_python_cannot_read_or_of_the_wrong_kind_is_named_in_jsons_words(text: str, message: str) -> None:
+    # A 5,000-digit number and JSON nested 100,000 deep are valid JSON that Python's parser refuses with a
+    # ValueError and a RecursionError: both showed the page a traceback.
+    with pytest.raises(CustomerInputError) as caught:
+        parse_customer_json(text)
+
+    assert str(caught.value) == message
 
 
 def test_the_form_becomes_customer_data_without_blank_rows_or_fields() -> None:
@@ -156,6 +174,24 @@ def test_a_lookup_normalises_the_cohorts_ids_only_when_no_id_is_written_as_typed
     assert find_customers(ids, "KOD 7", kept) == ["KOD\u00a07"]
     assert look_up(ids, "C-9", "o.csv", kept) == Lookup(None, "No customer with id **C-9** in o.csv.")
     assert asked == [1, 1]
+
+
+def test_an_id_pasted_with_invisible_characters_at_its_ends_is_found_as_the_reader_reads_it() -> None:
+    # The reader cuts a zero-width space or byte-order mark at an id's ends, so the file's "C-1\u200b" is C-1;
+    # the same id pasted from a mail or a spreadsheet was not found.
+    ids = pd.Series(["C-1", "C-2"])
+
+    assert look_up(ids, "\ufeffC-1", "o.csv") == Lookup("C-1")
+    assert look_up(ids, " C-2\u200b\u2060 ", "o.csv") == Lookup("C-2")
+    assert look_up(ids, "\u200b", "o.csv") == Lookup(None, "Type a customer id, or pick one.")
+
+
+def test_an_id_not_found_shows_the_invisible_characters_inside_it() -> None:
+    # "No customer with id C-1" while C-1 is in the list: the zero-width space in the middle was not shown.
+    ids = pd.Series(["C-1", "C-2"])
+
+    assert look_up(ids, "C\u200b-1", "o.csv") == Lookup(None, "No customer with id **C⟨U+200B⟩-1** in o.csv.")
+    assert look_up(ids, "C-\u202e1", "o.csv") == Lookup(None, "No customer with id **C-⟨U+202E⟩1** in o.csv.")
 
 
 def test_an_ambiguous_id_lists_a_bounded_number_of_candidates_told_apart() -> None:

@@ -59,3 +59,25 @@ def test_the_mapping_editor_offers_the_files_columns(name: str, content: bytes) 
 
 def test_the_seeds_json_has_no_columns_to_map() -> None:
     assert file_columns(CohortFile.from_bytes("c.json", b'[{"customerId": "C-1", "productHistory": []}]')) == []
+
+
+def _workbook_with_a_hidden_first_sheet() -> CohortFile:
+    """Sheets Old (hidden: an earlier export, other columns), Orders and Notes."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"Kunde": ["K1"], "Datum": ["2025-01-01"]}).to_excel(writer, sheet_name="Old", index=False)
+        TABLE.to_excel(writer, sheet_name="Orders", index=False)
+        pd.DataFrame({"note": ["x"]}).to_excel(writer, sheet_name="Notes", index=False)
+        writer.book["Old"].sheet_state = "hidden"
+    return CohortFile.from_bytes("book.xlsx", buffer.getvalue())
+
+
+def test_a_workbooks_sheets_name_the_hidden_ones_and_the_one_read_by_default() -> None:
+    # The reader skips a hidden first sheet; the picker showed it as the sheet read, the editor its columns.
+    workbook = _workbook_with_a_hidden_first_sheet()
+
+    assert sources.workbook_sheets(workbook) == sources.WorkbookSheets(("Old", "Orders", "Notes"),
+                                                                       frozenset({"Old"}), "Orders")
+    assert file_columns(workbook) == ["Müşteri No", "Tarih", "Tutar"]
+    assert file_columns(workbook, "Old") == ["Kunde", "Datum"]
+    assert sources.workbook_sheets(CohortFile.from_bytes("a.csv", b"x,y\n1,2\n")) == sources.WorkbookSheets()

@@ -477,6 +477,30 @@ def test_a_workbook_with_its_data_on_another_sheet_can_be_read_from_that_sheet()
     assert _metric(at, "Customers") == f"{expected.report.customers:,}"
 
 
+def test_the_sheet_picker_shows_the_sheet_read_a_hidden_first_sheet_marked_and_still_choosable() -> None:
+    # The reader skips a hidden first sheet; the picker showed that sheet as the one read, over the other's data.
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"customer_id": ["H1", "H2"], "order_date": ["2026-01-02", "2026-01-03"], "product_id": ["P", "P"],
+                      "amount": [5, 6]}).to_excel(writer, sheet_name="Old", index=False)
+        pd.DataFrame({"customer_id": ["C1"], "order_date": ["2026-01-05"], "product_id": ["P"], "amount": [10],
+                      "city": ["Izmir"]}).to_excel(writer, sheet_name="Orders", index=False)
+        writer.book["Old"].sheet_state = "hidden"
+    workbook = sources.CohortFile.from_bytes("book.xlsx", buffer.getvalue())
+    at = open_app()
+    at.session_state["as_of"] = date(2026, 2, 12)
+
+    at.file_uploader(key="cohort_upload").set_value(("book.xlsx", workbook.content, "application/octet-stream")).run()
+
+    picker = at.selectbox(key=f"sheet_{workbook.digest[:16]}")
+    assert (picker.options, picker.value) == (["Old (hidden)", "Orders"], "Orders")
+    assert _metric(at, "Customers") == "1"
+    assert at.selectbox(key="map_city").value == "city"  # the editor offers the columns of the sheet read
+    picker.set_value("Old").run()
+    assert not at.exception
+    assert _metric(at, "Customers") == "2"
+
+
 def test_an_uploaded_cohort_and_its_attributes_stay_loaded_across_pages_until_cleared() -> None:
     generated = generate(60, seed=5)
     at = _upload_with_people(generated.order_lines.to_csv(index=False).encode(),

@@ -375,3 +375,16 @@ def test_unparseable_json_takes_the_previous_customer_off_the_page() -> None:
     assert texts(at, "error")[0].startswith("**The JSON cannot be used:** not valid JSON")
     assert not at.subheader
     assert any(i.startswith("Pick a customer above") for i in texts(at, "info"))
+
+
+def test_an_unreadable_cohort_names_its_problem_without_the_apis_options() -> None:
+    at = open_app()
+    at.file_uploader(key="cohort_upload").set_value(("kunden.csv", b"Kunde\nK1\n", "text/csv")).run()
+
+    go_to(at, "customer")
+
+    [error] = texts(at, "error")
+    assert error.startswith("The loaded cohort (kunden.csv) could not be read — 1 problem: columns: the file has no "
+                            "customer id column")
+    assert "mapping=" not in error
+    assert "--map" not in error

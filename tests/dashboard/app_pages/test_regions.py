@@ -113,7 +113,11 @@ def test_an_unreadable_cohort_shows_only_its_read_error() -> None:
     go_to(at, "regions")
 
     [error] = texts(at, "error")
-    assert error.startswith("The loaded cohort (kunden.csv) could not be read: 1 problem in the input: - columns: the "
-                            "file has no customer id column")
+    assert error.startswith("The loaded cohort (kunden.csv) could not be read — 1 problem: columns: the file has no "
+                            "customer id column")
+    assert error.endswith("The **Cohort** page lists the problems, with the column mapping (and a workbook's sheet "
+                          "picker) to correct them.")
+    for code_or_command_line in ("mapping=", "--map"):  # not the way on a page: the Cohort page's mapping is
+        assert code_or_command_line not in error
     assert texts(at, "info") == []  # not also "not segmented yet"
     assert not at.get("plotly_chart")
