@@ -89,7 +89,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
         notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
     if hidden:
         warnings.append(f"skipped the hidden sheet(s) {', '.join(map(repr, hidden))} and read the first visible "
-                        f"one, {worksheet.title!r}; sheet= (on the command line: --sheet) reads a hidden sheet")
+                        f"one, {worksheet.title!r}; a hidden sheet is read when chosen by name or place")
     if formulas:
         warnings.append(f"{sum(map(len, formulas.values()))} formula cell(s) have no stored result (the workbook "
                         "was saved without calculating them, as programs that write workbooks do): they are read as "

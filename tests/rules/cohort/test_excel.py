@@ -177,7 +177,7 @@ def test_a_hidden_first_sheet_is_skipped_with_a_warning_and_read_when_named() ->
 
     assert list(default.customers["customer_id"]) == ["C-1"]
     assert default.report.warnings == ["skipped the hidden sheet(s) 'Eski' and read the first visible one, "
-                                       "'Siparisler'; sheet= (on the command line: --sheet) reads a hidden sheet"]
+                                       "'Siparisler'; a hidden sheet is read when chosen by name or place"]
     assert list(named.customers["customer_id"]) == ["OLD-1"]
     assert named.report.warnings == []
 
