@@ -45,6 +45,7 @@ from rules.cohort.sniff import (
     detect_encoding,
     detect_kind,
     detect_layout,
+    has_stray_bytes,
     mostly_utf8,
     single_byte_encoding,
     unique_names,
@@ -201,10 +202,13 @@ def _require_workbook(buffer: pa.Buffer, name: str | None) -> None:
 def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None, header_names: Collection[str]) -> Loaded:
     encoding = detect_encoding(head)
     warnings: list[str] = []
-    if encoding not in _UTF8:
+    # Stray bytes are made � before Arrow's reader sees them: it cannot hand the text of a row of the wrong
+    # length that holds one to the handler that keeps such rows aside, and would refuse the whole file.
+    stray = encoding in _UTF8 and has_stray_bytes(head)
+    if encoding not in _UTF8 or stray:
         data = buffer.to_pybytes()
         # `detect_encoding` has already kept a sample that is UTF-8 but for stray bytes as UTF-8.
-        encoding = bom_encoding(data) or single_byte_encoding(data)
+        encoding = _not_utf8_encoding(data) if stray else bom_encoding(data) or single_byte_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         head = buffer.slice(0, min(buffer.size, SAMPLE_BYTES + 1)).to_pybytes()
     notes = []
@@ -217,11 +221,13 @@ def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None, header_nam
     try:
         table, malformed, unclosed = _parse(buffer, head, layout)
     except pa.ArrowInvalid as error:
-        if encoding not in _UTF8 or "UTF8" not in str(error):
+        data = buffer.to_pybytes()
+        # Decided on the bytes, not on the message: bytes that are not UTF-8 in a row of the wrong length fail
+        # the reader's handler of such rows, which says no more than that the row has the wrong length.
+        if encoding not in _UTF8 or _is_utf8(data):
             raise _parse_error(error, name) from None
         # The sample was UTF-8 but a later part is not: the whole file is in a single-byte encoding, or UTF-8
         # with a few stray bytes.
-        data = buffer.to_pybytes()
         encoding = _not_utf8_encoding(data)
         buffer = pa.py_buffer(_transcode(data, encoding, warnings))
         try:
@@ -330,6 +336,14 @@ def _unclosed_warning(lines: BrokenLines) -> str:
 
 def _lone_carriage_returns(data: bytes) -> int:
     return data.count(b"\r") - data.count(b"\r\n")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _not_utf8_encoding(data: bytes) -> str:

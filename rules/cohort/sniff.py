@@ -159,6 +159,17 @@ def detect_encoding(data: bytes) -> str:
     return "utf-8"
 
 
+def has_stray_bytes(data: bytes) -> bool:
+    """Whether the sample of text that `detect_encoding` read as UTF-8 holds bytes that are not UTF-8 (a
+    character the sample's end cuts in two is not one)."""
+    sample = _sample(data)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) == len(data))
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def mostly_utf8(data: bytes) -> bool:
     """Whether text that is not valid UTF-8 is UTF-8 all the same, with a few stray bytes (a character pasted
     from another encoding): the bytes of its valid multi-byte characters outnumber the stray bytes four to one

@@ -1080,6 +1080,25 @@ def test_a_utf8_file_with_a_stray_byte_stays_utf8_and_the_byte_is_counted(where:
     assert (names["C0"], names[f"C{stray}"]) == ("Çay ürün 0", f"\ufffday ürün {stray}")
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # Arrow's, past the sample
+@pytest.mark.parametrize("where", ["early", "late", "small"])
+def test_a_stray_byte_in_a_row_of_the_wrong_length_costs_that_row_only(where: str) -> None:
+    count = {"early": 40, "late": 40_000, "small": 5}[where]
+    rows = [f"C{i};2026-01-05;Çay ürün {i};2;10".encode() for i in range(count)]
+    stray = {"early": 3, "late": 39_990, "small": 1}[where]  # within the first megabyte, or past the sample
+    rows[stray] = f"C{stray};2026-01-05;Çay ürün;2;10;x".encode().replace("Ç".encode(), b"\xc7")  # a field too
+    # many, and a Windows-1254 Ç in a UTF-8 file: Arrow's reader cannot give its text to the handler of such rows
+    data = b"customer_id;order_date;product_name;quantity;amount\n" + b"\n".join(rows) + b"\n"
+
+    cohort = read_cohort(data)
+
+    assert cohort.report.encoding == "utf-8"
+    assert "1 byte(s) are not utf-8 and were read as \ufffd" in cohort.report.warnings
+    assert (cohort.report.rows_read, counts(cohort)) == (count, {"malformed_row": 1})
+    assert cohort.rejected[["row", "reason", "text"]].to_dict("records") == [
+        {"row": stray + 1, "reason": "malformed_row", "text": f"C{stray};2026-01-05;\ufffday ürün;2;10;x"}]
+
+
 def test_numbers_a_sheet_shows_with_leading_zeros_keep_them() -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
