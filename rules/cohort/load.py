@@ -13,6 +13,8 @@ import json
 import os
 import re
 import stat
+import threading
+import weakref
 import zipfile
 import zlib
 from collections.abc import Collection
@@ -71,6 +73,8 @@ class Readable(Protocol):
 Source = str | os.PathLike[str] | bytes | bytearray | memoryview | Readable
 
 BLOCK_BYTES = 8 << 20
+# How long a parse waits for Arrow's reader to let go of its Python row handler (it takes microseconds).
+_HANDLER_RELEASE_WAIT_S = 5.0
 _RECORD_TEXT_LIMIT = 2000  # of a malformed JSON record kept as its text
 _MAX_JSON_DEPTH = 64  # deeper than any record of customers or orders
 _OPENERS, _CLOSERS = np.frombuffer(b"[{", dtype=np.uint8), np.frombuffer(b"]}", dtype=np.uint8)
@@ -277,14 +281,25 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
             broken.append((row.number, row.text))
             return "skip"
 
-        table = pcsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
-            parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=newlines,
-                                            invalid_row_handler=keep_aside),
-            convert_options=pcsv.ConvertOptions(column_types=types,
-                                                null_values=NULL_TEXTS, strings_can_be_null=True,
-                                                quoted_strings_can_be_null=True))
+        released = threading.Event()
+        weakref.finalize(keep_aside, released.set)
+        options = pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=newlines,
+                                    invalid_row_handler=keep_aside)
+        del keep_aside
+        try:
+            table = pcsv.read_csv(
+                pa.BufferReader(data),
+                read_options=pcsv.ReadOptions(column_names=names, use_threads=threads, block_size=BLOCK_BYTES),
+                parse_options=options,
+                convert_options=pcsv.ConvertOptions(column_types=types,
+                                                    null_values=NULL_TEXTS, strings_can_be_null=True,
+                                                    quoted_strings_can_be_null=True))
+        finally:
+            # Arrow's threaded reader may let go of the handler on one of its threads after `read_csv` is done
+            # (always so when the parse fails): that needs the GIL, and a process exiting meanwhile aborts
+            # ("terminate called without an active exception"). Waiting here lets it go first.
+            del options
+            released.wait(_HANDLER_RELEASE_WAIT_S)
         return table, broken
 
     # A quote that never closes would take the rows after it along (`rules.cohort.unclosed_quotes`): where values
