@@ -10,7 +10,6 @@ from typing import Any
 import pyarrow.csv as pcsv
 import pytest
 
-from rules.cohort import load as load_module
 from rules.cohort.load import load
 
 
@@ -26,7 +25,7 @@ def test_the_parse_returns_only_once_arrow_has_let_go_of_its_row_handler(monkeyp
         threading.Timer(0.2, held.clear).start()
         return real_read_csv(source, **options)
 
-    monkeypatch.setattr(load_module.pcsv, "read_csv", late_letting_go)
+    monkeypatch.setattr(pcsv, "read_csv", late_letting_go)
     started = time.perf_counter()
 
     loaded = load(b"customer_id,order_date,amount\nC1,2026-01-05,10\nC2,2026-01-05,10,extra\n")
