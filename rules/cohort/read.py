@@ -96,6 +96,9 @@ def read_cohort(
                          header_names=_named(customers_mapping if customers_mapping is not None else mapping))
         except InvalidInput as error:  # say which of the two files it is
             raise _in_customers_file(error) from None
+        if extra.records == []:
+            raise InvalidInput([Problem("customers", "the customers file is an empty JSON list: it holds no customer "
+                                                     "to take attributes from", customers_label)])
         if extra.records is not None:
             raise InvalidInput([Problem("customers", "the customers file must be a table (CSV, Excel, Parquet or "
                                                      "JSON records), not the seed's customer JSON", customers_label)])

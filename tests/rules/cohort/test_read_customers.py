@@ -9,9 +9,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from rules.cohort.read import read_cohort
 from rules.cohort.segment import segment_cohort
+from rules.errors import InvalidInput
 from tests.rules.cohort.test_read_support import text_file
 
 AS_OF = date(2026, 2, 12)
@@ -255,3 +257,14 @@ def test_a_signup_before_1900_is_said_to_be_out_of_range_not_no_date() -> None:
         "registered_at: 1 value(s) are not dates and are left unknown",
     ]
     assert cohort.customers["registered_at"].isna().tolist() == [True, True, False]
+
+
+def test_an_empty_json_list_as_the_customers_file_is_named_as_such() -> None:
+    orders = _orders([], [["C1"]])
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(orders, customers=b"[]", customers_name="customers.json")
+
+    assert [(p.loc, p.msg, p.input) for p in raised.value.problems] == [
+        ("customers", "the customers file is an empty JSON list: it holds no customer to take attributes from",
+         "customers.json")]
