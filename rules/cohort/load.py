@@ -295,9 +295,9 @@ def _parse(buffer: pa.Buffer, head: bytes, layout: TextLayout) -> tuple[pa.Table
                                                     null_values=NULL_TEXTS, strings_can_be_null=True,
                                                     quoted_strings_can_be_null=True))
         finally:
-            # Arrow's threaded reader may let go of the handler on one of its threads after `read_csv` is done
-            # (always so when the parse fails): that needs the GIL, and a process exiting meanwhile aborts
-            # ("terminate called without an active exception"). Waiting here lets it go first.
+            # Arrow's threaded reader may let go of the handler on one of its own threads after `read_csv` has
+            # returned or raised: that needs the GIL, and a process exiting meanwhile aborts ("terminate called
+            # without an active exception"). Waiting here, without the GIL, lets it go first.
             del options
             released.wait(_HANDLER_RELEASE_WAIT_S)
         return table, broken
