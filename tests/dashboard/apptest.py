@@ -53,6 +53,20 @@ def open_with_orders_without_regions() -> AppTest:
     return at
 
 
+def unreadable_cohort_error(page: str) -> tuple[AppTest, str]:
+    """The dashboard on ``page`` with a cohort loaded that has no customer id column, and the page's one error,
+    checked to name the problem and none of the API's or command line's options (mapping=, --map)."""
+    at = open_app()
+    at.file_uploader(key="cohort_upload").set_value(("kunden.csv", b"Kunde\nK1\n", "text/csv")).run()
+    go_to(at, page)
+    [error] = texts(at, "error")
+    assert error.startswith("The loaded cohort (kunden.csv) could not be read — 1 problem: columns: the file has no "
+                            "customer id column")
+    for code_or_command_line in ("mapping=", "--map"):  # not the way on a page: the Cohort page's mapping is
+        assert code_or_command_line not in error
+    return at, error
+
+
 def plotly_figures(at: AppTest) -> dict[str, dict[str, Any]]:
     """Every Plotly chart on the page as its figure JSON, by element key (``chart_churnSegment``, ...)."""
     return {str(chart.key): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}

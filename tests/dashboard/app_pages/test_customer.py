@@ -17,7 +17,7 @@ from dashboard.recent import RecentAnswers
 from dashboard.wording import plain
 from tests.agent.scripted_model import ScriptedModel
 from tests.conftest import seed_example
-from tests.dashboard.apptest import go_to, load_sample, open_app, table_with, texts
+from tests.dashboard.apptest import go_to, load_sample, open_app, table_with, texts, unreadable_cohort_error
 from tests.dashboard.servers import free_port, running_runtime
 
 
@@ -378,13 +378,4 @@ def test_unparseable_json_takes_the_previous_customer_off_the_page() -> None:
 
 
 def test_an_unreadable_cohort_names_its_problem_without_the_apis_options() -> None:
-    at = open_app()
-    at.file_uploader(key="cohort_upload").set_value(("kunden.csv", b"Kunde\nK1\n", "text/csv")).run()
-
-    go_to(at, "customer")
-
-    [error] = texts(at, "error")
-    assert error.startswith("The loaded cohort (kunden.csv) could not be read — 1 problem: columns: the file has no "
-                            "customer id column")
-    assert "mapping=" not in error
-    assert "--map" not in error
+    unreadable_cohort_error("customer")  # it checks the error's words
