@@ -30,7 +30,8 @@ Cells = Callable[[int, int], pa.Array]
 """The CSV cells of a column's rows ``start`` to ``stop``, quoted where needed, never null."""
 
 ROWS_AT_ONCE: Final = 32_768
-_NEEDS_QUOTES = '[",\r\n]'  # a bare "\r" too: a reader would end the row there
+_QUOTE_MARKS = '",\r\n'  # a bare "\r" too: a reader would end the row there
+_NEEDS_QUOTES = f"[{_QUOTE_MARKS}]"
 # Python writes floats below this or from this magnitude on with an exponent, and Arrow from 1e10 on: those few are
 # written by Python (`repr`), the others by Arrow with Python's ".0" on whole numbers.
 _SMALLEST_PLAIN, _LARGEST_PLAIN = 1e-4, 1e10
@@ -51,7 +52,7 @@ def header_line(names: list[object]) -> str:
     cells = []
     for name in names:
         text = "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(defused(name))
-        if any(mark in text for mark in '",\r\n'):
+        if any(mark in text for mark in _QUOTE_MARKS):
             text = '"' + text.replace('"', '""') + '"'
         cells.append(text)
     return ",".join(cells) + "\n"
