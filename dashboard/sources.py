@@ -16,14 +16,21 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from openpyxl import load_workbook
 
 from rules.cohort.dates import DateOrder
-from rules.cohort.excel import default_sheet, sheet_names
 from rules.cohort.load import load, source_buffer
 from rules.cohort.model import Cohort
 from rules.cohort.read import read_cohort
-from rules.cohort.sniff import SAMPLE_BYTES, decode_sample, detect_encoding, detect_kind, detect_layout, unique_names
+from rules.cohort.sniff import (
+    HEADER_SEARCH_ROWS,
+    SAMPLE_BYTES,
+    decode_sample,
+    detect_encoding,
+    detect_kind,
+    detect_layout,
+    unique_names,
+)
+from rules.cohort.workbook import open_workbook
 
 SAMPLE_DIR = Path(__file__).with_name("sample")
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz")
@@ -120,16 +127,12 @@ def workbook_sheets(file: CohortFile) -> WorkbookSheets:
         content, _, kind = _unpacked(file)
         if kind != "xlsx":
             return WorkbookSheets()
-        book = load_workbook(io.BytesIO(content), read_only=True)
+        with open_workbook(content) as book:
+            first = book.default
+            return WorkbookSheets(tuple(book.names), frozenset(part.name for part in book.sheets if part.hidden),
+                                  None if first is None else first.name)
     except Exception:  # an empty or damaged file: the reader's error says what is wrong with it
         return WorkbookSheets()
-    try:
-        first = default_sheet(book)
-        return WorkbookSheets(tuple(sheet_names(book)),
-                              frozenset(sheet.title for sheet in book.worksheets if sheet.sheet_state != "visible"),
-                              None if first is None else first.title)
-    finally:
-        book.close()
 
 
 def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
@@ -148,13 +151,9 @@ def file_columns(file: CohortFile, sheet: str | None = None) -> list[str]:
     if kind == "json":  # records name their fields; the seed's customers have none to map
         return [str(column) for column in load(content, name=name).table.column_names]
     if kind == "xlsx":
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            names = sheet_names(book)
-            chosen = book.worksheets[names.index(sheet)] if sheet in names else default_sheet(book)
-            for row in chosen.iter_rows(values_only=True) if chosen is not None else ():
-                if sum(1 for cell in row if cell not in (None, "")) * 2 >= len(row):
+        with open_workbook(content) as book:
+            chosen = book.find(sheet) if sheet in book.names else book.default
+            for row in book.rows(chosen, limit=HEADER_SEARCH_ROWS) if chosen is not None else ():
+                if sum(1 for cell in row if cell is not None) * 2 >= len(row):
                     return unique_names(["" if cell is None else str(cell) for cell in row])
-        finally:
-            book.close()
     return []

@@ -5,7 +5,7 @@ A formula that failed gives no customer id, product or city: kept, ``#REF!`` wou
 id or product is rejected as such, an attribute is unknown. In number and date columns the error stays a value
 that could not be worked out (a ``bad_amount``, never quantity × unit price; a ``bad_date``).
 
-The error is recognised by its text, in a workbook (where the cell is of the error type and openpyxl gives its
+The error is recognised by its text, in a workbook (where the cell is of the error type and its XML gives its
 text) and in delimited text alike, so that one table gives the same rows as a workbook and as CSV.
 """
 

@@ -1,32 +1,32 @@
 """Excel workbooks (.xlsx) as Arrow tables: the first sheet (or a named one), its header row found like in CSV.
 
-openpyxl reads a sheet row by row (that is how the format is stored); the columns are then built in one go.
-Whole-number cells become integers, date cells become timestamps, and a column mixing kinds becomes text.
+calamine reads the sheet's cells (`rules.cohort.workbook`), its XML adds what they show beyond their stored values
+(`rules.cohort.sheet_xml`: formulas never calculated, error values, numbers shown with leading zeros); the columns
+are then built in one go. Whole-number cells become integers, date cells become timestamps, and a column mixing
+kinds becomes text.
 Merged cells are read as Excel shows them (`rules.cohort.merged_cells`): a value merged down the data rows is each
 row's value, and group labels merged over a header's names are joined to them.
 """
 
 from __future__ import annotations
 
-import html
-import io
 import math
-import re
-import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, time
+from itertools import zip_longest
 from typing import Any, NamedTuple
 
 import numpy as np
-import openpyxl
 import pyarrow as pa
-from openpyxl.utils import column_index_from_string
+import pyarrow.compute as pc
 
 from rules.cohort.columns import header_index
 from rules.cohort.merged_cells import fill_down, joined_header, merged_ranges
 from rules.cohort.null_texts import NULL_TEXTS
+from rules.cohort.sheet_xml import error_cells, uncalculated_formulas, zero_padded_cells
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
 from rules.cohort.values import decide_decimal_mark
+from rules.cohort.workbook import open_workbook
 from rules.errors import InvalidInput, Problem
 
 
@@ -55,41 +55,35 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
     Raises:
         InvalidInput: the sheet does not exist, or it has no rows.
     """
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        worksheet = _sheet(workbook, sheet)
-        hidden = _skipped_hidden(workbook, worksheet) if sheet is None else []
-        # The sheet's <dimension> tag is written by whatever saved the workbook and may be stale (A1:F3 over 100
-        # rows): read-only openpyxl would stop at it, so the rows are read to where the sheet's XML ends.
-        worksheet.reset_dimensions()
-        padded = _zero_padded(worksheet)
-        xml = _sheet_xml(data, getattr(worksheet, "_worksheet_path", ""))
-        formulas, zeros = _uncalculated_formulas(data, xml)
-        merges = merged_ranges(xml)
-        # Cells are read with their formats only when some show zero-padded numbers: it is slower.
-        read = (tuple(_as_shown(cell) for cell in row) for row in worksheet.iter_rows()) if padded else \
-            worksheet.iter_rows(values_only=True)
-        if formulas:
-            read = (_with_formulas(row, formulas.get(number, {})) for number, row in enumerate(read, start=1))
+    with open_workbook(data) as book:
+        part = book.find(sheet)
+        hidden = [skipped.name for skipped in book.sheets[:book.sheets.index(part)]] if sheet is None else []
+        xml = book.xml(part)
+        formulas, zeros = uncalculated_formulas(book.part("xl/workbook.xml") or b"", xml)
+        padded = zero_padded_cells(xml, book.number_formats())
         # A delimited file's null texts are no value in a sheet too (an #N/A cell reads as its text): the same
         # table as CSV and as a workbook gives the same rows. Not in JSON, which has its own null.
-        read = (tuple(None if type(value) is str and value in _NO_VALUE else value for value in row) for row in read)
-        # Each row with its row in the sheet, which merged ranges name.
-        numbered = [(number, trimmed) for number, trimmed in enumerate(map(_trimmed, read), start=1) if trimmed]
-        names = sheet_names(workbook)
-    finally:
-        workbook.close()
+        cells = book.rows(part, no_value=_NO_VALUE)
+        names = book.names
+    for overlay in (formulas, error_cells(xml)):
+        _overlay(cells, overlay)
+    shown_padded = _shown_padded(cells, padded)
+    _overlay(cells, shown_padded)
+    merges = merged_ranges(xml)
+    # Each row with its row in the sheet, which merged ranges name.
+    numbered = [(number, trimmed) for number, trimmed in enumerate(map(_trimmed, cells), start=1) if trimmed]
+    del cells
     if not numbered:
         several = len(names) > 1
         raise InvalidInput([Problem("sheet", "the sheet has no rows" + (f"; the workbook's sheets: {', '.join(names)}"
-                                                                        if several else ""), worksheet.title,
+                                                                        if several else ""), part.name,
                                     hint="choose one with sheet= (on the command line: --sheet)" if several else None)])
     notes, warnings = [], []
     if len(names) > 1:
-        notes.append(f"read sheet {worksheet.title!r} of {len(names)} ({', '.join(names)})")
+        notes.append(f"read sheet {part.name!r} of {len(names)} ({', '.join(names)})")
     if hidden:
         warnings.append(f"skipped the hidden sheet(s) {', '.join(map(repr, hidden))} and read the first visible "
-                        f"one, {worksheet.title!r}; a hidden sheet is read when chosen by name or place")
+                        f"one, {part.name!r}; a hidden sheet is read when chosen by name or place")
     if formulas:
         warnings.append(f"{sum(map(len, formulas.values()))} formula cell(s) have no stored result (the workbook "
                         "was saved without calculating them, as programs that write workbooks do): they are read as "
@@ -117,8 +111,8 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
             notes.append(f"merged cells: {filled.ranges} range(s) in column(s) "
                          f"{', '.join(repr(_column_name(header, place)) for place in filled.columns)} give their "
                          f"value to the {filled.cells} cell(s) below their first, as Excel shows it across the range")
-    notes += [f"{_column_name(header, index)}: numbers shown with leading zeros ({'0' * size}) are read as shown"
-              for index, size in sorted(padded.items()) if index < width]
+    notes += [f"{_column_name(header, place)}: numbers shown with leading zeros ({'0' * size}) are read as shown"
+              for place, size in sorted(_padded_columns(shown_padded, padded).items()) if place < width]
     return Sheet(*_tables(header, body), notes, warnings)
 
 
@@ -127,7 +121,7 @@ def _column_name(header: Sequence[str], place: int) -> str:
     return header[place] if place < len(header) and header[place] else f"column {place + 1}"
 
 
-def _tables(header: list[str], body: list[tuple[Any, ...]]) -> tuple[pa.Table, pa.Table | None]:
+def _tables(header: list[str], body: Sequence[Sequence[Any]]) -> tuple[pa.Table, pa.Table | None]:
     """The body's columns under the header's names: only those with a name or some value, so that a stray cell
     far to the right (XFD1) makes one column, not 16,000 empty ones; and the rows as rejected rows show them
     (see `Sheet`), when that differs.
@@ -143,7 +137,7 @@ def _tables(header: list[str], body: list[tuple[Any, ...]]) -> tuple[pa.Table, p
             if _filled(row[place]):
                 beyond.setdefault(place, {})[number] = row[place]
     places = list(range(common)) + sorted(beyond)
-    cells = columns_from_values([[row[i] if i < len(row) else None for row in body] for i in range(common)] +
+    cells = columns_from_values(list(zip_longest(*(row[:common] for row in body))) +
                                 [[beyond[place].get(number) for number in range(len(body))]
                                  for place in places[common:]])
     columns = {place: column for place, column in zip(places, cells.columns, strict=True)
@@ -160,7 +154,41 @@ def _tables(header: list[str], body: list[tuple[Any, ...]]) -> tuple[pa.Table, p
     return table, pa.table([shown.get(place, columns[place]) for place in kept], names=table.column_names)
 
 
-def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+def _overlay(rows: list[list[Any]], cells: Mapping[int, Mapping[int, Any]]) -> None:
+    """Give the cells of ``rows`` (the sheet's, from its first) the values ``cells`` has for them (row → column →
+    value, 1-based as the sheet counts them)."""
+    for number, values in cells.items():
+        if number > len(rows):  # a cell of a row calamine does not give (one it holds no value in)
+            rows.extend([] for _ in range(number - len(rows)))
+        row = rows[number - 1]
+        for column, value in values.items():
+            if column > len(row):
+                row.extend([None] * (column - len(row)))
+            row[column - 1] = None if value in _NO_VALUE else value  # an error cell #N/A
+
+
+def _shown_padded(rows: Sequence[Sequence[Any]], padded: Mapping[int, Mapping[int, int]]) -> dict[int, dict[int, str]]:
+    """The whole numbers among ``padded``'s cells (row → column → width) as the text the sheet shows (``12`` as
+    ``00012`` under the number format ``00000``)."""
+    shown: dict[int, dict[int, str]] = {}
+    for number, widths in padded.items():
+        row = rows[number - 1] if number <= len(rows) else []
+        for column, width in widths.items():
+            value = row[column - 1] if column <= len(row) else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 and \
+                    float(value).is_integer():
+                shown.setdefault(number, {})[column] = str(int(value)).zfill(width)
+    return shown
+
+
+def _padded_columns(shown: Mapping[int, Mapping[int, str]], padded: Mapping[int, Mapping[int, int]]) -> dict[int, int]:
+    """The columns (0-based places) where numbers of the first rows are shown with leading zeros (``shown``, from
+    `_shown_padded`), with the width shown: named in the notes."""
+    return {column - 1: padded[number][column] for number in sorted(shown) if number <= HEADER_SEARCH_ROWS + 50
+            for column in shown[number]}
+
+
+def _trimmed(row: Sequence[Any]) -> Sequence[Any]:
     """The row without the empty cells after its last filled one (formatted cells, a row padded to the sheet's
     width); empty when no cell is filled."""
     end = len(row)
@@ -202,6 +230,12 @@ def columns_from_values(columns: Sequence[Sequence[Any]]) -> Cells:
 def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Array:
     """An Arrow column from cell values: integers, floats, timestamps or text, whichever fits them all (numbers
     in text written with ``number_mark``)."""
+    uniform = _uniform_column(values)
+    return uniform if uniform is not None else _column_value_by_value(values, number_mark)
+
+
+def _column_value_by_value(values: Sequence[Any], number_mark: str = ".") -> pa.Array:
+    """`column_from_values`, looking at each value in Python: for columns mixing kinds."""
     present = [v for v in values if _filled(v)]
     cleaned = [v if _filled(v) else None for v in values]
     if not present:
@@ -218,71 +252,37 @@ def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Arra
     return pa.array([_as_text(v, number_mark) for v in cleaned], pa.string())
 
 
+def _uniform_column(values: Sequence[Any]) -> pa.Array | None:
+    """The column `column_from_values` builds, when its values are all of one kind (text, numbers, dates or date
+    times; None aside), built by Arrow from the whole list; None for any other mix (and numbers Arrow cannot take
+    exactly), which is built value by value."""
+    kinds = set(map(type, values)) - {type(None)}
+    try:
+        if kinds == {str}:
+            column = pa.array(values, pa.string())
+            blank = [text for text in set(values) if text is not None and not text.strip()]  # once per distinct text
+            return pc.if_else(pc.is_in(column, pa.array(blank, pa.string())), None, column) if blank else column
+        if kinds and kinds <= {int, float}:
+            column = pa.array(values, pa.float64())
+            numbers = column.drop_null().to_numpy()
+            whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2**53)
+            return column.cast(pa.int64()) if whole.all() else column
+        if kinds == {datetime}:
+            return pa.array(values, pa.timestamp("us"))
+        if kinds == {date}:
+            return pa.array(values, pa.date32()).cast(pa.timestamp("us"))
+    except (pa.ArrowInvalid, OverflowError):  # an integer no float holds exactly (2**53 + 1), or none at all
+        return None
+    return None
+
+
 def _mixes_numbers_and_text(values: Sequence[Any]) -> bool:
+    kinds = set(map(type, values))
+    if not any(issubclass(kind, str) for kind in kinds) or \
+            not any(issubclass(kind, int | float) and not issubclass(kind, bool) for kind in kinds):
+        return False  # no text or no numbers: told by the kinds of the values alone
     return any(isinstance(v, str) and _filled(v) for v in values) and \
         any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-
-
-# A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all); its
-# attributes are checked apart (`_CELL_PLACE`, `_TEXT_RESULT`).
-_UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v\s*/>|<v>\s*</v>)?</c>')
-_CELL_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
-# A formula whose result is text: with an empty <v>, Excel calculated it to "" (=IFERROR(…;""), a template
-# row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated. Without a <v>, it was
-# never calculated (PhpSpreadsheet writes every formula so when told not to calculate them).
-_TEXT_RESULT = re.compile(rb'\bt="str"')
-# XlsxWriter (unless told a result) and Apache POI store 0 as a formula's result and flag the workbook to be
-# calculated when it is opened (<calcPr fullCalcOnLoad="1"/>); Excel and LibreOffice set no such flag when they
-# save. In a flagged workbook a stored 0 cannot be told from a calculated 0, so it is taken as no result: a real
-# 0 in a number column (an amount, a quantity) is a rejected row either way. Results other than 0 are kept.
-_ZERO_RESULT = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v>0</v>)</c>')
-_CALCULATE_ON_LOAD = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
-
-
-class _Uncalculated(NamedTuple):
-    """The sheet's formula cells without a result: row → column → the formula text (``=2*5``), 1-based as the
-    sheet counts them; `zeros`: how many of them stored a 0 in a workbook flagged to be calculated on opening."""
-
-    formulas: dict[int, dict[int, str]]
-    zeros: int
-
-
-def _sheet_xml(data: bytes, path: str) -> bytes:
-    """The sheet's XML as stored in the workbook; empty when it cannot be read (openpyxl has said why)."""
-    try:
-        return zipfile.ZipFile(io.BytesIO(data)).read(path.lstrip("/"))
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return b""
-
-
-def _uncalculated_formulas(data: bytes, xml: bytes) -> _Uncalculated:
-    """The sheet's (``xml``) formula cells without a stored result (which openpyxl reads as empty), and those whose
-    stored 0 is no result (`_ZERO_RESULT`)."""
-    if b"<f" not in xml:
-        return _Uncalculated({}, 0)
-    try:
-        book = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return _Uncalculated({}, 0)
-    found: dict[int, dict[int, str]] = {}
-    zeros = 0
-    patterns = (_UNCALCULATED, _ZERO_RESULT) if _CALCULATE_ON_LOAD.search(book) else (_UNCALCULATED,)
-    for pattern in patterns:
-        for match in pattern.finditer(xml):
-            place = _CELL_PLACE.search(match[1])
-            if place is None or (pattern is _UNCALCULATED and match[3] is not None and _TEXT_RESULT.search(match[1])):
-                continue
-            formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
-            found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
-            zeros += pattern is _ZERO_RESULT
-    return _Uncalculated(found, zeros)
-
-
-def _with_formulas(row: tuple[Any, ...], formulas: dict[int, str]) -> tuple[Any, ...]:
-    """The row with its uncalculated formula cells (column → formula text) as their formula text."""
-    if not formulas:
-        return row
-    return tuple(formulas.get(column, value) for column, value in enumerate(row, start=1))
 
 
 def _as_float(value: int | float) -> float:
@@ -292,76 +292,6 @@ def _as_float(value: int | float) -> float:
         return float(value)
     except OverflowError:
         return math.inf if value > 0 else -math.inf
-
-
-_ZEROS = re.compile(r"0{2,}")
-
-
-def sheet_names(workbook: Any) -> list[str]:
-    """The names of a workbook's sheets of cells, in order (chart sheets hold no data and are left out)."""
-    return [worksheet.title for worksheet in workbook.worksheets]
-
-
-def default_sheet(workbook: Any) -> Any:
-    """The sheet read when none is named: the first visible sheet of cells (the first one when none is visible);
-    None for a workbook without sheets of cells."""
-    visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
-    return next(iter(visible or workbook.worksheets), None)  # Excel keeps one sheet visible; another program may not
-
-
-def _sheet(workbook: Any, sheet: str | int | None) -> Any:
-    """The sheet by name, or by its place among the sheets of cells, hidden ones included (also given as text, "2":
-    a sheet named "2" wins); the first visible one when None.
-
-    Raises:
-        InvalidInput: there is no such sheet (the message lists the sheets).
-        ValueError: the workbook has no sheet of cells at all.
-    """
-    names = sheet_names(workbook)
-    if sheet is None:
-        if not names:  # `load` says which file: this one cannot be read as a workbook of cells
-            raise ValueError("it has no sheet of cells (only charts, or its sheets are missing)")
-        return default_sheet(workbook)
-    if isinstance(sheet, str) and sheet in names:
-        return workbook.worksheets[names.index(sheet)]
-    place = int(sheet) if isinstance(sheet, str) and sheet.isascii() and sheet.isdigit() else sheet
-    if isinstance(place, int) and 0 <= place < len(names):
-        return workbook.worksheets[place]
-    raise InvalidInput([Problem("sheet", f"the workbook has no sheet {sheet!r}; its sheets are: {', '.join(names)}",
-                                sheet)])
-
-
-def _skipped_hidden(workbook: Any, worksheet: Any) -> list[str]:
-    """The hidden sheets before `worksheet` (the default sheet is the first visible one; workbooks hide sheets of
-    lookups and old data)."""
-    skipped = []
-    for candidate in workbook.worksheets:
-        if candidate is worksheet:
-            break
-        skipped.append(candidate.title)
-    return skipped
-
-
-def _zero_padded(worksheet: Any) -> dict[int, int]:
-    """Columns whose whole numbers are shown with leading zeros (number format ``00000``, as ERPs export
-    customer numbers): column index → width, from the cells of the first rows."""
-    widths: dict[int, int] = {}
-    for row in worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS + 50):
-        for index, cell in enumerate(row):
-            number_format = getattr(cell, "number_format", None)
-            if isinstance(cell.value, int) and isinstance(number_format, str) and _ZEROS.fullmatch(number_format):
-                widths[index] = len(number_format)
-    return widths
-
-
-def _as_shown(cell: Any) -> Any:
-    """A cell's value; a whole number formatted ``00000`` as the text the sheet shows (``12`` as ``00012``)."""
-    value = cell.value
-    number_format = getattr(cell, "number_format", None)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0 and isinstance(number_format, str) \
-            and _ZEROS.fullmatch(number_format):
-        return str(value).zfill(len(number_format))
-    return value
 
 
 _NO_VALUE = frozenset(NULL_TEXTS)
@@ -388,8 +318,8 @@ def _as_text(value: Any, number_mark: str = ".") -> str | None:
         return str(int(value))
     if isinstance(value, float) and math.isfinite(value):  # never 1e-05: the number readers take plain decimals
         return np.format_float_positional(value, trim="-").replace(".", number_mark)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
+    if isinstance(value, date):  # at midnight, written as a date-time cell's text is (calamine gives some as dates)
+        return _as_datetime(value).isoformat(sep=" ")  # type: ignore[union-attr]
+    if isinstance(value, time):
         return value.isoformat()
     return str(value)

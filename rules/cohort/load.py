@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.json as pjson
 import pyarrow.parquet as pq
+import python_calamine
 
 from rules.cohort.columns import name_key, recognise
 from rules.cohort.excel import columns_from_values, read_xlsx
@@ -177,9 +178,10 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
             sheet_read = read_xlsx(buffer.to_pybytes(), sheet, {name_key(n) for n in header_names})
         except InvalidInput:
             raise  # a missing or empty sheet: said already
-        # What openpyxl raises for a damaged workbook: a bad zip, missing parts, XML cut short (a SyntaxError),
-        # a cell whose stored value is not of its type.
-        except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError) as error:
+        # What openpyxl (the workbook's structure) and calamine (its cells) raise for a damaged workbook: a bad zip,
+        # missing parts, XML cut short (a SyntaxError), a cell whose stored value is not of its type.
+        except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError,
+                python_calamine.CalamineError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
                                         name)]) from None
         return Loaded(sheet_read.table, RowLog.for_rows(sheet_read.table.num_rows), kind, notes=sheet_read.notes,

@@ -1,9 +1,8 @@
 """Merged cells of a sheet: a value Excel shows once across several cells, as ERP and report exports write a
 customer's id (or an order's date) once beside that customer's rows, and a group label over the names below it.
 
-openpyxl gives a merged range's value in its top-left cell only, and in read-only mode (how the sheet is read:
-it is much faster) it does not say which ranges are merged; they are read from the sheet's XML, where they are
-listed after the cells (``<mergeCells><mergeCell ref="A2:A4"/>…``).
+A sheet stores a merged range's value in its top-left cell only; the ranges merged are read from the sheet's XML,
+where they are listed after the cells (``<mergeCells><mergeCell ref="A2:A4"/>…``).
 """
 
 from __future__ import annotations
@@ -53,13 +52,13 @@ class Filled(NamedTuple):
         columns: the columns filled (0-based places).
     """
 
-    rows: list[tuple[Any, ...]]
+    rows: list[Sequence[Any]]
     ranges: int
     cells: int
     columns: list[int]
 
 
-def fill_down(rows: list[tuple[Any, ...]], numbers: Sequence[int], merges: Sequence[Merge]) -> Filled:
+def fill_down(rows: Sequence[Sequence[Any]], numbers: Sequence[int], merges: Sequence[Merge]) -> Filled:
     """The data rows (``numbers``: each one's row in the sheet, ascending) with each merged range that starts among
     them filled down its first column with its top-left value, as Excel shows it: a customer id written once beside
     the customer's three rows is the id of all three.

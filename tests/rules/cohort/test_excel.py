@@ -7,12 +7,16 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rules.cohort import workbook
+from rules.cohort.excel import _column_value_by_value, column_from_values, read_xlsx
 from rules.cohort.read import read_cohort
 from tests.rules.cohort.test_read_support import counts, workbook_bytes
 
@@ -111,7 +115,7 @@ def test_a_text_formula_without_a_stored_result_was_never_calculated() -> None:
 
 
 def _order_rows() -> list[list[Any]]:
-    return [HEADER] + [[f"C{i % 3}", f"O{i}", date(2026, 1, 1 + i), f"P{i % 2}", 1, 10 * i] for i in range(1, 9)]
+    return [list(HEADER)] + [[f"C{i % 3}", f"O{i}", date(2026, 1, 1 + i), f"P{i % 2}", 1, 10 * i] for i in range(1, 9)]
 
 
 @pytest.mark.parametrize("stray", [(1, 16384), (5, 16384), (1, 9)], ids=["XFD1", "XFD5", "I1"])
@@ -301,3 +305,71 @@ def test_a_two_row_header_joins_each_merged_group_label_with_the_names_below_it(
         "the header is two rows, merged group labels over the names below them: read as 'Müşteri No', "
         "'Müşteri Adı', 'Sipariş No'"] + [f"skipped {skipped} row(s) above the header"] * bool(skipped)
     assert "columns not used: Müşteri Adı" in cohort.report.notes
+
+
+def _every_kind_of_cell() -> bytes:
+    """A sheet with a preamble row, text with blanks and null texts, error cells, a formula never calculated, a
+    number shown with leading zeros, date and date-time cells, a column mixing numbers with decimal-comma text,
+    a value merged down, and a stray cell to the right."""
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes([
+        ["Export of 2026-02-01"],
+        [*HEADER, "Şehir"],
+        [12, "O1", datetime(2026, 1, 5, 10, 30), "P1", 2, "1.234,50", "İzmir"],
+        [None, "O2", date(2026, 1, 6), "P2", 1, 7.125, "  "],
+        ["C3", "O3", "#N/A", "#REF!", 1, "=B5*2", "N/A"],
+        ["C4", "O4", 46000, "P1", 3.0, 30, "Bursa"],
+    ])))
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["A3"].number_format = "00000"
+    sheet.merge_cells("A3:A4")
+    sheet["K3"] = "stray"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_sheet_streamed_as_too_large_a_grid_is_read_the_same_as_one_read_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _every_kind_of_cell()
+
+    whole = read_xlsx(data)
+    monkeypatch.setattr(workbook, "GRID_CELLS", 0)
+    streamed = read_xlsx(data)
+
+    assert streamed == whole
+    assert whole.table.to_pydict() == {
+        "Müşteri No": ["00012", "00012", "C3", "C4"],
+        "Sipariş No": ["O1", "O2", "O3", "O4"],
+        "Tarih": ["2026-01-05 10:30:00", "2026-01-06 00:00:00", None, "46000"],
+        "Ürün Kodu": ["P1", "P2", "#REF!", "P1"],
+        "Adet": [2, 1, 1, 3],
+        "Tutar": ["1.234,50", "7,125", "=B5*2", "30"],
+        "Şehir": ["İzmir", None, None, "Bursa"],
+        "column_11": ["stray", None, None, None],
+    }
+    assert whole.shown is not None
+    assert whole.shown["Tutar"].to_pylist() == ["1.234,50", "7.125", "=B5*2", "30"]
+    assert whole.notes == ["skipped 1 row(s) above the header",
+                           "merged cells: 1 range(s) in column(s) 'Müşteri No' give their value to the 1 cell(s) "
+                           "below their first, as Excel shows it across the range",
+                           "Müşteri No: numbers shown with leading zeros (00000) are read as shown"]
+    assert [warning[:42] for warning in whole.warnings] == ["1 formula cell(s) have no stored result (t"]
+
+
+_ONE_KIND = st.one_of(
+    st.lists(st.one_of(st.none(), st.text(st.sampled_from(["a", "ş", " ", "\t", "\u3000", "\x1c", "0"]), max_size=3))),
+    st.lists(st.one_of(st.none(), st.integers(-(2**60), 2**60), st.integers(-10, 10))),
+    st.lists(st.one_of(st.none(), st.floats(), st.integers(-(2**54), 2**54))),
+    st.lists(st.one_of(st.none(), st.datetimes())),
+    st.lists(st.one_of(st.none(), st.dates())),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ONE_KIND)
+def test_a_column_of_one_kind_built_by_arrow_is_the_column_built_value_by_value(values: list[Any]) -> None:
+    built, by_value = column_from_values(values), _column_value_by_value(values)
+
+    assert built.type == by_value.type
+    assert repr(built.to_pylist()) == repr(by_value.to_pylist())  # repr: NaN equals NaN
