@@ -17,8 +17,8 @@ from openpyxl.utils import column_index_from_string
 from rules.cohort.columns import name_key, recognised_names
 from rules.cohort.sniff import unique_names
 
-# Any namespace prefix (<x:mergeCell>), as some writers have it.
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})([0-9]+):([A-Za-z]{1,3})([0-9]+)"')
+# Any namespace prefix (<x:mergeCell>), as some writers have it; either quotes.
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref=["\']([A-Za-z]{1,3})([0-9]+):([A-Za-z]{1,3})([0-9]+)["\']')
 
 
 class Merge(NamedTuple):

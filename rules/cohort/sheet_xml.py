@@ -8,6 +8,7 @@ number as its value whatever its format; these are found in the XML by plain byt
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -18,23 +19,40 @@ from openpyxl.utils import column_index_from_string
 # row → column → what the cell holds, 1-based as the sheet counts them.
 CellMap = dict[int, dict[int, str]]
 
+# The patterns below are written for tags without a namespace prefix, `~` standing where one goes: the Open XML
+# SDK and programs built on it write `<x:c r="A1"><x:v>1</x:v></x:c>` (`_tags` puts the sheet's prefix there).
+# Attribute values may be quoted either way.
 # A cell holding a formula and no stored result: `<c r="D2"><f>2*5</f><v /></c>` (or no <v> at all); its
 # attributes are checked apart (`_CELL_PLACE`, `_TEXT_RESULT`).
-_UNCALCULATED = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v\s*/>|<v>\s*</v>)?</c>')
-_CELL_PLACE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_UNCALCULATED = rb'<~c\b([^>]*)>(?:<~f\b[^>]*/>|<~f\b[^>]*>([^<]*)</~f>)(<~v\s*/>|<~v>\s*</~v>)?</~c>'
+_CELL_PLACE = re.compile(rb'\br=["\']([A-Z]{1,3})([0-9]+)["\']')
 # A formula whose result is text: with an empty <v>, Excel calculated it to "" (=IFERROR(…;""), a template
 # row's =IF(E9="";"";E9*G9)), which is an empty cell, not a formula never calculated. Without a <v>, it was
 # never calculated (PhpSpreadsheet writes every formula so when told not to calculate them).
-_TEXT_RESULT = re.compile(rb'\bt="str"')
+_TEXT_RESULT = re.compile(rb'\bt=["\']str["\']')
 # XlsxWriter (unless told a result) and Apache POI store 0 as a formula's result and flag the workbook to be
 # calculated when it is opened (<calcPr fullCalcOnLoad="1"/>); Excel and LibreOffice set no such flag when they
 # save. In a flagged workbook a stored 0 cannot be told from a calculated 0, so it is taken as no result: a real
 # 0 in a number column (an amount, a quantity) is a rejected row either way. Results other than 0 are kept.
-_ZERO_RESULT = re.compile(rb'<c\b([^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)(<v>0</v>)</c>')
-_CALCULATE_ON_LOAD = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
+_ZERO_RESULT = rb'<~c\b([^>]*)>(?:<~f\b[^>]*/>|<~f\b[^>]*>([^<]*)</~f>)(<~v>0</~v>)</~c>'
+_CALCULATE_ON_LOAD = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=["\'](?:1|true)["\']')
 # A cell of the error type (`t="e"`), a formula's result or a value: `<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>`.
-_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+_ERROR_CELL = rb'<~c\b([^>]*\bt=["\']e["\'][^>]*)>(?:<~f\b[^>]*/>|<~f\b[^>]*>[^<]*</~f>)?<~v>([^<]*)</~v>'
+_STYLED_CELL = rb'<~c\b([^>]*\bs=["\'](~styles)["\'][^>]*)>'
+_ROOT = re.compile(rb'<(\w+:)?worksheet\b')
 _ZEROS = re.compile(r"0{2,}")
+
+
+def _prefix(xml: bytes) -> bytes:
+    """The namespace prefix of the sheet's tags (``x:``), from its root tag; empty for none."""
+    root = _ROOT.search(xml, 0, 4096)
+    return root[1] if root is not None and root[1] else b""
+
+
+@functools.cache
+def _tags(pattern: bytes, prefix: bytes) -> re.Pattern[bytes]:
+    """``pattern`` for tags with ``prefix``."""
+    return re.compile(pattern.replace(b"~c", prefix + b"c").replace(b"~f", prefix + b"f").replace(b"~v", prefix + b"v"))
 
 
 class Uncalculated(NamedTuple):
@@ -48,28 +66,30 @@ class Uncalculated(NamedTuple):
 def uncalculated_formulas(workbook_xml: bytes, xml: bytes) -> Uncalculated:
     """The sheet's (``xml``) formula cells without a stored result, and those whose stored 0 is no result
     (`_ZERO_RESULT`; ``workbook_xml``: the workbook's ``xl/workbook.xml``, which holds the flag)."""
-    if b"<f" not in xml:
+    prefix = _prefix(xml)
+    if b"<" + prefix + b"f" not in xml:
         return Uncalculated({}, 0)
     found: CellMap = {}
     zeros = 0
-    patterns = (_UNCALCULATED, _ZERO_RESULT) if _CALCULATE_ON_LOAD.search(workbook_xml) else (_UNCALCULATED,)
+    uncalculated, zero_result = _tags(_UNCALCULATED, prefix), _tags(_ZERO_RESULT, prefix)
+    patterns = (uncalculated, zero_result) if _CALCULATE_ON_LOAD.search(workbook_xml) else (uncalculated,)
     for pattern in patterns:
         for match in pattern.finditer(xml):
             place = _CELL_PLACE.search(match[1])
-            if place is None or (pattern is _UNCALCULATED and match[3] is not None and _TEXT_RESULT.search(match[1])):
+            if place is None or (pattern is uncalculated and match[3] is not None and _TEXT_RESULT.search(match[1])):
                 continue
             formula = html.unescape(match[2].decode("utf-8", "replace")) if match[2] else "(shared formula)"
             found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = f"={formula}"
-            zeros += pattern is _ZERO_RESULT
+            zeros += pattern is zero_result
     return Uncalculated(found, zeros)
 
 
 def error_cells(xml: bytes) -> CellMap:
     """The sheet's cells of the error type, with their error value (``#REF!``)."""
-    if b't="e"' not in xml:
+    if b't="e"' not in xml and b"t='e'" not in xml:
         return {}
     found: CellMap = {}
-    for match in _ERROR_CELL.finditer(xml):
+    for match in _tags(_ERROR_CELL, _prefix(xml)).finditer(xml):
         place = _CELL_PLACE.search(match[1])
         if place is not None:
             found.setdefault(int(place[2]), {})[column_index_from_string(place[1].decode())] = \
@@ -83,7 +103,7 @@ def zero_padded_cells(xml: bytes, number_formats: Sequence[str]) -> dict[int, di
     widths = {str(style).encode(): len(code) for style, code in enumerate(number_formats) if _ZEROS.fullmatch(code)}
     if not widths:
         return {}
-    styled = re.compile(rb'<c\b([^>]*\bs="(' + b"|".join(widths) + rb')"[^>]*)>')
+    styled = _tags(_STYLED_CELL.replace(b"~styles", b"|".join(widths)), _prefix(xml))
     found: dict[int, dict[int, int]] = {}
     for match in styled.finditer(xml):
         place = _CELL_PLACE.search(match[1])

@@ -373,3 +373,25 @@ def test_a_column_of_one_kind_built_by_arrow_is_the_column_built_value_by_value(
 
     assert built.type == by_value.type
     assert repr(built.to_pylist()) == repr(by_value.to_pylist())  # repr: NaN equals NaN
+
+
+def test_a_sheet_whose_tags_carry_a_namespace_prefix_keeps_its_error_cells_and_zero_padded_ids() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price", "amount"],
+                             [12, "2026-01-05", "P1", 1, 10, 10], [13, "2026-01-06", "P1", 3, 10, "#DIV/0!"]]
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(rows)))
+    for cell in ("A2", "A3"):
+        workbook.active[cell].number_format = "00000"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    def as_the_open_xml_sdk_writes_it(xml: str) -> str:  # <x:c r="F3" t="e"><x:v>#DIV/0!</x:v></x:c>
+        return re.sub(r"<(/?)(?!\?)([A-Za-z]+)\b", r"<\1x:\2", xml).replace("xmlns=", "xmlns:x=")
+
+    data = _with_sheet_xml(buffer.getvalue(), as_the_open_xml_sdk_writes_it)
+    assert b'<x:c r="F3" t="e"><x:v>#DIV/0!</x:v></x:c>' in zipfile.ZipFile(io.BytesIO(data)).read(
+        "xl/worksheets/sheet1.xml")
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"bad_amount": 1}  # the error, never 3 × 10
+    assert cohort.customers["customer_id"].tolist() == ["00012"]

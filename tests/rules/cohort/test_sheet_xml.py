@@ -38,3 +38,13 @@ def test_formulas_without_a_stored_result_and_stored_zeros_of_a_workbook_calcula
     assert uncalculated_formulas(_CALCULATE_ON_LOAD, xml) == Uncalculated(
         {2: {1: "=2*5", 2: "=SUM(A1:A9)", 5: "=(shared formula)"}}, 1)
     assert uncalculated_formulas(b"<workbook/>", xml) == Uncalculated({2: {1: "=2*5", 5: "=(shared formula)"}}, 0)
+
+
+def test_tags_with_a_namespace_prefix_and_attributes_in_single_quotes() -> None:
+    xml = (b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+           b"<x:row r='2'><x:c r='B2' t='e'><x:v>#REF!</x:v></x:c><x:c r='C2' s='1'><x:v>12</x:v></x:c>"
+           b"<x:c r='D2'><x:f>2*5</x:f></x:c></x:row></x:sheetData></x:worksheet>")
+
+    assert error_cells(xml) == {2: {2: "#REF!"}}
+    assert zero_padded_cells(xml, ["General", "00000"]) == {2: {3: 5}}
+    assert uncalculated_formulas(b"<workbook/>", xml) == Uncalculated({2: {4: "=2*5"}}, 0)
