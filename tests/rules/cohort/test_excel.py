@@ -395,3 +395,25 @@ def test_a_sheet_whose_tags_carry_a_namespace_prefix_keeps_its_error_cells_and_z
 
     assert counts(cohort) == {"bad_amount": 1}  # the error, never 3 × 10
     assert cohort.customers["customer_id"].tolist() == ["00012"]
+
+
+def test_a_sheet_whose_rows_and_cells_have_no_place_keeps_its_error_cells_zero_padded_ids_and_formulas() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price", "amount"],
+                             [12, "2026-01-05", "P1", 1, 10, 10], [13, "2026-01-06", "P1", 3, 10, "#DIV/0!"],
+                             [14, "2026-01-07", "P1", 2, 10, "=2*10"]]
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(rows)))
+    for cell in ("A2", "A3", "A4"):
+        workbook.active[cell].number_format = "00000"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    def without_places(xml: str) -> str:  # <row><c t="e"><v>#DIV/0!</v></c>, as Open XML SDK code often writes it
+        return re.sub(r'(<(?:row|c)\b[^>]*?) r="[A-Z]*[0-9]+"', r"\1", xml)
+
+    data = _with_sheet_xml(buffer.getvalue(), without_places)
+    assert b'<c t="e"><v>#DIV/0!</v></c>' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"bad_amount": 2}  # the error and the formula never calculated, never 3 × 10 or 2 × 10
+    assert cohort.customers["customer_id"].tolist() == ["00012"]
