@@ -223,6 +223,22 @@ def test_a_stored_zero_in_a_workbook_flagged_to_be_calculated_on_opening_is_no_r
         "opened holds for a formula never calculated, as XlsxWriter writes it)")
 
 
+def test_the_flag_to_calculate_on_opening_is_read_from_a_workbook_part_elsewhere_than_xl_workbook_xml() -> None:
+    flagged = _with_zero_results(workbook_bytes(ZERO_ROWS), {"F2": "D2*E2"}, calculate_on_load=True)
+    source, out = zipfile.ZipFile(io.BytesIO(flagged)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:  # the workbook part at xl/book.xml
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename in ("[Content_Types].xml", "_rels/.rels"):
+                content = content.replace(b"xl/workbook.xml", b"xl/book.xml")
+            target.writestr(item.filename.replace("workbook.xml", "book.xml"), content)
+
+    cohort = read_cohort(out.getvalue())
+
+    assert counts(cohort) == {"bad_amount": 1}
+    assert cohort.history["customer_id"].tolist() == ["C2"]
+
+
 def test_a_stored_zero_in_a_workbook_excel_calculated_is_a_zero() -> None:
     calculated = _with_zero_results(workbook_bytes(ZERO_ROWS), {"F2": "D2*E2*0"}, calculate_on_load=False)
 
