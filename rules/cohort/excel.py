@@ -59,7 +59,7 @@ def read_xlsx(data: bytes, sheet: str | int | None = None, named: Collection[str
         part = book.find(sheet)
         hidden = [skipped.name for skipped in book.sheets[:book.sheets.index(part)]] if sheet is None else []
         xml = book.xml(part)
-        formulas, zeros = uncalculated_formulas(book.part("xl/workbook.xml") or b"", xml)
+        formulas, zeros = uncalculated_formulas(book.part(book.path) or b"", xml)
         padded = zero_padded_cells(xml, book.number_formats())
         # A delimited file's null texts are no value in a sheet too (an #N/A cell reads as its text): the same
         # table as CSV and as a workbook gives the same rows. Not in JSON, which has its own null.

@@ -179,8 +179,9 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
         except InvalidInput:
             raise  # a missing or empty sheet: said already
         # What openpyxl (the workbook's structure) and calamine (its cells) raise for a damaged workbook: a bad zip,
-        # missing parts, XML cut short (a SyntaxError), a cell whose stored value is not of its type.
-        except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, IndexError,
+        # missing parts, XML cut short (a SyntaxError), a tag or attribute openpyxl's schema does not have (a
+        # TypeError), a cell whose stored value is not of its type.
+        except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, TypeError, ValueError, IndexError,
                 python_calamine.CalamineError) as error:
             raise InvalidInput([Problem("file", f"cannot read the file as an Excel workbook (.xlsx): {error}",
                                         name)]) from None

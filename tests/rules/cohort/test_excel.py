@@ -223,6 +223,22 @@ def test_a_stored_zero_in_a_workbook_flagged_to_be_calculated_on_opening_is_no_r
         "opened holds for a formula never calculated, as XlsxWriter writes it)")
 
 
+def test_the_flag_to_calculate_on_opening_is_read_from_a_workbook_part_elsewhere_than_xl_workbook_xml() -> None:
+    flagged = _with_zero_results(workbook_bytes(ZERO_ROWS), {"F2": "D2*E2"}, calculate_on_load=True)
+    source, out = zipfile.ZipFile(io.BytesIO(flagged)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:  # the workbook part at xl/book.xml
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename in ("[Content_Types].xml", "_rels/.rels"):
+                content = content.replace(b"xl/workbook.xml", b"xl/book.xml")
+            target.writestr(item.filename.replace("workbook.xml", "book.xml"), content)
+
+    cohort = read_cohort(out.getvalue())
+
+    assert counts(cohort) == {"bad_amount": 1}
+    assert cohort.history["customer_id"].tolist() == ["C2"]
+
+
 def test_a_stored_zero_in_a_workbook_excel_calculated_is_a_zero() -> None:
     calculated = _with_zero_results(workbook_bytes(ZERO_ROWS), {"F2": "D2*E2*0"}, calculate_on_load=False)
 
@@ -394,4 +410,26 @@ def test_a_sheet_whose_tags_carry_a_namespace_prefix_keeps_its_error_cells_and_z
     cohort = read_cohort(data)
 
     assert counts(cohort) == {"bad_amount": 1}  # the error, never 3 × 10
+    assert cohort.customers["customer_id"].tolist() == ["00012"]
+
+
+def test_a_sheet_whose_rows_and_cells_have_no_place_keeps_its_error_cells_zero_padded_ids_and_formulas() -> None:
+    rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "quantity", "unit_price", "amount"],
+                             [12, "2026-01-05", "P1", 1, 10, 10], [13, "2026-01-06", "P1", 3, 10, "#DIV/0!"],
+                             [14, "2026-01-07", "P1", 2, 10, "=2*10"]]
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(rows)))
+    for cell in ("A2", "A3", "A4"):
+        workbook.active[cell].number_format = "00000"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    def without_places(xml: str) -> str:  # <row><c t="e"><v>#DIV/0!</v></c>, as Open XML SDK code often writes it
+        return re.sub(r'(<(?:row|c)\b[^>]*?) r="[A-Z]*[0-9]+"', r"\1", xml)
+
+    data = _with_sheet_xml(buffer.getvalue(), without_places)
+    assert b'<c t="e"><v>#DIV/0!</v></c>' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+    cohort = read_cohort(data)
+
+    assert counts(cohort) == {"bad_amount": 2}  # the error and the formula never calculated, never 3 × 10 or 2 × 10
     assert cohort.customers["customer_id"].tolist() == ["00012"]

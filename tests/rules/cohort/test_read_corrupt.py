@@ -61,8 +61,10 @@ def _with_part(data: bytes, part: str, change: Callable[[bytes], bytes | None]) 
         ("xl/worksheets/sheet1.xml", lambda content: content[: len(content) // 2]),  # XML cut short
         ("xl/workbook.xml", lambda content: b"<notxml"),
         ("xl/worksheets/sheet1.xml", lambda content: None),  # a missing sheet part
+        # an attribute openpyxl's schema does not have (it raises TypeError)
+        ("xl/workbook.xml", lambda content: content.replace(b"<workbookView ", b'<workbookView visibilty="1" ')),
     ],
-    ids=["truncated sheet", "broken workbook", "missing sheet"],
+    ids=["truncated sheet", "broken workbook", "missing sheet", "unknown attribute"],
 )
 def test_a_workbook_damaged_inside_its_zip_is_a_clear_error(part: str, change: Callable[[bytes], bytes | None]
                                                             ) -> None:

@@ -48,3 +48,16 @@ def test_tags_with_a_namespace_prefix_and_attributes_in_single_quotes() -> None:
     assert error_cells(xml) == {2: {2: "#REF!"}}
     assert zero_padded_cells(xml, ["General", "00000"]) == {2: {3: 5}}
     assert uncalculated_formulas(b"<workbook/>", xml) == Uncalculated({2: {4: "=2*5"}}, 0)
+
+
+def test_cells_without_a_place_are_placed_after_the_cell_and_the_row_before_them() -> None:
+    # The spec lets a writer leave out a row's and a cell's `r`: a row follows the row before, a cell the cell
+    # before it in its row; a given `r` places them, and the ones after follow it.
+    xml = (b'<worksheet><sheetData><row><c t="s"><v>0</v></c><c s="1"><v>12</v></c></row>'
+           b'<row><c t="e"><v>#REF!</v></c><c/><c><f>2*5</f></c></row>'
+           b'<row r="7"><c r="C7" s="1"><v>3</v></c><c t="e"><v>#N/A</v></c></row>'
+           b'<row><c s="1"><v>4</v></c></row></sheetData></worksheet>')
+
+    assert error_cells(xml) == {2: {1: "#REF!"}, 7: {4: "#N/A"}}
+    assert zero_padded_cells(xml, ["General", "00000"]) == {1: {2: 5}, 7: {3: 5}, 8: {1: 5}}
+    assert uncalculated_formulas(b"<workbook/>", xml) == Uncalculated({2: {3: "=2*5"}}, 0)
