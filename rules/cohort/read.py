@@ -123,7 +123,8 @@ def read_cohort(
         if customers_sheet is not None and extra.kind != "xlsx":
             warnings.append(f"customers_sheet={customers_sheet!r} is not used: the customers file is not an Excel "
                             "workbook")
-        customers_table = merge_customers(customers_table, attributes, warnings)
+        if attributes is not None:
+            customers_table = merge_customers(customers_table, attributes, warnings)
         rejected.append(log.rejected_frame(extra.as_shown, customers_label))
     frame = customers_frame(customers_table)
     log = part.log

@@ -40,8 +40,12 @@ def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None]
 def read_customers_file(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
     order: DateOrder | None = None, *, city_elsewhere: bool = False,
-) -> tuple[CustomerColumns, RowLog, CustomersFileReport]:
+) -> tuple[CustomerColumns | None, RowLog, CustomersFileReport]:
     """The customers file → one row of attributes per customer, its row accounting and its report.
+
+    A file with no attribute column gives none (a warning says so); one that is order lines (it has an order date
+    or an amount, and no attributes) gives no customers either (None): its customers have purchases there, so
+    they are no customers without purchases, and its order lines belong in the main file.
 
     ``hint`` is the main file's day/month order (used when the signup dates do not tell); ``order`` forces one
     (``date_order=``); ``city_elsewhere``: the main file has cities (a ``Country`` column is then no region).
@@ -54,11 +58,16 @@ def read_customers_file(
                         label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
     require_customer_id(columns, table.column_names, "the customers file", "customers_mapping", "--customers-map")
     wanted = ("customer_id", *ATTRIBUTES)
+    order_fields = {columns.used[k] for k in _ORDER_LINE_FIELDS if k in columns.used}
+    order_columns = [column for column in table.column_names if column in order_fields]
     used = {k: v for k, v in columns.used.items() if k in wanted}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()],
                       [note for note in columns.notes if note.split(":", 1)[0] in wanted])
     loaded = without_error_values(loaded, used)
     table, warnings = loaded.table, list(loaded.warnings)
+    order_lines = not any(name in used for name in ATTRIBUTES) and bool(order_columns)
+    if not any(name in used for name in ATTRIBUTES):
+        warnings.append(_no_attributes(table.column_names, order_columns))
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
     log.reject(total_rows(customer), "total_row")
@@ -82,7 +91,21 @@ def read_customers_file(
         warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])],
         notes=[*columns.notes, *loaded.notes, *date_notes, *([f"columns not used: {listed(columns.unused)}"]
                                                             if columns.unused else [])])
-    return attributes.take(keep), log, report
+    return None if order_lines else attributes.take(keep), log, report
+
+
+# Fields only order lines have: a customers file with one of them and no attribute is order lines.
+_ORDER_LINE_FIELDS = ("order_date", "amount", "unit_price", "quantity", "product_id", "order_id")
+
+
+def _no_attributes(column_names: list[str], order_columns: list[str]) -> str:
+    """Why a customers file without an attribute column gives nothing, and what it seems to be instead."""
+    said = (f"the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
+            f"{listed(column_names)}), so it gives no customer attributes")
+    if order_columns:
+        said += (f"; with {listed(order_columns)} it looks like order lines, which are read as the main file, so "
+                 "none of its customers is added to the cohort either")
+    return said
 
 
 def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: list[str]) -> CustomerColumns:

@@ -305,3 +305,32 @@ def test_ids_that_differ_only_in_letter_case_are_one_customer_when_that_pairs_on
         "ab-1 → AB-1), and are read as that customer",
         "1 customer(s) of the customers file have no accepted rows in the main file; they are in the cohort as "
         "customers without purchases"]
+
+
+def test_order_lines_given_as_the_customers_file_add_no_customers_and_are_named_as_such() -> None:
+    orders = _orders([], [["C1"], ["C2"]])
+    other_period = _orders([], [["C2"], ["C3"]])  # C3 bought then: no customer without purchases
+
+    cohort = read_cohort(orders, customers=other_period)
+
+    assert cohort.customers[["customer_id", "total_orders"]].to_dict("records") == [
+        {"customer_id": "C1", "total_orders": 1}, {"customer_id": "C2", "total_orders": 1}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
+        "customer_id, order_date, product_id, amount), so it gives no customer attributes; with order_date, "
+        "product_id, amount it looks like order lines, which are read as the main file, so none of its customers "
+        "is added to the cohort either"]
+
+
+def test_a_list_of_ids_as_the_customers_file_is_warned_to_give_no_attributes() -> None:
+    orders = _orders([], [["C1"]])
+
+    cohort = read_cohort(orders, customers=text_file([["customer_id"], ["C1"], ["C9"]]))
+
+    assert cohort.customers[["customer_id", "total_orders"]].to_dict("records") == [
+        {"customer_id": "C1", "total_orders": 1}, {"customer_id": "C9", "total_orders": None}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
+        "customer_id), so it gives no customer attributes"]
