@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -334,3 +335,23 @@ def test_a_list_of_ids_as_the_customers_file_is_warned_to_give_no_attributes() -
     assert cohort.report.customers_file.warnings == [
         "the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
         "customer_id), so it gives no customer attributes"]
+
+
+def test_a_customers_files_problems_name_the_file() -> None:
+    orders = _orders([], [["C1"]])
+    empty_sheet = io.BytesIO()
+    with pd.ExcelWriter(empty_sheet, engine="openpyxl") as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Sheet1", index=False)
+
+    problems = []
+    for data, name in ((b"Name,Yas\nAyse,30\n", "crm.csv"), (empty_sheet.getvalue(), "crm.xlsx"), (b"", "crm.csv")):
+        with pytest.raises(InvalidInput) as raised:
+            read_cohort(orders, customers=data, customers_name=name)
+        problems += [(p.loc, p.msg, p.input) for p in raised.value.problems]
+
+    assert problems == [
+        ("customers.columns", "the customers file has no customer id column (looked for CustomerID, Customer ID, "
+         "Customer No, Customer Number, Customer Code, Cust ID, Client ID, Müşteri No, …); its columns are: Name, Yas "
+         "(in 'crm.csv')", ["Name", "Yas"]),
+        ("customers.sheet", "the sheet has no rows (in 'crm.xlsx')", "Sheet1"),
+        ("customers", "the file is empty", "crm.csv")]
