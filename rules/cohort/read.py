@@ -91,11 +91,12 @@ def read_cohort(
     chosen: Mapping[str, str | None] = {}
     if customers is not None:
         customers_label = customers_name or _label(customers, "customers")
+        named = customers_name or _label(customers, "") or None
         try:
             extra = load(customers, name=customers_label, sheet=customers_sheet,
                          header_names=_named(customers_mapping if customers_mapping is not None else mapping))
         except InvalidInput as error:  # say which of the two files it is
-            raise _in_customers_file(error) from None
+            raise _in_customers_file(error, named) from None
         if extra.records == []:
             raise InvalidInput([Problem("customers", "the customers file is an empty JSON list: it holds no customer "
                                                      "to take attributes from", customers_label)])
@@ -119,11 +120,12 @@ def read_cohort(
             attributes, log, customers_report = read_customers_file(extra, chosen, part.date_order, date_order,
                                                                     city_elsewhere=has_city)
         except InvalidInput as error:
-            raise _in_customers_file(_on_other_sheets(error, extra, _CUSTOMERS_SHEET_HINT)) from None
+            raise _in_customers_file(_on_other_sheets(error, extra, _CUSTOMERS_SHEET_HINT), named) from None
         if customers_sheet is not None and extra.kind != "xlsx":
             warnings.append(f"customers_sheet={customers_sheet!r} is not used: the customers file is not an Excel "
                             "workbook")
-        customers_table = merge_customers(customers_table, attributes, warnings)
+        if attributes is not None:
+            customers_table = merge_customers(customers_table, attributes, warnings)
         rejected.append(log.rejected_frame(extra.as_shown, customers_label))
     frame = customers_frame(customers_table)
     log = part.log
@@ -146,13 +148,17 @@ def _on_other_sheets(error: InvalidInput, loaded: Loaded, hint: str) -> InvalidI
                          for p in error.problems])
 
 
-def _in_customers_file(error: InvalidInput) -> InvalidInput:
+def _in_customers_file(error: InvalidInput, name: str | None) -> InvalidInput:
     """The customers file's problems, located in it (``customers``, ``customers.columns``), so that a caller can
-    tell them from the main file's; its sheet is chosen with ``customers_sheet=`` (``--customers-sheet``)."""
-    return InvalidInput([p if p.loc.startswith("customers") else
-                         replace(p, loc="customers" if p.loc == "file" else f"customers.{p.loc}",
-                                 hint=_CUSTOMERS_SHEET_HINT if p.loc == "sheet" and p.hint else p.hint)
-                         for p in error.problems])
+    tell them from the main file's; its sheet is chosen with ``customers_sheet=`` (``--customers-sheet``). Where
+    the file has a name (``customers_name``, a path or a named file object) and a problem does not give it, the
+    problem names it: a table of problems, a log or a batch run's output says which file to fix."""
+    located = [p if p.loc.startswith("customers") else
+               replace(p, loc="customers" if p.loc == "file" else f"customers.{p.loc}",
+                       hint=_CUSTOMERS_SHEET_HINT if p.loc == "sheet" and p.hint else p.hint)
+               for p in error.problems]
+    return InvalidInput([p if name is None or p.input == name else replace(p, msg=f"{p.msg} (in {name!r})")
+                         for p in located])
 
 
 def _checked_arguments(

@@ -40,8 +40,12 @@ def mapping_for_customers_file(loaded: Loaded, mapping: Mapping[str, str | None]
 def read_customers_file(
     loaded: Loaded, mapping: Mapping[str, str | None] | None, hint: DateOrder | None,
     order: DateOrder | None = None, *, city_elsewhere: bool = False,
-) -> tuple[CustomerColumns, RowLog, CustomersFileReport]:
+) -> tuple[CustomerColumns | None, RowLog, CustomersFileReport]:
     """The customers file → one row of attributes per customer, its row accounting and its report.
+
+    A file with no attribute column gives none (a warning says so); one that is order lines (it has an order date
+    or an amount, and no attributes) gives no customers either (None): its customers have purchases there, so
+    they are no customers without purchases, and its order lines belong in the main file.
 
     ``hint`` is the main file's day/month order (used when the signup dates do not tell); ``order`` forces one
     (``date_order=``); ``city_elsewhere``: the main file has cities (a ``Country`` column is then no region).
@@ -54,11 +58,16 @@ def read_customers_file(
                         label="customers_mapping", file_label="the customers file", city_elsewhere=city_elsewhere)
     require_customer_id(columns, table.column_names, "the customers file", "customers_mapping", "--customers-map")
     wanted = ("customer_id", *ATTRIBUTES)
+    order_fields = {columns.used[k] for k in _ORDER_LINE_FIELDS if k in columns.used}
+    order_columns = [column for column in table.column_names if column in order_fields]
     used = {k: v for k, v in columns.used.items() if k in wanted}
     columns = Columns(used, [c for c in table.column_names if c not in used.values()],
                       [note for note in columns.notes if note.split(":", 1)[0] in wanted])
     loaded = without_error_values(loaded, used)
     table, warnings = loaded.table, list(loaded.warnings)
+    order_lines = not any(name in used for name in ATTRIBUTES) and bool(order_columns)
+    if not any(name in used for name in ATTRIBUTES):
+        warnings.append(_no_attributes(table.column_names, order_columns))
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     log.reject(customer.codes < 0, "missing_customer_id")
     log.reject(total_rows(customer), "total_row")
@@ -82,7 +91,21 @@ def read_customers_file(
         warnings=[*warnings, *([f"customer_id: {fixed}"] if fixed else [])],
         notes=[*columns.notes, *loaded.notes, *date_notes, *([f"columns not used: {listed(columns.unused)}"]
                                                             if columns.unused else [])])
-    return attributes.take(keep), log, report
+    return None if order_lines else attributes.take(keep), log, report
+
+
+# Fields only order lines have: a customers file with one of them and no attribute is order lines.
+_ORDER_LINE_FIELDS = ("order_date", "amount", "unit_price", "quantity", "product_id", "order_id")
+
+
+def _no_attributes(column_names: list[str], order_columns: list[str]) -> str:
+    """Why a customers file without an attribute column gives nothing, and what it seems to be instead."""
+    said = (f"the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
+            f"{listed(column_names)}), so it gives no customer attributes")
+    if order_columns:
+        said += (f"; with {listed(order_columns)} it looks like order lines, which are read as the main file, so "
+                 "none of its customers is added to the cohort either")
+    return said
 
 
 def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: list[str]) -> CustomerColumns:
@@ -135,38 +158,78 @@ def merge_customers(main: CustomerColumns, extra: CustomerColumns, warnings: lis
 
 
 def _positions_in(main_ids: pa.Array, extra_ids: pa.Array, warnings: list[str]) -> IntArray:
-    """Where each main-file customer is in the customers file (-1: not there): the same id, else the one id of
-    digits that is the same once leading zeros are left out (a spreadsheet read 01234 as the number 1234), when
-    the customers file has lost its zeros (none of its ids starts with one) and that pairs one id with one id
-    (007 and 7 both in the main file are two customers: neither is paired); warns about those."""
+    """Where each main-file customer is in the customers file (-1: not there): the same id, else the one id that
+    is the same once leading zeros are left out, or once letter case is ignored (`_pair_lost_zeros`,
+    `_pair_other_case`); warns about those."""
     where: IntArray = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(
         zero_copy_only=False).astype(np.int64)
-    seen = np.zeros(len(extra_ids), dtype=np.bool_)
-    seen[where[where >= 0]] = True
-    digits = pc.fill_null(pc.match_substring_regex(extra_ids, r"^[0-9]+$"), False).to_numpy(zero_copy_only=False)
-    open_main, open_extra = np.flatnonzero(where < 0), np.flatnonzero(~seen & digits)
-    if len(open_main) == 0 or len(open_extra) == 0 or \
-            pc.any(pc.starts_with(pc.drop_null(extra_ids.cast(pa.string())), "0")).as_py():
-        return where  # a file that keeps some leading zeros has not lost them: 7 there is not 007
-    every_main_key = pc.utf8_ltrim(main_ids.cast(pa.string()), "0")
-    main_keys = every_main_key.take(pa.array(open_main))
-    extra_keys = pc.utf8_ltrim(extra_ids.take(pa.array(open_extra)).cast(pa.string()), "0")
-    # 01 and 001 both there (in the whole main file, matched or not): neither is 1.
-    main_once, extra_once = _once(every_main_key)[open_main], _once(extra_keys)
-    open_main, open_extra = open_main[main_once], open_extra[extra_once]
-    found = pc.fill_null(pc.index_in(main_keys.filter(pa.array(main_once)),
-                                     value_set=extra_keys.filter(pa.array(extra_once))), -1).to_numpy(
-        zero_copy_only=False)
-    paired = found >= 0
+    main_text, extra_text = main_ids.cast(pa.string()), extra_ids.cast(pa.string())
+    _pair_lost_zeros(main_text, extra_text, where, warnings)
+    _pair_other_case(main_text, extra_text, where, warnings)
+    return where
+
+
+def _pair_lost_zeros(main_ids: pa.Array, extra_ids: pa.Array, where: IntArray, warnings: list[str]) -> None:
+    """Pairs (in ``where``) the ids of digits that are the same once leading zeros are left out (a spreadsheet read
+    01234 as the number 1234), when one file has lost its zeros (none of its ids starts with one) and the other
+    has not, and that pairs one id with one id (007 and 7 both in one file are two customers: neither is paired);
+    warns about those. The customer keeps the main file's id."""
+    zero_led = [pc.any(pc.starts_with(ids, "0")).as_py() is True for ids in (main_ids, extra_ids)]
+    if zero_led[0] == zero_led[1]:
+        return  # both keep some leading zeros (7 there is not 007), or neither has any to lose
+    lost = "the customers file" if zero_led[0] else "the main file"
+    main_digits, extra_digits = (_digits_only(ids) for ids in (main_ids, extra_ids))
+    keys = [pc.utf8_ltrim(ids, "0") for ids in (main_ids, extra_ids)]
+    # Only the file that lost its zeros must hold numbers; the other's ids may be any text that starts with zeros.
+    paired = _pair(where, keys[0], keys[1], main_digits if lost == "the main file" else None,
+                   None if lost == "the main file" else extra_digits)
     if paired.any():
-        where[open_main[paired]] = open_extra[found[paired]]
-        first = int(open_main[paired][0])
+        first = int(np.flatnonzero(paired)[0])
         warnings.append(
             f"{int(paired.sum())} customer id(s) of the customers file match an id of the main file only once "
             f"leading zeros are left out (e.g. {shown(extra_ids[int(where[first])].as_py())} → "
-            f"{shown(main_ids[first].as_py())}), and are read as that customer: the customers file has probably "
-            "lost the zeros (a spreadsheet reads such ids as numbers)")
-    return where
+            f"{shown(main_ids[first].as_py())}), and are read as that customer: {lost} has probably lost the zeros "
+            "(a spreadsheet reads such ids as numbers)")
+
+
+def _pair_other_case(main_ids: pa.Array, extra_ids: pa.Array, where: IntArray, warnings: list[str]) -> None:
+    """Pairs (in ``where``) the ids that differ in letter case only (c7 for C7: one system wrote them in capitals),
+    where that pairs one id with one id (c7 and C7 both in one file are two customers); warns about those."""
+    paired = _pair(where, pc.utf8_lower(main_ids), pc.utf8_lower(extra_ids))
+    if paired.any():
+        first = int(np.flatnonzero(paired)[0])
+        warnings.append(
+            f"{int(paired.sum())} customer id(s) of the customers file match an id of the main file only when letter "
+            f"case is ignored (e.g. {shown(extra_ids[int(where[first])].as_py())} → {shown(main_ids[first].as_py())})"
+            ", and are read as that customer")
+
+
+def _pair(where: IntArray, main_keys: pa.Array, extra_keys: pa.Array, main_may: BoolArray | None = None,
+          extra_may: BoolArray | None = None) -> BoolArray:
+    """Pairs, in ``where``, each main-file customer not yet paired with the customers file's customer not yet
+    paired that has its key, where the key is one customer's only in each file (all of it, paired or not) and
+    both may be paired (``main_may``, ``extra_may``: all when None). Returns which main-file customers it paired."""
+    taken = np.zeros(len(extra_keys), dtype=np.bool_)
+    taken[where[where >= 0]] = True
+    main_open = (where < 0) & _once(main_keys) & (True if main_may is None else main_may)
+    extra_open = ~taken & _once(extra_keys) & (True if extra_may is None else extra_may)
+    paired = np.zeros(len(where), dtype=np.bool_)
+    open_main, open_extra = np.flatnonzero(main_open), np.flatnonzero(extra_open)
+    if len(open_main) == 0 or len(open_extra) == 0:
+        return paired
+    found = pc.fill_null(pc.index_in(main_keys.take(pa.array(open_main)),
+                                     value_set=extra_keys.take(pa.array(open_extra))), -1).to_numpy(
+        zero_copy_only=False)
+    hit = found >= 0
+    where[open_main[hit]] = open_extra[found[hit]]
+    paired[open_main[hit]] = True
+    return paired
+
+
+def _digits_only(ids: pa.Array) -> BoolArray:
+    digits: BoolArray = pc.fill_null(pc.match_substring_regex(ids, r"^[0-9]+$"), False).to_numpy(
+        zero_copy_only=False)
+    return digits
 
 
 def _once(keys: pa.Array) -> BoolArray:

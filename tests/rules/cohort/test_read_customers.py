@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -268,3 +269,89 @@ def test_an_empty_json_list_as_the_customers_file_is_named_as_such() -> None:
     assert [(p.loc, p.msg, p.input) for p in raised.value.problems] == [
         ("customers", "the customers file is an empty JSON list: it holds no customer to take attributes from",
          "customers.json")]
+
+
+def test_ids_the_main_file_wrote_without_their_leading_zeros_find_their_customer() -> None:
+    # The order lines come from a workbook that read 00042 as the number 42; the CRM export kept the zeros.
+    orders = pa.table({"customer_id": pa.array([42, 43, 12345], pa.int64()),
+                       "order_date": ["2026-01-05"] * 3, "product_id": ["P"] * 3, "amount": [5.0] * 3})
+    buffer = io.BytesIO()
+    pq.write_table(orders, buffer)
+    attributes = text_file([["customer_id", "age"], ["00042", "30"], ["00043", "40"], ["12345", "50"]])
+
+    cohort = read_cohort(buffer.getvalue(), customers=attributes)
+
+    assert cohort.customers[["customer_id", "age", "total_orders"]].to_dict("records") == [
+        {"customer_id": "42", "age": 30, "total_orders": 1}, {"customer_id": "43", "age": 40, "total_orders": 1},
+        {"customer_id": "12345", "age": 50, "total_orders": 1}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "2 customer id(s) of the customers file match an id of the main file only once leading zeros are left out "
+        "(e.g. 00042 → 42), and are read as that customer: the main file has probably lost the zeros (a "
+        "spreadsheet reads such ids as numbers)"]
+
+
+def test_ids_that_differ_only_in_letter_case_are_one_customer_when_that_pairs_one_with_one() -> None:
+    orders = _orders([], [["AB-1"], ["ab-2"], ["Ab-3"], ["AB-3"]])
+    # ab-1 and ab-2 are AB-1 and ab-2 in capitals or not; ab-3 could be either of the main file's two: neither.
+    attributes = text_file([["customer_id", "age"], ["ab-1", "30"], ["AB-2", "40"], ["ab-3", "50"]])
+
+    cohort = read_cohort(orders, customers=attributes)
+
+    assert cohort.customers[["customer_id", "age", "total_orders"]].to_dict("records") == [
+        {"customer_id": "AB-1", "age": 30, "total_orders": 1}, {"customer_id": "AB-3", "age": None, "total_orders": 1},
+        {"customer_id": "ab-2", "age": 40, "total_orders": 1}, {"customer_id": "Ab-3", "age": None, "total_orders": 1},
+        {"customer_id": "ab-3", "age": 50, "total_orders": None}]
+    assert _attribute_warnings(cohort.report.warnings) == [
+        "2 customer id(s) of the customers file match an id of the main file only when letter case is ignored (e.g. "
+        "ab-1 → AB-1), and are read as that customer",
+        "1 customer(s) of the customers file have no accepted rows in the main file; they are in the cohort as "
+        "customers without purchases"]
+
+
+def test_order_lines_given_as_the_customers_file_add_no_customers_and_are_named_as_such() -> None:
+    orders = _orders([], [["C1"], ["C2"]])
+    other_period = _orders([], [["C2"], ["C3"]])  # C3 bought then: no customer without purchases
+
+    cohort = read_cohort(orders, customers=other_period)
+
+    assert cohort.customers[["customer_id", "total_orders"]].to_dict("records") == [
+        {"customer_id": "C1", "total_orders": 1}, {"customer_id": "C2", "total_orders": 1}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
+        "customer_id, order_date, product_id, amount), so it gives no customer attributes; with order_date, "
+        "product_id, amount it looks like order lines, which are read as the main file, so none of its customers "
+        "is added to the cohort either"]
+
+
+def test_a_list_of_ids_as_the_customers_file_is_warned_to_give_no_attributes() -> None:
+    orders = _orders([], [["C1"]])
+
+    cohort = read_cohort(orders, customers=text_file([["customer_id"], ["C1"], ["C9"]]))
+
+    assert cohort.customers[["customer_id", "total_orders"]].to_dict("records") == [
+        {"customer_id": "C1", "total_orders": 1}, {"customer_id": "C9", "total_orders": None}]
+    assert cohort.report.customers_file is not None
+    assert cohort.report.customers_file.warnings == [
+        "the customers file has no attribute column (age, gender, city, region or signup date; its columns: "
+        "customer_id), so it gives no customer attributes"]
+
+
+def test_a_customers_files_problems_name_the_file() -> None:
+    orders = _orders([], [["C1"]])
+    empty_sheet = io.BytesIO()
+    with pd.ExcelWriter(empty_sheet, engine="openpyxl") as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Sheet1", index=False)
+
+    problems = []
+    for data, name in ((b"Name,Yas\nAyse,30\n", "crm.csv"), (empty_sheet.getvalue(), "crm.xlsx"), (b"", "crm.csv")):
+        with pytest.raises(InvalidInput) as raised:
+            read_cohort(orders, customers=data, customers_name=name)
+        problems += [(p.loc, p.msg, p.input) for p in raised.value.problems]
+
+    assert problems == [
+        ("customers.columns", "the customers file has no customer id column (looked for CustomerID, Customer ID, "
+         "Customer No, Customer Number, Customer Code, Cust ID, Client ID, Müşteri No, …); its columns are: Name, Yas "
+         "(in 'crm.csv')", ["Name", "Yas"]),
+        ("customers.sheet", "the sheet has no rows (in 'crm.xlsx')", "Sheet1"),
+        ("customers", "the file is empty", "crm.csv")]
