@@ -25,7 +25,7 @@ from rules.cohort.merged_cells import fill_down, joined_header, merged_ranges
 from rules.cohort.null_texts import NULL_TEXTS
 from rules.cohort.sheet_xml import error_cells, uncalculated_formulas, zero_padded_cells
 from rules.cohort.sniff import HEADER_SEARCH_ROWS, unique_names
-from rules.cohort.values import decide_decimal_mark
+from rules.cohort.values import decide_decimal_mark, sample_texts, to_numbers
 from rules.cohort.workbook import open_workbook
 from rules.errors import InvalidInput, Problem
 
@@ -218,13 +218,27 @@ def columns_from_values(columns: Sequence[Sequence[Any]]) -> Cells:
     later gives every number cell its own value back (``7.125`` would be read as 7125 in a decimal-comma file).
     """
     mixed = [_mixes_numbers_and_text(values) for values in columns]
-    texts = [value for values, mixes in zip(columns, mixed, strict=True) if mixes for value in values
-             if isinstance(value, str) and _filled(value)]
-    mark = decide_decimal_mark([pa.array(texts, pa.string())]).mark if texts else "."
+    texts = [_number_texts([value for value in values if isinstance(value, str) and _filled(value)])
+             for values, mixes in zip(columns, mixed, strict=True) if mixes]
+    mark = decide_decimal_mark(texts).mark if texts else "."
     built = [column_from_values(values, mark) for values in columns]
     shown = {place: column_from_values(values) for place, (values, mixes) in enumerate(zip(columns, mixed, strict=True))
              if mixes and mark != "."}
     return Cells(built, shown)
+
+
+def _number_texts(texts: Sequence[str]) -> pa.Array:
+    """The texts that read as a number with either decimal mark: the evidence for the mark of number cells.
+
+    A date column mixing date serials with text dates (``25.08.2025``) or an id column mixing number cells with
+    ``C1001`` mixes kinds too, but its texts are no numbers: ``25.08.2025`` would count as a decimal point, and
+    the amounts beside ``12,50`` would be written with one, then rejected in a file read with decimal commas.
+    """
+    # A sample, as the mark is decided on one; only texts with a mark in them can tell it (12,50, not 12 or C1001).
+    column = pa.array(sample_texts(pa.array(texts, pa.string())), pa.string())
+    column = column.filter(pc.match_substring_regex(column, "[.,]"))
+    readable = pc.or_(*(pc.is_finite(pa.array(to_numbers(column, mark).values)) for mark in (",", ".")))
+    return column.filter(readable)
 
 
 def column_from_values(values: Sequence[Any], number_mark: str = ".") -> pa.Array:

@@ -164,6 +164,23 @@ def test_rejected_rows_show_number_cells_as_their_own_values_beside_decimal_comm
         [2, "bad_quantity", "iki", "7.125"]]
 
 
+def test_text_dates_beside_date_serials_are_no_evidence_for_the_decimal_mark_of_number_cells() -> None:
+    # As a sheet holds them: dates typed as text beside dates kept as serial numbers, an amount pasted as text
+    # beside amount cells. 25.08.2025 looks like a decimal point; it is no number at all.
+    rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Adet", "Tutar"],
+                             ["C1", 45894, "P1", 3, 21.75], ["C1", "25.08.2025", "P2", 1, 30],
+                             ["C2", "26.08.2025", "P1", 1, "12,50"]]
+    as_csv = ("Müşteri No;Tarih;Ürün Kodu;Adet;Tutar\n"
+              "C1;45894;P1;3;21,75\nC1;25.08.2025;P2;1;30\nC2;26.08.2025;P1;1;12,50\n")
+
+    for cohort in (read_cohort(workbook_bytes(rows)), read_cohort(as_csv.encode())):
+        assert counts(cohort) == {}
+        assert cohort.report.decimal_mark == ","
+        assert cohort.report.warnings == []
+        assert cohort.history[["customer_id", "product_id", "total_spent"]].values.tolist() == [
+            ["C1", "P1", 21.75], ["C1", "P2", 30.0], ["C2", "P1", 12.5]]
+
+
 def test_a_hidden_first_sheet_is_skipped_with_a_warning_and_read_when_named() -> None:
     workbook = openpyxl.Workbook()
     old = workbook.active
