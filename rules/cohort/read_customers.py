@@ -163,6 +163,10 @@ def _positions_in(main_ids: pa.Array, extra_ids: pa.Array, warnings: list[str]) 
     `_pair_other_case`); warns about those."""
     where: IntArray = pc.fill_null(pc.index_in(main_ids, value_set=extra_ids), -1).to_numpy(
         zero_copy_only=False).astype(np.int64)
+    taken = np.zeros(len(extra_ids), dtype=np.bool_)
+    taken[where[where >= 0]] = True
+    if (where >= 0).all() or taken.all():
+        return where  # every customer of one file has its own id in the other: nothing left to pair
     main_text, extra_text = main_ids.cast(pa.string()), extra_ids.cast(pa.string())
     _pair_lost_zeros(main_text, extra_text, where, warnings)
     _pair_other_case(main_text, extra_text, where, warnings)
@@ -233,10 +237,10 @@ def _digits_only(ids: pa.Array) -> BoolArray:
 
 
 def _once(keys: pa.Array) -> BoolArray:
-    """Whether each key occurs only once."""
-    counted = pc.value_counts(keys)
-    single = counted.field("values").filter(pc.equal(counted.field("counts"), 1))
-    once: BoolArray = pc.is_in(keys, value_set=single).to_numpy(zero_copy_only=False)
+    """Whether each key occurs only once (a missing key never does)."""
+    codes = pc.fill_null(pc.dictionary_encode(keys).indices, -1).to_numpy(zero_copy_only=False)
+    counts = np.bincount(codes[codes >= 0], minlength=1)
+    once: BoolArray = (codes >= 0) & (counts[np.maximum(codes, 0)] == 1)
     return once
 
 
