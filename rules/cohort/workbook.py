@@ -1,7 +1,7 @@
 """An Excel workbook (.xlsx) opened for reading: its sheets of cells, each one's XML, its number formats, and its
 cell values.
 
-The values come from calamine (`python_calamine`, in Rust), about eight times faster than openpyxl's
+The values come from calamine (`python_calamine`, in Rust), about six times faster than openpyxl's
 row-by-row reading; the workbook's structure (which sheets, in which parts of the archive, hidden or not; the
 number formats of its cell styles) is parsed by openpyxl, without reading its cells or shared strings.
 """
