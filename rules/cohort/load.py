@@ -519,9 +519,13 @@ def _json_lines(text: str) -> tuple[list[Any], list[int], list[Malformed]]:
 
 def _load_parquet(buffer: pa.Buffer, name: str | None) -> Loaded:
     """The Parquet file's table, two columns of one name (a join's city from both sides) told apart as a CSV's
-    are (city, city.1): the dataset reader `pq.read_table` refuses such a file."""
+    are (city, city.1): the dataset reader `pq.read_table` refuses such a file.
+
+    Spark's legacy INT96 timestamps are read in microseconds: in Arrow's default nanoseconds a day before 1677
+    or after 2262 wraps around into another day without an error (2500-01-01 becomes 1915-06-14, a purchase
+    date like any other)."""
     try:
-        table = pq.ParquetFile(pa.BufferReader(buffer)).read()
+        table = pq.ParquetFile(pa.BufferReader(buffer), coerce_int96_timestamp_unit="us").read()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
         raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
     notes: list[str] = []
