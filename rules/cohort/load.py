@@ -536,8 +536,8 @@ def _load_parquet(buffer: pa.Buffer, name: str | None) -> Loaded:
 
 def _plain_columns(table: pa.Table, notes: list[str], warnings: list[str]) -> pa.Table:
     """A typed file's columns in the types the cohort readers take: UUIDs as their canonical text, pandas periods
-    as the day they start, other extension types as their storage, view types as plain text and bytes; nested
-    columns left out; bytes as text."""
+    as the day they start, other extension types as their storage, view types as plain text and bytes, 32-bit
+    floats as the numbers they print as; nested columns left out; bytes as text."""
     plain = pa.table([_plain_column(column) for column in table.columns], names=table.column_names)
     return _binary_as_text(_without_nested(plain, notes), notes, warnings)
 
@@ -559,6 +559,10 @@ def _plain_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return column.cast(_VIEW_TYPES[str(kind)])
     if pa.types.is_fixed_size_binary(kind):
         return column.cast(pa.binary())
+    if pa.types.is_float32(kind):
+        # The number the writer was given is the shortest text that reads back as the same float32 (123456.78);
+        # widened bit for bit it would be 123456.78125, in totals and in the rejected rows.
+        return column.cast(pa.string()).cast(pa.float64())
     return column
 
 

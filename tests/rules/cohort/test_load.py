@@ -9,6 +9,7 @@ import weakref
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
@@ -50,3 +51,17 @@ def test_sparks_int96_timestamps_keep_days_beyond_the_range_of_nanoseconds() -> 
     loaded = load(buffer.getvalue())
 
     assert loaded.table.column("order_date").to_pylist() == written
+
+
+def test_parquet_32_bit_floats_are_the_numbers_they_print_as() -> None:
+    # Spark's FloatType, Polars' Float32: widened bit for bit, 123456.78 would be 123456.78125.
+    written = np.array([10.1, 123456.78, 0.7, np.nan, np.inf, -2.5], dtype=np.float32)
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"amount": pa.array(written, mask=np.array([0, 0, 0, 0, 0, 1], dtype=bool))}), buffer)
+
+    amounts = load(buffer.getvalue()).table.column("amount")
+
+    assert amounts.type == pa.float64()
+    assert amounts.to_pylist()[:3] == [10.1, 123456.78, 0.7]
+    assert np.isnan(amounts[3].as_py())
+    assert amounts.to_pylist()[4:] == [float("inf"), None]
