@@ -273,7 +273,7 @@ def _decimal_floats(column: pa.Array, present: BoolArray) -> FloatArray:
     one division of exact floats is correctly rounded; longer decimals are read through their text.
     """
     kind = column.type
-    if kind.precision <= 15 and 0 <= kind.scale <= 22 and len(column):
+    if kind.precision <= 15 and 0 <= kind.scale <= 22 and kind.byte_width >= 8 and len(column):
         words = kind.byte_width // 8  # little-endian: the lowest word holds any number of up to 18 digits
         stored = np.frombuffer(column.buffers()[1], dtype=np.int64)
         unscaled = stored[column.offset * words:(column.offset + len(column)) * words:words]

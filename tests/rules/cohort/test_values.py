@@ -161,3 +161,13 @@ def test_decimal_numbers_are_the_nearest_floats_as_the_same_text_in_a_csv_is(kin
     expected = [NAN if text is None else float(text) for text in written[1:]]
     assert numbers.values.tobytes() == np.array(expected).tobytes()  # every bit, NaN where there is no value
     assert numbers.present.tolist() == [text is not None for text in written[1:]]
+
+
+def test_32_bit_decimals_are_read_through_their_text() -> None:
+    # decimal32 (4 bytes) holds no 64-bit word to divide: its values go through their text.
+    column = pa.array([Decimal("1.25"), None, Decimal("-0.35")], pa.decimal32(7, 2))
+
+    numbers = to_numbers(column)
+
+    assert numbers.present.tolist() == [True, False, True]
+    assert numbers.values[[0, 2]].tolist() == [1.25, -0.35]
