@@ -519,9 +519,13 @@ def _json_lines(text: str) -> tuple[list[Any], list[int], list[Malformed]]:
 
 def _load_parquet(buffer: pa.Buffer, name: str | None) -> Loaded:
     """The Parquet file's table, two columns of one name (a join's city from both sides) told apart as a CSV's
-    are (city, city.1): the dataset reader `pq.read_table` refuses such a file."""
+    are (city, city.1): the dataset reader `pq.read_table` refuses such a file.
+
+    Spark's legacy INT96 timestamps are read in microseconds: in Arrow's default nanoseconds a day before 1677
+    or after 2262 wraps around into another day without an error (2500-01-01 becomes 1915-06-14, a purchase
+    date like any other)."""
     try:
-        table = pq.ParquetFile(pa.BufferReader(buffer)).read()
+        table = pq.ParquetFile(pa.BufferReader(buffer), coerce_int96_timestamp_unit="us").read()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
         raise InvalidInput([Problem("file", f"cannot read the file as Parquet: {error}", name)]) from None
     notes: list[str] = []
@@ -532,8 +536,8 @@ def _load_parquet(buffer: pa.Buffer, name: str | None) -> Loaded:
 
 def _plain_columns(table: pa.Table, notes: list[str], warnings: list[str]) -> pa.Table:
     """A typed file's columns in the types the cohort readers take: UUIDs as their canonical text, pandas periods
-    as the day they start, other extension types as their storage, view types as plain text and bytes; nested
-    columns left out; bytes as text."""
+    as the day they start, other extension types as their storage, view types as plain text and bytes, 32-bit
+    floats as the numbers they print as; nested columns left out; bytes as text."""
     plain = pa.table([_plain_column(column) for column in table.columns], names=table.column_names)
     return _binary_as_text(_without_nested(plain, notes), notes, warnings)
 
@@ -555,6 +559,10 @@ def _plain_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return column.cast(_VIEW_TYPES[str(kind)])
     if pa.types.is_fixed_size_binary(kind):
         return column.cast(pa.binary())
+    if pa.types.is_float32(kind):
+        # The number the writer was given is the shortest text that reads back as the same float32 (123456.78);
+        # widened bit for bit it would be 123456.78125, in totals and in the rejected rows.
+        return column.cast(pa.string()).cast(pa.float64())
     return column
 
 

@@ -4,6 +4,7 @@ the rows."""
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -131,3 +132,42 @@ def test_whole_number_ids_some_written_as_floats_are_one_form() -> None:
 
     assert (text.to_pylist(), note) == (["17850", "17850", "13047", None], "ids written as 17850.0 were read as 17850")
     assert (kept.to_pylist(), none) == (["17850", "12.5", "13047.0"], None)
+
+
+def test_decimal_ids_are_the_numbers_they_are_without_the_zeros_of_their_scale() -> None:
+    # Oracle's NUMBER through Spark is decimal(38,10): customer 101 is 101, as another file writes it.
+    ids = pa.array([Decimal("101"), Decimal("102.5"), Decimal("0"), Decimal("0.0000000001"), None, Decimal("101")],
+                   pa.decimal128(38, 10))
+
+    codes, note = encode_text(ids, ids=True)
+
+    assert codes.values.to_pylist() == ["101", "102.5", "0", "1E-10"]
+    assert codes.codes.tolist() == [0, 1, 2, 3, -1, 0]
+    assert note is None
+    assert as_text(pa.array([Decimal("7"), Decimal("-7.10")], pa.decimal128(5, 2))).to_pylist() == ["7", "-7.1"]
+
+
+@pytest.mark.parametrize("kind", [pa.decimal128(12, 2), pa.decimal256(12, 2), pa.decimal128(15, 2),
+                                  pa.decimal128(38, 2), pa.decimal256(40, 2)])
+def test_decimal_numbers_are_the_nearest_floats_as_the_same_text_in_a_csv_is(kind: pa.DataType) -> None:
+    # Arrow's own cast gives 0.35000000000000003 and 0.7000000000000001 for the first two.
+    written = ["0.35", "0.70", "0.57", None, "-1234.56", "9999999999.99"]
+    rng = np.random.default_rng(7)
+    written += [f"{cents / 100:.2f}" for cents in rng.integers(-10**12, 10**12, 2000)]
+    amounts = pa.array([None if text is None else Decimal(text) for text in written], kind).slice(1)
+
+    numbers = to_numbers(amounts)
+
+    expected = [NAN if text is None else float(text) for text in written[1:]]
+    assert numbers.values.tobytes() == np.array(expected).tobytes()  # every bit, NaN where there is no value
+    assert numbers.present.tolist() == [text is not None for text in written[1:]]
+
+
+def test_32_bit_decimals_are_read_through_their_text() -> None:
+    # decimal32 (4 bytes) holds no 64-bit word to divide: its values go through their text.
+    column = pa.array([Decimal("1.25"), None, Decimal("-0.35")], pa.decimal32(7, 2))
+
+    numbers = to_numbers(column)
+
+    assert numbers.present.tolist() == [True, False, True]
+    assert numbers.values[[0, 2]].tolist() == [1.25, -0.35]
