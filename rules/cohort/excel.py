@@ -333,7 +333,7 @@ def _as_text(value: Any, number_mark: str = ".") -> str | None:
     if isinstance(value, float) and math.isfinite(value):  # never 1e-05: the number readers take plain decimals
         return np.format_float_positional(value, trim="-").replace(".", number_mark)
     if isinstance(value, date):  # at midnight, written as a date-time cell's text is (calamine gives some as dates)
-        return _as_datetime(value).isoformat(sep=" ")  # type: ignore[union-attr]
+        return (value if isinstance(value, datetime) else datetime.combine(value, time())).isoformat(sep=" ")
     if isinstance(value, time):
         return value.isoformat()
     return str(value)
