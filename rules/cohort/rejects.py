@@ -7,6 +7,7 @@ fields (a wrong number of fields) never reach the table; they are added as "malf
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.model import Rejection
+from rules.cohort.values import as_text, contiguous
 from rules.models.dates import EARLIEST, LATEST
 from rules.models.request import MAX_PRODUCT_LINES
 
@@ -181,10 +183,7 @@ class RowLog:
             "reason": reasons.cast(pa.string()),
         }
         for name in taken.column_names:  # the original values, all as text
-            column = taken[name]
-            kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-            text = column if pa.types.is_string(kind) else pc.cast(column, pa.string())
-            columns[_own_name(name, columns)] = pc.cast(text, pa.string())
+            columns[_own_name(name, columns)] = cell_text(taken[name])
         frame = pa.table(columns).to_pandas(types_mapper=_as_text_type)
         if self.malformed:
             broken = pd.DataFrame({
@@ -196,6 +195,38 @@ class RowLog:
             frame = pd.concat([broken, frame], ignore_index=True).sort_values("row", kind="stable")
         rejected: pd.DataFrame = frame.reset_index(drop=True)
         return rejected
+
+
+def cell_text(column: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
+    """A column's cells as a spreadsheet shows them: text as it is, typed values (Parquet, JSON) as their text.
+
+    Timestamps and times keep fractions of a second only when they have some (pandas and Spark write
+    nanoseconds: ``2024-01-02 00:00:00``, not ``…00:00:00.000000000``); durations read as ``1:30:00``, not as
+    a count of their unit; floats as `rules.cohort.values.as_text` writes them (NaN as no value, a whole float
+    without ``.0``); decimals with the digits of their scale, as a database shows them.
+
+    Examples:
+        >>> from datetime import datetime, timedelta
+        >>> cell_text(pa.array([datetime(2024, 1, 2), None], pa.timestamp("ns"))).to_pylist()
+        ['2024-01-02 00:00:00', None]
+        >>> cell_text(pa.array([timedelta(minutes=90)], pa.duration("s"))).to_pylist()
+        ['1:30:00']
+    """
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):  # most columns: no copy, chunks kept
+        return pc.cast(column, pa.string())
+    values = contiguous(column)
+    if pa.types.is_dictionary(values.type):
+        values = pc.cast(values, kind)
+    if pa.types.is_floating(kind):
+        return as_text(values)
+    if pa.types.is_duration(kind):
+        return pa.array([None if value is None else str(value) for value in values.to_pylist()], pa.string())
+    if pa.types.is_timestamp(kind) or pa.types.is_time64(kind):
+        in_seconds = pa.timestamp("s", kind.tz) if pa.types.is_timestamp(kind) else pa.time32("s")
+        with contextlib.suppress(pa.ArrowInvalid):  # a safe cast: refused when a value has a fraction of a second
+            values = values.cast(in_seconds)
+    return pc.cast(values, pa.string())
 
 
 def _own_name(name: str, taken: Collection[str]) -> str:

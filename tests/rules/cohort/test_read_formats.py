@@ -8,7 +8,8 @@ import json
 import os
 import threading
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -535,6 +536,27 @@ def test_parquet_uuids_are_their_canonical_text_also_in_the_rejected_rows() -> N
     assert cohort.rejected.astype(object).to_dict("records") == [
         {"file": "orders.parquet", "row": 4, "reason": "missing_customer_id", "customer_id": None,
          "order_date": "2025-06-04", "product_id": "P1", "amount": "10", "session_id": str(session)}]
+
+
+def test_parquet_rejected_rows_show_typed_cells_as_a_spreadsheet_would() -> None:
+    # pandas and Spark write nanosecond timestamps; a NaN amount is no value, as in the report's examples.
+    table = pa.table({
+        "customer_id": pa.array([None, "C1"]),
+        "order_date": pa.array([datetime(2025, 6, 1, 9, 30), datetime(2025, 6, 2)], pa.timestamp("ns")),
+        "paid_at": pa.array([datetime(2025, 6, 1, 9, 30, 0, 250000), None], pa.timestamp("us", "Europe/Istanbul")),
+        "product_id": ["P1", "KARGO"], "amount": [float("nan"), 4.0],
+        "price": pa.array([Decimal("10.50"), Decimal("4.00")], pa.decimal128(12, 2)),
+        "delivery": pa.array([timedelta(days=1, hours=12), None], pa.duration("s"))})
+
+    cohort = read_cohort(_parquet(table), name="orders.parquet")
+
+    assert cohort.rejected.astype(object).to_dict("records") == [
+        {"file": "orders.parquet", "row": 1, "reason": "missing_customer_id", "customer_id": None,
+         "order_date": "2025-06-01 09:30:00", "paid_at": "2025-06-01 12:30:00.250000+0300", "product_id": "P1",
+         "amount": None, "price": "10.50", "delivery": "1 day, 12:00:00"},
+        {"file": "orders.parquet", "row": 2, "reason": "non_product_line", "customer_id": "C1",
+         "order_date": "2025-06-02 00:00:00", "paid_at": None, "product_id": "KARGO", "amount": "4",
+         "price": "4.00", "delivery": None}]
 
 
 def test_parquet_view_types_are_read_as_text_and_bytes() -> None:
