@@ -16,7 +16,7 @@ from agent.explain.prompt import DATA_CLOSE, DATA_OPEN, ESCAPED_LT
 from agent.model_call import ModelFailed, invoke_bounded
 from agent.model_settings import ModelFactory
 from agent.payloads import Language
-from agent.telemetry import redact_model_content, scrub_tool_spans
+from agent.telemetry import redact_model_content, scrub_strands_spans
 
 _SYSTEM = """\
 You are the Customer Segment Agent of a beauty retailer. You answer questions of marketers and of other \
@@ -77,10 +77,10 @@ class Assistant:
 
     def __init__(self, model_factory: ModelFactory, timeout_s: float) -> None:
         """Answer with models from `model_factory`, each answer bounded by `timeout_s` seconds."""
-        from agent.tools import SEGMENT_TOOLS
+        from agent.tools import SEGMENT_TOOL_NAMES
 
         redact_model_content()  # before the first Strands agent: its spans must not carry tool inputs and results
-        scrub_tool_spans([tool.tool_name for tool in SEGMENT_TOOLS])
+        scrub_strands_spans(SEGMENT_TOOL_NAMES)
         self._model_factory = model_factory
         self._timeout_s = timeout_s
 

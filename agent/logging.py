@@ -116,6 +116,17 @@ def configure_logging(level: str | None = None, stream: TextIO | None = None) ->
         agentcore.addHandler(logging.NullHandler())
 
 
+def configure_logging_once() -> None:
+    """`configure_logging`, unless the root logger has a handler already (the host set logging up, or this ran).
+
+    For a process whose entry point is not ours but which runs the agent in it: the dashboard, whose in-process
+    backend calls the handler, and so Strands. Without a handler, Python's last resort would print their warnings
+    and errors with every argument and exception message, customer data included.
+    """
+    if not logging.getLogger().handlers:
+        configure_logging()
+
+
 def uvicorn_log_config() -> dict[str, Any]:
     """uvicorn's logging configuration: its loggers write JSON lines through the root handler too."""
     return {

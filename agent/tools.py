@@ -103,6 +103,7 @@ def summarize_cohort(customers: list[dict[str, Any]], as_of: str | None = None) 
 
 
 SEGMENT_TOOLS = (analyze_customer, profile_region, summarize_cohort)
+SEGMENT_TOOL_NAMES = tuple(segment_tool.tool_name for segment_tool in SEGMENT_TOOLS)
 
 
 def _day(as_of: str | None) -> date:

@@ -1,6 +1,7 @@
 """The dashboard's entry: `streamlit run dashboard/streamlit_app.py`.
 
-Sets the page config, draws the sidebar (backend in use, as-of day) and runs the page the user picked.
+Sets up logging (JSON lines on stderr, as the runtime's), sets the page config, draws the sidebar (backend in use,
+as-of day) and runs the page the user picked.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from agent.logging import configure_logging_once
 from dashboard.ui.layout import sidebar
 
 PAGES = Path(__file__).with_name("app_pages")
+
+# Streamlit sets up its own logger only: the in-process agent's lines (Strands' among them) need ours.
+configure_logging_once()
 
 st.set_page_config(
     page_title="Customer Segments",

@@ -12,7 +12,8 @@ from agent.explain.template import TemplateExplainer
 from agent.model_call import ModelFailed, invoke_bounded
 from agent.model_settings import ModelFactory
 from agent.payloads import Language
-from agent.telemetry import redact_model_content
+from agent.telemetry import redact_model_content, scrub_strands_spans
+from agent.tools import SEGMENT_TOOL_NAMES
 from rules import Analysis
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class ModelExplainer:
     def __init__(self, model_factory: ModelFactory, timeout_s: float, fallback: Explainer | None = None) -> None:
         """Explain with models from `model_factory`, each answer bounded by `timeout_s` seconds."""
         redact_model_content()  # before the first Strands agent: its spans must not carry the customer's data
+        scrub_strands_spans(SEGMENT_TOOL_NAMES)  # nor a failed model call's error, which may quote it
         self._model_factory = model_factory
         self._timeout_s = timeout_s
         self._fallback = fallback or TemplateExplainer()

@@ -14,12 +14,12 @@ from agent.telemetry.cloudwatch import CloudWatchRecorder, PublisherStats
 from agent.telemetry.config import MetricsConfig, MetricsConfigError, load_metrics_config
 from agent.telemetry.record import InvocationRecord, NullRecorder, Recorder
 from agent.telemetry.tracing import (
-    ToolSpanScrubber,
+    StrandsSpanScrubber,
     annotate_current_span,
     annotate_span,
     invocation_span,
     redact_model_content,
-    scrub_tool_spans,
+    scrub_strands_spans,
 )
 
 __all__ = [
@@ -30,13 +30,13 @@ __all__ = [
     "NullRecorder",
     "PublisherStats",
     "Recorder",
-    "ToolSpanScrubber",
+    "StrandsSpanScrubber",
     "annotate_current_span",
     "annotate_span",
     "invocation_span",
     "recorder_from_env",
     "redact_model_content",
-    "scrub_tool_spans",
+    "scrub_strands_spans",
 ]
 
 logger = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ The attributes describe the invocation, never its customers: mode, outcome, expl
 The Strands agent's spans would carry the model's messages, tool inputs and tool results (customer ids,
 cities, product names) unless `redact_model_content` switches Strands' redaction on; the explainer and the
 assistant do so when they are built, before their first Strands agent. Strands' redaction leaves a failed tool
-call's error (which quotes the offending value) in its span's status and exception event, and a tool name the
-model made up in the span's name: `scrub_tool_spans` keeps those out too.
+call's error (which quotes the offending value), and a failed model call's, in its spans' status and exception
+events, and a tool name the model made up in the span's name: `scrub_strands_spans` keeps those out too.
 """
 
 from __future__ import annotations
@@ -47,10 +47,12 @@ SESSION_ID: Final = "session.id"
 SEMCONV_OPT_IN: Final = "OTEL_SEMCONV_STABILITY_OPT_IN"
 UNREDACTED_ATTRIBUTES: Final = "gen_ai_unredacted_attributes="
 
+STRANDS_TRACER: Final = "strands.telemetry.tracer"  # the instrumentation scope of every span Strands makes
 TOOL_SPAN: Final = "execute_tool"  # Strands names a tool call's span "execute_tool <tool name>"
 TOOL_NAME: Final = "gen_ai.tool.name"
 UNKNOWN_TOOL: Final = "unknown_tool"
 TOOL_FAILED: Final = "the tool call failed (what was wrong went to the model only)"
+STRANDS_FAILED: Final = "failed (the exception event has the error's type; its message may quote customer data)"
 _SCRUBBED: Final = "_segment_agent_scrubs_tool_spans"
 
 
@@ -73,14 +75,15 @@ def redact_model_content(env: MutableMapping[str, str] | None = None) -> None:
         env[SEMCONV_OPT_IN] = ",".join([*tokens, UNREDACTED_ATTRIBUTES])
 
 
-class ToolSpanScrubber(SpanProcessor):
-    """Keeps a failed tool call's error text and a made-up tool name out of Strands' tool spans.
+class StrandsSpanScrubber(SpanProcessor):
+    """Keeps error texts and made-up tool names out of the spans Strands makes.
 
     The error of a tool call quotes what was wrong with its input (``age: … (got 'abc')``), which the model made
-    from the customer's data, and Strands writes it into the span's status and an exception event; a tool name
-    the model made up names the span. The status keeps its code with a fixed description, the exception event
-    keeps its type only, and an unknown tool is named `UNKNOWN_TOOL`. The span's own methods are wrapped when it
-    starts, so the order of processors does not matter (an exporter's processor may send the span as it ends).
+    from the customer's data, and a failed model call's error may quote the request it was sent; Strands writes
+    either into its spans' status and an exception event (message and stack trace). A tool name the model made up
+    names its span. An error status keeps its code with a fixed description, an exception event keeps its type
+    only, and an unknown tool is named `UNKNOWN_TOOL`. The span's own methods are wrapped when it starts, so the
+    order of processors does not matter (an exporter's processor may send the span as it ends).
     """
 
     def __init__(self, tool_names: Collection[str]) -> None:
@@ -88,10 +91,12 @@ class ToolSpanScrubber(SpanProcessor):
         self._tools = frozenset(tool_names)
 
     def on_start(self, span: SdkSpan, parent_context: Context | None = None) -> None:
-        """Wrap a tool call span's status and exception recording; rename it if its tool is unknown."""
-        if not span.name.startswith(f"{TOOL_SPAN} "):
+        """Wrap a Strands span's status and exception recording; rename a tool call's span if its tool is unknown."""
+        scope = span.instrumentation_scope
+        if scope is None or scope.name != STRANDS_TRACER:
             return
-        if span.name.removeprefix(f"{TOOL_SPAN} ") not in self._tools:
+        is_tool_call = span.name.startswith(f"{TOOL_SPAN} ")
+        if is_tool_call and span.name.removeprefix(f"{TOOL_SPAN} ") not in self._tools:
             # Strands sets the span's attributes just after it starts: the tool's name among them is replaced.
             span.update_name(f"{TOOL_SPAN} {UNKNOWN_TOOL}")
             set_attributes = span.set_attributes
@@ -102,10 +107,15 @@ class ToolSpanScrubber(SpanProcessor):
             setattr(span, "set_attributes", known_name)  # noqa: B010 (mypy refuses assigning to a method)
             setattr(span, "set_attribute", lambda key, value: known_name({key: value}))  # noqa: B010
         set_status = span.set_status
+        failed = Status(StatusCode.ERROR, TOOL_FAILED if is_tool_call else STRANDS_FAILED)
 
         def scrubbed_status(status: Status | StatusCode, description: str | None = None) -> None:
             code = status.status_code if isinstance(status, Status) else status
-            set_status(Status(StatusCode.ERROR, TOOL_FAILED) if code is StatusCode.ERROR else status, description)
+            if code is StatusCode.ERROR:
+                # Without the given description: beside a Status the SDK ignores it with a warning that quotes it.
+                set_status(failed)
+            else:
+                set_status(status, description)
 
         def type_only(exception: BaseException, attributes: Any = None, timestamp: int | None = None,
                       escaped: bool = False) -> None:
@@ -125,14 +135,14 @@ class ToolSpanScrubber(SpanProcessor):
         return True
 
 
-def scrub_tool_spans(tool_names: Collection[str]) -> None:
-    """Add a `ToolSpanScrubber` to the global tracer provider, once, if it is the SDK's (``opentelemetry-instrument``
+def scrub_strands_spans(tool_names: Collection[str]) -> None:
+    """Add a `StrandsSpanScrubber` to the global tracer provider, once, if it is the SDK's (``opentelemetry-instrument``
     installs it before the app starts; the API's no-op provider exports nothing)."""
     provider = trace.get_tracer_provider()
     add = getattr(provider, "add_span_processor", None)
     if add is None or getattr(provider, _SCRUBBED, False):
         return
-    add(ToolSpanScrubber(tool_names))
+    add(StrandsSpanScrubber(tool_names))
     setattr(provider, _SCRUBBED, True)
 
 

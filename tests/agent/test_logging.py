@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from agent.app import create_app
 from agent.assistant import Assistant
 from agent.explain import ModelExplainer
-from agent.logging import JsonFormatter, configure_logging
+from agent.logging import JsonFormatter, configure_logging, configure_logging_once
 from agent.runtime import Runtime
 from tests.agent.conftest import ListRecorder
 from tests.agent.payloads import FailingExplainer, seed_payload
@@ -171,3 +171,17 @@ def test_a_cut_off_tool_input_is_logged_without_it_and_with_the_request_id(json_
     assert {k: v for k, v in warning.items() if k != "timestamp"} == {
         "level": "WARNING", "logger": "strands.event_loop.streaming", "requestId": "req-cut",
         "message": "tool_name=<<str>>, raw_input=<<str>> | failed to parse tool input json, defaulting to empty dict"}
+
+
+def test_configure_logging_once_keeps_a_set_up_the_host_made() -> None:
+    root = logging.getLogger()
+    host = logging.StreamHandler(io.StringIO())
+    saved = root.handlers[:]
+    root.handlers[:] = [host]
+    try:
+        configure_logging_once()
+        kept = root.handlers[:]
+    finally:
+        root.handlers[:] = saved
+
+    assert kept == [host]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from opentelemetry import trace
@@ -16,6 +17,7 @@ from agent.assistant import Assistant
 from agent.explain.model import ModelExplainer
 from agent.handler import handle
 from agent.telemetry import InvocationRecord, annotate_span, invocation_span, redact_model_content
+from agent.telemetry.tracing import STRANDS_FAILED, TOOL_FAILED
 from tests.agent.scripted_model import ScriptedModel
 
 
@@ -128,3 +130,54 @@ def test_no_customer_data_reaches_the_strands_spans(monkeypatch: pytest.MonkeyPa
     exported = json.dumps([[span.name, span.status.description, dict(span.attributes or {}),
                             [dict(event.attributes or {}) for event in span.events]] for span in spans], default=str)
     assert [text for text in ("ZZCUST77", "Zyx", "ZPROD9", "Zorblax") if text in exported] == []
+
+
+@pytest.fixture
+def strands_traced(monkeypatch: pytest.MonkeyPatch, provider: TracerProvider) -> None:
+    """Strands' spans go to `provider`, with the redaction and scrubbing the runtime sets up (Strands builds its
+    tracer once, reading the environment then; the explainer and the assistant add the scrubber to the provider)."""
+    monkeypatch.delenv("OTEL_SEMCONV_STABILITY_OPT_IN", raising=False)
+    monkeypatch.setattr(strands_tracer, "_tracer_instance", None)
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+
+
+def _exported(exporter: InMemorySpanExporter) -> str:
+    return json.dumps([[span.name, span.status.description, dict(span.attributes or {}),
+                        [dict(event.attributes or {}) for event in span.events]]
+                       for span in exporter.get_finished_spans()], default=str)
+
+
+@pytest.mark.usefixtures("strands_traced")
+def test_a_failed_model_call_leaves_its_error_text_out_of_the_strands_spans(exporter: InMemorySpanExporter) -> None:
+    # A model's error may quote the request it was sent, which holds the customer's data.
+    explainer = ModelExplainer(lambda: ScriptedModel([RuntimeError("cannot read 'Zyxcity' of ZZCUST77")]), 5)
+
+    reply = handle({"customerData": {"customer": {"customerId": "C-1", "age": 40, "productHistory": []}},
+                    "asOf": "2026-02-12"}, explainer=explainer)
+
+    assert reply.body["explanationSource"] == "template"
+    failed = [(span.name, span.status.status_code, span.status.description,
+               [dict(event.attributes or {}) for event in span.events if event.name == "exception"])
+              for span in exporter.get_finished_spans() if span.status.status_code == StatusCode.ERROR]
+    expected = (StatusCode.ERROR, STRANDS_FAILED, [{"exception.type": "RuntimeError"}])
+    assert failed == [(name, *expected) for name in ("chat", "execute_event_loop_cycle", "invoke_agent Strands Agents")]
+    assert [text for text in ("ZZCUST77", "Zyx") if text in _exported(exporter)] == []
+
+
+@pytest.mark.usefixtures("strands_traced")
+def test_scrubbing_a_failed_tool_call_logs_no_warning_quoting_its_error(exporter: InMemorySpanExporter,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    # The SDK warns, quoting the description, when a Status comes with a description beside it.
+    customer = {"customerId": "ZZCUST77", "age": "Zyxbadage", "productHistory": []}
+    assistant = Assistant(lambda: ScriptedModel([
+        {"tool": "analyze_customer", "input": {"customer_data": {"customer": customer}}}, "Done."]), 5)
+
+    with caplog.at_level(logging.WARNING):
+        answered = handle({"prompt": "How is ZZCUST77 doing?", "asOf": "2026-02-12"}, assistant=assistant)
+
+    assert answered.status == 200
+    [tool_span] = [span for span in exporter.get_finished_spans() if span.name.startswith("execute_tool")]
+    assert (tool_span.status.status_code, tool_span.status.description) == (StatusCode.ERROR, TOOL_FAILED)
+    # (Strands' "Attempting to instrument while already instrumented", for one, may be there.)
+    assert [(record.name, record.getMessage()) for record in caplog.records
+            if record.name == "opentelemetry.sdk.trace" or "Zyx" in record.getMessage()] == []
