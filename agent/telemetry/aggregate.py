@@ -34,10 +34,8 @@ SeriesKey = tuple[int, str, schema.Dimensions]
 
 
 def _dimension_value(value: object) -> str | None:
-    text = str(value).strip()
-    if not text:
-        return None
-    return text[: schema.MAX_DIMENSION_VALUE_LENGTH]
+    """The label as dimension text, or None when it is blank (CloudWatch wants a non-whitespace character)."""
+    return str(value).strip() or None
 
 
 # The same few dozen labels come back with every record: work their dimensions out once.

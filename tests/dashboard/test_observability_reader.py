@@ -22,6 +22,7 @@ from dashboard.observability.snapshot import MetricsSnapshot, read_snapshot
 from dashboard.observability.window import time_window
 from rules import default_rulebook
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, local_cloudwatch
+from tests.agent.telemetry.strict_cloudwatch import strict_client_factory
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import DimensionTypeDef
@@ -67,6 +68,19 @@ def test_the_reader_returns_what_the_publisher_sent(cloudwatch_endpoint: str) ->
     assert frames.traffic(snapshot.own).groupby("mode")["invocations"].sum().to_dict() == {"cohort": 10, "customer": 20}
     assert frames.segment_distribution(snapshot.own, "valueSegment")["customers"].sum() == 30
     assert snapshot.agentcore is None  # no runtime ARN configured
+
+
+def test_segment_codes_outside_ascii_are_published_and_read_back_as_the_rulebook_spells_them(
+    cloudwatch_endpoint: str,
+) -> None:
+    recorder = CloudWatchRecorder(flush_seconds=3600, client_factory=strict_client_factory())
+    for _ in range(3):
+        recorder.record(InvocationRecord("cohort", "ok", 9.0, "template", {"loyaltyTier": {"Altın": 4, "Gümüş": 1}}))
+    recorder.close()
+
+    distribution = frames.segment_distribution(snapshot_now().own, "loyaltyTier")
+
+    assert distribution.groupby("segment")["customers"].sum().to_dict() == {"Altın": 12.0, "Gümüş": 3.0}
 
 
 def test_agentcore_metrics_are_read_when_a_runtime_arn_is_configured(

@@ -121,10 +121,21 @@ def test_a_cohort_counts_its_customers_per_segment_and_minutes_stay_apart() -> N
     ]
     later = datetime(2026, 2, 12, 9, 31, tzinfo=UTC)
     assert segments == [
-        (MINUTE, "Altın", [120.0], [1.0]),
+        (MINUTE, "Alt%C4%B1n", [120.0], [1.0]),
         (MINUTE, "Bronz", [7.0], [1.0]),
-        (later, "Altın", [120.0], [2.0]),
+        (later, "Alt%C4%B1n", [120.0], [2.0]),
         (later, "Bronz", [7.0], [2.0]),
+    ]
+
+
+def test_dimension_values_are_printable_ascii_as_cloudwatch_requires() -> None:
+    record = InvocationRecord("cohort", "ok", 5.0, "none", {"affinityType": {"Keşifçi": 2, "100%\tOdak": 1}})
+
+    segments = [d["Dimensions"] for d in aggregate([(T0, record)]) if d["MetricName"] == "SegmentsAssigned"]
+
+    assert segments == [
+        [{"Name": "SegmentDimension", "Value": "affinityType"}, {"Name": "Segment", "Value": "100%25%09Odak"}],
+        [{"Name": "SegmentDimension", "Value": "affinityType"}, {"Name": "Segment", "Value": "Ke%C5%9Fif%C3%A7i"}],
     ]
 
 
