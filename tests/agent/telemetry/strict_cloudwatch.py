@@ -10,19 +10,21 @@ the request it is about to send against them and fail as CloudWatch would, so th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel
 from botocore.serialize import create_serializer
+from botocore.session import Session
 
 from agent.telemetry.cloudwatch import default_client
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
 
-MAX_REQUEST_BYTES: Final = 1024 * 1024
+MAX_REQUEST_BYTES: Final = 1_000_000  # "1 MB"; the decimal reading, the stricter one
 MAX_DATUMS: Final = 1000
 MAX_VALUES: Final = 150
 MAX_DIMENSIONS: Final = 30
@@ -56,10 +58,15 @@ def _check_datum(index: int, datum: dict[str, Any]) -> None:
             raise _refuse("InvalidParameterValue", f"The value {value} for parameter {field}.Values is invalid.")
 
 
-def _query_body_bytes(params: dict[str, Any], model: OperationModel) -> int:
-    """The size of the request in the query protocol, which botocore before 1.42.7 sends to CloudWatch."""
+def query_request_bytes(params: Mapping[str, Any], model: OperationModel | None = None) -> int:
+    """The size of a PutMetricData request in the query protocol, which botocore before 1.42.7 sends to CloudWatch.
+
+    The query protocol is the most verbose of CloudWatch's protocols (botocore sends the smaller JSON or CBOR
+    since), so a request that fits in it fits in all of them.
+    """
+    model = model or Session().get_service_model("cloudwatch").operation_model("PutMetricData")
     body = create_serializer("query").serialize_to_request(params, model)["body"]
-    return len(body.encode() if isinstance(body, str) else body)
+    return len(urlencode(body, doseq=True))  # as botocore's AWSRequest encodes the form
 
 
 def _check_put_metric_data(params: dict[str, Any], model: OperationModel, **_: Any) -> None:
@@ -68,7 +75,7 @@ def _check_put_metric_data(params: dict[str, Any], model: OperationModel, **_: A
         raise _refuse("InvalidParameterValue", f"MetricData has {len(data)} members, more than {MAX_DATUMS}.")
     for index, datum in enumerate(data, start=1):
         _check_datum(index, datum)
-    size = _query_body_bytes(params, model)
+    size = query_request_bytes(params, model)
     if size > MAX_REQUEST_BYTES:
         raise _refuse("RequestEntityTooLarge", f"Request size {size} exceeded {MAX_REQUEST_BYTES} bytes")
 

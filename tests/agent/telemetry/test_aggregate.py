@@ -8,6 +8,7 @@ import pytest
 
 from agent.telemetry.aggregate import MAX_DATUMS_PER_REQUEST, MetricAggregator, aggregate, batches
 from agent.telemetry.record import InvocationRecord
+from tests.agent.telemetry.strict_cloudwatch import query_request_bytes
 
 MINUTE = datetime(2026, 2, 12, 9, 30, tzinfo=UTC)
 T0 = MINUTE.timestamp()
@@ -203,7 +204,14 @@ def test_batches_respect_the_request_limits() -> None:
     assert [len(r) for r in requests] == [MAX_DATUMS_PER_REQUEST, 200]
     assert [d for r in requests for d in r] == small
 
-    wide = aggregate([(T0, InvocationRecord("customer", "ok", float(ms))) for ms in range(20_000)])
-    value_counts = [sum(len(d["Values"]) for d in r) for r in batches(wide)]
-    assert max(value_counts) <= 10_000
-    assert sum(value_counts) == sum(len(d["Values"]) for d in wide)
+
+def test_every_request_fits_in_1_mb_even_in_the_most_verbose_protocol() -> None:
+    # Two minutes of 10,000 distinct latencies each, printed with 20 or 21 characters (1.2345678901234e-08).
+    latencies = [(ms + 0.123456789012345) * 1e-7 for ms in range(10_000)]
+    wide = aggregate([(T0 + s, InvocationRecord("customer", "ok", ms)) for s in (0, 60) for ms in latencies])
+
+    requests = list(batches(wide))
+
+    sizes = [query_request_bytes({"Namespace": "N" * 255, "MetricData": r}) for r in requests]
+    assert max(sizes) <= 1_000_000, sizes
+    assert [d for r in requests for d in r] == wide
