@@ -8,7 +8,6 @@ percentiles from it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +36,9 @@ _TIMESTAMP_BYTES: Final = 3 * len("2026-02-12T09:30:00Z")
 _ENVELOPE_BYTES: Final = 3 * _FIELD_BYTES + 3 * 255 + len("PutMetricData2010-08-01")
 
 BUCKET_SECONDS: Final = 60
+
+# CloudWatch refuses a whole request for one value beyond ±2^360 (or NaN or infinite): such values are left out.
+LARGEST_VALUE: Final = 2.0**360
 
 SeriesKey = tuple[int, str, schema.Dimensions]
 """(bucket start in epoch seconds, metric name, dimensions)."""
@@ -74,7 +76,7 @@ def _observations(record: InvocationRecord) -> list[tuple[str, schema.Dimensions
         (schema.EXPLANATIONS, _label_dimensions(schema.SOURCE, record.explanation_source), 1.0),
     ]
     duration = float(record.duration_ms)
-    if math.isfinite(duration) and duration >= 0:
+    if 0 <= duration <= LARGEST_VALUE:
         observations.append((schema.LATENCY, mode, duration))
     if record.outcome != "ok":
         observations.append((schema.ERRORS, _label_dimensions(schema.ERROR_CLASS, record.outcome), 1.0))
@@ -82,7 +84,7 @@ def _observations(record: InvocationRecord) -> list[tuple[str, schema.Dimensions
         for segment, customers in counts.items():
             dims = _segment_dimensions(dimension, segment)
             count = float(customers)
-            if dims is not None and math.isfinite(count) and count > 0:
+            if dims is not None and 0 < count <= LARGEST_VALUE:
                 observations.append((schema.SEGMENTS_ASSIGNED, dims, count))
     return observations
 

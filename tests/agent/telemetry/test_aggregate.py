@@ -161,6 +161,14 @@ def test_impossible_values_are_left_out_rather_than_sent() -> None:
     assert [d["MetricName"] for d in aggregate([(T0, record)])] == ["Explanations", "Invocations"]
 
 
+def test_values_beyond_2_to_the_360_which_cloudwatch_refuses_are_left_out() -> None:
+    huge = InvocationRecord("customer", "ok", 2.0**361, "none", {"churnSegment": {"Aktif": 10**109, "Riskli": 2}})
+
+    kept = [(d["MetricName"], d["Values"]) for d in aggregate([(T0, huge)])]
+
+    assert kept == [("Explanations", [1.0]), ("Invocations", [1.0]), ("SegmentsAssigned", [2.0])]
+
+
 def test_a_malformed_record_raises_and_leaves_no_partial_counts() -> None:
     aggregator = MetricAggregator()
     aggregator.add(InvocationRecord("customer", "ok", 1.0), T0)
