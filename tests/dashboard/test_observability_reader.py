@@ -11,12 +11,15 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
+import boto3
 import pandas as pd
 import pytest
+from botocore.stub import Stubber
 
 from agent.telemetry import CloudWatchRecorder, InvocationRecord
 from dashboard.observability import frames, reader
 from dashboard.observability.config import load_observability_config
+from dashboard.observability.queries import MetricQuery
 from dashboard.observability.reader import MetricsReader, MetricsUnavailableError, cloudwatch_client
 from dashboard.observability.snapshot import MetricsSnapshot, read_snapshot
 from dashboard.observability.window import time_window
@@ -176,3 +179,32 @@ def test_an_endpoint_that_answers_200_but_is_not_cloudwatch_is_named_not_an_idle
 
 def test_an_empty_cloudwatch_is_no_error(cloudwatch_endpoint: str) -> None:
     assert snapshot_now().own.empty
+
+
+def test_a_series_cloudwatch_could_not_read_is_an_error_not_a_quiet_system() -> None:
+    client = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    window = time_window(datetime(2026, 2, 12, 9, 31, tzinfo=UTC), timedelta(minutes=15), 60)
+    queries = [MetricQuery("CustomerSegmentAgent", metric, (("Mode", "customer"),), "Sum") for metric in ("A", "B")]
+    with Stubber(client) as stub:  # CloudWatch's answer when it fails one series: a status, not an HTTP error
+        stub.add_response(
+            "get_metric_data",
+            {
+                "MetricDataResults": [
+                    {"Id": "q0", "StatusCode": "Complete", "Timestamps": [window.start], "Values": [3.0]},
+                    {
+                        "Id": "q1",
+                        "StatusCode": "InternalError",
+                        "Timestamps": [],
+                        "Values": [],
+                        "Messages": [{"Code": "InternalError", "Value": "Internal service error"}],
+                    },
+                ]
+            },
+        )
+        with pytest.raises(MetricsUnavailableError) as raised:
+            MetricsReader(client, where="CloudWatch in us-east-1").read(queries, window)
+
+    assert str(raised.value) == (
+        "CloudWatch in us-east-1 could not read 1 of 2 metric series, e.g. B: InternalError "
+        "(InternalError: Internal service error)"
+    )
