@@ -8,7 +8,6 @@ percentiles from it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,23 +20,33 @@ from agent.telemetry.record import InvocationRecord
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
 
-# PutMetricData limits: 150 distinct values per datum, 1000 datums and 1 MB per request. The value cap per
-# request keeps a request well under 1 MB whatever the wire protocol.
+# PutMetricData limits: 150 distinct values per datum, 1000 datums and 1 MB per request.
 MAX_VALUES_PER_DATUM: Final = 150
 MAX_DATUMS_PER_REQUEST: Final = 1000
-MAX_VALUES_PER_REQUEST: Final = 10_000
+MAX_REQUEST_BYTES: Final = 1_000_000
+
+# Request sizes are bounded as the query protocol encodes them (botocore before 1.42.7 uses it for CloudWatch),
+# the most verbose of CloudWatch's protocols: every field is a form key such as
+# "MetricData.member.1000.Dimensions.member.30.Value" with "=" and "&"; a number is Python's repr of a float,
+# at most 24 characters plus the escaped "+" of an exponent; text is ASCII, at most tripled by escaping.
+_FIELD_BYTES: Final = len("MetricData.member.1000.Dimensions.member.30.Value=&")
+_NUMBER_BYTES: Final = 26
+_TIMESTAMP_BYTES: Final = 3 * len("2026-02-12T09:30:00Z")
+# Action, Version and a namespace of up to 255 characters.
+_ENVELOPE_BYTES: Final = 3 * _FIELD_BYTES + 3 * 255 + len("PutMetricData2010-08-01")
 
 BUCKET_SECONDS: Final = 60
+
+# CloudWatch refuses a whole request for one value beyond ±2^360 (or NaN or infinite): such values are left out.
+LARGEST_VALUE: Final = 2.0**360
 
 SeriesKey = tuple[int, str, schema.Dimensions]
 """(bucket start in epoch seconds, metric name, dimensions)."""
 
 
 def _dimension_value(value: object) -> str | None:
-    text = str(value).strip()
-    if not text:
-        return None
-    return text[: schema.MAX_DIMENSION_VALUE_LENGTH]
+    """The label as dimension text, or None when it is blank (CloudWatch wants a non-whitespace character)."""
+    return str(value).strip() or None
 
 
 # The same few dozen labels come back with every record: work their dimensions out once.
@@ -67,7 +76,7 @@ def _observations(record: InvocationRecord) -> list[tuple[str, schema.Dimensions
         (schema.EXPLANATIONS, _label_dimensions(schema.SOURCE, record.explanation_source), 1.0),
     ]
     duration = float(record.duration_ms)
-    if math.isfinite(duration) and duration >= 0:
+    if 0 <= duration <= LARGEST_VALUE:
         observations.append((schema.LATENCY, mode, duration))
     if record.outcome != "ok":
         observations.append((schema.ERRORS, _label_dimensions(schema.ERROR_CLASS, record.outcome), 1.0))
@@ -75,7 +84,7 @@ def _observations(record: InvocationRecord) -> list[tuple[str, schema.Dimensions
         for segment, customers in counts.items():
             dims = _segment_dimensions(dimension, segment)
             count = float(customers)
-            if dims is not None and math.isfinite(count) and count > 0:
+            if dims is not None and 0 < count <= LARGEST_VALUE:
                 observations.append((schema.SEGMENTS_ASSIGNED, dims, count))
     return observations
 
@@ -148,17 +157,28 @@ class MetricAggregator:
         return datums
 
 
+def encoded_size_bound(datum: MetricDatumTypeDef) -> int:
+    """An upper bound of the bytes `datum` takes in a PutMetricData request, in any of CloudWatch's protocols."""
+    text = len(datum["MetricName"]) + len(datum.get("Unit", ""))
+    fields = 3
+    for dimension in datum.get("Dimensions", ()):
+        text += len(dimension["Name"]) + len(dimension["Value"])
+        fields += 2
+    numbers = len(datum.get("Values", ())) + len(datum.get("Counts", ())) + ("Value" in datum)
+    return (fields + numbers) * _FIELD_BYTES + 3 * text + _TIMESTAMP_BYTES + numbers * _NUMBER_BYTES
+
+
 def batches(datums: Sequence[MetricDatumTypeDef]) -> Iterator[list[MetricDatumTypeDef]]:
-    """Split metric data into PutMetricData requests that respect the service's limits."""
+    """Split metric data into PutMetricData requests that respect the service's limits (count and size)."""
     batch: list[MetricDatumTypeDef] = []
-    values = 0
+    size = _ENVELOPE_BYTES
     for datum in datums:
-        size = len(datum.get("Values", ())) or 1
-        if batch and (len(batch) == MAX_DATUMS_PER_REQUEST or values + size > MAX_VALUES_PER_REQUEST):
+        datum_size = encoded_size_bound(datum)
+        if batch and (len(batch) == MAX_DATUMS_PER_REQUEST or size + datum_size > MAX_REQUEST_BYTES):
             yield batch
-            batch, values = [], 0
+            batch, size = [], _ENVELOPE_BYTES
         batch.append(datum)
-        values += size
+        size += datum_size
     if batch:
         yield batch
 

@@ -31,13 +31,18 @@ COLUMNS: Final = ("timestamp", "namespace", "metric", "stat", *DIMENSION_COLUMNS
 def results_frame(results: Sequence[SeriesResult]) -> pd.DataFrame:
     """One row per data point: timestamp (UTC), namespace, metric, stat, the dimension columns, value.
 
+    The dimension columns hold the labels as the runtime recorded them (``Altın``), not as CloudWatch stores them.
+
     Dimensions other than those of `DIMENSION_COLUMNS` (AgentCore's) are left out: a query of those names
     a single series per metric.
     """
     rows = []
     for result in results:
         dims = dict(result.query.dimensions)
-        labels = {column: dims.get(name) for name, column in DIMENSION_COLUMNS.items()}
+        labels = {
+            column: None if name not in dims else schema.dimension_text(dims[name])
+            for name, column in DIMENSION_COLUMNS.items()
+        }
         for timestamp, value in zip(result.timestamps, result.values, strict=True):
             rows.append(
                 {

@@ -30,9 +30,11 @@ from dashboard.observability.window import TimeWindow
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
-    from mypy_boto3_cloudwatch.type_defs import MetricDataQueryTypeDef
+    from mypy_boto3_cloudwatch.type_defs import MetricDataQueryTypeDef, MetricDataResultTypeDef
 
 MAX_QUERIES_PER_CALL: Final = 500
+# GetMetricData's StatusCode of a series it could not read (Complete and PartialData carry data).
+_FAILED_STATUSES: Final = frozenset({"InternalError", "Forbidden"})
 CONNECT_TIMEOUT_SECONDS: Final = 2
 READ_TIMEOUT_SECONDS: Final = 5
 
@@ -106,6 +108,12 @@ def cloudwatch_client(config: ObservabilityConfig) -> CloudWatchClient:
         return boto3.session.Session().client("cloudwatch", region_name=config.region, config=client_config)
 
 
+def _status_text(result: MetricDataResultTypeDef) -> str:
+    """A failed series' status with CloudWatch's messages about it."""
+    messages = "; ".join(f"{m.get('Code', '?')}: {m.get('Value', '')}" for m in result.get("Messages", []))
+    return f"{result.get('StatusCode')}" + (f" ({messages})" if messages else "")
+
+
 class MetricsReader:
     """Runs metric queries over a time window.
 
@@ -148,6 +156,7 @@ class MetricsReader:
         ]
         points: dict[str, list[tuple[datetime, float]]] = {f"q{i}": [] for i in range(len(queries))}
         answered: set[str] = set()
+        failed: dict[str, str] = {}
         next_token: str | None = None
         while True:
             try:
@@ -184,6 +193,8 @@ class MetricsReader:
                 if series is not None:
                     answered.add(result.get("Id", ""))
                     series += zip(result.get("Timestamps", []), result.get("Values", []), strict=True)
+                    if result.get("StatusCode") in _FAILED_STATUSES:
+                        failed[result.get("Id", "")] = _status_text(result)
             next_token = response.get("NextToken")
             if not next_token:
                 break
@@ -193,6 +204,14 @@ class MetricsReader:
             raise MetricsUnavailableError(
                 f"{self._where} answered, but not as CloudWatch does: {len(queries) - len(answered)} of "
                 f"{len(queries)} metric queries got no result. Is AWS_ENDPOINT_URL_CLOUDWATCH a CloudWatch endpoint?"
+            )
+        if failed:
+            # CloudWatch answers a query it could not read (InternalError, Forbidden) with the points it has, often
+            # none: shown as they are, they would look like a quiet system.
+            first_id, status = next(iter(failed.items()))
+            raise MetricsUnavailableError(
+                f"{self._where} could not read {len(failed)} of {len(queries)} metric series, e.g. "
+                f"{queries[int(first_id[1:])].metric}: {status}"
             )
         return [
             SeriesResult(

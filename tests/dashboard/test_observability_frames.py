@@ -161,9 +161,10 @@ def test_own_queries_cover_every_series_the_runtime_can_publish() -> None:
         "SegmentsAssigned": 3,
         "RecordsDropped": len(schema.DROP_REASONS),
     }
-    assert MetricQuery(NS, "SegmentsAssigned", (("SegmentDimension", "churnSegment"), ("Segment", "Ilık")), "Sum") in (
-        queries
-    )
+    # CloudWatch takes only ASCII dimension values: the query asks for the value the runtime publishes.
+    assert MetricQuery(
+        NS, "SegmentsAssigned", (("SegmentDimension", "churnSegment"), ("Segment", "Il%C4%B1k")), "Sum"
+    ) in queries
 
 
 def test_agentcore_queries_use_the_runtime_endpoint_dimensions() -> None:

@@ -11,17 +11,21 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
+import boto3
 import pandas as pd
 import pytest
+from botocore.stub import Stubber
 
 from agent.telemetry import CloudWatchRecorder, InvocationRecord
 from dashboard.observability import frames, reader
 from dashboard.observability.config import load_observability_config
+from dashboard.observability.queries import MetricQuery
 from dashboard.observability.reader import MetricsReader, MetricsUnavailableError, cloudwatch_client
 from dashboard.observability.snapshot import MetricsSnapshot, read_snapshot
 from dashboard.observability.window import time_window
 from rules import default_rulebook
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, local_cloudwatch
+from tests.agent.telemetry.strict_cloudwatch import strict_client_factory
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import DimensionTypeDef
@@ -67,6 +71,19 @@ def test_the_reader_returns_what_the_publisher_sent(cloudwatch_endpoint: str) ->
     assert frames.traffic(snapshot.own).groupby("mode")["invocations"].sum().to_dict() == {"cohort": 10, "customer": 20}
     assert frames.segment_distribution(snapshot.own, "valueSegment")["customers"].sum() == 30
     assert snapshot.agentcore is None  # no runtime ARN configured
+
+
+def test_segment_codes_outside_ascii_are_published_and_read_back_as_the_rulebook_spells_them(
+    cloudwatch_endpoint: str,
+) -> None:
+    recorder = CloudWatchRecorder(flush_seconds=3600, client_factory=strict_client_factory())
+    for _ in range(3):
+        recorder.record(InvocationRecord("cohort", "ok", 9.0, "template", {"loyaltyTier": {"Altın": 4, "Gümüş": 1}}))
+    recorder.close()
+
+    distribution = frames.segment_distribution(snapshot_now().own, "loyaltyTier")
+
+    assert distribution.groupby("segment")["customers"].sum().to_dict() == {"Altın": 12.0, "Gümüş": 3.0}
 
 
 def test_agentcore_metrics_are_read_when_a_runtime_arn_is_configured(
@@ -162,3 +179,32 @@ def test_an_endpoint_that_answers_200_but_is_not_cloudwatch_is_named_not_an_idle
 
 def test_an_empty_cloudwatch_is_no_error(cloudwatch_endpoint: str) -> None:
     assert snapshot_now().own.empty
+
+
+def test_a_series_cloudwatch_could_not_read_is_an_error_not_a_quiet_system() -> None:
+    client = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    window = time_window(datetime(2026, 2, 12, 9, 31, tzinfo=UTC), timedelta(minutes=15), 60)
+    queries = [MetricQuery("CustomerSegmentAgent", metric, (("Mode", "customer"),), "Sum") for metric in ("A", "B")]
+    with Stubber(client) as stub:  # CloudWatch's answer when it fails one series: a status, not an HTTP error
+        stub.add_response(
+            "get_metric_data",
+            {
+                "MetricDataResults": [
+                    {"Id": "q0", "StatusCode": "Complete", "Timestamps": [window.start], "Values": [3.0]},
+                    {
+                        "Id": "q1",
+                        "StatusCode": "InternalError",
+                        "Timestamps": [],
+                        "Values": [],
+                        "Messages": [{"Code": "InternalError", "Value": "Internal service error"}],
+                    },
+                ]
+            },
+        )
+        with pytest.raises(MetricsUnavailableError) as raised:
+            MetricsReader(client, where="CloudWatch in us-east-1").read(queries, window)
+
+    assert str(raised.value) == (
+        "CloudWatch in us-east-1 could not read 1 of 2 metric series, e.g. B: InternalError "
+        "(InternalError: Internal service error)"
+    )

@@ -8,6 +8,7 @@ import pytest
 
 from agent.telemetry.aggregate import MAX_DATUMS_PER_REQUEST, MetricAggregator, aggregate, batches
 from agent.telemetry.record import InvocationRecord
+from tests.agent.telemetry.strict_cloudwatch import query_request_bytes
 
 MINUTE = datetime(2026, 2, 12, 9, 30, tzinfo=UTC)
 T0 = MINUTE.timestamp()
@@ -121,10 +122,21 @@ def test_a_cohort_counts_its_customers_per_segment_and_minutes_stay_apart() -> N
     ]
     later = datetime(2026, 2, 12, 9, 31, tzinfo=UTC)
     assert segments == [
-        (MINUTE, "Altın", [120.0], [1.0]),
+        (MINUTE, "Alt%C4%B1n", [120.0], [1.0]),
         (MINUTE, "Bronz", [7.0], [1.0]),
-        (later, "Altın", [120.0], [2.0]),
+        (later, "Alt%C4%B1n", [120.0], [2.0]),
         (later, "Bronz", [7.0], [2.0]),
+    ]
+
+
+def test_dimension_values_are_printable_ascii_as_cloudwatch_requires() -> None:
+    record = InvocationRecord("cohort", "ok", 5.0, "none", {"affinityType": {"Keşifçi": 2, "100%\tOdak": 1}})
+
+    segments = [d["Dimensions"] for d in aggregate([(T0, record)]) if d["MetricName"] == "SegmentsAssigned"]
+
+    assert segments == [
+        [{"Name": "SegmentDimension", "Value": "affinityType"}, {"Name": "Segment", "Value": "100%25%09Odak"}],
+        [{"Name": "SegmentDimension", "Value": "affinityType"}, {"Name": "Segment", "Value": "Ke%C5%9Fif%C3%A7i"}],
     ]
 
 
@@ -147,6 +159,14 @@ def test_impossible_values_are_left_out_rather_than_sent() -> None:
     )
 
     assert [d["MetricName"] for d in aggregate([(T0, record)])] == ["Explanations", "Invocations"]
+
+
+def test_values_beyond_2_to_the_360_which_cloudwatch_refuses_are_left_out() -> None:
+    huge = InvocationRecord("customer", "ok", 2.0**361, "none", {"churnSegment": {"Aktif": 10**109, "Riskli": 2}})
+
+    kept = [(d["MetricName"], d["Values"]) for d in aggregate([(T0, huge)])]
+
+    assert kept == [("Explanations", [1.0]), ("Invocations", [1.0]), ("SegmentsAssigned", [2.0])]
 
 
 def test_a_malformed_record_raises_and_leaves_no_partial_counts() -> None:
@@ -192,7 +212,14 @@ def test_batches_respect_the_request_limits() -> None:
     assert [len(r) for r in requests] == [MAX_DATUMS_PER_REQUEST, 200]
     assert [d for r in requests for d in r] == small
 
-    wide = aggregate([(T0, InvocationRecord("customer", "ok", float(ms))) for ms in range(20_000)])
-    value_counts = [sum(len(d["Values"]) for d in r) for r in batches(wide)]
-    assert max(value_counts) <= 10_000
-    assert sum(value_counts) == sum(len(d["Values"]) for d in wide)
+
+def test_every_request_fits_in_1_mb_even_in_the_most_verbose_protocol() -> None:
+    # Two minutes of 10,000 distinct latencies each, printed with 20 or 21 characters (1.2345678901234e-08).
+    latencies = [(ms + 0.123456789012345) * 1e-7 for ms in range(10_000)]
+    wide = aggregate([(T0 + s, InvocationRecord("customer", "ok", ms)) for s in (0, 60) for ms in latencies])
+
+    requests = list(batches(wide))
+
+    sizes = [query_request_bytes({"Namespace": "N" * 255, "MetricData": r}) for r in requests]
+    assert max(sizes) <= 1_000_000, sizes
+    assert [d for r in requests for d in r] == wide

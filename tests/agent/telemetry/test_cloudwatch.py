@@ -12,6 +12,7 @@ import pytest
 
 from agent.telemetry import CloudWatchRecorder, InvocationRecord, PublisherStats
 from tests.agent.telemetry.moto_cloudwatch import closed_port_url, cloudwatch, metric_sum
+from tests.agent.telemetry.strict_cloudwatch import strict_client_factory
 
 NAMESPACE = "CustomerSegmentAgent"
 OK = InvocationRecord("customer", "ok", 25.0, "template", {"churnSegment": {"Aktif": 1}})
@@ -198,3 +199,19 @@ def test_a_burst_is_published_before_the_interval_ends(cloudwatch_endpoint: str)
     recorder.close()
     assert recorder.stats().published_records == 60
     assert metric_sum(cloudwatch(), NAMESPACE, "Invocations", {"Mode": "customer"}) == 60
+
+
+def test_segment_codes_outside_ascii_reach_cloudwatch_which_takes_only_ascii_dimensions(
+    cloudwatch_endpoint: str,
+) -> None:
+    recorder = CloudWatchRecorder(NAMESPACE, flush_seconds=3600, client_factory=strict_client_factory())
+    for _ in range(4):
+        recorder.record(
+            InvocationRecord("cohort", "ok", 30.0, "template", {"loyaltyTier": {"Altın": 5, "Bronz": 2}})
+        )
+    recorder.close(timeout=10)
+
+    assert recorder.stats() == PublisherStats(accepted=4, published_records=4, published_datums=5)
+    loyalty = {"SegmentDimension": "loyaltyTier"}
+    assert metric_sum(cloudwatch(), NAMESPACE, "SegmentsAssigned", {**loyalty, "Segment": "Alt%C4%B1n"}) == 20
+    assert metric_sum(cloudwatch(), NAMESPACE, "SegmentsAssigned", {**loyalty, "Segment": "Bronz"}) == 8
