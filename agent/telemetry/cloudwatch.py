@@ -9,14 +9,16 @@ minute). A failed ``PutMetricData`` is caught, counted and logged the same way; 
 records has long been answered. `close` stops taking records, publishes what is queued and returns within
 its timeout even when CloudWatch does not answer.
 
-The boto3 client is standard: region, credentials and endpoint come from the environment
-(``AWS_ENDPOINT_URL_CLOUDWATCH`` points it at a local endpoint). Its timeouts are short and it retries once,
-so a CloudWatch outage costs the background thread seconds, never the requests.
+The boto3 client is standard: region (``AWS_REGION``, else ``AWS_DEFAULT_REGION``, else the AWS config file),
+credentials and endpoint come from the environment (``AWS_ENDPOINT_URL_CLOUDWATCH`` points it at a local
+endpoint). Its timeouts are short and it retries once, so a CloudWatch outage costs the background thread
+seconds, never the requests.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import Counter
@@ -54,7 +56,10 @@ def default_client() -> CloudWatchClient:
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": 2},
     )
-    return boto3.session.Session().client("cloudwatch", config=config)
+    # botocore reads AWS_DEFAULT_REGION only; AWS_REGION is the variable the other AWS SDKs, the model settings and
+    # the deployment command use, so it is honoured here too.
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+    return boto3.session.Session().client("cloudwatch", region_name=region, config=config)
 
 
 @dataclass(frozen=True, slots=True)

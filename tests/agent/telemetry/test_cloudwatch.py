@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import boto3
 import pytest
 
 from agent.telemetry import CloudWatchRecorder, InvocationRecord, PublisherStats
@@ -185,6 +186,20 @@ def test_a_missing_region_is_a_counted_publish_error(monkeypatch: pytest.MonkeyP
     recorder.close()
 
     assert recorder.stats() == PublisherStats(accepted=1, unpublished_records=1, failed_datums=4, publish_errors=1)
+
+
+def test_aws_region_alone_names_the_region(monkeypatch: pytest.MonkeyPatch, cloudwatch_endpoint: str) -> None:
+    # botocore itself reads AWS_DEFAULT_REGION only; the README and the deploy command set AWS_REGION.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "eu-central-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    recorder = CloudWatchRecorder(NAMESPACE, flush_seconds=3600)
+    recorder.record(OK)
+    recorder.close()
+
+    assert recorder.stats() == PublisherStats(accepted=1, published_records=1, published_datums=4)
+    published = boto3.client("cloudwatch", region_name="eu-central-1")
+    assert metric_sum(published, NAMESPACE, "Invocations", {"Mode": "customer"}) == 1
 
 
 def test_a_burst_is_published_before_the_interval_ends(cloudwatch_endpoint: str) -> None:
