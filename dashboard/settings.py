@@ -46,6 +46,8 @@ _ARN_PREFIX = "arn:aws:bedrock-agentcore:"
 DEFAULT_CHUNK_MAX_MB = 24
 DEFAULT_CHUNK_MAX_BYTES = DEFAULT_CHUNK_MAX_MB * 1_000_000
 _LARGEST_BODY_MB = 1024  # the most SEGMENT_MAX_BODY_MB may be (agent.json_guard.max_body_bytes)
+# InvokeAgentRuntime takes at most 100 MB of payload (its botocore model: 100,000,000 bytes; AgentCore's quotas).
+AGENTCORE_MAX_PAYLOAD_MB = 100
 
 
 class SettingsError(ValueError):
@@ -132,7 +134,7 @@ def load_settings(env: Mapping[str, str], secrets: Mapping[str, Any] | None = No
         timeout_seconds=_number(get, "SEGMENT_TIMEOUT_SECONDS", 120.0, float),
         max_concurrency=_number(get, "SEGMENT_MAX_CONCURRENCY", 4, int),
         chunk_size=_number(get, "SEGMENT_CHUNK_SIZE", 1, int) if chunk else None,
-        chunk_max_bytes=_chunk_max_bytes(get),
+        chunk_max_bytes=_chunk_max_bytes(get, backend),
         max_attempts=_number(get, "SEGMENT_MAX_ATTEMPTS", 4, int),
         as_of=as_of,
     )
@@ -152,12 +154,15 @@ def _number(get: Callable[[str], str | None], name: str, default: float, kind: t
     return value
 
 
-def _chunk_max_bytes(get: Callable[[str], str | None]) -> int:
+def _chunk_max_bytes(get: Callable[[str], str | None], backend: BackendKind) -> int:
     """SEGMENT_CHUNK_MAX_MB in bytes: megabytes of 1,000,000 bytes, as the runtime counts its SEGMENT_MAX_BODY_MB."""
     megabytes = _number(get, "SEGMENT_CHUNK_MAX_MB", DEFAULT_CHUNK_MAX_MB, float)
     if not 1 <= megabytes * 1_000_000 <= _LARGEST_BODY_MB * 1_000_000:
         raise SettingsError(f"SEGMENT_CHUNK_MAX_MB must be from 0.000001 (one byte) to {_LARGEST_BODY_MB} (the most "
                             f"SEGMENT_MAX_BODY_MB lets a runtime take), got {get('SEGMENT_CHUNK_MAX_MB')!r}")
+    if backend == "arn" and megabytes > AGENTCORE_MAX_PAYLOAD_MB:
+        raise SettingsError(f"SEGMENT_CHUNK_MAX_MB must be at most {AGENTCORE_MAX_PAYLOAD_MB} with the AgentCore "
+                            f"backend (InvokeAgentRuntime's largest payload), got {get('SEGMENT_CHUNK_MAX_MB')!r}")
     return int(megabytes * 1_000_000)
 
 

@@ -1,8 +1,9 @@
 """The AgentCore backend: boto3 ``bedrock-agentcore`` ``invoke_agent_runtime`` on a deployed runtime ARN.
 
 Throttling is retried by botocore's standard retry mode (exponential backoff with jitter, throttling errors
-back off from 1 s); `Settings.max_attempts` is the total number of attempts. Point it at a local stand-in with
-the standard ``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE`` variable; nothing else changes.
+back off from 1 s); `Settings.max_attempts` is the total number of attempts. A read timeout is final, as in the
+URL backend: the runtime is still working on the invocation, so sending it again would run it twice. Point it at
+a local stand-in with the standard ``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE`` variable; nothing else changes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ParamValidationError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ParamValidationError, ReadTimeoutError
 
 from dashboard.aws_setup import setup_problem
 from dashboard.client.base import AgentError, error_from_body
@@ -26,6 +27,19 @@ if TYPE_CHECKING:
     from mypy_boto3_bedrock_agentcore import BedrockAgentCoreClient
 
 MIN_SESSION_ID_LENGTH = 33
+_INVOKE_NEEDS_RETRY = "needs-retry.bedrock-agentcore.InvokeAgentRuntime"
+
+
+def _read_timeout_is_final(caught_exception: Exception | None = None, **_: Any) -> None:
+    """Stop botocore's standard mode from retrying a read timeout of an invocation.
+
+    Standard mode retries it like a dropped connection, but the runtime is still working on the first request:
+    each retry would run the chunk again in the same session (or bill a model's question again), and the user
+    would wait `max_attempts` timeouts. botocore asks this more specific event's handlers before its own retry
+    handler, and raising here ends the call with the timeout.
+    """
+    if isinstance(caught_exception, ReadTimeoutError):
+        raise caught_exception
 
 
 def _runtime_client(settings: Settings) -> BedrockAgentCoreClient:
@@ -36,7 +50,7 @@ def _runtime_client(settings: Settings) -> BedrockAgentCoreClient:
         max_pool_connections=max(10, settings.max_concurrency * 2),
     )
     try:
-        return boto3.client("bedrock-agentcore", region_name=settings.aws_region, config=config)
+        client = boto3.client("bedrock-agentcore", region_name=settings.aws_region, config=config)
     except (BotoCoreError, ValueError) as error:
         problem = setup_problem(
             error, region_variable="SEGMENT_AWS_REGION (or the region in SEGMENT_AGENT_RUNTIME_ARN)",
@@ -45,6 +59,8 @@ def _runtime_client(settings: Settings) -> BedrockAgentCoreClient:
         if problem is None:
             raise
         raise SettingsError(f"the AgentCore backend cannot be set up: {problem}") from error
+    client.meta.events.register(_INVOKE_NEEDS_RETRY, _read_timeout_is_final)
+    return client
 
 
 class AgentCoreClient(RemoteAgentClient):
@@ -61,6 +77,7 @@ class AgentCoreClient(RemoteAgentClient):
             raise ValueError("the arn backend needs settings.agent_runtime_arn")
         self._arn = settings.agent_runtime_arn
         self._qualifier = settings.qualifier
+        self._timeout_seconds = settings.timeout_seconds
         self._client = _runtime_client(settings)
 
     @property
@@ -88,6 +105,8 @@ class AgentCoreClient(RemoteAgentClient):
                 contentType="application/json",
                 accept="application/json, text/event-stream",
             )
+            status = response.get("statusCode", 200)
+            answer = self._read_answer(response, status)
         except ClientError as error:
             info = error.response.get("Error", {})
             meta = error.response.get("ResponseMetadata", {})
@@ -98,23 +117,40 @@ class AgentCoreClient(RemoteAgentClient):
                 f"AgentCore runtime {self._arn} refused the invocation{retried}: {info.get('Message', error)}",
                 status=meta.get("HTTPStatusCode"), request_id=meta.get("RequestId"), backend="arn",
             ) from error
+        except ReadTimeoutError as error:  # before the answer began, or while it was read
+            raise AgentError("timeout", f"AgentCore runtime {self._arn} did not answer within "
+                             f"{self._timeout_seconds:g} s (SEGMENT_TIMEOUT_SECONDS); it was not sent again.",
+                             backend="arn") from error
         except NoCredentialsError as error:
             raise AgentError("no_credentials", "No AWS credentials found for the AgentCore backend: configure a "
                              "profile, role or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.", backend="arn") from error
         except (BotoCoreError, ParamValidationError) as error:
             raise AgentError("unreachable", f"Cannot invoke AgentCore runtime {self._arn}: {error}",
                              backend="arn") from error
-        body = response["response"]
-        status = response.get("statusCode", 200)
-        if response.get("contentType", "").startswith("text/event-stream"):
-            answer = merge_events(decode_events(body.iter_lines()))
-        else:
-            raw = body.read()
-            try:
-                answer = json.loads(raw)
-            except ValueError:
-                raise AgentError("unexpected_answer", f"AgentCore runtime {self._arn} answered with something other "
-                                 f"than JSON: {raw[:300]!r}", status=status, backend="arn") from None
         if status >= 400 or not isinstance(answer, dict) or "error" in answer:
             raise error_from_body(status, answer, "arn")
         return answer
+
+    def _read_answer(self, response: Mapping[str, Any], status: int) -> Any:
+        """The decoded answer: the streamed body is read only after the call returned, so reading can fail too.
+
+        Raises:
+            ReadTimeoutError: the body stopped arriving for longer than the read timeout.
+            AgentError: the connection broke before the whole body arrived, or the body is not JSON.
+        """
+        body = response["response"]
+        try:
+            if response.get("contentType", "").startswith("text/event-stream"):
+                return merge_events(decode_events(body.iter_lines()))
+            raw = body.read()
+        except ReadTimeoutError:
+            raise
+        except BotoCoreError as error:  # ResponseStreamingError, IncompleteReadError
+            raise AgentError("unreachable", f"The answer of AgentCore runtime {self._arn} broke off: {error}",
+                             status=status, backend="arn") from error
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise AgentError("unexpected_answer", f"AgentCore runtime {self._arn} answered with something other "
+                             f"than JSON: {raw[:300]!r}", status=status, backend="arn") from None
+

@@ -10,13 +10,17 @@ wire protocol as far as the dashboard sees it:
 - a non-2xx answer of the runtime becomes what AgentCore answers: HTTP 424 ``RuntimeClientError``,
   "Received error (N) from runtime. Please check your CloudWatch logs for more information." (AgentCore
   discards the container's body);
-- `throttle_next` answers that many requests with HTTP 429 ``ThrottlingException`` first.
+- `throttle_next` answers that many requests with HTTP 429 ``ThrottlingException`` first;
+- `delay_seconds` holds every answer back that long, as a runtime still working on a chunk does (AgentCore
+  itself waits up to 15 minutes for a synchronous answer);
+- `cut_next` sends that many answers' status and headers, then half the body, then drops the connection.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -46,6 +50,8 @@ class AgentCoreShim:
         self.runtime_url = runtime_url
         self.received: list[Received] = []
         self.throttle_next = 0
+        self.delay_seconds = 0.0
+        self.cut_next = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -71,6 +77,13 @@ class AgentCoreShim:
                 return True
             return False
 
+    def _take_cut(self) -> bool:
+        with self._lock:
+            if self.cut_next > 0:
+                self.cut_next -= 1
+                return True
+            return False
+
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         shim = self
 
@@ -87,7 +100,10 @@ class AgentCoreShim:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # the caller stopped waiting (its read timeout)
+                    self.close_connection = True
 
             def _error(self, status: int, error_type: str, message: str) -> None:
                 body = json.dumps({"message": message}).encode()
@@ -122,11 +138,20 @@ class AgentCoreShim:
                              "Accept": self.headers.get("Accept", "application/json"),
                              SESSION_HEADER: session_id},
                 )
+                time.sleep(shim.delay_seconds)
                 if not forwarded.is_success:
                     self._error(424, "RuntimeClientError", f"Received error ({forwarded.status_code}) from runtime. "
                                 "Please check your CloudWatch logs for more information.")
                     return
-                self._send(200, forwarded.content, forwarded.headers.get("content-type", "application/json"),
-                           {SESSION_HEADER: session_id})
+                content_type = forwarded.headers.get("content-type", "application/json")
+                if shim._take_cut():
+                    self.send_response(200)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(forwarded.content)))
+                    self.end_headers()
+                    self.wfile.write(forwarded.content[:len(forwarded.content) // 2])
+                    self.close_connection = True
+                    return
+                self._send(200, forwarded.content, content_type, {SESSION_HEADER: session_id})
 
         return Handler

@@ -54,6 +54,10 @@ def test_the_chunk_byte_budget_is_read_in_megabytes_and_stays_below_the_runtimes
     assert load_settings({}, {"SEGMENT_CHUNK_MAX_MB": 30}).chunk_max_bytes == 30_000_000
     assert Settings().chunk_max_bytes == 24_000_000
     assert Settings().chunk_max_bytes < DEFAULT_MAX_BODY_MB * 1_000_000
+    # Up to InvokeAgentRuntime's 100 MB for the AgentCore backend; a runtime URL may take more (SEGMENT_MAX_BODY_MB).
+    assert load_settings({"SEGMENT_AGENT_RUNTIME_ARN": ARN, "SEGMENT_CHUNK_MAX_MB": "100"}).chunk_max_bytes == 10**8
+    assert load_settings({"SEGMENT_RUNTIME_URL": "http://127.0.0.1:8080", "SEGMENT_CHUNK_MAX_MB": "500"}) \
+        .chunk_max_bytes == 500_000_000
 
 
 @pytest.mark.parametrize(("env", "message"), [
@@ -71,6 +75,9 @@ def test_the_chunk_byte_budget_is_read_in_megabytes_and_stays_below_the_runtimes
     ({"SEGMENT_CHUNK_MAX_MB": "2000"}, "SEGMENT_CHUNK_MAX_MB must be from 0.000001 (one byte) to 1024 (the most "
                                        "SEGMENT_MAX_BODY_MB lets a runtime take), got '2000'"),
     ({"SEGMENT_CHUNK_MAX_MB": "1e-9"}, "SEGMENT_CHUNK_MAX_MB must be from 0.000001 (one byte) to 1024"),
+    ({"SEGMENT_AGENT_RUNTIME_ARN": ARN, "SEGMENT_CHUNK_MAX_MB": "100.5"},
+     "SEGMENT_CHUNK_MAX_MB must be at most 100 with the AgentCore backend (InvokeAgentRuntime's largest payload), "
+     "got '100.5'"),
     ({"SEGMENT_AS_OF": "12.02.2026"}, "SEGMENT_AS_OF must be a YYYY-MM-DD date, got '12.02.2026'"),
 ])
 def test_invalid_settings_name_the_variable_and_value(env: dict[str, str], message: str) -> None:

@@ -123,6 +123,36 @@ def test_arn_backend_gives_up_after_its_attempts(agentcore: AgentCoreShim) -> No
     assert len(agentcore.received) == 2
 
 
+def test_arn_backend_sends_a_slow_invocation_once_and_says_it_timed_out(agentcore: AgentCoreShim) -> None:
+    # botocore's standard mode retries a read timeout like a dropped connection; the runtime is still working
+    # on the first one, so each retry would run the chunk (or bill a model's question) again in that session.
+    client = AgentCoreClient(Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="us-east-1",
+                                      timeout_seconds=0.5, max_attempts=4))
+    agentcore.delay_seconds = 1.5
+
+    with pytest.raises(AgentError) as caught:
+        client.invoke(PAYLOADS["region"], session_id=SESSION)
+
+    assert caught.value.code == "timeout"
+    assert caught.value.backend == "arn"
+    assert caught.value.message == (f"AgentCore runtime {RUNTIME_ARN} did not answer within 0.5 s "
+                                    "(SEGMENT_TIMEOUT_SECONDS); it was not sent again.")
+    assert len(agentcore.received) == 1
+
+
+def test_arn_backend_reports_an_answer_cut_off_midway(agentcore: AgentCoreShim) -> None:
+    client = AgentCoreClient(Settings(backend="arn", agent_runtime_arn=RUNTIME_ARN, aws_region="us-east-1"))
+    agentcore.cut_next = 1
+
+    with pytest.raises(AgentError) as caught:
+        client.invoke(PAYLOADS["region"], session_id=SESSION)
+
+    assert caught.value.code == "unreachable"
+    assert caught.value.backend == "arn"
+    assert caught.value.message.startswith(f"The answer of AgentCore runtime {RUNTIME_ARN} broke off: ")
+    assert client.invoke(PAYLOADS["region"], session_id=SESSION)["analysis"]["region"] == "Akdeniz"
+
+
 def test_arn_backend_reports_what_agentcore_says_of_a_rejected_payload(backends: dict[str, AgentClient]) -> None:
     with pytest.raises(AgentError) as caught:
         backends["arn"].invoke({"customerData": {"customer": {"age": 300}}, "asOf": "2026-02-12"},
