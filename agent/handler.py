@@ -36,6 +36,10 @@ from rules.models.dates import response_timestamp
 
 logger = logging.getLogger(__name__)
 
+# An invalid payload's log line names where it went wrong: its first locations, each cut to this length.
+LOGGED_LOCATIONS = 20
+LOGGED_LOCATION_CHARACTERS = 80
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:
@@ -126,11 +130,24 @@ def _finish(
                               segments=answer.segments if answer else {})
     annotate_current_span(record)  # the HTTP runtime's invocation span, when tracing records one
     _record(recorder, record)
-    logger.info("invocation %s %s", mode, outcome, extra={
+    extra: dict[str, Any] = {
         "requestId": request_id, "mode": mode, "outcome": outcome, "status": reply.status,
         "durationMs": round(duration_ms, 3), "explanationSource": source,
         "customers": answer.customers if answer else None,
-    })
+    }
+    if outcome == "invalid_input":
+        extra["problemLocations"] = problem_locations(reply.body)
+    logger.info("invocation %s %s", mode, outcome, extra=extra)
+
+
+def problem_locations(body: dict[str, Any]) -> list[str]:
+    """Where an invalid payload went wrong (``cohort.customers[3].age``), for the log: never the values.
+
+    Behind AgentCore only these reach the operator: AgentCore answers the caller a runtime's 4xx as its own
+    ``RuntimeClientError`` ("Received error (400) from runtime"), without the body and its details.
+    """
+    details = body.get("error", {}).get("details", [])
+    return [str(detail.get("loc", ""))[:LOGGED_LOCATION_CHARACTERS] for detail in details[:LOGGED_LOCATIONS]]
 
 
 def malformed_json(error: ValueError, *, request_id: str, started: float, recorder: Recorder) -> Reply:

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 # Fields a log call may add through `extra=`; anything else is dropped.
 FIELDS = ("requestId", "mode", "outcome", "status", "durationMs", "explanationSource", "customers", "event",
-          "errorType")
+          "errorType", "problemLocations")
 
 # Loggers whose text arguments are shown: ours never log customer data, and uvicorn's are addresses and signals
 # (its access log, which would show paths, is off). Any other logger's text arguments are left out.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from agent.cohort import MAX_COHORT_CUSTOMERS
 from agent.explain import TemplateExplainer
 from agent.handler import Reply, handle
+from agent.logging import JsonFormatter
 from agent.telemetry import InvocationRecord
 from rules import analyze_customer, analyze_request
 from tests.agent.conftest import ListRecorder
@@ -197,6 +199,26 @@ def test_every_problem_is_listed_with_its_location() -> None:
         ("customerData.customer.productHistory[3].lastPurchase", "is after the as-of day 2026-02-12", "2026-03-01"),
     ]
     assert reply.body["error"]["message"] == "the request has 5 problems; see details"
+
+
+def test_an_invalid_payloads_log_line_names_the_locations_but_not_the_values(caplog: pytest.LogCaptureFixture) -> None:
+    # Behind AgentCore the caller gets "Received error (400) from runtime" only: the log line is what is left.
+    payload = seed_payload()
+    payload["customerData"]["customer"]["age"] = 130
+    payload["customerData"]["customer"]["productHistory"][1]["productName"] = {"PIIMARK": "Elif Yılmaz"}
+
+    with caplog.at_level(logging.INFO, logger="agent.handler"):
+        reply = handle(payload, request_id="req-1")
+
+    assert reply.status == 400
+    [line] = [r for r in caplog.records if r.getMessage() == "invocation customer invalid_input"]
+    assert line.__dict__["problemLocations"] == ["customerData.customer.age",
+                                                 "customerData.customer.productHistory[1].productName"]
+    assert "Elif" not in json.dumps(line.__dict__, default=str)
+    assert 130 not in line.__dict__.values()
+    logged = json.loads(JsonFormatter().format(line))
+    assert logged["problemLocations"] == line.__dict__["problemLocations"]
+    assert (logged["requestId"], logged["outcome"]) == ("req-1", "invalid_input")
 
 
 def test_an_invalid_as_of_is_listed_with_the_problems_that_do_not_depend_on_it() -> None:
