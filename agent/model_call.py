@@ -3,25 +3,44 @@
 The agent runs in its own daemon thread; the caller waits at most `timeout_s`. When the bound passes, the
 agent is told to cancel (it stops at its next safe point) and the caller goes on without it. The model
 client's own timeout is set to the same bound (see `model_settings.build_model`), so the thread ends soon
-after.
+after, and `bounded_agent` turns Strands' own retries off, so that nothing retries behind the caller's back.
 """
 
 from __future__ import annotations
 
 import contextvars
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, wait
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from strands import Agent
     from strands.agent import AgentResult
+    from strands.hooks import HookCallback, HookProvider
+    from strands.models import Model
+    from strands.types.tools import AgentTool
 
 MAX_TURNS = 8  # model turns per invocation: enough for a few tool calls, bounded against loops
 
 
 class ModelFailed(Exception):  # noqa: N818 - it names what happened, like TimeoutError
     """The model did not give a usable answer. The message says why, never what the data was."""
+
+
+def bounded_agent(model: Model, system_prompt: str, tools: Sequence[AgentTool] = (),
+                  hooks: Sequence[HookProvider | HookCallback[Any]] = ()) -> Agent:
+    """A new Strands agent for one `invoke_bounded` call: silent, and without Strands' retries.
+
+    Strands retries a throttled model call itself, after 4, 8, 16, 32 and 64 s, and a cancelled agent still
+    sleeps and retries: the caller would wait out its whole bound for nothing while the abandoned thread kept
+    calling a model that had just said it was overloaded. Without them, throttling is one failed call, answered
+    at once (by the template, or with a 503 for a free question).
+    """
+    from strands import Agent
+
+    return Agent(model=model, system_prompt=system_prompt, tools=list(tools), hooks=list(hooks),
+                 callback_handler=None, retry_strategy=None)
 
 
 def invoke_bounded(agent: Agent, prompt: str, timeout_s: float) -> str:

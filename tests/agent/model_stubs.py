@@ -5,7 +5,8 @@
 - `BedrockStub`: ``POST /model/{modelId}/converse`` answered with Bedrock's Converse JSON; boto3 reaches it
   through the standard ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` variable.
 
-Both record every request and play back `replies` (a text, or ``{"tool": name, "args": {...}}``); `delay_s`
+Both record every request and play back `replies` (a text, or ``{"tool": name, "args": {...}}``; for Bedrock
+also ``{"error": code, "status": 429, "message": ...}``, answered as Bedrock's REST-JSON errors are); `delay_s`
 makes them slow.
 """
 
@@ -97,6 +98,9 @@ class BedrockStub(_Stub):
         return f"http://127.0.0.1:{self.port}"
 
     def answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Any) -> None:
+        if isinstance(reply, dict) and "error" in reply:
+            self._answer_error(handler, reply)
+            return
         if isinstance(reply, str):
             content: list[dict[str, Any]] = [{"text": reply}]
             stop = "end_turn"
@@ -110,6 +114,17 @@ class BedrockStub(_Stub):
         }).encode()
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    @staticmethod
+    def _answer_error(handler: BaseHTTPRequestHandler, reply: dict[str, Any]) -> None:
+        # Bedrock names the error in the x-amzn-ErrorType header; the body carries only the message.
+        data = json.dumps({"message": reply["message"]}).encode()
+        handler.send_response(reply["status"])
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("x-amzn-ErrorType", f"{reply['error']}:http://internal.amazon.com/coral/com.amazon.bedrock/")
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)

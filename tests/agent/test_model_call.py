@@ -8,7 +8,7 @@ import time
 import pytest
 from strands import Agent
 
-from agent.model_call import ModelFailed, invoke_bounded
+from agent.model_call import ModelFailed, bounded_agent, invoke_bounded
 from tests.agent.scripted_model import ScriptedModel
 
 
@@ -39,6 +39,20 @@ def test_a_slow_model_is_abandoned_at_the_bound_and_cancelled() -> None:
     assert str(raised.value) == "no answer within 0.2 s"
     assert 0.2 <= elapsed < 0.9
     assert slow.cancel_signal.is_set()
+
+
+def test_a_throttled_model_is_not_retried_behind_the_callers_back() -> None:
+    from strands.types.exceptions import ModelThrottledException
+
+    model = ScriptedModel([ModelThrottledException("Too many requests"), "retried"])
+
+    started = time.perf_counter()
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(bounded_agent(model, "Answer briefly."), "hi", timeout_s=10)
+
+    assert str(raised.value) == "the model call failed (ModelThrottledException)"
+    assert time.perf_counter() - started < 1
+    assert len(model.calls) == 1
 
 
 def test_an_empty_answer_fails() -> None:

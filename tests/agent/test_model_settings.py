@@ -191,6 +191,22 @@ def test_bedrock_model_explains(bedrock_env: BedrockStub) -> None:
     assert request["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
 
 
+def test_a_throttled_bedrock_gets_the_template_at_once_and_no_retry(bedrock_env: BedrockStub,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Strands' own retry would sleep 4 s and call again, and its second answer would arrive within the bound.
+    monkeypatch.setenv("SEGMENT_MODEL_TIMEOUT_S", "10")
+    bedrock_env.replies = [{"error": "ThrottlingException", "status": 429,
+                            "message": "Too many requests, please wait before trying again."}, "## retried"]
+
+    started = time.perf_counter()
+    reply = handle(seed_payload(), explainer=explainer_from_env())
+
+    assert (reply.body["explanationSource"], reply.body["explanation"]["content"][0]["text"]) == (
+        "template", template_text())
+    assert time.perf_counter() - started < 3
+    assert len(bedrock_env.requests) == 1
+
+
 def test_an_unreachable_bedrock_falls_back_to_the_template(monkeypatch: pytest.MonkeyPatch,
                                                            bedrock_env: BedrockStub) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", f"http://127.0.0.1:{free_port()}")
