@@ -123,9 +123,9 @@ def build_model(settings: ModelSettings) -> Model:
             max_tokens=settings.max_tokens,
             temperature=0.2,
         )
-    from strands.models.openai import OpenAIModel
+    from agent.openai_model import OpenAICompatibleModel
 
-    return OpenAIModel(
+    return OpenAICompatibleModel(
         client_args={"base_url": settings.base_url, "api_key": settings.api_key or _PLACEHOLDER_API_KEY,
                      "timeout": settings.timeout_s, "max_retries": 0},
         model_id=settings.model_id,

@@ -1,7 +1,8 @@
 """Loopback stand-ins for model servers, speaking their real wire protocols.
 
 - `OpenAIStub`: ``POST {base}/chat/completions`` answered as an SSE stream of chat.completion.chunk
-  objects, as OpenAI-compatible servers (Ollama, vLLM, llama.cpp) do.
+  objects, as OpenAI-compatible servers (Ollama, vLLM, llama.cpp) do; an empty ``tools`` list gets OpenAI's
+  HTTP 400, as OpenAI and vLLM answer it.
 - `BedrockStub`: ``POST /model/{modelId}/converse`` answered with Bedrock's Converse JSON; boto3 reaches it
   through the standard ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` variable.
 
@@ -65,6 +66,11 @@ class OpenAIStub(_Stub):
         return f"http://127.0.0.1:{self.port}/v1"
 
     def answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Any) -> None:
+        if body.get("tools") == []:
+            self._answer_error(handler, 400, {
+                "message": "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty "
+                           "array instead.", "type": "invalid_request_error", "param": "tools", "code": "empty_array"})
+            return
         base = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
                 "model": body["model"]}
 
@@ -88,6 +94,16 @@ class OpenAIStub(_Stub):
         handler.wfile.write(b"data: [DONE]\n\n")
         handler.wfile.flush()
         handler.close_connection = True
+
+
+    @staticmethod
+    def _answer_error(handler: BaseHTTPRequestHandler, status: int, error: dict[str, Any]) -> None:
+        data = json.dumps({"error": error}).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
 
 
 class BedrockStub(_Stub):
