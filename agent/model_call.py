@@ -9,6 +9,7 @@ after, and `bounded_agent` turns Strands' own retries off, so that nothing retri
 from __future__ import annotations
 
 import contextvars
+import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, wait
@@ -22,6 +23,13 @@ if TYPE_CHECKING:
     from strands.types.tools import AgentTool
 
 MAX_TURNS = 8  # model turns per invocation: enough for a few tool calls, bounded against loops
+
+# Reasoning that local models (DeepSeek-R1, Qwen3, QwQ on Ollama, on vLLM without a reasoning parser, on llama.cpp
+# with --reasoning-format none) and Claude (before a tool call) write into the answer's text as <think> or
+# <thinking> blocks. When the chat template itself opens the block, the answer holds only its closing tag.
+_REASONING_BLOCK = re.compile(r"<(think|thinking)>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_UP_TO_CLOSING_TAG = re.compile(r"^.*</(?:think|thinking)>", re.DOTALL | re.IGNORECASE)
+_UNCLOSED_BLOCK = re.compile(r"<(?:think|thinking)>.*", re.DOTALL | re.IGNORECASE)
 
 
 class ModelFailed(Exception):  # noqa: N818 - it names what happened, like TimeoutError
@@ -75,7 +83,21 @@ def invoke_bounded(agent: Agent, prompt: str, timeout_s: float) -> str:
     if error is not None:
         raise ModelFailed(f"the model call failed ({type(error).__name__})") from error
     result = answer.result()
-    text = str(result).strip()
+    text = without_reasoning(str(result))
     if result.stop_reason not in ("end_turn", "stop_sequence") or not text:
         raise ModelFailed(f"the model stopped without a usable answer (stop reason {result.stop_reason})")
     return text
+
+
+def without_reasoning(text: str) -> str:
+    """`text` without the model's reasoning blocks, stripped; empty when it held nothing else.
+
+    Examples:
+        >>> without_reasoning("<think>C-1 is in Izmir, so...</think>\\n## C-1\\nActive.")
+        '## C-1\\nActive.'
+        >>> without_reasoning("The template opened the block.</think>\\nActive."), without_reasoning("<think>cut off")
+        ('Active.', '')
+    """
+    text = _REASONING_BLOCK.sub("", text)
+    text = _UP_TO_CLOSING_TAG.sub("", text, count=1)
+    return _UNCLOSED_BLOCK.sub("", text, count=1).strip()
