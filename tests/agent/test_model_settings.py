@@ -90,6 +90,11 @@ def test_a_password_in_the_base_url_stays_out_of_the_repr() -> None:
      "SEGMENT_MODEL_TIMEOUT_S must be above 0 and at most 300, got '0'"),
     ({**OPENAI_ENV, "SEGMENT_MODEL_TIMEOUT_S": "301"},
      "SEGMENT_MODEL_TIMEOUT_S must be above 0 and at most 300, got '301'"),
+    # A fraction was cut to a whole number before: "1.9" asked for answers of one token.
+    ({**OPENAI_ENV, "SEGMENT_MODEL_MAX_TOKENS": "1.9"}, "SEGMENT_MODEL_MAX_TOKENS must be a whole number, got '1.9'"),
+    ({**OPENAI_ENV, "SEGMENT_MODEL_MAX_TOKENS": "0"}, "SEGMENT_MODEL_MAX_TOKENS must be from 1 to 100000, got '0'"),
+    ({**OPENAI_ENV, "SEGMENT_MODEL_MAX_TOKENS": "100001"},
+     "SEGMENT_MODEL_MAX_TOKENS must be from 1 to 100000, got '100001'"),
 ])
 def test_invalid_settings_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(ModelConfigError) as raised:
