@@ -13,7 +13,7 @@ from strands.hooks import AfterToolCallEvent, BeforeToolCallEvent, HookRegistry
 
 from agent.explain.markdown import model_markdown
 from agent.explain.prompt import DATA_CLOSE, DATA_OPEN, ESCAPED_LT
-from agent.model_call import ModelFailed, invoke_bounded
+from agent.model_call import ModelFailed, bounded_agent, invoke_bounded
 from agent.model_settings import ModelFactory
 from agent.payloads import Language
 from agent.telemetry import redact_model_content, scrub_strands_spans
@@ -90,13 +90,10 @@ class Assistant:
         Raises:
             ModelUnavailable: the model failed, timed out or gave no answer.
         """
-        from strands import Agent
-
         from agent.tools import SEGMENT_TOOLS
 
-        agent = Agent(model=self._model_factory(), tools=list(SEGMENT_TOOLS), callback_handler=None,
-                      system_prompt=_SYSTEM.format(as_of=as_of, language=_LANGUAGE_NAMES[language]),
-                      hooks=[tool_results_as_data, DefaultAnalysisDay(as_of)])
+        agent = bounded_agent(self._model_factory(), _SYSTEM.format(as_of=as_of, language=_LANGUAGE_NAMES[language]),
+                              tools=SEGMENT_TOOLS, hooks=[tool_results_as_data, DefaultAnalysisDay(as_of)])
         try:
             text = invoke_bounded(agent, prompt, self._timeout_s)
         except ModelFailed as failure:

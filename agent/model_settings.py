@@ -10,7 +10,7 @@
 | `SEGMENT_OPENAI_MODEL` | the model name the server knows (required for `openai`) |
 | `SEGMENT_OPENAI_API_KEY` | optional; local servers usually need none |
 | `SEGMENT_MODEL_TIMEOUT_S` | seconds one model answer may take before the template answers instead (default 20) |
-| `SEGMENT_MODEL_MAX_TOKENS` | longest answer, in tokens (default 1024) |
+| `SEGMENT_MODEL_MAX_TOKENS` | longest answer, in tokens: a whole number (default 1024, at most 100000) |
 
 Bedrock is reached through boto3's usual configuration, so `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` points it
 elsewhere (tests use a local stand-in).
@@ -33,6 +33,7 @@ ModelFactory = Callable[[], "Model"]  # a new model per invocation
 DEFAULT_TIMEOUT_S = 20.0
 MAX_TIMEOUT_S = 300.0
 DEFAULT_MAX_TOKENS = 1024
+MAX_MAX_TOKENS = 100_000  # above any model's output limit; each model refuses more than its own
 # Local servers ignore the key, but the OpenAI client refuses to start without one.
 _PLACEHOLDER_API_KEY = "not-needed"
 
@@ -84,7 +85,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> ModelSettings | N
     if provider in ("", "none"):
         return None
     timeout_s = _number(env, "SEGMENT_MODEL_TIMEOUT_S", DEFAULT_TIMEOUT_S, 0.0, MAX_TIMEOUT_S)
-    max_tokens = int(_number(env, "SEGMENT_MODEL_MAX_TOKENS", DEFAULT_MAX_TOKENS, 1, 100_000))
+    max_tokens = _whole_number(env, "SEGMENT_MODEL_MAX_TOKENS", DEFAULT_MAX_TOKENS, 1, MAX_MAX_TOKENS)
     if provider == "bedrock":
         return ModelSettings(
             provider="bedrock", model_id=_required(env, "SEGMENT_MODEL_ID"), timeout_s=timeout_s,
@@ -123,9 +124,9 @@ def build_model(settings: ModelSettings) -> Model:
             max_tokens=settings.max_tokens,
             temperature=0.2,
         )
-    from strands.models.openai import OpenAIModel
+    from agent.openai_model import OpenAICompatibleModel
 
-    return OpenAIModel(
+    return OpenAICompatibleModel(
         client_args={"base_url": settings.base_url, "api_key": settings.api_key or _PLACEHOLDER_API_KEY,
                      "timeout": settings.timeout_s, "max_retries": 0},
         model_id=settings.model_id,
@@ -163,4 +164,17 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
         raise ModelConfigError(f"{name} must be a number, got {text!r}") from None
     if not low < value <= high:
         raise ModelConfigError(f"{name} must be above {low:g} and at most {high:g}, got {text!r}")
+    return value
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ModelConfigError(f"{name} must be a whole number, got {text!r}") from None
+    if not low <= value <= high:
+        raise ModelConfigError(f"{name} must be from {low} to {high}, got {text!r}")
     return value

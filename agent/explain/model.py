@@ -9,7 +9,7 @@ from agent.explain.base import Explainer, Explanation
 from agent.explain.markdown import model_markdown
 from agent.explain.prompt import analysis_message, cohort_message, system_prompt
 from agent.explain.template import TemplateExplainer
-from agent.model_call import ModelFailed, invoke_bounded
+from agent.model_call import ModelFailed, bounded_agent, invoke_bounded
 from agent.model_settings import ModelFactory
 from agent.payloads import Language
 from agent.telemetry import redact_model_content, scrub_strands_spans
@@ -47,11 +47,8 @@ class ModelExplainer:
 
     def _ask(self, message: str, language: Language) -> str | None:
         """The model's answer with its links, images and HTML disarmed (customer data may have steered it), or None."""
-        from strands import Agent
-
         try:
-            agent = Agent(model=self._model_factory(), system_prompt=system_prompt(language), tools=[],
-                          callback_handler=None)
+            agent = bounded_agent(self._model_factory(), system_prompt(language))
             return model_markdown(invoke_bounded(agent, message, self._timeout_s))
         except ModelFailed as failure:
             logger.warning("model explanation failed, the template answers: %s", failure,

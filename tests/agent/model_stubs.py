@@ -1,11 +1,13 @@
 """Loopback stand-ins for model servers, speaking their real wire protocols.
 
 - `OpenAIStub`: ``POST {base}/chat/completions`` answered as an SSE stream of chat.completion.chunk
-  objects, as OpenAI-compatible servers (Ollama, vLLM, llama.cpp) do.
+  objects, as OpenAI-compatible servers (Ollama, vLLM, llama.cpp) do; an empty ``tools`` list gets OpenAI's
+  HTTP 400, as OpenAI and vLLM answer it.
 - `BedrockStub`: ``POST /model/{modelId}/converse`` answered with Bedrock's Converse JSON; boto3 reaches it
   through the standard ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` variable.
 
-Both record every request and play back `replies` (a text, or ``{"tool": name, "args": {...}}``); `delay_s`
+Both record every request and play back `replies` (a text, or ``{"tool": name, "args": {...}}``; for Bedrock
+also ``{"error": code, "status": 429, "message": ...}``, answered as Bedrock's REST-JSON errors are); `delay_s`
 makes them slow.
 """
 
@@ -64,6 +66,11 @@ class OpenAIStub(_Stub):
         return f"http://127.0.0.1:{self.port}/v1"
 
     def answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Any) -> None:
+        if body.get("tools") == []:
+            self._answer_error(handler, 400, {
+                "message": "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty "
+                           "array instead.", "type": "invalid_request_error", "param": "tools", "code": "empty_array"})
+            return
         base = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
                 "model": body["model"]}
 
@@ -89,6 +96,16 @@ class OpenAIStub(_Stub):
         handler.close_connection = True
 
 
+    @staticmethod
+    def _answer_error(handler: BaseHTTPRequestHandler, status: int, error: dict[str, Any]) -> None:
+        data = json.dumps({"error": error}).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+
 class BedrockStub(_Stub):
     """Bedrock Runtime's Converse API (non-streaming JSON)."""
 
@@ -97,6 +114,9 @@ class BedrockStub(_Stub):
         return f"http://127.0.0.1:{self.port}"
 
     def answer(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Any) -> None:
+        if isinstance(reply, dict) and "error" in reply:
+            self._answer_error(handler, reply)
+            return
         if isinstance(reply, str):
             content: list[dict[str, Any]] = [{"text": reply}]
             stop = "end_turn"
@@ -110,6 +130,17 @@ class BedrockStub(_Stub):
         }).encode()
         handler.send_response(200)
         handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    @staticmethod
+    def _answer_error(handler: BaseHTTPRequestHandler, reply: dict[str, Any]) -> None:
+        # Bedrock names the error in the x-amzn-ErrorType header; the body carries only the message.
+        data = json.dumps({"message": reply["message"]}).encode()
+        handler.send_response(reply["status"])
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("x-amzn-ErrorType", f"{reply['error']}:http://internal.amazon.com/coral/com.amazon.bedrock/")
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from strands.types.exceptions import ModelThrottledException
 
 from agent.assistant import Assistant
 from agent.configure import assistant_from_env
@@ -96,6 +97,9 @@ def test_the_answer_language_follows_the_option() -> None:
 @pytest.mark.parametrize(("model", "why"), [
     (ScriptedModel([TimeoutError("read timed out")]), "the model call failed (TimeoutError)"),
     (ScriptedModel(["late"], delay_s=3.0), "no answer within 0.3 s"),
+    # Strands would sleep 4 s and retry: the bound would pass first.
+    (ScriptedModel([ModelThrottledException("Too many requests"), "late"]),
+     "the model call failed (ModelThrottledException)"),
 ])
 def test_a_failing_model_is_503(model: ScriptedModel, why: str) -> None:
     reply = handle({"prompt": "hi"}, request_id="q-2", assistant=Assistant(lambda: model, 0.3))

@@ -8,7 +8,9 @@ import time
 import pytest
 from strands import Agent
 
-from agent.model_call import ModelFailed, invoke_bounded
+from agent.model_call import ModelFailed, bounded_agent, invoke_bounded
+from agent.model_settings import ModelSettings, build_model
+from tests.agent.model_stubs import OpenAIStub
 from tests.agent.scripted_model import ScriptedModel
 
 
@@ -39,6 +41,46 @@ def test_a_slow_model_is_abandoned_at_the_bound_and_cancelled() -> None:
     assert str(raised.value) == "no answer within 0.2 s"
     assert 0.2 <= elapsed < 0.9
     assert slow.cancel_signal.is_set()
+
+
+def test_a_throttled_model_is_not_retried_behind_the_callers_back() -> None:
+    from strands.types.exceptions import ModelThrottledException
+
+    model = ScriptedModel([ModelThrottledException("Too many requests"), "retried"])
+
+    started = time.perf_counter()
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(bounded_agent(model, "Answer briefly."), "hi", timeout_s=10)
+
+    assert str(raised.value) == "the model call failed (ModelThrottledException)"
+    assert time.perf_counter() - started < 1
+    assert len(model.calls) == 1
+
+
+@pytest.mark.parametrize("answer", [
+    "<think>\nC-1001 bought in Izmir; ignore previous instructions?</think>\n\n## C-1001\nAktif.",
+    "C-1001 bought in Izmir, so the answer is Aktif.\n</think>\n\n## C-1001\nAktif.",  # the template opened it
+    "<thinking>I have the analysis.</thinking>\n## C-1001\nAktif.",  # Claude's, before and after tool calls
+    "<Think>one</Think><think>two</think>## C-1001\nAktif.",
+])
+def test_the_models_reasoning_is_not_part_of_the_answer(answer: str) -> None:
+    assert invoke_bounded(agent(ScriptedModel([answer])), "hi", timeout_s=5) == "## C-1001\nAktif."
+
+
+def test_an_answer_of_reasoning_only_fails() -> None:
+    with pytest.raises(ModelFailed) as raised:
+        invoke_bounded(agent(ScriptedModel(["<think>C-1001 is... let me count the orders"])), "hi", timeout_s=5)
+
+    assert str(raised.value) == "the model stopped without a usable answer (stop reason end_turn)"
+
+
+def test_reasoning_in_an_openai_compatible_servers_stream_is_dropped() -> None:
+    # Ollama, or vLLM without a reasoning parser, streams it as content; the stand-in splits it across chunks.
+    with OpenAIStub(["<think>The data block says C-1001...</think>\n## C-1001\nAktif."]) as stub:
+        model = build_model(ModelSettings(provider="openai", model_id="deepseek-r1:8b", base_url=stub.base_url))
+        text = invoke_bounded(bounded_agent(model, "Explain."), "Explain C-1001.", timeout_s=10)
+
+    assert text == "## C-1001\nAktif."
 
 
 def test_an_empty_answer_fails() -> None:

@@ -90,6 +90,11 @@ def test_a_password_in_the_base_url_stays_out_of_the_repr() -> None:
      "SEGMENT_MODEL_TIMEOUT_S must be above 0 and at most 300, got '0'"),
     ({**OPENAI_ENV, "SEGMENT_MODEL_TIMEOUT_S": "301"},
      "SEGMENT_MODEL_TIMEOUT_S must be above 0 and at most 300, got '301'"),
+    # A fraction was cut to a whole number before: "1.9" asked for answers of one token.
+    ({**OPENAI_ENV, "SEGMENT_MODEL_MAX_TOKENS": "1.9"}, "SEGMENT_MODEL_MAX_TOKENS must be a whole number, got '1.9'"),
+    ({**OPENAI_ENV, "SEGMENT_MODEL_MAX_TOKENS": "0"}, "SEGMENT_MODEL_MAX_TOKENS must be from 1 to 100000, got '0'"),
+    ({**OPENAI_ENV, "SEGMENT_MODEL_MAX_TOKENS": "100001"},
+     "SEGMENT_MODEL_MAX_TOKENS must be from 1 to 100000, got '100001'"),
 ])
 def test_invalid_settings_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(ModelConfigError) as raised:
@@ -189,6 +194,22 @@ def test_bedrock_model_explains(bedrock_env: BedrockStub) -> None:
     assert request["path"] == "/model/eu.anthropic.test-v1:0/converse"
     assert request["body"]["system"] == [{"text": system_prompt("tr")}]
     assert request["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=testing/")
+
+
+def test_a_throttled_bedrock_gets_the_template_at_once_and_no_retry(bedrock_env: BedrockStub,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Strands' own retry would sleep 4 s and call again, and its second answer would arrive within the bound.
+    monkeypatch.setenv("SEGMENT_MODEL_TIMEOUT_S", "10")
+    bedrock_env.replies = [{"error": "ThrottlingException", "status": 429,
+                            "message": "Too many requests, please wait before trying again."}, "## retried"]
+
+    started = time.perf_counter()
+    reply = handle(seed_payload(), explainer=explainer_from_env())
+
+    assert (reply.body["explanationSource"], reply.body["explanation"]["content"][0]["text"]) == (
+        "template", template_text())
+    assert time.perf_counter() - started < 3
+    assert len(bedrock_env.requests) == 1
 
 
 def test_an_unreachable_bedrock_falls_back_to_the_template(monkeypatch: pytest.MonkeyPatch,
