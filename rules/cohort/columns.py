@@ -20,7 +20,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "customer_id": (
         "customer_id", "CustomerID", "Customer ID", "Customer No", "Customer Number", "Customer Code", "Cust ID",
         "Client ID", "Müşteri No", "Müşteri ID", "Müşteri Kodu", "Müşteri Numarası", "Cari Kod", "Cari Kodu",
-        "Üye No", "Üye ID", "Member ID", "User ID", "Customer", "Client", "Müşteri",
+        "Cari Hesap Kodu", "Üye No", "Üye ID", "Member ID", "User ID", "Customer", "Client", "Müşteri",
     ),
     "order_id": (
         "order_id", "InvoiceNo", "Invoice No", "Invoice Number", "Invoice ID", "Order No", "Order Number",
@@ -33,11 +33,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "product_id": (
         "product_id", "StockCode", "Stock Code", "Product Code", "Item ID", "Item Code", "Ürün Kodu", "Ürün ID",
-        "Ürün No", "Stok Kodu", "SKU", "Barkod", "Barcode", "Product",
+        "Ürün No", "Stok Kodu", "Malzeme Kodu", "SKU", "Barkod", "Barcode", "Product",
     ),
     "product_name": (
         "product_name", "Description", "Item Name", "Item Description", "Ürün Adı", "Ürün İsmi",
-        "Ürün Açıklaması", "Stok Adı", "Açıklama", "Ürün",
+        "Ürün Açıklaması", "Stok Adı", "Malzeme Adı", "Malzeme Açıklaması", "Açıklama", "Ürün",
     ),
     "category": (
         "category", "Kategori", "Product Category", "Ürün Kategorisi", "Kategori Adı", "Ürün Grubu",
@@ -58,7 +58,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Üye Olma Tarihi", "Join Date", "Joined", "Member Since", "Customer Since", "Signup", "Registered",
         "Registration",
     ),
-    "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Statü"),
+    "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Sipariş Statüsü", "Statü"),
     "total_quantity": ("total_quantity", "Toplam Adet", "Toplam Miktar", "Toplam Ürün Adedi"),
     "total_spent": ("total_spent", "Total Spend", "Toplam Harcama", "Toplam Harcama Tutarı"),
     "order_count": ("order_count", "Number of Orders", "Sipariş Sayısı", "Alışveriş Sayısı"),

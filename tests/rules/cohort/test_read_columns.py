@@ -11,7 +11,7 @@ import pytest
 from rules.cohort.columns import CANONICAL, SYNONYMS, header_index, listed, name_key, recognise
 from rules.cohort.read import read_cohort
 from rules.errors import InvalidInput
-from tests.rules.cohort.test_read_support import text_file
+from tests.rules.cohort.test_read_support import counts, customers, history, text_file
 
 
 @pytest.mark.parametrize(("header", "canonical"), [
@@ -23,6 +23,8 @@ from tests.rules.cohort.test_read_support import text_file
     ("Country", "region"), ("Şehir", "city"), ("Bölge", "region"), ("Yaş", "age"), ("Cinsiyet", "gender"),
     ("Kayıt Tarihi", "registered_at"), ("Description", "product_name"), ("Ürün Adı", "product_name"),
     ("Kategori", "category"), ("Durum", "status"), ("totalSpent", "total_spent"), ("lastPurchase", "last_purchase"),
+    ("Sipariş Statüsü", "status"), ("Cari Hesap Kodu", "customer_id"), ("Malzeme Kodu", "product_id"),
+    ("Malzeme Açıklaması", "product_name"), ("Malzeme Adı", "product_name"),
 ])
 def test_header_names_are_recognised_however_spelled(header: str, canonical: str) -> None:
     assert recognise([header]).used == {canonical: header}
@@ -56,6 +58,58 @@ def test_a_country_column_is_not_the_region_of_a_file_with_cities() -> None:
         "customers_mapping={'region': 'Ülke'} to read it", "columns not used: Ülke"]
     assert recognise(["Country", "Şehir"], {"region": "Country"}).used == {"city": "Şehir", "region": "Country"}
     assert recognise(["Country"]).used == {"region": "Country"}  # without cities, it is all there is
+
+
+def test_a_trendyol_order_report_reads_its_status_so_cancelled_and_returned_lines_are_no_purchases() -> None:
+    header = ["Barkod", "Paket No", "Sipariş Tarihi", "Sipariş Numarası", "Alıcı", "İl", "İlçe", "Ürün Adı",
+              "Sipariş Statüsü", "E-Posta", "Stok Kodu", "Adet", "Birim Fiyatı", "Satış Tutarı", "İndirim Tutarı",
+              "Faturalanacak Tutar", "Fatura No", "Ülke"]
+    rows: list[list[Any]] = [header, *[
+        [barcode, package, day, order, "Ayşe Y.", "İstanbul", "Kadıköy", name, status, "pf+a1@trendyolmail.com",
+         sku, "1", price, price, "0,00", price, "", "Türkiye"]
+        for barcode, package, day, order, name, status, sku, price in [
+            ("8680001", "P1", "05.01.2026 10:15", "1001", "Kazak", "Teslim Edildi", "KZ-1", "250,00"),
+            ("8680002", "P2", "07.01.2026 23:30", "1002", "Atkı", "İptal Edildi", "AT-1", "100,00"),
+            ("8680001", "P3", "01.02.2026 09:00", "1003", "Kazak", "İade Edildi", "KZ-1", "250,00"),
+            ("8680002", "P4", "03.02.2026 12:00", "1004", "Atkı", "Kargoda", "AT-1", "100,00")]]]
+
+    cohort = read_cohort(text_file(rows, ";"), mapping={"customer_id": "E-Posta"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "E-Posta", "order_id": "Sipariş Numarası", "order_date": "Sipariş Tarihi",
+        "product_id": "Stok Kodu", "product_name": "Ürün Adı", "quantity": "Adet", "amount": "Satış Tutarı",
+        "unit_price": "Birim Fiyatı", "city": "İl", "status": "Sipariş Statüsü"}
+    assert counts(cohort) == {"cancelled_order": 2}
+    assert cohort.history.equals(history([
+        {"customer_id": "pf+a1@trendyolmail.com", "product_id": "KZ-1", "product_name": "Kazak",
+         "total_quantity": 1, "total_spent": 250.0, "order_count": 1, "first_purchase": "2026-01-05",
+         "last_purchase": "2026-01-05"},
+        {"customer_id": "pf+a1@trendyolmail.com", "product_id": "AT-1", "product_name": "Atkı",
+         "total_quantity": 1, "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-02-03",
+         "last_purchase": "2026-02-03"}]))
+
+
+def test_a_logo_invoice_line_report_reads_without_a_mapping() -> None:
+    rows: list[list[Any]] = [
+        ["Fatura Tarihi", "Fatura No", "Cari Hesap Kodu", "Cari Hesap Unvanı", "Malzeme Kodu", "Malzeme Açıklaması",
+         "Miktar", "Birim", "Birim Fiyat", "Tutar", "KDV Oranı", "KDV Tutarı", "KDV Dahil Tutar", "İl", "İlçe"],
+        ["15.01.2026", "FTR2026000001", "120.01.001", "ABC Ltd", "KZ-1", "Kazak", "2", "Adet", "250,00", "500,00",
+         "20", "100,00", "600,00", "İstanbul", "Kadıköy"],
+        ["15.01.2026", "FTR2026000001", "120.01.001", "ABC Ltd", "AT-1", "Atkı", "1", "Adet", "100,00", "100,00",
+         "20", "20,00", "120,00", "İstanbul", "Kadıköy"]]
+
+    cohort = read_cohort(text_file(rows, ";"))
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "Cari Hesap Kodu", "order_id": "Fatura No", "order_date": "Fatura Tarihi",
+        "product_id": "Malzeme Kodu", "product_name": "Malzeme Açıklaması", "quantity": "Miktar", "amount": "Tutar",
+        "unit_price": "Birim Fiyat", "city": "İl"}
+    assert cohort.customers.equals(customers([{"customer_id": "120.01.001", "city": "İstanbul", "total_orders": 1}]))
+    assert cohort.history.equals(history([
+        {"customer_id": "120.01.001", "product_id": "KZ-1", "product_name": "Kazak", "total_quantity": 2,
+         "total_spent": 500.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"},
+        {"customer_id": "120.01.001", "product_id": "AT-1", "product_name": "Atkı", "total_quantity": 1,
+         "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"}]))
 
 
 def test_no_header_name_is_listed_for_two_purposes() -> None:
