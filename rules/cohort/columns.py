@@ -3,7 +3,8 @@
 Names match however they are spelled: case, Turkish letters, accents, spaces and punctuation do not matter
 (``Müşteri No``, ``MUSTERI_NO`` and ``musteri-no`` are the same key). When several columns could serve one
 purpose, the more specific name wins (``Region`` over ``Country``), and a ``Country`` column is not the region
-of a file with cities; an explicit mapping always wins.
+of a file with cities, nor an order's total the line amount of a file with products and unit prices; an
+explicit mapping always wins.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ for _canonical, _names in SYNONYMS.items():
 
 
 _COUNTRY_KEYS = frozenset(name_key(name) for name in ("Country", "Ülke"))
+# An order's total, written on each of its lines (Ticimax's "Sipariş Tutarı") or on its first (Shopify's "Total"
+# beside "Subtotal"): summed per line it would count the order once per line, with its shipping and tax.
+_ORDER_TOTAL_KEYS = frozenset(name_key(name) for name in ("Order Total", "Sipariş Tutarı"))
+_SUBTOTAL_KEYS = frozenset(name_key(name) for name in ("Subtotal", "Ara Toplam"))
+_TOTAL_KEYS = frozenset(name_key(name) for name in ("Total", "Toplam"))
 
 
 @dataclass(frozen=True)
@@ -207,10 +213,23 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
         notes.append(f"region: column {region[2]!r} is a country, not read as the region (the cities give it); "
                      f"map it with {label}={{'region': {region[2]!r}}} to read it")
         del best["region"]
+    amount, chosen = best.get("amount"), best.keys() | used.keys()
+    if amount is not None and _is_order_total(amount[2], columns) and "unit_price" in chosen \
+            and chosen & {"product_id", "product_name"}:
+        notes.append(f"amount: column {amount[2]!r} is an order's total, not a line's: amount = quantity × unit "
+                     f"price; map it with {label}={{'amount': {amount[2]!r}}} to read it")
+        del best["amount"]
     used.update({canonical: choice[2] for canonical, choice in best.items()})
     ordered = {c: used[c] for c in CANONICAL if c in used}
     unused = [c for c in columns if c not in set(ordered.values())]
     return Columns(ordered, unused, notes)
+
+
+def _is_order_total(column: str, columns: Sequence[str]) -> bool:
+    """Whether an amount column is named as an order's total: "Order Total", "Sipariş Tutarı", or a "Total" beside
+    a "Subtotal" (Shopify's, Magento's)."""
+    key = name_key(column)
+    return key in _ORDER_TOTAL_KEYS or (key in _TOTAL_KEYS and any(name_key(c) in _SUBTOTAL_KEYS for c in columns))
 
 
 def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *,

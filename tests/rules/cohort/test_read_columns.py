@@ -112,6 +112,49 @@ def test_a_logo_invoice_line_report_reads_without_a_mapping() -> None:
          "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"}]))
 
 
+def test_an_order_total_written_on_each_line_is_not_summed_per_line() -> None:
+    rows: list[list[Any]] = [
+        ["Sipariş No", "Sipariş Tarihi", "Üye Id", "Stok Kodu", "Ürün Adı", "Adet", "Birim Fiyat", "Sipariş Tutarı",
+         "Kargo Tutarı"],
+        ["1001", "15.01.2026 10:15:00", "501", "KZ-1", "Kazak", "2", "250,00", "649,90", "49,90"],
+        ["1001", "15.01.2026 10:15:00", "501", "AT-1", "Atkı", "1", "100,00", "649,90", "49,90"]]
+
+    cohort = read_cohort(text_file(rows, ";"))
+
+    assert "amount" not in cohort.report.column_mapping
+    assert cohort.report.notes[0] == ("amount: column 'Sipariş Tutarı' is an order's total, not a line's: amount = "
+                                      "quantity × unit price; map it with mapping={'amount': 'Sipariş Tutarı'} to "
+                                      "read it")
+    assert cohort.history.equals(history([
+        {"customer_id": "501", "product_id": "KZ-1", "product_name": "Kazak", "total_quantity": 2,
+         "total_spent": 500.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"},
+        {"customer_id": "501", "product_id": "AT-1", "product_name": "Atkı", "total_quantity": 1,
+         "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"}]))
+
+
+@pytest.mark.parametrize(("header", "mapping", "used"), [
+    # Shopify: "Total" beside "Subtotal" is the order's, on its first line only.
+    (["Email", "Subtotal", "Total", "Lineitem quantity", "Lineitem price", "Lineitem sku"],
+     {"customer_id": "Email", "quantity": "Lineitem quantity", "unit_price": "Lineitem price",
+      "product_id": "Lineitem sku"},
+     {"customer_id": "Email", "product_id": "Lineitem sku", "quantity": "Lineitem quantity",
+      "unit_price": "Lineitem price"}),
+    # Without a subtotal a "Total" is the line's; without products or a unit price an order total is all there is.
+    (["CustomerID", "StockCode", "Quantity", "UnitPrice", "Total"], {},
+     {"customer_id": "CustomerID", "product_id": "StockCode", "quantity": "Quantity", "amount": "Total",
+      "unit_price": "UnitPrice"}),
+    (["CustomerID", "Sipariş Tutarı", "Birim Fiyat"], {},
+     {"customer_id": "CustomerID", "amount": "Sipariş Tutarı", "unit_price": "Birim Fiyat"}),
+    (["CustomerID", "Sipariş Tutarı", "Stok Kodu"], {},
+     {"customer_id": "CustomerID", "product_id": "Stok Kodu", "amount": "Sipariş Tutarı"}),
+    (["CustomerID", "Order Total", "SKU", "Price"], {"amount": "Order Total"},
+     {"customer_id": "CustomerID", "product_id": "SKU", "amount": "Order Total", "unit_price": "Price"}),
+])
+def test_an_order_total_is_the_amount_only_where_no_line_amount_can_be_had(
+        header: list[str], mapping: dict[str, str], used: dict[str, str]) -> None:
+    assert recognise(header, mapping).used == used
+
+
 def test_no_header_name_is_listed_for_two_purposes() -> None:
     keys = [(name_key(name), canonical) for canonical, names in SYNONYMS.items() for name in names]
     owners: dict[str, set[str]] = {}
