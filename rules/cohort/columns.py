@@ -95,6 +95,8 @@ for _canonical, _names in SYNONYMS.items():
         _BY_KEY.setdefault(_key, (_canonical, _rank))
 
 
+# A name key that ends in an e-mail: Email, E-Posta, Customer Email, Üye E-Posta Adresi, Email (Billing).
+_EMAIL = re.compile(r"(?:email|eposta)(?:adresi|address|billing)?$")
 _COUNTRY_KEYS = frozenset(name_key(name) for name in ("Country", "Ülke"))
 # An order's total, written on each of its lines (Ticimax's "Sipariş Tutarı") or on its first (Shopify's "Total"
 # beside "Subtotal"): summed per line it would count the order once per line, with its shipping and tax.
@@ -289,10 +291,16 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     taken = [f"; {column!r} would be the customer id, but the mapping gives it to {role_of[column]}"
              for column in all_columns if _BY_KEY.get(name_key(column), ("",))[0] == "customer_id"
              and column in role_of]
+    # Shop exports (Shopify, Trendyol, Magento) tell customers apart by their e-mail alone. It is not taken
+    # unasked, since the results would then carry e-mail addresses, but the hint names it.
+    email = next((shortened(column) for column in all_columns if _EMAIL.search(name_key(column))), None)
+    hint = f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} " \
+           "customer_id=<column>)"
+    if email is not None:
+        hint = f"Its e-mail column {email!r} tells customers apart if nothing else does: name it with " \
+               f"{mapping_name}={{'customer_id': {email!r}}} (on the command line: {option} \"customer_id={email}\")"
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
         f"{listed(all_columns)}{''.join(taken[:1])}",
-        [shortened(column) for column in all_columns[:_LISTED]],
-        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} "
-             "customer_id=<column>)")])
+        [shortened(column) for column in all_columns[:_LISTED]], hint=hint)])

@@ -208,6 +208,21 @@ def test_a_file_without_a_customer_id_column_is_a_clear_error() -> None:
                                       "customer_id=<column>)")
 
 
+@pytest.mark.parametrize(("header", "option"), [
+    (["Name", "Email", "Created at", "Lineitem quantity", "Accepts Email Marketing"], "Email"),  # Shopify
+    (["Sipariş Numarası", "Alıcı", "Sipariş Tarihi", "E-Posta"], "E-Posta"),  # Trendyol
+    (["ID", "Purchase Date", "Bill-to Name", "Customer Email"], "Customer Email"),  # Magento's order grid
+])
+def test_a_file_without_a_customer_id_but_with_an_email_names_the_email_column_in_the_hint(
+        header: list[str], option: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file([header, ["x"] * len(header)]))
+
+    assert raised.value.problems[0].hint == (
+        f"Its e-mail column {option!r} tells customers apart if nothing else does: name it with "
+        f"mapping={{'customer_id': {option!r}}} (on the command line: --map \"customer_id={option}\")")
+
+
 def test_a_file_that_is_neither_orders_nor_a_history_says_what_is_needed() -> None:
     rows: list[list[Any]] = [["CustomerID", "Yaş"], ["A", "30"]]
 
