@@ -3,7 +3,8 @@
 Names match however they are spelled: case, Turkish letters, accents, spaces and punctuation do not matter
 (``Müşteri No``, ``MUSTERI_NO`` and ``musteri-no`` are the same key). When several columns could serve one
 purpose, the more specific name wins (``Region`` over ``Country``), and a ``Country`` column is not the region
-of a file with cities; an explicit mapping always wins.
+of a file with cities, nor an order's total the line amount of a file with products and unit prices; an
+explicit mapping always wins.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "customer_id": (
         "customer_id", "CustomerID", "Customer ID", "Customer No", "Customer Number", "Customer Code", "Cust ID",
         "Client ID", "Müşteri No", "Müşteri ID", "Müşteri Kodu", "Müşteri Numarası", "Cari Kod", "Cari Kodu",
-        "Üye No", "Üye ID", "Member ID", "User ID", "Customer", "Client", "Müşteri",
+        "Cari Hesap Kodu", "Üye No", "Üye ID", "Member ID", "User ID", "Customer", "Client", "Müşteri",
     ),
     "order_id": (
         "order_id", "InvoiceNo", "Invoice No", "Invoice Number", "Invoice ID", "Order No", "Order Number",
@@ -33,11 +34,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "product_id": (
         "product_id", "StockCode", "Stock Code", "Product Code", "Item ID", "Item Code", "Ürün Kodu", "Ürün ID",
-        "Ürün No", "Stok Kodu", "SKU", "Barkod", "Barcode", "Product",
+        "Ürün No", "Stok Kodu", "Malzeme Kodu", "SKU", "Barkod", "Barcode", "Product",
     ),
     "product_name": (
         "product_name", "Description", "Item Name", "Item Description", "Ürün Adı", "Ürün İsmi",
-        "Ürün Açıklaması", "Stok Adı", "Açıklama", "Ürün",
+        "Ürün Açıklaması", "Stok Adı", "Malzeme Adı", "Malzeme Açıklaması", "Açıklama", "Ürün",
     ),
     "category": (
         "category", "Kategori", "Product Category", "Ürün Kategorisi", "Kategori Adı", "Ürün Grubu",
@@ -58,7 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Üye Olma Tarihi", "Join Date", "Joined", "Member Since", "Customer Since", "Signup", "Registered",
         "Registration",
     ),
-    "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Statü"),
+    "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Sipariş Statüsü", "Statü"),
     "total_quantity": ("total_quantity", "Toplam Adet", "Toplam Miktar", "Toplam Ürün Adedi"),
     "total_spent": ("total_spent", "Total Spend", "Toplam Harcama", "Toplam Harcama Tutarı"),
     "order_count": ("order_count", "Number of Orders", "Sipariş Sayısı", "Alışveriş Sayısı"),
@@ -94,7 +95,14 @@ for _canonical, _names in SYNONYMS.items():
         _BY_KEY.setdefault(_key, (_canonical, _rank))
 
 
+# A name key that ends in an e-mail: Email, E-Posta, Customer Email, Üye E-Posta Adresi, Email (Billing).
+_EMAIL = re.compile(r"(?:email|eposta)(?:adresi|address|billing)?$")
 _COUNTRY_KEYS = frozenset(name_key(name) for name in ("Country", "Ülke"))
+# An order's total, written on each of its lines (Ticimax's "Sipariş Tutarı") or on its first (Shopify's "Total"
+# beside "Subtotal"): summed per line it would count the order once per line, with its shipping and tax.
+_ORDER_TOTAL_KEYS = frozenset(name_key(name) for name in ("Order Total", "Sipariş Tutarı"))
+_SUBTOTAL_KEYS = frozenset(name_key(name) for name in ("Subtotal", "Ara Toplam"))
+_TOTAL_KEYS = frozenset(name_key(name) for name in ("Total", "Toplam"))
 
 
 @dataclass(frozen=True)
@@ -207,10 +215,23 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
         notes.append(f"region: column {region[2]!r} is a country, not read as the region (the cities give it); "
                      f"map it with {label}={{'region': {region[2]!r}}} to read it")
         del best["region"]
+    amount, chosen = best.get("amount"), best.keys() | used.keys()
+    if amount is not None and _is_order_total(amount[2], columns) and "unit_price" in chosen \
+            and chosen & {"product_id", "product_name"}:
+        notes.append(f"amount: column {amount[2]!r} is an order's total, not a line's: amount = quantity × unit "
+                     f"price; map it with {label}={{'amount': {amount[2]!r}}} to read it")
+        del best["amount"]
     used.update({canonical: choice[2] for canonical, choice in best.items()})
     ordered = {c: used[c] for c in CANONICAL if c in used}
     unused = [c for c in columns if c not in set(ordered.values())]
     return Columns(ordered, unused, notes)
+
+
+def _is_order_total(column: str, columns: Sequence[str]) -> bool:
+    """Whether an amount column is named as an order's total: "Order Total", "Sipariş Tutarı", or a "Total" beside
+    a "Subtotal" (Shopify's, Magento's)."""
+    key = name_key(column)
+    return key in _ORDER_TOTAL_KEYS or (key in _TOTAL_KEYS and any(name_key(c) in _SUBTOTAL_KEYS for c in columns))
 
 
 def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *,
@@ -270,10 +291,16 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     taken = [f"; {column!r} would be the customer id, but the mapping gives it to {role_of[column]}"
              for column in all_columns if _BY_KEY.get(name_key(column), ("",))[0] == "customer_id"
              and column in role_of]
+    # Shop exports (Shopify, Trendyol, Magento) tell customers apart by their e-mail alone. It is not taken
+    # unasked, since the results would then carry e-mail addresses, but the hint names it.
+    email = next((shortened(column) for column in all_columns if _EMAIL.search(name_key(column))), None)
+    hint = f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} " \
+           "customer_id=<column>)"
+    if email is not None:
+        hint = f"Its e-mail column {email!r} tells customers apart if nothing else does: name it with " \
+               f"{mapping_name}={{'customer_id': {email!r}}} (on the command line: {option} \"customer_id={email}\")"
     raise InvalidInput([Problem(
         "columns",
         f"{file_label} has no customer id column (looked for {looked_for}, …); its columns are: "
         f"{listed(all_columns)}{''.join(taken[:1])}",
-        [shortened(column) for column in all_columns[:_LISTED]],
-        hint=f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} "
-             "customer_id=<column>)")])
+        [shortened(column) for column in all_columns[:_LISTED]], hint=hint)])

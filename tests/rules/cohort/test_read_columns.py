@@ -11,7 +11,7 @@ import pytest
 from rules.cohort.columns import CANONICAL, SYNONYMS, header_index, listed, name_key, recognise
 from rules.cohort.read import read_cohort
 from rules.errors import InvalidInput
-from tests.rules.cohort.test_read_support import text_file
+from tests.rules.cohort.test_read_support import counts, customers, history, text_file
 
 
 @pytest.mark.parametrize(("header", "canonical"), [
@@ -23,6 +23,8 @@ from tests.rules.cohort.test_read_support import text_file
     ("Country", "region"), ("Şehir", "city"), ("Bölge", "region"), ("Yaş", "age"), ("Cinsiyet", "gender"),
     ("Kayıt Tarihi", "registered_at"), ("Description", "product_name"), ("Ürün Adı", "product_name"),
     ("Kategori", "category"), ("Durum", "status"), ("totalSpent", "total_spent"), ("lastPurchase", "last_purchase"),
+    ("Sipariş Statüsü", "status"), ("Cari Hesap Kodu", "customer_id"), ("Malzeme Kodu", "product_id"),
+    ("Malzeme Açıklaması", "product_name"), ("Malzeme Adı", "product_name"),
 ])
 def test_header_names_are_recognised_however_spelled(header: str, canonical: str) -> None:
     assert recognise([header]).used == {canonical: header}
@@ -56,6 +58,101 @@ def test_a_country_column_is_not_the_region_of_a_file_with_cities() -> None:
         "customers_mapping={'region': 'Ülke'} to read it", "columns not used: Ülke"]
     assert recognise(["Country", "Şehir"], {"region": "Country"}).used == {"city": "Şehir", "region": "Country"}
     assert recognise(["Country"]).used == {"region": "Country"}  # without cities, it is all there is
+
+
+def test_a_trendyol_order_report_reads_its_status_so_cancelled_and_returned_lines_are_no_purchases() -> None:
+    header = ["Barkod", "Paket No", "Sipariş Tarihi", "Sipariş Numarası", "Alıcı", "İl", "İlçe", "Ürün Adı",
+              "Sipariş Statüsü", "E-Posta", "Stok Kodu", "Adet", "Birim Fiyatı", "Satış Tutarı", "İndirim Tutarı",
+              "Faturalanacak Tutar", "Fatura No", "Ülke"]
+    rows: list[list[Any]] = [header, *[
+        [barcode, package, day, order, "Ayşe Y.", "İstanbul", "Kadıköy", name, status, "pf+a1@trendyolmail.com",
+         sku, "1", price, price, "0,00", price, "", "Türkiye"]
+        for barcode, package, day, order, name, status, sku, price in [
+            ("8680001", "P1", "05.01.2026 10:15", "1001", "Kazak", "Teslim Edildi", "KZ-1", "250,00"),
+            ("8680002", "P2", "07.01.2026 23:30", "1002", "Atkı", "İptal Edildi", "AT-1", "100,00"),
+            ("8680001", "P3", "01.02.2026 09:00", "1003", "Kazak", "İade Edildi", "KZ-1", "250,00"),
+            ("8680002", "P4", "03.02.2026 12:00", "1004", "Atkı", "Kargoda", "AT-1", "100,00")]]]
+
+    cohort = read_cohort(text_file(rows, ";"), mapping={"customer_id": "E-Posta"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "E-Posta", "order_id": "Sipariş Numarası", "order_date": "Sipariş Tarihi",
+        "product_id": "Stok Kodu", "product_name": "Ürün Adı", "quantity": "Adet", "amount": "Satış Tutarı",
+        "unit_price": "Birim Fiyatı", "city": "İl", "status": "Sipariş Statüsü"}
+    assert counts(cohort) == {"cancelled_order": 2}
+    assert cohort.history.equals(history([
+        {"customer_id": "pf+a1@trendyolmail.com", "product_id": "KZ-1", "product_name": "Kazak",
+         "total_quantity": 1, "total_spent": 250.0, "order_count": 1, "first_purchase": "2026-01-05",
+         "last_purchase": "2026-01-05"},
+        {"customer_id": "pf+a1@trendyolmail.com", "product_id": "AT-1", "product_name": "Atkı",
+         "total_quantity": 1, "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-02-03",
+         "last_purchase": "2026-02-03"}]))
+
+
+def test_a_logo_invoice_line_report_reads_without_a_mapping() -> None:
+    rows: list[list[Any]] = [
+        ["Fatura Tarihi", "Fatura No", "Cari Hesap Kodu", "Cari Hesap Unvanı", "Malzeme Kodu", "Malzeme Açıklaması",
+         "Miktar", "Birim", "Birim Fiyat", "Tutar", "KDV Oranı", "KDV Tutarı", "KDV Dahil Tutar", "İl", "İlçe"],
+        ["15.01.2026", "FTR2026000001", "120.01.001", "ABC Ltd", "KZ-1", "Kazak", "2", "Adet", "250,00", "500,00",
+         "20", "100,00", "600,00", "İstanbul", "Kadıköy"],
+        ["15.01.2026", "FTR2026000001", "120.01.001", "ABC Ltd", "AT-1", "Atkı", "1", "Adet", "100,00", "100,00",
+         "20", "20,00", "120,00", "İstanbul", "Kadıköy"]]
+
+    cohort = read_cohort(text_file(rows, ";"))
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "Cari Hesap Kodu", "order_id": "Fatura No", "order_date": "Fatura Tarihi",
+        "product_id": "Malzeme Kodu", "product_name": "Malzeme Açıklaması", "quantity": "Miktar", "amount": "Tutar",
+        "unit_price": "Birim Fiyat", "city": "İl"}
+    assert cohort.customers.equals(customers([{"customer_id": "120.01.001", "city": "İstanbul", "total_orders": 1}]))
+    assert cohort.history.equals(history([
+        {"customer_id": "120.01.001", "product_id": "KZ-1", "product_name": "Kazak", "total_quantity": 2,
+         "total_spent": 500.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"},
+        {"customer_id": "120.01.001", "product_id": "AT-1", "product_name": "Atkı", "total_quantity": 1,
+         "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"}]))
+
+
+def test_an_order_total_written_on_each_line_is_not_summed_per_line() -> None:
+    rows: list[list[Any]] = [
+        ["Sipariş No", "Sipariş Tarihi", "Üye Id", "Stok Kodu", "Ürün Adı", "Adet", "Birim Fiyat", "Sipariş Tutarı",
+         "Kargo Tutarı"],
+        ["1001", "15.01.2026 10:15:00", "501", "KZ-1", "Kazak", "2", "250,00", "649,90", "49,90"],
+        ["1001", "15.01.2026 10:15:00", "501", "AT-1", "Atkı", "1", "100,00", "649,90", "49,90"]]
+
+    cohort = read_cohort(text_file(rows, ";"))
+
+    assert "amount" not in cohort.report.column_mapping
+    assert cohort.report.notes[0] == ("amount: column 'Sipariş Tutarı' is an order's total, not a line's: amount = "
+                                      "quantity × unit price; map it with mapping={'amount': 'Sipariş Tutarı'} to "
+                                      "read it")
+    assert cohort.history.equals(history([
+        {"customer_id": "501", "product_id": "KZ-1", "product_name": "Kazak", "total_quantity": 2,
+         "total_spent": 500.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"},
+        {"customer_id": "501", "product_id": "AT-1", "product_name": "Atkı", "total_quantity": 1,
+         "total_spent": 100.0, "order_count": 1, "first_purchase": "2026-01-15", "last_purchase": "2026-01-15"}]))
+
+
+@pytest.mark.parametrize(("header", "mapping", "used"), [
+    # Shopify: "Total" beside "Subtotal" is the order's, on its first line only.
+    (["Email", "Subtotal", "Total", "Lineitem quantity", "Lineitem price", "Lineitem sku"],
+     {"customer_id": "Email", "quantity": "Lineitem quantity", "unit_price": "Lineitem price",
+      "product_id": "Lineitem sku"},
+     {"customer_id": "Email", "product_id": "Lineitem sku", "quantity": "Lineitem quantity",
+      "unit_price": "Lineitem price"}),
+    # Without a subtotal a "Total" is the line's; without products or a unit price an order total is all there is.
+    (["CustomerID", "StockCode", "Quantity", "UnitPrice", "Total"], {},
+     {"customer_id": "CustomerID", "product_id": "StockCode", "quantity": "Quantity", "amount": "Total",
+      "unit_price": "UnitPrice"}),
+    (["CustomerID", "Sipariş Tutarı", "Birim Fiyat"], {},
+     {"customer_id": "CustomerID", "amount": "Sipariş Tutarı", "unit_price": "Birim Fiyat"}),
+    (["CustomerID", "Sipariş Tutarı", "Stok Kodu"], {},
+     {"customer_id": "CustomerID", "product_id": "Stok Kodu", "amount": "Sipariş Tutarı"}),
+    (["CustomerID", "Order Total", "SKU", "Price"], {"amount": "Order Total"},
+     {"customer_id": "CustomerID", "product_id": "SKU", "amount": "Order Total", "unit_price": "Price"}),
+])
+def test_an_order_total_is_the_amount_only_where_no_line_amount_can_be_had(
+        header: list[str], mapping: dict[str, str], used: dict[str, str]) -> None:
+    assert recognise(header, mapping).used == used
 
 
 def test_no_header_name_is_listed_for_two_purposes() -> None:
@@ -109,6 +206,21 @@ def test_a_file_without_a_customer_id_column_is_a_clear_error() -> None:
     assert str(raised.value).endswith("its columns are: Name, Datum, Betrag (got ['Name', 'Datum', 'Betrag']). Name it "
                                       "with mapping={'customer_id': '<column>'} (on the command line: --map "
                                       "customer_id=<column>)")
+
+
+@pytest.mark.parametrize(("header", "option"), [
+    (["Name", "Email", "Created at", "Lineitem quantity", "Accepts Email Marketing"], "Email"),  # Shopify
+    (["Sipariş Numarası", "Alıcı", "Sipariş Tarihi", "E-Posta"], "E-Posta"),  # Trendyol
+    (["ID", "Purchase Date", "Bill-to Name", "Customer Email"], "Customer Email"),  # Magento's order grid
+])
+def test_a_file_without_a_customer_id_but_with_an_email_names_the_email_column_in_the_hint(
+        header: list[str], option: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file([header, ["x"] * len(header)]))
+
+    assert raised.value.problems[0].hint == (
+        f"Its e-mail column {option!r} tells customers apart if nothing else does: name it with "
+        f"mapping={{'customer_id': {option!r}}} (on the command line: --map \"customer_id={option}\")")
 
 
 def test_a_file_that_is_neither_orders_nor_a_history_says_what_is_needed() -> None:
