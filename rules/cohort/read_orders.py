@@ -13,6 +13,7 @@ from rules.cohort.columns import Columns
 from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.load import Loaded
 from rules.cohort.model import CohortFormat
+from rules.cohort.order_status import spread_order_status
 from rules.cohort.orderlines import OrderLines, build_history
 from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.pieces import WORKERS
@@ -68,10 +69,15 @@ def read_order_file(
     elif product is None and category is not None:
         product, product_is_id = category, False
         notes.append("no product column: one history line per customer and category, product_id unknown")
+    status = texts["status"]
+    if status is not None:
+        status, filled = spread_order_status(status, order)
+        notes += [f"status: {filled} line(s) without a status took their order's one status (written on an "
+                  "order's first line only, as Shopify does)"] if filled else []
     lines = OrderLines(
         customer=customer, days=days, order=order, product=product, product_is_id=product_is_id, name=name,
         category=category, quantity=values["quantity"], amount=values["amount"], unit_price=values["unit_price"],
-        status=texts["status"])
+        status=status)
     totals = total_rows(customer, undated=~days.present)
     log.reject(totals, "total_row")  # before the row checks: it is no order line at all
     history = build_history(lines, log, table, exclude)

@@ -368,3 +368,37 @@ def test_a_two_row_header_is_read_under_the_row_of_the_mapped_names() -> None:
     assert cohort.report.column_mapping == {"customer_id": "column_1", "order_id": "Sipariş No",
                                             "order_date": "Tarih", "quantity": "Adet", "amount": "column_5"}
     assert cohort.history[["customer_id", "total_spent"]].values.tolist() == [["C1", 10.0]]
+
+
+def test_a_shopify_orders_export_reads_with_its_customer_and_order_columns_named() -> None:
+    # Shopify writes an order's status, totals and billing city on its first line only; "#2001" was refunded.
+    header = ["Name", "Email", "Financial Status", "Subtotal", "Total", "Created at", "Lineitem quantity",
+              "Lineitem name", "Lineitem price", "Lineitem sku", "Billing City", "Refunded Amount"]
+    rows: list[list[Any]] = [
+        header,
+        ["#2001", "ali@example.com", "refunded", "350.00", "399.90", "2026-01-05 10:15:33 +0300", "1", "Kazak",
+         "250.00", "KZ-1", "İzmir", "399.90"],
+        ["#2001", "ali@example.com", "", "", "", "2026-01-05 10:15:33 +0300", "1", "Atkı", "100.00", "AT-1", "", ""],
+        ["#2002", "ali@example.com", "paid", "80.00", "129.90", "2026-01-09 10:15:33 +0300", "2", "Bere", "40.00",
+         "BR-1", "İzmir", "0.00"],
+        ["#2002", "ali@example.com", "", "", "", "2026-01-09 10:15:33 +0300", "1", "Atkı", "100.00", "AT-1", "", ""],
+    ]
+
+    cohort = read_cohort(text_file(rows), mapping={"customer_id": "Email", "order_id": "Name"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "Email", "order_id": "Name", "order_date": "Created at", "product_id": "Lineitem sku",
+        "product_name": "Lineitem name", "quantity": "Lineitem quantity", "unit_price": "Lineitem price",
+        "city": "Billing City", "status": "Financial Status"}
+    assert counts(cohort) == {"cancelled_order": 2}
+    assert cohort.report.rejected_by_reason["cancelled_order"].rows == [1, 2]
+    assert "status: 2 line(s) without a status took their order's one status (written on an order's first line " \
+           "only, as Shopify does)" in cohort.report.notes
+    lines = cohort.history[["customer_id", "product_id", "total_quantity", "total_spent", "order_count"]]
+    assert lines.astype(object).to_dict("records") == [
+        {"customer_id": "ali@example.com", "product_id": "AT-1", "total_quantity": 1, "total_spent": 100.0,
+         "order_count": 1},
+        {"customer_id": "ali@example.com", "product_id": "BR-1", "total_quantity": 2, "total_spent": 80.0,
+         "order_count": 1}]
+    assert cohort.customers[["customer_id", "city", "total_orders"]].astype(object).to_dict("records") == [
+        {"customer_id": "ali@example.com", "city": "İzmir", "total_orders": 1}]
