@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.iso_dates import iso_days
+from rules.cohort.month_names import names_months, spell_months
 from rules.cohort.times_of_day import TIME_OF_DAY, times_of_day_ok
 from rules.cohort.values import AnyArray, BoolArray, IntArray, as_text, contiguous, encode, sample_texts, to_numbers
 from rules.models.dates import EARLIEST as EARLIEST  # the reader takes the days requests take
@@ -118,6 +119,13 @@ def _read_days(column: pa.Array, label: str, hint: DateOrder | None, order: Date
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return _numbered_days(column, label)
     sample = [value.strip() for value in sample_texts(column, 2000)]
+    if names_months(sample):  # Mar 4, 2024 or 4 Mart 2024: rewritten as ISO dates first
+        named = next(value for value in sample if names_months([value]))
+        read = _text_days(spell_months(column), spell_months(pa.array(sample)).to_pylist(), label, hint, order,
+                          unreadable)
+        # Rewritten as year-month-day, they tell no day/month order (those written 03/04/2025 among them do).
+        return replace(read, order=None if read.order == "YMD" else read.order,
+                       notes=[*read.notes, f"{label}: dates that name their month (e.g. {named!r}) read as such"])
     if sample and sum(1 for value in sample if _SERIAL.match(value)) * 10 >= len(sample) * 9:
         serials = _numbered_days(column, label)
         if not serials.bad.any():

@@ -250,6 +250,10 @@ def test_currency_signs_groups_and_negative_forms(cell: str, mark: str, expected
     (["05/01/2026", "20/01/2026", "1/2/2026 8:26"], "DMY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
     (["01/05/2026", "01/20/2026 10:30 AM", "2/1/2026"], "MDY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
     (["46027", "46042.4375", "46054"], None, ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["Jan 5, 2026 10:15:33 AM", "Jan 20, 2026 1:05:00 PM", "Feb 1, 2026 9:00:00 AM"], None,  # Magento
+     ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["5 Ocak 2026 Pazartesi", "20-OCA-26", "1 Şubat 2026 Pazar"], None, ["2026-01-05", "2026-01-20", "2026-02-01"]),
+    (["5 Ocak 2026", "20/01/2026", "1.2.2026"], "DMY", ["2026-01-05", "2026-01-20", "2026-02-01"]),
 ])
 def test_date_forms_and_the_day_month_order(dates: list[str], order: str | None, expected: list[str]) -> None:
     rows: list[list[Any]] = [["customer_id", "order_date", "product_id", "amount"]]
