@@ -28,6 +28,7 @@ NOT_USED = "(not used)"
 DATE_ORDERS: dict[str, str] = {"": "Decide from the data", "DMY": "Day first (DD/MM/YYYY)",
                                "MDY": "Month first (MM/DD/YYYY)"}
 MAPPING_EDITOR_KEY = "mapping_editor_digest"
+KEPT_FILTERS_KEY = "cohort_kept_filters"
 DATE_ORDER_CHOICE_KEY = "date_order_choice"
 TABLE_ROWS = 10_000
 
@@ -73,7 +74,7 @@ def source_picker() -> None:
             )
             loaded = cohort_state.current_file()
             if loaded is not None and st.session_state.get(cohort_state.UPLOAD_KEY) is None and \
-                    cohort_state.uploaded_earlier(loaded):
+                    cohort_state.loaded_from_upload():
                 st.caption(f"Showing **{plain(loaded.name)}**, uploaded earlier; upload another file to replace it.")
                 st.button("Unload it", key="unload_cohort", on_click=cohort_state.forget_upload,
                           icon=":material/close:")
@@ -254,19 +255,29 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
 
 
 def filters(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """Multiselects for every segment dimension and the region; returns the selections (empty: all)."""
+    """Multiselects for every segment dimension and the region; returns the selections (empty: all).
+
+    The selections are kept in the session apart from the widgets, so they are still set when the user comes back
+    from another page (Streamlit drops the state of widgets a run does not show).
+    """
     rules = default_rulebook()
+    kept: dict[str, list[str]] = st.session_state.setdefault(KEPT_FILTERS_KEY, {})
     selections: dict[str, list[str]] = {}
     with st.container(border=True):
         st.markdown("**Drill down** — pick segment values to narrow every number, chart and table below.")
         grid = st.columns(4)
         for index, column in enumerate((*FILTER_COLUMNS, "region")):
             title = "Region" if column == "region" else charts.DIMENSION_TITLES[column]
+            options = segment_values(frame, column, rules)
+            key = f"filter_{column}"
+            if key not in st.session_state and kept.get(column):
+                st.session_state[key] = [value for value in kept[column] if value in options]
             with grid[index % 4]:
                 selections[column] = st.multiselect(
-                    title, segment_values(frame, column, rules), key=f"filter_{column}", placeholder="All",
+                    title, options, key=key, placeholder="All",
                     format_func=functools.partial(filter_label, column, rulebook=rules),
                 )
+            kept[column] = list(selections[column])
         active = {c: v for c, v in selections.items() if v}
         with grid[3]:
             st.button("Clear filters", key="clear_filters", on_click=_clear_filters, icon=":material/filter_alt_off:",
