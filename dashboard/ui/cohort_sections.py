@@ -19,6 +19,7 @@ from dashboard.cohort_view import (
 )
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
+from dashboard.ui.layout import metric_row
 from dashboard.wording import counted, plain, share
 from rules import InvalidInput
 from rules.cohort.model import IngestReport
@@ -215,11 +216,11 @@ def import_summary(file: CohortFile, report: IngestReport) -> None:
 
 def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame) -> None:
     """The ingest report: row accounting, rejections by reason, warnings, and the rejected rows to download."""
-    columns = st.columns(4)
-    columns[0].metric("Rows read", f"{report.rows_read:,}")
-    columns[1].metric("Accepted", f"{report.rows_accepted:,}")
-    columns[2].metric("Rejected", f"{report.rows_rejected:,}")
-    columns[3].metric("Customers", f"{report.customers:,}")
+    with metric_row():
+        st.metric("Rows read", f"{report.rows_read:,}")
+        st.metric("Accepted", f"{report.rows_accepted:,}")
+        st.metric("Rejected", f"{report.rows_rejected:,}")
+        st.metric("Customers", f"{report.customers:,}")
     extra = report.customers_file
     if report.rejected_by_reason:
         reasons = pd.DataFrame([
@@ -294,17 +295,17 @@ def kpi_cards(filtered: pd.DataFrame, total: int) -> None:
     """Customers, revenue, average basket and share at risk of the filtered customers."""
     rules = default_rulebook()
     numbers = kpis(filtered, rules)
-    columns = st.columns(4)
     share_of = f"{share(numbers.customers, total)} of the cohort" if total and numbers.customers != total else None
-    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share_of, delta_color="off", delta_arrow="off",
-                      border=True, help="Customers that match the filters.")
-    columns[1].metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
-                      help="Total spend of these customers in the file.")
-    columns[2].metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
-                      help="Revenue per order.")
-    columns[3].metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=counted(numbers.at_risk, "customer"),
-                      delta_color="off", delta_arrow="off", border=True,
-                      help="Customers who have not bought for more than 60 days (new customers included).")
+    with metric_row():
+        st.metric("Customers", f"{numbers.customers:,}", delta=share_of, delta_color="off", delta_arrow="off",
+                  border=True, help="Customers that match the filters.")
+        st.metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
+                  help="Total spend of these customers in the file.")
+        st.metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
+                  help="Revenue per order.")
+        st.metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=counted(numbers.at_risk, "customer"),
+                  delta_color="off", delta_arrow="off", border=True,
+                  help="Customers who have not bought for more than 60 days (new customers included).")
 
 
 def segment_charts(filtered: pd.DataFrame) -> None:
