@@ -349,6 +349,8 @@ def test_every_backend_shows_the_same_cohort(
     assert results.backend == backend
     pd.testing.assert_frame_equal(results.frame, sample_segments.frame)
     assert _metric(at, "Customers") == f"{len(sample_segments.frame):,}"
+    label = {"url": "Agent runtime URL", "arn": "AgentCore runtime (ARN)"}[backend]  # as the sidebar, not lowercased
+    assert any(text.startswith(f"Segmented with the **{label}** backend as of") for text in texts(at, "caption"))
     if backend == "arn":  # every invocation ran in an AgentCore session of this dashboard session
         session = at.session_state["segment_session_id"]
         workers = min(results.invocations, 4)
