@@ -60,7 +60,7 @@ except AgentError as error:
     st.stop()
 how = (f"{segmented.invocations} invocation{'s' * (segmented.invocations != 1)}" if segmented.invocations
        else "the rule engine's columnar path")
-st.caption(f"Segmented by the **{BACKEND_LABELS[config.backend].lower()}** as of **{segmented.as_of}** in "
+st.caption(f"Segmented with the **{BACKEND_LABELS[config.backend]}** backend as of **{segmented.as_of}** in "
            f"{segmented.seconds:.2f} s ({how}).")
 
 frame = segmented.frame

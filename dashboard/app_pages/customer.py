@@ -31,6 +31,7 @@ from dashboard.ui.layout import (
     card_grid,
     demote_headings,
     empty_state,
+    metric_row,
     page_header,
     segment_card,
     show_agent_error,
@@ -152,14 +153,15 @@ def _show(answer: Answer, origin: str) -> None:
     cards = [segment_card(c.title, c.label, c.colour, c.reason) for c in segment_cards(analysis, rules)]
     st.markdown(card_grid(cards), unsafe_allow_html=True)
     currency = rules.currency
-    first, second = st.columns(3), st.columns(3)
-    first[0].metric("Average basket", money(analysis.get("avgBasket"), currency), border=True)
-    first[1].metric("Total spent", money(analysis.get("totalSpent"), currency), border=True)
-    first[2].metric("Estimated budget", money(analysis.get("estimatedBudget"), currency), border=True,
-                    help="What the customer is likely to spend on the next order.")
-    second[0].metric("Orders", f"{analysis.get('orderCount', 0):,}", border=True)
-    second[1].metric("Days since purchase", days_since_purchase(analysis), border=True)
-    second[2].metric("Member for", f"{analysis.get('membershipDays', 0):,} days", border=True)
+    with metric_row():
+        st.metric("Average basket", money(analysis.get("avgBasket"), currency), border=True)
+        st.metric("Total spent", money(analysis.get("totalSpent"), currency), border=True)
+        st.metric("Estimated budget", money(analysis.get("estimatedBudget"), currency), border=True,
+                  help="What the customer is likely to spend on the next order.")
+    with metric_row():
+        st.metric("Orders", f"{analysis.get('orderCount', 0):,}", border=True)
+        st.metric("Days since purchase", days_since_purchase(analysis), border=True)
+        st.metric("Member for", f"{analysis.get('membershipDays', 0):,} days", border=True)
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("**Top products**")

@@ -27,6 +27,7 @@ from dashboard.observability.reader import (
 )
 from dashboard.observability.snapshot import MetricsSnapshot, read_snapshot
 from dashboard.observability.window import PERIODS, RANGES, time_window
+from dashboard.ui.layout import metric_row
 from rules.rulebook import default_rulebook
 
 if TYPE_CHECKING:
@@ -114,12 +115,12 @@ def _live_metrics(client: CloudWatchClient, config: ObservabilityConfig, span: t
 def _render(snapshot: MetricsSnapshot, config: ObservabilityConfig) -> None:
     window = snapshot.window
     totals = frames.summary(snapshot.own)
-    columns = st.columns(5)
-    columns[0].metric("Invocations", f"{totals.invocations:,}")
-    columns[1].metric("Error rate", "–" if totals.error_rate is None else f"{totals.error_rate:.1%}")
-    columns[2].metric("Average latency", "–" if totals.average_ms is None else f"{totals.average_ms:,.1f} ms")
-    columns[3].metric("Maximum latency", "–" if totals.maximum_ms is None else f"{totals.maximum_ms:,.1f} ms")
-    columns[4].metric("Records dropped", f"{totals.dropped:,}", help="Metrics the runtime could not queue")
+    with metric_row():
+        st.metric("Invocations", f"{totals.invocations:,}")
+        st.metric("Error rate", "–" if totals.error_rate is None else f"{totals.error_rate:.1%}")
+        st.metric("Average latency", "–" if totals.average_ms is None else f"{totals.average_ms:,.1f} ms")
+        st.metric("Maximum latency", "–" if totals.maximum_ms is None else f"{totals.maximum_ms:,.1f} ms")
+        st.metric("Records dropped", f"{totals.dropped:,}", help="Metrics the runtime could not queue")
 
     if totals.invocations == 0:
         st.info(

@@ -19,6 +19,7 @@ from dashboard.cohort_view import (
 )
 from dashboard.sources import CohortFile
 from dashboard.ui import cohort_state
+from dashboard.ui.layout import metric_row
 from dashboard.wording import counted, plain, share
 from rules import InvalidInput
 from rules.cohort.model import IngestReport
@@ -28,6 +29,7 @@ NOT_USED = "(not used)"
 DATE_ORDERS: dict[str, str] = {"": "Decide from the data", "DMY": "Day first (DD/MM/YYYY)",
                                "MDY": "Month first (MM/DD/YYYY)"}
 MAPPING_EDITOR_KEY = "mapping_editor_digest"
+KEPT_FILTERS_KEY = "cohort_kept_filters"
 DATE_ORDER_CHOICE_KEY = "date_order_choice"
 TABLE_ROWS = 10_000
 
@@ -73,7 +75,7 @@ def source_picker() -> None:
             )
             loaded = cohort_state.current_file()
             if loaded is not None and st.session_state.get(cohort_state.UPLOAD_KEY) is None and \
-                    cohort_state.uploaded_earlier(loaded):
+                    cohort_state.loaded_from_upload():
                 st.caption(f"Showing **{plain(loaded.name)}**, uploaded earlier; upload another file to replace it.")
                 st.button("Unload it", key="unload_cohort", on_click=cohort_state.forget_upload,
                           icon=":material/close:")
@@ -214,11 +216,11 @@ def import_summary(file: CohortFile, report: IngestReport) -> None:
 
 def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame) -> None:
     """The ingest report: row accounting, rejections by reason, warnings, and the rejected rows to download."""
-    columns = st.columns(4)
-    columns[0].metric("Rows read", f"{report.rows_read:,}")
-    columns[1].metric("Accepted", f"{report.rows_accepted:,}")
-    columns[2].metric("Rejected", f"{report.rows_rejected:,}")
-    columns[3].metric("Customers", f"{report.customers:,}")
+    with metric_row():
+        st.metric("Rows read", f"{report.rows_read:,}")
+        st.metric("Accepted", f"{report.rows_accepted:,}")
+        st.metric("Rejected", f"{report.rows_rejected:,}")
+        st.metric("Customers", f"{report.customers:,}")
     extra = report.customers_file
     if report.rejected_by_reason:
         reasons = pd.DataFrame([
@@ -254,19 +256,29 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
 
 
 def filters(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """Multiselects for every segment dimension and the region; returns the selections (empty: all)."""
+    """Multiselects for every segment dimension and the region; returns the selections (empty: all).
+
+    The selections are kept in the session apart from the widgets, so they are still set when the user comes back
+    from another page (Streamlit drops the state of widgets a run does not show).
+    """
     rules = default_rulebook()
+    kept: dict[str, list[str]] = st.session_state.setdefault(KEPT_FILTERS_KEY, {})
     selections: dict[str, list[str]] = {}
     with st.container(border=True):
         st.markdown("**Drill down** — pick segment values to narrow every number, chart and table below.")
         grid = st.columns(4)
         for index, column in enumerate((*FILTER_COLUMNS, "region")):
             title = "Region" if column == "region" else charts.DIMENSION_TITLES[column]
+            options = segment_values(frame, column, rules)
+            key = f"filter_{column}"
+            if key not in st.session_state and kept.get(column):
+                st.session_state[key] = [value for value in kept[column] if value in options]
             with grid[index % 4]:
                 selections[column] = st.multiselect(
-                    title, segment_values(frame, column, rules), key=f"filter_{column}", placeholder="All",
+                    title, options, key=key, placeholder="All",
                     format_func=functools.partial(filter_label, column, rulebook=rules),
                 )
+            kept[column] = list(selections[column])
         active = {c: v for c, v in selections.items() if v}
         with grid[3]:
             st.button("Clear filters", key="clear_filters", on_click=_clear_filters, icon=":material/filter_alt_off:",
@@ -283,17 +295,17 @@ def kpi_cards(filtered: pd.DataFrame, total: int) -> None:
     """Customers, revenue, average basket and share at risk of the filtered customers."""
     rules = default_rulebook()
     numbers = kpis(filtered, rules)
-    columns = st.columns(4)
     share_of = f"{share(numbers.customers, total)} of the cohort" if total and numbers.customers != total else None
-    columns[0].metric("Customers", f"{numbers.customers:,}", delta=share_of, delta_color="off", delta_arrow="off",
-                      border=True, help="Customers that match the filters.")
-    columns[1].metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
-                      help="Total spend of these customers in the file.")
-    columns[2].metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
-                      help="Revenue per order.")
-    columns[3].metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=counted(numbers.at_risk, "customer"),
-                      delta_color="off", delta_arrow="off", border=True,
-                      help="Customers who have not bought for more than 60 days (new customers included).")
+    with metric_row():
+        st.metric("Customers", f"{numbers.customers:,}", delta=share_of, delta_color="off", delta_arrow="off",
+                  border=True, help="Customers that match the filters.")
+        st.metric("Revenue", f"{numbers.revenue:,.0f} {rules.currency}", border=True,
+                  help="Total spend of these customers in the file.")
+        st.metric("Average basket", f"{numbers.avg_basket:,.2f} {rules.currency}", border=True,
+                  help="Revenue per order.")
+        st.metric("Share at risk", f"{numbers.share_at_risk:.1%}", delta=counted(numbers.at_risk, "customer"),
+                  delta_color="off", delta_arrow="off", border=True,
+                  help="Customers who have not bought for more than 60 days (new customers included).")
 
 
 def segment_charts(filtered: pd.DataFrame) -> None:

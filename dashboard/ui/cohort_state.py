@@ -30,6 +30,7 @@ from rules.errors import InvalidInput
 FILE_KEY = "cohort_file"
 UPLOAD_KEY = "cohort_upload"
 ADOPTED_UPLOAD_KEY = "cohort_adopted_upload"
+FROM_UPLOAD_KEY = "cohort_from_upload"
 ATTRIBUTES_UPLOAD_KEY = "attributes_upload"
 ATTRIBUTES_KEY = "attributes_file"
 ADOPTED_ATTRIBUTES_KEY = "attributes_adopted_upload"
@@ -153,6 +154,7 @@ def load_sample() -> None:
     """Load the bundled sample and set the as-of day it is meant for (a button callback)."""
     sample = sources.sample()
     st.session_state[FILE_KEY] = sample.file
+    st.session_state[FROM_UPLOAD_KEY] = False
     st.session_state[session.AS_OF_KEY] = sample.as_of
 
 
@@ -184,19 +186,20 @@ def adopt_upload(name: str, file_id: str, content: bytes) -> None:
         return
     st.session_state[ADOPTED_UPLOAD_KEY] = file_id
     st.session_state[FILE_KEY] = CohortFile.from_bytes(name, content)
+    st.session_state[FROM_UPLOAD_KEY] = True
 
 
-def uploaded_earlier(file: CohortFile) -> bool:
-    """Whether the loaded cohort ``file`` came from the uploader (not the sample)."""
-    return st.session_state.get(ADOPTED_UPLOAD_KEY) is not None and file.digest != sources.sample().file.digest
+def loaded_from_upload() -> bool:
+    """Whether the loaded cohort came from the uploader, not the sample button (recorded, not told from its bytes:
+    the sample's own file may be uploaded too)."""
+    return bool(st.session_state.get(FROM_UPLOAD_KEY))
 
 
 def forget_upload() -> None:
-    """The uploader was cleared: unload the uploaded file (a loaded sample stays)."""
-    if st.session_state.pop(ADOPTED_UPLOAD_KEY, None) is not None:
-        file = current_file()
-        if file is not None and file.digest != sources.sample().file.digest:
-            del st.session_state[FILE_KEY]
+    """The uploader was cleared: unload the uploaded file (a sample loaded with the button stays)."""
+    st.session_state.pop(ADOPTED_UPLOAD_KEY, None)
+    if st.session_state.pop(FROM_UPLOAD_KEY, False):
+        st.session_state.pop(FILE_KEY, None)
 
 
 def mapping(file: CohortFile) -> dict[str, str]:

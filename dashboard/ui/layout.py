@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.client import AgentError
 from dashboard.settings import BACKEND_LABELS, SettingsError
@@ -36,6 +37,12 @@ def page_header(title: str, subtitle: str) -> None:
 def empty_state(message: str, *, icon: str = ":material/info:") -> None:
     """A friendly note where data would be, saying what to do next."""
     st.info(message, icon=icon)
+
+
+def metric_row() -> DeltaGenerator:
+    """A row for `st.metric` cards that wraps onto another line when the window is narrow: in `st.columns` a card
+    keeps its share of the row and cuts its value off ("198,09…"), even at a laptop's width."""
+    return st.container(horizontal=True)
 
 
 def show_agent_error(error: AgentError, doing: str) -> None:

@@ -33,6 +33,11 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-extensions", "--no-first-run"]
 
+# The text of every metric value (and label) the browser shows cut off with an ellipsis: wider than its box.
+CUT_OFF_METRICS = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] .stMarkdownEllipsis'))
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
 
 @contextmanager
 def _streamlit(env: Mapping[str, str]) -> Iterator[str]:
@@ -106,10 +111,15 @@ def test_uploading_the_sample_shows_the_charts(dashboard_url: str) -> None:
             page.screenshot(path=str(screenshot), full_page=True)
             for index in range(8):
                 expect(charts.nth(index)).to_be_visible()
+            # A narrow window (the sidebar still open) must wrap the KPI cards, not cut their values off ("198,09…").
+            page.set_viewport_size({"width": 800, "height": 1600})
+            page.wait_for_timeout(500)
+            cut_off = page.evaluate(CUT_OFF_METRICS)
         finally:
             browser.close()
 
     assert screenshot.stat().st_size > 50_000
+    assert cut_off == []
 
 
 @pytest.mark.browser

@@ -349,6 +349,8 @@ def test_every_backend_shows_the_same_cohort(
     assert results.backend == backend
     pd.testing.assert_frame_equal(results.frame, sample_segments.frame)
     assert _metric(at, "Customers") == f"{len(sample_segments.frame):,}"
+    label = {"url": "Agent runtime URL", "arn": "AgentCore runtime (ARN)"}[backend]  # as the sidebar, not lowercased
+    assert any(text.startswith(f"Segmented with the **{label}** backend as of") for text in texts(at, "caption"))
     if backend == "arn":  # every invocation ran in an AgentCore session of this dashboard session
         session = at.session_state["segment_session_id"]
         workers = min(results.invocations, 4)
@@ -676,3 +678,34 @@ def test_an_attributes_file_with_the_sample_loaded_is_said_to_be_unused_never_cl
     go_to(go_to(at, "about"), "cohort")
     assert notice in texts(at, "info")
     assert [c for c in texts(at, "caption") if "people.csv" in c] == ["Kept **people.csv**, uploaded earlier."]
+
+
+def test_the_drill_down_filters_stay_set_across_pages(sample_segments: SegmentedCohort) -> None:
+    # Streamlit drops the state of widgets a run does not show: a marketer who filtered, looked up a customer and
+    # came back found every filter reset to "All", and every number back to the whole cohort, without a word.
+    frame = sample_segments.frame
+    at = load_sample(open_app())
+    at.multiselect(key="filter_churnSegment").set_value(["Riskli"]).run()
+    at_risk = f"{int((frame['churnSegment'] == 'Riskli').sum()):,}"
+
+    go_to(at, "customer")
+    go_to(at, "cohort")
+
+    assert (at.multiselect(key="filter_churnSegment").value, _metric(at, "Customers")) == (["Riskli"], at_risk)
+    at.button(key="clear_filters").click().run()
+    go_to(at, "regions")
+    go_to(at, "cohort")
+    assert (at.multiselect(key="filter_churnSegment").value, _metric(at, "Customers")) == ([], f"{len(frame):,}")
+
+
+def test_an_upload_of_the_samples_own_bytes_is_unloaded_when_the_uploader_is_cleared() -> None:
+    # The bundled sample's file, uploaded: the uploader's × must unload it as any other upload (the page kept it,
+    # taking it for the sample loaded with the button).
+    at = open_app()
+    sample = sources.sample().file
+    at.file_uploader(key="cohort_upload").set_value((sample.name, sample.content, "text/csv")).run()
+    assert _metric(at, "Customers") != "0"
+
+    at.file_uploader(key="cohort_upload").clear().run()
+
+    assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))
