@@ -18,6 +18,7 @@ from rules.cohort.attributes import resolve
 from rules.cohort.columns import Columns
 from rules.cohort.dates import DateOrder, Days, latest_day, to_days
 from rules.cohort.load import Loaded
+from rules.cohort.name_ids import names_as_ids
 from rules.cohort.orderlines import MAX_CATEGORY, MAX_ID, OrderLines, reject_duplicates, reject_non_products
 from rules.cohort.parts import Part, collect_attributes, customers_kept
 from rules.cohort.rejects import RowLog, over_line_limit
@@ -61,6 +62,7 @@ def read_history_file(
     notes, warnings = list(loaded.notes), list(loaded.warnings)
     customer, fixed = encode_text(table[used["customer_id"]], ids=True)
     notes += [f"customer_id: {fixed}"] if fixed else []
+    warnings += names_as_ids(customer.values, used["customer_id"])
     mark = decide_decimal_mark([table[used[c]] for c in ("total_quantity", "total_spent", "avg_days_between", "age",
                                                          "total_orders") if c in used],
                                default="," if loaded.delimiter == ";" else ".")

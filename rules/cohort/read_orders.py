@@ -13,6 +13,7 @@ from rules.cohort.columns import Columns
 from rules.cohort.dates import DateOrder, to_days
 from rules.cohort.load import Loaded
 from rules.cohort.model import CohortFormat
+from rules.cohort.name_ids import names_as_ids
 from rules.cohort.order_status import spread_order_status
 from rules.cohort.orderlines import OrderLines, build_history
 from rules.cohort.parts import Part, collect_attributes, customers_kept
@@ -58,6 +59,7 @@ def read_order_file(
         values = {key: None if job is None else job.result() for key, job in pending_numbers.items()}
         order = None if pending_order is None else pending_order.result()
     notes += [f"customer_id: {fixed}"] if fixed else []
+    warnings += names_as_ids(customer.values, used["customer_id"])
     notes += days.notes
     warnings += days.warnings
 
