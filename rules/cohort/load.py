@@ -194,16 +194,36 @@ def load(source: Source, *, name: str | None = None, sheet: str | int | None = N
     return _load_delimited(buffer, head, name, header_names)
 
 
+# Documents of other office programs are zip archives too; each is named with how to save it as a workbook or CSV.
+_OPEN_DOCUMENT = "application/vnd.oasis.opendocument."
+_SAVE_FROM_LIBREOFFICE = ("save it as .xlsx or CSV (in LibreOffice Calc: File › Save As, file type Excel 2007-365 "
+                          "or Text CSV)")
+_SAVE_FROM_NUMBERS = "export it as .xlsx or CSV (in Numbers: File › Export To › Excel or CSV)"
+
+
 def _require_workbook(buffer: pa.Buffer, name: str | None) -> None:
-    """A zip archive is read only when it is an Excel workbook; another one (a zipped CSV) is named as such."""
+    """A zip archive is read only when it is an Excel workbook; another one (a zipped CSV, an OpenDocument
+    spreadsheet, a Numbers document) is named as such."""
     try:
-        members = zipfile.ZipFile(pa.BufferReader(buffer)).namelist()
+        with zipfile.ZipFile(pa.BufferReader(buffer)) as archive:
+            members = archive.namelist()
+            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in members else ""
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # damaged: the workbook reader says how
-    if "[Content_Types].xml" not in members:
-        shown = ", ".join(members[:3]) + (", …" if len(members) > 3 else "") or "no files"
-        raise InvalidInput([Problem("file", f"this is a zip archive, not an Excel workbook (it holds {shown}): unzip "
-                                            "it and read the file inside", name)])
+    if "[Content_Types].xml" in members:
+        return
+    if mimetype.startswith(_OPEN_DOCUMENT + "spreadsheet"):
+        raise InvalidInput([Problem("file", "this is an OpenDocument spreadsheet (.ods), as LibreOffice and OpenOffice "
+                                            "save them, which is not read: " + _SAVE_FROM_LIBREOFFICE, name)])
+    if mimetype.startswith(_OPEN_DOCUMENT):
+        raise InvalidInput([Problem("file", f"this is an OpenDocument {mimetype.removeprefix(_OPEN_DOCUMENT)} "
+                                            "document, not a table", name)])
+    if "Index/Document.iwa" in members:
+        raise InvalidInput([Problem("file", "this is an Apple Numbers document, which is not read: "
+                                            + _SAVE_FROM_NUMBERS, name)])
+    shown = ", ".join(members[:3]) + (", …" if len(members) > 3 else "") or "no files"
+    raise InvalidInput([Problem("file", f"this is a zip archive, not an Excel workbook (it holds {shown}): unzip "
+                                        "it and read the file inside", name)])
 
 
 def _load_delimited(buffer: pa.Buffer, head: bytes, name: str | None, header_names: Collection[str]) -> Loaded:

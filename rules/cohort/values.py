@@ -200,8 +200,7 @@ def decide_decimal_mark(columns: list[AnyArray], default: DecimalMark = ".") -> 
     for column in columns:
         if not _is_text(column.type):
             continue
-        for text in sample_texts(column):
-            value = text.strip()
+        for value in _bare_numbers(sample_texts(column)):
             if value.isdigit():  # most quantities: no mark at all
                 continue
             comma += bool(_COMMA_DECIMAL.search(value))
@@ -211,6 +210,16 @@ def decide_decimal_mark(columns: list[AnyArray], default: DecimalMark = ".") -> 
     if comma == dot == 0:
         return MarkDecision(default, 0, 0, undecided)
     return MarkDecision("," if comma > dot else ".", comma, dot)
+
+
+def _bare_numbers(texts: list[str]) -> list[str]:
+    """The texts without what a number cell may hold besides the number (a currency before or after it, the
+    parentheses or trailing minus of a negative): the evidence patterns look at the number's own end, and
+    spreadsheets export currency formats as ``12.50 ₺`` and ``25,00 TL``."""
+    text = pc.replace_substring(pa.array(texts, pa.string()), "\u2212", "-")
+    for pattern, kept in ((_PARENTHESES, r"\1"), (_AFFIXES, r"\1\2"), (_TRAILING_MINUS, r"\1")):
+        text = pc.replace_substring_regex(text, pattern, kept)
+    return [str(value) for value in text.to_pylist()]
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,17 @@ def _zip_of_a_csv() -> bytes:
     return buffer.getvalue()
 
 
+def _office_document(mimetype: str | None, *members: str) -> bytes:
+    """A zip archive laid out as LibreOffice (a ``mimetype`` member first, stored) or Numbers saves documents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if mimetype is not None:
+            archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        for member in members:
+            archive.writestr(member, "<x/>", compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
 _END_OF_CHAIN, _NO_STREAM = 0xFFFFFFFE, 0xFFFFFFFF
 
 
@@ -171,6 +182,14 @@ def _compound_file(streams: list[str]) -> bytes:
     (gzip.compress(gzip.compress(b"CustomerID,Amount\n1,2\n")), "the file is a gzip archive packed twice"),
     (_zip_of_a_csv(), "this is a zip archive, not an Excel workbook (it holds orders.csv): unzip it and read the file "
                       "inside"),
+    (_office_document("application/vnd.oasis.opendocument.spreadsheet", "content.xml", "META-INF/manifest.xml"),
+     "this is an OpenDocument spreadsheet (.ods), as LibreOffice and OpenOffice save them, which is not read: save "
+     "it as .xlsx or CSV (in LibreOffice Calc: File › Save As, file type Excel 2007-365 or Text CSV)"),
+    (_office_document("application/vnd.oasis.opendocument.text", "content.xml"),
+     "this is an OpenDocument text document, not a table"),
+    (_office_document(None, "Index/Document.iwa", "Metadata/Properties.plist"),
+     "this is an Apple Numbers document, which is not read: export it as .xlsx or CSV (in Numbers: File › Export "
+     "To › Excel or CSV)"),
 ])
 def test_files_that_are_no_table_are_named_for_what_they_are(data: bytes, message: str) -> None:
     with pytest.raises(InvalidInput) as caught:

@@ -244,6 +244,19 @@ def test_currency_signs_groups_and_negative_forms(cell: str, mark: str, expected
     assert cohort.history["total_spent"].tolist() == [5000.5 + expected]
 
 
+def test_amounts_written_with_their_currency_after_them_decide_the_decimal_mark() -> None:
+    # LibreOffice Calc's CSV export (;-separated, en-US locale) writes currency cells as shown: "12.50 ₺".
+    rows: list[list[Any]] = [["Müşteri No", "Tarih", "Ürün Kodu", "Birim Fiyat", "Tutar"],
+                             ["00123", "05.01.2026", "U01", "12.50 ₺", "25.00 TL"],
+                             ["00456", "07.01.2026", "U02", "45.90 ₺", "1,091.80 TL"]]
+
+    cohort = read_cohort(text_file(rows, delimiter=";"), exclude_products=())
+
+    assert cohort.report.decimal_mark == "."
+    assert counts(cohort) == {}
+    assert cohort.history["total_spent"].tolist() == [25.0, 1091.8]
+
+
 @pytest.mark.parametrize(("dates", "order", "expected"), [
     (["2026-01-05", "2026-01-20T10:30:00", "20260201"], "YMD", ["2026-01-05", "2026-01-20", "2026-02-01"]),
     (["05.01.2026", "20.01.2026 10:30", "01.02.2026"], "DMY", ["2026-01-05", "2026-01-20", "2026-02-01"]),

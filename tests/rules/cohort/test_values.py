@@ -12,7 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.values import as_text, encode_text, id_text, longer_than, sample_texts, spread_flags, to_numbers
+from rules.cohort.values import (
+    DecimalMark,
+    as_text,
+    decide_decimal_mark,
+    encode_text,
+    id_text,
+    longer_than,
+    sample_texts,
+    spread_flags,
+    to_numbers,
+)
 
 # Order ids of very different widths (50 … 59999993): far too sparse for a table of texts, fine for codes.
 NAN, INF = float("nan"), float("inf")
@@ -171,3 +181,18 @@ def test_32_bit_decimals_are_read_through_their_text() -> None:
 
     assert numbers.present.tolist() == [True, False, True]
     assert numbers.values[[0, 2]].tolist() == [1.25, -0.35]
+
+
+@pytest.mark.parametrize(("texts", "mark"), [
+    (["12.50 ₺", "25.00 TL", "1,234.50 TL"], "."),  # LibreOffice's CSV of currency cells, en-US
+    (["12,50 ₺", "25,00 TL", "1.234,50 TL"], ","),  # the same, Turkish
+    (["(12.50)", "3.00-", "USD 7.25", "\u22124.75 €"], "."),
+    (["(12,50)", "3,00-", "EUR 7,25", "\u22124,75 €"], ","),
+])
+def test_numbers_with_a_currency_or_negative_form_around_them_tell_the_decimal_mark(texts: list[str],
+                                                                                    mark: DecimalMark) -> None:
+    other: DecimalMark = "," if mark == "." else "."
+
+    decision = decide_decimal_mark([pa.array(texts, pa.string())], default=other)
+
+    assert (decision.mark, decision.comma_evidence + decision.dot_evidence) == (mark, len(texts))
