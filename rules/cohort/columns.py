@@ -26,15 +26,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "order_id": (
         "order_id", "InvoiceNo", "Invoice No", "Invoice Number", "Invoice ID", "Order No", "Order Number",
         "Sipariş No", "Sipariş ID", "Sipariş Numarası", "Sipariş Kodu", "Fatura No", "Fiş No", "Belge No",
-        "Transaction ID", "Invoice", "Order", "Sipariş",
+        "Transaction ID", "amazon-order-id", "Invoice", "Order", "Sipariş",
     ),
     "order_date": (
         "order_date", "InvoiceDate", "Invoice Date", "Sipariş Tarihi", "Fatura Tarihi", "İşlem Tarihi",
-        "Satış Tarihi", "Purchase Date", "Transaction Date", "Date", "Tarih", "Created at",
+        "Satış Tarihi", "Sale Date", "Purchase Date", "Transaction Date", "Date", "Tarih", "Created at",
     ),
     "product_id": (
         "product_id", "StockCode", "Stock Code", "Product Code", "Item ID", "Item Code", "Ürün Kodu", "Ürün ID",
-        "Ürün No", "Stok Kodu", "Malzeme Kodu", "SKU", "Lineitem sku", "Barkod", "Barcode", "Product",
+        "Ürün No", "Stok Kodu", "Satıcı Stok Kodu", "Malzeme Kodu", "SKU", "Item SKU", "Lineitem sku", "Barkod",
+        "Barcode", "Product",
     ),
     "product_name": (
         "product_name", "Description", "Item Name", "Item Description", "Ürün Adı", "Ürün İsmi",
@@ -45,23 +46,25 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Product Group", "Department", "Reyon",
     ),
     "quantity": ("quantity", "Qty", "Adet", "Miktar", "Units", "Quantity Ordered", "Satış Adedi", "Sipariş Adedi",
-                 "Lineitem quantity"),
+                 "Lineitem quantity", "quantity-purchased"),
     "amount": (
-        "amount", "Tutar", "Line Total", "Total Price", "Toplam Tutar", "Net Tutar", "Satış Tutarı",
-        "Sipariş Tutarı", "Net Amount", "Order Total", "Revenue", "Sales", "Total", "Toplam",
+        "amount", "Tutar", "Line Total", "Order Line Total", "Item Total", "Total Price", "Toplam Tutar", "Net Tutar",
+        "Satış Tutarı", "Sipariş Tutarı", "Net Amount", "Net Sales", "Order Total", "Grand Total (Base)",
+        "Grand Total (Purchased)", "Grand Total", "Revenue", "Sales", "Total", "Toplam",
     ),
     "unit_price": ("unit_price", "UnitPrice", "Birim Fiyat", "Birim Fiyatı", "Satış Fiyatı", "Price", "Fiyat",
                    "Lineitem price"),
     "age": ("age", "Yaş"),
     "gender": ("gender", "Cinsiyet", "Sex"),
-    "city": ("city", "Şehir", "İl", "Town", "Billing City"),
+    "city": ("city", "Şehir", "İl", "Town", "Billing City", "Shipping City", "Ship City"),
     "region": ("region", "Bölge", "Country", "Ülke"),
     "registered_at": (
         "registered_at", "Registration Date", "Signup Date", "Sign Up Date", "Kayıt Tarihi", "Üyelik Tarihi",
         "Üye Olma Tarihi", "Join Date", "Joined", "Member Since", "Customer Since", "Signup", "Registered",
         "Registration",
     ),
-    "status": ("status", "Order Status", "Durum", "Sipariş Durumu", "Sipariş Statüsü", "Statü", "Financial Status"),
+    "status": ("status", "Item Status", "Order Status", "Durum", "Sipariş Durumu", "Sipariş Statüsü", "Statü",
+               "Financial Status"),
     "total_quantity": ("total_quantity", "Toplam Adet", "Toplam Miktar", "Toplam Ürün Adedi"),
     "total_spent": ("total_spent", "Total Spend", "Toplam Harcama", "Toplam Harcama Tutarı"),
     "order_count": ("order_count", "Number of Orders", "Sipariş Sayısı", "Alışveriş Sayısı"),
@@ -99,10 +102,19 @@ for _canonical, _names in SYNONYMS.items():
 
 # A name key that ends in an e-mail: Email, E-Posta, Customer Email, Üye E-Posta Adresi, Email (Billing).
 _EMAIL = re.compile(r"(?:email|eposta)(?:adresi|address|billing)?$")
+# A name key of the buyers' names: Müşteri Adı Soyadı (Hepsiburada, n11), Alıcı, Buyer (Etsy), Bill-to Name and
+# Customer Name (Magento), buyer-name (Amazon). Never taken unasked; the hint names it when nothing better is there.
+_BUYER_NAME = re.compile(r"^(?:musteri|alici|buyer|customer|billto|uye)(?:adi|adisoyadi|adsoyad|ismi|name|fullname)?$")
 _COUNTRY_KEYS = frozenset(name_key(name) for name in ("Country", "Ülke"))
 # An order's total, written on each of its lines (Ticimax's "Sipariş Tutarı") or on its first (Shopify's "Total"
 # beside "Subtotal"): summed per line it would count the order once per line, with its shipping and tax.
-_ORDER_TOTAL_KEYS = frozenset(name_key(name) for name in ("Order Total", "Sipariş Tutarı"))
+_ORDER_TOTAL_KEYS = frozenset(name_key(name) for name in (
+    "Order Total", "Sipariş Tutarı", "Grand Total", "Grand Total (Base)", "Grand Total (Purchased)"))
+# "item-price" is a unit price in most exports (Ecwid's item_price), but Amazon's order reports write the line's
+# total there (quantity × unit price). It is read as the amount only beside a column name that only Amazon writes.
+_LINE_TOTAL_PRICE_KEY = name_key("item-price")
+_AMAZON_KEYS = frozenset(name_key(name) for name in ("amazon-order-id", "order-item-id", "quantity-purchased",
+                                                     "asin"))
 _SUBTOTAL_KEYS = frozenset(name_key(name) for name in ("Subtotal", "Ara Toplam"))
 _TOTAL_KEYS = frozenset(name_key(name) for name in ("Total", "Toplam"))
 
@@ -126,6 +138,9 @@ class Columns:
 
 
 _LISTED, _NAME_CHARACTERS = 40, 60
+# A canonical name whose column may be left empty for another that serves in its place: products are told apart
+# by their name when the product id column holds nothing.
+_STANDS_IN = {"product_id": "product_name"}
 
 
 def shortened(name: str) -> str:
@@ -183,8 +198,9 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
             mapping and the file (a customers file takes its id and the attributes only).
         city_elsewhere: the cohort's other file has cities. A ``Country`` column is not read as the region
             when there are cities (unless the mapping names it): a country would override their regions.
-        filled: whether a column of this file holds any value (a city column left empty gives no cities);
-            columns are taken as filled when not given.
+        filled: whether a column of this file holds any value (a city column left empty gives no cities; a
+            product id column left empty is not read when a product name column has values); columns are taken
+            as filled when not given.
 
     Raises:
         InvalidInput: the mapping names an unknown canonical name, the same column twice, or a column the file
@@ -194,12 +210,19 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
     taken = {column for column in explicit.values() if column is not None}
     best: dict[str, tuple[int, int, str]] = {}
     notes: list[str] = []
+    keys = {column: _BY_KEY.get(name_key(column), ("", 0))[0] for column in columns}
     for position, column in enumerate(columns):
         match = _BY_KEY.get(name_key(column))
         if match is None or column in taken:
             continue
         canonical, rank = match
         if canonical in explicit:
+            continue
+        if canonical in _STANDS_IN and filled is not None and not filled(column) and any(
+                keys[other] == _STANDS_IN[canonical] and other not in taken and filled(other) for other in columns):
+            # Etsy writes a SKU column that most shops leave empty: read, its every row would lack its product.
+            notes.append(f"{canonical}: column {column!r} holds no value, not read (the {_STANDS_IN[canonical]} "
+                         "serves)")
             continue
         candidate = (rank, position, column)
         if canonical in best:
@@ -224,6 +247,11 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
                      f"price; map it with {label}={{'amount': {amount[2]!r}}} to read it")
         del best["amount"]
     used.update({canonical: choice[2] for canonical, choice in best.items()})
+    item_price = _amazon_item_price(columns, used)
+    if item_price is not None:
+        used["amount"] = item_price
+        notes.append(f"amount: column {item_price!r} is the line's total in an Amazon order report (quantity × unit "
+                     "price), read as the amount")
     ordered = {c: used[c] for c in CANONICAL if c in used}
     unused = [c for c in columns if c not in set(ordered.values())]
     return Columns(ordered, unused, notes)
@@ -234,6 +262,13 @@ def _is_order_total(column: str, columns: Sequence[str]) -> bool:
     a "Subtotal" (Shopify's, Magento's)."""
     key = name_key(column)
     return key in _ORDER_TOTAL_KEYS or (key in _TOTAL_KEYS and any(name_key(c) in _SUBTOTAL_KEYS for c in columns))
+
+
+def _amazon_item_price(columns: Sequence[str], used: Mapping[str, str]) -> str | None:
+    """Amazon's "item-price" column when the file is an Amazon order report and nothing else gives the amount."""
+    if "amount" in used or "unit_price" in used or not any(name_key(c) in _AMAZON_KEYS for c in columns):
+        return None
+    return next((c for c in columns if name_key(c) == _LINE_TOTAL_PRICE_KEY and c not in used.values()), None)
 
 
 def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str | None], *,
@@ -298,6 +333,11 @@ def require_customer_id(columns: Columns, all_columns: Sequence[str], file_label
     email = next((shortened(column) for column in all_columns if _EMAIL.search(name_key(column))), None)
     hint = f"Name it with {mapping_name}={{'customer_id': '<column>'}} (on the command line: {option} " \
            "customer_id=<column>)"
+    buyer = next((shortened(column) for column in all_columns if _BUYER_NAME.search(name_key(column))), None)
+    if email is None and buyer is not None:
+        hint = f"Its column {buyer!r} names the buyers, if nothing else tells them apart (customers of the same " \
+               f"name are then one customer): name it with {mapping_name}={{'customer_id': {buyer!r}}} (on the " \
+               f"command line: {option} \"customer_id={buyer}\")"
     if email is not None:
         hint = f"Its e-mail column {email!r} tells customers apart if nothing else does: name it with " \
                f"{mapping_name}={{'customer_id': {email!r}}} (on the command line: {option} \"customer_id={email}\")"

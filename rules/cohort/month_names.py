@@ -36,8 +36,9 @@ _MONTH_OF: dict[str, int] = {fold(name): month for month, names in _NAMES.items(
 
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 _NAME = r"(?P<month>\pL{3,9})\.?"
-# A weekday after the year is left out: Excel's Turkish long date is "4 Mart 2024 Pazartesi".
-_YEAR_AND_REST = r"(?P<year>\d{4}|\d{2})(?:,?\s+\pL+)?(?P<rest>(?:[ T].*)?)$"
+# A weekday after the year is left out: Excel's Turkish long date is "4 Mart 2024 Pazartesi". So is a comma before
+# the time, as Magento's order grid shows its dates ("Jan 30, 2017, 4:01:00 PM").
+_YEAR_AND_REST = r"(?P<year>\d{4}|\d{2})(?:,?\s+\pL+)?,?(?P<rest>(?:[ T].*)?)$"
 _WEEKDAY = r"(?:\pL+\.?,?\s+)?"  # Mon, 04 Mar 2024 (as e-mail headers write dates); Pazartesi, 4 Mart 2024
 # 4 Mart 2024, 04-Mar-24; then Mar 4, 2024 and March 4th, 2024.
 _DAY_FIRST = rf"^\s*{_WEEKDAY}(?P<day>\d{{1,2}})\.?[ ./-]+{_NAME}[ ./,-]+{_YEAR_AND_REST}"

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rules.cohort.attributes import resolve
+from rules.cohort.closed_status import closed_as_refunded
 from rules.cohort.dates import Days
 from rules.cohort.orderline_checks import ValueFlags, check_rows
 from rules.cohort.orderline_kernels import Lines, gather_lines, keep_purchased, key_bits, order_codes, rank_lines
@@ -53,7 +54,8 @@ DEFAULT_NON_PRODUCT_CODES: frozenset[str] = frozenset(fold(code) for code in (
     "SERVICE FEE", "HANDLING FEE", "FEE", "KARGO", "KARGO ÜCRETİ", "KARGO BEDELİ", "TESLİMAT ÜCRETİ",
     "HİZMET BEDELİ", "KAPIDA ÖDEME", "KAPIDA ÖDEME BEDELİ", "İNDİRİM", "İSKONTO", "KUPON", "KOMİSYON",
 ))
-CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void")
+# "fail": a payment that failed (WooCommerce's wc-failed, Stripe's and PayPal's Failed) is no purchase.
+CANCEL_WORDS = ("iptal", "iade", "cancel", "return", "refund", "void", "fail")
 # A status that says the cancellation did not happen ("İade Talebi Reddedildi", "Refund declined"), and the
 # words for what may be returned or not ("İadesiz Satış", "non-returnable") rather than what was.
 _NOT_CANCELLED_WORDS = ("redd", "reject", "declin", "denied")
@@ -271,6 +273,11 @@ def _value_flags(lines: OrderLines, exclude: Collection[str], notes: list[str]) 
     if lines.status is not None and len(lines.status):
         statuses = [str(value) for value in lines.status.values.to_pylist()]
         cancelling_status = np.array([cancelling(status) for status in statuses], dtype=np.bool_)
+        closed = np.array(closed_as_refunded(statuses), dtype=np.bool_)
+        if closed.any():
+            cancelling_status |= closed
+            notes.append("status 'Closed' beside 'Complete' is an order refunded in full (as Magento closes it): "
+                         "read as a cancellation")
         partly = [status for status in statuses if partly_returned(status)]
         if partly:
             shown = ", ".join(repr(status) for status in partly[:3]) + (", …" if len(partly) > 3 else "")
@@ -298,6 +305,8 @@ def cancelling(status: str) -> bool:
         [False, False, False, True]
         >>> [cancelling(s) for s in ("Cancelled - no stock", "Müşteri talebiyle iptal edildi", "İade No: 4512")]
         [True, True, True]
+        >>> [cancelling(s) for s in ("wc-cancelled", "Canceled", "wc-failed", "Payment failed", "Complete")]
+        [True, True, True, True, False]
         >>> [cancelling(s) for s in ("Kısmi İade", "Partially returned", "KISMEN İADE EDİLDİ")]
         [False, False, False]
     """

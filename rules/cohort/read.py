@@ -202,6 +202,9 @@ def _named(mapping: Mapping[str, str | None] | None) -> list[str]:
     return [column for column in (mapping or {}).values() if isinstance(column, str) and column]
 
 
+_HEAD_ROWS = 1_000
+
+
 def _has_value(column: pa.ChunkedArray | pa.Array) -> bool:
     """Whether a column holds a value that is not blank."""
     if column.null_count == len(column):
@@ -210,7 +213,9 @@ def _has_value(column: pa.ChunkedArray | pa.Array) -> bool:
             pa.types.is_dictionary(column.type)):
         return True
     texts = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
-    return bool(pc.any(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(texts)), 0)).as_py())
+    # A column with values shows one in its first rows: the whole column is looked at only when they are blank.
+    return any(bool(pc.any(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(part)), 0)).as_py())
+               for part in (texts.slice(0, _HEAD_ROWS), texts.slice(_HEAD_ROWS)) if len(part))
 
 
 def _has_cities(loaded: Loaded, mapping: Mapping[str, str | None]) -> bool:
@@ -273,14 +278,17 @@ def detect_format(columns: Columns, all_columns: list[str]) -> CohortFormat:
     if "order_date" in used and ("amount" in used or "unit_price" in used):
         return "order_lines" if "product_id" in used or "product_name" in used else "orders"
     found = ", ".join(f"{canonical} ← {column!r}" for canonical, column in used.items())
+    hint = "Name columns with mapping={'order_date': '<column>', ...} (on the command line: --map " \
+           "order_date=<column> ...)"
+    if "order_date" in used:  # only the money is missing: say which name it takes
+        hint = "Name the column of each line's money with mapping={'amount': '<column>'} (a line's total) or " \
+               "mapping={'unit_price': '<column>'} (a price per unit) (on the command line: --map amount=<column>)"
     raise InvalidInput([Problem(
         "columns",
         "the file is neither order lines (they need an order date and an amount or unit price column) nor a "
         f"purchase history (totalSpent, lastPurchase, …). Recognised: {found or 'nothing'}; the file's columns: "
         f"{listed(all_columns)}",
-        [shortened(column) for column in all_columns[:40]],
-        hint="Name columns with mapping={'order_date': '<column>', ...} (on the command line: --map "
-             "order_date=<column> ...)")])
+        [shortened(column) for column in all_columns[:40]], hint=hint)])
 
 
 def _label(source: object, default: str) -> str:

@@ -21,8 +21,12 @@ from rules.cohort.compiled import inline_kernel, kernel
 BoolArray = npt.NDArray[np.bool_]
 
 _HOUR, _MINUTE = r"(?:[01]?\d|2[0-3])", r"[0-5]\d"
+# Magento's grids write a 24-hour clock with a redundant AM or PM ("Jan 5, 2026 14:15:33 PM", PHP's
+# "H:i:s A"): still a time, since only the day is kept.
 _CLOCK = (rf"(?:{_HOUR}[:.]{_MINUTE}(?:[:.]{_MINUTE}(?:[.,]\d{{1,9}})?)?"
-          rf"|(?:0?[1-9]|1[0-2])[:.]{_MINUTE}(?:[:.]{_MINUTE})?\s*[AaPp]\.?[Mm]\.?)")
+          rf"|(?:0?[1-9]|1[0-2])[:.]{_MINUTE}(?:[:.]{_MINUTE})?\s*[AaPp]\.?[Mm]\.?"
+          rf"|(?:1[2-9]|2[0-3])[:.]{_MINUTE}(?:[:.]{_MINUTE})?\s*[Pp]\.?[Mm]\.?"
+          rf"|00[:.]{_MINUTE}(?:[:.]{_MINUTE})?\s*[Aa]\.?[Mm]\.?)")
 TIME_OF_DAY = rf"{_CLOCK}\s*(?:Z|[+-](?:[01]\d|2[0-3]):?{_MINUTE}|UTC|GMT)?"
 # The date is what comes before the first space or T (as `rules.cohort.dates` cuts it); after it, a time or nothing.
 _DATE_THEN_TIME = rf"^[^ T]*(?:\s*|[ T]\s*{TIME_OF_DAY}\s*)$"

@@ -10,6 +10,7 @@ from rules.cohort.month_names import names_months, spell_months
 
 @pytest.mark.parametrize(("written", "iso"), [
     ("Mar 4, 2024 10:15:33 AM", "2024-03-04 10:15:33 AM"),  # Magento's order grid
+    ("Jan 30, 2017, 4:01:00 PM", "2017-01-30 4:01:00 PM"),  # the grid as Magento shows it: a comma before the time
     ("March 4th, 2024", "2024-03-04"),
     ("Monday, March 4, 2024", "2024-03-04"),
     ("Mon, 04 Mar 2024 10:15:33 +0000", "2024-03-04 10:15:33 +0000"),  # as e-mail headers write dates

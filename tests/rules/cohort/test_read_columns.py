@@ -25,6 +25,10 @@ from tests.rules.cohort.test_read_support import counts, customers, history, tex
     ("Kategori", "category"), ("Durum", "status"), ("totalSpent", "total_spent"), ("lastPurchase", "last_purchase"),
     ("Sipariş Statüsü", "status"), ("Cari Hesap Kodu", "customer_id"), ("Malzeme Kodu", "product_id"),
     ("Malzeme Açıklaması", "product_name"), ("Malzeme Adı", "product_name"),
+    ("Sale Date", "order_date"), ("Item SKU", "product_id"), ("Satıcı Stok Kodu", "product_id"),
+    ("amazon-order-id", "order_id"), ("quantity-purchased", "quantity"), ("Item Total", "amount"),
+    ("Order Line Total", "amount"), ("Net Sales", "amount"), ("Grand Total (Base)", "amount"),
+    ("Item Status", "status"), ("Ship City", "city"), ("Shipping City", "city"),
 ])
 def test_header_names_are_recognised_however_spelled(header: str, canonical: str) -> None:
     assert recognise([header]).used == {canonical: header}
@@ -402,3 +406,169 @@ def test_a_shopify_orders_export_reads_with_its_customer_and_order_columns_named
          "order_count": 1}]
     assert cohort.customers[["customer_id", "city", "total_orders"]].astype(object).to_dict("records") == [
         {"customer_id": "ali@example.com", "city": "İzmir", "total_orders": 1}]
+
+
+def test_a_magento_order_grid_reads_its_grand_total_dates_and_closed_orders() -> None:
+    # The grid's export (sales_order_grid.xml labels; prices raw; dates as PHP's "M j, Y H:i:s A", a 24-hour clock
+    # with a redundant PM). "Closed" is an order refunded in full; "Canceled" has one l.
+    header = ["ID", "Purchase Point", "Purchase Date", "Bill-to Name", "Ship-to Name", "Grand Total (Base)",
+              "Grand Total (Purchased)", "Status", "Customer Email", "Subtotal", "Shipping and Handling"]
+    rows: list[list[Any]] = [header, *[
+        [order, "Main Website", day, "Ayşe Y", "Ayşe Y", total, total, status, email, "0", "0"]
+        for order, day, total, status, email in [
+            ("000000101", "Jan 5, 2026 14:15:33 PM", "129.9000", "Complete", "ayse@example.com"),
+            ("000000102", "Jan 9, 2026 9:01:02 AM", "59.9000", "Closed", "ayse@example.com"),
+            ("000000103", "Jan 12, 2026 10:00:00 AM", "40.0000", "Canceled", "mk@example.com"),
+            ("000000104", "Feb 2, 2026 23:00:00 PM", "80.0000", "Processing", "mk@example.com")]]]
+
+    cohort = read_cohort(text_file(rows), mapping={"customer_id": "Customer Email", "order_id": "ID"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "Customer Email", "order_id": "ID", "order_date": "Purchase Date",
+        "amount": "Grand Total (Base)", "status": "Status"}
+    assert counts(cohort) == {"cancelled_order": 2}
+    assert cohort.report.rejected_by_reason["cancelled_order"].rows == [2, 3]
+    assert "status 'Closed' beside 'Complete' is an order refunded in full (as Magento closes it): read as a " \
+           "cancellation" in cohort.report.notes
+    assert cohort.history.equals(history([
+        {"customer_id": "ayse@example.com", "total_quantity": 1, "total_spent": 129.9, "order_count": 1,
+         "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"},
+        {"customer_id": "mk@example.com", "total_quantity": 1, "total_spent": 80.0, "order_count": 1,
+         "first_purchase": "2026-02-02", "last_purchase": "2026-02-02"}]))
+
+
+def test_a_woocommerce_order_export_reads_its_line_totals_and_failed_payments_are_no_purchases() -> None:
+    header = ["Order Number", "Order Status", "Order Date", "Customer User ID", "Billing Email", "Billing City",
+              "Item SKU", "Item Name", "Quantity", "Item Cost", "Order Line Total", "Order Total Amount"]
+    rows: list[list[Any]] = [
+        header,
+        ["1001", "wc-completed", "2026-01-05 10:15", "7", "ayse@example.com", "İzmir", "KZ-1", "Kazak", "2", "125.00",
+         "300.00", "420.00"],
+        ["1001", "wc-completed", "2026-01-05 10:15", "7", "ayse@example.com", "İzmir", "AT-1", "Atkı", "1", "100.00",
+         "120.00", "420.00"],
+        ["1002", "wc-refunded", "2026-01-09 12:00", "7", "ayse@example.com", "İzmir", "BR-1", "Bere", "1", "40.00",
+         "48.00", "48.00"],
+        ["1003", "wc-failed", "2026-01-12 12:00", "0", "guest@example.com", "Van", "KZ-1", "Kazak", "1", "250.00",
+         "300.00", "300.00"],  # a guest: Customer User ID 0, as every guest has it
+        ["1004", "wc-cancelled", "2026-01-13 12:00", "0", "guest@example.com", "Van", "BR-1", "Bere", "1", "40.00",
+         "48.00", "48.00"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows))
+    assert raised.value.problems[0].hint == (
+        "Its e-mail column 'Billing Email' tells customers apart if nothing else does: name it with "
+        "mapping={'customer_id': 'Billing Email'} (on the command line: --map \"customer_id=Billing Email\")")
+    cohort = read_cohort(text_file(rows), mapping={"customer_id": "Billing Email"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "Billing Email", "order_id": "Order Number", "order_date": "Order Date",
+        "product_id": "Item SKU", "product_name": "Item Name", "quantity": "Quantity", "amount": "Order Line Total",
+        "city": "Billing City", "status": "Order Status"}
+    assert counts(cohort) == {"cancelled_order": 3}
+    assert cohort.customers.equals(customers([{"customer_id": "ayse@example.com", "city": "İzmir",
+                                               "total_orders": 1}]))
+    assert cohort.history.equals(history([
+        {"customer_id": "ayse@example.com", "product_id": "KZ-1", "product_name": "Kazak", "total_quantity": 2,
+         "total_spent": 300.0, "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"},
+        {"customer_id": "ayse@example.com", "product_id": "AT-1", "product_name": "Atkı", "total_quantity": 1,
+         "total_spent": 120.0, "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"}]))
+
+
+def test_an_amazon_order_report_reads_item_price_as_the_lines_total() -> None:
+    header = ["order-id", "order-item-id", "purchase-date", "buyer-email", "buyer-name", "sku", "product-name",
+              "quantity-purchased", "currency", "item-price", "item-tax", "shipping-price", "ship-city"]
+    rows: list[list[Any]] = [
+        header,
+        ["111-0000001-0000001", "1", "2026-01-05T23:15:33-08:00", "abc@marketplace.amazon.com", "Jane Doe", "KZ-1",
+         "Wool Sweater", "2", "USD", "50.00", "4.00", "5.00", "SEATTLE"],
+        ["111-0000001-0000001", "2", "2026-01-05T23:15:33-08:00", "abc@marketplace.amazon.com", "Jane Doe", "AT-1",
+         "Scarf", "1", "USD", "20.00", "1.60", "0.00", "SEATTLE"]]
+
+    cohort = read_cohort(text_file(rows, "\t"), mapping={"customer_id": "buyer-email"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "buyer-email", "order_id": "order-id", "order_date": "purchase-date", "product_id": "sku",
+        "product_name": "product-name", "quantity": "quantity-purchased", "amount": "item-price", "city": "ship-city"}
+    assert cohort.report.notes[0] == ("amount: column 'item-price' is the line's total in an Amazon order report "
+                                      "(quantity × unit price), read as the amount")
+    assert cohort.history.equals(history([
+        {"customer_id": "abc@marketplace.amazon.com", "product_id": "KZ-1", "product_name": "Wool Sweater",
+         "total_quantity": 2, "total_spent": 50.0, "order_count": 1, "first_purchase": "2026-01-05",
+         "last_purchase": "2026-01-05"},
+        {"customer_id": "abc@marketplace.amazon.com", "product_id": "AT-1", "product_name": "Scarf",
+         "total_quantity": 1, "total_spent": 20.0, "order_count": 1, "first_purchase": "2026-01-05",
+         "last_purchase": "2026-01-05"}]))
+
+
+def test_an_item_price_is_no_amount_outside_an_amazon_report_and_the_hint_says_to_name_it() -> None:
+    rows: list[list[Any]] = [["Customer ID", "Order Date", "SKU", "Quantity", "Item Price"],
+                             ["C1", "2026-01-05", "KZ-1", "2", "25.00"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows))
+
+    assert raised.value.problems[0].hint == (
+        "Name the column of each line's money with mapping={'amount': '<column>'} (a line's total) or "
+        "mapping={'unit_price': '<column>'} (a price per unit) (on the command line: --map amount=<column>)")
+
+
+def test_an_etsy_sold_items_export_reads_with_its_buyer_named_and_its_empty_sku_column_left_out() -> None:
+    header = ["Sale Date", "Item Name", "Buyer", "Quantity", "Price", "Discount Amount", "Order Shipping",
+              "Item Total", "Currency", "Transaction ID", "Listing ID", "Ship City", "Ship Country", "Order ID", "SKU"]
+    rows: list[list[Any]] = [
+        header,
+        ["01/05/26", "Wool Sweater", "janedoe12", "2", "25.00", "0", "5.00", "50.00", "USD", "3001", "901", "Seattle",
+         "United States", "2001", ""],
+        ["01/05/26", "Scarf", "janedoe12", "1", "20.00", "0", "5.00", "20.00", "USD", "3002", "902", "Seattle",
+         "United States", "2001", ""],
+        ["01/13/26", "Scarf", "bobsmith", "1", "20.00", "0", "5.00", "20.00", "USD", "3003", "902", "Portland",
+         "United States", "2002", ""]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows))
+    assert raised.value.problems[0].hint == (
+        "Its column 'Buyer' names the buyers, if nothing else tells them apart (customers of the same name are then "
+        "one customer): name it with mapping={'customer_id': 'Buyer'} (on the command line: --map "
+        "\"customer_id=Buyer\")")
+    cohort = read_cohort(text_file(rows), mapping={"customer_id": "Buyer"})
+
+    assert cohort.report.column_mapping == {
+        "customer_id": "Buyer", "order_id": "Order ID", "order_date": "Sale Date", "product_name": "Item Name",
+        "quantity": "Quantity", "amount": "Item Total", "unit_price": "Price", "city": "Ship City"}
+    assert "product_id: column 'SKU' holds no value, not read (the product_name serves)" in cohort.report.notes
+    assert counts(cohort) == {}
+    assert cohort.customers.equals(customers([
+        {"customer_id": "janedoe12", "city": "Seattle", "total_orders": 1},
+        {"customer_id": "bobsmith", "city": "Portland", "total_orders": 1}]))
+    assert cohort.history.equals(history([
+        {"customer_id": "janedoe12", "product_id": "Wool Sweater", "product_name": "Wool Sweater",
+         "total_quantity": 2, "total_spent": 50.0, "order_count": 1, "first_purchase": "2026-01-05",
+         "last_purchase": "2026-01-05"},
+        {"customer_id": "janedoe12", "product_id": "Scarf", "product_name": "Scarf", "total_quantity": 1,
+         "total_spent": 20.0, "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"},
+        {"customer_id": "bobsmith", "product_id": "Scarf", "product_name": "Scarf", "total_quantity": 1,
+         "total_spent": 20.0, "order_count": 1, "first_purchase": "2026-01-13", "last_purchase": "2026-01-13"}]))
+
+
+def test_a_hepsiburada_order_report_names_its_buyer_column_and_reads_the_sellers_stock_code() -> None:
+    header = ["Sipariş Numarası", "Sipariş Tarihi", "Müşteri Adı Soyadı", "Ürün Adı", "Satıcı Stok Kodu", "Adet",
+              "Birim Fiyat", "Kargo Şirketi", "Sipariş Durumu"]
+    rows: list[list[Any]] = [
+        header,
+        ["4400001", "05.01.2026 10:15", "Ayşe Yılmaz", "Kazak", "KZ-1", "2", "250,00", "Yurtiçi Kargo",
+         "Teslim Edildi"],
+        ["4400002", "09.01.2026 10:15", "Ayşe Yılmaz", "Atkı", "AT-1", "1", "100,00", "Aras Kargo", "İptal"]]
+
+    with pytest.raises(InvalidInput) as raised:
+        read_cohort(text_file(rows, ";"))
+    assert raised.value.problems[0].hint == (
+        "Its column 'Müşteri Adı Soyadı' names the buyers, if nothing else tells them apart (customers of the same "
+        "name are then one customer): name it with mapping={'customer_id': 'Müşteri Adı Soyadı'} (on the command "
+        "line: --map \"customer_id=Müşteri Adı Soyadı\")")
+    cohort = read_cohort(text_file(rows, ";"), mapping={"customer_id": "Müşteri Adı Soyadı"})
+
+    assert cohort.report.column_mapping["product_id"] == "Satıcı Stok Kodu"
+    assert counts(cohort) == {"cancelled_order": 1}
+    assert cohort.history.equals(history([
+        {"customer_id": "Ayşe Yılmaz", "product_id": "KZ-1", "product_name": "Kazak", "total_quantity": 2,
+         "total_spent": 500.0, "order_count": 1, "first_purchase": "2026-01-05", "last_purchase": "2026-01-05"}]))
