@@ -64,7 +64,7 @@ st.caption(f"Segmented with the **{BACKEND_LABELS[config.backend]}** backend as 
            f"{segmented.seconds:.2f} s ({how}).")
 
 frame = segmented.frame
-selections = cohort_sections.filters(frame)
+selections = cohort_sections.filters(frame, file)
 filtered = filter_customers(frame, selections)
 cohort_sections.kpi_cards(filtered, len(frame))
 

@@ -30,6 +30,7 @@ DATE_ORDERS: dict[str, str] = {"": "Decide from the data", "DMY": "Day first (DD
                                "MDY": "Month first (MM/DD/YYYY)"}
 MAPPING_EDITOR_KEY = "mapping_editor_digest"
 KEPT_FILTERS_KEY = "cohort_kept_filters"
+KEPT_FILTERS_COHORT_KEY = "cohort_kept_filters_digest"
 DATE_ORDER_CHOICE_KEY = "date_order_choice"
 TABLE_ROWS = 10_000
 
@@ -255,14 +256,20 @@ def import_report(file: CohortFile, report: IngestReport, rejected: pd.DataFrame
         st.caption(f"Customer attributes file: {plain(note)}")
 
 
-def filters(frame: pd.DataFrame) -> dict[str, list[str]]:
+def filters(frame: pd.DataFrame, file: CohortFile) -> dict[str, list[str]]:
     """Multiselects for every segment dimension and the region; returns the selections (empty: all).
 
     The selections are kept in the session apart from the widgets, so they are still set when the user comes back
-    from another page (Streamlit drops the state of widgets a run does not show).
+    from another page (Streamlit drops the state of widgets a run does not show). They belong to the cohort `file`:
+    another file starts without filters, as the picks made for one cohort would quietly narrow the next one's numbers.
     """
     rules = default_rulebook()
-    kept: dict[str, list[str]] = st.session_state.setdefault(KEPT_FILTERS_KEY, {})
+    if st.session_state.get(KEPT_FILTERS_COHORT_KEY) != file.digest:
+        st.session_state[KEPT_FILTERS_COHORT_KEY] = file.digest
+        st.session_state[KEPT_FILTERS_KEY] = {}
+        for column in (*FILTER_COLUMNS, "region"):
+            st.session_state.pop(f"filter_{column}", None)
+    kept: dict[str, list[str]] = st.session_state[KEPT_FILTERS_KEY]
     selections: dict[str, list[str]] = {}
     with st.container(border=True):
         st.markdown("**Drill down** — pick segment values to narrow every number, chart and table below.")

@@ -709,3 +709,21 @@ def test_an_upload_of_the_samples_own_bytes_is_unloaded_when_the_uploader_is_cle
     at.file_uploader(key="cohort_upload").clear().run()
 
     assert any(text.startswith("**No cohort loaded yet.**") for text in texts(at, "info"))
+
+
+def test_another_cohort_starts_without_the_filters_of_the_last_one() -> None:
+    # The kept picks were the last cohort's: carried over, they narrowed every number of the next file without a word.
+    lines = sources.sample().file.content.splitlines(keepends=True)
+    half = sources.CohortFile.from_bytes("half.csv", b"".join(lines[: len(lines) // 2]))  # another cohort
+    at = load_sample(open_app())
+    at.multiselect(key="filter_churnSegment").set_value(["Riskli"]).run()
+    region = at.multiselect(key="filter_region").options[0]
+    at.multiselect(key="filter_region").set_value([region]).run()
+    unfiltered = f"{sources.read(half).report.customers:,}"
+
+    at.file_uploader(key="cohort_upload").set_value((half.name, half.content, "text/csv")).run()
+    shown = ([at.multiselect(key=f"filter_{c}").value for c in ("churnSegment", "region")], _metric(at, "Customers"))
+    go_to(go_to(at, "about"), "cohort")
+    back = ([at.multiselect(key=f"filter_{c}").value for c in ("churnSegment", "region")], _metric(at, "Customers"))
+
+    assert (shown, back) == (([[], []], unfiltered), ([[], []], unfiltered))
