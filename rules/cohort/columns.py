@@ -219,7 +219,7 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
         if canonical in explicit:
             continue
         if canonical in _STANDS_IN and filled is not None and not filled(column) and any(
-                keys[other] == _STANDS_IN[canonical] and other not in taken and filled(other) for other in columns):
+                filled(other) for other in _serving(_STANDS_IN[canonical], columns, keys, explicit, taken)):
             # Etsy writes a SKU column that most shops leave empty: read, its every row would lack its product.
             notes.append(f"{canonical}: column {column!r} holds no value, not read (the {_STANDS_IN[canonical]} "
                          "serves)")
@@ -255,6 +255,16 @@ def recognise(columns: Sequence[str], mapping: Mapping[str, str | None] | None =
     ordered = {c: used[c] for c in CANONICAL if c in used}
     unused = [c for c in columns if c not in set(ordered.values())]
     return Columns(ordered, unused, notes)
+
+
+def _serving(canonical: str, columns: Sequence[str], keys: Mapping[str, str],
+             explicit: Mapping[str, str | None], taken: Collection[str]) -> list[str]:
+    """The columns that may be read as ``canonical``: the one the mapping names (none when it turns it off),
+    else those whose name is one of its synonyms and that the mapping gives to nothing else."""
+    if canonical in explicit:
+        named = explicit[canonical]
+        return [named] if named is not None else []
+    return [column for column in columns if keys[column] == canonical and column not in taken]
 
 
 def _is_order_total(column: str, columns: Sequence[str]) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rules.cohort.values import Codes
+from rules.cohort.values import Codes, IntArray
 
 
 def spread_order_status(status: Codes, order: Codes | None) -> tuple[Codes, int]:
@@ -31,9 +31,13 @@ def spread_order_status(status: Codes, order: Codes | None) -> tuple[Codes, int]
     blank = codes < 0
     if not blank.any() or blank.all():  # the common cases: every line has its status, or none has
         return status, 0
+    if len(order) > len(orders):
+        # Order ids counted by their numbers have codes up to 2**40 apart: the per-order tables below are sized
+        # by the orders the rows have, not by the largest code.
+        orders = _dense(orders)
     known = ~blank & (orders >= 0)
-    lowest = np.full(len(order), np.iinfo(np.int64).max, dtype=np.int64)
-    highest = np.full(len(order), -1, dtype=np.int64)
+    lowest = np.full(len(orders), np.iinfo(np.int64).max, dtype=np.int64)
+    highest = np.full(len(orders), -1, dtype=np.int64)
     np.minimum.at(lowest, orders[known], codes[known])
     np.maximum.at(highest, orders[known], codes[known])
     one_status = (highest >= 0) & (lowest == highest)
@@ -45,3 +49,11 @@ def spread_order_status(status: Codes, order: Codes | None) -> tuple[Codes, int]
     filled = codes.copy()
     filled[fill] = highest[orders[fill]]
     return replace(status, codes=filled), count
+
+
+def _dense(orders: IntArray) -> IntArray:
+    """Order codes renumbered 0, 1, … in the order of their codes, -1 (no order id) kept."""
+    present = orders >= 0
+    dense = np.full(len(orders), -1, dtype=np.int64)
+    dense[present] = np.unique(orders[present], return_inverse=True)[1]
+    return dense

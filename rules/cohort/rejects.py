@@ -222,7 +222,7 @@ def cell_text(column: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
         return as_text(values)
     if pa.types.is_duration(kind):
         return pa.array([None if value is None else str(value) for value in values.to_pylist()], pa.string())
-    if pa.types.is_timestamp(kind) or pa.types.is_time64(kind):
+    if pa.types.is_timestamp(kind) or pa.types.is_time(kind):
         in_seconds = pa.timestamp("s", kind.tz) if pa.types.is_timestamp(kind) else pa.time32("s")
         with contextlib.suppress(pa.ArrowInvalid):  # a safe cast: refused when a value has a fraction of a second
             values = values.cast(in_seconds)

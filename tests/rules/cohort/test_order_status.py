@@ -39,3 +39,14 @@ def test_without_order_ids_or_blanks_nothing_changes() -> None:
 
     assert [(codes.codes.tolist(), count) for codes, count in unchanged] == [([0, 1, 1], 0), ([-1, -1], 0),
                                                                              ([0, -1], 0)]
+
+
+def test_order_ids_counted_by_their_sparse_numbers_fill_as_any_others() -> None:
+    # Order ids such as 1001 and 90000000001 are coded by their numbers without texts (codes up to 2**40 apart):
+    # the per-order tables are sized by the rows' orders, not by the largest code (8 TiB here).
+    status = _codes([0, -1, 1, -1, -1])
+    order = Codes(np.array([5, 5, 2**40 - 1, 2**40 - 1, -1], dtype=np.int64), pa.array([], pa.string()), count=2**40)
+
+    filled, count = spread_order_status(status, order)
+
+    assert (filled.codes.tolist(), count) == ([0, 0, 1, 1, -1], 2)

@@ -512,6 +512,20 @@ def test_an_item_price_is_no_amount_outside_an_amazon_report_and_the_hint_says_t
         "mapping={'unit_price': '<column>'} (a price per unit) (on the command line: --map amount=<column>)")
 
 
+@pytest.mark.parametrize(("columns", "mapping", "used"), [
+    (["Buyer", "SKU", "Item Name"], {"product_name": "Item Name"},
+     {"customer_id": "Buyer", "product_name": "Item Name"}),
+    (["Buyer", "SKU", "Title"], {"product_name": "Title"}, {"customer_id": "Buyer", "product_name": "Title"}),
+    (["Buyer", "SKU", "Item Name"], {"product_name": None}, {"customer_id": "Buyer", "product_id": "SKU"}),
+])
+def test_an_empty_sku_column_gives_way_to_the_product_name_the_mapping_names(
+        columns: list[str], mapping: dict[str, str | None], used: dict[str, str]) -> None:
+    # The mapping's product name serves as a recognised one does; turned off, nothing serves and the SKU is read.
+    recognised = recognise(columns, {"customer_id": "Buyer", **mapping}, filled=lambda column: column != "SKU")
+
+    assert recognised.used == used
+
+
 def test_an_etsy_sold_items_export_reads_with_its_buyer_named_and_its_empty_sku_column_left_out() -> None:
     header = ["Sale Date", "Item Name", "Buyer", "Quantity", "Price", "Discount Amount", "Order Shipping",
               "Item Total", "Currency", "Transaction ID", "Listing ID", "Ship City", "Ship Country", "Order ID", "SKU"]

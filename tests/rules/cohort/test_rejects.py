@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cohort.rejects import take_rows
+from rules.cohort.rejects import cell_text, take_rows
 
 
 def _batches() -> pa.Table:
@@ -36,3 +38,10 @@ def test_rows_across_batches_keep_their_values() -> None:
 
     assert taken.to_pylist() == [{"id": "b", "product": "P2"}, {"id": "d", "product": None},
                                  {"id": "e", "product": "P3"}, {"id": "g", "product": "P3"}]
+
+
+def test_times_of_every_unit_show_no_fraction_of_a_second_when_none_has_one() -> None:
+    times = [time(10, 0), time(23, 59, 59), None]
+    shown = [cell_text(pa.array(times, kind)).to_pylist() for kind in (pa.time32("ms"), pa.time64("us"))]
+
+    assert shown == [["10:00:00", "23:59:59", None]] * 2
